@@ -1,0 +1,73 @@
+use crate::navigation::nav_items;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// The frame around every page: header with navigation, main content, footer.
+/// Phone-first: below 640 px the navigation folds behind a menu button.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let menu_open = RwSignal::new(false);
+    let location = use_location();
+    // Following a link closes the phone menu.
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
+    let items = nav_items(None);
+
+    view! {
+        <a class="skip-link" href="#main">
+            "Skip to content"
+        </a>
+        <header class="site-header">
+            <div class="site-header__inner">
+                <a class="brand" href="/">
+                    <span class="brand__mark" aria-hidden="true">
+                        "CT"
+                    </span>
+                    <span class="brand__name">"CareTrack Pro"</span>
+                </a>
+                <button
+                    class="menu-toggle"
+                    type="button"
+                    aria-controls="primary-nav"
+                    aria-expanded=move || menu_open.get().to_string()
+                    on:click=move |_| menu_open.update(|open| *open = !*open)
+                >
+                    "Menu"
+                </button>
+                <nav
+                    id="primary-nav"
+                    class="primary-nav"
+                    class:primary-nav--open=move || menu_open.get()
+                    aria-label="Main"
+                >
+                    <ul>
+                        {items
+                            .into_iter()
+                            .map(|item| {
+                                let current = move || {
+                                    (location.pathname.get() == item.href).then_some("page")
+                                };
+                                view! {
+                                    <li>
+                                        <a href=item.href aria-current=current>
+                                            {item.label}
+                                        </a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </nav>
+            </div>
+        </header>
+        <main id="main" class="site-main">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <p>"CareTrack Pro · competency, daily practice and rota for UK home care"</p>
+        </footer>
+        <crate::components::toast::ToastRegion />
+    }
+}

@@ -1,0 +1,143 @@
+//! One error type for every server function and REST handler.
+//!
+//! What crosses the wire is only the safe, user-facing part. Causes (SQL errors, Redis
+//! errors, panics in dependencies) are logged on the server where they are converted and
+//! never sent to the browser.
+
+use caretrack::ValidationError;
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Input refused; `field` names the form input so the message can sit beside it.
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    #[error("You do not have permission to do that.")]
+    Forbidden,
+    #[error("{0} was not found.")]
+    NotFound(String),
+    /// The change clashes with existing data (e.g. an email already in use).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Too many attempts. Please wait a moment and try again.")]
+    RateLimited,
+    /// A dependency (database, cache, mail) is down; the request can be retried.
+    #[error("{0} is unavailable right now. Please try again shortly.")]
+    Unavailable(String),
+    #[error("Something went wrong on our side. It has been logged; please try again.")]
+    Internal,
+    /// The request never reached the server function, or its answer never came back.
+    #[error("Could not reach CareTrack: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Validation {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Validation { .. } => 422,
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound(_) => 404,
+            AppError::Conflict(_) => 409,
+            AppError::RateLimited => 429,
+            AppError::Unavailable(_) => 503,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+impl From<ValidationError> for AppError {
+    fn from(err: ValidationError) -> Self {
+        AppError::validation(err.field, err.message)
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::AppError;
+
+    impl From<sqlx::Error> for AppError {
+        fn from(err: sqlx::Error) -> Self {
+            match &err {
+                sqlx::Error::RowNotFound => AppError::NotFound("The record".into()),
+                sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+                    tracing::error!(error = %err, "database unreachable");
+                    AppError::Unavailable("The database".into())
+                }
+                sqlx::Error::Database(db) if db.is_unique_violation() => {
+                    tracing::info!(constraint = ?db.constraint(), "unique constraint refused a change");
+                    AppError::Conflict("That already exists.".into())
+                }
+                _ => {
+                    tracing::error!(error = %err, "database error");
+                    AppError::Internal
+                }
+            }
+        }
+    }
+
+    impl From<redis::RedisError> for AppError {
+        fn from(err: redis::RedisError) -> Self {
+            tracing::error!(error = %err, "redis error");
+            AppError::Unavailable("The session store".into())
+        }
+    }
+
+    impl axum::response::IntoResponse for AppError {
+        fn into_response(self) -> axum::response::Response {
+            let status = axum::http::StatusCode::from_u16(self.status_code())
+                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+            let body = match &self {
+                AppError::Validation { field, message } => {
+                    serde_json::json!({ "error": message, "field": field })
+                }
+                other => serde_json::json!({ "error": other.to_string() }),
+            };
+            (status, axum::Json(body)).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_errors_keep_their_field_and_answer_422() {
+        let err: AppError = caretrack::PostcodeDistrict::parse("nope").unwrap_err().into();
+        assert_eq!(err.status_code(), 422);
+        match err {
+            AppError::Validation { field, .. } => assert_eq!(field, "postcode_district"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn internal_errors_say_nothing_about_their_cause() {
+        assert!(!AppError::Internal.to_string().to_lowercase().contains("sql"));
+        assert_eq!(AppError::Internal.status_code(), 500);
+        assert_eq!(AppError::Unavailable("The database".into()).status_code(), 503);
+    }
+}

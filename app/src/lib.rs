@@ -1,0 +1,96 @@
+//! CareTrack Pro user interface: Leptos components, pages and server functions.
+//!
+//! Organised by feature (`status/`, and later `identity/`, `care/`, `rota/` …). Each
+//! feature has `api.rs` (server functions and wire types, compiled for both sides),
+//! `ssr.rs` (server-only queries and service calls) and its components.
+
+pub mod components;
+pub mod error;
+pub mod home;
+pub mod navigation;
+pub mod status;
+
+#[cfg(feature = "ssr")]
+pub mod crypto;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use components::{layout::Layout, toast::provide_toasts};
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_toasts();
+
+    // Marks the document once the WASM has taken over, so people (and end-to-end tests)
+    // can tell a static page from a live one. Effects run only in the browser.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/caretrack.css" />
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Meta name="theme-color" content="#0f5c5b" />
+        <Meta
+            name="description"
+            content="CareTrack Pro: competency, daily practice and rota management for UK home-care providers."
+        />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "CareTrack Pro".to_owned() } else { format!("{page} · CareTrack Pro") }
+        } />
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=StaticSegment("") view=home::HomePage />
+                    <Route path=StaticSegment("status") view=status::SystemStatusPage />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Page not found" />
+        <section class="card narrow">
+            <h1>"Page not found"</h1>
+            <p>"The page you asked for does not exist or has moved."</p>
+            <a class="button" href="/">
+                "Go to the home page"
+            </a>
+        </section>
+    }
+}

@@ -1,0 +1,60 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// The health of one dependency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DependencyHealth {
+    pub reachable: bool,
+    /// Round-trip time of the check, in milliseconds.
+    pub latency_ms: u32,
+    /// What the dependency said (its version), or why it could not be reached.
+    pub detail: String,
+}
+
+/// Live figures read from the database, so a check proves a real query ran.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatabaseFigures {
+    /// The database server's own clock at the moment of the check.
+    #[serde(with = "time::serde::rfc3339")]
+    pub database_time: OffsetDateTime,
+    pub migrations_applied: i64,
+    pub active_users: i64,
+    pub care_packages: i64,
+    pub tasks: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystemStatus {
+    pub version: String,
+    pub environment: String,
+    pub database: DependencyHealth,
+    pub redis: DependencyHealth,
+    pub figures: Option<DatabaseFigures>,
+}
+
+impl SystemStatus {
+    pub fn is_ready(&self) -> bool {
+        self.database.reachable && self.redis.reachable
+    }
+
+    /// Why the system is not ready, for `/readyz` and the status page.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if !self.database.reachable {
+            problems.push(format!("PostgreSQL: {}", self.database.detail));
+        }
+        if !self.redis.reachable {
+            problems.push(format!("Redis: {}", self.redis.detail));
+        }
+        problems
+    }
+}
+
+/// Checks PostgreSQL and Redis now.
+#[server(endpoint = "system_status")]
+pub async fn system_status() -> Result<SystemStatus, AppError> {
+    let state = crate::state::app_state()?;
+    Ok(super::ssr::check_system(&state).await)
+}

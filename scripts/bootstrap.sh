@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Installs everything the project needs on a Debian machine that has only Rust, Node
+# and apt. Idempotent: anything already present at the right version is skipped.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+TOOLCHAIN="$(awk -F'"' '/^channel/ { print $2 }' rust-toolchain.toml)"
+CARGO_LEPTOS_VERSION=0.3.11
+SQLX_CLI_VERSION=0.8.6
+APT_PACKAGES=(postgresql redis-server chromium mold)
+# Tools are built once per machine, sharing one target dir between them.
+TOOLS_TARGET="${CARETRACK_CACHE_DIR:-$HOME/.cache/caretrack}/tools-target"
+
+# --- Rust toolchain (RUSTUP_AUTO_INSTALL may be 0: install explicitly) ------------------
+if ! rustup toolchain list | grep -q "^$TOOLCHAIN-"; then
+  say "installing Rust $TOOLCHAIN"
+  rustup toolchain install "$TOOLCHAIN" --profile minimal \
+    --component rustfmt --component clippy --target wasm32-unknown-unknown
+fi
+installed_targets="$(rustup +"$TOOLCHAIN" target list --installed)"
+grep -q wasm32-unknown-unknown <<<"$installed_targets" ||
+  rustup +"$TOOLCHAIN" target add wasm32-unknown-unknown
+installed_components="$(rustup +"$TOOLCHAIN" component list --installed)"
+for component in rustfmt clippy; do
+  grep -q "^$component" <<<"$installed_components" ||
+    rustup +"$TOOLCHAIN" component add "$component"
+done
+
+# --- Debian packages ----------------------------------------------------------------
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# The Debian package starts a system-wide Redis; the project runs its own.
+if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then
+  as_root systemctl disable --now redis-server >/dev/null 2>&1 || true
+fi
+
+# --- Cargo tools --------------------------------------------------------------------
+cargo_install() { # name version [extra cargo install args…]
+  local name=$1 version=$2
+  shift 2
+  say "installing $name $version (first time on this machine: several minutes)"
+  # Tools need not be as optimised as their release profiles ask (fat LTO, one codegen
+  # unit): this halves a cold install on two cores.
+  CARGO_TARGET_DIR="$TOOLS_TARGET" CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo +"$TOOLCHAIN" install "$name" --version "$version" "$@"
+}
+
+if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then
+  # no_downloads: cargo-leptos must never fetch wasm-bindgen, wasm-opt, sass or tailwind.
+  cargo_install cargo-leptos "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly. (--locked
+# fails: one of its locked dependencies is missing from the registry mirror.)
+WASM_BINDGEN_VERSION="$(locked_wasm_bindgen_version)"
+[ -n "$WASM_BINDGEN_VERSION" ] || die "wasm-bindgen is not in Cargo.lock"
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
+  cargo_install wasm-bindgen-cli "$WASM_BINDGEN_VERSION"
+fi
+
+if ! sqlx --version 2>/dev/null | grep -q " $SQLX_CLI_VERSION\$"; then
+  cargo_install sqlx-cli "$SQLX_CLI_VERSION" --locked --no-default-features --features rustls,postgres
+fi
+
+# --- Node packages: wasm-opt (binaryen) for release builds, Playwright for end2end ----
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 # Debian's chromium is used; never download one
+npm_install() { # dir
+  local dir=$1
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    say "installing npm packages in ${dir#"$ROOT"/}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+npm_install "$ROOT"
+npm_install "$ROOT/end2end"
+
+say "toolchain ready: $(rustc +"$TOOLCHAIN" --version), $(cargo leptos --version), $(wasm-bindgen --version), $(sqlx --version)"

@@ -1,0 +1,50 @@
+# Shared helpers for the project scripts. Source it; do not run it.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DATA="$ROOT/.data"
+
+say() { printf '\033[1;36m==>\033[0m %s\n' "$*"; }
+warn() { printf '\033[1;33mwarning:\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Runs a command as root: directly when we are root, through sudo otherwise.
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# True when something is listening on 127.0.0.1:$1.
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Prints a free TCP port on 127.0.0.1, starting the search at $1.
+free_port() {
+  local port=$1
+  while port_in_use "$port"; do port=$((port + 1)); done
+  echo "$port"
+}
+
+# Exports every variable in .env (the services' URLs and the dev secrets).
+load_env() {
+  [ -f "$ROOT/.env" ] || die ".env is missing: run scripts/services.sh up first"
+  set -a
+  # shellcheck disable=SC1091
+  . "$ROOT/.env"
+  set +a
+}
+
+# CI starts every run from a fresh clone; keep compiled artifacts outside it so a
+# second run on the same machine is warm. Local runs use ./target as usual.
+use_ci_cache() {
+  if [ "${CI:-}" = "true" ] && [ -z "${CARGO_TARGET_DIR:-}" ]; then
+    export CARGO_TARGET_DIR="${CARETRACK_CACHE_DIR:-$HOME/.cache/caretrack}/target"
+    mkdir -p "$CARGO_TARGET_DIR"
+    say "CI: using the warm build cache at $CARGO_TARGET_DIR"
+  fi
+}
+
+# The wasm-bindgen version pinned in Cargo.lock.
+locked_wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}

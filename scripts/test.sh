@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# `make test` (and CI): everything that proves the project works, against real services.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+started=$(date +%s)
+step() { say "[$(( $(date +%s) - started ))s] $*"; }
+
+"$ROOT/scripts/bootstrap.sh"
+"$ROOT/scripts/services.sh" up
+load_env
+use_ci_cache
+export SQLX_OFFLINE=true
+export APP_ENV=test
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step "formatting"
+cargo fmt --all --check
+
+step "clippy: server side (ssr)"
+cargo clippy --locked -p caretrack -p app -p server --all-targets -- -D warnings
+
+step "clippy: browser side (hydrate, wasm32)"
+cargo clippy --locked -p caretrack -p app -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "domain core builds for wasm32"
+cargo build --locked -p caretrack --target wasm32-unknown-unknown
+
+step "database migrations and sqlx offline data (.sqlx) are current"
+sqlx migrate run --source migrations >/dev/null
+SQLX_OFFLINE=false cargo sqlx prepare --check --workspace -- --locked -p server --all-targets
+
+step "unit and integration tests (real PostgreSQL and Redis)"
+cargo test --locked -p caretrack -p app -p server
+
+step "end-to-end tests in Chromium"
+e2e_db="caretrack_e2e_$$"
+admin_url="${DATABASE_URL%/*}/postgres"
+psql "$admin_url" -qc "create database $e2e_db" >/dev/null
+trap 'psql "$admin_url" -qc "drop database if exists $e2e_db with (force)" >/dev/null 2>&1 || true' EXIT
+site_port="$(free_port 3100)"
+reload_port="$(free_port $((site_port + 1)))"
+DATABASE_URL="${DATABASE_URL%/*}/$e2e_db" \
+  LEPTOS_SITE_ADDR="127.0.0.1:$site_port" \
+  LEPTOS_RELOAD_PORT="$reload_port" \
+  cargo leptos end-to-end
+
+step "all checks passed"

@@ -1,0 +1,292 @@
+//! Typed configuration, read once at boot from the environment (and `.env`).
+//!
+//! Every problem is reported at once, naming the variable and what it should hold.
+//! Secret values (URLs with passwords, keys) are wrapped so they never reach a log line.
+
+use app::crypto::{FieldCipher, KEY_BYTES};
+use app::state::{AppSettings, Environment};
+use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
+use secrecy::{ExposeSecret, SecretBox, SecretString};
+use std::fmt;
+
+pub struct Config {
+    pub environment: Environment,
+    pub database_url: SecretString,
+    pub database_max_connections: u32,
+    pub redis_url: SecretString,
+    pub organisation_name: String,
+    pub migrate_on_start: bool,
+    pub log_filter: String,
+    encryption_keys: Vec<(String, SecretBox<[u8; KEY_BYTES]>)>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("environment", &self.environment)
+            .field("database_url", &"[REDACTED]")
+            .field("database_max_connections", &self.database_max_connections)
+            .field("redis_url", &"[REDACTED]")
+            .field("organisation_name", &self.organisation_name)
+            .field("migrate_on_start", &self.migrate_on_start)
+            .field("log_filter", &self.log_filter)
+            .field(
+                "encryption_key_ids",
+                &self.encryption_keys.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+/// Everything wrong with the environment, one line per variable.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub problems: Vec<String>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "The server configuration is invalid:")?;
+        for problem in &self.problems {
+            writeln!(f, "  - {problem}")?;
+        }
+        write!(f, "Set these in the environment or in .env (see README.md).")
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Builds the configuration from any source of variables (tests pass a map).
+    pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut problems = Vec::new();
+        let get = |name: &str| var(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+
+        let environment = match get("APP_ENV") {
+            None => Environment::Development,
+            Some(raw) => Environment::parse(&raw).unwrap_or_else(|| {
+                problems.push(format!(
+                    "APP_ENV must be development, test or production (got {raw:?})"
+                ));
+                Environment::Development
+            }),
+        };
+
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| {
+            problems.push(
+                "DATABASE_URL is missing: the PostgreSQL URL, e.g. postgres://user@host:5432/caretrack"
+                    .into(),
+            );
+            String::new()
+        });
+        if !database_url.is_empty()
+            && !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://"))
+        {
+            // Never echo the value: it may hold a password.
+            problems.push("DATABASE_URL must start with postgres:// or postgresql://".into());
+        }
+
+        let database_max_connections = match get("DATABASE_MAX_CONNECTIONS") {
+            None => 10,
+            Some(raw) => match raw.parse::<u32>() {
+                Ok(n) if (1..=500).contains(&n) => n,
+                _ => {
+                    problems.push(format!(
+                        "DATABASE_MAX_CONNECTIONS must be a whole number from 1 to 500 (got {raw:?})"
+                    ));
+                    10
+                }
+            },
+        };
+
+        let redis_url = get("REDIS_URL").unwrap_or_else(|| {
+            problems.push("REDIS_URL is missing: the Redis URL, e.g. redis://127.0.0.1:6379/0".into());
+            String::new()
+        });
+        if !redis_url.is_empty() && redis::Client::open(redis_url.as_str()).is_err() {
+            problems.push("REDIS_URL is not a valid Redis URL (redis://host:port/db)".into());
+        }
+
+        let migrate_on_start = match get("MIGRATE_ON_START").as_deref() {
+            None => true,
+            Some("true" | "1" | "yes") => true,
+            Some("false" | "0" | "no") => false,
+            Some(raw) => {
+                problems.push(format!("MIGRATE_ON_START must be true or false (got {raw:?})"));
+                true
+            }
+        };
+
+        let encryption_keys = match get("DATA_ENCRYPTION_KEYS") {
+            None => {
+                problems.push(
+                    "DATA_ENCRYPTION_KEYS is missing: comma-separated id:base64 pairs of 32-byte keys, \
+                     the first used for new data (generate one with `openssl rand -base64 32`)"
+                        .into(),
+                );
+                Vec::new()
+            }
+            Some(raw) => parse_keys(&raw).unwrap_or_else(|problem| {
+                problems.push(problem);
+                Vec::new()
+            }),
+        };
+
+        let organisation_name =
+            get("ORGANISATION_NAME").unwrap_or_else(|| "CareTrack Demo Care Ltd".to_owned());
+        let log_filter = get("RUST_LOG").unwrap_or_else(|| {
+            "info,sqlx=warn,tower_http=info,leptos_axum=warn".to_owned()
+        });
+
+        if !problems.is_empty() {
+            return Err(ConfigError { problems });
+        }
+        Ok(Self {
+            environment,
+            database_url: database_url.into(),
+            database_max_connections,
+            redis_url: redis_url.into(),
+            organisation_name,
+            migrate_on_start,
+            log_filter,
+            encryption_keys,
+        })
+    }
+
+    pub fn app_settings(&self) -> AppSettings {
+        AppSettings {
+            environment: self.environment,
+            organisation_name: self.organisation_name.clone(),
+        }
+    }
+
+    pub fn field_cipher(&self) -> FieldCipher {
+        FieldCipher::new(
+            self.encryption_keys
+                .iter()
+                .map(|(id, key)| (id.clone(), *key.expose_secret()))
+                .collect(),
+        )
+        .expect("validated at load: at least one key is configured")
+    }
+}
+
+type Keys = Vec<(String, SecretBox<[u8; KEY_BYTES]>)>;
+
+fn parse_keys(raw: &str) -> Result<Keys, String> {
+    let mut keys: Keys = Vec::new();
+    for (position, entry) in raw.split(',').map(str::trim).enumerate() {
+        let n = position + 1;
+        let Some((id, encoded)) = entry.split_once(':') else {
+            return Err(format!(
+                "DATA_ENCRYPTION_KEYS entry {n} must look like id:base64key"
+            ));
+        };
+        let id = id.trim();
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(format!(
+                "DATA_ENCRYPTION_KEYS entry {n}: the key id must be letters, digits, - or _"
+            ));
+        }
+        if keys.iter().any(|(existing, _)| existing == id) {
+            return Err(format!("DATA_ENCRYPTION_KEYS: key id {id:?} appears twice"));
+        }
+        let bytes = BASE64.decode(encoded.trim()).map_err(|_| {
+            format!("DATA_ENCRYPTION_KEYS entry {n} ({id}): the key is not valid base64")
+        })?;
+        let key: [u8; KEY_BYTES] = bytes.try_into().map_err(|bytes: Vec<u8>| {
+            format!(
+                "DATA_ENCRYPTION_KEYS entry {n} ({id}): the key must be {KEY_BYTES} bytes (got {})",
+                bytes.len()
+            )
+        })?;
+        keys.push((id.to_owned(), SecretBox::new(Box::new(key))));
+    }
+    Ok(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="; // 32 bytes
+
+    fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    fn valid() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("DATABASE_URL", "postgres://caretrack:s3cret-pw@127.0.0.1:5432/caretrack"),
+            ("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            ("DATA_ENCRYPTION_KEYS", "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="),
+        ]
+    }
+
+    #[test]
+    fn a_complete_environment_loads_with_defaults() {
+        let config = load(&valid()).unwrap();
+        assert_eq!(config.environment, Environment::Development);
+        assert_eq!(config.database_max_connections, 10);
+        assert!(config.migrate_on_start);
+        assert_eq!(config.field_cipher().current_key_id(), "k1");
+    }
+
+    #[test]
+    fn every_missing_variable_is_named_at_once() {
+        let err = load(&[]).unwrap_err();
+        let text = err.to_string();
+        for name in ["DATABASE_URL", "REDIS_URL", "DATA_ENCRYPTION_KEYS"] {
+            assert!(text.contains(name), "{name} not named in:\n{text}");
+        }
+        assert_eq!(err.problems.len(), 3);
+    }
+
+    #[test]
+    fn invalid_values_are_explained_without_echoing_secrets() {
+        let mut vars = valid();
+        vars[0] = ("DATABASE_URL", "mysql://root:hunter2@db/x");
+        vars.push(("APP_ENV", "staging"));
+        vars.push(("DATABASE_MAX_CONNECTIONS", "0"));
+        let err = load(&vars).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("APP_ENV must be development, test or production"));
+        assert!(text.contains("DATABASE_MAX_CONNECTIONS"));
+        assert!(text.contains("DATABASE_URL must start with postgres://"));
+        assert!(!text.contains("hunter2"), "a password leaked into:\n{text}");
+    }
+
+    #[test]
+    fn debug_output_redacts_secrets() {
+        let config = load(&valid()).unwrap();
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("s3cret-pw"));
+        assert!(!debug.contains(KEY));
+        assert!(debug.contains("k1"));
+    }
+
+    #[test]
+    fn encryption_keys_must_be_32_bytes_with_unique_ids() {
+        let mut vars = valid();
+        vars[2] = ("DATA_ENCRYPTION_KEYS", "k1:c2hvcnQ=");
+        assert!(load(&vars).unwrap_err().to_string().contains("must be 32 bytes (got 5)"));
+        vars[2] = ("DATA_ENCRYPTION_KEYS", "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=,k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+        assert!(load(&vars).unwrap_err().to_string().contains("appears twice"));
+        vars[2] = ("DATA_ENCRYPTION_KEYS", "just-a-key");
+        assert!(load(&vars).unwrap_err().to_string().contains("id:base64key"));
+    }
+
+    #[test]
+    fn production_is_recognised() {
+        let mut vars = valid();
+        vars.push(("APP_ENV", "Production"));
+        assert_eq!(load(&vars).unwrap().environment, Environment::Production);
+    }
+}

@@ -1,0 +1,157 @@
+//! Building the application (state, router) and running it until a shutdown signal.
+
+use crate::{ServerError, config::Config, health};
+use app::{
+    App, shell,
+    state::{AppState, RedisHandle},
+};
+use axum::{Router, http::HeaderName, routing::get};
+use leptos::prelude::{LeptosOptions, get_configuration};
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use secrecy::ExposeSecret;
+use sqlx::{PgPool, postgres::PgPoolOptions};
+use std::{sync::Arc, time::Duration};
+use tower::ServiceBuilder;
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::{DefaultOnResponse, TraceLayer},
+};
+use tracing::Level;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+fn pool_options(config: &Config) -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(config.database_max_connections)
+        .acquire_timeout(Duration::from_secs(3))
+}
+
+/// Connects now (for one-shot commands, which need the database to do anything).
+pub async fn connect_database(config: &Config) -> Result<PgPool, ServerError> {
+    Ok(pool_options(config)
+        .connect(config.database_url.expose_secret())
+        .await?)
+}
+
+/// Applies pending migrations; returns how many were new. Safe with several instances
+/// starting at once (sqlx takes an advisory lock).
+pub async fn migrate(pool: &PgPool) -> Result<usize, ServerError> {
+    let before: i64 = sqlx::query_scalar(
+        "select count(*) from pg_tables where tablename = '_sqlx_migrations'",
+    )
+    .fetch_one(pool)
+    .await?;
+    let applied_before: i64 = if before > 0 {
+        sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
+            .fetch_one(pool)
+            .await?
+    } else {
+        0
+    };
+    MIGRATOR.run(pool).await?;
+    let applied_after: i64 = sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
+        .fetch_one(pool)
+        .await?;
+    Ok(usize::try_from(applied_after - applied_before).unwrap_or(0))
+}
+
+/// The shared state. Connections open lazily, so the process starts (and reports
+/// "not ready" on `/readyz`) even while PostgreSQL or Redis is down.
+pub fn build_state(config: &Config, leptos_options: LeptosOptions) -> Result<AppState, ServerError> {
+    let db = pool_options(config).connect_lazy(config.database_url.expose_secret())?;
+    let redis = redis::Client::open(config.redis_url.expose_secret())
+        .map_err(|err| ServerError::Refused(format!("REDIS_URL: {err}")))?;
+    Ok(AppState {
+        db,
+        redis: Arc::new(RedisHandle::new(redis)),
+        settings: Arc::new(config.app_settings()),
+        cipher: Arc::new(config.field_cipher()),
+        leptos_options,
+    })
+}
+
+/// Every route: probes, server functions, pages, static files.
+pub fn build_router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let request_id = HeaderName::from_static("x-request-id");
+    let options = state.leptos_options.clone();
+    Router::<AppState>::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(|req: &axum::http::Request<_>| {
+                            let id = req
+                                .headers()
+                                .get("x-request-id")
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or("-");
+                            // The path only: query strings can carry tokens.
+                            tracing::info_span!(
+                                "request",
+                                method = %req.method(),
+                                path = %req.uri().path(),
+                                request_id = %id,
+                            )
+                        })
+                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::new(request_id)),
+        )
+        .with_state(state)
+}
+
+pub async fn serve(config: Config) -> Result<(), ServerError> {
+    let leptos_options = get_configuration(None)
+        .map_err(|err| ServerError::Refused(format!("Leptos configuration: {err}")))?
+        .leptos_options;
+    let addr = leptos_options.site_addr;
+    let state = build_state(&config, leptos_options)?;
+    if config.migrate_on_start {
+        let applied = migrate(&state.db).await?;
+        tracing::info!(applied, "migrations applied at start");
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServerError::Bind { addr, source })?;
+    tracing::info!(environment = config.environment.as_str(), "listening on http://{addr}");
+    axum::serve(listener, build_router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM (service managers, containers); in-flight
+/// requests then finish before the process exits.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "could not listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "could not listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("SIGINT received: shutting down"),
+        () = terminate => tracing::info!("SIGTERM received: shutting down"),
+    }
+}

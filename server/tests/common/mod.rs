@@ -1,0 +1,82 @@
+//! Helpers shared by the integration tests: build the real router against the real
+//! PostgreSQL (a fresh database per test, from `#[sqlx::test]`) and the real Redis
+//! started by `scripts/services.sh`.
+
+#![allow(dead_code)] // each test binary uses a different subset
+
+use app::{
+    crypto::FieldCipher,
+    state::{AppSettings, AppState, Environment, RedisHandle},
+};
+use axum::{
+    Router,
+    body::{Body, to_bytes},
+    http::{Request, StatusCode},
+};
+use leptos::prelude::LeptosOptions;
+use sqlx::PgPool;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub fn redis_url() -> String {
+    std::env::var("REDIS_URL")
+        .expect("REDIS_URL is not set: run the tests with `make test` (it starts Redis and loads .env)")
+}
+
+/// A Redis URL where nothing listens: a real refused connection, not a mock.
+pub fn dead_redis_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("redis://127.0.0.1:{port}/0")
+}
+
+pub fn test_cipher() -> FieldCipher {
+    FieldCipher::new(vec![("test1".into(), [42u8; 32])]).unwrap()
+}
+
+pub fn state_with(db: PgPool, redis_url: &str) -> AppState {
+    AppState {
+        db,
+        redis: Arc::new(RedisHandle::new(redis::Client::open(redis_url).unwrap())),
+        settings: Arc::new(AppSettings {
+            environment: Environment::Test,
+            organisation_name: "Test Care Ltd".into(),
+        }),
+        cipher: Arc::new(test_cipher()),
+        leptos_options: LeptosOptions::builder().output_name("caretrack").build(),
+    }
+}
+
+pub fn app(db: PgPool) -> Router {
+    server::startup::build_router(state_with(db, &redis_url()))
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.body))
+    }
+}
+
+pub async fn send(app: Router, request: Request<Body>) -> TestResponse {
+    let response = app.oneshot(request).await.expect("the router never fails");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = to_bytes(response.into_body(), 4 * 1024 * 1024).await.unwrap();
+    TestResponse {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+pub async fn get(app: Router, path: &str) -> TestResponse {
+    send(app, Request::get(path).body(Body::empty()).unwrap()).await
+}

@@ -1,0 +1,109 @@
+//! The HTTP surface: probes, server-side rendering, server functions.
+
+mod common;
+
+use axum::{
+    body::Body,
+    http::{Request, StatusCode, header},
+};
+use common::*;
+use sqlx::PgPool;
+
+#[sqlx::test(migrations = "../migrations")]
+async fn healthz_says_ok_with_a_request_id(db: PgPool) {
+    let res = get(app(db), "/healthz").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.json(), serde_json::json!({ "status": "ok" }));
+    let id = res.headers["x-request-id"].to_str().unwrap();
+    assert_eq!(id.len(), 36, "a UUID request id, got {id:?}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn readyz_is_ready_when_postgres_and_redis_answer(db: PgPool) {
+    let res = get(app(db), "/readyz").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let body = res.json();
+    assert_eq!(body["status"], "ready");
+    assert!(body["postgres"]["detail"].as_str().unwrap().starts_with("PostgreSQL "));
+    assert!(body["redis"]["detail"].as_str().unwrap().starts_with("Redis "));
+    assert_eq!(body["problems"], serde_json::json!([]));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn readyz_is_503_naming_redis_when_redis_is_down(db: PgPool) {
+    let router = server::startup::build_router(state_with(db, &dead_redis_url()));
+    let res = get(router, "/readyz").await;
+    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE);
+    let body = res.json();
+    assert_eq!(body["status"], "not ready");
+    assert_eq!(body["postgres"]["reachable"], true);
+    assert_eq!(body["redis"]["reachable"], false);
+    assert!(body["problems"][0].as_str().unwrap().starts_with("Redis:"), "{body}");
+}
+
+#[tokio::test]
+async fn readyz_is_503_naming_postgres_when_the_database_is_down() {
+    // A pool pointed at a port where nothing listens: connections are really refused.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let db = sqlx::postgres::PgPoolOptions::new()
+        .acquire_timeout(std::time::Duration::from_millis(500))
+        .connect_lazy(&format!("postgres://nobody@127.0.0.1:{port}/none"))
+        .unwrap();
+    let res = get(server::startup::build_router(state_with(db, &redis_url())), "/readyz").await;
+    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE);
+    let body = res.json();
+    assert_eq!(body["postgres"]["reachable"], false);
+    assert_eq!(body["redis"]["reachable"], true);
+    let problem = body["problems"][0].as_str().unwrap();
+    assert!(problem.starts_with("PostgreSQL:"), "{problem}");
+    assert!(!problem.contains("nobody"), "credentials leaked: {problem}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_home_page_is_rendered_on_the_server(db: PgPool) {
+    let res = get(app(db), "/").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("<title>CareTrack Pro</title>"), "{}", res.body);
+    assert!(res.body.contains("Know every carer is competent"));
+    // The hydration script and the WASM bundle are referenced.
+    assert!(res.body.contains("/pkg/caretrack.js"));
+    assert!(res.body.contains("href=\"/status\""));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_status_page_renders_live_figures_on_the_server(db: PgPool) {
+    let res = get(app(db), "/status").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("Operational"), "{}", res.body);
+    assert!(res.body.contains("Reachable"));
+    assert!(res.body.contains("data-test=\"database-time\""));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn unknown_pages_are_404(db: PgPool) {
+    let res = get(app(db), "/no/such/page").await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(res.body.contains("Page not found"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_status_server_function_reads_the_database(db: PgPool) {
+    sqlx::query("insert into tasks (name, target_count) values ('Medication administration', 20)")
+        .execute(&db)
+        .await
+        .unwrap();
+    let request = Request::post("/api/system_status")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::empty())
+        .unwrap();
+    let res = send(app(db), request).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let body = res.json();
+    assert_eq!(body["database"]["reachable"], true);
+    assert_eq!(body["redis"]["reachable"], true);
+    assert_eq!(body["figures"]["tasks"], 1);
+    assert!(body["figures"]["migrations_applied"].as_i64().unwrap() >= 5);
+}

@@ -1,0 +1,29 @@
+//! CareTrack Pro domain core.
+//!
+//! Everything here is pure: no I/O, no async runtime, no database, no UI framework.
+//! It compiles for native targets (the server) and for `wasm32-unknown-unknown` (the
+//! browser), so a rule written once is enforced identically on both sides.
+//!
+//! Values enter the system through `parse`/`TryFrom` constructors on the types in this
+//! crate; once built, a value proves its own validity and downstream code need not
+//! re-check it.
+
+pub mod competency;
+pub mod counts;
+pub mod email;
+pub mod ids;
+pub mod london;
+pub mod person_name;
+pub mod phone;
+pub mod postcode;
+pub mod role;
+mod validation;
+
+pub use competency::{CompetencyLevel, RatingSource, RatingState};
+pub use counts::{DailyCompletionCount, TargetCount};
+pub use email::EmailAddress;
+pub use person_name::PersonName;
+pub use phone::UkPhoneNumber;
+pub use postcode::PostcodeDistrict;
+pub use role::Role;
+pub use validation::ValidationError;

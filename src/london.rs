@@ -34,7 +34,11 @@ pub fn summer_time(year: i32) -> (OffsetDateTime, OffsetDateTime) {
 pub fn offset_at(instant: OffsetDateTime) -> UtcOffset {
     let utc = instant.to_offset(GMT);
     let (starts, ends) = summer_time(utc.year());
-    if utc >= starts && utc < ends { BST } else { GMT }
+    if utc >= starts && utc < ends {
+        BST
+    } else {
+        GMT
+    }
 }
 
 /// `instant` as London wall-clock time (carrying the right offset).
@@ -150,8 +154,14 @@ mod tests {
     #[test]
     fn late_evening_in_summer_is_already_tomorrow_in_london() {
         // 23:30 UTC on 1 July is 00:30 BST on 2 July: a log made then counts for the 2nd.
-        assert_eq!(business_day(datetime!(2026-07-01 23:30 UTC)), date!(2026-07-02));
-        assert_eq!(business_day(datetime!(2026-12-01 23:30 UTC)), date!(2026-12-01));
+        assert_eq!(
+            business_day(datetime!(2026-07-01 23:30 UTC)),
+            date!(2026 - 07 - 02)
+        );
+        assert_eq!(
+            business_day(datetime!(2026-12-01 23:30 UTC)),
+            date!(2026 - 12 - 01)
+        );
     }
 
     #[test]
@@ -181,10 +191,13 @@ mod tests {
 
     #[test]
     fn day_lengths_follow_the_clock_changes() {
-        assert_eq!(day_length(date!(2026-03-29)), Duration::hours(23));
-        assert_eq!(day_length(date!(2026-10-25)), Duration::hours(25));
-        assert_eq!(day_length(date!(2026-11-21)), Duration::hours(24));
-        assert_eq!(start_of_day(date!(2026-07-02)), datetime!(2026-07-01 23:00 UTC));
+        assert_eq!(day_length(date!(2026 - 03 - 29)), Duration::hours(23));
+        assert_eq!(day_length(date!(2026 - 10 - 25)), Duration::hours(25));
+        assert_eq!(day_length(date!(2026 - 11 - 21)), Duration::hours(24));
+        assert_eq!(
+            start_of_day(date!(2026 - 07 - 02)),
+            datetime!(2026-07-01 23:00 UTC)
+        );
     }
 
     #[test]
@@ -193,7 +206,7 @@ mod tests {
             format_datetime(datetime!(2026-07-01 13:05 UTC)),
             "Wed 1 Jul 2026, 14:05"
         );
-        assert_eq!(format_date(date!(2026-11-21)), "21 Nov 2026");
+        assert_eq!(format_date(date!(2026 - 11 - 21)), "21 Nov 2026");
     }
 
     proptest! {

@@ -49,7 +49,10 @@ mod tests {
             "Mary Ann"
         );
         assert_eq!(PersonName::parse("Siân").unwrap().as_str(), "Siân");
-        assert_eq!(PersonName::parse("O'Brien-Ní").unwrap().as_str(), "O'Brien-Ní");
+        assert_eq!(
+            PersonName::parse("O'Brien-Ní").unwrap().as_str(),
+            "O'Brien-Ní"
+        );
         assert!(PersonName::parse("李").is_ok());
     }
 

@@ -27,10 +27,7 @@ impl UkPhoneNumber {
         }
         // "+44 (0)20…" — the "(0)" is a national trunk prefix people often keep.
         let without_trunk = trimmed.replace("(0)", "");
-        let digits: String = without_trunk
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect();
+        let digits: String = without_trunk.chars().filter(char::is_ascii_digit).collect();
         let national = if trimmed.starts_with('+') {
             digits.strip_prefix("44").ok_or_else(invalid)?.to_owned()
         } else if let Some(rest) = digits.strip_prefix("0044") {
@@ -85,8 +82,20 @@ mod tests {
 
     #[test]
     fn refuses_non_uk_and_malformed() {
-        for raw in ["", "+1 202 555 0100", "7700 900123", "07700", "0770090012345", "07700 9OO123", "0+7700900123"] {
-            assert_eq!(UkPhoneNumber::parse(raw).unwrap_err().field, "phone", "{raw}");
+        for raw in [
+            "",
+            "+1 202 555 0100",
+            "7700 900123",
+            "07700",
+            "0770090012345",
+            "07700 9OO123",
+            "0+7700900123",
+        ] {
+            assert_eq!(
+                UkPhoneNumber::parse(raw).unwrap_err().field,
+                "phone",
+                "{raw}"
+            );
         }
     }
 

@@ -78,7 +78,9 @@ mod tests {
 
     #[test]
     fn accepts_every_outward_code_shape() {
-        for code in ["M1", "M14", "B33", "CR2", "DN55", "W1A", "SW1A", "EC1A", "ec1a", " m14 ", "GIR"] {
+        for code in [
+            "M1", "M14", "B33", "CR2", "DN55", "W1A", "SW1A", "EC1A", "ec1a", " m14 ", "GIR",
+        ] {
             let parsed = PostcodeDistrict::parse(code).unwrap();
             assert_eq!(parsed.as_str(), code.trim().to_ascii_uppercase());
         }
@@ -92,7 +94,10 @@ mod tests {
 
     #[test]
     fn refuses_impossible_districts() {
-        for code in ["", "14M", "Q1", "V1", "X1", "AI1", "AJ1", "AZ1", "W1I", "EC1C", "SW1AA", "M", "1", "M-14"] {
+        for code in [
+            "", "14M", "Q1", "V1", "X1", "AI1", "AJ1", "AZ1", "W1I", "EC1C", "SW1AA", "M", "1",
+            "M-14",
+        ] {
             assert!(PostcodeDistrict::parse(code).is_err(), "{code:?}");
         }
     }

@@ -130,7 +130,12 @@ mod tests {
     use super::*;
 
     fn cipher(ids: &[(&str, u8)]) -> FieldCipher {
-        FieldCipher::new(ids.iter().map(|(id, b)| (id.to_string(), [*b; 32])).collect()).unwrap()
+        FieldCipher::new(
+            ids.iter()
+                .map(|(id, b)| (id.to_string(), [*b; 32]))
+                .collect(),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -138,24 +143,50 @@ mod tests {
         let c = cipher(&[("k1", 7)]);
         let row = sqlx::types::Uuid::from_u128(1);
         let other_row = sqlx::types::Uuid::from_u128(2);
-        let here = FieldLocation { table: "care_packages", column: "client_name", row_id: &row };
+        let here = FieldLocation {
+            table: "care_packages",
+            column: "client_name",
+            row_id: &row,
+        };
         let sealed = c.seal("Mrs Edna Clarke", here);
         assert_eq!(sealed.key_id, "k1");
         assert!(!String::from_utf8_lossy(&sealed.ciphertext).contains("Edna"));
-        assert_eq!(c.open("k1", &sealed.ciphertext, here).unwrap(), "Mrs Edna Clarke");
-        let swapped = FieldLocation { row_id: &other_row, ..here };
-        assert_eq!(c.open("k1", &sealed.ciphertext, swapped), Err(CryptoError::Undecryptable));
-        let other_column = FieldLocation { column: "address", ..here };
-        assert_eq!(c.open("k1", &sealed.ciphertext, other_column), Err(CryptoError::Undecryptable));
+        assert_eq!(
+            c.open("k1", &sealed.ciphertext, here).unwrap(),
+            "Mrs Edna Clarke"
+        );
+        let swapped = FieldLocation {
+            row_id: &other_row,
+            ..here
+        };
+        assert_eq!(
+            c.open("k1", &sealed.ciphertext, swapped),
+            Err(CryptoError::Undecryptable)
+        );
+        let other_column = FieldLocation {
+            column: "address",
+            ..here
+        };
+        assert_eq!(
+            c.open("k1", &sealed.ciphertext, other_column),
+            Err(CryptoError::Undecryptable)
+        );
     }
 
     #[test]
     fn rotated_keys_still_open_old_values() {
         let row = sqlx::types::Uuid::from_u128(9);
-        let at = FieldLocation { table: "t", column: "c", row_id: &row };
+        let at = FieldLocation {
+            table: "t",
+            column: "c",
+            row_id: &row,
+        };
         let old = cipher(&[("k1", 1)]).seal("old secret", at);
         let rotated = cipher(&[("k2", 2), ("k1", 1)]);
-        assert_eq!(rotated.open(&old.key_id, &old.ciphertext, at).unwrap(), "old secret");
+        assert_eq!(
+            rotated.open(&old.key_id, &old.ciphertext, at).unwrap(),
+            "old secret"
+        );
         assert_eq!(rotated.seal("new", at).key_id, "k2");
         assert_eq!(
             cipher(&[("k2", 2)]).open("k1", &old.ciphertext, at),
@@ -167,7 +198,11 @@ mod tests {
     fn nonces_differ_so_equal_values_do_not_look_equal() {
         let c = cipher(&[("k1", 3)]);
         let row = sqlx::types::Uuid::from_u128(3);
-        let at = FieldLocation { table: "t", column: "c", row_id: &row };
+        let at = FieldLocation {
+            table: "t",
+            column: "c",
+            row_id: &row,
+        };
         assert_ne!(c.seal("same", at).ciphertext, c.seal("same", at).ciphertext);
     }
 }

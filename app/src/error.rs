@@ -126,7 +126,9 @@ mod tests {
 
     #[test]
     fn validation_errors_keep_their_field_and_answer_422() {
-        let err: AppError = caretrack::PostcodeDistrict::parse("nope").unwrap_err().into();
+        let err: AppError = caretrack::PostcodeDistrict::parse("nope")
+            .unwrap_err()
+            .into();
         assert_eq!(err.status_code(), 422);
         match err {
             AppError::Validation { field, .. } => assert_eq!(field, "postcode_district"),
@@ -136,8 +138,16 @@ mod tests {
 
     #[test]
     fn internal_errors_say_nothing_about_their_cause() {
-        assert!(!AppError::Internal.to_string().to_lowercase().contains("sql"));
+        assert!(
+            !AppError::Internal
+                .to_string()
+                .to_lowercase()
+                .contains("sql")
+        );
         assert_eq!(AppError::Internal.status_code(), 500);
-        assert_eq!(AppError::Unavailable("The database".into()).status_code(), 503);
+        assert_eq!(
+            AppError::Unavailable("The database".into()).status_code(),
+            503
+        );
     }
 }

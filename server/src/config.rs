@@ -32,7 +32,11 @@ impl fmt::Debug for Config {
             .field("log_filter", &self.log_filter)
             .field(
                 "encryption_key_ids",
-                &self.encryption_keys.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+                &self
+                    .encryption_keys
+                    .iter()
+                    .map(|(id, _)| id)
+                    .collect::<Vec<_>>(),
             )
             .finish()
     }
@@ -50,7 +54,10 @@ impl fmt::Display for ConfigError {
         for problem in &self.problems {
             writeln!(f, "  - {problem}")?;
         }
-        write!(f, "Set these in the environment or in .env (see README.md).")
+        write!(
+            f,
+            "Set these in the environment or in .env (see README.md)."
+        )
     }
 }
 
@@ -64,7 +71,11 @@ impl Config {
     /// Builds the configuration from any source of variables (tests pass a map).
     pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let mut problems = Vec::new();
-        let get = |name: &str| var(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let get = |name: &str| {
+            var(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
 
         let environment = match get("APP_ENV") {
             None => Environment::Development,
@@ -84,7 +95,8 @@ impl Config {
             String::new()
         });
         if !database_url.is_empty()
-            && !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://"))
+            && !(database_url.starts_with("postgres://")
+                || database_url.starts_with("postgresql://"))
         {
             // Never echo the value: it may hold a password.
             problems.push("DATABASE_URL must start with postgres:// or postgresql://".into());
@@ -104,7 +116,8 @@ impl Config {
         };
 
         let redis_url = get("REDIS_URL").unwrap_or_else(|| {
-            problems.push("REDIS_URL is missing: the Redis URL, e.g. redis://127.0.0.1:6379/0".into());
+            problems
+                .push("REDIS_URL is missing: the Redis URL, e.g. redis://127.0.0.1:6379/0".into());
             String::new()
         });
         if !redis_url.is_empty() && redis::Client::open(redis_url.as_str()).is_err() {
@@ -116,7 +129,9 @@ impl Config {
             Some("true" | "1" | "yes") => true,
             Some("false" | "0" | "no") => false,
             Some(raw) => {
-                problems.push(format!("MIGRATE_ON_START must be true or false (got {raw:?})"));
+                problems.push(format!(
+                    "MIGRATE_ON_START must be true or false (got {raw:?})"
+                ));
                 true
             }
         };
@@ -138,9 +153,8 @@ impl Config {
 
         let organisation_name =
             get("ORGANISATION_NAME").unwrap_or_else(|| "CareTrack Demo Care Ltd".to_owned());
-        let log_filter = get("RUST_LOG").unwrap_or_else(|| {
-            "info,sqlx=warn,tower_http=info,leptos_axum=warn".to_owned()
-        });
+        let log_filter = get("RUST_LOG")
+            .unwrap_or_else(|| "info,sqlx=warn,tower_http=info,leptos_axum=warn".to_owned());
 
         if !problems.is_empty() {
             return Err(ConfigError { problems });
@@ -187,7 +201,11 @@ fn parse_keys(raw: &str) -> Result<Keys, String> {
             ));
         };
         let id = id.trim();
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return Err(format!(
                 "DATA_ENCRYPTION_KEYS entry {n}: the key id must be letters, digits, - or _"
             ));
@@ -217,16 +235,24 @@ mod tests {
     const KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="; // 32 bytes
 
     fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
     fn valid() -> Vec<(&'static str, &'static str)> {
         vec![
-            ("DATABASE_URL", "postgres://caretrack:s3cret-pw@127.0.0.1:5432/caretrack"),
+            (
+                "DATABASE_URL",
+                "postgres://caretrack:s3cret-pw@127.0.0.1:5432/caretrack",
+            ),
             ("REDIS_URL", "redis://127.0.0.1:6379/0"),
-            ("DATA_ENCRYPTION_KEYS", "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="),
+            (
+                "DATA_ENCRYPTION_KEYS",
+                "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            ),
         ]
     }
 
@@ -276,11 +302,29 @@ mod tests {
     fn encryption_keys_must_be_32_bytes_with_unique_ids() {
         let mut vars = valid();
         vars[2] = ("DATA_ENCRYPTION_KEYS", "k1:c2hvcnQ=");
-        assert!(load(&vars).unwrap_err().to_string().contains("must be 32 bytes (got 5)"));
-        vars[2] = ("DATA_ENCRYPTION_KEYS", "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=,k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
-        assert!(load(&vars).unwrap_err().to_string().contains("appears twice"));
+        assert!(
+            load(&vars)
+                .unwrap_err()
+                .to_string()
+                .contains("must be 32 bytes (got 5)")
+        );
+        vars[2] = (
+            "DATA_ENCRYPTION_KEYS",
+            "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=,k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+        );
+        assert!(
+            load(&vars)
+                .unwrap_err()
+                .to_string()
+                .contains("appears twice")
+        );
         vars[2] = ("DATA_ENCRYPTION_KEYS", "just-a-key");
-        assert!(load(&vars).unwrap_err().to_string().contains("id:base64key"));
+        assert!(
+            load(&vars)
+                .unwrap_err()
+                .to_string()
+                .contains("id:base64key")
+        );
     }
 
     #[test]

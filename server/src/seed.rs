@@ -30,13 +30,61 @@ const fn id(n: u128) -> Uuid {
 }
 
 pub const DEMO_USERS: [DemoUser; 6] = [
-    DemoUser { id: id(0x01), email: "manager@example.com", role: "ADMIN", first_name: "Alex", last_name: "Morgan", phone: "+447700900001", date_of_birth: None },
-    DemoUser { id: id(0x02), email: "assessor@example.com", role: "ASSESSOR", first_name: "Priya", last_name: "Shah", phone: "+447700900002", date_of_birth: None },
-    DemoUser { id: id(0x11), email: "sam@example.com", role: "CARER", first_name: "Sam", last_name: "Okafor", phone: "+447700900011", date_of_birth: Some("1994-03-12") },
-    DemoUser { id: id(0x12), email: "jo@example.com", role: "CARER", first_name: "Jo", last_name: "Williams", phone: "+447700900012", date_of_birth: Some("1988-11-30") },
-    DemoUser { id: id(0x13), email: "ali@example.com", role: "CARER", first_name: "Ali", last_name: "Hassan", phone: "+447700900013", date_of_birth: Some("2001-07-04") },
+    DemoUser {
+        id: id(0x01),
+        email: "manager@example.com",
+        role: "ADMIN",
+        first_name: "Alex",
+        last_name: "Morgan",
+        phone: "+447700900001",
+        date_of_birth: None,
+    },
+    DemoUser {
+        id: id(0x02),
+        email: "assessor@example.com",
+        role: "ASSESSOR",
+        first_name: "Priya",
+        last_name: "Shah",
+        phone: "+447700900002",
+        date_of_birth: None,
+    },
+    DemoUser {
+        id: id(0x11),
+        email: "sam@example.com",
+        role: "CARER",
+        first_name: "Sam",
+        last_name: "Okafor",
+        phone: "+447700900011",
+        date_of_birth: Some("1994-03-12"),
+    },
+    DemoUser {
+        id: id(0x12),
+        email: "jo@example.com",
+        role: "CARER",
+        first_name: "Jo",
+        last_name: "Williams",
+        phone: "+447700900012",
+        date_of_birth: Some("1988-11-30"),
+    },
+    DemoUser {
+        id: id(0x13),
+        email: "ali@example.com",
+        role: "CARER",
+        first_name: "Ali",
+        last_name: "Hassan",
+        phone: "+447700900013",
+        date_of_birth: Some("2001-07-04"),
+    },
     // Under 18: the rota shows the young-worker rules with her.
-    DemoUser { id: id(0x14), email: "megan@example.com", role: "CARER", first_name: "Megan", last_name: "Hughes", phone: "+447700900014", date_of_birth: Some("2009-05-02") },
+    DemoUser {
+        id: id(0x14),
+        email: "megan@example.com",
+        role: "CARER",
+        first_name: "Megan",
+        last_name: "Hughes",
+        phone: "+447700900014",
+        date_of_birth: Some("2009-05-02"),
+    },
 ];
 
 struct DemoPackage {
@@ -66,12 +114,54 @@ const CATHETER: Uuid = id(0x35);
 const DEMENTIA: Uuid = id(0x36);
 
 const DEMO_TASKS: [DemoTask; 6] = [
-    DemoTask { id: MEDICATION, name: "Medication administration", category: "Clinical", description: "Prompting and administering prescribed medication from a MAR chart.", target: 20, review_months: Some(12) },
-    DemoTask { id: PERSONAL_CARE, name: "Personal care", category: "Daily living", description: "Washing, dressing and continence care with dignity and consent.", target: 30, review_months: None },
-    DemoTask { id: MOVING, name: "Moving and handling (hoist)", category: "Safety", description: "Safe transfers using a hoist and slings, with two carers where the care plan says so.", target: 15, review_months: Some(12) },
-    DemoTask { id: MEALS, name: "Meal preparation", category: "Daily living", description: "Preparing meals to the client's dietary needs and recording intake.", target: 10, review_months: None },
-    DemoTask { id: CATHETER, name: "Catheter care", category: "Clinical", description: "Emptying and changing catheter bags; recognising signs of infection.", target: 10, review_months: Some(12) },
-    DemoTask { id: DEMENTIA, name: "Dementia support", category: "Wellbeing", description: "Person-centred support for clients living with dementia.", target: 20, review_months: None },
+    DemoTask {
+        id: MEDICATION,
+        name: "Medication administration",
+        category: "Clinical",
+        description: "Prompting and administering prescribed medication from a MAR chart.",
+        target: 20,
+        review_months: Some(12),
+    },
+    DemoTask {
+        id: PERSONAL_CARE,
+        name: "Personal care",
+        category: "Daily living",
+        description: "Washing, dressing and continence care with dignity and consent.",
+        target: 30,
+        review_months: None,
+    },
+    DemoTask {
+        id: MOVING,
+        name: "Moving and handling (hoist)",
+        category: "Safety",
+        description: "Safe transfers using a hoist and slings, with two carers where the care plan says so.",
+        target: 15,
+        review_months: Some(12),
+    },
+    DemoTask {
+        id: MEALS,
+        name: "Meal preparation",
+        category: "Daily living",
+        description: "Preparing meals to the client's dietary needs and recording intake.",
+        target: 10,
+        review_months: None,
+    },
+    DemoTask {
+        id: CATHETER,
+        name: "Catheter care",
+        category: "Clinical",
+        description: "Emptying and changing catheter bags; recognising signs of infection.",
+        target: 10,
+        review_months: Some(12),
+    },
+    DemoTask {
+        id: DEMENTIA,
+        name: "Dementia support",
+        category: "Wellbeing",
+        description: "Person-centred support for clients living with dementia.",
+        target: 20,
+        review_months: None,
+    },
 ];
 
 const SAM: Uuid = id(0x11);
@@ -80,9 +170,33 @@ const ALI: Uuid = id(0x13);
 const MEGAN: Uuid = id(0x14);
 
 const DEMO_PACKAGES: [DemoPackage; 3] = [
-    DemoPackage { id: id(0x21), name: "Maple Court", district: "M14", client: "Mrs Edna Clarke", address: "12 Maple Court, Fallowfield, Manchester", tasks: &[MEDICATION, PERSONAL_CARE, MOVING, MEALS], carers: &[SAM, JO] },
-    DemoPackage { id: id(0x22), name: "Riverside House", district: "B33", client: "Mr Tomasz Nowak", address: "4 Riverside House, Stechford, Birmingham", tasks: &[MEDICATION, CATHETER, PERSONAL_CARE], carers: &[SAM, ALI] },
-    DemoPackage { id: id(0x23), name: "Elm Cottage", district: "LS6", client: "Mrs Margaret Reid", address: "Elm Cottage, 9 Otley Road, Leeds", tasks: &[MEALS, DEMENTIA, PERSONAL_CARE], carers: &[ALI, MEGAN] },
+    DemoPackage {
+        id: id(0x21),
+        name: "Maple Court",
+        district: "M14",
+        client: "Mrs Edna Clarke",
+        address: "12 Maple Court, Fallowfield, Manchester",
+        tasks: &[MEDICATION, PERSONAL_CARE, MOVING, MEALS],
+        carers: &[SAM, JO],
+    },
+    DemoPackage {
+        id: id(0x22),
+        name: "Riverside House",
+        district: "B33",
+        client: "Mr Tomasz Nowak",
+        address: "4 Riverside House, Stechford, Birmingham",
+        tasks: &[MEDICATION, CATHETER, PERSONAL_CARE],
+        carers: &[SAM, ALI],
+    },
+    DemoPackage {
+        id: id(0x23),
+        name: "Elm Cottage",
+        district: "LS6",
+        client: "Mrs Margaret Reid",
+        address: "Elm Cottage, 9 Otley Road, Leeds",
+        tasks: &[MEALS, DEMENTIA, PERSONAL_CARE],
+        carers: &[ALI, MEGAN],
+    },
 ];
 
 /// Some practice already logged, so progress pages have something to show:
@@ -156,12 +270,13 @@ pub async fn seed_demo(
         .await?
         .rows_affected();
         summary.users += created;
-        let date_of_birth = user
-            .date_of_birth
-            .map(|raw| {
-                time::Date::parse(raw, time::macros::format_description!("[year]-[month]-[day]"))
-                    .expect("demo dates are valid")
-            });
+        let date_of_birth = user.date_of_birth.map(|raw| {
+            time::Date::parse(
+                raw,
+                time::macros::format_description!("[year]-[month]-[day]"),
+            )
+            .expect("demo dates are valid")
+        });
         sqlx::query!(
             r#"insert into user_profiles (user_id, first_name, last_name, phone, date_of_birth, job_title)
                values ($1, $2, $3, $4, $5, $6)

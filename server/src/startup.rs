@@ -36,11 +36,10 @@ pub async fn connect_database(config: &Config) -> Result<PgPool, ServerError> {
 /// Applies pending migrations; returns how many were new. Safe with several instances
 /// starting at once (sqlx takes an advisory lock).
 pub async fn migrate(pool: &PgPool) -> Result<usize, ServerError> {
-    let before: i64 = sqlx::query_scalar(
-        "select count(*) from pg_tables where tablename = '_sqlx_migrations'",
-    )
-    .fetch_one(pool)
-    .await?;
+    let before: i64 =
+        sqlx::query_scalar("select count(*) from pg_tables where tablename = '_sqlx_migrations'")
+            .fetch_one(pool)
+            .await?;
     let applied_before: i64 = if before > 0 {
         sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
             .fetch_one(pool)
@@ -49,15 +48,19 @@ pub async fn migrate(pool: &PgPool) -> Result<usize, ServerError> {
         0
     };
     MIGRATOR.run(pool).await?;
-    let applied_after: i64 = sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
-        .fetch_one(pool)
-        .await?;
+    let applied_after: i64 =
+        sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
+            .fetch_one(pool)
+            .await?;
     Ok(usize::try_from(applied_after - applied_before).unwrap_or(0))
 }
 
 /// The shared state. Connections open lazily, so the process starts (and reports
 /// "not ready" on `/readyz`) even while PostgreSQL or Redis is down.
-pub fn build_state(config: &Config, leptos_options: LeptosOptions) -> Result<AppState, ServerError> {
+pub fn build_state(
+    config: &Config,
+    leptos_options: LeptosOptions,
+) -> Result<AppState, ServerError> {
     let db = pool_options(config).connect_lazy(config.database_url.expose_secret())?;
     let redis = redis::Client::open(config.redis_url.expose_secret())
         .map_err(|err| ServerError::Refused(format!("REDIS_URL: {err}")))?;
@@ -119,7 +122,10 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServerError::Bind { addr, source })?;
-    tracing::info!(environment = config.environment.as_str(), "listening on http://{addr}");
+    tracing::info!(
+        environment = config.environment.as_str(),
+        "listening on http://{addr}"
+    );
     axum::serve(listener, build_router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;

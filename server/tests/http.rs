@@ -24,8 +24,18 @@ async fn readyz_is_ready_when_postgres_and_redis_answer(db: PgPool) {
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let body = res.json();
     assert_eq!(body["status"], "ready");
-    assert!(body["postgres"]["detail"].as_str().unwrap().starts_with("PostgreSQL "));
-    assert!(body["redis"]["detail"].as_str().unwrap().starts_with("Redis "));
+    assert!(
+        body["postgres"]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("PostgreSQL ")
+    );
+    assert!(
+        body["redis"]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("Redis ")
+    );
     assert_eq!(body["problems"], serde_json::json!([]));
 }
 
@@ -38,7 +48,10 @@ async fn readyz_is_503_naming_redis_when_redis_is_down(db: PgPool) {
     assert_eq!(body["status"], "not ready");
     assert_eq!(body["postgres"]["reachable"], true);
     assert_eq!(body["redis"]["reachable"], false);
-    assert!(body["problems"][0].as_str().unwrap().starts_with("Redis:"), "{body}");
+    assert!(
+        body["problems"][0].as_str().unwrap().starts_with("Redis:"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -51,7 +64,11 @@ async fn readyz_is_503_naming_postgres_when_the_database_is_down() {
         .acquire_timeout(std::time::Duration::from_millis(500))
         .connect_lazy(&format!("postgres://nobody@127.0.0.1:{port}/none"))
         .unwrap();
-    let res = get(server::startup::build_router(state_with(db, &redis_url())), "/readyz").await;
+    let res = get(
+        server::startup::build_router(state_with(db, &redis_url())),
+        "/readyz",
+    )
+    .await;
     assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE);
     let body = res.json();
     assert_eq!(body["postgres"]["reachable"], false);
@@ -65,7 +82,11 @@ async fn readyz_is_503_naming_postgres_when_the_database_is_down() {
 async fn the_home_page_is_rendered_on_the_server(db: PgPool) {
     let res = get(app(db), "/").await;
     assert_eq!(res.status, StatusCode::OK);
-    assert!(res.body.contains("<title>CareTrack Pro</title>"), "{}", res.body);
+    assert!(
+        res.body.contains("<title>CareTrack Pro</title>"),
+        "{}",
+        res.body
+    );
     assert!(res.body.contains("Know every carer is competent"));
     // The hydration script and the WASM bundle are referenced.
     assert!(res.body.contains("/pkg/caretrack.js"));

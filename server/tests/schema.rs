@@ -10,25 +10,41 @@ use sqlx::{PgPool, Row, types::Uuid};
 #[sqlx::test(migrations = "../migrations")]
 async fn demo_seed_is_complete_and_idempotent(db: PgPool) {
     let cipher = common::test_cipher();
-    let first = seed_demo(&db, &cipher, Environment::Development).await.unwrap();
-    assert_eq!((first.users, first.packages, first.tasks), (6, 3, 6));
-    let second = seed_demo(&db, &cipher, Environment::Development).await.unwrap();
-    assert_eq!((second.users, second.packages, second.tasks, second.assignments), (0, 0, 0, 0));
-
-    let roles: Vec<(String, i64)> = sqlx::query_as(
-        "select role::text, count(*) from users group by role order by role::text",
-    )
-    .fetch_all(&db)
-    .await
-    .unwrap();
-    assert_eq!(
-        roles,
-        [("ADMIN".into(), 1), ("ASSESSOR".into(), 1), ("CARER".into(), 4)]
-    );
-    let audit: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'system.demo_seeded'")
-        .fetch_one(&db)
+    let first = seed_demo(&db, &cipher, Environment::Development)
         .await
         .unwrap();
+    assert_eq!((first.users, first.packages, first.tasks), (6, 3, 6));
+    let second = seed_demo(&db, &cipher, Environment::Development)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            second.users,
+            second.packages,
+            second.tasks,
+            second.assignments
+        ),
+        (0, 0, 0, 0)
+    );
+
+    let roles: Vec<(String, i64)> =
+        sqlx::query_as("select role::text, count(*) from users group by role order by role::text")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(
+        roles,
+        [
+            ("ADMIN".into(), 1),
+            ("ASSESSOR".into(), 1),
+            ("CARER".into(), 4)
+        ]
+    );
+    let audit: i64 =
+        sqlx::query_scalar("select count(*) from audit_log where action = 'system.demo_seeded'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
     assert_eq!(audit, 1, "only the run that changed something is audited");
 
     // Client names are stored sealed, and open again only at their own row.
@@ -39,15 +55,23 @@ async fn demo_seed_is_complete_and_idempotent(db: PgPool) {
     let id: Uuid = row.get("id");
     let sealed: Vec<u8> = row.get("client_name_enc");
     assert!(!String::from_utf8_lossy(&sealed).contains("Edna"));
-    let at = FieldLocation { table: "care_packages", column: "client_name", row_id: &id };
+    let at = FieldLocation {
+        table: "care_packages",
+        column: "client_name",
+        row_id: &id,
+    };
     let key_id: String = row.get("client_name_key_id");
-    assert_eq!(cipher.open(&key_id, &sealed, at).unwrap(), "Mrs Edna Clarke");
+    assert_eq!(
+        cipher.open(&key_id, &sealed, at).unwrap(),
+        "Mrs Edna Clarke"
+    );
 
     // The demo password verifies against the stored argon2id hash.
-    let hash: String = sqlx::query_scalar("select password_hash from users where email = 'sam@example.com'")
-        .fetch_one(&db)
-        .await
-        .unwrap();
+    let hash: String =
+        sqlx::query_scalar("select password_hash from users where email = 'sam@example.com'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
     use argon2::{PasswordHash, PasswordVerifier};
     assert!(hash.starts_with("$argon2id$"));
     argon2::Argon2::default()
@@ -61,18 +85,23 @@ async fn demo_seed_is_refused_in_production(db: PgPool) {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("APP_ENV=production"), "{err}");
-    let users: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(&db).await.unwrap();
+    let users: i64 = sqlx::query_scalar("select count(*) from users")
+        .fetch_one(&db)
+        .await
+        .unwrap();
     assert_eq!(users, 0);
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn audit_log_is_an_append_only_hash_chain(db: PgPool) {
     for action in ["user.invited", "user.role_changed", "task.created"] {
-        sqlx::query("insert into audit_log (action, entity_type, after) values ($1, 'test', '{\"n\": 1}')")
-            .bind(action)
-            .execute(&db)
-            .await
-            .unwrap();
+        sqlx::query(
+            "insert into audit_log (action, entity_type, after) values ($1, 'test', '{\"n\": 1}')",
+        )
+        .bind(action)
+        .execute(&db)
+        .await
+        .unwrap();
     }
     let verified: Vec<bool> = sqlx::query_scalar(
         "select audit_log_digest(prev_hash, a) = hash from audit_log a order by id",
@@ -95,7 +124,10 @@ async fn audit_log_is_an_append_only_hash_chain(db: PgPool) {
         "truncate audit_log",
     ] {
         let err = sqlx::query(statement).execute(&db).await.unwrap_err();
-        assert!(err.to_string().contains("append-only"), "{statement}: {err}");
+        assert!(
+            err.to_string().contains("append-only"),
+            "{statement}: {err}"
+        );
     }
 }
 
@@ -107,10 +139,12 @@ async fn the_daily_cap_holds_under_concurrent_logging(db: PgPool) {
     .fetch_one(&db)
     .await
     .unwrap();
-    let task: Uuid = sqlx::query_scalar("insert into tasks (name, target_count) values ('Meals', 10) returning id")
-        .fetch_one(&db)
-        .await
-        .unwrap();
+    let task: Uuid = sqlx::query_scalar(
+        "insert into tasks (name, target_count) values ('Meals', 10) returning id",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
 
     // Two devices each log 60 for the same day at the same moment: one must be refused.
     let log = |db: PgPool| async move {
@@ -146,10 +180,12 @@ async fn the_schema_refuses_inconsistent_data(db: PgPool) {
     };
     // Emails are stored normalised and are unique.
     assert!(refused("insert into users (email, role, password_hash) values ('Sam@Example.com', 'CARER', 'x')").await);
-    sqlx::query("insert into users (email, role, password_hash) values ('sam@example.com', 'CARER', 'x')")
-        .execute(&db)
-        .await
-        .unwrap();
+    sqlx::query(
+        "insert into users (email, role, password_hash) values ('sam@example.com', 'CARER', 'x')",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
     assert!(refused("insert into users (email, role, password_hash) values ('sam@example.com', 'ADMIN', 'x')").await);
     // Target counts are 1–1000; postcode districts are outward codes only.
     assert!(refused("insert into tasks (name, target_count) values ('t', 0)").await);
@@ -158,7 +194,9 @@ async fn the_schema_refuses_inconsistent_data(db: PgPool) {
         refused("insert into care_packages (name, postcode_district, client_name_enc, client_name_key_id, address_enc, address_key_id) values ('p', 'M14 5AB', '\\x00', 'k', '\\x00', 'k')").await
     );
     // Statutory Working Time rules cannot be switched off.
-    assert!(refused("update rule_settings set enabled = false where rule_id = 'wtr_daily_rest'").await);
+    assert!(
+        refused("update rule_settings set enabled = false where rule_id = 'wtr_daily_rest'").await
+    );
     // A task is covered by at most one assessment template.
     let err = sqlx::query(
         "with t as (insert into tasks (name, target_count) values ('Meds', 5) returning id),
@@ -172,5 +210,8 @@ async fn the_schema_refuses_inconsistent_data(db: PgPool) {
     .unwrap_err();
     let db_err = err.as_database_error().expect("refused by the database");
     assert!(db_err.is_unique_violation(), "{db_err}");
-    assert_eq!(db_err.constraint(), Some("assessment_template_tasks_task_key"));
+    assert_eq!(
+        db_err.constraint(),
+        Some("assessment_template_tasks_task_key")
+    );
 }

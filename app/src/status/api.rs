@@ -54,7 +54,7 @@ impl SystemStatus {
 
 /// Checks PostgreSQL and Redis now.
 #[server(endpoint = "system_status")]
-pub async fn system_status() -> Result<SystemStatus, AppError> {
+pub async fn check_system_status() -> Result<SystemStatus, AppError> {
     let state = crate::state::app_state()?;
     Ok(super::ssr::check_system(&state).await)
 }

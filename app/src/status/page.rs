@@ -1,4 +1,4 @@
-use super::api::{DependencyHealth, SystemStatus, system_status};
+use super::api::{DependencyHealth, SystemStatus, check_system_status};
 use crate::components::toast::{ToastKind, use_toasts};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,7 +9,7 @@ use leptos_meta::Title;
 #[component]
 pub fn SystemStatusPage() -> impl IntoView {
     let check_number = RwSignal::new(1u32);
-    let status = Resource::new(move || check_number.get(), |_| system_status());
+    let status = Resource::new(move || check_number.get(), |_| check_system_status());
     let checking = RwSignal::new(false);
     let toasts = use_toasts();
 

@@ -39,7 +39,12 @@ async fn check_database(state: &AppState) -> (DependencyHealth, Option<DatabaseF
     match tokio::time::timeout(CHECK_TIMEOUT, query).await {
         Ok(Ok(row)) => {
             // "PostgreSQL 15.18 (Debian …) on x86_64…" → "PostgreSQL 15.18"
-            let detail = row.version.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+            let detail = row
+                .version
+                .split_whitespace()
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" ");
             (
                 DependencyHealth {
                     reachable: true,
@@ -67,7 +72,10 @@ async fn check_redis(state: &AppState) -> DependencyHealth {
     let started = Instant::now();
     let check = async {
         let mut conn = state.redis.connection().await?;
-        let info: String = redis::cmd("INFO").arg("server").query_async(&mut conn).await?;
+        let info: String = redis::cmd("INFO")
+            .arg("server")
+            .query_async(&mut conn)
+            .await?;
         Ok::<_, redis::RedisError>(info)
     };
     match tokio::time::timeout(CHECK_TIMEOUT, check).await {

@@ -19,8 +19,9 @@ use std::sync::Arc;
 use tower::ServiceExt;
 
 pub fn redis_url() -> String {
-    std::env::var("REDIS_URL")
-        .expect("REDIS_URL is not set: run the tests with `make test` (it starts Redis and loads .env)")
+    std::env::var("REDIS_URL").expect(
+        "REDIS_URL is not set: run the tests with `make test` (it starts Redis and loads .env)",
+    )
 }
 
 /// A Redis URL where nothing listens: a real refused connection, not a mock.
@@ -69,7 +70,9 @@ pub async fn send(app: Router, request: Request<Body>) -> TestResponse {
     let response = app.oneshot(request).await.expect("the router never fails");
     let status = response.status();
     let headers = response.headers().clone();
-    let bytes = to_bytes(response.into_body(), 4 * 1024 * 1024).await.unwrap();
+    let bytes = to_bytes(response.into_body(), 4 * 1024 * 1024)
+        .await
+        .unwrap();
     TestResponse {
         status,
         headers,

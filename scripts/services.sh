@@ -18,7 +18,7 @@ PG_SOCKET_DIR="$DATA/pg-socket"
 PG_USER=""
 if [ "$(id -u)" -eq 0 ]; then PG_USER=postgres; fi
 as_pg() {
-  if [ -n "$PG_USER" ]; then runuser -u "$PG_USER" -- "$@"; else "$@"; fi
+  if [ -n "$PG_USER" ]; then (cd / && runuser -u "$PG_USER" -- "$@"); else "$@"; fi
 }
 
 pg_home() {
@@ -82,7 +82,9 @@ up() {
     mkdir -p "$home"
     ln -s "$home" "$DATA/postgres"
   fi
-  mkdir -p "$PGDATA"
+  # Through the symlink, the path may not be reachable by the postgres user.
+  mkdir -p "$DATA/postgres/data"
+  PGDATA="$(readlink -f "$DATA/postgres")/data"
   if [ -n "$PG_USER" ]; then
     chown "$PG_USER" "$PGDATA" "$PG_SOCKET_DIR"
     # The socket directory must be reachable by the postgres user too.
@@ -155,7 +157,7 @@ status() {
 }
 
 load_ports
-PGDATA="$DATA/postgres/data"
+PGDATA="$(readlink -f "$DATA/postgres" 2>/dev/null || echo "$DATA/postgres")/data"
 case "${1:-}" in
   up) up ;;
   down) down ;;

@@ -9,18 +9,29 @@ use leptos_meta::Title;
 #[component]
 pub fn SystemStatusPage() -> impl IntoView {
     let check_number = RwSignal::new(1u32);
-    let status = Resource::new(move || check_number.get(), |_| check_system_status());
+    // Each result carries the number of the check it answers.
+    let status = Resource::new(
+        move || check_number.get(),
+        |n| async move { (n, check_system_status().await) },
+    );
     let checking = RwSignal::new(false);
     let toasts = use_toasts();
 
-    // Tell the person when a check they asked for finishes (not on the first render).
-    Effect::new(move |previous: Option<()>| {
-        if let (Some(()), Some(result)) = (previous, status.get()) {
-            match result {
-                Ok(s) if s.is_ready() => toasts.show(ToastKind::Success, "All systems reachable"),
-                Ok(s) => toasts.show(ToastKind::Error, s.problems().join("; ")),
-                Err(err) => toasts.show(ToastKind::Error, err.to_string()),
-            }
+    // Tell the person how a check they asked for ended: once, when its own result has
+    // arrived (not for the first load, which the page itself shows).
+    let announce_check = RwSignal::new(None::<u32>);
+    Effect::new(move |_| {
+        let Some((n, result)) = status.get() else {
+            return;
+        };
+        if announce_check.get_untracked() != Some(n) {
+            return;
+        }
+        announce_check.set(None);
+        match result {
+            Ok(s) if s.is_ready() => toasts.show(ToastKind::Success, "All systems reachable"),
+            Ok(s) => toasts.show(ToastKind::Error, s.problems().join("; ")),
+            Err(err) => toasts.show(ToastKind::Error, err.to_string()),
         }
     });
 
@@ -36,7 +47,11 @@ pub fn SystemStatusPage() -> impl IntoView {
                 type="button"
                 data-test="check-again"
                 disabled=move || checking.get()
-                on:click=move |_| check_number.update(|n| *n += 1)
+                on:click=move |_| {
+                    let next = check_number.get_untracked() + 1;
+                    announce_check.set(Some(next));
+                    check_number.set(next);
+                }
             >
                 {move || if checking.get() { "Checking…" } else { "Check again" }}
             </button>
@@ -45,8 +60,8 @@ pub fn SystemStatusPage() -> impl IntoView {
             {move || {
                 status
                     .get()
-                    .map(|result| match result {
-                        Ok(s) => view! { <StatusReport status=s check=check_number.get_untracked() /> }.into_any(),
+                    .map(|(n, result)| match result {
+                        Ok(s) => view! { <StatusReport status=s check=n /> }.into_any(),
                         Err(err) => {
                             view! {
                                 <div class="alert alert--error" role="alert">

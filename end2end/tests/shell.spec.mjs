@@ -28,12 +28,12 @@ test("home page hydrates and the status check round-trips to PostgreSQL", async 
 
   // The button calls the server function from the browser: the check number goes up
   // and the database clock (read by `select now()`) moves on.
-  const firstClock = await page.locator("[data-test=database-seconds]").textContent();
+  const firstClock = await page.locator("[data-test=database-time]").textContent();
   const checked = page.waitForResponse((res) => res.url().includes("/api/") && res.request().method() === "POST");
   await page.locator("[data-test=check-again]").click();
   expect((await checked).status()).toBe(200);
   await expect(page.locator("[data-test=check-number]")).toHaveText("2");
-  await expect(page.locator("[data-test=database-seconds]")).not.toHaveText(firstClock ?? "");
+  await expect(page.locator("[data-test=database-time]")).not.toHaveText(firstClock ?? "");
   await expect(page.locator(".toast--success")).toContainText("All systems reachable");
 
   expect(errors).toEqual([]);

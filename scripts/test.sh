@@ -43,6 +43,7 @@ reload_port="$(free_port $((site_port + 1)))"
 DATABASE_URL="${DATABASE_URL%/*}/$e2e_db" \
   LEPTOS_SITE_ADDR="127.0.0.1:$site_port" \
   LEPTOS_RELOAD_PORT="$reload_port" \
+  RUST_LOG="${E2E_RUST_LOG:-warn}" \
   cargo leptos end-to-end
 
 step "all checks passed"

@@ -128,3 +128,74 @@ async fn the_status_server_function_reads_the_database(db: PgPool) {
     assert_eq!(body["figures"]["tasks"], 1);
     assert!(body["figures"]["migrations_applied"].as_i64().unwrap() >= 5);
 }
+
+/// A private Redis server for a test that stops and restarts it.
+struct OwnRedis {
+    port: u16,
+    child: std::process::Child,
+}
+
+impl OwnRedis {
+    fn start(port: u16) -> Self {
+        let child = std::process::Command::new("redis-server")
+            .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server is installed by scripts/bootstrap.sh");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "redis-server did not start"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Self { port, child }
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn readiness_recovers_when_redis_comes_back(db: PgPool) {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let mut redis = OwnRedis::start(port);
+    let router =
+        server::startup::build_router(state_with(db, &format!("redis://127.0.0.1:{port}/0")));
+
+    assert_eq!(get(router.clone(), "/readyz").await.status, StatusCode::OK);
+    redis.stop();
+    assert_eq!(
+        get(router.clone(), "/readyz").await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+
+    let _redis = OwnRedis::start(redis.port);
+    // The connection manager reconnects on the next command; allow it a few tries.
+    let mut status = StatusCode::SERVICE_UNAVAILABLE;
+    for _ in 0..20 {
+        status = get(router.clone(), "/readyz").await.status;
+        if status == StatusCode::OK {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "readiness did not recover after Redis restarted"
+    );
+}

@@ -41,7 +41,7 @@ mod tests {
 
     #[test]
     fn every_role_has_a_way_home() {
-        for role in Role::ALL.map(Some).into_iter().chain([None]) {
+        for role in Role::ALL.iter().copied().map(Some).chain([None]) {
             assert!(nav_items(role).iter().any(|item| item.href == "/"));
         }
     }

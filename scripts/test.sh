@@ -44,6 +44,6 @@ DATABASE_URL="${DATABASE_URL%/*}/$e2e_db" \
   LEPTOS_SITE_ADDR="127.0.0.1:$site_port" \
   LEPTOS_RELOAD_PORT="$reload_port" \
   RUST_LOG="${E2E_RUST_LOG:-warn}" \
-  cargo leptos end-to-end
+  cargo leptos end-to-end --cargo-locked
 
 step "all checks passed"

@@ -17,7 +17,9 @@ pub mod london;
 pub mod person_name;
 pub mod phone;
 pub mod postcode;
+pub mod retry;
 pub mod role;
+pub mod schedule;
 mod validation;
 
 pub use competency::{CompetencyLevel, RatingSource, RatingState};

@@ -8,6 +8,8 @@ Usage: server [COMMAND]
 Commands:
   serve          Run the web server (default). Applies pending migrations first
                  unless MIGRATE_ON_START=false.
+  worker         Run background jobs and the schedule only (no HTTP), so
+                 production can scale workers separately.
   migrate        Apply pending database migrations and exit.
   seed --demo    Load the demo organisation (idempotent; refused in production).
   help           Show this message.
@@ -17,6 +19,7 @@ Configuration comes from the environment and a .env file; see README.md.";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Command {
     Serve,
+    Worker,
     Migrate,
     Seed { demo: bool },
     Help,
@@ -29,6 +32,10 @@ impl Command {
         match args.first().map(String::as_str) {
             None | Some("serve") => match args.get(1) {
                 None => Ok(Command::Serve),
+                Some(extra) => unexpected(extra),
+            },
+            Some("worker") => match args.get(1) {
+                None => Ok(Command::Worker),
                 Some(extra) => unexpected(extra),
             },
             Some("migrate") => match args.get(1) {
@@ -63,6 +70,7 @@ mod tests {
     fn serve_is_the_default() {
         assert_eq!(parse(&[]), Ok(Command::Serve));
         assert_eq!(parse(&["serve"]), Ok(Command::Serve));
+        assert_eq!(parse(&["worker"]), Ok(Command::Worker));
     }
 
     #[test]

@@ -16,6 +16,10 @@ pub struct Config {
     pub redis_url: SecretString,
     pub organisation_name: String,
     pub migrate_on_start: bool,
+    /// Background jobs run at once by this process (0: this process runs none).
+    pub worker_concurrency: usize,
+    /// Whether this process enqueues scheduled jobs (safe on every instance).
+    pub scheduler_enabled: bool,
     pub log_filter: String,
     encryption_keys: Vec<(String, SecretBox<[u8; KEY_BYTES]>)>,
 }
@@ -29,6 +33,8 @@ impl fmt::Debug for Config {
             .field("redis_url", &"[REDACTED]")
             .field("organisation_name", &self.organisation_name)
             .field("migrate_on_start", &self.migrate_on_start)
+            .field("worker_concurrency", &self.worker_concurrency)
+            .field("scheduler_enabled", &self.scheduler_enabled)
             .field("log_filter", &self.log_filter)
             .field(
                 "encryption_key_ids",
@@ -124,16 +130,29 @@ impl Config {
             problems.push("REDIS_URL is not a valid Redis URL (redis://host:port/db)".into());
         }
 
-        let migrate_on_start = match get("MIGRATE_ON_START").as_deref() {
-            None => true,
+        let mut flag = |name: &str, default: bool| match get(name).as_deref() {
+            None => default,
             Some("true" | "1" | "yes") => true,
             Some("false" | "0" | "no") => false,
             Some(raw) => {
-                problems.push(format!(
-                    "MIGRATE_ON_START must be true or false (got {raw:?})"
-                ));
-                true
+                problems.push(format!("{name} must be true or false (got {raw:?})"));
+                default
             }
+        };
+        let migrate_on_start = flag("MIGRATE_ON_START", true);
+        let scheduler_enabled = flag("SCHEDULER_ENABLED", true);
+
+        let worker_concurrency = match get("WORKER_CONCURRENCY") {
+            None => 4,
+            Some(raw) => match raw.parse::<usize>() {
+                Ok(n) if n <= 64 => n,
+                _ => {
+                    problems.push(format!(
+                        "WORKER_CONCURRENCY must be a whole number from 0 to 64 (got {raw:?})"
+                    ));
+                    4
+                }
+            },
         };
 
         let encryption_keys = match get("DATA_ENCRYPTION_KEYS") {
@@ -166,6 +185,8 @@ impl Config {
             redis_url: redis_url.into(),
             organisation_name,
             migrate_on_start,
+            worker_concurrency,
+            scheduler_enabled,
             log_filter,
             encryption_keys,
         })
@@ -262,6 +283,8 @@ mod tests {
         assert_eq!(config.environment, Environment::Development);
         assert_eq!(config.database_max_connections, 10);
         assert!(config.migrate_on_start);
+        assert_eq!(config.worker_concurrency, 4);
+        assert!(config.scheduler_enabled);
         assert_eq!(config.field_cipher().current_key_id(), "k1");
     }
 
@@ -281,10 +304,14 @@ mod tests {
         vars[0] = ("DATABASE_URL", "mysql://root:hunter2@db/x");
         vars.push(("APP_ENV", "staging"));
         vars.push(("DATABASE_MAX_CONNECTIONS", "0"));
+        vars.push(("WORKER_CONCURRENCY", "lots"));
+        vars.push(("SCHEDULER_ENABLED", "maybe"));
         let err = load(&vars).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("APP_ENV must be development, test or production"));
         assert!(text.contains("DATABASE_MAX_CONNECTIONS"));
+        assert!(text.contains("WORKER_CONCURRENCY must be a whole number from 0 to 64"));
+        assert!(text.contains("SCHEDULER_ENABLED must be true or false"));
         assert!(text.contains("DATABASE_URL must start with postgres://"));
         assert!(!text.contains("hunter2"), "a password leaked into:\n{text}");
     }

@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod health;
+pub mod jobs;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;
@@ -34,6 +35,7 @@ pub enum ServerError {
 pub async fn run(command: Command, config: Config) -> Result<(), ServerError> {
     match command {
         Command::Serve => startup::serve(config).await,
+        Command::Worker => startup::work(config).await,
         Command::Migrate => {
             let pool = startup::connect_database(&config).await?;
             let applied = startup::migrate(&pool).await?;

@@ -1,6 +1,15 @@
 //! Building the application (state, router) and running it until a shutdown signal.
 
-use crate::{ServerError, config::Config, health};
+use crate::{
+    ServerError,
+    config::Config,
+    health,
+    jobs::{
+        Registry,
+        scheduler::{self, standard_schedule},
+        worker::{self, WorkerConfig},
+    },
+};
 use app::{
     App, shell,
     state::{AppState, RedisHandle},
@@ -11,6 +20,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use secrecy::ExposeSecret;
 use sqlx::{PgPool, postgres::PgPoolOptions};
 use std::{sync::Arc, time::Duration};
+use tokio::{sync::watch, task::JoinHandle};
 use tower::ServiceBuilder;
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -110,9 +120,7 @@ pub fn build_router(state: AppState) -> Router {
 }
 
 pub async fn serve(config: Config) -> Result<(), ServerError> {
-    let leptos_options = get_configuration(None)
-        .map_err(|err| ServerError::Refused(format!("Leptos configuration: {err}")))?
-        .leptos_options;
+    let leptos_options = leptos_options()?;
     let addr = leptos_options.site_addr;
     let state = build_state(&config, leptos_options)?;
     if config.migrate_on_start {
@@ -122,15 +130,93 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServerError::Bind { addr, source })?;
+    let shutdown = shutdown_channel();
+    let background = start_background(&config, &state, &shutdown);
     tracing::info!(
         environment = config.environment.as_str(),
         "listening on http://{addr}"
     );
     axum::serve(listener, build_router(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(until_shutdown(shutdown.clone()))
         .await?;
+    finish(background).await;
     tracing::info!("shut down cleanly");
     Ok(())
+}
+
+/// `server worker`: background jobs and the schedule, no HTTP.
+pub async fn work(config: Config) -> Result<(), ServerError> {
+    if config.worker_concurrency == 0 {
+        return Err(ServerError::Refused(
+            "WORKER_CONCURRENCY is 0: a worker process must run at least one job at a time".into(),
+        ));
+    }
+    let state = build_state(&config, leptos_options()?)?;
+    if config.migrate_on_start {
+        migrate(&state.db).await?;
+    }
+    let shutdown = shutdown_channel();
+    let background = start_background(&config, &state, &shutdown);
+    until_shutdown(shutdown).await;
+    finish(background).await;
+    tracing::info!("worker shut down cleanly");
+    Ok(())
+}
+
+fn leptos_options() -> Result<LeptosOptions, ServerError> {
+    Ok(get_configuration(None)
+        .map_err(|err| ServerError::Refused(format!("Leptos configuration: {err}")))?
+        .leptos_options)
+}
+
+/// A shutdown flag every part of the process can wait on, raised by SIGINT/SIGTERM.
+fn shutdown_channel() -> watch::Receiver<bool> {
+    let (raise, flag) = watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = raise.send(true);
+    });
+    flag
+}
+
+async fn until_shutdown(mut flag: watch::Receiver<bool>) {
+    let _ = flag.wait_for(|down| *down).await;
+}
+
+/// The job worker (unless WORKER_CONCURRENCY=0) and the scheduler (unless disabled).
+fn start_background(
+    config: &Config,
+    state: &AppState,
+    shutdown: &watch::Receiver<bool>,
+) -> Vec<JoinHandle<()>> {
+    let mut tasks = Vec::new();
+    if config.worker_concurrency > 0 {
+        tasks.push(tokio::spawn(worker::run(
+            state.clone(),
+            Arc::new(Registry::standard()),
+            WorkerConfig::new(config.worker_concurrency),
+            until_shutdown(shutdown.clone()),
+        )));
+    }
+    if config.scheduler_enabled {
+        tasks.push(tokio::spawn(scheduler::run(
+            state.db.clone(),
+            standard_schedule(),
+            Duration::from_secs(30),
+            Duration::from_secs(3600),
+            until_shutdown(shutdown.clone()),
+        )));
+    }
+    tasks
+}
+
+/// Waits for background tasks to finish their graceful shutdown.
+async fn finish(tasks: Vec<JoinHandle<()>>) {
+    for task in tasks {
+        if let Err(err) = task.await {
+            tracing::error!(error = %err, "a background task ended abnormally");
+        }
+    }
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM (service managers, containers); in-flight

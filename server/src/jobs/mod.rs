@@ -1,0 +1,76 @@
+//! Background jobs: the worker that runs them and the schedule that creates them.
+//!
+//! Jobs are rows in PostgreSQL (`jobs`), written by `app::jobs::enqueue` in the same
+//! transaction as the change that causes them. Workers claim them with
+//! `FOR UPDATE SKIP LOCKED` under a lease they keep renewing while the handler runs; a
+//! worker that dies simply stops renewing, and the job is claimed again once the lease
+//! expires. Failures retry with exponential backoff and jitter
+//! (`caretrack::retry::RetryPolicy`) until `max_attempts`, then the job is `DEAD` with
+//! its last error kept for the Jobs page.
+
+pub mod scheduler;
+pub mod worker;
+
+use app::state::AppState;
+use serde_json::Value;
+use sqlx::types::Uuid;
+use std::{collections::HashMap, future::Future, pin::Pin, sync::Arc};
+
+/// What a handler is given.
+#[derive(Clone)]
+pub struct JobContext {
+    pub state: AppState,
+    pub job_id: Uuid,
+    /// 1 on the first try.
+    pub attempt: i32,
+}
+
+/// Why a run failed: shown on the Jobs page, so written for an operator.
+pub type JobFailure = String;
+
+type BoxedHandler = Arc<
+    dyn Fn(JobContext, Value) -> Pin<Box<dyn Future<Output = Result<(), JobFailure>> + Send>>
+        + Send
+        + Sync,
+>;
+
+/// Which code runs each kind of job.
+#[derive(Clone, Default)]
+pub struct Registry {
+    handlers: HashMap<&'static str, BoxedHandler>,
+}
+
+impl Registry {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn register<F, Fut>(&mut self, kind: &'static str, handler: F) -> &mut Self
+    where
+        F: Fn(JobContext, Value) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), JobFailure>> + Send + 'static,
+    {
+        let previous = self.handlers.insert(
+            kind,
+            Arc::new(move |ctx, payload| Box::pin(handler(ctx, payload))),
+        );
+        assert!(previous.is_none(), "job kind {kind} registered twice");
+        self
+    }
+
+    fn get(&self, kind: &str) -> Option<BoxedHandler> {
+        self.handlers.get(kind).cloned()
+    }
+
+    /// The handlers every CareTrack process knows. Features add theirs here.
+    pub fn standard() -> Self {
+        let mut registry = Self::new();
+        registry.register(scheduler::CLEANUP_KIND, |ctx, _| async move {
+            scheduler::clean_up_expired_credentials(&ctx.state.db)
+                .await
+                .map(|removed| tracing::info!(removed, "expired sessions and tokens removed"))
+                .map_err(|err| format!("cleanup failed: {err}"))
+        });
+        registry
+    }
+}

@@ -1,0 +1,126 @@
+//! Scheduled jobs: cron expressions in Europe/London, enqueued exactly once per fire time
+//! however many server instances run the scheduler (the de-duplication key is the job's
+//! name and the fire instant).
+
+use app::jobs::{NewJob, enqueue};
+use caretrack::schedule::CronSchedule;
+use serde_json::json;
+use sqlx::PgPool;
+use std::{future::Future, time::Duration};
+use time::OffsetDateTime;
+
+pub const CLEANUP_KIND: &str = "maintenance.cleanup_expired_credentials";
+
+/// One entry of the schedule.
+#[derive(Clone, Debug)]
+pub struct ScheduledJob {
+    pub name: &'static str,
+    pub schedule: CronSchedule,
+    pub kind: &'static str,
+}
+
+/// The schedule every deployment runs. Features add their sweeps here.
+pub fn standard_schedule() -> Vec<ScheduledJob> {
+    vec![ScheduledJob {
+        name: "cleanup-expired-credentials",
+        schedule: CronSchedule::parse("15 * * * *").expect("valid cron"),
+        kind: CLEANUP_KIND,
+    }]
+}
+
+/// Enqueues every fire in `(since, until]`. Returns how many jobs were new (fires another
+/// instance already enqueued are skipped by their key).
+pub async fn enqueue_due(
+    pool: &PgPool,
+    schedule: &[ScheduledJob],
+    since: OffsetDateTime,
+    until: OffsetDateTime,
+) -> Result<usize, sqlx::Error> {
+    let mut created = 0;
+    let mut tx = pool.begin().await?;
+    for entry in schedule {
+        let mut cursor = since;
+        while let Some(fire) = entry
+            .schedule
+            .next_after(cursor)
+            .filter(|fire| *fire <= until)
+        {
+            let key = format!("cron:{}:{}", entry.name, fire.unix_timestamp());
+            let job = NewJob::new(
+                entry.kind,
+                &json!({ "scheduled_for": fire.unix_timestamp() }),
+            )
+            .run_at(fire)
+            .dedupe_key(key)
+            .max_attempts(3);
+            if enqueue(&mut tx, job).await?.is_some() {
+                created += 1;
+            }
+            cursor = fire;
+        }
+    }
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// Every `tick`, enqueues what fell due since the last tick. On start it looks back
+/// `catch_up`, so fires missed while no instance was running still happen (once).
+pub async fn run(
+    pool: PgPool,
+    schedule: Vec<ScheduledJob>,
+    tick: Duration,
+    catch_up: Duration,
+    shutdown: impl Future<Output = ()>,
+) {
+    tokio::pin!(shutdown);
+    let mut since = OffsetDateTime::now_utc() - catch_up;
+    loop {
+        let now = OffsetDateTime::now_utc();
+        match enqueue_due(&pool, &schedule, since, now).await {
+            Ok(created) => {
+                if created > 0 {
+                    tracing::info!(created, "scheduled jobs enqueued");
+                }
+                since = now;
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "could not enqueue scheduled jobs; will retry")
+            }
+        }
+        tokio::select! {
+            () = &mut shutdown => break,
+            () = tokio::time::sleep(tick) => {}
+        }
+    }
+}
+
+/// Removes sign-in material that can no longer be used: expired or revoked sessions (and
+/// their refresh tokens), and used or expired one-time tokens, after a week's grace for
+/// investigations.
+pub async fn clean_up_expired_credentials(pool: &PgPool) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let mut removed = 0;
+    removed += sqlx::query!(
+        "delete from sessions
+         where coalesce(revoked_at, expires_at) < now() - interval '7 days'"
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    removed += sqlx::query!(
+        "delete from password_reset_tokens
+         where coalesce(used_at, expires_at) < now() - interval '7 days'"
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    removed += sqlx::query!(
+        "delete from email_change_tokens
+         where coalesce(used_at, expires_at) < now() - interval '7 days'"
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(removed)
+}

@@ -20,6 +20,9 @@ pub struct Config {
     pub worker_concurrency: usize,
     /// Whether this process enqueues scheduled jobs (safe on every instance).
     pub scheduler_enabled: bool,
+    /// How long a claimed job stays reserved without a heartbeat: how soon the jobs of a
+    /// crashed worker run again.
+    pub job_lease: std::time::Duration,
     pub log_filter: String,
     encryption_keys: Vec<(String, SecretBox<[u8; KEY_BYTES]>)>,
 }
@@ -35,6 +38,7 @@ impl fmt::Debug for Config {
             .field("migrate_on_start", &self.migrate_on_start)
             .field("worker_concurrency", &self.worker_concurrency)
             .field("scheduler_enabled", &self.scheduler_enabled)
+            .field("job_lease", &self.job_lease)
             .field("log_filter", &self.log_filter)
             .field(
                 "encryption_key_ids",
@@ -155,6 +159,19 @@ impl Config {
             },
         };
 
+        let job_lease = match get("JOB_LEASE_SECONDS") {
+            None => std::time::Duration::from_secs(60),
+            Some(raw) => match raw.parse::<u64>() {
+                Ok(n) if (1..=3600).contains(&n) => std::time::Duration::from_secs(n),
+                _ => {
+                    problems.push(format!(
+                        "JOB_LEASE_SECONDS must be a whole number from 1 to 3600 (got {raw:?})"
+                    ));
+                    std::time::Duration::from_secs(60)
+                }
+            },
+        };
+
         let encryption_keys = match get("DATA_ENCRYPTION_KEYS") {
             None => {
                 problems.push(
@@ -187,6 +204,7 @@ impl Config {
             migrate_on_start,
             worker_concurrency,
             scheduler_enabled,
+            job_lease,
             log_filter,
             encryption_keys,
         })
@@ -285,6 +303,7 @@ mod tests {
         assert!(config.migrate_on_start);
         assert_eq!(config.worker_concurrency, 4);
         assert!(config.scheduler_enabled);
+        assert_eq!(config.job_lease, std::time::Duration::from_secs(60));
         assert_eq!(config.field_cipher().current_key_id(), "k1");
     }
 
@@ -306,12 +325,14 @@ mod tests {
         vars.push(("DATABASE_MAX_CONNECTIONS", "0"));
         vars.push(("WORKER_CONCURRENCY", "lots"));
         vars.push(("SCHEDULER_ENABLED", "maybe"));
+        vars.push(("JOB_LEASE_SECONDS", "0"));
         let err = load(&vars).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("APP_ENV must be development, test or production"));
         assert!(text.contains("DATABASE_MAX_CONNECTIONS"));
         assert!(text.contains("WORKER_CONCURRENCY must be a whole number from 0 to 64"));
         assert!(text.contains("SCHEDULER_ENABLED must be true or false"));
+        assert!(text.contains("JOB_LEASE_SECONDS must be a whole number from 1 to 3600"));
         assert!(text.contains("DATABASE_URL must start with postgres://"));
         assert!(!text.contains("hunter2"), "a password leaked into:\n{text}");
     }

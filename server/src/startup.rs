@@ -194,7 +194,10 @@ fn start_background(
         tasks.push(tokio::spawn(worker::run(
             state.clone(),
             Arc::new(Registry::standard()),
-            WorkerConfig::new(config.worker_concurrency),
+            WorkerConfig {
+                lease: config.job_lease,
+                ..WorkerConfig::new(config.worker_concurrency)
+            },
             until_shutdown(shutdown.clone()),
         )));
     }

@@ -71,6 +71,15 @@ impl Registry {
                 .map(|removed| tracing::info!(removed, "expired sessions and tokens removed"))
                 .map_err(|err| format!("cleanup failed: {err}"))
         });
+        // Sleeps for `millis`: checks a worker fleet end to end (and lets tests kill a
+        // worker mid-job). Harmless: it touches nothing.
+        registry.register(DIAGNOSTIC_SLEEP_KIND, |_, payload| async move {
+            let millis = payload["millis"].as_u64().unwrap_or(0).min(600_000);
+            tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
+            Ok(())
+        });
         registry
     }
 }
+
+pub const DIAGNOSTIC_SLEEP_KIND: &str = "diagnostics.sleep";

@@ -14,20 +14,35 @@ use std::{sync::Arc, time::Instant};
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _ = dotenvy::dotenv();
     let mut args = std::env::args().skip(1);
-    let jobs: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(10_000);
+    let jobs: usize = args
+        .next()
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(10_000);
     let concurrency: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(8);
 
     let base = std::env::var("DATABASE_URL")?;
-    let (server_url, database) = base.rsplit_once('/').ok_or("DATABASE_URL has no database")?;
+    let (server_url, database) = base
+        .rsplit_once('/')
+        .ok_or("DATABASE_URL has no database")?;
     let bench_db = format!("{database}_bench");
     let mut admin = PgConnection::connect(&format!("{server_url}/postgres")).await?;
-    sqlx::query(&format!("drop database if exists {bench_db} with (force)")).execute(&mut admin).await?;
-    sqlx::query(&format!("create database {bench_db}")).execute(&mut admin).await?;
+    sqlx::query(&format!("drop database if exists {bench_db} with (force)"))
+        .execute(&mut admin)
+        .await?;
+    sqlx::query(&format!("create database {bench_db}"))
+        .execute(&mut admin)
+        .await?;
     // SAFETY: single-threaded at this point; the config below reads it.
     unsafe { std::env::set_var("DATABASE_URL", format!("{server_url}/{bench_db}")) };
 
     let config = Config::from_env()?;
-    let state = startup::build_state(&config, leptos::prelude::LeptosOptions::builder().output_name("bench").build())?;
+    let state = startup::build_state(
+        &config,
+        leptos::prelude::LeptosOptions::builder()
+            .output_name("bench")
+            .build(),
+    )?;
     startup::migrate(&state.db).await?;
 
     let mut registry = Registry::new();
@@ -36,7 +51,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let mut tx = state.db.begin().await?;
     for i in 0..jobs {
-        enqueue(&mut tx, NewJob::new("bench.noop", &serde_json::json!({ "n": i }))).await?;
+        enqueue(
+            &mut tx,
+            NewJob::new("bench.noop", &serde_json::json!({ "n": i })),
+        )
+        .await?;
         if i % 1000 == 999 {
             tx.commit().await?;
             tx = state.db.begin().await?;
@@ -47,9 +66,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let config = worker::WorkerConfig::new(concurrency);
-    let runner = tokio::spawn(worker::run(state.clone(), Arc::new(registry), config, async {
-        let _ = stopped.await;
-    }));
+    let runner = tokio::spawn(worker::run(
+        state.clone(),
+        Arc::new(registry),
+        config,
+        async {
+            let _ = stopped.await;
+        },
+    ));
     let started = Instant::now();
     loop {
         let done: i64 = sqlx::query_scalar("select count(*) from jobs where status = 'SUCCEEDED'")
@@ -63,7 +87,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let run_secs = started.elapsed().as_secs_f64();
     let _ = stop.send(());
     runner.await?;
-    sqlx::query(&format!("drop database if exists {bench_db} with (force)")).execute(&mut admin).await?;
+    sqlx::query(&format!("drop database if exists {bench_db} with (force)"))
+        .execute(&mut admin)
+        .await?;
 
     println!(
         "jobs={jobs} concurrency={concurrency} enqueue: {:.0} jobs/s ({enqueue_secs:.2} s) run: {:.0} jobs/s ({run_secs:.2} s)",

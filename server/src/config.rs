@@ -23,6 +23,9 @@ pub struct Config {
     /// How long a claimed job stays reserved without a heartbeat: how soon the jobs of a
     /// crashed worker run again.
     pub job_lease: std::time::Duration,
+    /// Bearer token for `/metrics`; without one, `/metrics` is open in development and
+    /// test and absent in production.
+    pub metrics_token: Option<SecretString>,
     pub log_filter: String,
     encryption_keys: Vec<(String, SecretBox<[u8; KEY_BYTES]>)>,
 }
@@ -39,6 +42,10 @@ impl fmt::Debug for Config {
             .field("worker_concurrency", &self.worker_concurrency)
             .field("scheduler_enabled", &self.scheduler_enabled)
             .field("job_lease", &self.job_lease)
+            .field(
+                "metrics_token",
+                &self.metrics_token.as_ref().map(|_| "[REDACTED]"),
+            )
             .field("log_filter", &self.log_filter)
             .field(
                 "encryption_key_ids",
@@ -205,6 +212,7 @@ impl Config {
             worker_concurrency,
             scheduler_enabled,
             job_lease,
+            metrics_token: get("METRICS_TOKEN").map(SecretString::from),
             log_filter,
             encryption_keys,
         })

@@ -3,9 +3,16 @@
 //! `/healthz`: the process is up and serving. `/readyz`: PostgreSQL and Redis answer;
 //! 503 with the reasons otherwise (uses the same check as the system status page).
 
+use crate::jobs::metrics::{self, JobMetrics};
 use app::{state::AppState, status::ssr::check_system};
-use axum::{Json, extract::State, http::StatusCode, response::IntoResponse};
+use axum::{
+    Extension, Json,
+    extract::State,
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+};
 use serde_json::json;
+use std::sync::Arc;
 
 pub async fn healthz() -> impl IntoResponse {
     Json(json!({ "status": "ok" }))
@@ -25,4 +32,47 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (code, Json(body))
+}
+
+/// Who may read `/metrics`.
+#[derive(Clone)]
+pub struct MetricsAccess {
+    /// Required bearer token, if configured.
+    pub token: Option<Arc<str>>,
+    /// Without a token: open (development, test) or hidden (production).
+    pub open_without_token: bool,
+}
+
+pub async fn metrics(
+    State(state): State<AppState>,
+    Extension(access): Extension<MetricsAccess>,
+    Extension(job_metrics): Extension<Arc<JobMetrics>>,
+    headers: HeaderMap,
+) -> Response {
+    match &access.token {
+        Some(token) => {
+            let presented = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .unwrap_or_default();
+            if !constant_time_eq(presented.as_bytes(), token.as_bytes()) {
+                return (StatusCode::UNAUTHORIZED, "metrics need the bearer token\n")
+                    .into_response();
+            }
+        }
+        None if !access.open_without_token => return StatusCode::NOT_FOUND.into_response(),
+        None => {}
+    }
+    match metrics::render(&state.db, &job_metrics).await {
+        Ok(body) => ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response(),
+        Err(err) => {
+            tracing::warn!(error = %err, "metrics: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable\n").into_response()
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

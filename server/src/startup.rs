@@ -3,9 +3,10 @@
 use crate::{
     ServerError,
     config::Config,
-    health,
+    health::{self, MetricsAccess},
     jobs::{
         Registry,
+        metrics::JobMetrics,
         scheduler::{self, standard_schedule},
         worker::{self, WorkerConfig},
     },
@@ -14,7 +15,7 @@ use app::{
     App, shell,
     state::{AppState, RedisHandle},
 };
-use axum::{Router, http::HeaderName, routing::get};
+use axum::{Extension, Router, http::HeaderName, routing::get};
 use leptos::prelude::{LeptosOptions, get_configuration};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use secrecy::ExposeSecret;
@@ -83,14 +84,31 @@ pub fn build_state(
     })
 }
 
-/// Every route: probes, server functions, pages, static files.
+/// Every route, with fresh job counters and `/metrics` open (development and tests).
 pub fn build_router(state: AppState) -> Router {
+    build_router_with(
+        state,
+        Arc::default(),
+        MetricsAccess {
+            token: None,
+            open_without_token: true,
+        },
+    )
+}
+
+/// Every route: probes, metrics, server functions, pages, static files.
+pub fn build_router_with(
+    state: AppState,
+    job_metrics: Arc<JobMetrics>,
+    metrics_access: MetricsAccess,
+) -> Router {
     let routes = generate_route_list(App);
     let request_id = HeaderName::from_static("x-request-id");
     let options = state.leptos_options.clone();
     Router::<AppState>::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(
@@ -116,6 +134,8 @@ pub fn build_router(state: AppState) -> Router {
                 )
                 .layer(PropagateRequestIdLayer::new(request_id)),
         )
+        .layer(Extension(job_metrics))
+        .layer(Extension(metrics_access))
         .with_state(state)
 }
 
@@ -131,14 +151,25 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         .await
         .map_err(|source| ServerError::Bind { addr, source })?;
     let shutdown = shutdown_channel();
-    let background = start_background(&config, &state, &shutdown);
+    let job_metrics = Arc::new(JobMetrics::default());
+    let background = start_background(&config, &state, &shutdown, job_metrics.clone());
+    let metrics_access = MetricsAccess {
+        token: config
+            .metrics_token
+            .as_ref()
+            .map(|t| Arc::from(t.expose_secret())),
+        open_without_token: config.environment != app::state::Environment::Production,
+    };
     tracing::info!(
         environment = config.environment.as_str(),
         "listening on http://{addr}"
     );
-    axum::serve(listener, build_router(state))
-        .with_graceful_shutdown(until_shutdown(shutdown.clone()))
-        .await?;
+    axum::serve(
+        listener,
+        build_router_with(state, job_metrics, metrics_access),
+    )
+    .with_graceful_shutdown(until_shutdown(shutdown.clone()))
+    .await?;
     finish(background).await;
     tracing::info!("shut down cleanly");
     Ok(())
@@ -156,7 +187,7 @@ pub async fn work(config: Config) -> Result<(), ServerError> {
         migrate(&state.db).await?;
     }
     let shutdown = shutdown_channel();
-    let background = start_background(&config, &state, &shutdown);
+    let background = start_background(&config, &state, &shutdown, Arc::default());
     until_shutdown(shutdown).await;
     finish(background).await;
     tracing::info!("worker shut down cleanly");
@@ -188,6 +219,7 @@ fn start_background(
     config: &Config,
     state: &AppState,
     shutdown: &watch::Receiver<bool>,
+    job_metrics: Arc<JobMetrics>,
 ) -> Vec<JoinHandle<()>> {
     let mut tasks = Vec::new();
     if config.worker_concurrency > 0 {
@@ -196,6 +228,7 @@ fn start_background(
             Arc::new(Registry::standard()),
             WorkerConfig {
                 lease: config.job_lease,
+                metrics: job_metrics,
                 ..WorkerConfig::new(config.worker_concurrency)
             },
             until_shutdown(shutdown.clone()),

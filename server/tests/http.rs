@@ -199,3 +199,65 @@ async fn readiness_recovers_when_redis_comes_back(db: PgPool) {
         "readiness did not recover after Redis restarted"
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn metrics_report_the_queue_and_are_guarded(db: PgPool) {
+    use server::health::MetricsAccess;
+    sqlx::query("insert into jobs (kind) values ('email.send'), ('email.send')")
+        .execute(&db)
+        .await
+        .unwrap();
+
+    let res = get(app(db.clone()), "/metrics").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(
+        res.body
+            .contains("caretrack_jobs{queue=\"default\",status=\"QUEUED\"} 2"),
+        "{}",
+        res.body
+    );
+    assert!(res.body.contains("caretrack_jobs_enqueued_total 2"));
+    assert!(
+        res.body
+            .contains("# TYPE caretrack_jobs_succeeded_total counter")
+    );
+
+    let guarded = |token: Option<&str>, open| {
+        server::startup::build_router_with(
+            state_with(db.clone(), &redis_url()),
+            Default::default(),
+            MetricsAccess {
+                token: token.map(std::sync::Arc::from),
+                open_without_token: open,
+            },
+        )
+    };
+    // Production without a token: not there at all.
+    assert_eq!(
+        get(guarded(None, false), "/metrics").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // With a token: only with the right bearer.
+    assert_eq!(
+        get(guarded(Some("s3cret"), false), "/metrics").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let with = |bearer: &str| {
+        Request::get("/metrics")
+            .header(header::AUTHORIZATION, format!("Bearer {bearer}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(
+        send(guarded(Some("s3cret"), false), with("wrong"))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        send(guarded(Some("s3cret"), false), with("s3cret"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+}

@@ -13,7 +13,10 @@ use server::jobs::{
     worker::{self, WorkerConfig},
 };
 use sqlx::PgPool;
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{Arc, atomic::Ordering::Relaxed},
+    time::Duration,
+};
 use time::macros::datetime;
 use tokio::sync::oneshot;
 

@@ -8,6 +8,7 @@
 //! (`caretrack::retry::RetryPolicy`) until `max_attempts`, then the job is `DEAD` with
 //! its last error kept for the Jobs page.
 
+pub mod metrics;
 pub mod scheduler;
 pub mod worker;
 

@@ -1,6 +1,6 @@
 //! The worker loop: claim, run under a lease, record the outcome.
 
-use super::{JobContext, Registry};
+use super::{JobContext, Registry, metrics::JobMetrics};
 use app::{jobs::NOTIFY_CHANNEL, state::AppState};
 use caretrack::retry::{AfterFailure, RetryPolicy};
 use serde_json::Value;
@@ -8,7 +8,7 @@ use sqlx::{PgPool, postgres::PgListener, types::Uuid};
 use std::{
     collections::HashMap,
     future::Future,
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, atomic::Ordering::Relaxed},
     time::Duration,
 };
 use tokio::{sync::Semaphore, task::JoinSet};
@@ -28,6 +28,8 @@ pub struct WorkerConfig {
     pub retry: RetryPolicy,
     /// On shutdown, how long running jobs may take to finish before they are released.
     pub shutdown_grace: Duration,
+    /// Counters for `/metrics`, shared with the HTTP side.
+    pub metrics: Arc<JobMetrics>,
 }
 
 impl WorkerConfig {
@@ -45,6 +47,7 @@ impl WorkerConfig {
             poll_interval: Duration::from_secs(5),
             retry: RetryPolicy::default(),
             shutdown_grace: Duration::from_secs(20),
+            metrics: Arc::default(),
         }
     }
 }
@@ -130,7 +133,10 @@ pub async fn run(
             .copied()
             .collect();
         match release(&pool, &config.worker_id, &unfinished).await {
-            Ok(released) => tracing::warn!(released, "unfinished jobs handed back to the queue"),
+            Ok(released) => {
+                config.metrics.released.fetch_add(released, Relaxed);
+                tracing::warn!(released, "unfinished jobs handed back to the queue")
+            }
             Err(err) => {
                 tracing::error!(error = %err, "could not hand back unfinished jobs; their leases will expire")
             }
@@ -190,7 +196,8 @@ async fn claim(
                  limit $4
                  for update skip locked) due
            where j.id = due.id
-           returning j.id, j.kind, j.payload, j.attempts, j.max_attempts"#,
+           returning j.id, j.kind, j.payload, j.attempts, j.max_attempts,
+                     (extract(epoch from now() - j.run_at) * 1000)::bigint as "waited_ms!""#,
         config.worker_id,
         lease_secs(config),
         &config.queues,
@@ -200,6 +207,11 @@ async fn claim(
     .await?;
     Ok(rows
         .into_iter()
+        .inspect(|r| {
+            config
+                .metrics
+                .record_claim(u64::try_from(r.waited_ms).unwrap_or(0))
+        })
         .map(|r| ClaimedJob {
             id: r.id,
             kind: r.kind,
@@ -285,7 +297,10 @@ async fn record_success(pool: &PgPool, config: &WorkerConfig, id: Uuid) {
     .execute(pool)
     .await;
     match result {
-        Ok(done) if done.rows_affected() == 1 => tracing::debug!("job succeeded"),
+        Ok(done) if done.rows_affected() == 1 => {
+            config.metrics.succeeded.fetch_add(1, Relaxed);
+            tracing::debug!("job succeeded")
+        }
         Ok(_) => tracing::warn!("job finished after its lease was lost; another worker owns it"),
         Err(err) => {
             tracing::error!(error = %err, "could not record the job's success; it will run again")
@@ -312,6 +327,7 @@ async fn record_failure(
     };
     let result = match after {
         AfterFailure::RetryIn(delay) => {
+            config.metrics.retried.fetch_add(1, Relaxed);
             tracing::warn!(error = %error, retry_in_s = delay.as_seconds_f64(), "job failed; will retry");
             sqlx::query!(
                 "update jobs set status = 'FAILED', run_at = now() + make_interval(secs => $3),
@@ -326,6 +342,7 @@ async fn record_failure(
             .await
         }
         AfterFailure::Dead => {
+            config.metrics.dead.fetch_add(1, Relaxed);
             tracing::error!(error = %error, "job failed for the last time: dead");
             sqlx::query!(
                 "update jobs set status = 'DEAD', finished_at = now(), last_error = $3,

@@ -152,7 +152,9 @@ async fn a_worker_runs_jobs_and_marks_them_succeeded(db: PgPool) {
         .await
         .unwrap();
     }
-    let (stop, handle) = start_worker(&db, recording_registry(), fast_config("w1"));
+    let config = fast_config("w1");
+    let metrics = config.metrics.clone();
+    let (stop, handle) = start_worker(&db, recording_registry(), config);
     assert_eq!(
         wait_for(
             &db,
@@ -164,6 +166,8 @@ async fn a_worker_runs_jobs_and_marks_them_succeeded(db: PgPool) {
     );
     stop.send(()).unwrap();
     handle.await.unwrap();
+    assert_eq!(metrics.claimed.load(Relaxed), 3);
+    assert_eq!(metrics.succeeded.load(Relaxed), 3);
     assert_eq!(count(&db, "select count(*) from job_runs").await, 3);
     assert_eq!(
         count(
@@ -193,13 +197,21 @@ async fn a_job_that_always_fails_ends_dead_with_its_error(db: PgPool) {
     enqueue(&mut conn, NewJob::new("test.unknown_kind", &json!({})))
         .await
         .unwrap();
-    let (stop, handle) = start_worker(&db, recording_registry(), fast_config("w1"));
+    let config = fast_config("w1");
+    let metrics = config.metrics.clone();
+    let (stop, handle) = start_worker(&db, recording_registry(), config);
     assert_eq!(
         wait_for(&db, "select count(*) from jobs where status = 'DEAD'", 3).await,
         3
     );
     stop.send(()).unwrap();
     handle.await.unwrap();
+    assert_eq!(metrics.dead.load(Relaxed), 3);
+    assert_eq!(
+        metrics.retried.load(Relaxed),
+        2 + 1,
+        "two retries of the failing job, one of the panicking one"
+    );
 
     let rows: Vec<(String, i32, String)> =
         sqlx::query_as("select kind, attempts, last_error from jobs order by kind")

@@ -51,9 +51,17 @@ fn recording_registry() -> Registry {
     registry.register("test.always_fails", |_, _| async {
         Err("the printer is on fire".to_string())
     });
-    registry.register("test.hangs", |_, _| async {
-        std::future::pending::<()>().await;
-        Ok(())
+    registry.register("test.hangs", |ctx, _| async move {
+        // Ticks while it runs, so a test can see whether it is still running.
+        loop {
+            sqlx::query("insert into job_runs (job_id, attempt, label) values ($1, $2, 'tick')")
+                .bind(ctx.job_id)
+                .bind(ctx.attempt)
+                .execute(&ctx.state.db)
+                .await
+                .map_err(|e| e.to_string())?;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     });
     registry.register("test.panics", |_, _| async { panic!("handler bug") });
     registry
@@ -362,6 +370,7 @@ async fn an_idle_worker_is_woken_by_notify(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn shutdown_hands_back_jobs_that_do_not_finish_in_time(db: PgPool) {
+    prepare(&db).await;
     let mut conn = db.acquire().await.unwrap();
     enqueue(&mut conn, NewJob::new("test.hangs", &json!({})))
         .await
@@ -383,6 +392,11 @@ async fn shutdown_hands_back_jobs_that_do_not_finish_in_time(db: PgPool) {
             .await
             .unwrap();
     assert_eq!((status.as_str(), attempts), ("QUEUED", 0));
+    // The handed-back job is not still running in the stopped worker.
+    let ticks = count(&db, "select count(*) from job_runs").await;
+    assert!(ticks > 0, "the handler ran before shutdown");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(count(&db, "select count(*) from job_runs").await, ticks);
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -242,13 +242,15 @@ async fn run_claimed(state: AppState, registry: &Registry, config: &WorkerConfig
         job_id: job.id,
         attempt: job.attempts,
     };
-    // Spawned so that a panicking handler is a failed attempt, not a dead worker.
-    let mut run = tokio::spawn(handler(ctx, job.payload.clone()));
+    // Spawned so that a panicking handler is a failed attempt, not a dead worker; the
+    // guard aborts it if this task is aborted (shutdown), so a job handed back to the
+    // queue never keeps running here while another worker runs it again.
+    let mut run = AbortOnDrop(tokio::spawn(handler(ctx, job.payload.clone())));
     let mut heartbeat = tokio::time::interval(config.lease / 3);
     heartbeat.tick().await;
     let outcome = loop {
         tokio::select! {
-            joined = &mut run => break joined,
+            joined = &mut run.0 => break joined,
             _ = heartbeat.tick() => {
                 if let Err(err) = renew_lease(&pool, config, job.id).await {
                     tracing::warn!(error = %err, "could not renew the job's lease");
@@ -374,4 +376,13 @@ async fn release(pool: &PgPool, worker_id: &str, ids: &[Uuid]) -> Result<u64, sq
     .execute(pool)
     .await?
     .rows_affected())
+}
+
+/// Aborts the task when dropped.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }

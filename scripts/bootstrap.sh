@@ -8,7 +8,8 @@ cd "$ROOT"
 TOOLCHAIN="$(awk -F'"' '/^channel/ { print $2 }' rust-toolchain.toml)"
 CARGO_LEPTOS_VERSION=0.3.11
 SQLX_CLI_VERSION=0.8.6
-APT_PACKAGES=(postgresql redis-server chromium mold)
+# python3-aiosmtpd: the real SMTP server the email tests deliver to.
+APT_PACKAGES=(postgresql redis-server chromium mold python3-aiosmtpd)
 # Tools are built once per machine, sharing one target dir between them.
 TOOLS_TARGET="${CARETRACK_CACHE_DIR:-$HOME/.cache/caretrack}/tools-target"
 
@@ -54,7 +55,17 @@ cargo_install() { # name version [extra cargo install args…]
     cargo +"$TOOLCHAIN" install "$name" --version "$version" "$@"
 }
 
-if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then
+# True when cargo-leptos is installed at the pinned version with the no_downloads feature.
+cargo_leptos_ready() {
+  cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$" || return 1
+  node -e '
+    const installs = JSON.parse(require("fs").readFileSync(process.argv[1])).installs;
+    const entry = Object.entries(installs).find(([k]) => k.startsWith("cargo-leptos " + process.argv[2] + " "));
+    process.exit(entry && entry[1].features.includes("no_downloads") ? 0 : 1);
+  ' "${CARGO_HOME:-$HOME/.cargo}/.crates2.json" "$CARGO_LEPTOS_VERSION" 2>/dev/null
+}
+
+if ! cargo_leptos_ready; then
   # no_downloads: cargo-leptos must never fetch wasm-bindgen, wasm-opt, sass or tailwind.
   cargo_install cargo-leptos "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
 fi

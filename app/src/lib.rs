@@ -15,6 +15,8 @@ pub mod crypto;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 #[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 use components::{layout::Layout, toast::provide_toasts};

@@ -26,6 +26,13 @@ pub struct Config {
     /// Bearer token for `/metrics`; without one, `/metrics` is open in development and
     /// test and absent in production.
     pub metrics_token: Option<SecretString>,
+    /// SMTP server URL; without it (development and test only) emails are written to
+    /// `mail_dir` and listed at /dev/mailbox.
+    pub smtp_url: Option<SecretString>,
+    pub mail_from: lettre::message::Mailbox,
+    pub mail_dir: std::path::PathBuf,
+    /// Absolute URL of the provider's logo for emails; empty for none.
+    pub organisation_logo_url: String,
     pub log_filter: String,
     encryption_keys: Vec<(String, SecretBox<[u8; KEY_BYTES]>)>,
 }
@@ -194,6 +201,31 @@ impl Config {
             }),
         };
 
+        let smtp_url = get("SMTP_URL");
+        if smtp_url.is_none() && environment == Environment::Production {
+            problems.push(
+                "SMTP_URL is required in production: e.g. smtp://user:password@smtp.example.com:587?tls=required"
+                    .into(),
+            );
+        }
+        let mail_from = get("MAIL_FROM")
+            .unwrap_or_else(|| "CareTrack Pro <no-reply@caretrack.invalid>".to_owned());
+        let mail_from = mail_from.parse::<lettre::message::Mailbox>().unwrap_or_else(|_| {
+            problems.push(format!(
+                "MAIL_FROM must be an address like \"Sunrise Care <rota@sunrise-care.co.uk>\" (got {mail_from:?})"
+            ));
+            "CareTrack Pro <no-reply@caretrack.invalid>".parse().expect("valid default")
+        });
+        let mail_dir =
+            std::path::PathBuf::from(get("MAIL_DIR").unwrap_or_else(|| ".data/mail".to_owned()));
+        let organisation_logo_url = get("ORGANISATION_LOGO_URL").unwrap_or_default();
+        if !organisation_logo_url.is_empty()
+            && !organisation_logo_url.starts_with("https://")
+            && !organisation_logo_url.starts_with("http://")
+        {
+            problems.push("ORGANISATION_LOGO_URL must be an absolute http(s) URL".into());
+        }
+
         let organisation_name =
             get("ORGANISATION_NAME").unwrap_or_else(|| "CareTrack Demo Care Ltd".to_owned());
         let log_filter = get("RUST_LOG")
@@ -213,6 +245,10 @@ impl Config {
             scheduler_enabled,
             job_lease,
             metrics_token: get("METRICS_TOKEN").map(SecretString::from),
+            smtp_url: smtp_url.map(SecretString::from),
+            mail_from,
+            mail_dir,
+            organisation_logo_url,
             log_filter,
             encryption_keys,
         })
@@ -222,6 +258,24 @@ impl Config {
         AppSettings {
             environment: self.environment,
             organisation_name: self.organisation_name.clone(),
+        }
+    }
+
+    /// SMTP when `SMTP_URL` is set, the development mailbox directory otherwise.
+    pub fn mailer(&self) -> Result<crate::mail::Mailer, String> {
+        let brand = crate::mail::Brand {
+            organisation_name: self.organisation_name.clone(),
+            logo_url: self.organisation_logo_url.clone(),
+        };
+        match &self.smtp_url {
+            Some(url) => {
+                crate::mail::Mailer::smtp(url.expose_secret(), self.mail_from.clone(), brand)
+            }
+            None => Ok(crate::mail::Mailer::directory(
+                self.mail_dir.clone(),
+                self.mail_from.clone(),
+                brand,
+            )),
         }
     }
 
@@ -383,10 +437,34 @@ mod tests {
         );
     }
 
-    #[test]
-    fn production_is_recognised() {
+    // The pooled SMTP transport starts its pool on the Tokio runtime.
+    #[tokio::test]
+    async fn production_is_recognised_and_needs_smtp() {
         let mut vars = valid();
         vars.push(("APP_ENV", "Production"));
-        assert_eq!(load(&vars).unwrap().environment, Environment::Production);
+        let err = load(&vars).unwrap_err();
+        assert_eq!(err.problems.len(), 1);
+        assert!(err.problems[0].starts_with("SMTP_URL is required in production"));
+        vars.push(("SMTP_URL", "smtps://mailer:pw@smtp.example.com:465"));
+        let config = load(&vars).unwrap();
+        assert_eq!(config.environment, Environment::Production);
+        assert!(config.mailer().unwrap().directory_path().is_none());
+        assert!(!format!("{config:?}").contains("mailer:pw"));
+    }
+
+    #[test]
+    fn mail_settings_are_validated() {
+        let config = load(&valid()).unwrap();
+        assert_eq!(
+            config.mail_from.to_string(),
+            "CareTrack Pro <no-reply@caretrack.invalid>"
+        );
+        assert!(config.mailer().unwrap().directory_path().is_some());
+        let mut vars = valid();
+        vars.push(("MAIL_FROM", "not an address"));
+        vars.push(("ORGANISATION_LOGO_URL", "logo.png"));
+        let text = load(&vars).unwrap_err().to_string();
+        assert!(text.contains("MAIL_FROM must be an address"));
+        assert!(text.contains("ORGANISATION_LOGO_URL must be an absolute"));
     }
 }

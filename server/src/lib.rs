@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod health;
 pub mod jobs;
+pub mod mail;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;

@@ -10,10 +10,14 @@ use crate::{
         scheduler::{self, standard_schedule},
         worker::{self, WorkerConfig},
     },
+    mail::{
+        Mailer,
+        dev_mailbox::{self, DevMailbox},
+    },
 };
 use app::{
     App, shell,
-    state::{AppState, RedisHandle},
+    state::{AppState, Environment, RedisHandle},
 };
 use axum::{Extension, Router, http::HeaderName, routing::get};
 use leptos::prelude::{LeptosOptions, get_configuration};
@@ -84,24 +88,35 @@ pub fn build_state(
     })
 }
 
-/// Every route, with fresh job counters and `/metrics` open (development and tests).
+/// What the router needs beyond `AppState`.
+pub struct RouterExtras {
+    pub job_metrics: Arc<JobMetrics>,
+    pub metrics_access: MetricsAccess,
+    /// Mounts /dev/mailbox (development with the file mailer only).
+    pub dev_mailbox: Option<DevMailbox>,
+}
+
+impl Default for RouterExtras {
+    /// Fresh job counters, `/metrics` open, no dev mailbox (tests).
+    fn default() -> Self {
+        Self {
+            job_metrics: Arc::default(),
+            metrics_access: MetricsAccess {
+                token: None,
+                open_without_token: true,
+            },
+            dev_mailbox: None,
+        }
+    }
+}
+
+/// Every route with default extras (tests).
 pub fn build_router(state: AppState) -> Router {
-    build_router_with(
-        state,
-        Arc::default(),
-        MetricsAccess {
-            token: None,
-            open_without_token: true,
-        },
-    )
+    build_router_with(state, RouterExtras::default())
 }
 
 /// Every route: probes, metrics, server functions, pages, static files.
-pub fn build_router_with(
-    state: AppState,
-    job_metrics: Arc<JobMetrics>,
-    metrics_access: MetricsAccess,
-) -> Router {
+pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
     let routes = generate_route_list(App);
     let request_id = HeaderName::from_static("x-request-id");
     let options = state.leptos_options.clone();
@@ -109,6 +124,7 @@ pub fn build_router_with(
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
+        .merge(dev_mailbox_routes(extras.dev_mailbox))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(
@@ -134,9 +150,19 @@ pub fn build_router_with(
                 )
                 .layer(PropagateRequestIdLayer::new(request_id)),
         )
-        .layer(Extension(job_metrics))
-        .layer(Extension(metrics_access))
+        .layer(Extension(extras.job_metrics))
+        .layer(Extension(extras.metrics_access))
         .with_state(state)
+}
+
+fn dev_mailbox_routes(mailbox: Option<DevMailbox>) -> Router<AppState> {
+    match mailbox {
+        Some(mailbox) => Router::new()
+            .route("/dev/mailbox", get(dev_mailbox::list))
+            .route("/dev/mailbox/{file}", get(dev_mailbox::show))
+            .layer(Extension(mailbox)),
+        None => Router::new(),
+    }
 }
 
 pub async fn serve(config: Config) -> Result<(), ServerError> {
@@ -152,24 +178,34 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         .map_err(|source| ServerError::Bind { addr, source })?;
     let shutdown = shutdown_channel();
     let job_metrics = Arc::new(JobMetrics::default());
-    let background = start_background(&config, &state, &shutdown, job_metrics.clone());
-    let metrics_access = MetricsAccess {
-        token: config
-            .metrics_token
-            .as_ref()
-            .map(|t| Arc::from(t.expose_secret())),
-        open_without_token: config.environment != app::state::Environment::Production,
+    let mailer = Arc::new(config.mailer().map_err(ServerError::Refused)?);
+    let background = start_background(
+        &config,
+        &state,
+        &shutdown,
+        job_metrics.clone(),
+        mailer.clone(),
+    );
+    let extras = RouterExtras {
+        job_metrics: job_metrics.clone(),
+        metrics_access: MetricsAccess {
+            token: config
+                .metrics_token
+                .as_ref()
+                .map(|t| Arc::from(t.expose_secret())),
+            open_without_token: config.environment != Environment::Production,
+        },
+        dev_mailbox: (config.environment == Environment::Development)
+            .then(|| mailer.directory_path().cloned().map(DevMailbox))
+            .flatten(),
     };
     tracing::info!(
         environment = config.environment.as_str(),
         "listening on http://{addr}"
     );
-    axum::serve(
-        listener,
-        build_router_with(state, job_metrics, metrics_access),
-    )
-    .with_graceful_shutdown(until_shutdown(shutdown.clone()))
-    .await?;
+    axum::serve(listener, build_router_with(state, extras))
+        .with_graceful_shutdown(until_shutdown(shutdown.clone()))
+        .await?;
     finish(background).await;
     tracing::info!("shut down cleanly");
     Ok(())
@@ -187,7 +223,8 @@ pub async fn work(config: Config) -> Result<(), ServerError> {
         migrate(&state.db).await?;
     }
     let shutdown = shutdown_channel();
-    let background = start_background(&config, &state, &shutdown, Arc::default());
+    let mailer = Arc::new(config.mailer().map_err(ServerError::Refused)?);
+    let background = start_background(&config, &state, &shutdown, Arc::default(), mailer);
     until_shutdown(shutdown).await;
     finish(background).await;
     tracing::info!("worker shut down cleanly");
@@ -220,12 +257,13 @@ fn start_background(
     state: &AppState,
     shutdown: &watch::Receiver<bool>,
     job_metrics: Arc<JobMetrics>,
+    mailer: Arc<Mailer>,
 ) -> Vec<JoinHandle<()>> {
     let mut tasks = Vec::new();
     if config.worker_concurrency > 0 {
         tasks.push(tokio::spawn(worker::run(
             state.clone(),
-            Arc::new(Registry::standard()),
+            Arc::new(Registry::standard(mailer)),
             WorkerConfig {
                 lease: config.job_lease,
                 metrics: job_metrics,

@@ -225,10 +225,12 @@ async fn metrics_report_the_queue_and_are_guarded(db: PgPool) {
     let guarded = |token: Option<&str>, open| {
         server::startup::build_router_with(
             state_with(db.clone(), &redis_url()),
-            Default::default(),
-            MetricsAccess {
-                token: token.map(std::sync::Arc::from),
-                open_without_token: open,
+            server::startup::RouterExtras {
+                metrics_access: MetricsAccess {
+                    token: token.map(std::sync::Arc::from),
+                    open_without_token: open,
+                },
+                ..Default::default()
             },
         )
     };

@@ -24,6 +24,14 @@ pub struct JobContext {
     pub job_id: Uuid,
     /// 1 on the first try.
     pub attempt: i32,
+    pub max_attempts: i32,
+}
+
+impl JobContext {
+    /// Whether a failure now makes the job dead.
+    pub fn is_last_attempt(&self) -> bool {
+        self.attempt >= self.max_attempts
+    }
 }
 
 /// Why a run failed: shown on the Jobs page, so written for an operator.
@@ -64,8 +72,24 @@ impl Registry {
     }
 
     /// The handlers every CareTrack process knows. Features add theirs here.
-    pub fn standard() -> Self {
+    pub fn standard(mailer: Arc<crate::mail::Mailer>) -> Self {
         let mut registry = Self::new();
+        registry.register(app::mail::SEND_EMAIL_KIND, move |ctx, payload| {
+            let mailer = mailer.clone();
+            async move {
+                let email_id: Uuid = payload["email_id"]
+                    .as_str()
+                    .and_then(|id| id.parse().ok())
+                    .ok_or("the job has no valid email_id")?;
+                crate::mail::send_queued_email(
+                    &ctx.state.db,
+                    &mailer,
+                    email_id,
+                    ctx.is_last_attempt(),
+                )
+                .await
+            }
+        });
         registry.register(scheduler::CLEANUP_KIND, |ctx, _| async move {
             scheduler::clean_up_expired_credentials(&ctx.state.db)
                 .await

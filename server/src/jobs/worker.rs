@@ -241,6 +241,7 @@ async fn run_claimed(state: AppState, registry: &Registry, config: &WorkerConfig
         state,
         job_id: job.id,
         attempt: job.attempts,
+        max_attempts: job.max_attempts,
     };
     // Spawned so that a panicking handler is a failed attempt, not a dead worker; the
     // guard aborts it if this task is aborted (shutdown), so a job handed back to the

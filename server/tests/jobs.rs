@@ -6,6 +6,7 @@ mod common;
 
 use app::jobs::{NewJob, enqueue};
 use caretrack::{retry::RetryPolicy, schedule::CronSchedule};
+use common::wait_for;
 use serde_json::json;
 use server::jobs::{
     Registry,
@@ -88,21 +89,6 @@ fn start_worker(
         let _ = stopped.await;
     }));
     (stop, handle)
-}
-
-async fn wait_for(db: &PgPool, sql: &str, expected: i64) -> i64 {
-    let mut last = -1;
-    for _ in 0..200 {
-        last = sqlx::query_scalar::<_, i64>(sql)
-            .fetch_one(db)
-            .await
-            .unwrap();
-        if last == expected {
-            return last;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    last
 }
 
 async fn count(db: &PgPool, sql: &str) -> i64 {

@@ -32,17 +32,6 @@ fn spawn_worker(database_url: &str) -> Child {
         .expect("the server binary runs")
 }
 
-async fn wait_for(db: &PgPool, sql: &str, expected: i64, within: Duration) -> i64 {
-    let deadline = tokio::time::Instant::now() + within;
-    loop {
-        let n: i64 = sqlx::query_scalar(sql).fetch_one(db).await.unwrap();
-        if n == expected || tokio::time::Instant::now() > deadline {
-            return n;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 #[sqlx::test(migrations = "../migrations")]
 async fn kill_9_during_jobs_loses_none(db: PgPool) {
     let base = std::env::var("DATABASE_URL").expect("run with make test");
@@ -60,7 +49,7 @@ async fn kill_9_during_jobs_loses_none(db: PgPool) {
     }
 
     let mut first = spawn_worker(&url);
-    let running = wait_for(
+    let running = common::wait_for_within(
         &db,
         "select count(*) from jobs where status = 'RUNNING'",
         3,
@@ -78,7 +67,7 @@ async fn kill_9_during_jobs_loses_none(db: PgPool) {
     assert_eq!(still_claimed, 3, "the killed worker released nothing");
 
     let mut second = spawn_worker(&url);
-    let done = wait_for(
+    let done = common::wait_for_within(
         &db,
         "select count(*) from jobs where status = 'SUCCEEDED'",
         3,

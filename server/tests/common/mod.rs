@@ -83,3 +83,26 @@ pub async fn send(app: Router, request: Request<Body>) -> TestResponse {
 pub async fn get(app: Router, path: &str) -> TestResponse {
     send(app, Request::get(path).body(Body::empty()).unwrap()).await
 }
+
+/// Polls `sql` (a count) until it returns `expected` or `within` passes; returns the last
+/// value seen, so the caller's assertion shows how far it got.
+pub async fn wait_for_within(
+    db: &PgPool,
+    sql: &str,
+    expected: i64,
+    within: std::time::Duration,
+) -> i64 {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let n: i64 = sqlx::query_scalar(sql).fetch_one(db).await.unwrap();
+        if n == expected || tokio::time::Instant::now() > deadline {
+            return n;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// `wait_for_within` with ten seconds.
+pub async fn wait_for(db: &PgPool, sql: &str, expected: i64) -> i64 {
+    wait_for_within(db, sql, expected, std::time::Duration::from_secs(10)).await
+}

@@ -431,13 +431,41 @@ async fn cleanup_removes_only_dead_credentials(db: PgPool) {
     .execute(&db)
     .await
     .unwrap();
+    sqlx::query(
+        "insert into password_reset_tokens (user_id, token_hash, created_at, expires_at, used_at) values
+            ($1, '\\x01', now() - interval '20 days', now() - interval '20 days' + interval '1 hour', now() - interval '20 days'),
+            ($1, '\\x02', now(), now() + interval '1 hour', null)",
+    )
+    .bind(user)
+    .execute(&db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into email_change_tokens (user_id, new_email, token_hash, created_at, expires_at) values
+            ($1, 'old@example.com', '\\x03', now() - interval '10 days', now() - interval '9 days'),
+            ($1, 'new@example.com', '\\x04', now(), now() + interval '1 day')",
+    )
+    .bind(user)
+    .execute(&db)
+    .await
+    .unwrap();
     let removed = server::jobs::scheduler::clean_up_expired_credentials(&db)
         .await
         .unwrap();
-    assert_eq!(removed, 1);
+    assert_eq!(
+        removed, 3,
+        "one dead session, one used reset token, one expired email change"
+    );
     let left: Vec<String> = sqlx::query_scalar("select device_label from sessions")
         .fetch_all(&db)
         .await
         .unwrap();
     assert_eq!(left, ["this phone"]);
+    let live_tokens: i64 = sqlx::query_scalar(
+        "select (select count(*) from password_reset_tokens) + (select count(*) from email_change_tokens)",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(live_tokens, 2, "live tokens are kept");
 }

@@ -98,29 +98,24 @@ pub async fn run(
 /// their refresh tokens), and used or expired one-time tokens, after a week's grace for
 /// investigations.
 pub async fn clean_up_expired_credentials(pool: &PgPool) -> Result<u64, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    let mut removed = 0;
-    removed += sqlx::query!(
-        "delete from sessions
-         where coalesce(revoked_at, expires_at) < now() - interval '7 days'"
+    let removed = sqlx::query_scalar!(
+        r#"with sessions_gone as (
+               delete from sessions
+               where coalesce(revoked_at, expires_at) < now() - interval '7 days'
+               returning 1),
+           resets_gone as (
+               delete from password_reset_tokens
+               where coalesce(used_at, expires_at) < now() - interval '7 days'
+               returning 1),
+           changes_gone as (
+               delete from email_change_tokens
+               where coalesce(used_at, expires_at) < now() - interval '7 days'
+               returning 1)
+           select (select count(*) from sessions_gone)
+                + (select count(*) from resets_gone)
+                + (select count(*) from changes_gone) as "removed!""#
     )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    removed += sqlx::query!(
-        "delete from password_reset_tokens
-         where coalesce(used_at, expires_at) < now() - interval '7 days'"
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    removed += sqlx::query!(
-        "delete from email_change_tokens
-         where coalesce(used_at, expires_at) < now() - interval '7 days'"
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    tx.commit().await?;
-    Ok(removed)
+    .fetch_one(pool)
+    .await?;
+    Ok(u64::try_from(removed).unwrap_or(0))
 }

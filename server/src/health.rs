@@ -4,7 +4,10 @@
 //! 503 with the reasons otherwise (uses the same check as the system status page).
 
 use crate::jobs::metrics::{self, JobMetrics};
-use app::{state::AppState, status::ssr::check_system};
+use app::{
+    state::AppState,
+    status::ssr::{Detail, check_system},
+};
 use axum::{
     Extension, Json,
     extract::State,
@@ -19,7 +22,7 @@ pub async fn healthz() -> impl IntoResponse {
 }
 
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    let status = check_system(&state).await;
+    let status = check_system(&state, Detail::Readiness).await;
     let body = json!({
         "status": if status.is_ready() { "ready" } else { "not ready" },
         "postgres": { "reachable": status.database.reachable, "detail": status.database.detail },

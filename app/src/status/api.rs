@@ -56,5 +56,5 @@ impl SystemStatus {
 #[server(endpoint = "system_status")]
 pub async fn check_system_status() -> Result<SystemStatus, AppError> {
     let state = crate::state::app_state()?;
-    Ok(super::ssr::check_system(&state).await)
+    Ok(super::ssr::check_system(&state, super::ssr::Detail::Figures).await)
 }

@@ -7,8 +7,18 @@ use std::time::{Duration, Instant};
 /// How long one dependency may take before it counts as unreachable.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
-pub async fn check_system(state: &AppState) -> SystemStatus {
-    let ((database, figures), redis) = tokio::join!(check_database(state), check_redis(state));
+/// How much a check reads from the database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Reachability only: `/readyz`, which orchestrators poll every few seconds.
+    Readiness,
+    /// Reachability plus live figures (counts): the status page.
+    Figures,
+}
+
+pub async fn check_system(state: &AppState, detail: Detail) -> SystemStatus {
+    let ((database, figures), redis) =
+        tokio::join!(check_database(state, detail), check_redis(state));
     SystemStatus {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         environment: state.settings.environment.as_str().to_owned(),
@@ -22,43 +32,35 @@ fn elapsed_ms(started: Instant) -> u32 {
     u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX)
 }
 
-async fn check_database(state: &AppState) -> (DependencyHealth, Option<DatabaseFigures>) {
+async fn check_database(
+    state: &AppState,
+    detail: Detail,
+) -> (DependencyHealth, Option<DatabaseFigures>) {
     let started = Instant::now();
-    let query = sqlx::query!(
-        r#"
-        select
-            version() as "version!",
-            now() as "database_time!",
-            (select count(*) from _sqlx_migrations where success) as "migrations_applied!",
-            (select count(*) from users where deleted_at is null and is_active) as "active_users!",
-            (select count(*) from care_packages where deleted_at is null) as "care_packages!",
-            (select count(*) from tasks where deleted_at is null) as "tasks!"
-        "#
-    )
-    .fetch_one(&state.db);
-    match tokio::time::timeout(CHECK_TIMEOUT, query).await {
-        Ok(Ok(row)) => {
+    let check = async {
+        let version: String = sqlx::query_scalar!(r#"select version() as "version!""#)
+            .fetch_one(&state.db)
+            .await?;
+        let figures = match detail {
+            Detail::Readiness => None,
+            Detail::Figures => Some(read_figures(state).await?),
+        };
+        Ok::<_, sqlx::Error>((version, figures))
+    };
+    match tokio::time::timeout(CHECK_TIMEOUT, check).await {
+        Ok(Ok((version, figures))) => {
             // "PostgreSQL 15.18 (Debian …) on x86_64…" → "PostgreSQL 15.18"
-            let detail = row
-                .version
+            let detail = version
                 .split_whitespace()
                 .take(2)
                 .collect::<Vec<_>>()
                 .join(" ");
-            (
-                DependencyHealth {
-                    reachable: true,
-                    latency_ms: elapsed_ms(started),
-                    detail,
-                },
-                Some(DatabaseFigures {
-                    database_time: row.database_time,
-                    migrations_applied: row.migrations_applied,
-                    active_users: row.active_users,
-                    care_packages: row.care_packages,
-                    tasks: row.tasks,
-                }),
-            )
+            let health = DependencyHealth {
+                reachable: true,
+                latency_ms: elapsed_ms(started),
+                detail,
+            };
+            (health, figures)
         }
         Ok(Err(err)) => {
             tracing::warn!(error = %err, "readiness: database check failed");
@@ -66,6 +68,28 @@ async fn check_database(state: &AppState) -> (DependencyHealth, Option<DatabaseF
         }
         Err(_) => (unreachable(started, "timed out".into()), None),
     }
+}
+
+async fn read_figures(state: &AppState) -> Result<DatabaseFigures, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"
+        select
+            now() as "database_time!",
+            (select count(*) from _sqlx_migrations where success) as "migrations_applied!",
+            (select count(*) from users where deleted_at is null and is_active) as "active_users!",
+            (select count(*) from care_packages where deleted_at is null) as "care_packages!",
+            (select count(*) from tasks where deleted_at is null) as "tasks!"
+        "#
+    )
+    .fetch_one(&state.db)
+    .await?;
+    Ok(DatabaseFigures {
+        database_time: row.database_time,
+        migrations_applied: row.migrations_applied,
+        active_users: row.active_users,
+        care_packages: row.care_packages,
+        tasks: row.tasks,
+    })
 }
 
 async fn check_redis(state: &AppState) -> DependencyHealth {

@@ -145,10 +145,10 @@ pub async fn enqueue_email(
     )
     .fetch_one(&mut *conn)
     .await?;
+    // No de-duplication key: the email row is new, so its job is too.
     enqueue(
         conn,
-        NewJob::new(SEND_EMAIL_KIND, &serde_json::json!({ "email_id": id }))
-            .dedupe_key(format!("email:{id}")),
+        NewJob::new(SEND_EMAIL_KIND, &serde_json::json!({ "email_id": id })),
     )
     .await?;
     Ok(id)

@@ -47,18 +47,9 @@ pub async fn render(pool: &PgPool, metrics: &JobMetrics) -> Result<String, sqlx:
     .fetch_one(pool)
     .await?;
 
-    let mut out = String::new();
-    let counter = |out: &mut String, name: &str, help: &str, value: u64| {
-        let _ = writeln!(
-            out,
-            "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}"
-        );
-    };
-    let _ = writeln!(
-        out,
-        "# HELP caretrack_jobs Jobs in the queue by queue and state."
+    let mut out = String::from(
+        "# HELP caretrack_jobs Jobs in the queue by queue and state.\n# TYPE caretrack_jobs gauge\n",
     );
-    let _ = writeln!(out, "# TYPE caretrack_jobs gauge");
     for row in &by_state {
         let _ = writeln!(
             out,
@@ -66,54 +57,68 @@ pub async fn render(pool: &PgPool, metrics: &JobMetrics) -> Result<String, sqlx:
             row.queue, row.status, row.count
         );
     }
-    let _ = writeln!(
-        out,
-        "# HELP caretrack_jobs_enqueued_total Jobs ever enqueued (all processes).\n# TYPE caretrack_jobs_enqueued_total counter\ncaretrack_jobs_enqueued_total {enqueued}"
-    );
-    let _ = writeln!(
-        out,
-        "# HELP caretrack_jobs_oldest_due_seconds How long the oldest due job has waited.\n# TYPE caretrack_jobs_oldest_due_seconds gauge\ncaretrack_jobs_oldest_due_seconds {oldest_due_s:.3}"
-    );
-    counter(
-        &mut out,
-        "caretrack_jobs_claimed_total",
-        "Jobs claimed by this process.",
-        metrics.claimed.load(Relaxed),
-    );
-    counter(
-        &mut out,
-        "caretrack_jobs_succeeded_total",
-        "Jobs this process ran successfully.",
-        metrics.succeeded.load(Relaxed),
-    );
-    counter(
-        &mut out,
-        "caretrack_jobs_retried_total",
-        "Failed attempts in this process that will be retried.",
-        metrics.retried.load(Relaxed),
-    );
-    counter(
-        &mut out,
-        "caretrack_jobs_failed_total",
-        "Jobs that failed for the last time (dead) in this process.",
-        metrics.dead.load(Relaxed),
-    );
-    counter(
-        &mut out,
-        "caretrack_jobs_released_total",
-        "Jobs handed back at shutdown by this process.",
-        metrics.released.load(Relaxed),
-    );
-    counter(
-        &mut out,
-        "caretrack_jobs_queue_latency_ms_sum",
-        "Sum over claims of the wait from due to claimed, in ms.",
-        metrics.queue_latency_ms_sum.load(Relaxed),
-    );
-    let _ = writeln!(
-        out,
-        "# HELP caretrack_jobs_queue_latency_ms_max Longest wait from due to claimed, in ms.\n# TYPE caretrack_jobs_queue_latency_ms_max gauge\ncaretrack_jobs_queue_latency_ms_max {}",
-        metrics.queue_latency_ms_max.load(Relaxed)
-    );
+    let load = |counter: &AtomicU64| counter.load(Relaxed).to_string();
+    let single_values = [
+        (
+            "caretrack_jobs_enqueued_total",
+            "counter",
+            "Jobs ever enqueued (all processes).",
+            enqueued.to_string(),
+        ),
+        (
+            "caretrack_jobs_oldest_due_seconds",
+            "gauge",
+            "How long the oldest due job has waited.",
+            format!("{oldest_due_s:.3}"),
+        ),
+        (
+            "caretrack_jobs_claimed_total",
+            "counter",
+            "Jobs claimed by this process.",
+            load(&metrics.claimed),
+        ),
+        (
+            "caretrack_jobs_succeeded_total",
+            "counter",
+            "Jobs this process ran successfully.",
+            load(&metrics.succeeded),
+        ),
+        (
+            "caretrack_jobs_retried_total",
+            "counter",
+            "Failed attempts in this process that will be retried.",
+            load(&metrics.retried),
+        ),
+        (
+            "caretrack_jobs_failed_total",
+            "counter",
+            "Jobs that failed for the last time (dead) in this process.",
+            load(&metrics.dead),
+        ),
+        (
+            "caretrack_jobs_released_total",
+            "counter",
+            "Jobs handed back at shutdown by this process.",
+            load(&metrics.released),
+        ),
+        (
+            "caretrack_jobs_queue_latency_ms_sum",
+            "counter",
+            "Sum over claims of the wait from due to claimed, in ms.",
+            load(&metrics.queue_latency_ms_sum),
+        ),
+        (
+            "caretrack_jobs_queue_latency_ms_max",
+            "gauge",
+            "Longest wait from due to claimed, in ms.",
+            load(&metrics.queue_latency_ms_max),
+        ),
+    ];
+    for (name, kind, help, value) in single_values {
+        let _ = writeln!(
+            out,
+            "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+        );
+    }
     Ok(out)
 }

@@ -6,7 +6,7 @@ use caretrack::retry::{AfterFailure, RetryPolicy};
 use serde_json::Value;
 use sqlx::{PgPool, postgres::PgListener, types::Uuid};
 use std::{
-    collections::HashMap,
+    collections::HashSet,
     future::Future,
     sync::{Arc, Mutex, atomic::Ordering::Relaxed},
     time::Duration,
@@ -71,7 +71,7 @@ pub async fn run(
     let config = Arc::new(config);
     let pool = state.db.clone();
     let permits = Arc::new(Semaphore::new(config.concurrency));
-    let running: Arc<Mutex<HashMap<Uuid, ()>>> = Arc::default();
+    let running: Arc<Mutex<HashSet<Uuid>>> = Arc::default();
     let mut tasks = JoinSet::new();
     let mut listener = listen(&pool).await;
     tokio::pin!(shutdown);
@@ -86,7 +86,7 @@ pub async fn run(
                     claimed_all = jobs.len() == free;
                     for job in jobs {
                         let permit = permits.clone().acquire_owned().await.expect("never closed");
-                        running.lock().expect("not poisoned").insert(job.id, ());
+                        running.lock().expect("not poisoned").insert(job.id);
                         let (state, registry, config, running) = (
                             state.clone(),
                             registry.clone(),
@@ -107,6 +107,11 @@ pub async fn run(
         while tasks.try_join_next().is_some() {}
         if claimed_all {
             continue; // there may be more waiting
+        }
+        if listener.is_none() {
+            // The database was unreachable when we last tried: try LISTEN again, so
+            // wake-ups return once it is back (until then, polling keeps jobs moving).
+            listener = listen(&pool).await;
         }
         tokio::select! {
             () = &mut shutdown => break,
@@ -129,7 +134,7 @@ pub async fn run(
         let unfinished: Vec<Uuid> = running
             .lock()
             .expect("not poisoned")
-            .keys()
+            .iter()
             .copied()
             .collect();
         match release(&pool, &config.worker_id, &unfinished).await {

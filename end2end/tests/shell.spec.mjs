@@ -70,3 +70,23 @@ test("the probes answer", async ({ request }) => {
   expect(body.redis.reachable).toBe(true);
   expect(ready.headers()["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
 });
+
+test("a lost connection during a check is reported, and the next check recovers", async ({ page }) => {
+  await page.goto("/status");
+  await hydrated(page);
+  await expect(page.locator("[data-test=check-number]")).toHaveText("1");
+
+  // The network drops while the check is in flight.
+  await page.route("**/api/system_status", (route) => route.abort("internetdisconnected"));
+  await page.locator("[data-test=check-again]").click();
+  await expect(page.getByRole("alert")).toContainText("Could not reach CareTrack");
+  await expect(page.locator(".toast--error")).toContainText("Could not reach CareTrack");
+  await expect(page.locator("[data-test=check-again]")).toBeEnabled();
+
+  // Back online: the next check works and replaces the error.
+  await page.unroute("**/api/system_status");
+  await page.locator("[data-test=check-again]").click();
+  await expect(page.locator("[data-test=check-number]")).toHaveText("3");
+  await expect(page.locator(".toast--success")).toContainText("All systems reachable");
+  await expect(page.getByRole("alert")).toHaveCount(0);
+});

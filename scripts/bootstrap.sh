@@ -8,8 +8,10 @@ cd "$ROOT"
 TOOLCHAIN="$(awk -F'"' '/^channel/ { print $2 }' rust-toolchain.toml)"
 CARGO_LEPTOS_VERSION=0.3.11
 SQLX_CLI_VERSION=0.8.6
-# python3-aiosmtpd: the real SMTP server the email tests deliver to.
-APT_PACKAGES=(postgresql redis-server chromium mold python3-aiosmtpd)
+S3S_FS_VERSION=0.17.0
+# python3-aiosmtpd: the real SMTP server the email tests deliver to. clamav-daemon: the
+# real virus scanner the upload tests use (with a test signature; no download needed).
+APT_PACKAGES=(postgresql redis-server chromium mold python3-aiosmtpd clamav-daemon)
 # Tools are built once per machine, sharing one target dir between them.
 TOOLS_TARGET="${CARETRACK_CACHE_DIR:-$HOME/.cache/caretrack}/tools-target"
 
@@ -39,9 +41,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-# The Debian package starts a system-wide Redis; the project runs its own.
-if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then
-  as_root systemctl disable --now redis-server >/dev/null 2>&1 || true
+# The Debian packages start system-wide services; the project runs its own instances.
+if command -v systemctl >/dev/null; then
+  for service in redis-server clamav-daemon clamav-freshclam; do
+    if systemctl is-active --quiet "$service" 2>/dev/null; then
+      as_root systemctl disable --now "$service" >/dev/null 2>&1 || true
+    fi
+  done
 fi
 
 # --- Cargo tools --------------------------------------------------------------------
@@ -80,6 +86,12 @@ fi
 
 if ! sqlx --version 2>/dev/null | grep -q " $SQLX_CLI_VERSION\$"; then
   cargo_install sqlx-cli "$SQLX_CLI_VERSION" --locked --no-default-features --features rustls,postgres
+fi
+
+# s3s-fs: the real S3-compatible server (SigV4 and presigned URLs verified) that the
+# file-storage tests talk to.
+if ! s3s-fs --version 2>/dev/null | grep -q " $S3S_FS_VERSION\$"; then
+  cargo_install s3s-fs "$S3S_FS_VERSION" --locked --features binary
 fi
 
 # --- Node packages: wasm-opt (binaryen) for release builds, Playwright for end2end ----

@@ -12,6 +12,7 @@ pub mod closed_set;
 pub mod competency;
 pub mod counts;
 pub mod email;
+pub mod files;
 pub mod ids;
 pub mod london;
 pub mod person_name;

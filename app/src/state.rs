@@ -1,6 +1,6 @@
 //! Server-side state handed to every server function and handler.
 
-use crate::{crypto::FieldCipher, error::AppError};
+use crate::{crypto::FieldCipher, error::AppError, files::FileStorage};
 use axum::extract::FromRef;
 use leptos::prelude::{LeptosOptions, use_context};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -82,6 +82,8 @@ pub struct AppState {
     pub settings: Arc<AppSettings>,
     /// Seals and opens personal data stored at rest.
     pub cipher: Arc<FieldCipher>,
+    /// Uploads and presigned downloads.
+    pub files: Arc<FileStorage>,
     pub leptos_options: LeptosOptions,
 }
 

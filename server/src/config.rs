@@ -34,6 +34,8 @@ pub struct Config {
     /// Absolute URL of the provider's logo for emails; empty for none.
     pub organisation_logo_url: String,
     pub log_filter: String,
+    /// Where uploads are kept, and how downloads are signed and scanned.
+    pub files: crate::files::config::FileConfig,
     encryption_keys: Vec<(String, SecretBox<[u8; KEY_BYTES]>)>,
 }
 
@@ -226,6 +228,8 @@ impl Config {
             problems.push("ORGANISATION_LOGO_URL must be an absolute http(s) URL".into());
         }
 
+        let files = crate::files::config::FileConfig::from_lookup(&get, environment, &mut problems);
+
         let organisation_name =
             get("ORGANISATION_NAME").unwrap_or_else(|| "CareTrack Demo Care Ltd".to_owned());
         let log_filter = get("RUST_LOG")
@@ -250,6 +254,7 @@ impl Config {
             mail_dir,
             organisation_logo_url,
             log_filter,
+            files,
             encryption_keys,
         })
     }
@@ -277,6 +282,17 @@ impl Config {
                 brand,
             )),
         }
+    }
+
+    /// Signs local-disk download URLs: derived from the current data key, so every
+    /// instance sharing the configuration accepts the others' links.
+    pub fn url_signing_key(&self) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        let (_, key) = self.encryption_keys.first().expect("validated at load");
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key.expose_secret())
+            .expect("HMAC takes any key length");
+        mac.update(b"caretrack: local file download urls");
+        mac.finalize().into_bytes().into()
     }
 
     pub fn field_cipher(&self) -> FieldCipher {

@@ -3,6 +3,7 @@
 use crate::{
     ServerError,
     config::Config,
+    files::local::LocalStore,
     health::{self, MetricsAccess},
     jobs::{
         Registry,
@@ -84,6 +85,7 @@ pub fn build_state(
         redis: Arc::new(RedisHandle::new(redis)),
         settings: Arc::new(config.app_settings()),
         cipher: Arc::new(config.field_cipher()),
+        files: Arc::new(config.files.storage(config.url_signing_key())),
         leptos_options,
     })
 }
@@ -94,6 +96,8 @@ pub struct RouterExtras {
     pub metrics_access: MetricsAccess,
     /// Mounts /dev/mailbox (development with the file mailer only).
     pub dev_mailbox: Option<DevMailbox>,
+    /// Mounts /files/local/… (files kept on local disk only).
+    pub local_files: Option<Arc<LocalStore>>,
 }
 
 impl Default for RouterExtras {
@@ -106,6 +110,7 @@ impl Default for RouterExtras {
                 open_without_token: true,
             },
             dev_mailbox: None,
+            local_files: None,
         }
     }
 }
@@ -125,6 +130,7 @@ pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .merge(dev_mailbox_routes(extras.dev_mailbox))
+        .merge(local_file_routes(extras.local_files))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(
@@ -165,6 +171,29 @@ fn dev_mailbox_routes(mailbox: Option<DevMailbox>) -> Router<AppState> {
     }
 }
 
+fn local_file_routes(store: Option<Arc<LocalStore>>) -> Router<AppState> {
+    match store {
+        Some(store) => Router::new()
+            .route("/files/local/{*key}", get(crate::files::local::download))
+            .layer(Extension(store)),
+        None => Router::new(),
+    }
+}
+
+/// Outside production, creates the S3 bucket if it is missing (in production the
+/// operator creates it, with versioning and lifecycle rules).
+async fn prepare_file_storage(config: &Config) -> Result<(), ServerError> {
+    if config.environment == Environment::Production {
+        return Ok(());
+    }
+    if let Some(s3) = config.files.s3_store() {
+        s3.ensure_bucket()
+            .await
+            .map_err(|err| ServerError::Refused(format!("S3 bucket: {err}")))?;
+    }
+    Ok(())
+}
+
 pub async fn serve(config: Config) -> Result<(), ServerError> {
     let leptos_options = leptos_options()?;
     let addr = leptos_options.site_addr;
@@ -173,6 +202,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         let applied = migrate(&state.db).await?;
         tracing::info!(applied, "migrations applied at start");
     }
+    prepare_file_storage(&config).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServerError::Bind { addr, source })?;
@@ -198,6 +228,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         dev_mailbox: (config.environment == Environment::Development)
             .then(|| mailer.directory_path().cloned().map(DevMailbox))
             .flatten(),
+        local_files: config.files.local_store(config.url_signing_key()),
     };
     tracing::info!(
         environment = config.environment.as_str(),
@@ -263,7 +294,10 @@ fn start_background(
     if config.worker_concurrency > 0 {
         tasks.push(tokio::spawn(worker::run(
             state.clone(),
-            Arc::new(Registry::standard(mailer)),
+            Arc::new(Registry::standard(
+                mailer,
+                config.files.clamd_addr.as_deref().map(Arc::from),
+            )),
             WorkerConfig {
                 lease: config.job_lease,
                 metrics: job_metrics,

@@ -29,7 +29,7 @@ struct SmtpServer {
 
 impl SmtpServer {
     fn start() -> Self {
-        let port = free_port();
+        let port = common::free_port();
         let maildir = std::env::temp_dir().join(format!("caretrack-smtp-{}", Uuid::new_v4()));
         let child = Command::new("/usr/bin/python3")
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
@@ -39,14 +39,7 @@ impl SmtpServer {
             .stderr(Stdio::null())
             .spawn()
             .expect("aiosmtpd is installed by scripts/bootstrap.sh (python3-aiosmtpd)");
-        let deadline = std::time::Instant::now() + Duration::from_secs(15);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "aiosmtpd did not start"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        common::wait_for_port(port, "aiosmtpd");
         Self {
             port,
             maildir,
@@ -70,14 +63,6 @@ impl Drop for SmtpServer {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.maildir);
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn brand() -> Brand {
@@ -118,7 +103,7 @@ async fn run_worker_until(db: &PgPool, mailer: Arc<Mailer>, sql: &str) -> bool {
     let state = common::state_with(db.clone(), &common::redis_url());
     let handle = tokio::spawn(worker::run(
         state,
-        Arc::new(Registry::standard(mailer)),
+        Arc::new(Registry::standard(mailer, None)),
         fast_worker(),
         async move {
             let _ = stopped.await;
@@ -193,7 +178,7 @@ async fn queued_emails_are_delivered_through_a_real_smtp_server(db: PgPool) {
 async fn an_unreachable_smtp_server_is_retried_then_the_email_fails(db: PgPool) {
     let mailer = Arc::new(
         Mailer::smtp(
-            &format!("smtp://127.0.0.1:{}", free_port()),
+            &format!("smtp://127.0.0.1:{}", common::free_port()),
             from(),
             brand(),
         )

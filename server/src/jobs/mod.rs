@@ -72,7 +72,7 @@ impl Registry {
     }
 
     /// The handlers every CareTrack process knows. Features add theirs here.
-    pub fn standard(mailer: Arc<crate::mail::Mailer>) -> Self {
+    pub fn standard(mailer: Arc<crate::mail::Mailer>, clamd_addr: Option<Arc<str>>) -> Self {
         let mut registry = Self::new();
         registry.register(app::mail::SEND_EMAIL_KIND, move |ctx, payload| {
             let mailer = mailer.clone();
@@ -95,6 +95,19 @@ impl Registry {
                 .await
                 .map(|removed| tracing::info!(removed, "expired sessions and tokens removed"))
                 .map_err(|err| format!("cleanup failed: {err}"))
+        });
+        registry.register(crate::files::GC_KIND, |ctx, _| {
+            crate::files::run_garbage_collection(ctx)
+        });
+        registry.register(app::files::SCAN_JOB_KIND, move |ctx, payload| {
+            let clamd_addr = clamd_addr.clone();
+            async move {
+                let job = serde_json::from_value(payload)
+                    .map_err(|err| format!("the job has no valid file_id: {err}"))?;
+                let addr = clamd_addr
+                    .ok_or("CLAMD_ADDR is not set, so the file stays quarantined until it is")?;
+                crate::files::run_scan(ctx, &addr, job).await
+            }
         });
         // Sleeps for `millis`: checks a worker fleet end to end (and lets tests kill a
         // worker mid-job). Harmless: it touches nothing.

@@ -21,11 +21,18 @@ pub struct ScheduledJob {
 
 /// The schedule every deployment runs. Features add their sweeps here.
 pub fn standard_schedule() -> Vec<ScheduledJob> {
-    vec![ScheduledJob {
-        name: "cleanup-expired-credentials",
-        schedule: CronSchedule::parse("15 * * * *").expect("valid cron"),
-        kind: CLEANUP_KIND,
-    }]
+    vec![
+        ScheduledJob {
+            name: "cleanup-expired-credentials",
+            schedule: CronSchedule::parse("15 * * * *").expect("valid cron"),
+            kind: CLEANUP_KIND,
+        },
+        ScheduledJob {
+            name: "collect-file-garbage",
+            schedule: CronSchedule::parse("40 3 * * *").expect("valid cron"),
+            kind: crate::files::GC_KIND,
+        },
+    ]
 }
 
 /// Enqueues every fire in `(since, until]`. Returns how many jobs were new (fires another

@@ -6,6 +6,7 @@
 
 use app::{
     crypto::FieldCipher,
+    files::FileStorage,
     state::{AppSettings, AppState, Environment, RedisHandle},
 };
 use axum::{
@@ -32,6 +33,27 @@ pub fn dead_redis_url() -> String {
     format!("redis://127.0.0.1:{port}/0")
 }
 
+/// A port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits (up to 15 s) until a server started by a test accepts connections.
+pub fn wait_for_port(port: u16, what: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} did not start on port {port}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 pub fn test_cipher() -> FieldCipher {
     FieldCipher::new(vec![("test1".into(), [42u8; 32])]).unwrap()
 }
@@ -45,6 +67,15 @@ pub fn state_with(db: PgPool, redis_url: &str) -> AppState {
             organisation_name: "Test Care Ltd".into(),
         }),
         cipher: Arc::new(test_cipher()),
+        // Files on local disk under the temp dir; tests of S3 swap in their own store.
+        files: Arc::new(FileStorage {
+            store: Arc::new(server::files::local::LocalStore::new(
+                std::env::temp_dir().join("caretrack-test-files"),
+                [5; 32],
+            )),
+            url_ttl: std::time::Duration::from_secs(60),
+            scan_uploads: false,
+        }),
         leptos_options: LeptosOptions::builder().output_name("caretrack").build(),
     }
 }

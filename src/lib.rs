@@ -15,6 +15,8 @@ pub mod email;
 pub mod files;
 pub mod ids;
 pub mod london;
+pub mod password;
+pub mod permissions;
 pub mod person_name;
 pub mod phone;
 pub mod postcode;

@@ -11,6 +11,7 @@
 pub mod closed_set;
 pub mod competency;
 pub mod counts;
+pub mod device;
 pub mod email;
 pub mod files;
 pub mod ids;

@@ -12,19 +12,105 @@ pub const MAX_LENGTH: usize = 128;
 /// Words that, with nothing but digits and symbols around them, make a password that
 /// is guessed in the first seconds of any attack.
 const COMMON_BASES: &[&str] = &[
-    "password", "qwerty", "qwertyuiop", "asdfgh", "asdfghjkl", "zxcvbnm",
-    "letmein", "welcome", "iloveyou", "admin", "administrator", "abc", "abcdef", "monkey",
-    "dragon", "football", "baseball", "sunshine", "princess", "shadow", "master", "superman",
-    "batman", "trustno", "whatever", "freedom", "starwars", "liverpool", "chelsea",
-    "arsenal", "manchester", "london", "england", "summer", "winter", "spring", "autumn",
-    "january", "february", "september", "october", "november", "december", "hello",
-    "charlie", "secret", "changeme", "default", "login", "access", "user", "guest", "test",
-    "care", "carer", "caretrack", "caretrackpro", "nurse", "health", "homecare", "support",
-    "computer", "internet", "samsung", "iphone", "google", "facebook", "michael", "jessica",
-    "ashley", "daniel", "thomas", "george", "oliver", "harry", "jack", "emily", "sophie",
-    "chloe", "lucy", "jordan", "hunter", "ranger", "buster", "soccer", "hockey", "killer",
-    "pepper", "ginger", "cheese", "cookie", "flower", "angel", "lovely", "qazwsx", "qwe",
-    "zaqwsx", "qweasd", "qweasdzxc",
+    "password",
+    "qwerty",
+    "qwertyuiop",
+    "asdfgh",
+    "asdfghjkl",
+    "zxcvbnm",
+    "letmein",
+    "welcome",
+    "iloveyou",
+    "admin",
+    "administrator",
+    "abc",
+    "abcdef",
+    "monkey",
+    "dragon",
+    "football",
+    "baseball",
+    "sunshine",
+    "princess",
+    "shadow",
+    "master",
+    "superman",
+    "batman",
+    "trustno",
+    "whatever",
+    "freedom",
+    "starwars",
+    "liverpool",
+    "chelsea",
+    "arsenal",
+    "manchester",
+    "london",
+    "england",
+    "summer",
+    "winter",
+    "spring",
+    "autumn",
+    "january",
+    "february",
+    "september",
+    "october",
+    "november",
+    "december",
+    "hello",
+    "charlie",
+    "secret",
+    "changeme",
+    "default",
+    "login",
+    "access",
+    "user",
+    "guest",
+    "test",
+    "care",
+    "carer",
+    "caretrack",
+    "caretrackpro",
+    "nurse",
+    "health",
+    "homecare",
+    "support",
+    "computer",
+    "internet",
+    "samsung",
+    "iphone",
+    "google",
+    "facebook",
+    "michael",
+    "jessica",
+    "ashley",
+    "daniel",
+    "thomas",
+    "george",
+    "oliver",
+    "harry",
+    "jack",
+    "emily",
+    "sophie",
+    "chloe",
+    "lucy",
+    "jordan",
+    "hunter",
+    "ranger",
+    "buster",
+    "soccer",
+    "hockey",
+    "killer",
+    "pepper",
+    "ginger",
+    "cheese",
+    "cookie",
+    "flower",
+    "angel",
+    "lovely",
+    "qazwsx",
+    "qwe",
+    "zaqwsx",
+    "qweasd",
+    "qweasdzxc",
 ];
 
 /// Checks a new password. `email` is the account's address (the password may not be it
@@ -50,10 +136,14 @@ pub fn check_password(password: &str, email: &str) -> Result<(), ValidationError
     distinct.sort_unstable();
     distinct.dedup();
     if distinct.len() < 5 || is_sequence(&lower) {
-        return problem("This password is too easy to guess: avoid repeated characters and runs like 1234 or abcd.");
+        return problem(
+            "This password is too easy to guess: avoid repeated characters and runs like 1234 or abcd.",
+        );
     }
     if is_common(&lower) {
-        return problem("This is one of the most common passwords, so it is guessed first. Choose something less predictable.");
+        return problem(
+            "This is one of the most common passwords, so it is guessed first. Choose something less predictable.",
+        );
     }
     Ok(())
 }
@@ -80,14 +170,16 @@ fn is_common(lower: &str) -> bool {
         .filter(|c| c.is_alphabetic())
         .collect();
     let letters: String = word.chars().filter(|c| c.is_alphabetic()).collect();
-    COMMON_BASES.iter().any(|base| {
-        is_repetition_of(&letters, base) || is_repetition_of(&undisguised, base)
-    })
+    COMMON_BASES
+        .iter()
+        .any(|base| is_repetition_of(&letters, base) || is_repetition_of(&undisguised, base))
 }
 
 /// `text` is `unit` repeated whole (once or more), e.g. "passwordpassword".
 fn is_repetition_of(text: &str, unit: &str) -> bool {
-    !text.is_empty() && text.len().is_multiple_of(unit.len()) && text == unit.repeat(text.len() / unit.len())
+    !text.is_empty()
+        && text.len().is_multiple_of(unit.len())
+        && text == unit.repeat(text.len() / unit.len())
 }
 
 /// Ascending or descending runs over the whole password: 123456789012, abcdefghijkl.
@@ -104,12 +196,18 @@ mod tests {
     use super::*;
 
     fn refused(password: &str) -> String {
-        check_password(password, "sam.okafor@example.com").unwrap_err().message
+        check_password(password, "sam.okafor@example.com")
+            .unwrap_err()
+            .message
     }
 
     #[test]
     fn strong_passwords_pass() {
-        for ok in ["correct horse battery staple", "Maple-Court-lunch-run", "tea at 4 in M14 daily"] {
+        for ok in [
+            "correct horse battery staple",
+            "Maple-Court-lunch-run",
+            "tea at 4 in M14 daily",
+        ] {
             assert_eq!(check_password(ok, "sam.okafor@example.com"), Ok(()), "{ok}");
         }
     }
@@ -127,9 +225,24 @@ mod tests {
 
     #[test]
     fn common_passwords_and_their_disguises_are_refused() {
-        for weak in ["password1234", "P@ssw0rd2024!", "Welcome123456", "iloveyou1234", "qwertyuiop12", "PasswordPassword", "CareTrack2026!", "123456789012", "abcdefghijkl", "aaaaaaaaaaaaaaa", "2026-11-21!!!!"] {
+        for weak in [
+            "password1234",
+            "P@ssw0rd2024!",
+            "Welcome123456",
+            "iloveyou1234",
+            "qwertyuiop12",
+            "PasswordPassword",
+            "CareTrack2026!",
+            "123456789012",
+            "abcdefghijkl",
+            "aaaaaaaaaaaaaaa",
+            "2026-11-21!!!!",
+        ] {
             let message = refused(weak);
-            assert!(message.contains("guess") || message.contains("common"), "{weak}: {message}");
+            assert!(
+                message.contains("guess") || message.contains("common"),
+                "{weak}: {message}"
+            );
         }
     }
 

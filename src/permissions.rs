@@ -80,9 +80,11 @@ impl Role {
             (ViewUsers | ViewCare | ViewProgress | ConductAssessments | ViewRota, Assessor) => {
                 Some(All)
             }
-            (ViewCare | LogPractice | ViewProgress | ConfirmOwnRatings | ViewRota | ApplyForShifts, Carer) => {
-                Some(Own)
-            }
+            (
+                ViewCare | LogPractice | ViewProgress | ConfirmOwnRatings | ViewRota
+                | ApplyForShifts,
+                Carer,
+            ) => Some(Own),
             (ViewReports | ViewAudit | ViewProgress, Viewer) => Some(All),
             _ => None,
         }
@@ -103,7 +105,11 @@ pub fn matrix_markdown() -> String {
     out.push_str(&"---|".repeat(Role::ALL.len()));
     out.push('\n');
     for &permission in Permission::ALL {
-        out.push_str(&format!("| {} (`{}`) |", permission.label(), permission.as_str()));
+        out.push_str(&format!(
+            "| {} (`{}`) |",
+            permission.label(),
+            permission.as_str()
+        ));
         for &role in Role::ALL {
             out.push_str(match role.scope(permission) {
                 Some(Scope::All) => " all |",
@@ -123,7 +129,11 @@ mod tests {
     #[test]
     fn carers_act_only_on_their_own_records() {
         for &permission in Permission::ALL {
-            assert_ne!(Role::Carer.scope(permission), Some(Scope::All), "{permission}");
+            assert_ne!(
+                Role::Carer.scope(permission),
+                Some(Scope::All),
+                "{permission}"
+            );
         }
         assert_eq!(Role::Carer.scope(Permission::LogPractice), Some(Scope::Own));
         assert!(!Role::Carer.can(Permission::ManageUsers));
@@ -140,8 +150,11 @@ mod tests {
 
     #[test]
     fn viewers_only_read() {
-        let granted: Vec<Permission> =
-            Permission::ALL.iter().copied().filter(|p| Role::Viewer.can(*p)).collect();
+        let granted: Vec<Permission> = Permission::ALL
+            .iter()
+            .copied()
+            .filter(|p| Role::Viewer.can(*p))
+            .collect();
         assert_eq!(
             granted,
             vec![

@@ -18,6 +18,9 @@ pub enum AppError {
     Validation { field: String, message: String },
     #[error("Please sign in to continue.")]
     Unauthenticated,
+    /// The same answer for an unknown email, a wrong password and a locked account.
+    #[error("The email or password is incorrect.")]
+    InvalidCredentials,
     #[error("You do not have permission to do that.")]
     Forbidden,
     #[error("{0} was not found.")]
@@ -25,8 +28,9 @@ pub enum AppError {
     /// The change clashes with existing data (e.g. an email already in use).
     #[error("{0}")]
     Conflict(String),
+    /// Too many requests; the client may retry after this many seconds.
     #[error("Too many attempts. Please wait a moment and try again.")]
-    RateLimited,
+    RateLimited(u64),
     /// A dependency (database, cache, mail) is down; the request can be retried.
     #[error("{0} is unavailable right now. Please try again shortly.")]
     Unavailable(String),
@@ -45,15 +49,31 @@ impl AppError {
         }
     }
 
+    /// A stable machine-readable name for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Validation { .. } => "validation_failed",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::InvalidCredentials => "invalid_credentials",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound(_) => "not_found",
+            AppError::Conflict(_) => "conflict",
+            AppError::RateLimited(_) => "rate_limited",
+            AppError::Unavailable(_) => "unavailable",
+            AppError::Internal => "internal",
+            AppError::Transport(_) => "transport",
+        }
+    }
+
     /// The HTTP status this error is answered with.
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::Validation { .. } => 422,
-            AppError::Unauthenticated => 401,
+            AppError::Unauthenticated | AppError::InvalidCredentials => 401,
             AppError::Forbidden => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
-            AppError::RateLimited => 429,
+            AppError::RateLimited(_) => 429,
             AppError::Unavailable(_) => 503,
             AppError::Internal | AppError::Transport(_) => 500,
         }
@@ -109,13 +129,20 @@ mod server {
         fn into_response(self) -> axum::response::Response {
             let status = axum::http::StatusCode::from_u16(self.status_code())
                 .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-            let body = match &self {
-                AppError::Validation { field, message } => {
-                    serde_json::json!({ "error": message, "field": field })
-                }
-                other => serde_json::json!({ "error": other.to_string() }),
-            };
-            (status, axum::Json(body)).into_response()
+            // `{error: {code, message, fields?}}`: the shape every REST client sees.
+            let mut error = serde_json::json!({ "code": self.code(), "message": self.to_string() });
+            if let AppError::Validation { field, message } = &self {
+                error["fields"] = serde_json::json!({ field: message });
+            }
+            let mut response =
+                (status, axum::Json(serde_json::json!({ "error": error }))).into_response();
+            if let AppError::RateLimited(seconds) = self {
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(seconds.max(1)),
+                );
+            }
+            response
         }
     }
 }

@@ -4,12 +4,18 @@
 //! feature has `api.rs` (server functions and wire types, compiled for both sides),
 //! `ssr.rs` (server-only queries and service calls) and its components.
 
+pub mod admin_jobs;
 pub mod components;
 pub mod error;
 pub mod home;
+pub mod identity;
 pub mod navigation;
 pub mod status;
 
+#[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod crypto;
 #[cfg(feature = "ssr")]
@@ -21,6 +27,7 @@ pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod state;
 
+use caretrack::Role;
 use components::{layout::Layout, toast::provide_toasts};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
@@ -77,6 +84,12 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=home::HomePage />
                     <Route path=StaticSegment("status") view=status::SystemStatusPage />
+                    <Route path=StaticSegment("login") view=identity::LoginPage />
+                    <Route path=StaticSegment("admin") view=|| view! { <identity::RoleHome role=Role::Admin /> } />
+                    <Route path=(StaticSegment("admin"), StaticSegment("jobs")) view=admin_jobs::JobsPage />
+                    <Route path=StaticSegment("assessor") view=|| view! { <identity::RoleHome role=Role::Assessor /> } />
+                    <Route path=StaticSegment("carer") view=|| view! { <identity::RoleHome role=Role::Carer /> } />
+                    <Route path=StaticSegment("viewer") view=|| view! { <identity::RoleHome role=Role::Viewer /> } />
                 </Routes>
             </Layout>
         </Router>

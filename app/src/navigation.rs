@@ -1,6 +1,6 @@
 //! Which links each role sees in the header.
 
-use caretrack::Role;
+use caretrack::{Role, permissions::Permission};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NavItem {
@@ -12,19 +12,34 @@ pub struct NavItem {
 ///
 /// Only pages that exist are listed; each feature adds its own entries here.
 pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
-    let home = NavItem {
-        label: "Home",
-        href: "/",
-    };
     let status = NavItem {
         label: "System status",
         href: "/status",
     };
-    match role {
-        None => vec![home, status],
-        Some(Role::Admin) => vec![home, status],
-        Some(Role::Assessor | Role::Carer | Role::Viewer) => vec![home],
+    let Some(role) = role else {
+        return vec![
+            NavItem {
+                label: "Home",
+                href: "/",
+            },
+            NavItem {
+                label: "Sign in",
+                href: "/login",
+            },
+        ];
+    };
+    let mut items = vec![NavItem {
+        label: "Home",
+        href: role.home_path(),
+    }];
+    if role.can(Permission::ManageJobs) {
+        items.push(NavItem {
+            label: "Jobs",
+            href: "/admin/jobs",
+        });
+        items.push(status);
     }
+    items
 }
 
 #[cfg(test)]
@@ -41,8 +56,13 @@ mod tests {
 
     #[test]
     fn every_role_has_a_way_home() {
-        for role in Role::ALL.iter().copied().map(Some).chain([None]) {
-            assert!(nav_items(role).iter().any(|item| item.href == "/"));
+        for &role in Role::ALL {
+            assert!(
+                nav_items(Some(role))
+                    .iter()
+                    .any(|item| item.href == role.home_path())
+            );
         }
+        assert!(nav_items(None).iter().any(|item| item.href == "/login"));
     }
 }

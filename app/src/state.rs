@@ -1,6 +1,6 @@
 //! Server-side state handed to every server function and handler.
 
-use crate::{crypto::FieldCipher, error::AppError, files::FileStorage};
+use crate::{auth::AuthConfig, crypto::FieldCipher, error::AppError, files::FileStorage};
 use axum::extract::FromRef;
 use leptos::prelude::{LeptosOptions, use_context};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -84,6 +84,8 @@ pub struct AppState {
     pub cipher: Arc<FieldCipher>,
     /// Uploads and presigned downloads.
     pub files: Arc<FileStorage>,
+    /// Token keys, password hashing and cookie settings.
+    pub auth: Arc<AuthConfig>,
     pub leptos_options: LeptosOptions,
 }
 

@@ -3,6 +3,11 @@
 //! Every problem is reported at once, naming the variable and what it should hold.
 //! Secret values (URLs with passwords, keys) are wrapped so they never reach a log line.
 
+use app::auth::{
+    AuthConfig,
+    passwords::{HashParams, PasswordHasher},
+    tokens::JwtKeys,
+};
 use app::crypto::{FieldCipher, KEY_BYTES};
 use app::state::{AppSettings, Environment};
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
@@ -36,6 +41,8 @@ pub struct Config {
     pub log_filter: String,
     /// Where uploads are kept, and how downloads are signed and scanned.
     pub files: crate::files::config::FileConfig,
+    /// argon2id cost (`ARGON2_MEMORY_KIB`, `ARGON2_ITERATIONS`, `ARGON2_PARALLELISM`).
+    pub password_hashing: HashParams,
     encryption_keys: Vec<(String, SecretBox<[u8; KEY_BYTES]>)>,
 }
 
@@ -229,6 +236,27 @@ impl Config {
         }
 
         let files = crate::files::config::FileConfig::from_lookup(&get, environment, &mut problems);
+        let mut bounded =
+            |name: &str, range: std::ops::RangeInclusive<u32>, default: u32| match get(name) {
+                None => default,
+                Some(raw) => match raw.parse::<u32>() {
+                    Ok(n) if range.contains(&n) => n,
+                    _ => {
+                        problems.push(format!(
+                            "{name} must be a whole number from {} to {} (got {raw:?})",
+                            range.start(),
+                            range.end()
+                        ));
+                        default
+                    }
+                },
+            };
+        let defaults = HashParams::default();
+        let password_hashing = HashParams {
+            memory_kib: bounded("ARGON2_MEMORY_KIB", 1024..=1_048_576, defaults.memory_kib),
+            iterations: bounded("ARGON2_ITERATIONS", 1..=20, defaults.iterations),
+            parallelism: bounded("ARGON2_PARALLELISM", 1..=16, defaults.parallelism),
+        };
 
         let organisation_name =
             get("ORGANISATION_NAME").unwrap_or_else(|| "CareTrack Demo Care Ltd".to_owned());
@@ -255,6 +283,7 @@ impl Config {
             organisation_logo_url,
             log_filter,
             files,
+            password_hashing,
             encryption_keys,
         })
     }
@@ -284,15 +313,33 @@ impl Config {
         }
     }
 
-    /// Signs local-disk download URLs: derived from the current data key, so every
-    /// instance sharing the configuration accepts the others' links.
-    pub fn url_signing_key(&self) -> [u8; 32] {
+    /// A key for one purpose, derived from the current data key (HMAC-SHA256 over the
+    /// purpose's label), so every instance sharing the configuration agrees on it and
+    /// no two purposes share a key.
+    fn derived_key(&self, purpose: &str) -> [u8; 32] {
         use hmac::{Hmac, Mac};
         let (_, key) = self.encryption_keys.first().expect("validated at load");
         let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key.expose_secret())
             .expect("HMAC takes any key length");
-        mac.update(b"caretrack: local file download urls");
+        mac.update(b"caretrack: ");
+        mac.update(purpose.as_bytes());
         mac.finalize().into_bytes().into()
+    }
+
+    /// Signs local-disk download URLs.
+    pub fn url_signing_key(&self) -> [u8; 32] {
+        self.derived_key("local file download urls")
+    }
+
+    /// Keys, hashing and cookie settings for signing in. Rotating the first data key
+    /// signs everybody out of their access tokens (refresh tokens carry on).
+    pub fn auth_config(&self) -> Result<AuthConfig, String> {
+        Ok(AuthConfig {
+            jwt: JwtKeys::new(&self.derived_key("access tokens")),
+            hasher: std::sync::Arc::new(PasswordHasher::new(self.password_hashing)?),
+            secure_cookies: self.environment == Environment::Production,
+            refresh_reuse_grace: time::Duration::seconds(10),
+        })
     }
 
     pub fn field_cipher(&self) -> FieldCipher {
@@ -459,10 +506,16 @@ mod tests {
         let mut vars = valid();
         vars.push(("APP_ENV", "Production"));
         let err = load(&vars).unwrap_err();
-        assert_eq!(err.problems.len(), 1);
+        assert_eq!(err.problems.len(), 2, "{:?}", err.problems);
         assert!(err.problems[0].starts_with("SMTP_URL is required in production"));
+        assert!(err.problems[1].starts_with("S3_BUCKET is required in production"));
         vars.push(("SMTP_URL", "smtps://mailer:pw@smtp.example.com:465"));
+        vars.push(("S3_BUCKET", "caretrack-files"));
+        assert!(load(&vars).unwrap_err().problems[0].starts_with("S3_ACCESS_KEY_ID is required"));
+        vars.push(("S3_ACCESS_KEY_ID", "AKIAEXAMPLE"));
+        vars.push(("S3_SECRET_ACCESS_KEY", "s3-secret-value"));
         let config = load(&vars).unwrap();
+        assert!(!format!("{config:?}").contains("s3-secret-value"));
         assert_eq!(config.environment, Environment::Production);
         assert!(config.mailer().unwrap().directory_path().is_none());
         assert!(!format!("{config:?}").contains("mailer:pw"));

@@ -3,6 +3,8 @@
 //!
 //! `main.rs` stays thin: parse the command line, load the configuration, hand over here.
 
+pub mod api;
+pub mod authn;
 pub mod cli;
 pub mod config;
 pub mod files;

@@ -86,6 +86,7 @@ pub fn build_state(
         settings: Arc::new(config.app_settings()),
         cipher: Arc::new(config.field_cipher()),
         files: Arc::new(config.files.storage(config.url_signing_key())),
+        auth: Arc::new(config.auth_config().map_err(ServerError::Refused)?),
         leptos_options,
     })
 }
@@ -131,8 +132,13 @@ pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
         .route("/metrics", get(health::metrics))
         .merge(dev_mailbox_routes(extras.dev_mailbox))
         .merge(local_file_routes(extras.local_files))
+        .merge(crate::api::routes())
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::authn::authenticate,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
@@ -234,7 +240,9 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         environment = config.environment.as_str(),
         "listening on http://{addr}"
     );
-    axum::serve(listener, build_router_with(state, extras))
+    let app = build_router_with(state, extras)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(until_shutdown(shutdown.clone()))
         .await?;
     finish(background).await;

@@ -1,5 +1,5 @@
 use crate::navigation::nav_items;
-use leptos::prelude::*;
+use leptos::{form::ActionForm, prelude::*};
 use leptos_router::hooks::use_location;
 
 /// The frame around every page: header with navigation, main content, footer.
@@ -13,7 +13,14 @@ pub fn Layout(children: Children) -> impl IntoView {
         location.pathname.track();
         menu_open.set(false);
     });
-    let items = nav_items(None);
+    // Who is signed in decides the navigation; re-asked after each navigation so signing
+    // in or out is reflected at once.
+    let me = Resource::new(
+        move || location.pathname.get(),
+        |_| crate::identity::api::whoami(),
+    );
+    let me_now = move || me.get().and_then(Result::ok).flatten();
+    let sign_out = ServerAction::<crate::identity::api::SignOut>::new();
 
     view! {
         <a class="skip-link" href="#main">
@@ -42,23 +49,40 @@ pub fn Layout(children: Children) -> impl IntoView {
                     class:primary-nav--open=move || menu_open.get()
                     aria-label="Main"
                 >
-                    <ul>
-                        {items
-                            .into_iter()
-                            .map(|item| {
-                                let current = move || {
-                                    (location.pathname.get() == item.href).then_some("page")
-                                };
-                                view! {
-                                    <li>
-                                        <a href=item.href aria-current=current>
-                                            {item.label}
-                                        </a>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
+                    <Transition>
+                        <ul>
+                            {move || {
+                                nav_items(me_now().map(|me| me.role))
+                                    .into_iter()
+                                    .map(|item| {
+                                        let current = move || {
+                                            (location.pathname.get() == item.href).then_some("page")
+                                        };
+                                        view! {
+                                            <li>
+                                                <a href=item.href aria-current=current>
+                                                    {item.label}
+                                                </a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()
+                            }}
+                            {move || {
+                                me_now()
+                                    .map(|me| {
+                                        view! {
+                                            <li class="nav-user">
+                                                <span class="muted" data-test="signed-in-as">{me.display_name}</span>
+                                                <ActionForm action=sign_out attr:class="inline-form">
+                                                    <button class="link-button" type="submit" data-test="sign-out">"Sign out"</button>
+                                                </ActionForm>
+                                            </li>
+                                        }
+                                    })
+                            }}
+                        </ul>
+                    </Transition>
                 </nav>
             </div>
         </header>

@@ -5,6 +5,11 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use app::{
+    auth::{
+        AuthConfig,
+        passwords::{HashParams, PasswordHasher},
+        tokens::JwtKeys,
+    },
     crypto::FieldCipher,
     files::FileStorage,
     state::{AppSettings, AppState, Environment, RedisHandle},
@@ -58,6 +63,23 @@ pub fn test_cipher() -> FieldCipher {
     FieldCipher::new(vec![("test1".into(), [42u8; 32])]).unwrap()
 }
 
+/// Real token keys and argon2id, with a cheap cost so tests stay fast.
+pub fn test_auth() -> AuthConfig {
+    AuthConfig {
+        jwt: JwtKeys::new(&[21; 32]),
+        hasher: Arc::new(
+            PasswordHasher::new(HashParams {
+                memory_kib: 1024,
+                iterations: 1,
+                parallelism: 1,
+            })
+            .unwrap(),
+        ),
+        secure_cookies: false,
+        refresh_reuse_grace: time::Duration::seconds(10),
+    }
+}
+
 pub fn state_with(db: PgPool, redis_url: &str) -> AppState {
     AppState {
         db,
@@ -76,6 +98,7 @@ pub fn state_with(db: PgPool, redis_url: &str) -> AppState {
             url_ttl: std::time::Duration::from_secs(60),
             scan_uploads: false,
         }),
+        auth: Arc::new(test_auth()),
         leptos_options: LeptosOptions::builder().output_name("caretrack").build(),
     }
 }

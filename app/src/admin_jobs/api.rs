@@ -1,0 +1,58 @@
+//! Wire types and server functions of the Jobs page (admin only).
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Failures shown per page.
+pub const FAILURES_PER_PAGE: i64 = 20;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueCount {
+    pub queue: String,
+    pub status: String,
+    pub count: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailedJob {
+    pub id: String,
+    pub kind: String,
+    pub queue: String,
+    /// `FAILED` (waiting to retry) or `DEAD` (out of attempts).
+    pub status: String,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub last_error: String,
+    /// When it last changed, UK time ("21 Nov 2026, 14:05").
+    pub updated: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobsOverview {
+    pub counts: Vec<QueueCount>,
+    pub failures: Vec<FailedJob>,
+    pub failures_total: i64,
+    pub page: i64,
+}
+
+#[server(endpoint = "admin_jobs_overview")]
+pub async fn load_jobs_overview(page: i64) -> Result<JobsOverview, AppError> {
+    let (_, _) = crate::auth::require(caretrack::permissions::Permission::ManageJobs).await?;
+    let state = crate::state::app_state()?;
+    super::ssr::overview(&state.db, page).await
+}
+
+#[server(endpoint = "admin_jobs_retry")]
+pub async fn retry_job(id: String) -> Result<(), AppError> {
+    let (user, _) = crate::auth::require(caretrack::permissions::Permission::ManageJobs).await?;
+    let state = crate::state::app_state()?;
+    super::ssr::retry(&state.db, &id, &super::ssr::actor(&user)).await
+}
+
+#[server(endpoint = "admin_jobs_discard")]
+pub async fn discard_job(id: String) -> Result<(), AppError> {
+    let (user, _) = crate::auth::require(caretrack::permissions::Permission::ManageJobs).await?;
+    let state = crate::state::app_state()?;
+    super::ssr::discard(&state.db, &id, &super::ssr::actor(&user)).await
+}

@@ -1,0 +1,178 @@
+use super::api::{
+    FAILURES_PER_PAGE, FailedJob, JobsOverview, discard_job, load_jobs_overview, retry_job,
+};
+use crate::components::toast::{ToastKind, use_toasts};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use std::time::Duration;
+
+const STATUSES: [&str; 5] = ["QUEUED", "RUNNING", "FAILED", "DEAD", "SUCCEEDED"];
+
+/// The background job queue: counts by queue and state, recent failures with their
+/// errors, retry and discard. Refreshes itself every five seconds.
+#[component]
+pub fn JobsPage() -> impl IntoView {
+    let page = RwSignal::new(1i64);
+    let tick = RwSignal::new(0u64);
+    let overview = Resource::new(
+        move || (page.get(), tick.get()),
+        |(page, _)| load_jobs_overview(page),
+    );
+    Effect::new(move |_| {
+        let handle =
+            set_interval_with_handle(move || tick.update(|t| *t += 1), Duration::from_secs(5)).ok();
+        on_cleanup(move || {
+            if let Some(handle) = handle {
+                handle.clear();
+            }
+        });
+    });
+    let refresh = move || tick.update(|t| *t += 1);
+
+    view! {
+        <Title text="Jobs" />
+        <div class="page-header">
+            <div>
+                <h1>"Background jobs"</h1>
+                <p class="muted">"Emails, scans and scheduled work. Updates every few seconds."</p>
+            </div>
+        </div>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || {
+                overview
+                    .get()
+                    .map(|result| match result {
+                        Ok(data) => view! { <Overview data page refresh /> }.into_any(),
+                        Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn Overview(
+    data: JobsOverview,
+    page: RwSignal<i64>,
+    refresh: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let mut queues: Vec<String> = data.counts.iter().map(|c| c.queue.clone()).collect();
+    queues.dedup();
+    let count = |queue: &str, status: &str| {
+        data.counts
+            .iter()
+            .find(|c| c.queue == queue && c.status == status)
+            .map_or(0, |c| c.count)
+    };
+    let rows = queues
+        .iter()
+        .map(|queue| {
+            let cells = STATUSES
+                .iter()
+                .map(|status| view! { <td class="numeric" data-test=format!("count-{queue}-{status}")>{count(queue, status)}</td> })
+                .collect_view();
+            view! { <tr><th scope="row">{queue.clone()}</th>{cells}</tr> }
+        })
+        .collect_view();
+    let pages = ((data.failures_total + FAILURES_PER_PAGE - 1) / FAILURES_PER_PAGE).max(1);
+    let current = data.page;
+    view! {
+        <section class="card">
+            <h2>"By queue"</h2>
+            <table class="table" data-test="job-counts">
+                <thead>
+                    <tr>
+                        <th scope="col">"Queue"</th>
+                        {STATUSES.iter().map(|s| view! { <th scope="col" class="numeric">{status_label(s)}</th> }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+        <section class="card">
+            <h2>"Recent failures " <span class="muted">{format!("({})", data.failures_total)}</span></h2>
+            {if data.failures.is_empty() {
+                view! { <p class="muted" data-test="no-failures">"No failed jobs."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="failure-list" data-test="failures">
+                        {data.failures.into_iter().map(|job| view! { <FailureRow job refresh /> }).collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+            <nav class="pager" aria-label="Failure pages">
+                <button class="button" type="button" disabled=current <= 1 on:click=move |_| page.set(current - 1)>"Previous"</button>
+                <span class="muted">{format!("Page {current} of {pages}")}</span>
+                <button class="button" type="button" disabled=current >= pages on:click=move |_| page.set(current + 1)>"Next"</button>
+            </nav>
+        </section>
+    }
+}
+
+fn status_label(status: &str) -> &'static str {
+    match status {
+        "QUEUED" => "Waiting",
+        "RUNNING" => "Running",
+        "FAILED" => "Retrying",
+        "DEAD" => "Dead",
+        _ => "Done",
+    }
+}
+
+#[component]
+fn FailureRow(job: FailedJob, refresh: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let toasts = use_toasts();
+    let confirming = RwSignal::new(false);
+    let id = job.id.clone();
+    let retry = Action::new(move |id: &String| retry_job(id.clone()));
+    let discard = Action::new(move |id: &String| discard_job(id.clone()));
+    Effect::new(move |_| {
+        for (result, done) in [
+            (retry.value().get(), "Job queued to run again"),
+            (discard.value().get(), "Job discarded"),
+        ] {
+            match result {
+                Some(Ok(())) => {
+                    toasts.show(ToastKind::Success, done);
+                    refresh();
+                }
+                Some(Err(err)) => toasts.show(ToastKind::Error, err.to_string()),
+                None => {}
+            }
+        }
+    });
+    let (retry_id, discard_id) = (id.clone(), id.clone());
+    let badge = if job.status == "DEAD" {
+        "badge badge--error"
+    } else {
+        "badge badge--warn"
+    };
+    view! {
+        <li class="failure" data-test="failure" data-job-id=id>
+            <div class="failure__head">
+                <span class=badge>{status_label(&job.status)}</span>
+                <strong>{job.kind.clone()}</strong>
+                <span class="muted">{format!("attempt {} of {} · {} · {}", job.attempts, job.max_attempts, job.queue, job.updated)}</span>
+            </div>
+            <pre class="failure__error" data-test="failure-error">{job.last_error.clone()}</pre>
+            <div class="failure__actions">
+                <button class="button" type="button" data-test="retry" on:click=move |_| { retry.dispatch(retry_id.clone()); }>"Retry now"</button>
+                <Show
+                    when=move || confirming.get()
+                    fallback=move || view! {
+                        <button class="button button--danger" type="button" data-test="discard" on:click=move |_| confirming.set(true)>"Discard…"</button>
+                    }
+                >
+                    <span class="confirm" role="alert">"Discard this job for good? "
+                        <button class="button button--danger" type="button" data-test="confirm-discard" on:click={
+                            let discard_id = discard_id.clone();
+                            move |_| { confirming.set(false); discard.dispatch(discard_id.clone()); }
+                        }>"Discard"</button>
+                        <button class="button" type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                    </span>
+                </Show>
+            </div>
+        </li>
+    }
+}

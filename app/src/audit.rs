@@ -1,0 +1,97 @@
+//! The audit trail: every security event and every data change, written on the same
+//! transaction as the change (so there is no change without its record, and no record
+//! of a change that rolled back). The table is append-only for the application's role
+//! and hash-chained by a trigger; `server audit verify` walks the chain.
+
+use crate::auth::CurrentUser;
+use caretrack::Role;
+use serde_json::Value;
+use sqlx::{PgConnection, types::Uuid};
+use std::net::IpAddr;
+
+/// Who did it and from where.
+#[derive(Clone, Debug, Default)]
+pub struct Actor {
+    pub user_id: Option<Uuid>,
+    pub role: Option<Role>,
+    pub ip: Option<IpAddr>,
+    pub user_agent: Option<String>,
+}
+
+impl Actor {
+    pub fn user(user: &CurrentUser, ip: Option<IpAddr>, user_agent: Option<String>) -> Self {
+        Self {
+            user_id: Some(user.user_id),
+            role: Some(user.role),
+            ip,
+            user_agent,
+        }
+    }
+}
+
+/// One audit record. `action` is dotted lower-case, e.g. `auth.login_failed`.
+#[derive(Clone, Debug)]
+pub struct Entry<'a> {
+    pub action: &'a str,
+    pub entity_type: Option<&'a str>,
+    pub entity_id: Option<String>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+impl<'a> Entry<'a> {
+    pub fn new(action: &'a str) -> Self {
+        Self {
+            action,
+            entity_type: None,
+            entity_id: None,
+            before: None,
+            after: None,
+        }
+    }
+
+    pub fn entity(mut self, entity_type: &'a str, id: impl ToString) -> Self {
+        self.entity_type = Some(entity_type);
+        self.entity_id = Some(id.to_string());
+        self
+    }
+
+    pub fn before(mut self, value: Value) -> Self {
+        self.before = Some(value);
+        self
+    }
+
+    pub fn after(mut self, value: Value) -> Self {
+        self.after = Some(value);
+        self
+    }
+}
+
+/// Appends a record on the caller's connection (normally its transaction).
+pub async fn record(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    entry: Entry<'_>,
+) -> Result<(), sqlx::Error> {
+    // User agents are free text from the client: keep them bounded.
+    let user_agent = actor
+        .user_agent
+        .as_deref()
+        .map(|ua| ua.chars().take(300).collect::<String>());
+    sqlx::query!(
+        "insert into audit_log (actor_id, actor_role, ip, user_agent, action, entity_type, entity_id, before, after)
+         values ($1, $2::text::user_role, $3::text::inet, $4, $5, $6, $7, $8, $9)",
+        actor.user_id,
+        actor.role.map(Role::as_str),
+        actor.ip.map(|ip| ip.to_string()),
+        user_agent,
+        entry.action,
+        entry.entity_type,
+        entry.entity_id,
+        entry.before,
+        entry.after,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! Identity and access: who is asking (resolved once per request by the server's
+//! authentication layer) and whether they may (one guard over the permission table in
+//! `caretrack::permissions`).
+
+pub mod cookies;
+pub mod login;
+pub mod passwords;
+pub mod rate_limit;
+pub mod sessions;
+pub mod tokens;
+
+use crate::{
+    audit::{self, Actor, Entry},
+    error::AppError,
+    state::app_state,
+};
+use caretrack::{
+    Role,
+    permissions::{Permission, Scope},
+};
+use leptos::prelude::use_context;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+/// The signed-in person, put in the request's extensions by the authentication layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CurrentUser {
+    pub user_id: sqlx::types::Uuid,
+    pub role: Role,
+    pub session_id: sqlx::types::Uuid,
+}
+
+/// Where a request came from: for audit records, rate limits and the device list.
+#[derive(Clone, Debug, Default)]
+pub struct RequestMeta {
+    pub ip: Option<IpAddr>,
+    pub user_agent: Option<String>,
+}
+
+/// Keys and settings for signing in, built once from configuration.
+pub struct AuthConfig {
+    pub jwt: tokens::JwtKeys,
+    pub hasher: Arc<passwords::PasswordHasher>,
+    /// Cookies carry `Secure` (everywhere but plain-http development).
+    pub secure_cookies: bool,
+    /// A refresh token presented again within this time of its rotation is a parallel
+    /// request from the same browser, not theft.
+    pub refresh_reuse_grace: time::Duration,
+}
+
+impl CurrentUser {
+    /// The scope of `permission` for this user, or `Forbidden`.
+    pub fn scope(&self, permission: Permission) -> Result<Scope, AppError> {
+        self.role.scope(permission).ok_or(AppError::Forbidden)
+    }
+}
+
+/// The request's parts inside a server function (provided by leptos_axum).
+fn request_parts() -> Option<axum::http::request::Parts> {
+    use_context::<axum::http::request::Parts>()
+}
+
+/// The signed-in user of the current server function call, or `Unauthenticated`.
+pub fn current_user() -> Result<CurrentUser, AppError> {
+    request_parts()
+        .and_then(|parts| parts.extensions.get::<CurrentUser>().copied())
+        .ok_or(AppError::Unauthenticated)
+}
+
+/// The request metadata of the current server function call.
+pub fn request_meta() -> RequestMeta {
+    request_parts()
+        .and_then(|parts| parts.extensions.get::<RequestMeta>().cloned())
+        .unwrap_or_default()
+}
+
+/// The guard every server function starts with: the signed-in user, if they hold
+/// `permission`; a refusal is audited.
+pub async fn require(permission: Permission) -> Result<(CurrentUser, Scope), AppError> {
+    let user = current_user()?;
+    match user.role.scope(permission) {
+        Some(scope) => Ok((user, scope)),
+        None => {
+            let state = app_state()?;
+            deny(&state, &user, &request_meta(), permission).await;
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// Records a refused request (best effort: the refusal stands either way).
+pub async fn deny(
+    state: &crate::state::AppState,
+    user: &CurrentUser,
+    meta: &RequestMeta,
+    permission: Permission,
+) {
+    tracing::info!(user_id = %user.user_id, role = user.role.as_str(), permission = permission.as_str(), "permission denied");
+    let result = async {
+        let mut conn = state.db.acquire().await?;
+        audit::record(
+            &mut conn,
+            &Actor::user(user, meta.ip, meta.user_agent.clone()),
+            Entry::new("auth.permission_denied")
+                .after(serde_json::json!({ "permission": permission.as_str() })),
+        )
+        .await
+    }
+    .await;
+    if let Err(err) = result {
+        tracing::error!(error = %err, "could not audit a permission denial");
+    }
+}

@@ -1,0 +1,82 @@
+//! Rate limits in Redis, shared by every instance: a counter per key and fixed window
+//! (`INCR` + `EXPIRE`). If Redis is unreachable the limit is not enforced (and the
+//! failure is logged): refusing every sign-in while Redis restarts would be worse.
+
+use crate::{error::AppError, state::AppState};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+#[derive(Clone, Copy, Debug)]
+pub struct Limit {
+    pub name: &'static str,
+    pub max: u32,
+    pub window: Duration,
+}
+
+/// Sign-in attempts from one address (offices share an address: generous).
+pub const LOGIN_PER_IP: Limit = Limit {
+    name: "login-ip",
+    max: 30,
+    window: Duration::from_secs(900),
+};
+/// Sign-in attempts for one account, whoever makes them.
+pub const LOGIN_PER_ACCOUNT: Limit = Limit {
+    name: "login-account",
+    max: 10,
+    window: Duration::from_secs(900),
+};
+pub const REFRESH_PER_IP: Limit = Limit {
+    name: "refresh-ip",
+    max: 120,
+    window: Duration::from_secs(300),
+};
+pub const RESET_PER_IP: Limit = Limit {
+    name: "reset-ip",
+    max: 10,
+    window: Duration::from_secs(3600),
+};
+pub const RESET_PER_ACCOUNT: Limit = Limit {
+    name: "reset-account",
+    max: 3,
+    window: Duration::from_secs(3600),
+};
+pub const INVITATION_PER_IP: Limit = Limit {
+    name: "invitation-ip",
+    max: 30,
+    window: Duration::from_secs(3600),
+};
+/// Everything a signed-in person does.
+pub const PER_USER: Limit = Limit {
+    name: "user",
+    max: 600,
+    window: Duration::from_secs(60),
+};
+
+/// Counts one request against `limit` for `key`; `RateLimited(seconds)` once over.
+pub async fn hit(state: &AppState, limit: Limit, key: &str) -> Result<(), AppError> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    let window = limit.window.as_secs().max(1);
+    let slot = now / window;
+    let redis_key = format!("rl:{}:{}:{slot}", limit.name, key);
+    let count: Result<u32, redis::RedisError> = async {
+        let mut redis = state.redis.connection().await?;
+        let (count, _): (u32, bool) = redis::pipe()
+            .atomic()
+            .incr(&redis_key, 1)
+            .expire(&redis_key, window as i64 + 1)
+            .query_async(&mut redis)
+            .await?;
+        Ok(count)
+    }
+    .await;
+    match count {
+        Ok(count) if count > limit.max => Err(AppError::RateLimited((slot + 1) * window - now)),
+        Ok(_) => Ok(()),
+        Err(err) => {
+            tracing::error!(error = %err, limit = limit.name, "rate limit not enforced: Redis unavailable");
+            Ok(())
+        }
+    }
+}

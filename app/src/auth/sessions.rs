@@ -1,0 +1,466 @@
+//! Sessions: live in Redis (`session:<id>`, expiring with the session), mirrored in
+//! PostgreSQL for the device list, revocation and audit. Redis is a cache of the
+//! mirror: when a key is missing or Redis is down, the mirror decides, so a Redis
+//! restart signs nobody out and a revocation always holds.
+
+use super::{
+    CurrentUser, RequestMeta,
+    tokens::{hash_token, new_opaque_token},
+};
+use crate::{
+    audit::{self, Actor, Entry},
+    error::AppError,
+    state::AppState,
+};
+use caretrack::{Role, device::device_label};
+use serde::{Deserialize, Serialize};
+use sqlx::{PgConnection, types::Uuid};
+use time::OffsetDateTime;
+
+/// What the organisation has set (organisation_settings).
+#[derive(Clone, Copy, Debug)]
+pub struct Policy {
+    pub max_sessions_per_user: i32,
+    pub admin_session_hours: i32,
+    pub carer_session_hours: i32,
+    pub lockout_threshold: i32,
+    pub lockout_minutes: i32,
+    pub require_admin_2fa: bool,
+}
+
+impl Policy {
+    pub async fn load(conn: &mut PgConnection) -> Result<Self, sqlx::Error> {
+        sqlx::query_as!(
+            Policy,
+            "select max_sessions_per_user, admin_session_hours, carer_session_hours,
+                    lockout_threshold, lockout_minutes, require_admin_2fa
+               from organisation_settings"
+        )
+        .fetch_one(conn)
+        .await
+    }
+
+    /// Absolute lifetime: office roles get the admin lifetime, carers (long shifts) theirs.
+    pub fn session_lifetime(&self, role: Role) -> time::Duration {
+        let hours = match role {
+            Role::Carer => self.carer_session_hours,
+            Role::Admin | Role::Assessor | Role::Viewer => self.admin_session_hours,
+        };
+        time::Duration::hours(i64::from(hours))
+    }
+}
+
+/// The tokens handed to a client that has just signed in or refreshed.
+#[derive(Clone, Debug)]
+pub struct IssuedTokens {
+    pub session_id: Uuid,
+    pub access_token: String,
+    pub access_expires_at: OffsetDateTime,
+    pub refresh_token: String,
+    pub session_expires_at: OffsetDateTime,
+}
+
+fn redis_key(session_id: Uuid) -> String {
+    format!("session:{session_id}")
+}
+
+/// Starts a session for a user whose credentials were just verified, evicting their
+/// oldest sessions beyond the organisation's maximum.
+pub async fn start(
+    state: &AppState,
+    user_id: Uuid,
+    role: Role,
+    meta: &RequestMeta,
+) -> Result<IssuedTokens, AppError> {
+    let now = OffsetDateTime::now_utc();
+    let mut tx = state.db.begin().await?;
+    let policy = Policy::load(&mut tx).await?;
+    let expires_at = now + policy.session_lifetime(role);
+    let session_id = Uuid::new_v4();
+    sqlx::query!(
+        "insert into sessions (id, user_id, device_label, user_agent, ip, expires_at)
+         values ($1, $2, $3, $4, $5::text::inet, $6)",
+        session_id,
+        user_id,
+        device_label(meta.user_agent.as_deref()),
+        meta.user_agent
+            .as_deref()
+            .map(|ua| ua.chars().take(300).collect::<String>()),
+        meta.ip.map(|ip| ip.to_string()),
+        expires_at,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let (refresh_token, refresh_hash) = new_opaque_token();
+    sqlx::query!(
+        "insert into refresh_tokens (session_id, token_hash, expires_at) values ($1, $2, $3)",
+        session_id,
+        &refresh_hash[..],
+        expires_at
+    )
+    .execute(&mut *tx)
+    .await?;
+    let evicted = sqlx::query_scalar!(
+        "update sessions set revoked_at = now(), revoked_reason = 'EVICTED'
+          where id in (select id from sessions
+                        where user_id = $1 and revoked_at is null and expires_at > now()
+                        order by created_at desc, id
+                        offset $2)
+          returning id",
+        user_id,
+        i64::from(policy.max_sessions_per_user)
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let actor = Actor {
+        user_id: Some(user_id),
+        role: Some(role),
+        ip: meta.ip,
+        user_agent: meta.user_agent.clone(),
+    };
+    audit::record(
+        &mut tx,
+        &actor,
+        Entry::new("auth.login").entity("session", session_id),
+    )
+    .await?;
+    for evicted_id in &evicted {
+        audit::record(
+            &mut tx,
+            &actor,
+            Entry::new("auth.session_evicted").entity("session", evicted_id),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+
+    cache_live(state, session_id, user_id, role, expires_at).await;
+    for evicted_id in evicted {
+        forget(state, evicted_id).await;
+    }
+    Ok(IssuedTokens {
+        session_id,
+        access_token: state.auth.jwt.issue(user_id, role, session_id, now),
+        access_expires_at: now + super::tokens::ACCESS_TOKEN_LIFETIME,
+        refresh_token,
+        session_expires_at: expires_at,
+    })
+}
+
+async fn cache_live(
+    state: &AppState,
+    session_id: Uuid,
+    user_id: Uuid,
+    role: Role,
+    expires_at: OffsetDateTime,
+) {
+    let ttl = (expires_at - OffsetDateTime::now_utc())
+        .whole_seconds()
+        .max(1) as u64;
+    let result: Result<(), redis::RedisError> = async {
+        let mut redis = state.redis.connection().await?;
+        redis::cmd("SET")
+            .arg(redis_key(session_id))
+            .arg(format!("{user_id}:{}", role.as_str()))
+            .arg("EX")
+            .arg(ttl)
+            .query_async(&mut redis)
+            .await
+    }
+    .await;
+    if let Err(err) = result {
+        tracing::warn!(error = %err, "session not cached in Redis; PostgreSQL will answer for it");
+    }
+}
+
+async fn forget(state: &AppState, session_id: Uuid) {
+    let result: Result<(), redis::RedisError> = async {
+        let mut redis = state.redis.connection().await?;
+        redis::cmd("DEL")
+            .arg(redis_key(session_id))
+            .query_async(&mut redis)
+            .await
+    }
+    .await;
+    if let Err(err) = result {
+        // The mirror already says revoked; a stale cache entry would let the session
+        // live on, so the cache is checked against the mirror on every miss only. Log
+        // loudly: an operator should know.
+        tracing::error!(error = %err, %session_id, "revoked session could not be removed from Redis");
+    }
+}
+
+/// Whether a session is live for this user and role. Redis first; PostgreSQL when the
+/// key is missing (and then the cache is filled again) or Redis is down.
+pub async fn is_live(
+    state: &AppState,
+    session_id: Uuid,
+    user_id: Uuid,
+    role: Role,
+) -> Result<bool, AppError> {
+    let expected = format!("{user_id}:{}", role.as_str());
+    let cached: Result<Option<String>, redis::RedisError> = async {
+        let mut redis = state.redis.connection().await?;
+        redis::cmd("GET")
+            .arg(redis_key(session_id))
+            .query_async(&mut redis)
+            .await
+    }
+    .await;
+    match cached {
+        Ok(Some(value)) => return Ok(value == expected),
+        Ok(None) => {}
+        Err(err) => {
+            tracing::warn!(error = %err, "Redis unavailable: checking the session in PostgreSQL")
+        }
+    }
+    let live = sqlx::query!(
+        r#"select s.expires_at, u.role::text as "role!"
+             from sessions s join users u on u.id = s.user_id
+            where s.id = $1 and s.user_id = $2 and s.revoked_at is null and s.expires_at > now()
+              and u.is_active and u.deleted_at is null"#,
+        session_id,
+        user_id
+    )
+    .fetch_optional(&state.db)
+    .await?;
+    match live {
+        Some(row) if row.role == role.as_str() => {
+            cache_live(state, session_id, user_id, role, row.expires_at).await;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+pub enum RefreshOutcome {
+    Rotated(IssuedTokens, CurrentUser),
+    /// A token rotated moments ago by a parallel request from the same client: the
+    /// request is served, and the other response carries the new tokens.
+    Concurrent(CurrentUser),
+    /// An old token presented again: the whole session is revoked.
+    Reused,
+    Invalid,
+}
+
+/// Exchanges a refresh token for new tokens (rotation).
+pub async fn refresh(
+    state: &AppState,
+    token: &str,
+    meta: &RequestMeta,
+) -> Result<RefreshOutcome, AppError> {
+    let now = OffsetDateTime::now_utc();
+    let mut tx = state.db.begin().await?;
+    let Some(found) = sqlx::query!(
+        r#"select t.id, t.session_id, t.used_at, t.expires_at, s.user_id, s.revoked_at,
+                  s.expires_at as session_expires_at, u.role::text as "role!",
+                  (u.is_active and u.deleted_at is null) as "active!"
+             from refresh_tokens t
+             join sessions s on s.id = t.session_id
+             join users u on u.id = s.user_id
+            where t.token_hash = $1
+              for update of t, s"#,
+        &hash_token(token)[..]
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(RefreshOutcome::Invalid);
+    };
+    let role: Role = found.role.parse().map_err(|_| AppError::Internal)?;
+    let user = CurrentUser {
+        user_id: found.user_id,
+        role,
+        session_id: found.session_id,
+    };
+    if found.revoked_at.is_some()
+        || found.session_expires_at <= now
+        || found.expires_at <= now
+        || !found.active
+    {
+        return Ok(RefreshOutcome::Invalid);
+    }
+    if let Some(used_at) = found.used_at {
+        if now - used_at <= state.auth.refresh_reuse_grace {
+            return Ok(RefreshOutcome::Concurrent(user));
+        }
+        revoke_on(&mut tx, found.session_id, "REFRESH_REUSE").await?;
+        let actor = Actor {
+            user_id: Some(user.user_id),
+            role: Some(role),
+            ip: meta.ip,
+            user_agent: meta.user_agent.clone(),
+        };
+        audit::record(
+            &mut tx,
+            &actor,
+            Entry::new("auth.refresh_reuse").entity("session", found.session_id),
+        )
+        .await?;
+        tx.commit().await?;
+        forget(state, found.session_id).await;
+        tracing::warn!(session_id = %found.session_id, "refresh token reused: session revoked");
+        return Ok(RefreshOutcome::Reused);
+    }
+    let (new_token, new_hash) = new_opaque_token();
+    sqlx::query!(
+        "with next as (insert into refresh_tokens (session_id, token_hash, expires_at)
+                       values ($1, $2, $3) returning id)
+         update refresh_tokens set used_at = now(), replaced_by = (select id from next) where id = $4",
+        found.session_id,
+        &new_hash[..],
+        found.session_expires_at,
+        found.id
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let tokens = IssuedTokens {
+        session_id: found.session_id,
+        access_token: state
+            .auth
+            .jwt
+            .issue(user.user_id, role, found.session_id, now),
+        access_expires_at: now + super::tokens::ACCESS_TOKEN_LIFETIME,
+        refresh_token: new_token,
+        session_expires_at: found.session_expires_at,
+    };
+    Ok(RefreshOutcome::Rotated(tokens, user))
+}
+
+async fn revoke_on(
+    conn: &mut PgConnection,
+    session_id: Uuid,
+    reason: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "update sessions set revoked_at = now(), revoked_reason = $2 where id = $1 and revoked_at is null",
+        session_id,
+        reason
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends one session (sign out, or revoked from a device list) and audits it.
+pub async fn revoke(
+    state: &AppState,
+    session_id: Uuid,
+    reason: &'static str,
+    actor: &Actor,
+) -> Result<bool, AppError> {
+    let mut tx = state.db.begin().await?;
+    let revoked = revoke_on(&mut tx, session_id, reason).await?;
+    if revoked {
+        let action = if reason == "SIGNED_OUT" {
+            "auth.logout"
+        } else {
+            "auth.session_revoked"
+        };
+        audit::record(
+            &mut tx,
+            actor,
+            Entry::new(action)
+                .entity("session", session_id)
+                .after(serde_json::json!({ "reason": reason })),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    forget(state, session_id).await;
+    Ok(revoked)
+}
+
+/// Ends every session of a user (password reset, deactivation, role change), on the
+/// caller's transaction; returns the ids to drop from Redis after commit.
+pub async fn revoke_all_on(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    reason: &str,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "update sessions set revoked_at = now(), revoked_reason = $2
+          where user_id = $1 and revoked_at is null returning id",
+        user_id,
+        reason
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Drops revoked sessions from Redis (after the revoking transaction committed).
+pub async fn forget_all(state: &AppState, session_ids: &[Uuid]) {
+    for id in session_ids {
+        forget(state, *id).await;
+    }
+}
+
+/// A row of "Your devices".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub id: Uuid,
+    pub device_label: String,
+    pub ip: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_seen_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    pub current: bool,
+}
+
+/// A user's live sessions, newest first.
+pub async fn list_live(
+    state: &AppState,
+    user_id: Uuid,
+    current: Option<Uuid>,
+) -> Result<Vec<SessionInfo>, AppError> {
+    let rows = sqlx::query!(
+        "select id, device_label, host(ip) as ip, created_at, last_seen_at, expires_at
+           from sessions
+          where user_id = $1 and revoked_at is null and expires_at > now()
+          order by created_at desc",
+        user_id
+    )
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| SessionInfo {
+            current: Some(row.id) == current,
+            id: row.id,
+            device_label: row.device_label,
+            ip: row.ip,
+            created_at: row.created_at,
+            last_seen_at: row.last_seen_at,
+            expires_at: row.expires_at,
+        })
+        .collect())
+}
+
+/// Records activity on a session at most once a minute (throttled through Redis).
+pub async fn touch(state: &AppState, session_id: Uuid) {
+    let first_this_minute: Result<bool, redis::RedisError> = async {
+        let mut redis = state.redis.connection().await?;
+        let set: Option<String> = redis::cmd("SET")
+            .arg(format!("seen:{session_id}"))
+            .arg(1)
+            .arg("NX")
+            .arg("EX")
+            .arg(60)
+            .query_async(&mut redis)
+            .await?;
+        Ok(set.is_some())
+    }
+    .await;
+    if matches!(first_this_minute, Ok(true)) {
+        let _ = sqlx::query!(
+            "update sessions set last_seen_at = now() where id = $1",
+            session_id
+        )
+        .execute(&state.db)
+        .await;
+    }
+}

@@ -1,0 +1,38 @@
+use super::api::SignIn;
+use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::Title;
+
+/// One sign-in page for every role; each lands on its own home afterwards. Works
+/// before the WASM has loaded (a plain form post).
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let sign_in = ServerAction::<SignIn>::new();
+    let error = move || {
+        sign_in
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|err| err.to_string())
+    };
+    view! {
+        <Title text="Sign in" />
+        <section class="card auth-card">
+            <h1>"Sign in"</h1>
+            <p class="muted">"Use the email address your care manager invited."</p>
+            <ActionForm action=sign_in attr:class="form" attr:data-test="login-form">
+                <label class="field">
+                    <span>"Email"</span>
+                    <input type="email" name="email" autocomplete="username" required inputmode="email" />
+                </label>
+                <label class="field">
+                    <span>"Password"</span>
+                    <input type="password" name="password" autocomplete="current-password" required />
+                </label>
+                {move || error().map(|message| view! { <p class="alert alert--error" role="alert" data-test="login-error">{message}</p> })}
+                <button class="button button--primary" type="submit" disabled=move || sign_in.pending().get()>
+                    {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}

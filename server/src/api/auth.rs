@@ -1,0 +1,155 @@
+//! `/api/v1/auth/*` and `/api/v1/me*`: signing in and out with bearer tokens.
+
+use super::SignedIn;
+use crate::authn::bearer;
+use app::{
+    audit::Actor,
+    auth::{
+        RequestMeta,
+        cookies::{REFRESH_COOKIE, cleared_cookies, cookie},
+        login::{self, SignedInUser},
+        sessions::{self, IssuedTokens, RefreshOutcome, SessionInfo},
+        tokens::ACCESS_TOKEN_LIFETIME,
+    },
+    error::AppError,
+    state::AppState,
+};
+use axum::{
+    Extension, Json,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::{Deserialize, Serialize};
+use sqlx::types::Uuid;
+
+#[derive(Deserialize)]
+pub struct LoginRequest {
+    email: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+pub struct TokenResponse {
+    access_token: String,
+    refresh_token: String,
+    token_type: &'static str,
+    /// Seconds until the access token expires.
+    expires_in: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user: Option<SignedInUser>,
+}
+
+impl TokenResponse {
+    fn new(tokens: IssuedTokens, user: Option<SignedInUser>) -> Self {
+        Self {
+            // Issued just now: the full lifetime.
+            expires_in: ACCESS_TOKEN_LIFETIME.whole_seconds(),
+            access_token: tokens.access_token,
+            refresh_token: tokens.refresh_token,
+            token_type: "Bearer",
+            user,
+        }
+    }
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    Json(body): Json<LoginRequest>,
+) -> Result<Json<TokenResponse>, AppError> {
+    let (tokens, user) = login::login(&state, &body.email, &body.password, &meta).await?;
+    Ok(Json(TokenResponse::new(tokens, Some(user))))
+}
+
+#[derive(Deserialize)]
+pub struct RefreshRequest {
+    refresh_token: String,
+}
+
+pub async fn refresh(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    Json(body): Json<RefreshRequest>,
+) -> Result<Json<TokenResponse>, AppError> {
+    let ip = meta
+        .ip
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".into());
+    app::auth::rate_limit::hit(&state, app::auth::rate_limit::REFRESH_PER_IP, &ip).await?;
+    match sessions::refresh(&state, &body.refresh_token, &meta).await? {
+        RefreshOutcome::Rotated(tokens, _) => Ok(Json(TokenResponse::new(tokens, None))),
+        // API clients do not race themselves; a second use is treated as what it looks like.
+        RefreshOutcome::Concurrent(_) | RefreshOutcome::Reused | RefreshOutcome::Invalid => {
+            Err(AppError::Unauthenticated)
+        }
+    }
+}
+
+/// Ends the current session (bearer or cookie) and clears the cookies.
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    SignedIn(user): SignedIn,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let actor = Actor::user(&user, meta.ip, meta.user_agent.clone());
+    sessions::revoke(&state, user.session_id, "SIGNED_OUT", &actor).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    if bearer(&headers).is_none() || cookie(&headers, REFRESH_COOKIE).is_some() {
+        for value in cleared_cookies(state.auth.secure_cookies) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    Ok(response)
+}
+
+pub async fn me(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+) -> Result<Json<SignedInUser>, AppError> {
+    let email = sqlx::query_scalar!("select email from users where id = $1", user.user_id)
+        .fetch_one(&state.db)
+        .await?;
+    Ok(Json(SignedInUser {
+        id: user.user_id,
+        email,
+        role: user.role,
+    }))
+}
+
+pub async fn my_sessions(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+) -> Result<Json<Vec<SessionInfo>>, AppError> {
+    Ok(Json(
+        sessions::list_live(&state, user.user_id, Some(user.session_id)).await?,
+    ))
+}
+
+pub async fn revoke_my_session(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, AppError> {
+    // Only the caller's own sessions: someone else's id is simply not found.
+    let owned = sqlx::query_scalar!(
+        "select exists (select 1 from sessions where id = $1 and user_id = $2 and revoked_at is null) as \"owned!\"",
+        id,
+        user.user_id
+    )
+    .fetch_one(&state.db)
+    .await?;
+    if !owned {
+        return Err(AppError::NotFound("The session".into()));
+    }
+    let actor = Actor::user(&user, meta.ip, meta.user_agent.clone());
+    let reason = if id == user.session_id {
+        "SIGNED_OUT"
+    } else {
+        "REVOKED_BY_USER"
+    };
+    sessions::revoke(&state, id, reason, &actor).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

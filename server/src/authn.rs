@@ -1,0 +1,203 @@
+//! The authentication layer: runs before every route and resolves who is asking.
+//!
+//! API clients send `Authorization: Bearer <access token>`. Browsers carry the access
+//! and refresh tokens in HttpOnly cookies; when the access token has expired the layer
+//! rotates the refresh token transparently and sets the new cookies on the response.
+//! Either way the session named by the token must still be live, so a revoked session
+//! stops working on its next request.
+//!
+//! Cookie-carrying requests that change state must come from our own pages
+//! (`Sec-Fetch-Site: same-origin`, or a matching `Origin`): a cross-site form post is
+//! refused before it reaches a handler.
+
+use app::{
+    auth::{
+        CurrentUser, RequestMeta,
+        cookies::{ACCESS_COOKIE, REFRESH_COOKIE, cleared_cookies, cookie, token_cookies},
+        rate_limit::{self, REFRESH_PER_IP},
+        sessions::{self, RefreshOutcome},
+    },
+    error::AppError,
+    state::AppState,
+};
+use axum::{
+    extract::{ConnectInfo, Request, State},
+    http::{HeaderMap, HeaderValue, Method, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use std::net::SocketAddr;
+
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+fn request_meta(request: &Request) -> RequestMeta {
+    RequestMeta {
+        ip: request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip()),
+        user_agent: request
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    }
+}
+
+/// Whether a state-changing request carrying cookies comes from our own pages.
+fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    // Older browsers: the Origin must be this host.
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    match (origin, host) {
+        (Some(origin), Some(host)) => {
+            origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"))
+                == Some(host)
+        }
+        _ => false,
+    }
+}
+
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let meta = request_meta(&request);
+    let headers = request.headers();
+    let has_cookies =
+        cookie(headers, ACCESS_COOKIE).is_some() || cookie(headers, REFRESH_COOKIE).is_some();
+    let unsafe_method = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if has_cookies && unsafe_method && bearer(headers).is_none() && !same_origin(headers) {
+        tracing::warn!(path = %request.uri().path(), "cross-site request with session cookies refused");
+        return AppError::Forbidden.into_response();
+    }
+
+    let mut new_cookies: Vec<HeaderValue> = Vec::new();
+    let user = match resolve(&state, request.headers(), &meta, &mut new_cookies).await {
+        Ok(user) => user,
+        Err(err) => return err.into_response(),
+    };
+    request.extensions_mut().insert(meta);
+    if let Some(user) = user {
+        request.extensions_mut().insert(user);
+        let state = state.clone();
+        tokio::spawn(async move { sessions::touch(&state, user.session_id).await });
+    }
+    let mut response = next.run(request).await;
+    for value in new_cookies {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+async fn live_user(state: &AppState, token: &str) -> Option<CurrentUser> {
+    let claims = state.auth.jwt.verify(token)?;
+    match sessions::is_live(state, claims.sid, claims.sub, claims.role).await {
+        Ok(true) => Some(CurrentUser {
+            user_id: claims.sub,
+            role: claims.role,
+            session_id: claims.sid,
+        }),
+        Ok(false) => None,
+        Err(err) => {
+            tracing::error!(error = %err, "could not check a session");
+            None
+        }
+    }
+}
+
+async fn resolve(
+    state: &AppState,
+    headers: &HeaderMap,
+    meta: &RequestMeta,
+    new_cookies: &mut Vec<HeaderValue>,
+) -> Result<Option<CurrentUser>, AppError> {
+    if let Some(token) = bearer(headers) {
+        return Ok(live_user(state, token).await);
+    }
+    if let Some(token) = cookie(headers, ACCESS_COOKIE)
+        && let Some(user) = live_user(state, token).await
+    {
+        return Ok(Some(user));
+    }
+    let Some(refresh_token) = cookie(headers, REFRESH_COOKIE) else {
+        return Ok(None);
+    };
+    let ip_key = meta
+        .ip
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".into());
+    rate_limit::hit(state, REFRESH_PER_IP, &ip_key).await?;
+    let secure = state.auth.secure_cookies;
+    match sessions::refresh(state, refresh_token, meta).await {
+        Ok(RefreshOutcome::Rotated(tokens, user)) => {
+            new_cookies.extend(token_cookies(&tokens, secure));
+            Ok(Some(user))
+        }
+        Ok(RefreshOutcome::Concurrent(user)) => Ok(Some(user)),
+        Ok(RefreshOutcome::Reused | RefreshOutcome::Invalid) => {
+            new_cookies.extend(cleared_cookies(secure));
+            Ok(None)
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "transparent refresh failed");
+            Ok(None)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_static("theme=dark; ct_access=abc.def.ghi"),
+        );
+        headers.append(header::COOKIE, HeaderValue::from_static("ct_refresh=xyz"));
+        assert_eq!(cookie(&headers, ACCESS_COOKIE), Some("abc.def.ghi"));
+        assert_eq!(cookie(&headers, REFRESH_COOKIE), Some("xyz"));
+        assert_eq!(cookie(&headers, "missing"), None);
+    }
+
+    #[test]
+    fn only_our_own_pages_may_post_with_cookies() {
+        let mut headers = HeaderMap::new();
+        headers.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(same_origin(&headers));
+        headers.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(!same_origin(&headers));
+        let mut old_browser = HeaderMap::new();
+        old_browser.insert(header::HOST, HeaderValue::from_static("care.example"));
+        old_browser.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://care.example"),
+        );
+        assert!(same_origin(&old_browser));
+        old_browser.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
+        assert!(!same_origin(&old_browser));
+        assert!(!same_origin(&HeaderMap::new()), "no evidence of origin");
+    }
+}

@@ -94,6 +94,19 @@ impl From<ValidationError> for AppError {
     }
 }
 
+/// Answers a server function's failure with its own HTTP status (401, 403, 422 …)
+/// rather than a blanket 500, so logs and monitoring tell refusals from faults.
+#[cfg(feature = "ssr")]
+pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result
+        && let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = axum::http::StatusCode::from_u16(err.status_code())
+    {
+        response.set_status(status);
+    }
+    result
+}
+
 #[cfg(feature = "ssr")]
 mod server {
     use super::AppError;

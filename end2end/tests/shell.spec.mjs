@@ -17,8 +17,11 @@ test("home page hydrates and the status check round-trips to PostgreSQL", async 
   if (info.project.name === "phone") {
     await page.getByRole("button", { name: "Menu" }).click();
   }
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "System status" }).click();
-  await expect(page).toHaveURL(/\/status$/);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await page.goto("/status");
+  await hydrated(page);
   await expect(page).toHaveTitle("System status · CareTrack Pro");
 
   const report = page.locator("[data-test=status-report]");

@@ -14,7 +14,7 @@ use app::{
     auth::{
         CurrentUser, RequestMeta,
         cookies::{ACCESS_COOKIE, REFRESH_COOKIE, cleared_cookies, cookie, token_cookies},
-        rate_limit::{self, REFRESH_PER_IP},
+        rate_limit::{self, PER_USER, REFRESH_PER_IP},
         sessions::{self, RefreshOutcome},
     },
     error::AppError,
@@ -95,6 +95,9 @@ pub async fn authenticate(
     };
     request.extensions_mut().insert(meta);
     if let Some(user) = user {
+        if let Err(limited) = rate_limit::hit(&state, PER_USER, &user.user_id.to_string()).await {
+            return limited.into_response();
+        }
         request.extensions_mut().insert(user);
         let state = state.clone();
         tokio::spawn(async move { sessions::touch(&state, user.session_id).await });

@@ -12,16 +12,28 @@ Commands:
                  production can scale workers separately.
   migrate        Apply pending database migrations and exit.
   seed --demo    Load the demo organisation (idempotent; refused in production).
+  create-admin --email EMAIL --first-name NAME --last-name NAME
+                 Create a care-manager account (the first one of a new
+                 installation). The password is read from standard input.
+  audit verify   Check the audit log's hash chain; reports the first broken row.
   help           Show this message.
 
 Configuration comes from the environment and a .env file; see README.md.";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     Serve,
     Worker,
     Migrate,
-    Seed { demo: bool },
+    Seed {
+        demo: bool,
+    },
+    CreateAdmin {
+        email: String,
+        first_name: String,
+        last_name: String,
+    },
+    AuditVerify,
     Help,
 }
 
@@ -52,6 +64,44 @@ impl Command {
                 }
                 Ok(Command::Seed { demo })
             }
+            Some("create-admin") => {
+                let mut options = [
+                    ("--email", None),
+                    ("--first-name", None),
+                    ("--last-name", None),
+                ];
+                let mut rest = args[1..].iter();
+                while let Some(flag) = rest.next() {
+                    let Some(slot) = options.iter_mut().find(|(name, _)| name == flag) else {
+                        return unexpected(flag);
+                    };
+                    slot.1 = Some(
+                        rest.next()
+                            .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))?
+                            .clone(),
+                    );
+                }
+                let [
+                    (_, Some(email)),
+                    (_, Some(first_name)),
+                    (_, Some(last_name)),
+                ] = options
+                else {
+                    return Err(format!(
+                        "create-admin needs --email, --first-name and --last-name\n\n{USAGE}"
+                    ));
+                };
+                Ok(Command::CreateAdmin {
+                    email,
+                    first_name,
+                    last_name,
+                })
+            }
+            Some("audit") => match (args.get(1).map(String::as_str), args.get(2)) {
+                (Some("verify"), None) => Ok(Command::AuditVerify),
+                (_, Some(extra)) => unexpected(extra),
+                (other, None) => Err(format!("unknown audit command {other:?}\n\n{USAGE}")),
+            },
             Some("help" | "--help" | "-h") => Ok(Command::Help),
             Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
         }
@@ -78,6 +128,39 @@ mod tests {
         assert_eq!(parse(&["seed", "--demo"]), Ok(Command::Seed { demo: true }));
         assert_eq!(parse(&["seed"]), Ok(Command::Seed { demo: false }));
         assert!(parse(&["seed", "--dmeo"]).unwrap_err().contains("--dmeo"));
+    }
+
+    #[test]
+    fn create_admin_needs_all_three_values() {
+        assert_eq!(
+            parse(&[
+                "create-admin",
+                "--email",
+                "a@b.example",
+                "--first-name",
+                "Alex",
+                "--last-name",
+                "Morgan"
+            ]),
+            Ok(Command::CreateAdmin {
+                email: "a@b.example".into(),
+                first_name: "Alex".into(),
+                last_name: "Morgan".into()
+            })
+        );
+        assert!(
+            parse(&["create-admin", "--email", "a@b.example"])
+                .unwrap_err()
+                .contains("needs --email")
+        );
+        assert!(
+            parse(&["create-admin", "--email"])
+                .unwrap_err()
+                .contains("--email needs a value")
+        );
+        assert!(parse(&["create-admin", "--role", "x"]).is_err());
+        assert_eq!(parse(&["audit", "verify"]), Ok(Command::AuditVerify));
+        assert!(parse(&["audit"]).is_err());
     }
 
     #[test]

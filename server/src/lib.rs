@@ -3,6 +3,7 @@
 //!
 //! `main.rs` stays thin: parse the command line, load the configuration, hand over here.
 
+pub mod admin_cli;
 pub mod api;
 pub mod authn;
 pub mod cli;
@@ -59,6 +60,45 @@ pub async fn run(command: Command, config: Config) -> Result<(), ServerError> {
             let summary = seed::seed_demo(&pool, &cipher, config.environment).await?;
             println!("{summary}");
             Ok(())
+        }
+        Command::CreateAdmin {
+            email,
+            first_name,
+            last_name,
+        } => {
+            let pool = startup::connect_database(&config).await?;
+            startup::migrate(&pool).await?;
+            let mut password = String::new();
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                eprint!("Password for {email} (12 characters or more; shown as you type): ");
+            }
+            std::io::stdin().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let hasher = std::sync::Arc::new(
+                app::auth::passwords::PasswordHasher::new(config.password_hashing)
+                    .map_err(ServerError::Refused)?,
+            );
+            let id =
+                admin_cli::create_admin(&pool, hasher, &email, &first_name, &last_name, password)
+                    .await?;
+            println!("Created care manager {email} ({id}). Sign in at /login.");
+            Ok(())
+        }
+        Command::AuditVerify => {
+            let pool = startup::connect_database(&config).await?;
+            let report = admin_cli::verify_audit_chain(&pool).await?;
+            match report.first_broken {
+                None => {
+                    println!(
+                        "Audit log intact: {} rows, every hash matches.",
+                        report.rows
+                    );
+                    Ok(())
+                }
+                Some(id) => Err(ServerError::Refused(format!(
+                    "audit log chain broken at row {id}: it was changed or a row before it was removed"
+                ))),
+            }
         }
         Command::Help => Ok(()),
     }

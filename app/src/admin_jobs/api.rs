@@ -38,21 +38,27 @@ pub struct JobsOverview {
 
 #[server(endpoint = "admin_jobs_overview")]
 pub async fn load_jobs_overview(page: i64) -> Result<JobsOverview, AppError> {
-    let (_, _) = crate::auth::require(caretrack::permissions::Permission::ManageJobs).await?;
+    let (_, _) = crate::error::with_status(
+        crate::auth::require(caretrack::permissions::Permission::ManageJobs).await,
+    )?;
     let state = crate::state::app_state()?;
     super::ssr::overview(&state.db, page).await
 }
 
 #[server(endpoint = "admin_jobs_retry")]
 pub async fn retry_job(id: String) -> Result<(), AppError> {
-    let (user, _) = crate::auth::require(caretrack::permissions::Permission::ManageJobs).await?;
+    let (user, _) = crate::error::with_status(
+        crate::auth::require(caretrack::permissions::Permission::ManageJobs).await,
+    )?;
     let state = crate::state::app_state()?;
     super::ssr::retry(&state.db, &id, &super::ssr::actor(&user)).await
 }
 
 #[server(endpoint = "admin_jobs_discard")]
 pub async fn discard_job(id: String) -> Result<(), AppError> {
-    let (user, _) = crate::auth::require(caretrack::permissions::Permission::ManageJobs).await?;
+    let (user, _) = crate::error::with_status(
+        crate::auth::require(caretrack::permissions::Permission::ManageJobs).await,
+    )?;
     let state = crate::state::app_state()?;
     super::ssr::discard(&state.db, &id, &super::ssr::actor(&user)).await
 }

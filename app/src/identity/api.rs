@@ -20,7 +20,8 @@ pub struct Me {
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::auth::{cookies::token_cookies, login::login, request_meta};
     let state = crate::state::app_state()?;
-    let (tokens, user) = login(&state, &email, &password, &request_meta()).await?;
+    let (tokens, user) =
+        crate::error::with_status(login(&state, &email, &password, &request_meta()).await)?;
     let response = expect_context::<leptos_axum::ResponseOptions>();
     for cookie in token_cookies(&tokens, state.auth.secure_cookies) {
         response.append_header(axum::http::header::SET_COOKIE, cookie);

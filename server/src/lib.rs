@@ -12,6 +12,7 @@ pub mod files;
 pub mod health;
 pub mod jobs;
 pub mod mail;
+pub mod security_headers;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;

@@ -139,6 +139,10 @@ pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
             state.clone(),
             crate::authn::authenticate,
         ))
+        .layer(axum::middleware::from_fn({
+            let environment = state.settings.environment;
+            move |request, next| crate::security_headers::add(environment, request, next)
+        }))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))

@@ -263,3 +263,51 @@ async fn metrics_report_the_queue_and_are_guarded(db: PgPool) {
         StatusCode::OK
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn pages_carry_a_nonce_policy_and_everything_else_a_closed_one(db: PgPool) {
+    let page = get(app(db.clone()), "/").await;
+    let policy = page.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy");
+    assert!(nonce.len() >= 16, "{nonce}");
+    assert!(
+        page.body.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the same nonce"
+    );
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    assert!(policy.contains("frame-ancestors 'none'"));
+    let again = get(app(db.clone()), "/").await;
+    assert!(
+        !again.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains(nonce),
+        "a new nonce per response"
+    );
+
+    let json = get(app(db), "/api/v1/me").await;
+    assert_eq!(
+        json.headers["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+    );
+    for response in [&page, &json] {
+        assert_eq!(response.headers["x-content-type-options"], "nosniff");
+        assert_eq!(response.headers["x-frame-options"], "DENY");
+        assert_eq!(
+            response.headers["referrer-policy"],
+            "strict-origin-when-cross-origin"
+        );
+        assert!(response.headers.contains_key("permissions-policy"));
+        assert!(
+            !response.headers.contains_key("strict-transport-security"),
+            "HSTS only in production"
+        );
+    }
+}

@@ -38,9 +38,14 @@ e2e_db="caretrack_e2e_$$"
 admin_url="${DATABASE_URL%/*}/postgres"
 psql "$admin_url" -qc "create database $e2e_db" >/dev/null
 trap 'psql "$admin_url" -qc "drop database if exists $e2e_db with (force)" >/dev/null 2>&1 || true' EXIT
+# Its own Redis database, emptied first: rate limits and sign-in failure counters left by
+# earlier runs must not decide this one.
+e2e_redis="${REDIS_URL%/*}/2"
+redis-cli -u "$e2e_redis" flushdb >/dev/null
 site_port="$(free_port 3100)"
 reload_port="$(free_port $((site_port + 1)))"
 DATABASE_URL="${DATABASE_URL%/*}/$e2e_db" \
+  REDIS_URL="$e2e_redis" \
   LEPTOS_SITE_ADDR="127.0.0.1:$site_port" \
   LEPTOS_RELOAD_PORT="$reload_port" \
   RUST_LOG="${E2E_RUST_LOG:-warn}" \

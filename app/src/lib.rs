@@ -6,6 +6,7 @@
 
 pub mod admin_jobs;
 pub mod components;
+pub mod csrf;
 pub mod error;
 pub mod home;
 pub mod identity;

@@ -7,16 +7,19 @@
 //! stops working on its next request.
 //!
 //! Cookie-carrying requests that change state must come from our own pages
-//! (`Sec-Fetch-Site: same-origin`, or a matching `Origin`): a cross-site form post is
-//! refused before it reaches a handler.
+//! (`Sec-Fetch-Site: same-origin`, or a matching `Origin`) and repeat the CSRF token
+//! (`app::csrf`): a cross-site form post is refused before it reaches a handler.
 
 use app::{
     auth::{
         CurrentUser, RequestMeta,
-        cookies::{ACCESS_COOKIE, REFRESH_COOKIE, cleared_cookies, cookie, token_cookies},
+        cookies::{
+            ACCESS_COOKIE, CSRF_COOKIE, REFRESH_COOKIE, cleared_cookies, cookie, token_cookies,
+        },
         rate_limit::{self, PER_USER, REFRESH_PER_IP},
         sessions::{self, RefreshOutcome},
     },
+    csrf,
     error::AppError,
     state::AppState,
 };
@@ -70,23 +73,79 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
-pub async fn authenticate(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let meta = request_meta(&request);
+/// Endpoints that sign in: they need no token (there may be no session yet), only the
+/// same-origin check.
+const SIGN_IN_PATHS: [&str; 3] = ["/api/sign_in", "/api/v1/auth/login", "/api/v1/auth/refresh"];
+/// Larger form posts are not ours (uploads are multipart and send the header).
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// The CSRF defence for requests that carry session cookies and change state: same
+/// origin, and the `ct_csrf` cookie repeated in the header or a `_csrf` form field.
+/// Hands the request back (its body re-assembled if it was read) or why it is refused.
+async fn check_csrf(request: Request) -> Result<Request, &'static str> {
     let headers = request.headers();
+    let path = request.uri().path();
     let has_cookies =
         cookie(headers, ACCESS_COOKIE).is_some() || cookie(headers, REFRESH_COOKIE).is_some();
     let unsafe_method = !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if has_cookies && unsafe_method && bearer(headers).is_none() && !same_origin(headers) {
-        tracing::warn!(path = %request.uri().path(), "cross-site request with session cookies refused");
-        return AppError::Forbidden.into_response();
+    if !has_cookies || !unsafe_method || bearer(headers).is_some() {
+        return Ok(request);
     }
+    if !same_origin(headers) {
+        return Err("not same-origin");
+    }
+    if SIGN_IN_PATHS.contains(&path) {
+        return Ok(request);
+    }
+    let Some(expected) = cookie(headers, CSRF_COOKIE).map(str::to_owned) else {
+        return Err("no CSRF cookie");
+    };
+    if let Some(given) = headers.get(csrf::HEADER).and_then(|v| v.to_str().ok()) {
+        return if given == expected {
+            Ok(request)
+        } else {
+            Err("CSRF header mismatch")
+        };
+    }
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err("no CSRF token");
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
+        return Err("form too large to check");
+    };
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    let given = fields
+        .iter()
+        .find(|(name, _)| name == csrf::FORM_FIELD)
+        .map(|(_, value)| value.as_str());
+    if given != Some(expected.as_str()) {
+        return Err("CSRF form field missing or wrong");
+    }
+    Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
+}
+
+pub async fn authenticate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let meta = request_meta(&request);
+    let path = request.uri().path().to_owned();
+    let mut request = match check_csrf(request).await {
+        Ok(request) => request,
+        Err(why) => {
+            tracing::warn!(
+                path,
+                why,
+                "state-changing request with session cookies refused"
+            );
+            return AppError::Forbidden.into_response();
+        }
+    };
 
     let mut new_cookies: Vec<HeaderValue> = Vec::new();
     let user = match resolve(&state, request.headers(), &meta, &mut new_cookies).await {

@@ -427,42 +427,78 @@ async fn browsers_refresh_transparently_and_cross_site_posts_are_refused(db: PgP
             .any(|c| c.starts_with("ct_access=") && c.contains("HttpOnly")),
         "{set_cookies:?}"
     );
-    let new_refresh = set_cookies
-        .iter()
-        .find_map(|c| c.strip_prefix("ct_refresh="))
-        .and_then(|c| c.split(';').next())
-        .unwrap()
-        .to_owned();
+    let cookie_value = |name: &str| {
+        set_cookies
+            .iter()
+            .find_map(|c| c.strip_prefix(&format!("{name}=")))
+            .and_then(|c| c.split(';').next())
+            .unwrap()
+            .to_owned()
+    };
+    let new_refresh = cookie_value("ct_refresh");
+    let csrf = cookie_value("ct_csrf");
     assert_ne!(new_refresh, refresh);
+    assert!(set_cookies.iter().any(|c| c.starts_with("ct_csrf=")
+        && c.contains("SameSite=Strict")
+        && !c.contains("HttpOnly")));
+    let cookies = format!("ct_refresh={new_refresh}; ct_csrf={csrf}");
 
-    // A form on another site posting with the victim's cookies.
-    let cross_site = h
-        .send(
-            Request::post("/api/v1/auth/logout")
-                .header("cookie", format!("ct_refresh={new_refresh}"))
-                .header("sec-fetch-site", "cross-site")
-                .body(Body::empty())
+    let logout = |site: Option<&'static str>,
+                  token_header: Option<String>,
+                  form: Option<String>| {
+        let mut request = Request::post("/api/v1/auth/logout").header("cookie", cookies.clone());
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        if let Some(token) = token_header {
+            request = request.header("x-csrf-token", token);
+        }
+        match form {
+            Some(form) => request
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(form))
                 .unwrap(),
-        )
+            None => request.body(Body::empty()).unwrap(),
+        }
+    };
+    // A form on another site posting with the victim's cookies (even with a token).
+    let cross_site = h
+        .send(logout(Some("cross-site"), Some(csrf.clone()), None))
         .await;
     assert_eq!(cross_site.status, StatusCode::FORBIDDEN);
-    let no_origin = h
-        .send(
-            Request::post("/api/v1/auth/logout")
-                .header("cookie", format!("ct_refresh={new_refresh}"))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(no_origin.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        h.send(logout(None, Some(csrf.clone()), None)).await.status,
+        StatusCode::FORBIDDEN,
+        "no origin"
+    );
+    // Our own origin, but no token or the wrong one.
+    assert_eq!(
+        h.send(logout(Some("same-origin"), None, None)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        h.send(logout(Some("same-origin"), Some("guess".into()), None))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        h.send(logout(
+            Some("same-origin"),
+            None,
+            Some("_csrf=guess".into())
+        ))
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    // The token in a form field (a page posting before its script has loaded).
     let own_page = h
-        .send(
-            Request::post("/api/v1/auth/logout")
-                .header("cookie", format!("ct_refresh={new_refresh}"))
-                .header("sec-fetch-site", "same-origin")
-                .body(Body::empty())
-                .unwrap(),
-        )
+        .send(logout(
+            Some("same-origin"),
+            None,
+            Some(format!("_csrf={csrf}")),
+        ))
         .await;
     assert_eq!(own_page.status, StatusCode::NO_CONTENT, "{}", own_page.body);
     assert_eq!(h.audit_count("auth.logout").await, 1);

@@ -36,7 +36,7 @@ pub struct JobsOverview {
     pub page: i64,
 }
 
-#[server(endpoint = "admin_jobs_overview")]
+#[server(endpoint = "admin_jobs_overview", client = crate::csrf::CsrfClient)]
 pub async fn load_jobs_overview(page: i64) -> Result<JobsOverview, AppError> {
     let (_, _) = crate::error::with_status(
         crate::auth::require(caretrack::permissions::Permission::ManageJobs).await,
@@ -45,7 +45,7 @@ pub async fn load_jobs_overview(page: i64) -> Result<JobsOverview, AppError> {
     super::ssr::overview(&state.db, page).await
 }
 
-#[server(endpoint = "admin_jobs_retry")]
+#[server(endpoint = "admin_jobs_retry", client = crate::csrf::CsrfClient)]
 pub async fn retry_job(id: String) -> Result<(), AppError> {
     let (user, _) = crate::error::with_status(
         crate::auth::require(caretrack::permissions::Permission::ManageJobs).await,
@@ -54,7 +54,7 @@ pub async fn retry_job(id: String) -> Result<(), AppError> {
     super::ssr::retry(&state.db, &id, &super::ssr::actor(&user)).await
 }
 
-#[server(endpoint = "admin_jobs_discard")]
+#[server(endpoint = "admin_jobs_discard", client = crate::csrf::CsrfClient)]
 pub async fn discard_job(id: String) -> Result<(), AppError> {
     let (user, _) = crate::error::with_status(
         crate::auth::require(caretrack::permissions::Permission::ManageJobs).await,

@@ -75,6 +75,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                             <li class="nav-user">
                                                 <span class="muted" data-test="signed-in-as">{me.display_name}</span>
                                                 <ActionForm action=sign_out attr:class="inline-form">
+                                                    <input type="hidden" name="_csrf" value=crate::csrf::csrf_token() />
                                                     <button class="link-button" type="submit" data-test="sign-out">"Sign out"</button>
                                                 </ActionForm>
                                             </li>

@@ -16,7 +16,7 @@ pub struct Me {
 
 /// Signs in with an email and password, sets the session cookies and sends the browser
 /// to the role's home page.
-#[server(endpoint = "sign_in")]
+#[server(endpoint = "sign_in", client = crate::csrf::CsrfClient)]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::auth::{cookies::token_cookies, login::login, request_meta};
     let state = crate::state::app_state()?;
@@ -31,7 +31,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
 }
 
 /// Ends this browser's session and clears its cookies.
-#[server(endpoint = "sign_out")]
+#[server(endpoint = "sign_out", client = crate::csrf::CsrfClient)]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::auth::{cookies::cleared_cookies, current_user, request_meta, sessions};
     let state = crate::state::app_state()?;
@@ -49,7 +49,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 /// Who is signed in on this browser, if anyone.
-#[server(endpoint = "whoami")]
+#[server(endpoint = "whoami", client = crate::csrf::CsrfClient)]
 pub async fn whoami() -> Result<Option<Me>, AppError> {
     let Ok(user) = crate::auth::current_user() else {
         return Ok(None);

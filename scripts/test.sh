@@ -37,7 +37,17 @@ step "end-to-end tests in Chromium"
 e2e_db="caretrack_e2e_$$"
 admin_url="${DATABASE_URL%/*}/postgres"
 psql "$admin_url" -qc "create database $e2e_db" >/dev/null
-trap 'psql "$admin_url" -qc "drop database if exists $e2e_db with (force)" >/dev/null 2>&1 || true' EXIT
+# A real SMTP server for the e2e run: the invitation test reads the link from its inbox.
+e2e_maildir="$(mktemp -d)"
+smtp_port="$(free_port 2525)"
+/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$e2e_maildir" &
+smtp_pid=$!
+cleanup_e2e() {
+  kill "$smtp_pid" 2>/dev/null || true
+  rm -rf "$e2e_maildir"
+  psql "$admin_url" -qc "drop database if exists $e2e_db with (force)" >/dev/null 2>&1 || true
+}
+trap cleanup_e2e EXIT
 # Its own Redis database, emptied first: rate limits and sign-in failure counters left by
 # earlier runs must not decide this one.
 e2e_redis="${REDIS_URL%/*}/2"
@@ -46,6 +56,8 @@ site_port="$(free_port 3100)"
 reload_port="$(free_port $((site_port + 1)))"
 DATABASE_URL="${DATABASE_URL%/*}/$e2e_db" \
   REDIS_URL="$e2e_redis" \
+  SMTP_URL="smtp://127.0.0.1:$smtp_port" \
+  E2E_MAILDIR="$e2e_maildir" \
   LEPTOS_SITE_ADDR="127.0.0.1:$site_port" \
   LEPTOS_RELOAD_PORT="$reload_port" \
   RUST_LOG="${E2E_RUST_LOG:-warn}" \

@@ -10,6 +10,7 @@ pub mod csrf;
 pub mod error;
 pub mod home;
 pub mod identity;
+pub mod invitations;
 pub mod navigation;
 pub mod status;
 
@@ -35,7 +36,7 @@ use components::{layout::Layout, toast::provide_toasts};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    ParamSegment, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -92,6 +93,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("login") view=identity::LoginPage />
                     <Route path=StaticSegment("admin") view=|| view! { <identity::RoleHome role=Role::Admin /> } />
                     <Route path=(StaticSegment("admin"), StaticSegment("jobs")) view=admin_jobs::JobsPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("invitations")) view=invitations::InvitationsPage />
+                    <Route path=(StaticSegment("invite"), ParamSegment("token")) view=invitations::AcceptInvitationPage />
                     <Route path=StaticSegment("assessor") view=|| view! { <identity::RoleHome role=Role::Assessor /> } />
                     <Route path=StaticSegment("carer") view=|| view! { <identity::RoleHome role=Role::Carer /> } />
                     <Route path=StaticSegment("viewer") view=|| view! { <identity::RoleHome role=Role::Viewer /> } />

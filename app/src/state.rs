@@ -42,6 +42,8 @@ pub struct AppSettings {
     pub environment: Environment,
     /// The care provider's name, shown in the header and in emails.
     pub organisation_name: String,
+    /// Where people reach the app, for links in emails (no trailing slash).
+    pub public_url: String,
 }
 
 /// A Redis connection that is opened on first use and re-opened by the connection

@@ -20,6 +20,8 @@ pub struct Config {
     pub database_max_connections: u32,
     pub redis_url: SecretString,
     pub organisation_name: String,
+    /// Where people reach the app (`PUBLIC_URL`), for links in emails.
+    pub public_url: String,
     pub migrate_on_start: bool,
     /// Background jobs run at once by this process (0: this process runs none).
     pub worker_concurrency: usize,
@@ -258,6 +260,23 @@ impl Config {
             parallelism: bounded("ARGON2_PARALLELISM", 1..=16, defaults.parallelism),
         };
 
+        let public_url = get("PUBLIC_URL")
+            .unwrap_or_else(|| {
+                format!(
+                    "http://{}",
+                    get("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".to_owned())
+                )
+            })
+            .trim_end_matches('/')
+            .to_owned();
+        if !(public_url.starts_with("https://") || public_url.starts_with("http://")) {
+            problems.push(format!(
+                "PUBLIC_URL must be an absolute http(s) URL (got {public_url:?})"
+            ));
+        } else if environment == Environment::Production && !public_url.starts_with("https://") {
+            problems.push("PUBLIC_URL must use https:// in production".into());
+        }
+
         let organisation_name =
             get("ORGANISATION_NAME").unwrap_or_else(|| "CareTrack Demo Care Ltd".to_owned());
         let log_filter = get("RUST_LOG")
@@ -272,6 +291,7 @@ impl Config {
             database_max_connections,
             redis_url: redis_url.into(),
             organisation_name,
+            public_url,
             migrate_on_start,
             worker_concurrency,
             scheduler_enabled,
@@ -292,6 +312,7 @@ impl Config {
         AppSettings {
             environment: self.environment,
             organisation_name: self.organisation_name.clone(),
+            public_url: self.public_url.clone(),
         }
     }
 
@@ -505,6 +526,7 @@ mod tests {
     async fn production_is_recognised_and_needs_smtp() {
         let mut vars = valid();
         vars.push(("APP_ENV", "Production"));
+        vars.push(("PUBLIC_URL", "https://care.example/"));
         let err = load(&vars).unwrap_err();
         assert_eq!(err.problems.len(), 2, "{:?}", err.problems);
         assert!(err.problems[0].starts_with("SMTP_URL is required in production"));
@@ -516,6 +538,10 @@ mod tests {
         vars.push(("S3_SECRET_ACCESS_KEY", "s3-secret-value"));
         let config = load(&vars).unwrap();
         assert!(!format!("{config:?}").contains("s3-secret-value"));
+        assert_eq!(
+            config.public_url, "https://care.example",
+            "trailing slash removed"
+        );
         assert_eq!(config.environment, Environment::Production);
         assert!(config.mailer().unwrap().directory_path().is_none());
         assert!(!format!("{config:?}").contains("mailer:pw"));

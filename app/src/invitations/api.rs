@@ -1,0 +1,164 @@
+//! Wire types and server functions for invitations: managing them (care managers) and
+//! accepting one (anyone holding a valid link).
+
+use crate::error::AppError;
+use caretrack::Role;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const PAGE_SIZE: i64 = 20;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitationStatus {
+    Pending,
+    Accepted,
+    Expired,
+    Revoked,
+}
+
+impl InvitationStatus {
+    pub const fn label(self) -> &'static str {
+        match self {
+            InvitationStatus::Pending => "Pending",
+            InvitationStatus::Accepted => "Accepted",
+            InvitationStatus::Expired => "Expired",
+            InvitationStatus::Revoked => "Revoked",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewInvitation {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub role: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationSummary {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub status: InvitationStatus,
+    /// When it was last sent, UK time.
+    pub sent: String,
+    pub send_count: i32,
+    pub expires: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationPage {
+    pub items: Vec<InvitationSummary>,
+    pub total: i64,
+    pub page: i64,
+}
+
+/// What the invitee sees before accepting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub role: Role,
+    pub organisation: String,
+}
+
+#[cfg(feature = "ssr")]
+async fn manager() -> Result<
+    (
+        crate::auth::CurrentUser,
+        crate::audit::Actor,
+        crate::state::AppState,
+    ),
+    AppError,
+> {
+    let (user, _) = crate::error::with_status(
+        crate::auth::require(caretrack::permissions::Permission::ManageUsers).await,
+    )?;
+    let meta = crate::auth::request_meta();
+    let actor = crate::audit::Actor::user(&user, meta.ip, meta.user_agent);
+    Ok((user, actor, crate::state::app_state()?))
+}
+
+#[server(endpoint = "invite_person", client = crate::csrf::CsrfClient)]
+pub async fn invite_person(
+    first_name: String,
+    last_name: String,
+    email: String,
+    role: String,
+) -> Result<InvitationSummary, AppError> {
+    let (user, actor, state) = manager().await?;
+    let invitation = NewInvitation {
+        first_name,
+        last_name,
+        email,
+        role,
+    };
+    crate::error::with_status(super::ssr::create(&state, &user, &actor, invitation).await)
+}
+
+#[server(endpoint = "list_invitations", client = crate::csrf::CsrfClient)]
+pub async fn list_invitations(page: i64) -> Result<InvitationPage, AppError> {
+    let (_, _, state) = manager().await?;
+    super::ssr::list(&state, page).await
+}
+
+#[server(endpoint = "resend_invitation", client = crate::csrf::CsrfClient)]
+pub async fn resend_invitation(id: String) -> Result<(), AppError> {
+    let (user, actor, state) = manager().await?;
+    crate::error::with_status(super::ssr::resend(&state, &user, &actor, &id).await)
+}
+
+#[server(endpoint = "revoke_invitation", client = crate::csrf::CsrfClient)]
+pub async fn revoke_invitation(id: String) -> Result<(), AppError> {
+    let (user, actor, state) = manager().await?;
+    crate::error::with_status(super::ssr::revoke(&state, &user, &actor, &id).await)
+}
+
+#[server(endpoint = "invitation_for", client = crate::csrf::CsrfClient)]
+pub async fn invitation_for(token: String) -> Result<InvitationView, AppError> {
+    let state = crate::state::app_state()?;
+    let meta = crate::auth::request_meta();
+    let ip = meta
+        .ip
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".into());
+    crate::auth::rate_limit::hit(&state, crate::auth::rate_limit::INVITATION_PER_IP, &ip).await?;
+    crate::error::with_status(super::ssr::view(&state, &token).await)
+}
+
+/// Creates the account from the invitation, signs in and goes to the role's home.
+#[server(endpoint = "accept_invitation", client = crate::csrf::CsrfClient)]
+pub async fn accept_invitation(
+    token: String,
+    first_name: String,
+    last_name: String,
+    phone: String,
+    password: String,
+    password_again: String,
+) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let meta = crate::auth::request_meta();
+    let ip = meta
+        .ip
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".into());
+    crate::auth::rate_limit::hit(&state, crate::auth::rate_limit::INVITATION_PER_IP, &ip).await?;
+    let input = super::ssr::Acceptance {
+        token: &token,
+        first_name: &first_name,
+        last_name: &last_name,
+        phone: &phone,
+        password: &password,
+        password_again: &password_again,
+    };
+    let (tokens, user) = crate::error::with_status(super::ssr::accept(&state, input, &meta).await)?;
+    let response = expect_context::<leptos_axum::ResponseOptions>();
+    for cookie in crate::auth::cookies::token_cookies(&tokens, state.auth.secure_cookies) {
+        response.append_header(axum::http::header::SET_COOKIE, cookie);
+    }
+    leptos_axum::redirect(user.role.home_path());
+    Ok(())
+}

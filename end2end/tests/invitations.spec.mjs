@@ -1,0 +1,86 @@
+import { test, expect } from "@playwright/test";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+// The real SMTP server started by scripts/test.sh stores each message in this Maildir.
+const maildir = process.env.E2E_MAILDIR;
+
+async function hydrated(page) {
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+}
+
+/** The invitation link from the message sent to `to`, once it has arrived. */
+async function invitationLink(to) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    for (const folder of ["new", "cur"]) {
+      let names = [];
+      try {
+        names = readdirSync(join(maildir, folder));
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        const raw = readFileSync(join(maildir, folder, name), "utf8");
+        if (!raw.toLowerCase().includes(`to: ${to}`)) continue;
+        // Undo quoted-printable soft line breaks and escaped equals signs.
+        const text = raw.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
+        const link = text.match(/https?:\/\/[^\s"<>]+\/invite\/[A-Za-z0-9_-]+/);
+        if (link) return link[0];
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`no invitation email to ${to} arrived in ${maildir}`);
+}
+
+test("a manager invites a carer, who joins from the emailed link and lands on the carer home", async ({ browser, page }, info) => {
+  test.skip(!maildir, "E2E_MAILDIR is set by scripts/test.sh");
+  const email = `new-carer-${info.project.name}-${Date.now()}@example.com`;
+
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Email").fill("manager@example.com");
+  await page.getByLabel("Password").fill("CareTrack-demo-2026");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+
+  await page.goto("/admin/invitations");
+  await hydrated(page);
+  const form = page.locator("[data-test=invite-form]");
+  await form.getByLabel("First name").fill("Nia");
+  await form.getByLabel("Last name").fill("Adeyemi");
+  await form.getByLabel("Email").fill(email);
+  await form.getByLabel("Role").selectOption("CARER");
+  await form.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.locator(".toast--success")).toContainText(`Invitation sent to ${email}`);
+  const row = page.locator(`[data-test=invitation][data-email="${email}"]`);
+  await expect(row.locator("[data-test=invitation-status]")).toHaveText("Pending");
+
+  const link = await invitationLink(email);
+
+  // The invitee, on their own phone: a browser with no session.
+  const invitee = await browser.newContext();
+  const phone = await invitee.newPage();
+  await phone.goto(link);
+  await hydrated(phone);
+  await expect(phone.locator("[data-test=invited-as]")).toContainText(email);
+  await phone.getByLabel("Choose a password").fill("short");
+  await phone.getByLabel("Type it again").fill("short");
+  await phone.getByRole("button", { name: "Create my account" }).click();
+  await expect(phone.locator("#field-password-error")).toContainText("at least 12");
+
+  await phone.getByLabel("Choose a password").fill("tea at four in the garden room");
+  await phone.getByLabel("Type it again").fill("tea at four in the garden room");
+  await phone.getByRole("button", { name: "Create my account" }).click();
+  await expect(phone).toHaveURL(/\/carer$/);
+  await expect(phone.locator("[data-test=home-heading]")).toHaveText("Welcome, Nia Adeyemi");
+
+  // The link worked once only.
+  await phone.goto(link);
+  await expect(phone.locator("[data-test=invitation-problem]")).toContainText("already been used");
+  await invitee.close();
+
+  await page.reload();
+  await expect(row.locator("[data-test=invitation-status]")).toHaveText("Accepted");
+});

@@ -38,13 +38,14 @@ e2e_db="caretrack_e2e_$$"
 admin_url="${DATABASE_URL%/*}/postgres"
 psql "$admin_url" -qc "create database $e2e_db" >/dev/null
 # A real SMTP server for the e2e run: the invitation test reads the link from its inbox.
-e2e_maildir="$(mktemp -d)"
+e2e_mail_root="$(mktemp -d)"
+e2e_maildir="$e2e_mail_root/inbox" # created by the server as a Maildir (new/, cur/, tmp/)
 smtp_port="$(free_port 2525)"
 /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$e2e_maildir" &
 smtp_pid=$!
 cleanup_e2e() {
   kill "$smtp_pid" 2>/dev/null || true
-  rm -rf "$e2e_maildir"
+  rm -rf "$e2e_mail_root"
   psql "$admin_url" -qc "drop database if exists $e2e_db with (force)" >/dev/null 2>&1 || true
 }
 trap cleanup_e2e EXIT

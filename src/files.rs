@@ -2,7 +2,7 @@
 //! starts and the server enforces when the bytes arrive. A file's type is decided by its
 //! leading bytes ("magic numbers"), never by its name or the type the browser claims.
 
-use crate::Role;
+use crate::{Role, permissions::Permission};
 use std::fmt;
 
 crate::closed_set::closed_set! {
@@ -252,6 +252,25 @@ pub fn may_download(role: Role, purpose: FilePurpose, relation: Relation) -> boo
     }
 }
 
+/// The permission needed to upload a file for `purpose`; `None` when nobody uploads
+/// such files (the server writes them).
+pub const fn upload_permission(purpose: FilePurpose) -> Option<Permission> {
+    match purpose {
+        FilePurpose::Avatar => Some(Permission::ManageOwnAccount),
+        FilePurpose::AssessmentEvidence => Some(Permission::ConductAssessments),
+        FilePurpose::WtrOptOut => Some(Permission::ManageRota),
+        FilePurpose::Branding => Some(Permission::ManageSettings),
+        FilePurpose::Other => Some(Permission::ManageUsers),
+        FilePurpose::Report => None,
+    }
+}
+
+/// Whether someone in `role` may upload a file for `purpose` (beyond that, what it is
+/// attached to decides).
+pub fn may_upload(role: Role, purpose: FilePurpose) -> bool {
+    upload_permission(purpose).is_some_and(|permission| role.can(permission))
+}
+
 /// A byte count as people read it: "5 MB", "820 KB", "12 bytes" (binary units).
 pub fn format_size(bytes: u64) -> String {
     const KIB: u64 = 1024;
@@ -384,6 +403,20 @@ mod tests {
         assert!(may_download(Role::Viewer, Report, Unrelated));
         assert!(!may_download(Role::Carer, Report, Unrelated));
         assert!(may_download(Role::Carer, Avatar, Unrelated));
+    }
+
+    #[test]
+    fn uploads_follow_the_permission_table() {
+        assert!(may_upload(Role::Carer, FilePurpose::Avatar));
+        assert!(!may_upload(Role::Carer, FilePurpose::AssessmentEvidence));
+        assert!(may_upload(Role::Assessor, FilePurpose::AssessmentEvidence));
+        assert!(!may_upload(Role::Assessor, FilePurpose::WtrOptOut));
+        assert!(may_upload(Role::Admin, FilePurpose::WtrOptOut));
+        assert!(
+            !may_upload(Role::Admin, FilePurpose::Report),
+            "reports are written by the server"
+        );
+        assert!(!may_upload(Role::Viewer, FilePurpose::Other));
     }
 
     #[test]

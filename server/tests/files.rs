@@ -639,3 +639,101 @@ async fn uploads_stay_quarantined_until_clamd_passes_them(db: PgPool) {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn uploads_over_http_stream_with_the_limit_and_downloads_redirect(db: PgPool) {
+    use axum::{body::Body, http::Request};
+    let dir = std::env::temp_dir().join(format!("caretrack-files-{}", Uuid::new_v4()));
+    let local = Arc::new(LocalStore::new(dir.clone(), [4; 32]));
+    let mut state = common::state_with(db.clone(), &common::redis_url());
+    state.files = Arc::new(storage(local.clone(), Duration::from_secs(60)));
+    let router = server::startup::build_router_with(
+        state.clone(),
+        server::startup::RouterExtras {
+            local_files: Some(local),
+            ..Default::default()
+        },
+    );
+    let hash = state.auth.hasher.hash_now("a long and unusual passphrase");
+    sqlx::query(
+        "insert into users (email, role, password_hash) values ('sam@care.example', 'CARER', $1)",
+    )
+    .bind(hash)
+    .execute(&db)
+    .await
+    .unwrap();
+    let login = common::send(
+        router.clone(),
+        Request::post("/api/v1/auth/login")
+            .header("content-type", "application/json")
+            .body(Body::from(
+                r#"{"email":"sam@care.example","password":"a long and unusual passphrase"}"#,
+            ))
+            .unwrap(),
+    )
+    .await;
+    let token = login.json()["access_token"].as_str().unwrap().to_owned();
+    let upload = |query: &str, body: Vec<u8>| {
+        Request::post(format!("/api/v1/files?{query}"))
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::from(body))
+            .unwrap()
+    };
+
+    let created = common::send(
+        router.clone(),
+        upload("purpose=AVATAR&name=me.jpg", photo_with_gps()),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let stored = created.json();
+    assert_eq!(stored["status"], "READY");
+    assert_eq!(stored["original_name"], "me.jpg");
+
+    let mut too_big = photo_with_gps();
+    too_big.resize(5 * 1024 * 1024 + 10, 0);
+    let refused = common::send(router.clone(), upload("purpose=AVATAR", too_big)).await;
+    assert_eq!(refused.status, 422);
+    assert_eq!(
+        refused.json()["error"]["fields"]["file"],
+        "The file is too large: a profile photo may be at most 5 MB."
+    );
+    let wrong = common::send(
+        router.clone(),
+        upload("purpose=AVATAR", b"GIF89a....".to_vec()),
+    )
+    .await;
+    assert_eq!(wrong.status, 422);
+    let not_theirs = common::send(
+        router.clone(),
+        upload("purpose=WTR_OPT_OUT", b"%PDF-1.4\n".to_vec()),
+    )
+    .await;
+    assert_eq!(
+        not_theirs.status, 403,
+        "carers do not file opt-out agreements"
+    );
+    let report = common::send(
+        router.clone(),
+        upload("purpose=REPORT", b"%PDF-1.4\n".to_vec()),
+    )
+    .await;
+    assert_eq!(report.status, 422);
+
+    let id = stored["id"].as_str().unwrap();
+    let redirect = common::send(
+        router.clone(),
+        Request::get(format!("/api/v1/files/{id}"))
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(redirect.status, 303);
+    let location = redirect.headers["location"].to_str().unwrap().to_owned();
+    let downloaded = common::get(router.clone(), &location).await;
+    assert_eq!(downloaded.status, 200);
+    let anonymous = common::get(router, &format!("/api/v1/files/{id}")).await;
+    assert_eq!(anonymous.status, 401);
+    let _ = std::fs::remove_dir_all(dir);
+}

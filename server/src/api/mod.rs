@@ -2,6 +2,7 @@
 //! `{error: {code, message, fields?}}` (`AppError`'s `IntoResponse`).
 
 pub mod auth;
+pub mod files;
 pub mod jobs;
 
 use app::{auth::CurrentUser, error::AppError, state::AppState};
@@ -36,6 +37,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/me", get(auth::me))
         .route("/api/v1/me/sessions", get(auth::my_sessions))
         .route("/api/v1/me/sessions/{id}", delete(auth::revoke_my_session))
+        .route("/api/v1/files", post(files::upload))
+        .route("/api/v1/files/{id}", get(files::download))
+        .route("/api/v1/files/{id}/url", get(files::download_url))
         .route("/api/v1/admin/jobs", get(jobs::overview))
         .route("/api/v1/admin/jobs/{id}/retry", post(jobs::retry))
         .route("/api/v1/admin/jobs/{id}/discard", post(jobs::discard))

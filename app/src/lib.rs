@@ -4,6 +4,7 @@
 //! feature has `api.rs` (server functions and wire types, compiled for both sides),
 //! `ssr.rs` (server-only queries and service calls) and its components.
 
+pub mod account;
 pub mod admin_jobs;
 pub mod components;
 pub mod csrf;
@@ -91,6 +92,10 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=home::HomePage />
                     <Route path=StaticSegment("status") view=status::SystemStatusPage />
                     <Route path=StaticSegment("login") view=identity::LoginPage />
+                    <Route path=StaticSegment("forgot-password") view=account::ForgotPasswordPage />
+                    <Route path=(StaticSegment("reset-password"), ParamSegment("token")) view=account::ResetPasswordPage />
+                    <Route path=(StaticSegment("confirm-email"), ParamSegment("token")) view=account::ConfirmEmailPage />
+                    <Route path=StaticSegment("account") view=account::AccountPage />
                     <Route path=StaticSegment("admin") view=|| view! { <identity::RoleHome role=Role::Admin /> } />
                     <Route path=(StaticSegment("admin"), StaticSegment("jobs")) view=admin_jobs::JobsPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("invitations")) view=invitations::InvitationsPage />

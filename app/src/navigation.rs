@@ -39,6 +39,10 @@ pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
         });
         items.push(status);
     }
+    items.push(NavItem {
+        label: "Your account",
+        href: "/account",
+    });
     items
 }
 

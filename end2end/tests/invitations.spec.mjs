@@ -1,37 +1,8 @@
 import { test, expect } from "@playwright/test";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-
-// The real SMTP server started by scripts/test.sh stores each message in this Maildir.
-const maildir = process.env.E2E_MAILDIR;
+import { linkInEmail, maildir } from "./mail.mjs";
 
 async function hydrated(page) {
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-}
-
-/** The invitation link from the message sent to `to`, once it has arrived. */
-async function invitationLink(to) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    for (const folder of ["new", "cur"]) {
-      let names = [];
-      try {
-        names = readdirSync(join(maildir, folder));
-      } catch {
-        continue;
-      }
-      for (const name of names) {
-        const raw = readFileSync(join(maildir, folder, name), "utf8");
-        if (!raw.toLowerCase().includes(`to: ${to}`)) continue;
-        // Undo quoted-printable soft line breaks and escaped equals signs.
-        const text = raw.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
-        const link = text.match(/https?:\/\/[^\s"<>]+\/invite\/[A-Za-z0-9_-]+/);
-        if (link) return link[0];
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`no invitation email to ${to} arrived in ${maildir}`);
 }
 
 test("a manager invites a carer, who joins from the emailed link and lands on the carer home", async ({ browser, page }, info) => {
@@ -57,7 +28,7 @@ test("a manager invites a carer, who joins from the emailed link and lands on th
   const row = page.locator(`[data-test=invitation][data-email="${email}"]`);
   await expect(row.locator("[data-test=invitation-status]")).toHaveText("Pending");
 
-  const link = await invitationLink(email);
+  const link = await linkInEmail(email, "/invite/");
 
   // The invitee, on their own phone: a browser with no session.
   const invitee = await browser.newContext();

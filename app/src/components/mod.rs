@@ -1,4 +1,5 @@
 //! Shared building blocks of the design system.
 
+pub mod form;
 pub mod layout;
 pub mod toast;

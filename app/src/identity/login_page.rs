@@ -14,11 +14,16 @@ pub fn LoginPage() -> impl IntoView {
             .and_then(Result::err)
             .map(|err| err.to_string())
     };
+    let query = leptos_router::hooks::use_query_map();
+    let reset_done = move || query.read().get("reset").is_some_and(|v| v == "done");
     view! {
         <Title text="Sign in" />
         <section class="card auth-card">
             <h1>"Sign in"</h1>
             <p class="muted">"Use the email address your care manager invited."</p>
+            <Show when=reset_done>
+                <p class="alert" role="status" data-test="reset-done">"Your password has been changed. Sign in with the new one."</p>
+            </Show>
             <ActionForm action=sign_in attr:class="form" attr:data-test="login-form">
                 <label class="field">
                     <span>"Email"</span>
@@ -33,6 +38,7 @@ pub fn LoginPage() -> impl IntoView {
                     {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </ActionForm>
+            <p><a href="/forgot-password" data-test="forgot-password">"Forgot your password?"</a></p>
         </section>
     }
 }

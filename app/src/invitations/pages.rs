@@ -2,77 +2,14 @@ use super::api::{
     AcceptInvitation, InvitationStatus, InvitationSummary, InvitePerson, PAGE_SIZE, invitation_for,
     list_invitations, resend_invitation, revoke_invitation,
 };
-use crate::{
-    components::toast::{ToastKind, use_toasts},
-    error::AppError,
+use crate::components::{
+    form::{Field, field_error, form_error},
+    toast::{ToastKind, use_toasts},
 };
 use caretrack::Role;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-
-/// The message for one form field from a failed action, if the failure was about it.
-fn field_error<T, S>(
-    value: S,
-    field: &'static str,
-) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static
-where
-    S: Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
-{
-    move || match value.get() {
-        Some(Err(AppError::Validation { field: f, message })) if f == field => Some(message),
-        _ => None,
-    }
-}
-
-/// A failure that is not about one field.
-fn form_error<T, S>(
-    value: S,
-    fields: &'static [&'static str],
-) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static
-where
-    S: Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
-{
-    move || match value.get() {
-        Some(Err(AppError::Validation { field, .. })) if fields.contains(&field.as_str()) => None,
-        Some(Err(err)) => Some(err.to_string()),
-        _ => None,
-    }
-}
-
-#[component]
-fn Field(
-    label: &'static str,
-    name: &'static str,
-    #[prop(default = "text")] kind: &'static str,
-    #[prop(optional)] autocomplete: Option<&'static str>,
-    #[prop(optional)] value: Option<String>,
-    #[prop(optional)] required: bool,
-    #[prop(optional)] hint: Option<&'static str>,
-    error: impl Fn() -> Option<String> + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let id = format!("field-{name}");
-    let error_id = format!("{id}-error");
-    let input_id = id.clone();
-    let described_by = error_id.clone();
-    view! {
-        <label class="field" for=id>
-            <span>{label}</span>
-            {hint.map(|hint| view! { <small class="muted">{hint}</small> })}
-            <input
-                id=input_id
-                type=kind
-                name=name
-                autocomplete=autocomplete
-                value=value
-                required=required
-                aria-invalid=move || error().is_some().then_some("true")
-                aria-describedby=described_by
-            />
-            <span class="field__error" id=error_id role="alert">{error}</span>
-        </label>
-    }
-}
 
 /// Care managers invite people and follow their invitations.
 #[component]

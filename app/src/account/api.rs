@@ -1,0 +1,141 @@
+//! Server functions for one's own account, and for forgotten passwords.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+fn context() -> Result<(crate::state::AppState, crate::auth::RequestMeta), AppError> {
+    Ok((crate::state::app_state()?, crate::auth::request_meta()))
+}
+
+#[cfg(feature = "ssr")]
+async fn signed_in() -> Result<
+    (
+        crate::auth::CurrentUser,
+        crate::audit::Actor,
+        crate::state::AppState,
+    ),
+    AppError,
+> {
+    let (user, _) = crate::error::with_status(
+        crate::auth::require(caretrack::permissions::Permission::ManageOwnAccount).await,
+    )?;
+    let (state, meta) = context()?;
+    Ok((
+        user,
+        crate::audit::Actor::user(&user, meta.ip, meta.user_agent),
+        state,
+    ))
+}
+
+/// Emails a reset link if the address has an account; says the same either way.
+#[server(endpoint = "request_password_reset", client = crate::csrf::CsrfClient)]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    let (state, meta) = context()?;
+    crate::error::with_status(super::ssr::request_reset(&state, &email, &meta).await)
+}
+
+#[server(endpoint = "reset_password", client = crate::csrf::CsrfClient)]
+pub async fn reset_password(
+    token: String,
+    password: String,
+    password_again: String,
+) -> Result<(), AppError> {
+    let (state, meta) = context()?;
+    crate::error::with_status(
+        super::ssr::reset_password(&state, &token, &password, &password_again, &meta).await,
+    )?;
+    leptos_axum::redirect("/login?reset=done");
+    Ok(())
+}
+
+#[server(endpoint = "change_password", client = crate::csrf::CsrfClient)]
+pub async fn change_password(
+    current_password: String,
+    password: String,
+    password_again: String,
+) -> Result<(), AppError> {
+    let (user, actor, state) = signed_in().await?;
+    crate::error::with_status(
+        super::ssr::change_password(
+            &state,
+            &user,
+            &current_password,
+            &password,
+            &password_again,
+            &actor,
+        )
+        .await,
+    )
+}
+
+#[server(endpoint = "request_email_change", client = crate::csrf::CsrfClient)]
+pub async fn request_email_change(
+    new_email: String,
+    current_password: String,
+) -> Result<(), AppError> {
+    let (user, actor, state) = signed_in().await?;
+    crate::error::with_status(
+        super::ssr::request_email_change(&state, &user, &new_email, &current_password, &actor)
+            .await,
+    )
+}
+
+#[server(endpoint = "confirm_email_change", client = crate::csrf::CsrfClient)]
+pub async fn confirm_email_change(token: String) -> Result<String, AppError> {
+    let (state, meta) = context()?;
+    crate::error::with_status(super::ssr::confirm_email_change(&state, &token, &meta).await)
+}
+
+/// A signed-in device, as the devices list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Device {
+    pub id: String,
+    pub label: String,
+    pub ip: Option<String>,
+    pub signed_in: String,
+    pub last_seen: String,
+    pub current: bool,
+}
+
+#[server(endpoint = "my_devices", client = crate::csrf::CsrfClient)]
+pub async fn my_devices() -> Result<Vec<Device>, AppError> {
+    let (user, _, state) = signed_in().await?;
+    let sessions =
+        crate::auth::sessions::list_live(&state, user.user_id, Some(user.session_id)).await?;
+    Ok(sessions
+        .into_iter()
+        .map(|s| Device {
+            id: s.id.to_string(),
+            label: s.device_label,
+            ip: s.ip,
+            signed_in: caretrack::london::format_datetime(s.created_at),
+            last_seen: caretrack::london::format_datetime(s.last_seen_at),
+            current: s.current,
+        })
+        .collect())
+}
+
+/// Signs one of the caller's own devices out (not found for anyone else's).
+#[server(endpoint = "sign_out_device", client = crate::csrf::CsrfClient)]
+pub async fn sign_out_device(id: String) -> Result<(), AppError> {
+    let (user, actor, state) = signed_in().await?;
+    let id: sqlx::types::Uuid = id
+        .parse()
+        .map_err(|_| AppError::NotFound("The device".into()))?;
+    let owned = crate::auth::sessions::list_live(&state, user.user_id, None)
+        .await?
+        .iter()
+        .any(|s| s.id == id);
+    if !owned {
+        return crate::error::with_status(Err(AppError::NotFound("The device".into())));
+    }
+    let reason = if id == user.session_id {
+        "SIGNED_OUT"
+    } else {
+        "REVOKED_BY_USER"
+    };
+    crate::auth::sessions::revoke(&state, id, reason, &actor).await?;
+    Ok(())
+}

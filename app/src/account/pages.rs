@@ -1,0 +1,193 @@
+use super::api::{
+    ChangePassword, ConfirmEmailChange, RequestEmailChange, RequestPasswordReset, ResetPassword,
+    my_devices, sign_out_device,
+};
+use crate::{
+    components::{
+        form::{Field, field_error, form_error},
+        toast::{ToastKind, use_toasts},
+    },
+    identity::SignInPrompt,
+};
+use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// "Forgot your password?": asks for the address and always answers the same way.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let request = ServerAction::<RequestPasswordReset>::new();
+    let sent = move || matches!(request.value().get(), Some(Ok(())));
+    view! {
+        <Title text="Reset your password" />
+        <section class="card auth-card">
+            <h1>"Reset your password"</h1>
+            <Show when=sent fallback=move || view! {
+                <p class="muted">"Enter the email address you sign in with. We will email you a link to choose a new password."</p>
+                <ActionForm action=request attr:class="form">
+                    <Field label="Email" name="email" kind="email" autocomplete="username" required=true error=field_error(request.value(), "email") />
+                    {move || form_error(request.value(), &["email"])().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
+                    <button class="button button--primary" type="submit" disabled=move || request.pending().get()>"Email me a link"</button>
+                </ActionForm>
+            }>
+                <p class="alert" role="status" data-test="reset-sent">
+                    "If that address has an account, a link is on its way. It works once, for 1 hour."
+                </p>
+            </Show>
+            <p><a href="/login">"Back to sign in"</a></p>
+        </section>
+    }
+}
+
+/// Where a reset link leads.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let reset = ServerAction::<ResetPassword>::new();
+    view! {
+        <Title text="Choose a new password" />
+        <section class="card auth-card">
+            <h1>"Choose a new password"</h1>
+            <p class="muted">"You will be signed out everywhere, then you can sign in with the new password."</p>
+            <ActionForm action=reset attr:class="form">
+                <input type="hidden" name="token" value=token />
+                <Field label="New password" name="password" kind="password" autocomplete="new-password" required=true
+                    hint="At least 12 characters." error=field_error(reset.value(), "password") />
+                <Field label="Type it again" name="password_again" kind="password" autocomplete="new-password" required=true
+                    error=field_error(reset.value(), "password_again") />
+                {move || form_error(reset.value(), &["password", "password_again"])().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
+                <button class="button button--primary" type="submit" disabled=move || reset.pending().get()>"Save new password"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Where the link sent to a new email address leads: one button to confirm.
+#[component]
+pub fn ConfirmEmailPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let confirm = ServerAction::<ConfirmEmailChange>::new();
+    view! {
+        <Title text="Confirm your new email address" />
+        <section class="card auth-card">
+            <h1>"Confirm your new email address"</h1>
+            {move || match confirm.value().get() {
+                Some(Ok(email)) => view! { <p class="alert" role="status" data-test="email-confirmed">{format!("Done: you now sign in with {email}.")}</p> }.into_any(),
+                other => view! {
+                    {other.and_then(Result::err).map(|err| view! { <p class="alert alert--error" role="alert">{err.to_string()}</p> })}
+                    <ActionForm action=confirm attr:class="form">
+                        <input type="hidden" name="token" value=token />
+                        <button class="button button--primary" type="submit">"Use this address"</button>
+                    </ActionForm>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The signed-in person's own account: password, email address and devices.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let toasts = use_toasts();
+    let me = Resource::new(|| (), |_| crate::identity::api::whoami());
+    let change_password = ServerAction::<ChangePassword>::new();
+    let change_email = ServerAction::<RequestEmailChange>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = change_password.value().get() {
+            toasts.show(
+                ToastKind::Success,
+                "Password changed. Your other devices have been signed out.",
+            );
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = change_email.value().get() {
+            toasts.show(
+                ToastKind::Success,
+                "Check the new address for a confirmation link.",
+            );
+        }
+    });
+    view! {
+        <Title text="Your account" />
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || me.get().map(|me| match me {
+                Ok(Some(me)) => view! {
+                    <div class="page-header"><div>
+                        <h1>"Your account"</h1>
+                        <p class="muted" data-test="account-email">{me.email.clone()}</p>
+                    </div></div>
+                    <section class="card">
+                        <h2>"Change password"</h2>
+                        <ActionForm action=change_password attr:class="form">
+                            <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" required=true error=field_error(change_password.value(), "current_password") />
+                            <Field label="New password" name="password" kind="password" autocomplete="new-password" required=true hint="At least 12 characters." error=field_error(change_password.value(), "password") />
+                            <Field label="Type it again" name="password_again" kind="password" autocomplete="new-password" required=true error=field_error(change_password.value(), "password_again") />
+                            {move || form_error(change_password.value(), &["current_password", "password", "password_again"])().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
+                            <button class="button button--primary" type="submit">"Change password"</button>
+                        </ActionForm>
+                    </section>
+                    <section class="card">
+                        <h2>"Change email address"</h2>
+                        <ActionForm action=change_email attr:class="form">
+                            <Field label="New email address" name="new_email" kind="email" autocomplete="email" required=true error=field_error(change_email.value(), "new_email") />
+                            <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" required=true error=field_error(change_email.value(), "current_password") />
+                            {move || form_error(change_email.value(), &["new_email", "current_password"])().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
+                            <button class="button button--primary" type="submit">"Send confirmation link"</button>
+                        </ActionForm>
+                    </section>
+                    <Devices />
+                }.into_any(),
+                Ok(None) => view! { <SignInPrompt /> }.into_any(),
+                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Devices() -> impl IntoView {
+    let toasts = use_toasts();
+    let version = RwSignal::new(0u32);
+    let devices = Resource::new(move || version.get(), |_| my_devices());
+    let sign_out = Action::new(|id: &String| sign_out_device(id.clone()));
+    Effect::new(move |_| match sign_out.value().get() {
+        Some(Ok(())) => {
+            toasts.show(ToastKind::Success, "That device has been signed out.");
+            version.update(|v| *v += 1);
+        }
+        Some(Err(err)) => toasts.show(ToastKind::Error, err.to_string()),
+        None => {}
+    });
+    view! {
+        <section class="card">
+            <h2>"Your devices"</h2>
+            <p class="muted">"Where you are signed in now. Sign out anything you do not recognise."</p>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || devices.get().map(|list| match list {
+                    Ok(list) => view! {
+                        <ul class="device-list" data-test="devices">
+                            {list.into_iter().map(|device| {
+                                let id = device.id.clone();
+                                view! {
+                                    <li class="device" data-test="device">
+                                        <strong>{device.label}</strong>
+                                        {device.current.then(|| view! { <span class="badge badge--ok">"This device"</span> })}
+                                        <span class="muted">{format!("Signed in {} · last seen {}{}", device.signed_in, device.last_seen,
+                                            device.ip.map(|ip| format!(" · {ip}")).unwrap_or_default())}</span>
+                                        {(!device.current).then(|| view! {
+                                            <button class="button" type="button" on:click=move |_| { sign_out.dispatch(id.clone()); }>"Sign out"</button>
+                                        })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}

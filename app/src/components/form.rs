@@ -1,0 +1,68 @@
+//! Form pieces shared by every page: a labelled input with its own error message, and
+//! the helpers that pick a field's message (or the form's) out of an action's result.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The message for one form field from a failed action, if the failure was about it.
+pub fn field_error<T, S>(
+    value: S,
+    field: &'static str,
+) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static
+where
+    S: Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+{
+    move || match value.get() {
+        Some(Err(AppError::Validation { field: f, message })) if f == field => Some(message),
+        _ => None,
+    }
+}
+
+/// A failure that is not about one field.
+pub fn form_error<T, S>(
+    value: S,
+    fields: &'static [&'static str],
+) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static
+where
+    S: Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+{
+    move || match value.get() {
+        Some(Err(AppError::Validation { field, .. })) if fields.contains(&field.as_str()) => None,
+        Some(Err(err)) => Some(err.to_string()),
+        _ => None,
+    }
+}
+
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] value: Option<String>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+    error: impl Fn() -> Option<String> + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let input_id = id.clone();
+    let described_by = error_id.clone();
+    view! {
+        <label class="field" for=id>
+            <span>{label}</span>
+            {hint.map(|hint| view! { <small class="muted">{hint}</small> })}
+            <input
+                id=input_id
+                type=kind
+                name=name
+                autocomplete=autocomplete
+                value=value
+                required=required
+                aria-invalid=move || error().is_some().then_some("true")
+                aria-describedby=described_by
+            />
+            <span class="field__error" id=error_id role="alert">{error}</span>
+        </label>
+    }
+}

@@ -14,6 +14,7 @@ pub mod identity;
 pub mod invitations;
 pub mod navigation;
 pub mod status;
+pub mod users;
 
 #[cfg(feature = "ssr")]
 pub mod audit;
@@ -99,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("admin") view=|| view! { <identity::RoleHome role=Role::Admin /> } />
                     <Route path=(StaticSegment("admin"), StaticSegment("jobs")) view=admin_jobs::JobsPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("invitations")) view=invitations::InvitationsPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("users")) view=users::UsersPage />
                     <Route path=(StaticSegment("invite"), ParamSegment("token")) view=invitations::AcceptInvitationPage />
                     <Route path=StaticSegment("assessor") view=|| view! { <identity::RoleHome role=Role::Assessor /> } />
                     <Route path=StaticSegment("carer") view=|| view! { <identity::RoleHome role=Role::Carer /> } />

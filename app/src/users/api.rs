@@ -1,0 +1,69 @@
+//! Wire types and server functions of the People page (care managers).
+
+use crate::error::AppError;
+use caretrack::Role;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const PAGE_SIZE: i64 = 25;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tab {
+    Carers,
+    /// Care managers, assessors and viewers.
+    Office,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub active: bool,
+    pub locked: bool,
+    pub last_sign_in: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserPage {
+    pub items: Vec<UserRow>,
+    pub total: i64,
+    pub page: i64,
+}
+
+#[cfg(feature = "ssr")]
+async fn with(
+    permission: caretrack::permissions::Permission,
+) -> Result<(crate::audit::Actor, crate::state::AppState), AppError> {
+    let (user, _) = crate::error::with_status(crate::auth::require(permission).await)?;
+    let meta = crate::auth::request_meta();
+    Ok((
+        crate::audit::Actor::user(&user, meta.ip, meta.user_agent),
+        crate::state::app_state()?,
+    ))
+}
+
+#[server(endpoint = "list_users", client = crate::csrf::CsrfClient)]
+pub async fn list_users(tab: Tab, search: String, page: i64) -> Result<UserPage, AppError> {
+    let (_, state) = with(caretrack::permissions::Permission::ViewUsers).await?;
+    super::ssr::list(&state, tab, &search, page).await
+}
+
+#[server(endpoint = "set_user_active", client = crate::csrf::CsrfClient)]
+pub async fn set_user_active(id: String, active: bool) -> Result<(), AppError> {
+    let (actor, state) = with(caretrack::permissions::Permission::ManageUsers).await?;
+    crate::error::with_status(super::ssr::set_active(&state, &actor, &id, active).await)
+}
+
+#[server(endpoint = "change_user_role", client = crate::csrf::CsrfClient)]
+pub async fn change_user_role(id: String, role: String) -> Result<(), AppError> {
+    let (actor, state) = with(caretrack::permissions::Permission::ManageUsers).await?;
+    crate::error::with_status(super::ssr::change_role(&state, &actor, &id, &role).await)
+}
+
+#[server(endpoint = "sign_out_user", client = crate::csrf::CsrfClient)]
+pub async fn sign_out_user(id: String) -> Result<usize, AppError> {
+    let (actor, state) = with(caretrack::permissions::Permission::RevokeAnySession).await?;
+    crate::error::with_status(super::ssr::sign_out_everywhere(&state, &actor, &id).await)
+}

@@ -1,0 +1,9 @@
+//! People (care managers): carers and office staff, search, deactivate/reactivate,
+//! role changes, signing someone out everywhere.
+
+pub mod api;
+mod page;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use page::UsersPage;

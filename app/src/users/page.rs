@@ -1,0 +1,214 @@
+use super::api::{
+    PAGE_SIZE, Tab, UserRow, change_user_role, list_users, set_user_active, sign_out_user,
+};
+use crate::components::toast::{ToastKind, use_toasts};
+use caretrack::Role;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Carers and office staff in two tabs, searchable, a page at a time.
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let tab = RwSignal::new(Tab::Carers);
+    let search = RwSignal::new(String::new());
+    let page = RwSignal::new(1i64);
+    let version = RwSignal::new(0u32);
+    let users = Resource::new(
+        move || (tab.get(), search.get(), page.get(), version.get()),
+        |(tab, search, page, _)| list_users(tab, search, page),
+    );
+    let tab_button = move |label: &'static str, value: Tab| {
+        view! {
+            <button
+                class="tab"
+                type="button"
+                role="tab"
+                aria-selected=move || (tab.get() == value).to_string()
+                on:click=move |_| {
+                    tab.set(value);
+                    page.set(1);
+                }
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <Title text="People" />
+        <div class="page-header">
+            <div>
+                <h1>"People"</h1>
+                <p class="muted">"Everyone with an account. New people join by invitation."</p>
+            </div>
+            <a class="button button--primary" href="/admin/invitations">"Invite someone"</a>
+        </div>
+        <div class="tabs" role="tablist">
+            {tab_button("Carers", Tab::Carers)}
+            {tab_button("Office staff", Tab::Office)}
+        </div>
+        <label class="field field--inline">
+            <span>"Search"</span>
+            <input
+                type="search"
+                placeholder="Name or email"
+                data-test="user-search"
+                on:input=move |ev| {
+                    search.set(event_target_value(&ev));
+                    page.set(1);
+                }
+            />
+        </label>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || users.get().map(|result| match result {
+                Ok(list) => {
+                    let pages = ((list.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+                    let current = list.page;
+                    view! {
+                        <table class="table" data-test="users">
+                            <thead><tr>
+                                <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th>
+                                <th scope="col">"Last signed in"</th><th scope="col">"Status"</th>
+                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                            </tr></thead>
+                            <tbody>
+                                {list.items.into_iter().map(|user| view! { <UserRowView user version /> }).collect_view()}
+                            </tbody>
+                        </table>
+                        <nav class="pager" aria-label="Pages of people">
+                            <button class="button" type="button" disabled=current <= 1 on:click=move |_| page.set(current - 1)>"Previous"</button>
+                            <span class="muted">{format!("Page {current} of {pages} · {} people", list.total)}</span>
+                            <button class="button" type="button" disabled=current >= pages on:click=move |_| page.set(current + 1)>"Next"</button>
+                        </nav>
+                    }.into_any()
+                }
+                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+/// Which confirmation is open on a row.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Confirm {
+    None,
+    Deactivate,
+    SignOut,
+    Role(Role),
+}
+
+#[component]
+fn UserRowView(user: UserRow, version: RwSignal<u32>) -> impl IntoView {
+    let toasts = use_toasts();
+    let confirm = RwSignal::new(Confirm::None);
+    let id = user.id.clone();
+    let set_active =
+        Action::new(|(id, active): &(String, bool)| set_user_active(id.clone(), *active));
+    let set_role =
+        Action::new(|(id, role): &(String, String)| change_user_role(id.clone(), role.clone()));
+    let sign_out = Action::new(|id: &String| sign_out_user(id.clone()));
+    let report = move |result: Option<Result<String, crate::error::AppError>>| match result {
+        Some(Ok(message)) => {
+            toasts.show(ToastKind::Success, message);
+            version.update(|v| *v += 1);
+        }
+        Some(Err(err)) => toasts.show(ToastKind::Error, err.to_string()),
+        None => {}
+    };
+    Effect::new(move |_| {
+        report(
+            set_active
+                .value()
+                .get()
+                .map(|r| r.map(|()| "Saved".to_owned())),
+        )
+    });
+    Effect::new(move |_| {
+        report(
+            set_role
+                .value()
+                .get()
+                .map(|r| r.map(|()| "Role changed; they will sign in again".to_owned())),
+        )
+    });
+    Effect::new(move |_| {
+        report(
+            sign_out
+                .value()
+                .get()
+                .map(|r| r.map(|n| format!("Signed out of {n} device(s)"))),
+        )
+    });
+
+    let status = match (user.active, user.locked) {
+        (false, _) => view! { <span class="badge">"Deactivated"</span> }.into_any(),
+        (true, true) => view! { <span class="badge badge--warn">"Locked out"</span> }.into_any(),
+        (true, false) => view! { <span class="badge badge--ok">"Active"</span> }.into_any(),
+    };
+    let (role_id, active_id, sign_out_id) = (id.clone(), id.clone(), id.clone());
+    let active = user.active;
+    let current_role = user.role;
+    let email_attr = user.email.clone();
+    view! {
+        <tr data-test="user" data-email=email_attr>
+            <th scope="row">{user.name}</th>
+            <td>{user.email}</td>
+            <td>
+                <select
+                    aria-label="Role"
+                    data-test="role"
+                    on:change=move |ev| {
+                        if let Ok(role) = event_target_value(&ev).parse::<Role>() {
+                            confirm.set(Confirm::Role(role));
+                        }
+                    }
+                >
+                    {Role::ALL.iter().map(|role| view! {
+                        <option value=role.as_str() selected=*role == current_role>{role.label()}</option>
+                    }).collect_view()}
+                </select>
+            </td>
+            <td>{user.last_sign_in.unwrap_or_else(|| "Never".into())}</td>
+            <td>{status}</td>
+            <td class="actions">
+                {move || match confirm.get() {
+                    Confirm::None => view! {
+                        {if active {
+                            view! { <button class="button button--danger" type="button" data-test="deactivate" on:click=move |_| confirm.set(Confirm::Deactivate)>"Deactivate…"</button> }.into_any()
+                        } else {
+                            let id = active_id.clone();
+                            view! { <button class="button" type="button" data-test="reactivate" on:click=move |_| { set_active.dispatch((id.clone(), true)); }>"Reactivate"</button> }.into_any()
+                        }}
+                        <button class="button" type="button" data-test="sign-out-everywhere" on:click=move |_| confirm.set(Confirm::SignOut)>"Sign out everywhere…"</button>
+                    }.into_any(),
+                    Confirm::Deactivate => {
+                        let id = active_id.clone();
+                        view! {
+                            <span class="confirm" role="alert">"Deactivate? They are signed out and cannot sign in until reactivated. "
+                                <button class="button button--danger" type="button" data-test="confirm-deactivate" on:click=move |_| { confirm.set(Confirm::None); set_active.dispatch((id.clone(), false)); }>"Deactivate"</button>
+                                <button class="button" type="button" on:click=move |_| confirm.set(Confirm::None)>"Cancel"</button>
+                            </span>
+                        }.into_any()
+                    }
+                    Confirm::Role(role) => {
+                        let id = role_id.clone();
+                        view! {
+                            <span class="confirm" role="alert">{format!("Make them {}? They are signed out and sign in again with the new role. ", role.label().to_lowercase())}
+                                <button class="button button--primary" type="button" data-test="confirm-role" on:click=move |_| { confirm.set(Confirm::None); set_role.dispatch((id.clone(), role.as_str().to_owned())); }>"Change role"</button>
+                                <button class="button" type="button" on:click=move |_| { confirm.set(Confirm::None); version.update(|v| *v += 1); }>"Cancel"</button>
+                            </span>
+                        }.into_any()
+                    }
+                    Confirm::SignOut => {
+                        let id = sign_out_id.clone();
+                        view! {
+                            <span class="confirm" role="alert">"Sign them out on every device? "
+                                <button class="button button--danger" type="button" on:click=move |_| { confirm.set(Confirm::None); sign_out.dispatch(id.clone()); }>"Sign out"</button>
+                                <button class="button" type="button" on:click=move |_| confirm.set(Confirm::None)>"Cancel"</button>
+                            </span>
+                        }.into_any()
+                    }
+                }}
+            </td>
+        </tr>
+    }
+}

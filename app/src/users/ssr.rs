@@ -1,0 +1,223 @@
+//! Managing people (care managers): find them, deactivate and reactivate, change roles,
+//! sign them out everywhere. Every change is audited with before and after, and the
+//! organisation can never be left without an active care manager.
+
+use super::api::{PAGE_SIZE, Tab, UserPage, UserRow};
+use crate::{
+    audit::{self, Actor, Entry},
+    auth::sessions,
+    error::AppError,
+    state::AppState,
+};
+use caretrack::Role;
+use sqlx::{PgConnection, types::Uuid};
+
+fn parse_id(id: &str) -> Result<Uuid, AppError> {
+    id.parse()
+        .map_err(|_| AppError::NotFound("The person".into()))
+}
+
+pub async fn list(
+    state: &AppState,
+    tab: Tab,
+    search: &str,
+    page: i64,
+) -> Result<UserPage, AppError> {
+    let page = page.max(1);
+    let roles: Vec<String> = match tab {
+        Tab::Carers => vec![Role::Carer.as_str().into()],
+        Tab::Office => vec![
+            Role::Admin.as_str().into(),
+            Role::Assessor.as_str().into(),
+            Role::Viewer.as_str().into(),
+        ],
+    };
+    let pattern = format!(
+        "%{}%",
+        search
+            .trim()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let total = sqlx::query_scalar!(
+        r#"select count(*) as "n!"
+             from users u left join user_profiles p on p.user_id = u.id
+            where u.deleted_at is null and u.role::text = any($1)
+              and (u.email ilike $2 or coalesce(p.first_name || ' ' || p.last_name, '') ilike $2)"#,
+        &roles,
+        pattern
+    )
+    .fetch_one(&state.db)
+    .await?;
+    let rows = sqlx::query!(
+        r#"select u.id, u.email, u.role::text as "role!", u.is_active, u.last_login_at,
+                  coalesce(u.locked_until > now(), false) as "locked!",
+                  p.first_name as "first_name?", p.last_name as "last_name?"
+             from users u left join user_profiles p on p.user_id = u.id
+            where u.deleted_at is null and u.role::text = any($1)
+              and (u.email ilike $2 or coalesce(p.first_name || ' ' || p.last_name, '') ilike $2)
+            order by u.is_active desc, p.last_name nulls last, p.first_name, u.email
+            limit $3 offset $4"#,
+        &roles,
+        pattern,
+        PAGE_SIZE,
+        (page - 1) * PAGE_SIZE
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(|row| UserRow {
+            id: row.id.to_string(),
+            name: match (row.first_name, row.last_name) {
+                (Some(first), Some(last)) => format!("{first} {last}"),
+                _ => row.email.clone(),
+            },
+            email: row.email,
+            role: row.role.parse().unwrap_or(Role::Carer),
+            active: row.is_active,
+            locked: row.locked,
+            last_sign_in: row.last_login_at.map(caretrack::london::format_datetime),
+        })
+        .collect();
+    Ok(UserPage { items, total, page })
+}
+
+/// The target's current role and state, locked for the change.
+async fn lock_user(conn: &mut PgConnection, id: Uuid) -> Result<(Role, bool), AppError> {
+    let row = sqlx::query!(
+        r#"select role::text as "role!", is_active from users where id = $1 and deleted_at is null for update"#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| AppError::NotFound("The person".into()))?;
+    Ok((
+        row.role.parse().map_err(|_| AppError::Internal)?,
+        row.is_active,
+    ))
+}
+
+/// Refuses a change that would leave no active care manager. The active managers are
+/// locked first, so two managers demoting each other at once cannot both succeed.
+async fn keep_a_manager(conn: &mut PgConnection, leaving: Uuid) -> Result<(), AppError> {
+    let others = sqlx::query_scalar!(
+        "select id from users where role = 'ADMIN' and is_active and deleted_at is null and id <> $1 for update",
+        leaving
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    if others.is_empty() {
+        return Err(AppError::Conflict(
+            "This is the only active care manager. Make someone else a care manager first.".into(),
+        ));
+    }
+    Ok(())
+}
+
+pub async fn set_active(
+    state: &AppState,
+    actor: &Actor,
+    id: &str,
+    active: bool,
+) -> Result<(), AppError> {
+    let id = parse_id(id)?;
+    let mut tx = state.db.begin().await?;
+    let (role, was_active) = lock_user(&mut tx, id).await?;
+    if was_active == active {
+        return Ok(());
+    }
+    if !active && role == Role::Admin {
+        keep_a_manager(&mut tx, id).await?;
+    }
+    sqlx::query!("update users set is_active = $2 where id = $1", id, active)
+        .execute(&mut *tx)
+        .await?;
+    let ended = if active {
+        Vec::new()
+    } else {
+        sessions::revoke_all_on(&mut tx, id, "DEACTIVATED").await?
+    };
+    audit::record(
+        &mut tx,
+        actor,
+        Entry::new(if active {
+            "users.reactivate"
+        } else {
+            "users.deactivate"
+        })
+        .entity("user", id)
+        .before(serde_json::json!({ "active": was_active }))
+        .after(serde_json::json!({ "active": active, "sessions_ended": ended.len() })),
+    )
+    .await?;
+    tx.commit().await?;
+    sessions::forget_all(state, &ended).await;
+    Ok(())
+}
+
+/// Changes someone's role; their sessions end, so the new role applies from their next
+/// sign-in (access tokens carry the role).
+pub async fn change_role(
+    state: &AppState,
+    actor: &Actor,
+    id: &str,
+    role: &str,
+) -> Result<(), AppError> {
+    let id = parse_id(id)?;
+    let role: Role = role
+        .parse()
+        .map_err(|_| AppError::validation("role", "Choose a role"))?;
+    let mut tx = state.db.begin().await?;
+    let (before, active) = lock_user(&mut tx, id).await?;
+    if before == role {
+        return Ok(());
+    }
+    if before == Role::Admin && active {
+        keep_a_manager(&mut tx, id).await?;
+    }
+    sqlx::query!(
+        "update users set role = $2::text::user_role where id = $1",
+        id,
+        role.as_str()
+    )
+    .execute(&mut *tx)
+    .await?;
+    let ended = sessions::revoke_all_on(&mut tx, id, "REVOKED_BY_ADMIN").await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Entry::new("users.role_change")
+            .entity("user", id)
+            .before(serde_json::json!({ "role": before.as_str() }))
+            .after(serde_json::json!({ "role": role.as_str() })),
+    )
+    .await?;
+    tx.commit().await?;
+    sessions::forget_all(state, &ended).await;
+    Ok(())
+}
+
+/// Signs someone out on every device.
+pub async fn sign_out_everywhere(
+    state: &AppState,
+    actor: &Actor,
+    id: &str,
+) -> Result<usize, AppError> {
+    let id = parse_id(id)?;
+    let mut tx = state.db.begin().await?;
+    lock_user(&mut tx, id).await?;
+    let ended = sessions::revoke_all_on(&mut tx, id, "REVOKED_BY_ADMIN").await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Entry::new("auth.sessions_revoked_by_admin")
+            .entity("user", id)
+            .after(serde_json::json!({ "sessions_ended": ended.len() })),
+    )
+    .await?;
+    tx.commit().await?;
+    sessions::forget_all(state, &ended).await;
+    Ok(ended.len())
+}

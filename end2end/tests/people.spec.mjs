@@ -1,0 +1,35 @@
+import { test, expect } from "@playwright/test";
+
+async function hydrated(page) {
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+}
+
+test("a manager finds a carer, deactivates her after confirming, and reactivates her", async ({ page }, info) => {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Email").fill("manager@example.com");
+  await page.getByLabel("Password").fill("CareTrack-demo-2026");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+
+  await page.goto("/admin/users");
+  await hydrated(page);
+  await page.locator("[data-test=user-search]").fill("megan");
+  const megan = page.locator('[data-test=user][data-email="megan@example.com"]');
+  await expect(megan).toHaveCount(1);
+  await expect(page.locator("[data-test=user]")).toHaveCount(1);
+
+  await megan.locator("[data-test=deactivate]").click();
+  await expect(megan.getByRole("alert")).toContainText("Deactivate?");
+  await megan.locator("[data-test=confirm-deactivate]").click();
+  await expect(page.locator(".toast--success")).toContainText("Saved");
+  await expect(megan).toContainText("Deactivated");
+
+  await megan.locator("[data-test=reactivate]").click();
+  await expect(megan).toContainText("Active");
+  if (info.project.name === "phone") {
+    // No sideways scrolling of the page itself: the table scrolls inside its box.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  }
+});

@@ -75,7 +75,13 @@ fn same_origin(headers: &HeaderMap) -> bool {
 
 /// Endpoints that sign in: they need no token (there may be no session yet), only the
 /// same-origin check.
-const SIGN_IN_PATHS: [&str; 3] = ["/api/sign_in", "/api/v1/auth/login", "/api/v1/auth/refresh"];
+const SIGN_IN_PATHS: [&str; 5] = [
+    "/api/sign_in",
+    "/api/sign_in_second_step",
+    "/api/v1/auth/login",
+    "/api/v1/auth/mfa",
+    "/api/v1/auth/refresh",
+];
 /// Larger form posts are not ours (uploads are multipart and send the header).
 const MAX_FORM_BYTES: usize = 64 * 1024;
 

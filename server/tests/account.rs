@@ -58,8 +58,16 @@ async fn a_reset_link_sets_a_new_password_once_and_signs_out_everywhere(db: PgPo
     let email = format!("reset-{}@care.example", Uuid::new_v4().simple());
     carer(&state, &email).await;
     let meta = meta();
-    let (phone, _) = login(&state, &email, PASSWORD, &meta).await.unwrap();
-    let (laptop, _) = login(&state, &email, PASSWORD, &meta).await.unwrap();
+    let (phone, _) = login(&state, &email, PASSWORD, &meta)
+        .await
+        .unwrap()
+        .session()
+        .unwrap();
+    let (laptop, _) = login(&state, &email, PASSWORD, &meta)
+        .await
+        .unwrap()
+        .session()
+        .unwrap();
 
     ssr::request_reset(&state, &email, &meta).await.unwrap();
     let token = link_in_email(&db, &email, "reset_url", "reset-password").await;
@@ -126,8 +134,16 @@ async fn changing_the_password_needs_the_current_one_and_ends_other_sessions(db:
     let email = format!("change-{}@care.example", Uuid::new_v4().simple());
     let id = carer(&state, &email).await;
     let meta = meta();
-    let (here, _) = login(&state, &email, PASSWORD, &meta).await.unwrap();
-    let (elsewhere, _) = login(&state, &email, PASSWORD, &meta).await.unwrap();
+    let (here, _) = login(&state, &email, PASSWORD, &meta)
+        .await
+        .unwrap()
+        .session()
+        .unwrap();
+    let (elsewhere, _) = login(&state, &email, PASSWORD, &meta)
+        .await
+        .unwrap()
+        .session()
+        .unwrap();
     let me = CurrentUser {
         user_id: id,
         role: Role::Carer,

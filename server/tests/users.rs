@@ -79,7 +79,11 @@ async fn deactivating_signs_out_and_keeps_out_until_reactivated(db: PgPool) {
     let email = format!("sam-{}@care.example", Uuid::new_v4().simple());
     let sam = person(&state, &email, Role::Carer, "Sam", "Okafor").await;
     let meta = meta();
-    let (tokens, _) = login(&state, &email, PASSWORD, &meta).await.unwrap();
+    let (tokens, _) = login(&state, &email, PASSWORD, &meta)
+        .await
+        .unwrap()
+        .session()
+        .unwrap();
     let actor = Actor::default();
 
     ssr::set_active(&state, &actor, &sam.to_string(), false)
@@ -165,7 +169,11 @@ async fn a_role_change_and_a_manager_sign_out_end_sessions(db: PgPool) {
     let jo = person(&state, &email, Role::Carer, "Jo", "Brennan").await;
     let meta = meta();
     let actor = Actor::default();
-    let (first, _) = login(&state, &email, PASSWORD, &meta).await.unwrap();
+    let (first, _) = login(&state, &email, PASSWORD, &meta)
+        .await
+        .unwrap()
+        .session()
+        .unwrap();
     ssr::change_role(&state, &actor, &jo.to_string(), "ASSESSOR")
         .await
         .unwrap();
@@ -174,14 +182,22 @@ async fn a_role_change_and_a_manager_sign_out_end_sessions(db: PgPool) {
             .await
             .unwrap()
     );
-    let (_, signed_in) = login(&state, &email, PASSWORD, &meta).await.unwrap();
+    let (_, signed_in) = login(&state, &email, PASSWORD, &meta)
+        .await
+        .unwrap()
+        .session()
+        .unwrap();
     assert_eq!(
         signed_in.role,
         Role::Assessor,
         "the new role applies at the next sign-in"
     );
 
-    login(&state, &email, PASSWORD, &meta).await.unwrap();
+    login(&state, &email, PASSWORD, &meta)
+        .await
+        .unwrap()
+        .session()
+        .unwrap();
     assert_eq!(
         ssr::sign_out_everywhere(&state, &actor, &jo.to_string())
             .await

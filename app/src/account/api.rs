@@ -139,3 +139,47 @@ pub async fn sign_out_device(id: String) -> Result<(), AppError> {
     crate::auth::sessions::revoke(&state, id, reason, &actor).await?;
     Ok(())
 }
+
+/// Two-step verification as the account page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorStatus {
+    pub enabled: bool,
+    pub backup_codes_left: i64,
+}
+
+#[server(endpoint = "two_factor_status", client = crate::csrf::CsrfClient)]
+pub async fn load_two_factor_status() -> Result<TwoFactorStatus, AppError> {
+    let (user, _, state) = signed_in().await?;
+    let (enabled, backup_codes_left) =
+        crate::auth::two_factor::status(&state, user.user_id).await?;
+    Ok(TwoFactorStatus {
+        enabled,
+        backup_codes_left,
+    })
+}
+
+/// A new secret to scan: the QR code (SVG) and the secret for typing in.
+#[server(endpoint = "start_two_factor", client = crate::csrf::CsrfClient)]
+pub async fn start_two_factor() -> Result<(String, String), AppError> {
+    let (user, _, state) = signed_in().await?;
+    let enrolment =
+        crate::error::with_status(crate::auth::two_factor::start_enrolment(&state, &user).await)?;
+    Ok((enrolment.qr_svg, enrolment.secret))
+}
+
+/// Confirms with a first code; returns the backup codes (shown once).
+#[server(endpoint = "confirm_two_factor", client = crate::csrf::CsrfClient)]
+pub async fn confirm_two_factor(code: String) -> Result<Vec<String>, AppError> {
+    let (user, actor, state) = signed_in().await?;
+    crate::error::with_status(
+        crate::auth::two_factor::confirm_enrolment(&state, &user, &actor, &code).await,
+    )
+}
+
+#[server(endpoint = "disable_two_factor", client = crate::csrf::CsrfClient)]
+pub async fn disable_two_factor(current_password: String, code: String) -> Result<(), AppError> {
+    let (user, actor, state) = signed_in().await?;
+    crate::error::with_status(
+        crate::auth::two_factor::disable(&state, &user, &actor, &current_password, &code).await,
+    )
+}

@@ -1,6 +1,7 @@
 use super::api::{
-    ChangePassword, ConfirmEmailChange, RequestEmailChange, RequestPasswordReset, ResetPassword,
-    my_devices, sign_out_device,
+    ChangePassword, ConfirmEmailChange, ConfirmTwoFactor, DisableTwoFactor, RequestEmailChange,
+    RequestPasswordReset, ResetPassword, load_two_factor_status, my_devices, sign_out_device,
+    start_two_factor,
 };
 use crate::{
     components::{
@@ -138,6 +139,7 @@ pub fn AccountPage() -> impl IntoView {
                             <button class="button button--primary" type="submit">"Send confirmation link"</button>
                         </ActionForm>
                     </section>
+                    <TwoFactor />
                     <Devices />
                 }.into_any(),
                 Ok(None) => view! { <SignInPrompt /> }.into_any(),
@@ -190,4 +192,93 @@ fn Devices() -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// Two-step verification: set up with an authenticator app, backup codes, switch off.
+#[component]
+fn TwoFactor() -> impl IntoView {
+    let toasts = use_toasts();
+    let version = RwSignal::new(0u32);
+    let status = Resource::new(move || version.get(), |_| load_two_factor_status());
+    let start = Action::new(|_: &()| start_two_factor());
+    let confirm = ServerAction::<ConfirmTwoFactor>::new();
+    let disable = ServerAction::<DisableTwoFactor>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = disable.value().get() {
+            toasts.show(ToastKind::Success, "Two-step verification is off.");
+            version.update(|v| *v += 1);
+        }
+    });
+    let backup_codes = move || confirm.value().get().and_then(Result::ok);
+    view! {
+        <section class="card" data-test="two-factor">
+            <h2>"Two-step verification"</h2>
+            {move || backup_codes().map(|codes| view! {
+                <div class="alert" role="status" data-test="backup-codes">
+                    <p><strong>"Two-step verification is on."</strong>" Keep these backup codes somewhere safe: each works once if you lose your phone. They are not shown again."</p>
+                    <ul class="backup-codes">{codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}</ul>
+                </div>
+            })}
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || status.get().map(|result| match result {
+                    Ok(status) if status.enabled => view! {
+                        <p data-test="two-factor-on">{format!("On. {} backup codes left.", status.backup_codes_left)}</p>
+                        <details>
+                            <summary>"Turn it off…"</summary>
+                            <ActionForm action=disable attr:class="form">
+                                <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" required=true error=field_error(disable.value(), "current_password") />
+                                <Field label="Code from your app" name="code" autocomplete="one-time-code" required=true error=field_error(disable.value(), "code") />
+                                <button class="button button--danger" type="submit">"Turn off two-step verification"</button>
+                            </ActionForm>
+                        </details>
+                    }.into_any(),
+                    Ok(_) if backup_codes().is_none() => view! {
+                        <p class="muted">"Off. With it on, signing in also needs a code from an authenticator app on your phone."</p>
+                        {move || match start.value().get() {
+                            Some(Ok((svg, secret))) => {
+                                let qr = format!("data:image/svg+xml;base64,{}", base64_svg(&svg));
+                                view! {
+                                    <p>"Scan this with your authenticator app, or type the key in."</p>
+                                    <img class="qr" src=qr alt="QR code for your authenticator app" width="200" height="200" />
+                                    <p><code data-test="totp-secret">{secret}</code></p>
+                                    <ActionForm action=confirm attr:class="form">
+                                        <Field label="Code from your app" name="code" autocomplete="one-time-code" required=true error=field_error(confirm.value(), "code") />
+                                        {move || form_error(confirm.value(), &["code"])().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
+                                        <button class="button button--primary" type="submit">"Turn on"</button>
+                                    </ActionForm>
+                                }.into_any()
+                            }
+                            Some(Err(err)) => view! { <p class="alert alert--error" role="alert">{err.to_string()}</p> }.into_any(),
+                            None => view! {
+                                <button class="button button--primary" type="button" data-test="start-two-factor" on:click=move |_| { start.dispatch(()); }>"Set up two-step verification"</button>
+                            }.into_any(),
+                        }}
+                    }.into_any(),
+                    Ok(_) => ().into_any(),
+                    Err(err) => view! { <p class="alert alert--error" role="alert">{err.to_string()}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Base64 for a data URL (the QR code is shown as an image: no inline SVG markup to
+/// escape, and the CSP allows `data:` images only).
+fn base64_svg(svg: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let bytes = svg.as_bytes();
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = (u32::from(chunk[0]) << 16)
+            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*chunk.get(2).unwrap_or(&0));
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> shift) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }

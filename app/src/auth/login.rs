@@ -21,6 +21,24 @@ use serde::{Deserialize, Serialize};
 use sqlx::types::Uuid;
 use std::time::Duration;
 
+/// How a correct password ends: signed in, or (with two-step verification on) asked for
+/// a code from the authenticator app.
+#[derive(Clone, Debug)]
+pub enum LoginOutcome {
+    SignedIn(IssuedTokens, SignedInUser),
+    SecondStep { mfa_token: String },
+}
+
+impl LoginOutcome {
+    /// The session, when no second step is needed.
+    pub fn session(self) -> Option<(IssuedTokens, SignedInUser)> {
+        match self {
+            LoginOutcome::SignedIn(tokens, user) => Some((tokens, user)),
+            LoginOutcome::SecondStep { .. } => None,
+        }
+    }
+}
+
 /// Who signed in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedInUser {
@@ -59,7 +77,7 @@ pub async fn login(
     email: &str,
     password: &str,
     meta: &RequestMeta,
-) -> Result<(IssuedTokens, SignedInUser), AppError> {
+) -> Result<LoginOutcome, AppError> {
     let ip_key = meta
         .ip
         .map(|ip| ip.to_string())
@@ -75,7 +93,8 @@ pub async fn login(
     let account = sqlx::query!(
         r#"select id, role::text as "role!", password_hash,
                   (is_active and deleted_at is null) as "usable!",
-                  coalesce(locked_until > now(), false) as "locked!"
+                  coalesce(locked_until > now(), false) as "locked!",
+                  totp_enabled_at is not null as "second_step!"
              from users where email = $1"#,
         email
     )
@@ -101,8 +120,12 @@ pub async fn login(
             .execute(&state.db)
             .await?;
             clear_failures(state, &email).await;
+            if account.second_step {
+                let mfa_token = super::two_factor::issue_challenge(state, account.id, role).await?;
+                return Ok(LoginOutcome::SecondStep { mfa_token });
+            }
             let tokens = sessions::start(state, account.id, role, meta).await?;
-            Ok((
+            Ok(LoginOutcome::SignedIn(
                 tokens,
                 SignedInUser {
                     id: account.id,

@@ -8,6 +8,8 @@ pub mod passwords;
 pub mod rate_limit;
 pub mod sessions;
 pub mod tokens;
+pub mod totp;
+pub mod two_factor;
 
 use crate::{
     audit::{self, Actor, Entry},

@@ -14,19 +14,60 @@ pub struct Me {
     pub display_name: String,
 }
 
-/// Signs in with an email and password, sets the session cookies and sends the browser
-/// to the role's home page.
-#[server(endpoint = "sign_in", client = crate::csrf::CsrfClient)]
-pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
-    use crate::auth::{cookies::token_cookies, login::login, request_meta};
-    let state = crate::state::app_state()?;
-    let (tokens, user) =
-        crate::error::with_status(login(&state, &email, &password, &request_meta()).await)?;
+/// Where signing in stands after the password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignInStep {
+    /// Signed in; the browser is being sent home.
+    Done,
+    /// A code from the authenticator app is needed; answer with this token.
+    Code { mfa_token: String },
+}
+
+/// Sets the session cookies and sends the browser to the role's home page.
+#[cfg(feature = "ssr")]
+fn finish_sign_in(
+    state: &crate::state::AppState,
+    tokens: &crate::auth::sessions::IssuedTokens,
+    role: Role,
+) {
     let response = expect_context::<leptos_axum::ResponseOptions>();
-    for cookie in token_cookies(&tokens, state.auth.secure_cookies) {
+    for cookie in crate::auth::cookies::token_cookies(tokens, state.auth.secure_cookies) {
         response.append_header(axum::http::header::SET_COOKIE, cookie);
     }
-    leptos_axum::redirect(user.role.home_path());
+    leptos_axum::redirect(role.home_path());
+}
+
+/// Signs in with an email and password.
+#[server(endpoint = "sign_in", client = crate::csrf::CsrfClient)]
+pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppError> {
+    use crate::auth::{
+        login::{LoginOutcome, login},
+        request_meta,
+    };
+    let state = crate::state::app_state()?;
+    match crate::error::with_status(login(&state, &email, &password, &request_meta()).await)? {
+        LoginOutcome::SignedIn(tokens, user) => {
+            finish_sign_in(&state, &tokens, user.role);
+            Ok(SignInStep::Done)
+        }
+        LoginOutcome::SecondStep { mfa_token } => Ok(SignInStep::Code { mfa_token }),
+    }
+}
+
+/// The second step of signing in: a code from the authenticator app or a backup code.
+#[server(endpoint = "sign_in_second_step", client = crate::csrf::CsrfClient)]
+pub async fn sign_in_second_step(mfa_token: String, code: String) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let meta = crate::auth::request_meta();
+    let ip = meta
+        .ip
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".into());
+    crate::auth::rate_limit::hit(&state, crate::auth::rate_limit::LOGIN_PER_IP, &ip).await?;
+    let (tokens, _, role) = crate::error::with_status(
+        crate::auth::two_factor::answer_challenge(&state, &mfa_token, &code, &meta).await,
+    )?;
+    finish_sign_in(&state, &tokens, role);
     Ok(())
 }
 

@@ -7,9 +7,10 @@ use app::{
     auth::{
         RequestMeta,
         cookies::{REFRESH_COOKIE, cleared_cookies, cookie},
-        login::{self, SignedInUser},
+        login::{self, LoginOutcome, SignedInUser},
         sessions::{self, IssuedTokens, RefreshOutcome, SessionInfo},
         tokens::ACCESS_TOKEN_LIFETIME,
+        two_factor,
     },
     error::AppError,
     state::AppState,
@@ -53,13 +54,53 @@ impl TokenResponse {
     }
 }
 
+/// `{access_token, …}`, or `{mfa_required: true, mfa_token}` when a code is needed next.
 pub async fn login(
     State(state): State<AppState>,
     Extension(meta): Extension<RequestMeta>,
     Json(body): Json<LoginRequest>,
+) -> Result<Response, AppError> {
+    match login::login(&state, &body.email, &body.password, &meta).await? {
+        LoginOutcome::SignedIn(tokens, user) => {
+            Ok(Json(TokenResponse::new(tokens, Some(user))).into_response())
+        }
+        LoginOutcome::SecondStep { mfa_token } => Ok(Json(
+            serde_json::json!({ "mfa_required": true, "mfa_token": mfa_token }),
+        )
+        .into_response()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MfaRequest {
+    mfa_token: String,
+    code: String,
+}
+
+/// The second step: a code from the authenticator app, or a backup code.
+pub async fn mfa(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    Json(body): Json<MfaRequest>,
 ) -> Result<Json<TokenResponse>, AppError> {
-    let (tokens, user) = login::login(&state, &body.email, &body.password, &meta).await?;
-    Ok(Json(TokenResponse::new(tokens, Some(user))))
+    let ip = meta
+        .ip
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".into());
+    app::auth::rate_limit::hit(&state, app::auth::rate_limit::LOGIN_PER_IP, &ip).await?;
+    let (tokens, user_id, role) =
+        two_factor::answer_challenge(&state, &body.mfa_token, &body.code, &meta).await?;
+    let email = sqlx::query_scalar!("select email from users where id = $1", user_id)
+        .fetch_one(&state.db)
+        .await?;
+    Ok(Json(TokenResponse::new(
+        tokens,
+        Some(SignedInUser {
+            id: user_id,
+            email,
+            role,
+        }),
+    )))
 }
 
 #[derive(Deserialize)]

@@ -32,6 +32,7 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/auth/login", post(auth::login))
+        .route("/api/v1/auth/mfa", post(auth::mfa))
         .route("/api/v1/auth/refresh", post(auth::refresh))
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/me", get(auth::me))

@@ -1,0 +1,224 @@
+//! Time-based one-time passwords (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits — what
+//! every authenticator app expects), the `otpauth://` enrolment URI and its QR code, and
+//! single-use backup codes.
+
+use chacha20poly1305::aead::{OsRng, rand_core::RngCore};
+use hmac::{Hmac, Mac};
+use sha1::Sha1;
+
+pub const STEP_SECONDS: u64 = 30;
+const DIGITS: u32 = 6;
+/// Codes from the step before and after are accepted too (clock drift, slow typing).
+const WINDOW: i64 = 1;
+pub const BACKUP_CODES: usize = 10;
+const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// A new 160-bit secret (the size RFC 4226 recommends for SHA-1).
+pub fn new_secret() -> Vec<u8> {
+    let mut secret = vec![0u8; 20];
+    OsRng.fill_bytes(&mut secret);
+    secret
+}
+
+/// RFC 4648 base32 without padding: how authenticator apps take secrets.
+pub fn base32_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for &byte in bytes {
+        buffer = (buffer << 8) | u32::from(byte);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(BASE32[((buffer >> bits) & 31) as usize] as char);
+        }
+    }
+    if bits > 0 {
+        out.push(BASE32[((buffer << (5 - bits)) & 31) as usize] as char);
+    }
+    out
+}
+
+pub fn base32_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 5 / 8);
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for c in text.chars().filter(|c| !c.is_whitespace() && *c != '=') {
+        let value = BASE32
+            .iter()
+            .position(|&b| b as char == c.to_ascii_uppercase())? as u32;
+        buffer = (buffer << 5) | value;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
+/// The code for one time step (RFC 4226 dynamic truncation).
+pub fn code_at(secret: &[u8], step: u64) -> u32 {
+    let mut mac = Hmac::<Sha1>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(&step.to_be_bytes());
+    let digest = mac.finalize().into_bytes();
+    let offset = (digest[19] & 0x0f) as usize;
+    let value = u32::from_be_bytes([
+        digest[offset] & 0x7f,
+        digest[offset + 1],
+        digest[offset + 2],
+        digest[offset + 3],
+    ]);
+    value % 10u32.pow(DIGITS)
+}
+
+/// The step a valid `code` belongs to, if it matches within the window and is newer
+/// than `last_used` (a code is good once: replaying it, even within its 30 seconds, fails).
+pub fn verify(secret: &[u8], code: &str, unix_time: u64, last_used: Option<i64>) -> Option<i64> {
+    let code = code.trim().replace(' ', "");
+    if code.len() != DIGITS as usize || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let wanted: u32 = code.parse().ok()?;
+    let now = (unix_time / STEP_SECONDS) as i64;
+    (-WINDOW..=WINDOW)
+        .map(|delta| now + delta)
+        .filter(|step| *step >= 0 && last_used.is_none_or(|last| *step > last))
+        .find(|step| code_at(secret, *step as u64) == wanted)
+}
+
+/// What an authenticator app scans.
+pub fn otpauth_uri(issuer: &str, account: &str, secret: &[u8]) -> String {
+    let encode = |text: &str| -> String {
+        text.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    format!(
+        "otpauth://totp/{}:{}?secret={}&issuer={}&algorithm=SHA1&digits={DIGITS}&period={STEP_SECONDS}",
+        encode(issuer),
+        encode(account),
+        base32_encode(secret),
+        encode(issuer)
+    )
+}
+
+/// The URI as a QR code, an SVG image rendered on the server (no script needed).
+pub fn qr_svg(uri: &str) -> String {
+    use qrcode::{QrCode, render::svg};
+    QrCode::new(uri.as_bytes())
+        .expect("an otpauth URI fits in a QR code")
+        .render::<svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build()
+}
+
+/// Ten new backup codes, `xxxxx-xxxxx` (50 random bits each), shown once.
+pub fn new_backup_codes() -> Vec<String> {
+    (0..BACKUP_CODES)
+        .map(|_| {
+            let mut bytes = [0u8; 7];
+            OsRng.fill_bytes(&mut bytes);
+            let text = base32_encode(&bytes).to_lowercase();
+            format!("{}-{}", &text[..5], &text[5..10])
+        })
+        .collect()
+}
+
+/// A backup code as typed (any case, spaces or dashes) in the form it is hashed.
+pub fn normalise_backup_code(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RFC_SECRET: &[u8] = b"12345678901234567890";
+
+    #[test]
+    fn rfc_6238_sha1_vectors() {
+        // The RFC's 8-digit values, last 6 digits.
+        for (time, expected) in [
+            (59u64, 287_082u32),
+            (1_111_111_109, 81_804),
+            (1_234_567_890, 5_924),
+            (2_000_000_000, 279_037),
+        ] {
+            assert_eq!(
+                code_at(RFC_SECRET, time / STEP_SECONDS),
+                expected,
+                "t={time}"
+            );
+        }
+    }
+
+    #[test]
+    fn codes_verify_within_the_window_and_only_once() {
+        let t = 1_234_567_890u64;
+        let step = (t / STEP_SECONDS) as i64;
+        assert_eq!(verify(RFC_SECRET, "005924", t, None), Some(step));
+        assert_eq!(
+            verify(RFC_SECRET, "005 924", t + 30, None),
+            Some(step),
+            "a step late is fine"
+        );
+        assert_eq!(
+            verify(RFC_SECRET, "005924", t + 61, None),
+            None,
+            "two steps late is not"
+        );
+        assert_eq!(
+            verify(RFC_SECRET, "005924", t, Some(step)),
+            None,
+            "replay refused"
+        );
+        assert_eq!(verify(RFC_SECRET, "12345", t, None), None);
+        assert_eq!(verify(RFC_SECRET, "abcdef", t, None), None);
+    }
+
+    #[test]
+    fn base32_round_trips_and_matches_the_rfc() {
+        assert_eq!(base32_encode(b"foobar"), "MZXW6YTBOI");
+        assert_eq!(base32_decode("MZXW6YTBOI").unwrap(), b"foobar");
+        assert_eq!(base32_decode("mzxw 6ytb oi").unwrap(), b"foobar");
+        let secret = new_secret();
+        assert_eq!(base32_decode(&base32_encode(&secret)).unwrap(), secret);
+        assert!(base32_decode("not*base32").is_none());
+    }
+
+    #[test]
+    fn enrolment_uri_and_qr_code() {
+        let uri = otpauth_uri("Sunrise Care", "alex@care.example", b"foobar");
+        assert_eq!(
+            uri,
+            "otpauth://totp/Sunrise%20Care:alex%40care.example?secret=MZXW6YTBOI&issuer=Sunrise%20Care&algorithm=SHA1&digits=6&period=30"
+        );
+        let svg = qr_svg(&uri);
+        assert!(svg.contains("<svg") && svg.contains("</svg>"));
+    }
+
+    #[test]
+    fn backup_codes_are_distinct_and_typed_forgivingly() {
+        let codes = new_backup_codes();
+        assert_eq!(codes.len(), 10);
+        let mut unique = codes.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), 10);
+        assert!(
+            codes
+                .iter()
+                .all(|c| c.len() == 11 && c.as_bytes()[5] == b'-')
+        );
+        assert_eq!(normalise_backup_code(" AB3DE-fg7hk "), "ab3defg7hk");
+    }
+}

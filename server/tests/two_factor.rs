@@ -1,0 +1,235 @@
+//! Two-step verification: enrolment, the sign-in challenge over the REST API, replay and
+//! backup codes, switching it off.
+
+mod common;
+
+use app::{
+    audit::Actor,
+    auth::{CurrentUser, totp, two_factor},
+    error::AppError,
+};
+use axum::{
+    body::Body,
+    extract::ConnectInfo,
+    http::{Request, StatusCode},
+};
+use caretrack::Role;
+use serde_json::json;
+use sqlx::{PgPool, types::Uuid};
+use std::net::SocketAddr;
+
+const PASSWORD: &str = "rota goes out on thursdays";
+
+fn now_step() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        / totp::STEP_SECONDS
+}
+
+fn code(secret: &[u8], step: u64) -> String {
+    format!("{:06}", totp::code_at(secret, step))
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn enrol_then_sign_in_with_a_code_or_a_backup_code(db: PgPool) {
+    let state = common::state_with(db.clone(), &common::redis_url());
+    let email = format!("alex-{}@care.example", Uuid::new_v4().simple());
+    let id: Uuid = sqlx::query_scalar(
+        "insert into users (email, role, password_hash) values ($1, 'ADMIN', $2) returning id",
+    )
+    .bind(&email)
+    .bind(state.auth.hasher.hash_now(PASSWORD))
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    let alex = CurrentUser {
+        user_id: id,
+        role: Role::Admin,
+        session_id: Uuid::new_v4(),
+    };
+    let actor = Actor::user(&alex, None, None);
+
+    let enrolment = two_factor::start_enrolment(&state, &alex).await.unwrap();
+    assert!(enrolment.qr_svg.starts_with("<?xml") || enrolment.qr_svg.contains("<svg"));
+    let secret = totp::base32_decode(&enrolment.secret).unwrap();
+    let sealed: Vec<u8> = sqlx::query_scalar("select totp_secret_enc from users where id = $1")
+        .bind(id)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert!(
+        !sealed.windows(secret.len()).any(|w| w == secret.as_slice()),
+        "the secret is sealed at rest"
+    );
+
+    let wrong = two_factor::confirm_enrolment(&state, &alex, &actor, "000000").await;
+    assert!(
+        matches!(wrong, Err(AppError::Validation { .. })) || code(&secret, now_step()) == "000000"
+    );
+    let backup_codes =
+        two_factor::confirm_enrolment(&state, &alex, &actor, &code(&secret, now_step()))
+            .await
+            .unwrap();
+    assert_eq!(backup_codes.len(), 10);
+
+    // Signing in now needs a second step.
+    let router = server::startup::build_router(state.clone());
+    let ip = SocketAddr::from(([10, 9, Uuid::new_v4().as_bytes()[0], 1], 4000));
+    let post = |path: &str, body: serde_json::Value| {
+        let mut request = Request::post(path)
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        request.extensions_mut().insert(ConnectInfo(ip));
+        request
+    };
+    let sign_in = |router: axum::Router| {
+        let request = post(
+            "/api/v1/auth/login",
+            json!({ "email": email, "password": PASSWORD }),
+        );
+        async move { common::send(router, request).await.json() }
+    };
+    let first = sign_in(router.clone()).await;
+    assert_eq!(first["mfa_required"], true);
+    assert!(
+        first.get("access_token").is_none(),
+        "no tokens before the second step"
+    );
+    let mfa_token = first["mfa_token"].as_str().unwrap().to_owned();
+
+    // The code used to confirm enrolment cannot be replayed.
+    let replay = common::send(
+        router.clone(),
+        post(
+            "/api/v1/auth/mfa",
+            json!({ "mfa_token": mfa_token, "code": code(&secret, now_step()) }),
+        ),
+    )
+    .await;
+    assert_eq!(
+        replay.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        replay.body
+    );
+    // A backup code works, once.
+    let with_backup = common::send(
+        router.clone(),
+        post(
+            "/api/v1/auth/mfa",
+            json!({ "mfa_token": mfa_token, "code": backup_codes[0].to_uppercase() }),
+        ),
+    )
+    .await;
+    assert_eq!(with_backup.status, StatusCode::OK, "{}", with_backup.body);
+    assert!(with_backup.json()["access_token"].is_string());
+    let reused_challenge = common::send(
+        router.clone(),
+        post(
+            "/api/v1/auth/mfa",
+            json!({ "mfa_token": mfa_token, "code": backup_codes[1] }),
+        ),
+    )
+    .await;
+    assert_eq!(
+        reused_challenge.status,
+        StatusCode::CONFLICT,
+        "a challenge is answered once"
+    );
+
+    let second = sign_in(router.clone()).await;
+    let token = second["mfa_token"].as_str().unwrap();
+    let used_backup = common::send(
+        router.clone(),
+        post(
+            "/api/v1/auth/mfa",
+            json!({ "mfa_token": token, "code": backup_codes[0] }),
+        ),
+    )
+    .await;
+    assert_eq!(
+        used_backup.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a used backup code is refused"
+    );
+    let next_code = common::send(
+        router.clone(),
+        post(
+            "/api/v1/auth/mfa",
+            json!({ "mfa_token": token, "code": code(&secret, now_step() + 1) }),
+        ),
+    )
+    .await;
+    assert_eq!(
+        next_code.status,
+        StatusCode::OK,
+        "the next step's code is within the window: {}",
+        next_code.body
+    );
+
+    // Five wrong codes end the challenge.
+    let third = sign_in(router.clone()).await;
+    let token = third["mfa_token"].as_str().unwrap();
+    for _ in 0..5 {
+        let wrong = common::send(
+            router.clone(),
+            post(
+                "/api/v1/auth/mfa",
+                json!({ "mfa_token": token, "code": "12345x" }),
+            ),
+        )
+        .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let after = common::send(
+        router.clone(),
+        post(
+            "/api/v1/auth/mfa",
+            json!({ "mfa_token": token, "code": backup_codes[2] }),
+        ),
+    )
+    .await;
+    assert_eq!(after.status, StatusCode::CONFLICT);
+
+    // Off again: password and a code.
+    let refused = two_factor::disable(
+        &state,
+        &alex,
+        &actor,
+        "wrong password here",
+        &backup_codes[3],
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(refused, AppError::Validation { ref field, .. } if field == "current_password")
+    );
+    two_factor::disable(&state, &alex, &actor, PASSWORD, &backup_codes[3])
+        .await
+        .unwrap();
+    assert!(
+        sign_in(router).await["access_token"].is_string(),
+        "one step again"
+    );
+    let actions: Vec<String> = sqlx::query_scalar(
+        "select action from audit_log where action like 'auth.two_factor%' order by id",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(
+        actions.first().map(String::as_str),
+        Some("auth.two_factor_enabled")
+    );
+    assert_eq!(
+        actions.last().map(String::as_str),
+        Some("auth.two_factor_disabled")
+    );
+    assert_eq!(
+        actions.iter().filter(|a| *a == "auth.two_factor_failed").count(),
+        7
+    );
+}

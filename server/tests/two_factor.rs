@@ -229,7 +229,10 @@ async fn enrol_then_sign_in_with_a_code_or_a_backup_code(db: PgPool) {
         Some("auth.two_factor_disabled")
     );
     assert_eq!(
-        actions.iter().filter(|a| *a == "auth.two_factor_failed").count(),
+        actions
+            .iter()
+            .filter(|a| *a == "auth.two_factor_failed")
+            .count(),
         7
     );
 }

@@ -1,5 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { createHmac } from "node:crypto";
+import { execFileSync } from "node:child_process";
 
 const PASSWORD = "CareTrack-demo-2026";
 
@@ -26,6 +27,17 @@ function totp(secret, offset = 0) {
   const value = (digest.readUInt32BE(at) & 0x7fffffff) % 1_000_000;
   return value.toString().padStart(6, "0");
 }
+
+// Whatever happens in the test, the demo manager signs in with a password alone
+// afterwards (the other tests rely on it).
+test.afterEach(() => {
+  execFileSync("psql", [
+    process.env.DATABASE_URL,
+    "-qc",
+    `update users set totp_secret_enc = null, totp_secret_key_id = null, totp_enabled_at = null, totp_last_step = null
+      where email = 'manager@example.com'`,
+  ]);
+});
 
 async function signIn(page) {
   await page.goto("/login");

@@ -134,7 +134,7 @@ pub fn AccountPage() -> impl IntoView {
                         <h2>"Change email address"</h2>
                         <ActionForm action=change_email attr:class="form">
                             <Field label="New email address" name="new_email" kind="email" autocomplete="email" required=true error=field_error(change_email.value(), "new_email") />
-                            <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" required=true error=field_error(change_email.value(), "current_password") />
+                            <Field form="email" label="Current password" name="current_password" kind="password" autocomplete="current-password" required=true error=field_error(change_email.value(), "current_password") />
                             {move || form_error(change_email.value(), &["new_email", "current_password"])().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
                             <button class="button button--primary" type="submit">"Send confirmation link"</button>
                         </ActionForm>
@@ -226,8 +226,8 @@ fn TwoFactor() -> impl IntoView {
                         <details>
                             <summary>"Turn it off…"</summary>
                             <ActionForm action=disable attr:class="form">
-                                <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" required=true error=field_error(disable.value(), "current_password") />
-                                <Field label="Code from your app" name="code" autocomplete="one-time-code" required=true error=field_error(disable.value(), "code") />
+                                <Field form="two-factor-off" label="Current password" name="current_password" kind="password" autocomplete="current-password" required=true error=field_error(disable.value(), "current_password") />
+                                <Field form="two-factor-off" label="Code from your app" name="code" autocomplete="one-time-code" required=true error=field_error(disable.value(), "code") />
                                 <button class="button button--danger" type="submit">"Turn off two-step verification"</button>
                             </ActionForm>
                         </details>
@@ -242,7 +242,7 @@ fn TwoFactor() -> impl IntoView {
                                     <img class="qr" src=qr alt="QR code for your authenticator app" width="200" height="200" />
                                     <p><code data-test="totp-secret">{secret}</code></p>
                                     <ActionForm action=confirm attr:class="form">
-                                        <Field label="Code from your app" name="code" autocomplete="one-time-code" required=true error=field_error(confirm.value(), "code") />
+                                        <Field form="two-factor-on" label="Code from your app" name="code" autocomplete="one-time-code" required=true error=field_error(confirm.value(), "code") />
                                         {move || form_error(confirm.value(), &["code"])().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
                                         <button class="button button--primary" type="submit">"Turn on"</button>
                                     </ActionForm>

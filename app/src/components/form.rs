@@ -42,9 +42,12 @@ pub fn Field(
     #[prop(optional)] value: Option<String>,
     #[prop(optional)] required: bool,
     #[prop(optional)] hint: Option<&'static str>,
+    /// Keeps ids unique when several forms on a page ask for the same thing.
+    #[prop(default = "field")]
+    form: &'static str,
     error: impl Fn() -> Option<String> + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = format!("{form}-{name}");
     let error_id = format!("{id}-error");
     let input_id = id.clone();
     let described_by = error_id.clone();

@@ -51,7 +51,7 @@ pub async fn retry_job(id: String) -> Result<(), AppError> {
         crate::auth::require(caretrack::permissions::Permission::ManageJobs).await,
     )?;
     let state = crate::state::app_state()?;
-    super::ssr::retry(&state.db, &id, &super::ssr::actor(&user)).await
+    crate::error::with_status(super::ssr::retry(&state.db, &id, &super::ssr::actor(&user)).await)
 }
 
 #[server(endpoint = "admin_jobs_discard", client = crate::csrf::CsrfClient)]
@@ -60,5 +60,5 @@ pub async fn discard_job(id: String) -> Result<(), AppError> {
         crate::auth::require(caretrack::permissions::Permission::ManageJobs).await,
     )?;
     let state = crate::state::app_state()?;
-    super::ssr::discard(&state.db, &id, &super::ssr::actor(&user)).await
+    crate::error::with_status(super::ssr::discard(&state.db, &id, &super::ssr::actor(&user)).await)
 }

@@ -10,8 +10,9 @@ use axum::{
     Router,
     extract::FromRequestParts,
     http::request::Parts,
-    routing::{delete, get, post},
+    routing::{MethodRouter, delete, get, post},
 };
+use caretrack::permissions::Permission;
 
 /// The signed-in user, or 401.
 pub struct SignedIn(pub CurrentUser);
@@ -29,19 +30,105 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
     }
 }
 
+/// Who may call a route: checked by the route's own extractors and guard, declared here
+/// so that the access test can walk every route for every role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Public,
+    SignedIn,
+    Permission(Permission),
+}
+
+/// One row of the REST table.
+#[derive(Clone, Copy, Debug)]
+pub struct ApiRoute {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+/// Builds the router and, from the same calls, the table of what it serves.
+struct Api {
+    router: Router<AppState>,
+    table: Vec<ApiRoute>,
+}
+
+impl Api {
+    fn route(
+        mut self,
+        method: &'static str,
+        path: &'static str,
+        access: Access,
+        handler: MethodRouter<AppState>,
+    ) -> Self {
+        self.table.push(ApiRoute {
+            method,
+            path,
+            access,
+        });
+        self.router = self.router.route(path, handler);
+        self
+    }
+}
+
+fn api() -> Api {
+    use Access::{Public, SignedIn};
+    let manage_jobs = Access::Permission(Permission::ManageJobs);
+    Api {
+        router: Router::new(),
+        table: Vec::new(),
+    }
+    .route("POST", "/api/v1/auth/login", Public, post(auth::login))
+    .route("POST", "/api/v1/auth/mfa", Public, post(auth::mfa))
+    .route("POST", "/api/v1/auth/refresh", Public, post(auth::refresh))
+    .route("POST", "/api/v1/auth/logout", SignedIn, post(auth::logout))
+    .route("GET", "/api/v1/me", SignedIn, get(auth::me))
+    .route(
+        "GET",
+        "/api/v1/me/sessions",
+        SignedIn,
+        get(auth::my_sessions),
+    )
+    .route(
+        "DELETE",
+        "/api/v1/me/sessions/{id}",
+        SignedIn,
+        delete(auth::revoke_my_session),
+    )
+    // Which purposes a role may upload is checked inside (caretrack::files::upload_permission).
+    .route("POST", "/api/v1/files", SignedIn, post(files::upload))
+    .route("GET", "/api/v1/files/{id}", SignedIn, get(files::download))
+    .route(
+        "GET",
+        "/api/v1/files/{id}/url",
+        SignedIn,
+        get(files::download_url),
+    )
+    .route(
+        "GET",
+        "/api/v1/admin/jobs",
+        manage_jobs,
+        get(jobs::overview),
+    )
+    .route(
+        "POST",
+        "/api/v1/admin/jobs/{id}/retry",
+        manage_jobs,
+        post(jobs::retry),
+    )
+    .route(
+        "POST",
+        "/api/v1/admin/jobs/{id}/discard",
+        manage_jobs,
+        post(jobs::discard),
+    )
+}
+
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/auth/login", post(auth::login))
-        .route("/api/v1/auth/mfa", post(auth::mfa))
-        .route("/api/v1/auth/refresh", post(auth::refresh))
-        .route("/api/v1/auth/logout", post(auth::logout))
-        .route("/api/v1/me", get(auth::me))
-        .route("/api/v1/me/sessions", get(auth::my_sessions))
-        .route("/api/v1/me/sessions/{id}", delete(auth::revoke_my_session))
-        .route("/api/v1/files", post(files::upload))
-        .route("/api/v1/files/{id}", get(files::download))
-        .route("/api/v1/files/{id}/url", get(files::download_url))
-        .route("/api/v1/admin/jobs", get(jobs::overview))
-        .route("/api/v1/admin/jobs/{id}/retry", post(jobs::retry))
-        .route("/api/v1/admin/jobs/{id}/discard", post(jobs::discard))
+    api().router
+}
+
+/// Every REST route with its declared access.
+pub fn table() -> Vec<ApiRoute> {
+    api().table
 }

@@ -121,7 +121,20 @@ impl TestResponse {
     }
 }
 
-pub async fn send(app: Router, request: Request<Body>) -> TestResponse {
+pub async fn send(app: Router, mut request: Request<Body>) -> TestResponse {
+    // Requests come from an address of their own unless the test chose one: rate limits
+    // live in the shared Redis and must not carry over between tests or runs.
+    if request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .is_none()
+    {
+        let n = sqlx::types::Uuid::new_v4().into_bytes();
+        let addr = std::net::SocketAddr::from(([10, n[0], n[1], n[2]], 40000));
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(addr));
+    }
     let response = app.oneshot(request).await.expect("the router never fails");
     let status = response.status();
     let headers = response.headers().clone();

@@ -1,0 +1,285 @@
+//! Every route and server function, for a visitor and for each role, against the access
+//! it declares. The lists come from the application itself — the REST table the router
+//! is built from, the registered server functions, the page routes — so a new route
+//! without an entry here fails this test.
+
+mod common;
+
+use app::auth::{RequestMeta, sessions};
+use axum::{
+    body::Body,
+    http::{Request, StatusCode},
+};
+use caretrack::{Role, permissions::Permission as P};
+use server::api::{Access, table};
+use sqlx::{PgPool, types::Uuid};
+use std::collections::BTreeMap;
+
+fn needs(permission: P) -> Access {
+    Access::Permission(permission)
+}
+
+/// What each server function needs, and arguments good enough to get past decoding.
+fn server_functions() -> BTreeMap<&'static str, (Access, &'static str)> {
+    use Access::{Public, SignedIn};
+    let id = "id=00000000-0000-4000-8000-000000000000";
+    BTreeMap::from([
+        ("/api/system_status", (Public, "")),
+        ("/api/whoami", (Public, "")),
+        (
+            "/api/sign_in",
+            (
+                Public,
+                "email=nobody%40example.com&password=not-the-password",
+            ),
+        ),
+        (
+            "/api/sign_in_second_step",
+            (Public, "mfa_token=x&code=123456"),
+        ),
+        ("/api/sign_out", (Public, "")),
+        ("/api/invitation_for", (Public, "token=no-such-token")),
+        (
+            "/api/accept_invitation",
+            (
+                Public,
+                "token=x&first_name=A&last_name=B&phone=&password=p&password_again=p",
+            ),
+        ),
+        (
+            "/api/request_password_reset",
+            (Public, "email=nobody%40example.com"),
+        ),
+        (
+            "/api/reset_password",
+            (Public, "token=x&password=p&password_again=p"),
+        ),
+        ("/api/confirm_email_change", (Public, "token=x")),
+        (
+            "/api/change_password",
+            (SignedIn, "current_password=x&password=y&password_again=y"),
+        ),
+        (
+            "/api/request_email_change",
+            (SignedIn, "new_email=new%40example.com&current_password=x"),
+        ),
+        ("/api/my_devices", (SignedIn, "")),
+        ("/api/sign_out_device", (SignedIn, id)),
+        ("/api/two_factor_status", (SignedIn, "")),
+        ("/api/start_two_factor", (SignedIn, "")),
+        ("/api/confirm_two_factor", (SignedIn, "code=000000")),
+        (
+            "/api/disable_two_factor",
+            (SignedIn, "current_password=x&code=000000"),
+        ),
+        ("/api/admin_jobs_overview", (needs(P::ManageJobs), "page=1")),
+        ("/api/admin_jobs_retry", (needs(P::ManageJobs), id)),
+        ("/api/admin_jobs_discard", (needs(P::ManageJobs), id)),
+        (
+            "/api/invite_person",
+            (
+                needs(P::ManageUsers),
+                "first_name=A&last_name=B&email=a%40example.com&role=CARER",
+            ),
+        ),
+        ("/api/list_invitations", (needs(P::ManageUsers), "page=1")),
+        ("/api/resend_invitation", (needs(P::ManageUsers), id)),
+        ("/api/revoke_invitation", (needs(P::ManageUsers), id)),
+        (
+            "/api/list_users",
+            (needs(P::ViewUsers), "tab=Carers&search=&page=1"),
+        ),
+        (
+            "/api/set_user_active",
+            (
+                needs(P::ManageUsers),
+                "id=00000000-0000-4000-8000-000000000000&active=true",
+            ),
+        ),
+        (
+            "/api/change_user_role",
+            (
+                needs(P::ManageUsers),
+                "id=00000000-0000-4000-8000-000000000000&role=CARER",
+            ),
+        ),
+        ("/api/sign_out_user", (needs(P::RevokeAnySession), id)),
+    ])
+}
+
+/// Pages: what their data needs (the server functions above enforce it; pages render
+/// for everyone and say "please sign in" or "no permission").
+fn pages() -> BTreeMap<&'static str, Access> {
+    use Access::{Public, SignedIn};
+    BTreeMap::from([
+        ("/", Public),
+        ("/status", Public),
+        ("/login", Public),
+        ("/forgot-password", Public),
+        ("/reset-password/{token}", Public),
+        ("/confirm-email/{token}", Public),
+        ("/invite/{token}", Public),
+        ("/account", SignedIn),
+        ("/admin", SignedIn),
+        ("/assessor", SignedIn),
+        ("/carer", SignedIn),
+        ("/viewer", SignedIn),
+        ("/admin/jobs", needs(P::ManageJobs)),
+        ("/admin/invitations", needs(P::ManageUsers)),
+        ("/admin/users", needs(P::ViewUsers)),
+    ])
+}
+
+fn expected(access: Access, role: Option<Role>) -> &'static str {
+    match (access, role) {
+        (Access::Public, _) => "allowed",
+        (_, None) => "401",
+        (Access::SignedIn, Some(_)) => "allowed",
+        (Access::Permission(p), Some(role)) if role.can(p) => "allowed",
+        (Access::Permission(_), Some(_)) => "403",
+    }
+}
+
+/// What access control made of a request. A refused sign-in (wrong password) ran the
+/// route: it is not a refusal of access.
+fn outcome(status: StatusCode, body: &str) -> &'static str {
+    match status {
+        StatusCode::UNAUTHORIZED
+            if body.contains("InvalidCredentials") || body.contains("invalid_credentials") =>
+        {
+            "allowed"
+        }
+        StatusCode::UNAUTHORIZED => "401",
+        StatusCode::FORBIDDEN => "403",
+        s if s.is_server_error() => "500",
+        _ => "allowed",
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_route_and_server_function_allows_exactly_what_it_declares(db: PgPool) {
+    let state = common::state_with(db.clone(), &common::redis_url());
+    let router = server::startup::build_router(state.clone());
+
+    // One signed-in person per role, each with a fresh session per request (some
+    // requests end sessions).
+    let mut people = Vec::new();
+    for role in Role::ALL {
+        let id: Uuid = sqlx::query_scalar(
+            "insert into users (email, role, password_hash, email_verified_at) values ($1, $2::text::user_role, 'x', now()) returning id",
+        )
+        .bind(format!("{}@access.example", role.as_str().to_lowercase()))
+        .bind(role.as_str())
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        people.push((*role, id));
+    }
+    let token_for = |role: Role| {
+        let state = state.clone();
+        let id = people.iter().find(|(r, _)| *r == role).unwrap().1;
+        async move {
+            sessions::start(&state, id, role, &RequestMeta::default())
+                .await
+                .unwrap()
+                .access_token
+        }
+    };
+    let identities: Vec<Option<Role>> = std::iter::once(None)
+        .chain(Role::ALL.iter().copied().map(Some))
+        .collect();
+    let mut wrong = Vec::new();
+
+    // REST: the table the router is built from.
+    for route in table() {
+        let path = route.path.replace("{id}", &Uuid::new_v4().to_string());
+        for &who in &identities {
+            let mut request = Request::builder().method(route.method).uri(&path);
+            if let Some(role) = who {
+                request =
+                    request.header("authorization", format!("Bearer {}", token_for(role).await));
+            }
+            let request = match route.method {
+                "GET" | "DELETE" => request.body(Body::empty()).unwrap(),
+                _ => request
+                    .header("content-type", "application/json")
+                    .body(Body::from("{}"))
+                    .unwrap(),
+            };
+            let response = common::send(router.clone(), request).await;
+            let got = outcome(response.status, &response.body);
+            let want = expected(route.access, who);
+            if got != want {
+                wrong.push(format!(
+                    "{} {} as {who:?}: {got}, expected {want}",
+                    route.method, route.path
+                ));
+            }
+        }
+    }
+
+    // Server functions: every registered one must be listed.
+    let declared = server_functions();
+    for (path, _) in leptos::server_fn::axum::server_fn_paths() {
+        let Some((access, body)) = declared.get(path) else {
+            wrong.push(format!(
+                "server function {path} has no entry in the access matrix"
+            ));
+            continue;
+        };
+        for &who in &identities {
+            let mut request =
+                Request::post(path).header("content-type", "application/x-www-form-urlencoded");
+            if let Some(role) = who {
+                request =
+                    request.header("authorization", format!("Bearer {}", token_for(role).await));
+            }
+            let response =
+                common::send(router.clone(), request.body(Body::from(*body)).unwrap()).await;
+            let got = outcome(response.status, &response.body);
+            let want = expected(*access, who);
+            if got != want {
+                wrong.push(format!(
+                    "server fn {path} as {who:?}: {got} ({}), expected {want}",
+                    response.body
+                ));
+            }
+        }
+    }
+    for path in declared.keys() {
+        if !leptos::server_fn::axum::server_fn_paths().any(|(p, _)| p == *path) {
+            wrong.push(format!(
+                "the matrix lists {path}, which is not a server function"
+            ));
+        }
+    }
+
+    // Pages: every route must be listed, and none may fail for anyone.
+    let declared_pages = pages();
+    for listing in leptos_axum::generate_route_list(app::App) {
+        let path = listing.path().to_owned();
+        if !declared_pages.contains_key(path.as_str()) {
+            wrong.push(format!("page {path} has no entry in the access matrix"));
+            continue;
+        }
+        let url = path.replace("{token}", "no-such-token");
+        for &who in &identities {
+            let mut request = Request::get(&url);
+            if let Some(role) = who {
+                request =
+                    request.header("authorization", format!("Bearer {}", token_for(role).await));
+            }
+            let status = common::send(router.clone(), request.body(Body::empty()).unwrap())
+                .await
+                .status;
+            if status.is_server_error() {
+                wrong.push(format!("page {path} as {who:?}: {status}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "access matrix violations:\n{}",
+        wrong.join("\n")
+    );
+}

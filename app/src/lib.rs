@@ -5,6 +5,7 @@
 //! `ssr.rs` (server-only queries and service calls) and its components.
 
 pub mod account;
+pub mod admin_audit;
 pub mod admin_jobs;
 pub mod components;
 pub mod csrf;
@@ -101,6 +102,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("jobs")) view=admin_jobs::JobsPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("invitations")) view=invitations::InvitationsPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("users")) view=users::UsersPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=admin_audit::AuditPage />
                     <Route path=(StaticSegment("invite"), ParamSegment("token")) view=invitations::AcceptInvitationPage />
                     <Route path=StaticSegment("assessor") view=|| view! { <identity::RoleHome role=Role::Assessor /> } />
                     <Route path=StaticSegment("carer") view=|| view! { <identity::RoleHome role=Role::Carer /> } />

@@ -109,3 +109,91 @@ async fn the_chain_verifies_until_a_row_is_edited_by_hand(db: PgPool) {
     let report = verify_audit_chain(&db).await.unwrap();
     assert_eq!(report.first_broken, Some(third));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_log_is_searchable_and_exports_as_csv_for_those_allowed(db: PgPool) {
+    use app::admin_audit::{api::AuditFilter, ssr};
+    use axum::{body::Body, http::Request};
+    let state = common::state_with(db.clone(), &common::redis_url());
+    audited_admin(&db, "alex@example.com").await;
+    audited_admin(&db, "=cmd@example.com").await;
+    let everything = ssr::search(&db, &AuditFilter::default(), 1).await.unwrap();
+    assert_eq!(everything.total, 2);
+    let by_action = AuditFilter {
+        action: "users.".into(),
+        ..Default::default()
+    };
+    assert_eq!(ssr::search(&db, &by_action, 1).await.unwrap().total, 2);
+    let none = AuditFilter {
+        action: "auth.".into(),
+        ..Default::default()
+    };
+    assert_eq!(ssr::search(&db, &none, 1).await.unwrap().total, 0);
+    let backwards = AuditFilter {
+        from: "2026-11-21".into(),
+        to: "2026-11-01".into(),
+        ..Default::default()
+    };
+    assert!(ssr::search(&db, &backwards, 1).await.is_err());
+    let unknown_person = AuditFilter {
+        user: "nobody@example.com".into(),
+        ..Default::default()
+    };
+    assert_eq!(ssr::search(&db, &unknown_person, 1).await.unwrap().total, 0);
+
+    let router = server::startup::build_router(state.clone());
+    let token_for = |role: caretrack::Role| {
+        let state = state.clone();
+        async move {
+            let id: sqlx::types::Uuid = sqlx::query_scalar(
+                "insert into users (email, role, password_hash) values ($1, $2::text::user_role, 'x') returning id",
+            )
+            .bind(format!("{}-{}@example.com", role.as_str().to_lowercase(), sqlx::types::Uuid::new_v4().simple()))
+            .bind(role.as_str())
+            .fetch_one(&state.db)
+            .await
+            .unwrap();
+            app::auth::sessions::start(&state, id, role, &Default::default())
+                .await
+                .unwrap()
+                .access_token
+        }
+    };
+    let csv = |token: String| {
+        Request::get("/api/v1/admin/audit.csv?action=users.")
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let refused = common::send(router.clone(), csv(token_for(caretrack::Role::Carer).await)).await;
+    assert_eq!(refused.status, 403);
+    let viewer = common::send(
+        router.clone(),
+        csv(token_for(caretrack::Role::Viewer).await),
+    )
+    .await;
+    assert_eq!(viewer.status, 200, "{}", viewer.body);
+    assert!(
+        viewer.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let lines: Vec<&str> = viewer.body.lines().collect();
+    assert_eq!(
+        lines[0],
+        "id,occurred_at_utc,actor_email,actor_role,ip,user_agent,action,entity_type,entity_id,before,after"
+    );
+    assert_eq!(lines.len(), 3, "{}", viewer.body);
+    assert!(
+        lines.iter().all(|line| !line.contains(",=cmd")),
+        "formulas are defused: {}",
+        viewer.body
+    );
+    let exported: i64 =
+        sqlx::query_scalar("select count(*) from audit_log where action = 'audit.export'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(exported, 1, "the export is itself audited");
+}

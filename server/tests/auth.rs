@@ -4,7 +4,10 @@
 
 mod common;
 
-use app::{auth::AuthConfig, state::AppState};
+use app::{
+    auth::{AuthConfig, rate_limit::LOGIN_PER_IP},
+    state::AppState,
+};
 use axum::{
     Router,
     body::Body,
@@ -375,7 +378,7 @@ async fn forged_and_unsigned_tokens_are_refused(db: PgPool) {
 async fn too_many_sign_ins_from_one_address_get_429_with_retry_after(db: PgPool) {
     let h = Harness::new(db);
     let mut statuses = Vec::new();
-    for _ in 0..31 {
+    for _ in 0..=LOGIN_PER_IP.max {
         let email = format!("guess-{}@example.com", Uuid::new_v4().simple());
         let response = h.login(&email, "password guess").await;
         statuses.push(response.status);
@@ -390,11 +393,14 @@ async fn too_many_sign_ins_from_one_address_get_429_with_retry_after(db: PgPool)
         }
     }
     assert!(
-        statuses[..30]
+        statuses[..LOGIN_PER_IP.max as usize]
             .iter()
             .all(|s| *s == StatusCode::UNAUTHORIZED)
     );
-    assert_eq!(statuses[30], StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        statuses[LOGIN_PER_IP.max as usize],
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

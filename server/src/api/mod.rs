@@ -1,6 +1,7 @@
 //! The REST surface under `/api/v1`, for integrations and black-box tests. Errors are
 //! `{error: {code, message, fields?}}` (`AppError`'s `IntoResponse`).
 
+pub mod audit;
 pub mod auth;
 pub mod files;
 pub mod jobs;
@@ -103,6 +104,12 @@ fn api() -> Api {
         "/api/v1/files/{id}/url",
         SignedIn,
         get(files::download_url),
+    )
+    .route(
+        "GET",
+        "/api/v1/admin/audit.csv",
+        Access::Permission(Permission::ViewAudit),
+        get(audit::export),
     )
     .route(
         "GET",

@@ -1,0 +1,8 @@
+//! The audit log page (care managers and viewers) and its CSV export.
+
+pub mod api;
+mod page;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use page::AuditPage;

@@ -23,6 +23,11 @@ pub enum AppError {
     InvalidCredentials,
     #[error("You do not have permission to do that.")]
     Forbidden,
+    /// The organisation requires two-step verification for this role and it is not set up.
+    #[error(
+        "Your organisation requires two-step verification for care managers. Set it up on Your account first."
+    )]
+    TwoFactorRequired,
     #[error("{0} was not found.")]
     NotFound(String),
     /// The change clashes with existing data (e.g. an email already in use).
@@ -56,6 +61,7 @@ impl AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::Forbidden => "forbidden",
+            AppError::TwoFactorRequired => "two_factor_required",
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",
             AppError::RateLimited(_) => "rate_limited",
@@ -70,7 +76,7 @@ impl AppError {
         match self {
             AppError::Validation { .. } => 422,
             AppError::Unauthenticated | AppError::InvalidCredentials => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::TwoFactorRequired => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
             AppError::RateLimited(_) => 429,

@@ -236,3 +236,76 @@ async fn enrol_then_sign_in_with_a_code_or_a_backup_code(db: PgPool) {
         7
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn when_the_organisation_requires_it_care_managers_set_it_up_before_anything_else(
+    db: PgPool,
+) {
+    let state = common::state_with(db.clone(), &common::redis_url());
+    sqlx::query("update organisation_settings set require_admin_2fa = true")
+        .execute(&db)
+        .await
+        .unwrap();
+    let mut tokens = Vec::new();
+    for role in [Role::Admin, Role::Carer] {
+        let id: Uuid = sqlx::query_scalar(
+            "insert into users (email, role, password_hash) values ($1, $2::text::user_role, 'x') returning id",
+        )
+        .bind(format!("{}-{}@care.example", role.as_str().to_lowercase(), Uuid::new_v4().simple()))
+        .bind(role.as_str())
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        let session = app::auth::sessions::start(&state, id, role, &Default::default())
+            .await
+            .unwrap();
+        tokens.push((
+            CurrentUser {
+                user_id: id,
+                role,
+                session_id: session.session_id,
+            },
+            session.access_token,
+        ));
+    }
+    let router = server::startup::build_router(state.clone());
+    let get = |path: &str, token: &str| {
+        Request::get(path)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (admin, admin_token) = tokens[0].clone();
+    let blocked = common::send(router.clone(), get("/api/v1/admin/jobs", &admin_token)).await;
+    assert_eq!(blocked.status, StatusCode::FORBIDDEN);
+    assert_eq!(blocked.json()["error"]["code"], "two_factor_required");
+    // Their own account stays open, so they can set it up.
+    let own = common::send(router.clone(), get("/api/v1/me/sessions", &admin_token)).await;
+    assert_eq!(own.status, StatusCode::OK);
+    let status = common::send(
+        router.clone(),
+        Request::post("/api/two_factor_status")
+            .header("authorization", format!("Bearer {admin_token}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status.status, StatusCode::OK, "{}", status.body);
+
+    let actor = Actor::user(&admin, None, None);
+    let enrolment = two_factor::start_enrolment(&state, &admin).await.unwrap();
+    let secret = totp::base32_decode(&enrolment.secret).unwrap();
+    two_factor::confirm_enrolment(&state, &admin, &actor, &code(&secret, now_step()))
+        .await
+        .unwrap();
+    let allowed = common::send(router.clone(), get("/api/v1/admin/jobs", &admin_token)).await;
+    assert_eq!(allowed.status, StatusCode::OK, "{}", allowed.body);
+    // The policy is about care managers: carers are not held up.
+    let (_, carer_token) = &tokens[1];
+    assert_eq!(
+        common::send(router, get("/api/v1/me", carer_token))
+            .await
+            .status,
+        StatusCode::OK
+    );
+}

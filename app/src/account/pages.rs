@@ -93,6 +93,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
 pub fn AccountPage() -> impl IntoView {
     let toasts = use_toasts();
     let me = Resource::new(|| (), |_| crate::identity::api::whoami());
+    let query = leptos_router::hooks::use_query_map();
     let change_password = ServerAction::<ChangePassword>::new();
     let change_email = ServerAction::<RequestEmailChange>::new();
     Effect::new(move |_| {
@@ -139,6 +140,11 @@ pub fn AccountPage() -> impl IntoView {
                             <button class="button button--primary" type="submit">"Send confirmation link"</button>
                         </ActionForm>
                     </section>
+                    <Show when=move || query.read().get("two-factor").is_some()>
+                        <p class="alert alert--error" role="alert" data-test="two-factor-required">
+                            "Your organisation requires two-step verification for care managers. Set it up below to carry on."
+                        </p>
+                    </Show>
                     <TwoFactor />
                     <Devices />
                 }.into_any(),

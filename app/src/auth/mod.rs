@@ -80,14 +80,49 @@ pub fn request_meta() -> RequestMeta {
 /// `permission`; a refusal is audited.
 pub async fn require(permission: Permission) -> Result<(CurrentUser, Scope), AppError> {
     let user = current_user()?;
-    match user.role.scope(permission) {
-        Some(scope) => Ok((user, scope)),
-        None => {
-            let state = app_state()?;
-            deny(&state, &user, &request_meta(), permission).await;
-            Err(AppError::Forbidden)
-        }
+    let state = app_state()?;
+    let scope = authorize(&state, &user, &request_meta(), permission).await?;
+    Ok((user, scope))
+}
+
+/// The one check behind every server function and REST handler: the role must hold the
+/// permission, and a care manager must have two-step verification set up when the
+/// organisation requires it (until then only their own account is open to them).
+pub async fn authorize(
+    state: &crate::state::AppState,
+    user: &CurrentUser,
+    meta: &RequestMeta,
+    permission: Permission,
+) -> Result<Scope, AppError> {
+    let Some(scope) = user.role.scope(permission) else {
+        deny(state, user, meta, permission).await;
+        return Err(AppError::Forbidden);
+    };
+    if user.role == Role::Admin
+        && permission != Permission::ManageOwnAccount
+        && needs_two_factor_setup(state, user).await?
+    {
+        return Err(AppError::TwoFactorRequired);
     }
+    Ok(scope)
+}
+
+/// Whether this care manager must set up two-step verification before anything else.
+pub async fn needs_two_factor_setup(
+    state: &crate::state::AppState,
+    user: &CurrentUser,
+) -> Result<bool, AppError> {
+    if user.role != Role::Admin {
+        return Ok(false);
+    }
+    Ok(sqlx::query_scalar!(
+        r#"select (s.require_admin_2fa and u.totp_enabled_at is null) as "needed!"
+             from organisation_settings s, users u where u.id = $1"#,
+        user.user_id
+    )
+    .fetch_optional(&state.db)
+    .await?
+    .unwrap_or(false))
 }
 
 /// Records a refused request (best effort: the refusal stands either way).

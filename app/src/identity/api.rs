@@ -23,18 +23,31 @@ pub enum SignInStep {
     Code { mfa_token: String },
 }
 
-/// Sets the session cookies and sends the browser to the role's home page.
+/// Sets the session cookies and sends the browser to the role's home page (or, for a
+/// care manager who must first set up two-step verification, to their account page).
 #[cfg(feature = "ssr")]
-fn finish_sign_in(
+async fn finish_sign_in(
     state: &crate::state::AppState,
     tokens: &crate::auth::sessions::IssuedTokens,
+    user_id: sqlx::types::Uuid,
     role: Role,
-) {
+) -> Result<(), AppError> {
     let response = expect_context::<leptos_axum::ResponseOptions>();
     for cookie in crate::auth::cookies::token_cookies(tokens, state.auth.secure_cookies) {
         response.append_header(axum::http::header::SET_COOKIE, cookie);
     }
-    leptos_axum::redirect(role.home_path());
+    let user = crate::auth::CurrentUser {
+        user_id,
+        role,
+        session_id: tokens.session_id,
+    };
+    let destination = if crate::auth::needs_two_factor_setup(state, &user).await? {
+        "/account?two-factor=required"
+    } else {
+        role.home_path()
+    };
+    leptos_axum::redirect(destination);
+    Ok(())
 }
 
 /// Signs in with an email and password.
@@ -47,7 +60,7 @@ pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppE
     let state = crate::state::app_state()?;
     match crate::error::with_status(login(&state, &email, &password, &request_meta()).await)? {
         LoginOutcome::SignedIn(tokens, user) => {
-            finish_sign_in(&state, &tokens, user.role);
+            finish_sign_in(&state, &tokens, user.id, user.role).await?;
             Ok(SignInStep::Done)
         }
         LoginOutcome::SecondStep { mfa_token } => Ok(SignInStep::Code { mfa_token }),
@@ -64,11 +77,10 @@ pub async fn sign_in_second_step(mfa_token: String, code: String) -> Result<(), 
         .map(|ip| ip.to_string())
         .unwrap_or_else(|| "unknown".into());
     crate::auth::rate_limit::hit(&state, crate::auth::rate_limit::LOGIN_PER_IP, &ip).await?;
-    let (tokens, _, role) = crate::error::with_status(
+    let (tokens, user_id, role) = crate::error::with_status(
         crate::auth::two_factor::answer_challenge(&state, &mfa_token, &code, &meta).await,
     )?;
-    finish_sign_in(&state, &tokens, role);
-    Ok(())
+    finish_sign_in(&state, &tokens, user_id, role).await
 }
 
 /// Ends this browser's session and clears its cookies.

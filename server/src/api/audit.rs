@@ -5,7 +5,7 @@ use super::SignedIn;
 use app::{
     admin_audit::{api::AuditFilter, ssr},
     audit::{self, Actor, Entry},
-    auth::{RequestMeta, deny},
+    auth::{RequestMeta, authorize},
     error::AppError,
     state::AppState,
 };
@@ -24,10 +24,7 @@ pub async fn export(
     SignedIn(user): SignedIn,
     Query(filter): Query<AuditFilter>,
 ) -> Result<Response, AppError> {
-    if !user.role.can(Permission::ViewAudit) {
-        deny(&state, &user, &meta, Permission::ViewAudit).await;
-        return Err(AppError::Forbidden);
-    }
+    authorize(&state, &user, &meta, Permission::ViewAudit).await?;
     // Refuse bad filters as JSON, before the CSV starts.
     ssr::criteria(&state.db, &filter).await?;
     let mut conn = state.db.acquire().await?;

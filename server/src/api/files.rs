@@ -4,7 +4,7 @@
 
 use super::SignedIn;
 use app::{
-    auth::{RequestMeta, deny},
+    auth::{RequestMeta, authorize},
     error::AppError,
     files::{self, DownloadUrl, StoredFile, Upload, Viewer},
     state::AppState,
@@ -44,11 +44,8 @@ pub async fn upload(
         .parse()
         .map_err(|_| AppError::validation("purpose", "Choose what the file is for."))?;
     let rules = check_size(purpose, 0).map_err(rejected)?;
-    if let Some(permission) = upload_permission(purpose)
-        && !user.role.can(permission)
-    {
-        deny(&state, &user, &meta, permission).await;
-        return Err(AppError::Forbidden);
+    if let Some(permission) = upload_permission(purpose) {
+        authorize(&state, &user, &meta, permission).await?;
     }
     // Refuse at once when the client says it is too large; otherwise count while reading.
     let declared = headers

@@ -4,7 +4,7 @@ use super::SignedIn;
 use app::{
     admin_jobs::{api::JobsOverview, ssr},
     audit::Actor,
-    auth::{RequestMeta, deny},
+    auth::{RequestMeta, authorize},
     error::AppError,
     state::AppState,
 };
@@ -23,10 +23,7 @@ pub struct PageQuery {
 
 async fn admin(state: &AppState, user: SignedIn, meta: &RequestMeta) -> Result<Actor, AppError> {
     let SignedIn(user) = user;
-    if user.scope(Permission::ManageJobs).is_err() {
-        deny(state, &user, meta, Permission::ManageJobs).await;
-        return Err(AppError::Forbidden);
-    }
+    authorize(state, &user, meta, Permission::ManageJobs).await?;
     Ok(Actor::user(&user, meta.ip, meta.user_agent.clone()))
 }
 

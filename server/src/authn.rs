@@ -207,10 +207,7 @@ async fn resolve(
     let Some(refresh_token) = cookie(headers, REFRESH_COOKIE) else {
         return Ok(None);
     };
-    let ip_key = meta
-        .ip
-        .map(|ip| ip.to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let ip_key = meta.ip_key();
     rate_limit::hit(state, REFRESH_PER_IP, &ip_key).await?;
     let secure = state.auth.secure_cookies;
     match sessions::refresh(state, refresh_token, meta).await {

@@ -18,15 +18,7 @@ async fn signed_in() -> Result<
     ),
     AppError,
 > {
-    let (user, _) = crate::error::with_status(
-        crate::auth::require(caretrack::permissions::Permission::ManageOwnAccount).await,
-    )?;
-    let (state, meta) = context()?;
-    Ok((
-        user,
-        crate::audit::Actor::user(&user, meta.ip, meta.user_agent),
-        state,
-    ))
+    crate::auth::guard(caretrack::permissions::Permission::ManageOwnAccount).await
 }
 
 /// Emails a reset link if the address has an account; says the same either way.

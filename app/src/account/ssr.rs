@@ -14,18 +14,12 @@ use crate::{
     mail::{Email, EmailChange, PasswordReset, enqueue_email},
     state::AppState,
 };
-use caretrack::{EmailAddress, password::check_password};
+use caretrack::EmailAddress;
 use sqlx::types::Uuid;
 use time::{Duration, OffsetDateTime};
 
 pub const RESET_LIFETIME: Duration = Duration::hours(1);
 pub const EMAIL_CHANGE_LIFETIME: Duration = Duration::hours(24);
-
-fn ip_key(meta: &RequestMeta) -> String {
-    meta.ip
-        .map(|ip| ip.to_string())
-        .unwrap_or_else(|| "unknown".into())
-}
 
 async fn display_name(state: &AppState, user_id: Uuid) -> Result<String, sqlx::Error> {
     sqlx::query_scalar!(
@@ -44,7 +38,7 @@ pub async fn request_reset(
     email: &str,
     meta: &RequestMeta,
 ) -> Result<(), AppError> {
-    rate_limit::hit(state, RESET_PER_IP, &ip_key(meta)).await?;
+    rate_limit::hit(state, RESET_PER_IP, &meta.ip_key()).await?;
     let Ok(email) = EmailAddress::parse(email) else {
         return Err(AppError::validation(
             "email",
@@ -119,7 +113,7 @@ pub async fn reset_password(
     password_again: &str,
     meta: &RequestMeta,
 ) -> Result<(), AppError> {
-    rate_limit::hit(state, RESET_PER_IP, &ip_key(meta)).await?;
+    rate_limit::hit(state, RESET_PER_IP, &meta.ip_key()).await?;
     let mut tx = state.db.begin().await?;
     let found = sqlx::query!(
         r#"select t.id, t.user_id, u.email, u.role::text as "role!"
@@ -136,13 +130,7 @@ pub async fn reset_password(
             "This reset link has expired or has been used. Ask for a new one.".into(),
         )
     })?;
-    check_password(password, &found.email)?;
-    if password != password_again {
-        return Err(AppError::validation(
-            "password_again",
-            "The two passwords are different.",
-        ));
-    }
+    crate::auth::check_new_password(password, password_again, &found.email)?;
     let hash = state.auth.hasher.hash(password.to_owned()).await;
     sqlx::query!(
         "update users set password_hash = $2, password_changed_at = now(), failed_login_attempts = 0,
@@ -189,30 +177,8 @@ pub async fn change_password(
     password_again: &str,
     actor: &Actor,
 ) -> Result<(), AppError> {
-    let row = sqlx::query!(
-        "select email, password_hash from users where id = $1",
-        user.user_id
-    )
-    .fetch_one(&state.db)
-    .await?;
-    if !state
-        .auth
-        .hasher
-        .verify(Some(row.password_hash), current.to_owned())
-        .await
-    {
-        return Err(AppError::validation(
-            "current_password",
-            "That is not your current password.",
-        ));
-    }
-    check_password(password, &row.email)?;
-    if password != password_again {
-        return Err(AppError::validation(
-            "password_again",
-            "The two passwords are different.",
-        ));
-    }
+    let email = crate::auth::verify_current_password(state, user, current).await?;
+    crate::auth::check_new_password(password, password_again, &email)?;
     let hash = state.auth.hasher.hash(password.to_owned()).await;
     let mut tx = state.db.begin().await?;
     sqlx::query!(
@@ -253,24 +219,8 @@ pub async fn request_email_change(
 ) -> Result<(), AppError> {
     let new_email =
         EmailAddress::parse(new_email).map_err(|e| AppError::validation("new_email", e.message))?;
-    let row = sqlx::query!(
-        "select email, password_hash from users where id = $1",
-        user.user_id
-    )
-    .fetch_one(&state.db)
-    .await?;
-    if !state
-        .auth
-        .hasher
-        .verify(Some(row.password_hash), current_password.to_owned())
-        .await
-    {
-        return Err(AppError::validation(
-            "current_password",
-            "That is not your current password.",
-        ));
-    }
-    if new_email.as_str() == row.email {
+    let current_email = crate::auth::verify_current_password(state, user, current_password).await?;
+    if new_email.as_str() == current_email {
         return Err(AppError::validation(
             "new_email",
             "That is already your email address.",

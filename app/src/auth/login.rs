@@ -78,10 +78,7 @@ pub async fn login(
     password: &str,
     meta: &RequestMeta,
 ) -> Result<LoginOutcome, AppError> {
-    let ip_key = meta
-        .ip
-        .map(|ip| ip.to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let ip_key = meta.ip_key();
     rate_limit::hit(state, LOGIN_PER_IP, &ip_key).await?;
     // The address as typed, normalised the same way whether or not it is valid.
     let email = EmailAddress::parse(email)

@@ -39,6 +39,15 @@ pub struct RequestMeta {
     pub user_agent: Option<String>,
 }
 
+impl RequestMeta {
+    /// The client address as a rate-limit key ("unknown" when there is none).
+    pub fn ip_key(&self) -> String {
+        self.ip
+            .map(|ip| ip.to_string())
+            .unwrap_or_else(|| "unknown".into())
+    }
+}
+
 /// Keys and settings for signing in, built once from configuration.
 pub struct AuthConfig {
     pub jwt: tokens::JwtKeys,
@@ -83,6 +92,60 @@ pub async fn require(permission: Permission) -> Result<(CurrentUser, Scope), App
     let state = app_state()?;
     let scope = authorize(&state, &user, &request_meta(), permission).await?;
     Ok((user, scope))
+}
+
+/// What a guarded server function works with: who is asking (as an audit actor too),
+/// and the state. Refusals carry their own HTTP status.
+pub async fn guard(
+    permission: Permission,
+) -> Result<(CurrentUser, crate::audit::Actor, crate::state::AppState), AppError> {
+    let (user, _) = crate::error::with_status(require(permission).await)?;
+    let meta = request_meta();
+    Ok((
+        user,
+        crate::audit::Actor::user(&user, meta.ip, meta.user_agent),
+        app_state()?,
+    ))
+}
+
+/// Checks the signed-in person's current password (to change the password or the email
+/// address, or to turn two-step verification off); returns their email address.
+pub async fn verify_current_password(
+    state: &crate::state::AppState,
+    user: &CurrentUser,
+    password: &str,
+) -> Result<String, AppError> {
+    let row = sqlx::query!(
+        "select email, password_hash from users where id = $1",
+        user.user_id
+    )
+    .fetch_one(&state.db)
+    .await?;
+    if state
+        .auth
+        .hasher
+        .verify(Some(row.password_hash), password.to_owned())
+        .await
+    {
+        Ok(row.email)
+    } else {
+        Err(AppError::validation(
+            "current_password",
+            "That is not your current password.",
+        ))
+    }
+}
+
+/// A new password must pass the policy and be typed the same twice.
+pub fn check_new_password(password: &str, again: &str, email: &str) -> Result<(), AppError> {
+    caretrack::password::check_password(password, email)?;
+    if password != again {
+        return Err(AppError::validation(
+            "password_again",
+            "The two passwords are different.",
+        ));
+    }
+    Ok(())
 }
 
 /// The one check behind every server function and REST handler: the role must hold the

@@ -218,23 +218,7 @@ pub async fn disable(
     password: &str,
     code: &str,
 ) -> Result<(), AppError> {
-    let hash = sqlx::query_scalar!(
-        "select password_hash from users where id = $1",
-        user.user_id
-    )
-    .fetch_one(&state.db)
-    .await?;
-    if !state
-        .auth
-        .hasher
-        .verify(Some(hash), password.to_owned())
-        .await
-    {
-        return Err(AppError::validation(
-            "current_password",
-            "That is not your current password.",
-        ));
-    }
+    super::verify_current_password(state, user, password).await?;
     let mut tx = state.db.begin().await?;
     if !check_code(state, &mut tx, user.user_id, code).await? {
         return Err(AppError::validation("code", "That code did not match."));

@@ -72,10 +72,7 @@ pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppE
 pub async fn sign_in_second_step(mfa_token: String, code: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let meta = crate::auth::request_meta();
-    let ip = meta
-        .ip
-        .map(|ip| ip.to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let ip = meta.ip_key();
     crate::auth::rate_limit::hit(&state, crate::auth::rate_limit::LOGIN_PER_IP, &ip).await?;
     let (tokens, user_id, role) = crate::error::with_status(
         crate::auth::two_factor::answer_challenge(&state, &mfa_token, &code, &meta).await,

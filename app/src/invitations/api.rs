@@ -74,12 +74,7 @@ async fn manager() -> Result<
     ),
     AppError,
 > {
-    let (user, _) = crate::error::with_status(
-        crate::auth::require(caretrack::permissions::Permission::ManageUsers).await,
-    )?;
-    let meta = crate::auth::request_meta();
-    let actor = crate::audit::Actor::user(&user, meta.ip, meta.user_agent);
-    Ok((user, actor, crate::state::app_state()?))
+    crate::auth::guard(caretrack::permissions::Permission::ManageUsers).await
 }
 
 #[server(endpoint = "invite_person", client = crate::csrf::CsrfClient)]
@@ -121,10 +116,7 @@ pub async fn revoke_invitation(id: String) -> Result<(), AppError> {
 pub async fn invitation_for(token: String) -> Result<InvitationView, AppError> {
     let state = crate::state::app_state()?;
     let meta = crate::auth::request_meta();
-    let ip = meta
-        .ip
-        .map(|ip| ip.to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let ip = meta.ip_key();
     crate::auth::rate_limit::hit(&state, crate::auth::rate_limit::INVITATION_PER_IP, &ip).await?;
     crate::error::with_status(super::ssr::view(&state, &token).await)
 }
@@ -141,10 +133,7 @@ pub async fn accept_invitation(
 ) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let meta = crate::auth::request_meta();
-    let ip = meta
-        .ip
-        .map(|ip| ip.to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let ip = meta.ip_key();
     crate::auth::rate_limit::hit(&state, crate::auth::rate_limit::INVITATION_PER_IP, &ip).await?;
     let input = super::ssr::Acceptance {
         token: &token,

@@ -18,7 +18,7 @@ use crate::{
     mail::{Email, Invitation, enqueue_email},
     state::AppState,
 };
-use caretrack::{EmailAddress, PersonName, Role, UkPhoneNumber, password::check_password};
+use caretrack::{EmailAddress, PersonName, Role, UkPhoneNumber};
 use sqlx::{PgConnection, types::Uuid};
 use time::{Duration, OffsetDateTime};
 
@@ -368,13 +368,7 @@ pub async fn accept(
     };
     let mut tx = state.db.begin().await?;
     let found = open_invitation(&mut tx, input.token).await?;
-    check_password(input.password, &found.email)?;
-    if input.password != input.password_again {
-        return Err(AppError::validation(
-            "password_again",
-            "The two passwords are different.",
-        ));
-    }
+    crate::auth::check_new_password(input.password, input.password_again, &found.email)?;
     let role: Role = found.role.parse().map_err(|_| AppError::Internal)?;
     let hash = state.auth.hasher.hash(input.password.to_owned()).await;
     let user_id = sqlx::query_scalar!(

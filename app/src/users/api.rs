@@ -36,12 +36,8 @@ pub struct UserPage {
 async fn with(
     permission: caretrack::permissions::Permission,
 ) -> Result<(crate::audit::Actor, crate::state::AppState), AppError> {
-    let (user, _) = crate::error::with_status(crate::auth::require(permission).await)?;
-    let meta = crate::auth::request_meta();
-    Ok((
-        crate::audit::Actor::user(&user, meta.ip, meta.user_agent),
-        crate::state::app_state()?,
-    ))
+    let (_, actor, state) = crate::auth::guard(permission).await?;
+    Ok((actor, state))
 }
 
 #[server(endpoint = "list_users", client = crate::csrf::CsrfClient)]

@@ -83,10 +83,7 @@ pub async fn mfa(
     Extension(meta): Extension<RequestMeta>,
     Json(body): Json<MfaRequest>,
 ) -> Result<Json<TokenResponse>, AppError> {
-    let ip = meta
-        .ip
-        .map(|ip| ip.to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let ip = meta.ip_key();
     app::auth::rate_limit::hit(&state, app::auth::rate_limit::LOGIN_PER_IP, &ip).await?;
     let (tokens, user_id, role) =
         two_factor::answer_challenge(&state, &body.mfa_token, &body.code, &meta).await?;
@@ -113,10 +110,7 @@ pub async fn refresh(
     Extension(meta): Extension<RequestMeta>,
     Json(body): Json<RefreshRequest>,
 ) -> Result<Json<TokenResponse>, AppError> {
-    let ip = meta
-        .ip
-        .map(|ip| ip.to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let ip = meta.ip_key();
     app::auth::rate_limit::hit(&state, app::auth::rate_limit::REFRESH_PER_IP, &ip).await?;
     match sessions::refresh(&state, &body.refresh_token, &meta).await? {
         RefreshOutcome::Rotated(tokens, _) => Ok(Json(TokenResponse::new(tokens, None))),

@@ -572,3 +572,101 @@ async fn the_jobs_api_is_for_admins_only(db: PgPool) {
     assert_eq!(status, "QUEUED");
     assert_eq!(h.audit_count("jobs.retry").await, 1);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn static_files_never_touch_the_session(db: PgPool) {
+    let h = Harness::new(db);
+    let (_, body) = h.signed_in(Role::Carer).await;
+    let refresh = token(&body, "refresh_token");
+    // A stylesheet or WASM request with only the refresh cookie: served as it is,
+    // without rotating the refresh token behind the page's back.
+    let asset = h
+        .send(
+            Request::get("/pkg/caretrack.css")
+                .header("cookie", format!("ct_refresh={refresh}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(
+        asset.headers.get("set-cookie").is_none(),
+        "{:?}",
+        asset.headers
+    );
+    let still_good = h
+        .post_json("/api/v1/auth/refresh", json!({ "refresh_token": refresh }))
+        .await;
+    assert_eq!(
+        still_good.status,
+        StatusCode::OK,
+        "the token was not used: {}",
+        still_good.body
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn parallel_page_requests_share_one_refresh(db: PgPool) {
+    let h = Harness::new(db);
+    let (id, body) = h.signed_in(Role::Carer).await;
+    let refresh = token(&body, "refresh_token");
+    let me = |cookie: String| {
+        Request::get("/api/v1/me")
+            .header("cookie", cookie)
+            .body(Body::empty())
+            .unwrap()
+    };
+    // Two requests of one page both carry the old refresh cookie.
+    let (first, second) = tokio::join!(
+        h.send(me(format!("ct_refresh={refresh}"))),
+        h.send(me(format!("ct_refresh={refresh}")))
+    );
+    for response in [&first, &second] {
+        assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+        assert_eq!(response.json()["id"], id.to_string());
+    }
+    let rotated = [&first, &second]
+        .iter()
+        .filter(|r| r.headers.get("set-cookie").is_some())
+        .count();
+    assert_eq!(
+        rotated, 1,
+        "one of them rotates; the other is served without new cookies"
+    );
+    assert_eq!(
+        h.audit_count("auth.refresh_reuse").await,
+        0,
+        "not mistaken for theft"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn signing_in_and_revoking_work_while_redis_is_down(db: PgPool) {
+    // Redis is where rate limits and the session cache live; PostgreSQL holds the truth.
+    let h = Harness::with_state(common::state_with(db, &common::dead_redis_url()));
+    let (_, email) = h.user(Role::Carer).await;
+    let login = h.login(&email, PASSWORD).await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+    let access = token(&login.json(), "access_token");
+    let me = h.get_with_token("/api/v1/me", &access).await;
+    assert_eq!(
+        me.status,
+        StatusCode::OK,
+        "sessions are checked in PostgreSQL: {}",
+        me.body
+    );
+
+    let logout = h
+        .send(
+            Request::post("/api/v1/auth/logout")
+                .header("authorization", format!("Bearer {access}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(logout.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        h.get_with_token("/api/v1/me", &access).await.status,
+        StatusCode::UNAUTHORIZED,
+        "revocation holds"
+    );
+}

@@ -288,3 +288,36 @@ async fn only_care_managers_may_invite(db: PgPool) {
             .unwrap();
     assert_eq!(invited, 1);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_same_link_accepted_twice_at_once_makes_one_account(db: PgPool) {
+    let state = common::state_with(db.clone(), &common::redis_url());
+    let alex = manager(&state).await;
+    ssr::create(
+        &state,
+        &alex,
+        &Actor::default(),
+        invitation("twice@example.com"),
+    )
+    .await
+    .unwrap();
+    let token = emailed_token(&db, "twice@example.com").await;
+    let meta = RequestMeta::default();
+    let (a, b) = tokio::join!(
+        ssr::accept(&state, acceptance(&token, PASSWORD, PASSWORD), &meta),
+        ssr::accept(&state, acceptance(&token, PASSWORD, PASSWORD), &meta)
+    );
+    assert_eq!(
+        [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(),
+        1,
+        "{:?} {:?}",
+        a.err(),
+        b.err()
+    );
+    let accounts: i64 =
+        sqlx::query_scalar("select count(*) from users where email = 'twice@example.com'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(accounts, 1);
+}

@@ -24,6 +24,7 @@ pub mod postcode;
 pub mod retry;
 pub mod role;
 pub mod schedule;
+pub mod text;
 mod validation;
 
 pub use competency::{CompetencyLevel, RatingSource, RatingState};

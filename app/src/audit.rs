@@ -3,7 +3,7 @@
 //! of a change that rolled back). The table is append-only for the application's role
 //! and hash-chained by a trigger; `server audit verify` walks the chain.
 
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, RequestMeta};
 use caretrack::Role;
 use serde_json::Value;
 use sqlx::{PgConnection, types::Uuid};
@@ -19,13 +19,19 @@ pub struct Actor {
 }
 
 impl Actor {
-    pub fn user(user: &CurrentUser, ip: Option<IpAddr>, user_agent: Option<String>) -> Self {
+    /// Someone (or, with `None`, a visitor) acting through the request `meta` describes.
+    pub fn new(user_id: Option<Uuid>, role: Option<Role>, meta: &RequestMeta) -> Self {
         Self {
-            user_id: Some(user.user_id),
-            role: Some(user.role),
-            ip,
-            user_agent,
+            user_id,
+            role,
+            ip: meta.ip,
+            user_agent: meta.user_agent.clone(),
         }
+    }
+
+    /// The signed-in user acting through the request `meta` describes.
+    pub fn user(user: &CurrentUser, meta: &RequestMeta) -> Self {
+        Self::new(Some(user.user_id), Some(user.role), meta)
     }
 }
 

@@ -134,11 +134,13 @@ pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
         .merge(local_file_routes(extras.local_files))
         .merge(crate::api::routes())
         .leptos_routes(&state, routes, move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn_with_state(
+        // Routes only: static files (WASM, CSS, icons) and the not-found page need no
+        // session lookups, rate-limit counts or token refreshes.
+        .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::authn::authenticate,
         ))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn({
             let environment = state.settings.environment;
             move |request, next| crate::security_headers::add(environment, request, next)

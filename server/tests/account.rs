@@ -148,7 +148,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_other_sessions(db:
         role: Role::Carer,
         session_id: here.session_id,
     };
-    let actor = Actor::user(&me, None, None);
+    let actor = Actor::user(&me, &Default::default());
 
     let wrong = ssr::change_password(&state, &me, "not it", NEW_PASSWORD, NEW_PASSWORD, &actor)
         .await
@@ -184,7 +184,7 @@ async fn a_new_email_address_is_used_once_it_is_confirmed(db: PgPool) {
         role: Role::Carer,
         session_id: Uuid::new_v4(),
     };
-    let actor = Actor::user(&me, None, None);
+    let actor = Actor::user(&me, &Default::default());
 
     let taken = ssr::request_email_change(&state, &me, "taken@care.example", PASSWORD, &actor)
         .await

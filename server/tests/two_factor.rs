@@ -49,7 +49,7 @@ async fn enrol_then_sign_in_with_a_code_or_a_backup_code(db: PgPool) {
         role: Role::Admin,
         session_id: Uuid::new_v4(),
     };
-    let actor = Actor::user(&alex, None, None);
+    let actor = Actor::user(&alex, &Default::default());
 
     let enrolment = two_factor::start_enrolment(&state, &alex).await.unwrap();
     assert!(enrolment.qr_svg.starts_with("<?xml") || enrolment.qr_svg.contains("<svg"));
@@ -292,7 +292,7 @@ async fn when_the_organisation_requires_it_care_managers_set_it_up_before_anythi
     .await;
     assert_eq!(status.status, StatusCode::OK, "{}", status.body);
 
-    let actor = Actor::user(&admin, None, None);
+    let actor = Actor::user(&admin, &Default::default());
     let enrolment = two_factor::start_enrolment(&state, &admin).await.unwrap();
     let secret = totp::base32_decode(&enrolment.secret).unwrap();
     two_factor::confirm_enrolment(&state, &admin, &actor, &code(&secret, now_step()))

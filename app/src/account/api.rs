@@ -150,13 +150,19 @@ pub async fn load_two_factor_status() -> Result<TwoFactorStatus, AppError> {
     })
 }
 
-/// A new secret to scan: the QR code (SVG) and the secret for typing in.
+/// A new secret to scan: the QR code (an SVG `data:` URL, as the CSP allows images) and
+/// the secret for typing in.
 #[server(endpoint = "start_two_factor", client = crate::csrf::CsrfClient)]
 pub async fn start_two_factor() -> Result<(String, String), AppError> {
     let (user, _, state) = signed_in().await?;
     let enrolment =
         crate::error::with_status(crate::auth::two_factor::start_enrolment(&state, &user).await)?;
-    Ok((enrolment.qr_svg, enrolment.secret))
+    use base64::{Engine, engine::general_purpose::STANDARD};
+    let qr = format!(
+        "data:image/svg+xml;base64,{}",
+        STANDARD.encode(enrolment.qr_svg)
+    );
+    Ok((qr, enrolment.secret))
 }
 
 /// Confirms with a first code; returns the backup codes (shown once).

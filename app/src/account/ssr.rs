@@ -89,12 +89,7 @@ async fn send_reset(
         valid_for: "1 hour".into(),
     });
     enqueue_email(&mut tx, email, &message).await?;
-    let actor = Actor {
-        user_id: None,
-        role: None,
-        ip: meta.ip,
-        user_agent: meta.user_agent.clone(),
-    };
+    let actor = Actor::new(None, None, meta);
     audit::record(
         &mut tx,
         &actor,
@@ -147,13 +142,8 @@ pub async fn reset_password(
     )
     .execute(&mut *tx)
     .await?;
-    let ended = sessions::revoke_all_on(&mut tx, found.user_id, "PASSWORD_RESET").await?;
-    let actor = Actor {
-        user_id: Some(found.user_id),
-        role: found.role.parse().ok(),
-        ip: meta.ip,
-        user_agent: meta.user_agent.clone(),
-    };
+    let ended = sessions::revoke_all_on(&mut tx, found.user_id, None, "PASSWORD_RESET").await?;
+    let actor = Actor::new(Some(found.user_id), found.role.parse().ok(), meta);
     audit::record(
         &mut tx,
         &actor,
@@ -188,13 +178,12 @@ pub async fn change_password(
     )
     .execute(&mut *tx)
     .await?;
-    let others = sqlx::query_scalar!(
-        "update sessions set revoked_at = now(), revoked_reason = 'REVOKED_BY_USER'
-          where user_id = $1 and id <> $2 and revoked_at is null returning id",
+    let others = sessions::revoke_all_on(
+        &mut tx,
         user.user_id,
-        user.session_id
+        Some(user.session_id),
+        "REVOKED_BY_USER",
     )
-    .fetch_all(&mut *tx)
     .await?;
     audit::record(
         &mut tx,
@@ -306,12 +295,7 @@ pub async fn confirm_email_change(
     )
     .execute(&mut *tx)
     .await?;
-    let actor = Actor {
-        user_id: Some(found.user_id),
-        role: found.role.parse().ok(),
-        ip: meta.ip,
-        user_agent: meta.user_agent.clone(),
-    };
+    let actor = Actor::new(Some(found.user_id), found.role.parse().ok(), meta);
     audit::record(
         &mut tx,
         &actor,

@@ -24,16 +24,7 @@ pub struct AuditFilter {
 impl AuditFilter {
     /// The filter as a query string, for the CSV link.
     pub fn query(&self) -> String {
-        let encode = |text: &str| -> String {
-            text.bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect()
-        };
+        let encode = caretrack::text::percent_encode;
         format!(
             "user={}&action={}&entity_type={}&from={}&to={}",
             encode(&self.user),

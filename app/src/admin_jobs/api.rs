@@ -38,27 +38,20 @@ pub struct JobsOverview {
 
 #[server(endpoint = "admin_jobs_overview", client = crate::csrf::CsrfClient)]
 pub async fn load_jobs_overview(page: i64) -> Result<JobsOverview, AppError> {
-    let (_, _) = crate::error::with_status(
-        crate::auth::require(caretrack::permissions::Permission::ManageJobs).await,
-    )?;
-    let state = crate::state::app_state()?;
+    let (_, _, state) = crate::auth::guard(caretrack::permissions::Permission::ManageJobs).await?;
     super::ssr::overview(&state.db, page).await
 }
 
 #[server(endpoint = "admin_jobs_retry", client = crate::csrf::CsrfClient)]
 pub async fn retry_job(id: String) -> Result<(), AppError> {
-    let (user, _) = crate::error::with_status(
-        crate::auth::require(caretrack::permissions::Permission::ManageJobs).await,
-    )?;
-    let state = crate::state::app_state()?;
-    crate::error::with_status(super::ssr::retry(&state.db, &id, &super::ssr::actor(&user)).await)
+    let (_, actor, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ManageJobs).await?;
+    crate::error::with_status(super::ssr::retry(&state.db, &id, &actor).await)
 }
 
 #[server(endpoint = "admin_jobs_discard", client = crate::csrf::CsrfClient)]
 pub async fn discard_job(id: String) -> Result<(), AppError> {
-    let (user, _) = crate::error::with_status(
-        crate::auth::require(caretrack::permissions::Permission::ManageJobs).await,
-    )?;
-    let state = crate::state::app_state()?;
-    crate::error::with_status(super::ssr::discard(&state.db, &id, &super::ssr::actor(&user)).await)
+    let (_, actor, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ManageJobs).await?;
+    crate::error::with_status(super::ssr::discard(&state.db, &id, &actor).await)
 }

@@ -3,16 +3,10 @@
 use super::api::{FAILURES_PER_PAGE, FailedJob, JobsOverview, QueueCount};
 use crate::{
     audit::{self, Actor, Entry},
-    auth::{CurrentUser, request_meta},
     error::AppError,
     jobs::NOTIFY_CHANNEL,
 };
 use sqlx::{PgPool, types::Uuid};
-
-pub fn actor(user: &CurrentUser) -> Actor {
-    let meta = request_meta();
-    Actor::user(user, meta.ip, meta.user_agent)
-}
 
 fn parse_id(id: &str) -> Result<Uuid, AppError> {
     id.parse().map_err(|_| AppError::NotFound("The job".into()))

@@ -172,12 +172,7 @@ async fn record_failure(
             .query_async(&mut redis)
             .await;
     }
-    let actor = Actor {
-        user_id: None,
-        role: None,
-        ip: meta.ip,
-        user_agent: meta.user_agent.clone(),
-    };
+    let actor = Actor::new(None, None, meta);
     let Some(user_id) = account_id else {
         audit::record(
             &mut tx,

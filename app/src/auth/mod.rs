@@ -101,11 +101,7 @@ pub async fn guard(
 ) -> Result<(CurrentUser, crate::audit::Actor, crate::state::AppState), AppError> {
     let (user, _) = crate::error::with_status(require(permission).await)?;
     let meta = request_meta();
-    Ok((
-        user,
-        crate::audit::Actor::user(&user, meta.ip, meta.user_agent),
-        app_state()?,
-    ))
+    Ok((user, crate::audit::Actor::user(&user, &meta), app_state()?))
 }
 
 /// Checks the signed-in person's current password (to change the password or the email
@@ -200,7 +196,7 @@ pub async fn deny(
         let mut conn = state.db.acquire().await?;
         audit::record(
             &mut conn,
-            &Actor::user(user, meta.ip, meta.user_agent.clone()),
+            &Actor::user(user, meta),
             Entry::new("auth.permission_denied")
                 .after(serde_json::json!({ "permission": permission.as_str() })),
         )

@@ -112,12 +112,7 @@ pub async fn start(
     )
     .fetch_all(&mut *tx)
     .await?;
-    let actor = Actor {
-        user_id: Some(user_id),
-        role: Some(role),
-        ip: meta.ip,
-        user_agent: meta.user_agent.clone(),
-    };
+    let actor = Actor::new(Some(user_id), Some(role), meta);
     audit::record(
         &mut tx,
         &actor,
@@ -285,12 +280,7 @@ pub async fn refresh(
             return Ok(RefreshOutcome::Concurrent(user));
         }
         revoke_on(&mut tx, found.session_id, "REFRESH_REUSE").await?;
-        let actor = Actor {
-            user_id: Some(user.user_id),
-            role: Some(role),
-            ip: meta.ip,
-            user_agent: meta.user_agent.clone(),
-        };
+        let actor = Actor::new(Some(user.user_id), Some(role), meta);
         audit::record(
             &mut tx,
             &actor,
@@ -372,18 +362,20 @@ pub async fn revoke(
     Ok(revoked)
 }
 
-/// Ends every session of a user (password reset, deactivation, role change), on the
-/// caller's transaction; returns the ids to drop from Redis after commit.
+/// Ends every session of a user but `except` (password reset or change, deactivation,
+/// role change), on the caller's transaction; returns the ids to drop from Redis after commit.
 pub async fn revoke_all_on(
     conn: &mut PgConnection,
     user_id: Uuid,
+    except: Option<Uuid>,
     reason: &str,
 ) -> Result<Vec<Uuid>, sqlx::Error> {
     sqlx::query_scalar!(
         "update sessions set revoked_at = now(), revoked_reason = $2
-          where user_id = $1 and revoked_at is null returning id",
+          where user_id = $1 and revoked_at is null and ($3::uuid is null or id <> $3) returning id",
         user_id,
-        reason
+        reason,
+        except
     )
     .fetch_all(conn)
     .await

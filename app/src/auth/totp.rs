@@ -87,16 +87,7 @@ pub fn verify(secret: &[u8], code: &str, unix_time: u64, last_used: Option<i64>)
 
 /// What an authenticator app scans.
 pub fn otpauth_uri(issuer: &str, account: &str, secret: &[u8]) -> String {
-    let encode = |text: &str| -> String {
-        text.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
+    let encode = caretrack::text::percent_encode;
     format!(
         "otpauth://totp/{}:{}?secret={}&issuer={}&algorithm=SHA1&digits={DIGITS}&period={STEP_SECONDS}",
         encode(issuer),

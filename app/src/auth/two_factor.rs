@@ -261,11 +261,7 @@ pub async fn status(state: &AppState, user_id: Uuid) -> Result<(bool, i64), AppE
 }
 
 fn challenge_key(token: &str) -> String {
-    format!("mfa:{}", hex(&hash_token(token)))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    format!("mfa:{}", caretrack::text::hex(&hash_token(token)))
 }
 
 /// After a correct password: a short-lived challenge the second step must answer.
@@ -314,12 +310,7 @@ pub async fn answer_challenge(
 
     let mut tx = state.db.begin().await?;
     let ok = check_code(state, &mut tx, user_id, code).await?;
-    let actor = Actor {
-        user_id: Some(user_id),
-        role: Some(role),
-        ip: meta.ip,
-        user_agent: meta.user_agent.clone(),
-    };
+    let actor = Actor::new(Some(user_id), Some(role), meta);
     if !ok {
         audit::record(
             &mut tx,

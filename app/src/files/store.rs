@@ -65,14 +65,7 @@ pub fn content_disposition(download_name: &str) -> String {
             }
         })
         .collect();
-    let mut encoded = String::new();
-    for byte in download_name.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            encoded.push(byte as char);
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
+    let encoded = caretrack::text::percent_encode(download_name);
     format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 

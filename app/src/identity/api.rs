@@ -87,7 +87,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     if let Ok(user) = current_user() {
         let meta = request_meta();
-        let actor = crate::audit::Actor::user(&user, meta.ip, meta.user_agent);
+        let actor = crate::audit::Actor::user(&user, &meta);
         sessions::revoke(&state, user.session_id, "SIGNED_OUT", &actor).await?;
     }
     let response = expect_context::<leptos_axum::ResponseOptions>();

@@ -396,12 +396,7 @@ pub async fn accept(
     )
     .execute(&mut *tx)
     .await?;
-    let actor = Actor {
-        user_id: Some(user_id),
-        role: Some(role),
-        ip: meta.ip,
-        user_agent: meta.user_agent.clone(),
-    };
+    let actor = Actor::new(Some(user_id), Some(role), meta);
     audit::record(
         &mut tx,
         &actor,

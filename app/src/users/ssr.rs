@@ -137,7 +137,7 @@ pub async fn set_active(
     let ended = if active {
         Vec::new()
     } else {
-        sessions::revoke_all_on(&mut tx, id, "DEACTIVATED").await?
+        sessions::revoke_all_on(&mut tx, id, None, "DEACTIVATED").await?
     };
     audit::record(
         &mut tx,
@@ -184,7 +184,7 @@ pub async fn change_role(
     )
     .execute(&mut *tx)
     .await?;
-    let ended = sessions::revoke_all_on(&mut tx, id, "REVOKED_BY_ADMIN").await?;
+    let ended = sessions::revoke_all_on(&mut tx, id, None, "REVOKED_BY_ADMIN").await?;
     audit::record(
         &mut tx,
         actor,
@@ -208,7 +208,7 @@ pub async fn sign_out_everywhere(
     let id = parse_id(id)?;
     let mut tx = state.db.begin().await?;
     lock_user(&mut tx, id).await?;
-    let ended = sessions::revoke_all_on(&mut tx, id, "REVOKED_BY_ADMIN").await?;
+    let ended = sessions::revoke_all_on(&mut tx, id, None, "REVOKED_BY_ADMIN").await?;
     audit::record(
         &mut tx,
         actor,

@@ -30,7 +30,7 @@ pub async fn export(
     let mut conn = state.db.acquire().await?;
     audit::record(
         &mut conn,
-        &Actor::user(&user, meta.ip, meta.user_agent.clone()),
+        &Actor::user(&user, &meta),
         Entry::new("audit.export").after(serde_json::to_value(&filter).unwrap_or_default()),
     )
     .await?;

@@ -128,7 +128,7 @@ pub async fn logout(
     SignedIn(user): SignedIn,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let actor = Actor::user(&user, meta.ip, meta.user_agent.clone());
+    let actor = Actor::user(&user, &meta);
     sessions::revoke(&state, user.session_id, "SIGNED_OUT", &actor).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     if bearer(&headers).is_none() || cookie(&headers, REFRESH_COOKIE).is_some() {
@@ -179,7 +179,7 @@ pub async fn revoke_my_session(
     if !owned {
         return Err(AppError::NotFound("The session".into()));
     }
-    let actor = Actor::user(&user, meta.ip, meta.user_agent.clone());
+    let actor = Actor::user(&user, &meta);
     let reason = if id == user.session_id {
         "SIGNED_OUT"
     } else {

@@ -24,7 +24,7 @@ pub struct PageQuery {
 async fn admin(state: &AppState, user: SignedIn, meta: &RequestMeta) -> Result<Actor, AppError> {
     let SignedIn(user) = user;
     authorize(state, &user, meta, Permission::ManageJobs).await?;
-    Ok(Actor::user(&user, meta.ip, meta.user_agent.clone()))
+    Ok(Actor::user(&user, meta))
 }
 
 pub async fn overview(

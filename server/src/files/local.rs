@@ -89,10 +89,6 @@ impl LocalStore {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn unhex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) {
         return None;
@@ -216,10 +212,12 @@ impl ObjectStore for LocalStore {
                 expires,
                 name: download_name.to_owned(),
                 content_type: content_type.to_owned(),
-                signature: hex(&self
-                    .mac(key, expires, download_name, content_type)
-                    .finalize()
-                    .into_bytes()),
+                signature: caretrack::text::hex(
+                    &self
+                        .mac(key, expires, download_name, content_type)
+                        .finalize()
+                        .into_bytes(),
+                ),
             };
             let query = serde_urlencoded::to_string(&query)
                 .map_err(|err| StorageError::Backend(format!("presign: {err}")))?;

@@ -1,7 +1,7 @@
 //! `GET /api/v1/admin/audit.csv`: the audit log (filtered like the page) as CSV,
 //! streamed a thousand rows at a time. The export is itself audited.
 
-use super::SignedIn;
+use super::{SignedIn, extract::QueryParams};
 use app::{
     admin_audit::{api::AuditFilter, ssr},
     audit::{self, Actor, Entry},
@@ -12,7 +12,7 @@ use app::{
 use axum::{
     Extension,
     body::Body,
-    extract::{Query, State},
+    extract::State,
     http::header,
     response::{IntoResponse, Response},
 };
@@ -22,7 +22,7 @@ pub async fn export(
     State(state): State<AppState>,
     Extension(meta): Extension<RequestMeta>,
     SignedIn(user): SignedIn,
-    Query(filter): Query<AuditFilter>,
+    QueryParams(filter): QueryParams<AuditFilter>,
 ) -> Result<Response, AppError> {
     authorize(&state, &user, &meta, Permission::ViewAudit).await?;
     // Refuse bad filters as JSON, before the CSV starts.

@@ -1,6 +1,9 @@
 //! `/api/v1/auth/*` and `/api/v1/me*`: signing in and out with bearer tokens.
 
-use super::SignedIn;
+use super::{
+    SignedIn,
+    extract::{JsonBody, PathId},
+};
 use crate::authn::bearer;
 use app::{
     audit::Actor,
@@ -17,12 +20,11 @@ use app::{
 };
 use axum::{
     Extension, Json,
-    extract::{Path, State},
+    extract::State,
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
-use sqlx::types::Uuid;
 
 #[derive(Deserialize)]
 pub struct LoginRequest {
@@ -58,7 +60,7 @@ impl TokenResponse {
 pub async fn login(
     State(state): State<AppState>,
     Extension(meta): Extension<RequestMeta>,
-    Json(body): Json<LoginRequest>,
+    JsonBody(body): JsonBody<LoginRequest>,
 ) -> Result<Response, AppError> {
     match login::login(&state, &body.email, &body.password, &meta).await? {
         LoginOutcome::SignedIn(tokens, user) => {
@@ -81,7 +83,7 @@ pub struct MfaRequest {
 pub async fn mfa(
     State(state): State<AppState>,
     Extension(meta): Extension<RequestMeta>,
-    Json(body): Json<MfaRequest>,
+    JsonBody(body): JsonBody<MfaRequest>,
 ) -> Result<Json<TokenResponse>, AppError> {
     let ip = meta.ip_key();
     app::auth::rate_limit::hit(&state, app::auth::rate_limit::LOGIN_PER_IP, &ip).await?;
@@ -108,7 +110,7 @@ pub struct RefreshRequest {
 pub async fn refresh(
     State(state): State<AppState>,
     Extension(meta): Extension<RequestMeta>,
-    Json(body): Json<RefreshRequest>,
+    JsonBody(body): JsonBody<RefreshRequest>,
 ) -> Result<Json<TokenResponse>, AppError> {
     let ip = meta.ip_key();
     app::auth::rate_limit::hit(&state, app::auth::rate_limit::REFRESH_PER_IP, &ip).await?;
@@ -166,7 +168,7 @@ pub async fn revoke_my_session(
     State(state): State<AppState>,
     Extension(meta): Extension<RequestMeta>,
     SignedIn(user): SignedIn,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
     // Only the caller's own sessions: someone else's id is simply not found.
     let owned = sqlx::query_scalar!(

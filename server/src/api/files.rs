@@ -2,7 +2,10 @@
 //! limit and abandoned as soon as it is exceeded) and downloads (a redirect to a
 //! short-lived presigned URL, after the ownership check).
 
-use super::SignedIn;
+use super::{
+    SignedIn,
+    extract::{PathId, QueryParams},
+};
 use app::{
     auth::{RequestMeta, authorize},
     error::AppError,
@@ -12,7 +15,7 @@ use app::{
 use axum::{
     Extension, Json,
     body::Body,
-    extract::{Path, Query, State},
+    extract::State,
     http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
@@ -35,7 +38,7 @@ pub async fn upload(
     State(state): State<AppState>,
     Extension(meta): Extension<RequestMeta>,
     SignedIn(user): SignedIn,
-    Query(query): Query<UploadQuery>,
+    QueryParams(query): QueryParams<UploadQuery>,
     headers: axum::http::HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<StoredFile>), AppError> {
@@ -75,11 +78,8 @@ pub async fn upload(
 async fn link(
     state: &AppState,
     user: app::auth::CurrentUser,
-    id: &str,
+    id: Uuid,
 ) -> Result<DownloadUrl, AppError> {
-    let id: Uuid = id
-        .parse()
-        .map_err(|_| AppError::NotFound("The file".into()))?;
     Ok(files::download_url(
         &state.db,
         &state.files,
@@ -96,9 +96,9 @@ async fn link(
 pub async fn download(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let link = link(&state, user, &id).await?;
+    let link = link(&state, user, id).await?;
     Ok(Redirect::to(&link.url).into_response())
 }
 
@@ -106,7 +106,7 @@ pub async fn download(
 pub async fn download_url(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<Json<DownloadUrl>, AppError> {
-    Ok(Json(link(&state, user, &id).await?))
+    Ok(Json(link(&state, user, id).await?))
 }

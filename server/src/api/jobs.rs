@@ -1,6 +1,6 @@
 //! `/api/v1/admin/jobs`: the Jobs page's data for integrations (admin only).
 
-use super::SignedIn;
+use super::{SignedIn, extract::QueryParams};
 use app::{
     admin_jobs::{api::JobsOverview, ssr},
     audit::Actor,
@@ -10,7 +10,7 @@ use app::{
 };
 use axum::{
     Extension, Json,
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::StatusCode,
 };
 use caretrack::permissions::Permission;
@@ -31,7 +31,7 @@ pub async fn overview(
     State(state): State<AppState>,
     Extension(meta): Extension<RequestMeta>,
     user: SignedIn,
-    Query(query): Query<PageQuery>,
+    QueryParams(query): QueryParams<PageQuery>,
 ) -> Result<Json<JobsOverview>, AppError> {
     admin(&state, user, &meta).await?;
     Ok(Json(

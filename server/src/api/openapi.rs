@@ -1,0 +1,408 @@
+//! The OpenAPI 3.1 description of the REST surface, built from the same route table the
+//! router is built from (`super::api`): a route cannot be served without being described.
+//! Swagger UI reads it at `/api/docs` (assets vendored under `public/vendor/swagger-ui`).
+
+use super::{Access, ApiRoute};
+use axum::{
+    http::{HeaderValue, header},
+    response::{Html, IntoResponse, Response},
+};
+use serde_json::{Map, Value, json};
+
+pub const AUTH: &str = "Sign-in and sessions";
+pub const FILES: &str = "Files";
+pub const ADMIN: &str = "Administration";
+
+/// The groups of operations, in the order the documentation shows them.
+const TAGS: [(&str, &str); 3] = [
+    (
+        AUTH,
+        "Tokens for API clients: sign in (with a second step when 2FA is on), refresh, sign out, your devices",
+    ),
+    (
+        FILES,
+        "Uploads are checked by content and virus-scanned; downloads go through short-lived links",
+    ),
+    (
+        ADMIN,
+        "For care managers: the audit log and the background job queue",
+    ),
+];
+
+/// A request body.
+#[derive(Clone, Copy, Debug)]
+pub enum Body {
+    None,
+    /// JSON matching the named schema in `components.schemas`.
+    Json(&'static str),
+    /// The raw bytes of a file.
+    File,
+}
+
+/// The answer when all goes well.
+#[derive(Clone, Copy, Debug)]
+pub enum Reply {
+    /// 200 with JSON matching the named schema.
+    Json(&'static str),
+    /// 200 with a JSON array of the named schema.
+    List(&'static str),
+    /// 201 with JSON matching the named schema.
+    Created(&'static str),
+    NoContent,
+    /// 303 to a short-lived download link.
+    Redirect,
+    /// 200 with a CSV document.
+    Csv,
+    /// 200 with a web page.
+    Page,
+}
+
+/// A query-string parameter (always a string or integer, never required unless said).
+#[derive(Clone, Copy, Debug)]
+pub struct Query {
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub required: bool,
+    pub description: &'static str,
+}
+
+/// What the document says about one route beyond its method, path and access.
+#[derive(Clone, Copy, Debug)]
+pub struct Doc {
+    pub tag: &'static str,
+    pub summary: &'static str,
+    pub body: Body,
+    pub query: &'static [Query],
+    pub reply: Reply,
+    /// Why a public route may answer 401 (wrong credentials, an unknown token).
+    pub refused: Option<&'static str>,
+    /// Left out of the document (the document itself and the page that shows it).
+    pub hidden: bool,
+}
+
+impl Doc {
+    pub const fn new(tag: &'static str, summary: &'static str, reply: Reply) -> Self {
+        Self {
+            tag,
+            summary,
+            body: Body::None,
+            query: &[],
+            reply,
+            refused: None,
+            hidden: false,
+        }
+    }
+
+    pub const fn body(mut self, body: Body) -> Self {
+        self.body = body;
+        self
+    }
+
+    pub const fn query(mut self, query: &'static [Query]) -> Self {
+        self.query = query;
+        self
+    }
+
+    pub const fn refused(mut self, why: &'static str) -> Self {
+        self.refused = Some(why);
+        self
+    }
+
+    pub const fn hidden(mut self) -> Self {
+        self.hidden = true;
+        self
+    }
+}
+
+fn schema_ref(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+fn json_content(schema: Value) -> Value {
+    json!({ "application/json": { "schema": schema } })
+}
+
+fn error(description: &str) -> Value {
+    json!({ "description": description, "content": json_content(schema_ref("Error")) })
+}
+
+fn operation(route: &ApiRoute) -> Value {
+    let doc = route.doc;
+    let mut op = Map::new();
+    op.insert("tags".into(), json!([doc.tag]));
+    op.insert("summary".into(), json!(doc.summary));
+    // GET /api/v1/me/sessions → get_api_v1_me_sessions: unique and stable.
+    let id: String = format!("{}{}", route.method.to_lowercase(), route.path)
+        .chars()
+        .filter(|c| !matches!(c, '{' | '}'))
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    op.insert("operationId".into(), json!(id));
+
+    let mut parameters: Vec<Value> = path_parameters(route.path)
+        .map(|name| {
+            json!({ "name": name, "in": "path", "required": true,
+                    "schema": { "type": "string", "format": "uuid" } })
+        })
+        .collect();
+    parameters.extend(doc.query.iter().map(|q| {
+        json!({ "name": q.name, "in": "query", "required": q.required,
+                "description": q.description, "schema": { "type": q.kind } })
+    }));
+    if !parameters.is_empty() {
+        op.insert("parameters".into(), Value::Array(parameters));
+    }
+
+    match doc.body {
+        Body::None => {}
+        Body::Json(schema) => {
+            op.insert(
+                "requestBody".into(),
+                json!({ "required": true, "content": json_content(schema_ref(schema)) }),
+            );
+        }
+        Body::File => {
+            op.insert(
+                "requestBody".into(),
+                json!({ "required": true, "content": { "application/octet-stream": {
+                    "schema": { "type": "string", "format": "binary" } } } }),
+            );
+        }
+    }
+
+    let mut responses = Map::new();
+    let (status, ok) = match doc.reply {
+        Reply::Json(schema) => (
+            "200",
+            json!({ "description": "OK", "content": json_content(schema_ref(schema)) }),
+        ),
+        Reply::List(schema) => (
+            "200",
+            json!({ "description": "OK", "content": json_content(json!({ "type": "array", "items": schema_ref(schema) })) }),
+        ),
+        Reply::Created(schema) => (
+            "201",
+            json!({ "description": "Created", "content": json_content(schema_ref(schema)) }),
+        ),
+        Reply::NoContent => ("204", json!({ "description": "Done" })),
+        Reply::Redirect => (
+            "303",
+            json!({ "description": "See the short-lived download link in `Location`",
+                    "headers": { "Location": { "schema": { "type": "string", "format": "uri" } } } }),
+        ),
+        Reply::Csv => (
+            "200",
+            json!({ "description": "CSV, streamed", "content": { "text/csv": { "schema": { "type": "string" } } } }),
+        ),
+        Reply::Page => (
+            "200",
+            json!({ "description": "HTML", "content": { "text/html": { "schema": { "type": "string" } } } }),
+        ),
+    };
+    responses.insert(status.into(), ok);
+    if !matches!(doc.body, Body::None) || !doc.query.is_empty() {
+        responses.insert(
+            "422".into(),
+            error("Invalid input; `fields` names what to correct"),
+        );
+    }
+    match route.access {
+        Access::Public => {
+            op.insert("security".into(), json!([]));
+            if let Some(why) = doc.refused {
+                responses.insert("401".into(), error(why));
+            }
+        }
+        Access::SignedIn => {
+            responses.insert(
+                "401".into(),
+                error("Not signed in, or the session has ended"),
+            );
+        }
+        Access::Permission(permission) => {
+            responses.insert(
+                "401".into(),
+                error("Not signed in, or the session has ended"),
+            );
+            responses.insert(
+                "403".into(),
+                error(&format!("Needs the {} permission", permission.as_str())),
+            );
+        }
+    }
+    if route.path.contains('{') {
+        responses.insert("404".into(), error("Not found (or not yours)"));
+    }
+    responses.insert("429".into(), error("Too many requests; see `Retry-After`"));
+    op.insert("responses".into(), Value::Object(responses));
+    Value::Object(op)
+}
+
+fn path_parameters(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/')
+        .filter_map(|part| part.strip_prefix('{')?.strip_suffix('}'))
+}
+
+/// The whole document for the given routes.
+pub fn document(routes: &[ApiRoute]) -> Value {
+    let mut paths = Map::new();
+    for route in routes.iter().filter(|r| !r.doc.hidden) {
+        let item = paths
+            .entry(route.path)
+            .or_insert_with(|| Value::Object(Map::new()));
+        item[route.method.to_lowercase()] = operation(route);
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "CareTrack Pro API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "For integrations. Sign in with `POST /api/v1/auth/login` and send \
+                `Authorization: Bearer <access_token>`; refresh before `expires_in` runs out. \
+                Errors are `{error: {code, message, fields?}}`.",
+        },
+        "servers": [{ "url": "/" }],
+        "tags": TAGS.iter().map(|(name, description)| json!({ "name": name, "description": description })).collect::<Vec<_>>(),
+        "security": [{ "bearer": [] }],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT" },
+            },
+            "schemas": schemas(),
+        },
+    })
+}
+
+fn string() -> Value {
+    json!({ "type": "string" })
+}
+
+fn uuid() -> Value {
+    json!({ "type": "string", "format": "uuid" })
+}
+
+fn date_time() -> Value {
+    json!({ "type": "string", "format": "date-time" })
+}
+
+/// An object with exactly these properties, all required unless listed in `optional`.
+fn object(properties: Value, optional: &[&str]) -> Value {
+    let required: Vec<&String> = properties
+        .as_object()
+        .expect("properties are an object")
+        .keys()
+        .filter(|k| !optional.contains(&k.as_str()))
+        .collect();
+    json!({ "type": "object", "properties": properties, "required": required,
+            "additionalProperties": false })
+}
+
+fn schemas() -> Value {
+    let roles: Vec<&str> = caretrack::Role::ALL.iter().map(|r| r.as_str()).collect();
+    json!({
+        "Error": object(json!({
+            "error": object(json!({
+                "code": { "type": "string", "examples": ["validation_failed", "unauthenticated", "forbidden", "not_found", "rate_limited"] },
+                "message": string(),
+                "fields": { "type": "object", "additionalProperties": { "type": "string" },
+                            "description": "Input name → what is wrong with it" },
+            }), &["fields"]),
+        }), &[]),
+        "LoginRequest": object(json!({ "email": string(), "password": string() }), &[]),
+        "MfaRequest": object(json!({
+            "mfa_token": string(),
+            "code": { "type": "string", "description": "6 digits from the authenticator app, or a backup code" },
+        }), &[]),
+        "RefreshRequest": object(json!({ "refresh_token": string() }), &[]),
+        "User": object(json!({
+            "id": uuid(),
+            "email": { "type": "string", "format": "email" },
+            "role": { "type": "string", "enum": roles },
+        }), &[]),
+        "Tokens": object(json!({
+            "access_token": string(),
+            "refresh_token": { "type": "string", "description": "Single use: each refresh returns a new one; using one twice ends the session" },
+            "token_type": { "const": "Bearer" },
+            "expires_in": { "type": "integer", "description": "Seconds until the access token expires" },
+            "user": schema_ref("User"),
+        }), &["user"]),
+        "MfaRequired": object(json!({
+            "mfa_required": { "const": true },
+            "mfa_token": { "type": "string", "description": "Send with the code to /api/v1/auth/mfa" },
+        }), &[]),
+        "LoginResult": { "oneOf": [schema_ref("Tokens"), schema_ref("MfaRequired")] },
+        "Session": object(json!({
+            "id": uuid(),
+            "device_label": string(),
+            "ip": { "type": ["string", "null"] },
+            "created_at": date_time(),
+            "last_seen_at": date_time(),
+            "expires_at": date_time(),
+            "current": { "type": "boolean" },
+        }), &[]),
+        "StoredFile": object(json!({
+            "id": uuid(),
+            "purpose": string(),
+            "status": { "type": "string", "description": "PENDING until the virus scan passes, then CLEAN" },
+            "original_name": string(),
+            "content_type": string(),
+            "size_bytes": { "type": "integer", "minimum": 0 },
+        }), &[]),
+        "DownloadUrl": object(json!({ "url": { "type": "string", "format": "uri" }, "expires_at": date_time() }), &[]),
+        "QueueCount": object(json!({ "queue": string(), "status": string(), "count": { "type": "integer" } }), &[]),
+        "FailedJob": object(json!({
+            "id": string(),
+            "kind": string(),
+            "queue": string(),
+            "status": { "type": "string", "enum": ["FAILED", "DEAD"] },
+            "attempts": { "type": "integer" },
+            "max_attempts": { "type": "integer" },
+            "last_error": string(),
+            "updated": { "type": "string", "description": "UK time, for people" },
+        }), &[]),
+        "JobsOverview": object(json!({
+            "counts": { "type": "array", "items": schema_ref("QueueCount") },
+            "failures": { "type": "array", "items": schema_ref("FailedJob") },
+            "failures_total": { "type": "integer" },
+            "page": { "type": "integer" },
+        }), &[]),
+    })
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn json() -> Response {
+    axum::Json(document(&super::table())).into_response()
+}
+
+/// The Swagger UI page's policy: its own scripts and styles only (Swagger UI sets inline
+/// style attributes, so styles need `'unsafe-inline'`; scripts never do).
+const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/// `GET /api/docs`: Swagger UI over the document.
+pub async fn page() -> Response {
+    let mut response = Html(
+        r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>CareTrack Pro API</title>
+<link rel="stylesheet" href="/vendor/swagger-ui/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/api-docs.js"></script>
+</body>
+</html>
+"#,
+    )
+    .into_response();
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(DOCS_CSP),
+    );
+    response
+}

@@ -1,0 +1,457 @@
+//! The OpenAPI document describes what the router really serves: every route of the table
+//! and nothing else, every `$ref` resolves, and real answers — successes and errors — have
+//! a documented status and match the documented schema.
+
+mod common;
+
+use axum::{
+    Router,
+    body::Body,
+    http::{Request, StatusCode, header},
+};
+use caretrack::Role;
+use common::TestResponse;
+use serde_json::{Value, json};
+use sqlx::{PgPool, types::Uuid};
+use std::collections::BTreeSet;
+
+const PASSWORD: &str = "a long and unusual passphrase";
+
+/// Follows `#/components/schemas/X`.
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema["$ref"].as_str() {
+        Some(reference) => {
+            let pointer = reference.strip_prefix('#').expect("local reference");
+            doc.pointer(pointer)
+                .unwrap_or_else(|| panic!("{reference} does not resolve"))
+        }
+        None => schema,
+    }
+}
+
+fn type_matches(value: &Value, kind: &str) -> bool {
+    match kind {
+        "object" => value.is_object(),
+        "array" => value.is_array(),
+        "string" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "null" => value.is_null(),
+        other => panic!("unknown type {other}"),
+    }
+}
+
+/// Checks `value` against the subset of JSON Schema the document uses.
+fn conforms(doc: &Value, value: &Value, schema: &Value, at: &str) -> Result<(), String> {
+    let schema = resolve(doc, schema);
+    if let Some(options) = schema["oneOf"].as_array() {
+        let matching = options
+            .iter()
+            .filter(|option| conforms(doc, value, option, at).is_ok())
+            .count();
+        return match matching {
+            1 => Ok(()),
+            n => Err(format!("{at}: {n} of oneOf match {value}")),
+        };
+    }
+    if let Some(constant) = schema.get("const") {
+        if value != constant {
+            return Err(format!("{at}: {value} is not {constant}"));
+        }
+    }
+    if let Some(allowed) = schema["enum"].as_array() {
+        if !allowed.contains(value) {
+            return Err(format!("{at}: {value} not in {allowed:?}"));
+        }
+    }
+    match &schema["type"] {
+        Value::String(kind) if !type_matches(value, kind) => {
+            return Err(format!("{at}: {value} is not {kind}"));
+        }
+        Value::Array(kinds)
+            if !kinds
+                .iter()
+                .any(|k| type_matches(value, k.as_str().unwrap())) =>
+        {
+            return Err(format!("{at}: {value} is none of {kinds:?}"));
+        }
+        _ => {}
+    }
+    if let (Some(format), Some(text)) = (schema["format"].as_str(), value.as_str()) {
+        let ok = match format {
+            "uuid" => text.parse::<Uuid>().is_ok(),
+            "date-time" => {
+                time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+                    .is_ok()
+            }
+            "email" => text.contains('@'),
+            "uri" => text.starts_with("http://") || text.starts_with("https://"),
+            _ => true,
+        };
+        if !ok {
+            return Err(format!("{at}: {text:?} is not a {format}"));
+        }
+    }
+    if let Some(object) = value.as_object() {
+        let properties = schema["properties"].as_object();
+        for required in schema["required"].as_array().into_iter().flatten() {
+            let name = required.as_str().unwrap();
+            if !object.contains_key(name) {
+                return Err(format!("{at}: missing {name} in {value}"));
+            }
+        }
+        for (name, item) in object {
+            match properties.and_then(|p| p.get(name)) {
+                Some(property) => conforms(doc, item, property, &format!("{at}.{name}"))?,
+                None => match &schema["additionalProperties"] {
+                    Value::Bool(false) => {
+                        return Err(format!("{at}: {name} is not documented"));
+                    }
+                    extra @ Value::Object(_) => {
+                        conforms(doc, item, extra, &format!("{at}.{name}"))?
+                    }
+                    _ => {}
+                },
+            }
+        }
+    }
+    if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
+        for (i, item) in array.iter().enumerate() {
+            conforms(doc, item, items, &format!("{at}[{i}]"))?;
+        }
+    }
+    Ok(())
+}
+
+struct Api {
+    router: Router,
+    doc: Value,
+    db: PgPool,
+    auth: std::sync::Arc<app::auth::AuthConfig>,
+}
+
+impl Api {
+    async fn new(db: PgPool) -> Self {
+        let state = common::state_with(db.clone(), &common::redis_url());
+        let auth = state.auth.clone();
+        let router = server::startup::build_router(state);
+        let response = common::get(router.clone(), "/api/v1/openapi.json").await;
+        assert_eq!(response.status, StatusCode::OK);
+        Self {
+            doc: response.json(),
+            router,
+            db,
+            auth,
+        }
+    }
+
+    async fn user(&self, role: Role) -> String {
+        let email = format!("openapi-{}@example.com", Uuid::new_v4().simple());
+        sqlx::query(
+            "insert into users (email, role, password_hash, email_verified_at)
+             values ($1, $2::text::user_role, $3, now())",
+        )
+        .bind(&email)
+        .bind(role.as_str())
+        .bind(self.auth.hasher.hash_now(PASSWORD))
+        .execute(&self.db)
+        .await
+        .unwrap();
+        email
+    }
+
+    /// Sends the request and checks the answer against the operation `method path`.
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> TestResponse {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some(body) => request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string())),
+            None => request.body(Body::empty()),
+        }
+        .unwrap();
+        let response = common::send(self.router.clone(), request).await;
+
+        let operation = &self.doc["paths"][path][method.to_lowercase()];
+        assert!(operation.is_object(), "{method} {path} is not documented");
+        let documented = &operation["responses"][response.status.as_str()];
+        assert!(
+            documented.is_object(),
+            "{method} {uri} answered {} ({}), which is not documented",
+            response.status,
+            response.body
+        );
+        if let Some(schema) = documented.pointer("/content/application~1json/schema") {
+            let value = response.json();
+            if let Err(problem) = conforms(&self.doc, &value, schema, "$") {
+                panic!("{method} {uri} → {}: {problem}", response.status);
+            }
+        }
+        response
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_document_lists_exactly_the_routes_served(db: PgPool) {
+    let api = Api::new(db).await;
+    let doc = &api.doc;
+    assert_eq!(doc["openapi"], "3.1.0");
+
+    let served: BTreeSet<(String, String)> = server::api::table()
+        .iter()
+        .filter(|route| !route.doc.hidden)
+        .map(|route| (route.method.to_lowercase(), route.path.to_owned()))
+        .collect();
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .map(move |method| (method.clone(), path.clone()))
+        })
+        .collect();
+    assert_eq!(served, documented);
+    assert!(served.contains(&("post".into(), "/api/v1/auth/login".into())));
+
+    // Every reference anywhere in the document resolves.
+    fn walk(doc: &Value, value: &Value, count: &mut usize) {
+        match value {
+            Value::Object(map) => {
+                if map.contains_key("$ref") {
+                    resolve(doc, value);
+                    *count += 1;
+                }
+                map.values().for_each(|v| walk(doc, v, count));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(doc, v, count)),
+            _ => {}
+        }
+    }
+    let mut references = 0;
+    walk(doc, doc, &mut references);
+    assert!(references > 20, "only {references} references");
+
+    // Public routes say so; the rest need the bearer scheme the document declares.
+    let login = &doc["paths"]["/api/v1/auth/login"]["post"];
+    assert_eq!(login["security"], json!([]));
+    assert!(doc["paths"]["/api/v1/me"]["get"].get("security").is_none());
+    assert_eq!(doc["security"], json!([{ "bearer": [] }]));
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    let ids: BTreeSet<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .map(|op| op["operationId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), served.len(), "operation ids are unique");
+    let tags: BTreeSet<&str> = doc["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|tag| tag["name"].as_str().unwrap())
+        .collect();
+    for op in doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+    {
+        let tag = op["tags"][0].as_str().unwrap();
+        assert!(tags.contains(tag), "{} has undeclared tag {tag}", op["operationId"]);
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn real_answers_match_the_documented_schemas(db: PgPool) {
+    let api = Api::new(db).await;
+    let email = api.user(Role::Admin).await;
+
+    // Errors first: each in the documented shape, with a documented status.
+    let wrong = api
+        .call(
+            "POST",
+            "/api/v1/auth/login",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "email": email, "password": "wrong" })),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let incomplete = api
+        .call(
+            "POST",
+            "/api/v1/auth/login",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "email": email })),
+        )
+        .await;
+    assert_eq!(incomplete.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(incomplete.json()["error"]["code"], "validation_failed");
+    assert!(
+        incomplete.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("password"),
+        "{}",
+        incomplete.body
+    );
+    let anonymous = api
+        .call("GET", "/api/v1/me", "/api/v1/me", None, None)
+        .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+
+    // Signing in, and what a signed-in client then reads.
+    let login = api
+        .call(
+            "POST",
+            "/api/v1/auth/login",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "email": email, "password": PASSWORD })),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+    let tokens = login.json();
+    let access = tokens["access_token"].as_str().unwrap();
+    let me = api
+        .call("GET", "/api/v1/me", "/api/v1/me", Some(access), None)
+        .await;
+    assert_eq!(me.json()["email"], email);
+    let sessions = api
+        .call(
+            "GET",
+            "/api/v1/me/sessions",
+            "/api/v1/me/sessions",
+            Some(access),
+            None,
+        )
+        .await;
+    assert_eq!(sessions.json().as_array().unwrap().len(), 1);
+    let jobs = api
+        .call(
+            "GET",
+            "/api/v1/admin/jobs",
+            "/api/v1/admin/jobs?page=1",
+            Some(access),
+            None,
+        )
+        .await;
+    assert_eq!(jobs.status, StatusCode::OK, "{}", jobs.body);
+    let bad_page = api
+        .call(
+            "GET",
+            "/api/v1/admin/jobs",
+            "/api/v1/admin/jobs?page=first",
+            Some(access),
+            None,
+        )
+        .await;
+    assert_eq!(bad_page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for id in ["not-an-id", &Uuid::new_v4().to_string()] {
+        let missing = api
+            .call(
+                "DELETE",
+                "/api/v1/me/sessions/{id}",
+                &format!("/api/v1/me/sessions/{id}"),
+                Some(access),
+                None,
+            )
+            .await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND, "{id}");
+    }
+    let carer = api.user(Role::Carer).await;
+    let carer_login = api
+        .call(
+            "POST",
+            "/api/v1/auth/login",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "email": carer, "password": PASSWORD })),
+        )
+        .await;
+    let forbidden = api
+        .call(
+            "GET",
+            "/api/v1/admin/jobs",
+            "/api/v1/admin/jobs",
+            carer_login.json()["access_token"].as_str(),
+            None,
+        )
+        .await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+
+    let refreshed = api
+        .call(
+            "POST",
+            "/api/v1/auth/refresh",
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({ "refresh_token": tokens["refresh_token"] })),
+        )
+        .await;
+    assert_eq!(refreshed.status, StatusCode::OK, "{}", refreshed.body);
+    let new_access = refreshed.json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let logout = api
+        .call(
+            "POST",
+            "/api/v1/auth/logout",
+            "/api/v1/auth/logout",
+            Some(&new_access),
+            None,
+        )
+        .await;
+    assert_eq!(logout.status, StatusCode::NO_CONTENT);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn swagger_ui_is_served_with_its_own_strict_policy(db: PgPool) {
+    let page = common::get(common::app(db), "/api/docs").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("/vendor/swagger-ui/swagger-ui-bundle.js")
+    );
+    assert!(!page.body.contains("<script>"), "no inline scripts");
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    let scripts = csp
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("script-src"))
+        .unwrap();
+    assert_eq!(scripts, "script-src 'self'");
+    assert!(csp.contains("frame-ancestors 'none'"));
+
+    // The vendored assets are in the repository (served from the site root by the app).
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
+    for asset in [
+        "vendor/swagger-ui/swagger-ui-bundle.js",
+        "vendor/swagger-ui/swagger-ui.css",
+        "api-docs.js",
+    ] {
+        assert!(root.join(asset).is_file(), "{asset} is missing");
+    }
+}

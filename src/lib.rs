@@ -16,6 +16,7 @@ pub mod email;
 pub mod files;
 pub mod ids;
 pub mod london;
+pub mod organisation;
 pub mod password;
 pub mod permissions;
 pub mod person_name;

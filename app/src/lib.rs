@@ -14,6 +14,7 @@ pub mod home;
 pub mod identity;
 pub mod invitations;
 pub mod navigation;
+pub mod settings;
 pub mod status;
 pub mod users;
 
@@ -103,6 +104,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("invitations")) view=invitations::InvitationsPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("users")) view=users::UsersPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=admin_audit::AuditPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=settings::SettingsPage />
                     <Route path=(StaticSegment("invite"), ParamSegment("token")) view=invitations::AcceptInvitationPage />
                     <Route path=StaticSegment("assessor") view=|| view! { <identity::RoleHome role=Role::Assessor /> } />
                     <Route path=StaticSegment("carer") view=|| view! { <identity::RoleHome role=Role::Carer /> } />

@@ -32,11 +32,20 @@ pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
         label: "Home",
         href: role.home_path(),
     }];
+    // Each page once, for whoever may open it, in the order an office works through them.
+    let pages = [
+        (Permission::ViewUsers, "People", "/admin/users"),
+        (Permission::ManageUsers, "Invitations", "/admin/invitations"),
+        (Permission::ViewAudit, "Audit log", "/admin/audit"),
+        (Permission::ManageJobs, "Jobs", "/admin/jobs"),
+        (Permission::ManageSettings, "Settings", "/admin/settings"),
+    ];
+    for (permission, label, href) in pages {
+        if role.can(permission) {
+            items.push(NavItem { label, href });
+        }
+    }
     if role.can(Permission::ManageJobs) {
-        items.push(NavItem {
-            label: "Jobs",
-            href: "/admin/jobs",
-        });
         items.push(status);
     }
     items.push(NavItem {
@@ -56,6 +65,22 @@ mod tests {
         assert!(carer.iter().all(|item| item.href != "/status"));
         let admin = nav_items(Some(Role::Admin));
         assert!(admin.iter().any(|item| item.href == "/status"));
+    }
+
+    #[test]
+    fn office_pages_are_listed_only_for_those_who_may_open_them() {
+        let hrefs = |role| -> Vec<&str> { nav_items(Some(role)).iter().map(|i| i.href).collect() };
+        assert!(hrefs(Role::Admin).contains(&"/admin/settings"));
+        assert!(hrefs(Role::Admin).contains(&"/admin/users"));
+        assert!(hrefs(Role::Assessor).contains(&"/admin/users"));
+        assert!(!hrefs(Role::Assessor).contains(&"/admin/invitations"));
+        assert!(hrefs(Role::Viewer).contains(&"/admin/audit"));
+        assert!(!hrefs(Role::Viewer).contains(&"/admin/settings"));
+        assert!(
+            hrefs(Role::Carer)
+                .iter()
+                .all(|href| !href.starts_with("/admin"))
+        );
     }
 
     #[test]

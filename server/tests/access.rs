@@ -92,6 +92,18 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
             (SignedIn, "current_password=x&code=000000".to_owned()),
         ),
         (
+            "/api/organisation_settings",
+            (needs(P::ManageSettings), "".to_owned()),
+        ),
+        (
+            "/api/save_organisation_settings",
+            (
+                needs(P::ManageSettings),
+                // The defaults: allowed callers save nothing new.
+                "max_sessions_per_user=3&admin_session_hours=9&carer_session_hours=12&lockout_threshold=5&lockout_minutes=30".to_owned(),
+            ),
+        ),
+        (
             "/api/admin_jobs_overview",
             (needs(P::ManageJobs), "page=1".to_owned()),
         ),
@@ -175,6 +187,7 @@ fn pages() -> BTreeMap<&'static str, Access> {
         ("/admin/invitations", needs(P::ManageUsers)),
         ("/admin/users", needs(P::ViewUsers)),
         ("/admin/audit", needs(P::ViewAudit)),
+        ("/admin/settings", needs(P::ManageSettings)),
     ])
 }
 

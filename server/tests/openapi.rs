@@ -275,7 +275,11 @@ async fn the_document_lists_exactly_the_routes_served(db: PgPool) {
         .flat_map(|item| item.as_object().unwrap().values())
     {
         let tag = op["tags"][0].as_str().unwrap();
-        assert!(tags.contains(tag), "{} has undeclared tag {tag}", op["operationId"]);
+        assert!(
+            tags.contains(tag),
+            "{} has undeclared tag {tag}",
+            op["operationId"]
+        );
     }
 }
 

@@ -9,7 +9,7 @@
 use super::{
     RequestMeta,
     rate_limit::{self, LOGIN_PER_ACCOUNT, LOGIN_PER_IP},
-    sessions::{self, IssuedTokens, Policy},
+    sessions::{self, IssuedTokens},
 };
 use crate::{
     audit::{self, Actor, Entry},
@@ -162,7 +162,7 @@ async fn record_failure(
     meta: &RequestMeta,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    let policy = Policy::load(&mut tx).await?;
+    let policy = sessions::load_policy(&mut tx).await?;
     let window = i64::from(policy.lockout_minutes) * 60;
     if let Ok(mut redis) = state.redis.connection().await {
         let _: Result<(u32, bool), _> = redis::pipe()

@@ -18,36 +18,18 @@ use sqlx::{PgConnection, types::Uuid};
 use time::OffsetDateTime;
 
 /// What the organisation has set (organisation_settings).
-#[derive(Clone, Copy, Debug)]
-pub struct Policy {
-    pub max_sessions_per_user: i32,
-    pub admin_session_hours: i32,
-    pub carer_session_hours: i32,
-    pub lockout_threshold: i32,
-    pub lockout_minutes: i32,
-    pub require_admin_2fa: bool,
-}
+pub type Policy = caretrack::organisation::SecuritySettings;
 
-impl Policy {
-    pub async fn load(conn: &mut PgConnection) -> Result<Self, sqlx::Error> {
-        sqlx::query_as!(
-            Policy,
-            "select max_sessions_per_user, admin_session_hours, carer_session_hours,
-                    lockout_threshold, lockout_minutes, require_admin_2fa
-               from organisation_settings"
-        )
-        .fetch_one(conn)
-        .await
-    }
-
-    /// Absolute lifetime: office roles get the admin lifetime, carers (long shifts) theirs.
-    pub fn session_lifetime(&self, role: Role) -> time::Duration {
-        let hours = match role {
-            Role::Carer => self.carer_session_hours,
-            Role::Admin | Role::Assessor | Role::Viewer => self.admin_session_hours,
-        };
-        time::Duration::hours(i64::from(hours))
-    }
+/// Reads the organisation's settings.
+pub async fn load_policy(conn: &mut PgConnection) -> Result<Policy, sqlx::Error> {
+    sqlx::query_as!(
+        Policy,
+        "select max_sessions_per_user, admin_session_hours, carer_session_hours,
+                lockout_threshold, lockout_minutes, require_admin_2fa
+           from organisation_settings"
+    )
+    .fetch_one(conn)
+    .await
 }
 
 /// The tokens handed to a client that has just signed in or refreshed.
@@ -74,7 +56,7 @@ pub async fn start(
 ) -> Result<IssuedTokens, AppError> {
     let now = OffsetDateTime::now_utc();
     let mut tx = state.db.begin().await?;
-    let policy = Policy::load(&mut tx).await?;
+    let policy = load_policy(&mut tx).await?;
     let expires_at = now + policy.session_lifetime(role);
     let session_id = Uuid::new_v4();
     sqlx::query!(

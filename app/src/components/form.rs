@@ -42,6 +42,10 @@ pub fn Field(
     #[prop(optional)] value: Option<String>,
     #[prop(optional)] required: bool,
     #[prop(optional)] hint: Option<&'static str>,
+    /// Bounds for `kind="number"`, from the domain core's rule for the value.
+    #[prop(optional)]
+    min: Option<i32>,
+    #[prop(optional)] max: Option<i32>,
     /// Keeps ids unique when several forms on a page ask for the same thing.
     #[prop(default = "field")]
     form: &'static str,
@@ -62,6 +66,8 @@ pub fn Field(
                 autocomplete=autocomplete
                 value=value
                 required=required
+                min=min
+                max=max
                 aria-invalid=move || error().is_some().then_some("true")
                 aria-describedby=described_by
             />

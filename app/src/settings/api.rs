@@ -1,0 +1,35 @@
+//! Server functions of the Settings page.
+
+use crate::error::AppError;
+use caretrack::organisation::SecuritySettings;
+use leptos::prelude::*;
+
+#[server(endpoint = "organisation_settings", client = crate::csrf::CsrfClient)]
+pub async fn load_settings() -> Result<SecuritySettings, AppError> {
+    let (_, _, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ManageSettings).await?;
+    super::ssr::load(&state).await
+}
+
+/// The form's fields as typed; numbers are checked by the domain core.
+#[server(endpoint = "save_organisation_settings", client = crate::csrf::CsrfClient)]
+pub async fn save_settings(
+    #[server(default)] require_admin_2fa: Option<String>,
+    max_sessions_per_user: String,
+    admin_session_hours: String,
+    carer_session_hours: String,
+    lockout_threshold: String,
+    lockout_minutes: String,
+) -> Result<SecuritySettings, AppError> {
+    let (user, actor, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ManageSettings).await?;
+    let form = caretrack::organisation::SecuritySettingsForm {
+        require_admin_2fa,
+        max_sessions_per_user,
+        admin_session_hours,
+        carer_session_hours,
+        lockout_threshold,
+        lockout_minutes,
+    };
+    crate::error::with_status(super::ssr::save(&state, &user, &actor, &form).await)
+}

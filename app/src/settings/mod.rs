@@ -1,0 +1,9 @@
+//! Organisation settings (care managers): two-step verification policy, session
+//! lifetimes, devices per person and the sign-in lockout.
+
+pub mod api;
+mod page;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use page::SettingsPage;

@@ -55,15 +55,15 @@ fn conforms(doc: &Value, value: &Value, schema: &Value, at: &str) -> Result<(), 
             n => Err(format!("{at}: {n} of oneOf match {value}")),
         };
     }
-    if let Some(constant) = schema.get("const") {
-        if value != constant {
-            return Err(format!("{at}: {value} is not {constant}"));
-        }
+    if let Some(constant) = schema.get("const")
+        && value != constant
+    {
+        return Err(format!("{at}: {value} is not {constant}"));
     }
-    if let Some(allowed) = schema["enum"].as_array() {
-        if !allowed.contains(value) {
-            return Err(format!("{at}: {value} not in {allowed:?}"));
-        }
+    if let Some(allowed) = schema["enum"].as_array()
+        && !allowed.contains(value)
+    {
+        return Err(format!("{at}: {value} not in {allowed:?}"));
     }
     match &schema["type"] {
         Value::String(kind) if !type_matches(value, kind) => {

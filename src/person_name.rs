@@ -1,4 +1,7 @@
-use crate::validation::{ValidationError, validated_string};
+use crate::{
+    text::single_line,
+    validation::{ValidationError, validated_string},
+};
 
 /// A first or last name as people write it: trimmed, 1–100 characters, any script,
 /// no control characters. Names are not forced into a "first + last" Western shape
@@ -11,24 +14,8 @@ impl PersonName {
 
     /// `field` names the form input ("first_name", "last_name") for the error.
     pub fn parse_field(raw: &str, field: &'static str) -> Result<Self, ValidationError> {
-        let value = raw.trim();
-        if value.is_empty() {
-            return Err(ValidationError::new(field, "Enter a name"));
-        }
-        if value.chars().count() > Self::MAX_CHARS {
-            return Err(ValidationError::new(
-                field,
-                format!("A name can be at most {} characters", Self::MAX_CHARS),
-            ));
-        }
-        if value.chars().any(char::is_control) {
-            return Err(ValidationError::new(
-                field,
-                "A name cannot contain control characters",
-            ));
-        }
-        // Collapse runs of inner whitespace so "Mary   Ann" and "Mary Ann" are one name.
-        Ok(Self(value.split_whitespace().collect::<Vec<_>>().join(" ")))
+        // Runs of inner whitespace collapse, so "Mary   Ann" and "Mary Ann" are one name.
+        single_line(raw, field, Self::MAX_CHARS, "Enter a name").map(Self)
     }
 
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {

@@ -1,5 +1,34 @@
 //! Small text helpers shared by the server and the browser.
 
+use crate::ValidationError;
+
+/// One line of text as people type it: trimmed, inner runs of spaces collapsed, not
+/// empty (`empty` is the message), at most `max_chars`, no control characters.
+pub fn single_line(
+    raw: &str,
+    field: &'static str,
+    max_chars: usize,
+    empty: &str,
+) -> Result<String, ValidationError> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(ValidationError::new(field, empty));
+    }
+    if value.chars().count() > max_chars {
+        return Err(ValidationError::new(
+            field,
+            format!("This can be at most {max_chars} characters"),
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(ValidationError::new(
+            field,
+            "This cannot contain control characters",
+        ));
+    }
+    Ok(value.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// Percent-encodes everything but RFC 3986's unreserved characters (`A–Z a–z 0–9 - . _ ~`):
 /// safe in a URL query, a path segment or an RFC 5987 header parameter.
 pub fn percent_encode(text: &str) -> String {

@@ -3,7 +3,7 @@
 //! browser checks a form with these rules before sending it; the server checks again.
 
 use crate::{
-    DailyCompletionCount, PostcodeDistrict, TargetCount, ValidationError, text::single_line,
+    DailyCompletionCount, PostcodeDistrict, Role, TargetCount, ValidationError, text::single_line,
 };
 use serde::{Deserialize, Serialize};
 
@@ -158,6 +158,32 @@ pub const fn remaining_today(logged_today: i32) -> i32 {
     if left < 0 { 0 } else { left }
 }
 
+/// How long a log made offline may wait to be sent.
+pub const OFFLINE_LOG_MAX_AGE: time::Duration = time::Duration::days(7);
+/// Device clocks drift; a log this far ahead of the server's clock is still accepted.
+pub const CLOCK_SKEW: time::Duration = time::Duration::minutes(5);
+
+/// When a carer says the practice happened (a phone that was offline sends its own
+/// time): not in the future, not more than a week ago.
+pub fn check_logged_at(
+    logged_at: time::OffsetDateTime,
+    now: time::OffsetDateTime,
+) -> Result<(), ValidationError> {
+    if logged_at > now + CLOCK_SKEW {
+        return Err(ValidationError::new(
+            "logged_at",
+            "That time is in the future. Check the clock on your phone.",
+        ));
+    }
+    if logged_at < now - OFFLINE_LOG_MAX_AGE {
+        return Err(ValidationError::new(
+            "logged_at",
+            "Practice can be logged up to 7 days afterwards.",
+        ));
+    }
+    Ok(())
+}
+
 /// The refusal when a log would pass the daily cap.
 pub fn over_the_cap(remaining: i32) -> ValidationError {
     ValidationError::new(
@@ -211,6 +237,34 @@ pub fn overall_percent(tasks: &[Progress]) -> Option<f64> {
     } else {
         (done as f64 * 1000.0 / of as f64).floor() / 10.0
     })
+}
+
+/// Progress as sent to browsers and API clients: the counts and the percentage.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProgressReport {
+    pub current: i32,
+    pub target: i32,
+    pub percent: f64,
+}
+
+impl From<Progress> for ProgressReport {
+    fn from(p: Progress) -> Self {
+        Self {
+            current: p.current,
+            target: p.target,
+            percent: p.percent(),
+        }
+    }
+}
+
+/// Whether `role` may read a package's client name and address: care managers, and the
+/// carers who work there. Everyone else sees the package's name and district only.
+pub const fn may_see_client_details(role: Role, works_there: bool) -> bool {
+    match role {
+        Role::Admin => true,
+        Role::Carer => works_there,
+        Role::Assessor | Role::Viewer => false,
+    }
 }
 
 /// "37.5 %", as the bars and summaries show it.
@@ -350,5 +404,30 @@ mod tests {
         );
         assert_eq!(overall_percent(&[]), None);
         assert_eq!(format_percent(100.0), "100.0 %");
+        assert_eq!(ProgressReport::from(p(3, 4)).percent, 75.0);
+    }
+
+    #[test]
+    fn offline_logs_may_be_a_week_old_but_not_from_the_future() {
+        let now = time::macros::datetime!(2026-11-21 12:00 UTC);
+        assert!(check_logged_at(now, now).is_ok());
+        assert!(check_logged_at(now + time::Duration::minutes(4), now).is_ok());
+        assert!(check_logged_at(now + time::Duration::minutes(6), now).is_err());
+        assert!(check_logged_at(now - time::Duration::days(7), now).is_ok());
+        assert_eq!(
+            check_logged_at(now - time::Duration::days(8), now)
+                .unwrap_err()
+                .field,
+            "logged_at"
+        );
+    }
+
+    #[test]
+    fn client_details_are_for_managers_and_the_carers_who_work_there() {
+        assert!(may_see_client_details(Role::Admin, false));
+        assert!(may_see_client_details(Role::Carer, true));
+        assert!(!may_see_client_details(Role::Carer, false));
+        assert!(!may_see_client_details(Role::Assessor, true));
+        assert!(!may_see_client_details(Role::Viewer, true));
     }
 }

@@ -43,6 +43,21 @@ pub fn percent_encode(text: &str) -> String {
     out
 }
 
+/// A SQL `LIKE`/`ILIKE` pattern matching values that contain `search` literally (its
+/// `%`, `_` and `\` are escaped with `\`, Postgres's default escape character).
+pub fn like_contains(search: &str) -> String {
+    let mut out = String::with_capacity(search.len() + 2);
+    out.push('%');
+    for c in search.trim().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
 /// Lower-case hexadecimal.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -58,5 +73,6 @@ mod tests {
         assert_eq!(percent_encode("a@b.example"), "a%40b.example");
         assert_eq!(percent_encode("é~_-."), "%C3%A9~_-.");
         assert_eq!(hex(&[0, 15, 255]), "000fff");
+        assert_eq!(like_contains(" 50%_a\\b "), "%50\\%\\_a\\\\b%");
     }
 }

@@ -30,6 +30,9 @@ pub enum AppError {
     TwoFactorRequired,
     #[error("{0} was not found.")]
     NotFound(String),
+    /// A log would pass the daily cap for a task; `remaining` is what is left today.
+    #[error("{}", caretrack::care::over_the_cap(*remaining).message)]
+    OverDailyCap { remaining: i32 },
     /// The change clashes with existing data (e.g. an email already in use).
     #[error("{0}")]
     Conflict(String),
@@ -63,6 +66,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::TwoFactorRequired => "two_factor_required",
             AppError::NotFound(_) => "not_found",
+            AppError::OverDailyCap { .. } => "over_daily_cap",
             AppError::Conflict(_) => "conflict",
             AppError::RateLimited(_) => "rate_limited",
             AppError::Unavailable(_) => "unavailable",
@@ -74,7 +78,7 @@ impl AppError {
     /// The HTTP status this error is answered with.
     pub fn status_code(&self) -> u16 {
         match self {
-            AppError::Validation { .. } => 422,
+            AppError::Validation { .. } | AppError::OverDailyCap { .. } => 422,
             AppError::Unauthenticated | AppError::InvalidCredentials => 401,
             AppError::Forbidden | AppError::TwoFactorRequired => 403,
             AppError::NotFound(_) => 404,
@@ -150,8 +154,15 @@ mod server {
                 .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
             // `{error: {code, message, fields?}}`: the shape every REST client sees.
             let mut error = serde_json::json!({ "code": self.code(), "message": self.to_string() });
-            if let AppError::Validation { field, message } = &self {
-                error["fields"] = serde_json::json!({ field: message });
+            match &self {
+                AppError::Validation { field, message } => {
+                    error["fields"] = serde_json::json!({ field: message });
+                }
+                AppError::OverDailyCap { remaining } => {
+                    error["fields"] = serde_json::json!({ "count": self.to_string() });
+                    error["remaining_today"] = serde_json::json!(remaining);
+                }
+                _ => {}
             }
             let mut response =
                 (status, axum::Json(serde_json::json!({ "error": error }))).into_response();

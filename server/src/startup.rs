@@ -132,7 +132,7 @@ pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
         .route("/metrics", get(health::metrics))
         .merge(dev_mailbox_routes(extras.dev_mailbox))
         .merge(local_file_routes(extras.local_files))
-        .merge(crate::api::routes())
+        .merge(crate::api::routes(&state))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         // Routes only: static files (WASM, CSS, icons) and the not-found page need no
         // session lookups, rate-limit counts or token refreshes.

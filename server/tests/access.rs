@@ -22,6 +22,7 @@ fn needs(permission: P) -> Access {
 /// What each server function needs, and arguments good enough to get past decoding.
 fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
     use Access::{Public, SignedIn};
+    let nil = "00000000-0000-4000-8000-000000000000";
     let id = "id=00000000-0000-4000-8000-000000000000";
     BTreeMap::from([
         ("/api/system_status", (Public, "".to_owned())),
@@ -90,6 +91,46 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
         (
             "/api/disable_two_factor",
             (SignedIn, "current_password=x&code=000000".to_owned()),
+        ),
+        ("/api/care_packages", (needs(P::ViewCare), "search=&page=1".to_owned())),
+        ("/api/care_package", (needs(P::ViewCare), id.to_owned())),
+        (
+            "/api/save_care_package",
+            (
+                needs(P::ManageCare),
+                "name=&postcode_district=&client_name=&address=".to_owned(),
+            ),
+        ),
+        ("/api/delete_care_package", (needs(P::ManageCare), id.to_owned())),
+        ("/api/tasks", (needs(P::ViewCare), "search=&page=1".to_owned())),
+        (
+            "/api/save_task",
+            (
+                needs(P::ManageCare),
+                "name=&category=&description=&target_count=".to_owned(),
+            ),
+        ),
+        ("/api/delete_task", (needs(P::ManageCare), id.to_owned())),
+        ("/api/today", (needs(P::LogPractice), "".to_owned())),
+        (
+            "/api/log_practice",
+            (
+                needs(P::LogPractice),
+                format!("task_id={nil}&care_package_id={nil}&count=1&idempotency_key={nil}"),
+            ),
+        ),
+        ("/api/carer_progress", (needs(P::ViewProgress), format!("carer={nil}"))),
+        (
+            "/api/set_package_tasks",
+            (needs(P::ManageCare), format!("package={nil}&tasks[0]={nil}")),
+        ),
+        (
+            "/api/set_package_carers",
+            (needs(P::ManageCare), format!("package={nil}&carers[0]={nil}")),
+        ),
+        (
+            "/api/preview_package_carers",
+            (needs(P::ManageCare), format!("package={nil}&carers[0]={nil}")),
         ),
         (
             "/api/organisation_settings",

@@ -14,6 +14,7 @@ where
 {
     move || match value.get() {
         Some(Err(AppError::Validation { field: f, message })) if f == field => Some(message),
+        Some(Err(err @ AppError::OverDailyCap { .. })) if field == "count" => Some(err.to_string()),
         _ => None,
     }
 }
@@ -28,6 +29,7 @@ where
 {
     move || match value.get() {
         Some(Err(AppError::Validation { field, .. })) if fields.contains(&field.as_str()) => None,
+        Some(Err(AppError::OverDailyCap { .. })) if fields.contains(&"count") => None,
         Some(Err(err)) => Some(err.to_string()),
         _ => None,
     }

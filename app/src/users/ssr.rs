@@ -32,14 +32,7 @@ pub async fn list(
             Role::Viewer.as_str().into(),
         ],
     };
-    let pattern = format!(
-        "%{}%",
-        search
-            .trim()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = caretrack::text::like_contains(search);
     let total = sqlx::query_scalar!(
         r#"select count(*) as "n!"
              from users u left join user_profiles p on p.user_id = u.id

@@ -3,17 +3,24 @@
 
 pub mod audit;
 pub mod auth;
+pub mod care;
 pub mod extract;
 pub mod files;
 pub mod jobs;
 pub mod openapi;
 
-use app::{auth::CurrentUser, error::AppError, state::AppState};
+use app::{
+    auth::{CurrentUser, RequestMeta, authorize},
+    error::AppError,
+    state::AppState,
+};
 use axum::{
     Router,
-    extract::FromRequestParts,
+    extract::{FromRequestParts, Request, State},
     http::request::Parts,
-    routing::{MethodRouter, delete, get, post},
+    middleware::Next,
+    response::Response,
+    routing::{MethodRouter, delete, get, patch, post, put},
 };
 use caretrack::permissions::Permission;
 
@@ -51,10 +58,9 @@ pub struct ApiRoute {
     pub doc: openapi::Doc,
 }
 
-/// Builds the router and, from the same calls, the table of what it serves.
+/// The routes with what each needs: the router and the table are both built from it.
 struct Api {
-    router: Router<AppState>,
-    table: Vec<ApiRoute>,
+    routes: Vec<(ApiRoute, MethodRouter<AppState>)>,
 }
 
 impl Api {
@@ -66,25 +72,60 @@ impl Api {
         handler: MethodRouter<AppState>,
         doc: openapi::Doc,
     ) -> Self {
-        self.table.push(ApiRoute {
+        let route = ApiRoute {
             method,
             path,
             access,
             doc,
-        });
-        self.router = self.router.route(path, handler);
+        };
+        self.routes.push((route, handler));
         self
     }
 }
 
+/// Refuses the request unless the signed-in caller has `permission` (before the handler
+/// reads its input). Refusals are audited by `authorize`.
+async fn require(
+    State((state, permission)): State<(AppState, Permission)>,
+    request: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    let user = request
+        .extensions()
+        .get::<CurrentUser>()
+        .copied()
+        .ok_or(AppError::Unauthenticated)?;
+    let meta = request
+        .extensions()
+        .get::<RequestMeta>()
+        .cloned()
+        .unwrap_or_default();
+    authorize(&state, &user, &meta, permission).await?;
+    Ok(next.run(request).await)
+}
+
 fn api() -> Api {
     use Access::{Public, SignedIn};
-    use openapi::{ADMIN, AUTH, Body, Doc, FILES, Query, Reply};
+    use openapi::{ADMIN, AUTH, Body, CARE, Doc, FILES, PRACTICE, Query, Reply};
+    let view_care = Access::Permission(Permission::ViewCare);
+    let manage_care = Access::Permission(Permission::ManageCare);
+    let log_practice = Access::Permission(Permission::LogPractice);
+    const LIST: &[Query] = &[
+        Query {
+            name: "search",
+            kind: "string",
+            required: false,
+            description: "Part of the name (or district, category)",
+        },
+        Query {
+            name: "page",
+            kind: "integer",
+            required: false,
+            description: "From 1; 25 a page",
+        },
+    ];
     let manage_jobs = Access::Permission(Permission::ManageJobs);
-    Api {
-        router: Router::new(),
-        table: Vec::new(),
-    }
+    Api { routes: Vec::new() }
     .route(
         "POST",
         "/api/v1/auth/login",
@@ -268,6 +309,110 @@ fn api() -> Api {
     )
     .route(
         "GET",
+        "/api/v1/care-packages",
+        view_care,
+        get(care::list_packages),
+        Doc::new(CARE, "Care packages (carers: the ones they work at)", Reply::Json("PackagePage")).query(LIST),
+    )
+    .route(
+        "POST",
+        "/api/v1/care-packages",
+        manage_care,
+        post(care::create_package),
+        Doc::new(CARE, "Create a care package; the client's name and address are encrypted at rest", Reply::Created("Package"))
+            .body(Body::Json("PackageInput")),
+    )
+    .route(
+        "GET",
+        "/api/v1/care-packages/{id}",
+        view_care,
+        get(care::get_package),
+        Doc::new(CARE, "A care package with its tasks and carers; client details only for managers and its carers", Reply::Json("Package")),
+    )
+    .route(
+        "PATCH",
+        "/api/v1/care-packages/{id}",
+        manage_care,
+        patch(care::update_package),
+        Doc::new(CARE, "Change a care package (fields left out keep their values)", Reply::Json("Package"))
+            .body(Body::Json("PackageInput")),
+    )
+    .route(
+        "DELETE",
+        "/api/v1/care-packages/{id}",
+        manage_care,
+        delete(care::delete_package),
+        Doc::new(CARE, "Move a care package to the recycle bin", Reply::NoContent),
+    )
+    .route(
+        "PUT",
+        "/api/v1/care-packages/{id}/tasks",
+        manage_care,
+        put(care::set_package_tasks),
+        Doc::new(CARE, "Set the tasks performed at a package (progress is global and never reset)", Reply::Json("AssignmentChange"))
+            .body(Body::Json("TaskIds")),
+    )
+    .route(
+        "PUT",
+        "/api/v1/care-packages/{id}/carers",
+        manage_care,
+        put(care::set_package_carers),
+        Doc::new(CARE, "Set the carers who work at a package", Reply::Json("AssignmentChange"))
+            .body(Body::Json("CarerIds")),
+    )
+    .route(
+        "GET",
+        "/api/v1/tasks",
+        view_care,
+        get(care::list_tasks),
+        Doc::new(CARE, "Tasks (carers: those of their packages)", Reply::Json("TaskPage")).query(LIST),
+    )
+    .route(
+        "POST",
+        "/api/v1/tasks",
+        manage_care,
+        post(care::create_task),
+        Doc::new(CARE, "Create a task", Reply::Created("Task")).body(Body::Json("TaskInput")),
+    )
+    .route(
+        "PATCH",
+        "/api/v1/tasks/{id}",
+        manage_care,
+        patch(care::update_task),
+        Doc::new(CARE, "Change a task (fields left out keep their values)", Reply::Json("Task"))
+            .body(Body::Json("TaskInput")),
+    )
+    .route(
+        "DELETE",
+        "/api/v1/tasks/{id}",
+        manage_care,
+        delete(care::delete_task),
+        Doc::new(CARE, "Move a task to the recycle bin", Reply::NoContent),
+    )
+    .route(
+        "GET",
+        "/api/v1/carers/{id}/progress",
+        Access::Permission(Permission::ViewProgress),
+        get(care::carer_progress),
+        Doc::new(PRACTICE, "A carer's global progress per task (carers: their own only)", Reply::Json("CarerProgress")),
+    )
+    .route(
+        "GET",
+        "/api/v1/me/tasks/today",
+        log_practice,
+        get(care::today),
+        Doc::new(PRACTICE, "The signed-in carer's tasks for today (tasks at their target are left out)", Reply::Json("Today")),
+    )
+    .route(
+        "POST",
+        "/api/v1/me/task-completions",
+        log_practice,
+        post(care::log_completion),
+        Doc::new(PRACTICE, "Log completions for today: at most 100 per task per London day; a repeated idempotency key answers the first result", Reply::Created("LoggedPractice"))
+            .body(Body::Json("CompletionInput")),
+    )
+    .route(
+        "GET",
         "/api/v1/openapi.json",
         Public,
         get(openapi::json),
@@ -282,11 +427,24 @@ fn api() -> Api {
     )
 }
 
-pub fn routes() -> Router<AppState> {
-    api().router
+/// The REST router. Routes that need a permission check it in a layer of their own,
+/// from the same declaration the access test walks.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    api()
+        .routes
+        .into_iter()
+        .fold(Router::new(), |router, (route, handler)| {
+            let handler = match route.access {
+                Access::Permission(permission) => handler.route_layer(
+                    axum::middleware::from_fn_with_state((state.clone(), permission), require),
+                ),
+                Access::Public | Access::SignedIn => handler,
+            };
+            router.route(route.path, handler)
+        })
 }
 
 /// Every REST route with its declared access.
 pub fn table() -> Vec<ApiRoute> {
-    api().table
+    api().routes.into_iter().map(|(route, _)| route).collect()
 }

@@ -12,12 +12,22 @@ use serde_json::{Map, Value, json};
 pub const AUTH: &str = "Sign-in and sessions";
 pub const FILES: &str = "Files";
 pub const ADMIN: &str = "Administration";
+pub const CARE: &str = "Care packages and tasks";
+pub const PRACTICE: &str = "Daily practice and progress";
 
 /// The groups of operations, in the order the documentation shows them.
-const TAGS: [(&str, &str); 3] = [
+const TAGS: [(&str, &str); 5] = [
     (
         AUTH,
         "Tokens for API clients: sign in (with a second step when 2FA is on), refresh, sign out, your devices",
+    ),
+    (
+        CARE,
+        "Clients and their homes, care activities with target counts, and who does what where",
+    ),
+    (
+        PRACTICE,
+        "Carers log completions (1–100 per task per London day, idempotent); progress is global per carer and task",
     ),
     (
         FILES,
@@ -298,6 +308,19 @@ fn object(properties: Value, optional: &[&str]) -> Value {
             "additionalProperties": false })
 }
 
+/// One page of a list.
+fn page_of(item: &str) -> Value {
+    object(
+        json!({
+            "items": { "type": "array", "items": schema_ref(item) },
+            "total": { "type": "integer" },
+            "page": { "type": "integer" },
+            "page_size": { "type": "integer" },
+        }),
+        &[],
+    )
+}
+
 fn schemas() -> Value {
     let roles: Vec<&str> = caretrack::Role::ALL.iter().map(|r| r.as_str()).collect();
     json!({
@@ -307,7 +330,9 @@ fn schemas() -> Value {
                 "message": string(),
                 "fields": { "type": "object", "additionalProperties": { "type": "string" },
                             "description": "Input name → what is wrong with it" },
-            }), &["fields"]),
+                "remaining_today": { "type": "integer", "minimum": 0,
+                            "description": "With `over_daily_cap`: what may still be logged today" },
+            }), &["fields", "remaining_today"]),
         }), &[]),
         "LoginRequest": object(json!({ "email": string(), "password": string() }), &[]),
         "MfaRequest": object(json!({
@@ -360,6 +385,97 @@ fn schemas() -> Value {
             "max_attempts": { "type": "integer" },
             "last_error": string(),
             "updated": { "type": "string", "description": "UK time, for people" },
+        }), &[]),
+        "Named": object(json!({ "id": uuid(), "name": string() }), &[]),
+        "PackageSummary": object(json!({
+            "id": uuid(),
+            "name": string(),
+            "postcode_district": string(),
+            "tasks": { "type": "integer" },
+            "carers": { "type": "integer" },
+        }), &[]),
+        "PackagePage": page_of("PackageSummary"),
+        "Package": object(json!({
+            "id": uuid(),
+            "name": string(),
+            "postcode_district": { "type": "string", "examples": ["M14"] },
+            "client_name": { "type": ["string", "null"], "description": "Only for care managers and the package's carers" },
+            "address_lines": { "type": ["array", "null"], "items": string() },
+            "tasks": { "type": "array", "items": schema_ref("Named") },
+            "carers": { "type": "array", "items": schema_ref("Named") },
+        }), &[]),
+        "PackageInput": object(json!({
+            "name": string(),
+            "postcode_district": { "type": "string", "description": "The outward code only, e.g. M14" },
+            "client_name": string(),
+            "address_lines": { "type": "array", "items": string(), "minItems": 1, "maxItems": 6 },
+        }), &["name", "postcode_district", "client_name", "address_lines"]),
+        "Task": object(json!({
+            "id": uuid(),
+            "name": string(),
+            "category": string(),
+            "description": string(),
+            "target_count": { "type": "integer", "minimum": 1, "maximum": 1000 },
+            "packages": { "type": "integer" },
+        }), &[]),
+        "TaskPage": page_of("Task"),
+        "TaskInput": object(json!({
+            "name": string(),
+            "category": string(),
+            "description": string(),
+            "target_count": { "type": "integer", "minimum": 1, "maximum": 1000 },
+        }), &["name", "category", "description", "target_count"]),
+        "TaskIds": object(json!({ "task_ids": { "type": "array", "items": uuid() } }), &[]),
+        "CarerIds": object(json!({ "carer_ids": { "type": "array", "items": uuid() } }), &[]),
+        "AssignmentChange": object(json!({
+            "added": { "type": "array", "items": string() },
+            "removed": { "type": "array", "items": string() },
+        }), &[]),
+        "Progress": object(json!({
+            "current": { "type": "integer", "minimum": 0 },
+            "target": { "type": "integer", "minimum": 1 },
+            "percent": { "type": "number", "minimum": 0, "maximum": 100 },
+        }), &[]),
+        "ProgressRow": object(json!({
+            "task_id": uuid(),
+            "name": string(),
+            "category": string(),
+            "progress": schema_ref("Progress"),
+            "assigned": { "type": "boolean" },
+            "last_logged": { "type": ["string", "null"], "description": "UK time, for people" },
+        }), &[]),
+        "CarerProgress": object(json!({
+            "carer": schema_ref("Named"),
+            "rows": { "type": "array", "items": schema_ref("ProgressRow") },
+            "overall_percent": { "type": ["number", "null"] },
+        }), &[]),
+        "TodayTask": object(json!({
+            "task_id": uuid(),
+            "name": string(),
+            "category": string(),
+            "description": string(),
+            "logged_today": { "type": "integer" },
+            "remaining_today": { "type": "integer" },
+            "progress": schema_ref("Progress"),
+            "packages": { "type": "array", "items": schema_ref("Named") },
+        }), &[]),
+        "Today": object(json!({
+            "tasks": { "type": "array", "items": schema_ref("TodayTask") },
+            "assigned": { "type": "integer" },
+            "overall_percent": { "type": ["number", "null"] },
+        }), &[]),
+        "CompletionInput": object(json!({
+            "task_id": uuid(),
+            "care_package_id": uuid(),
+            "count": { "type": "integer", "minimum": 1, "maximum": 100 },
+            "idempotency_key": { "type": "string", "format": "uuid", "description": "Made by the client for this log; send the same one when retrying" },
+            "logged_at": { "type": "string", "format": "date-time", "description": "When it happened, for a log made offline (up to 7 days ago)" },
+        }), &["logged_at"]),
+        "LoggedPractice": object(json!({
+            "task_id": uuid(),
+            "logged_today": { "type": "integer", "minimum": 1, "maximum": 100 },
+            "remaining_today": { "type": "integer", "minimum": 0, "maximum": 99 },
+            "progress": schema_ref("Progress"),
         }), &[]),
         "JobsOverview": object(json!({
             "counts": { "type": "array", "items": schema_ref("QueueCount") },

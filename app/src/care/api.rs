@@ -1,0 +1,282 @@
+//! Wire types and server functions for care packages, tasks, assignments and daily
+//! practice. The REST handlers under `/api/v1` call the same services (`super::ssr`).
+
+use crate::error::AppError;
+use caretrack::{
+    care::ProgressReport,
+    ids::{CarePackageId, TaskId, UserId},
+};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const PAGE_SIZE: i64 = 25;
+
+/// One page of a list, with the total for the pager.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackageSummary {
+    pub id: CarePackageId,
+    pub name: String,
+    pub postcode_district: String,
+    pub tasks: i64,
+    pub carers: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Named<Id> {
+    pub id: Id,
+    pub name: String,
+}
+
+/// A package with what is attached to it. The client's name and address are present
+/// only for those allowed to read them (`caretrack::care::may_see_client_details`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackageDetail {
+    pub id: CarePackageId,
+    pub name: String,
+    pub postcode_district: String,
+    pub client_name: Option<String>,
+    pub address_lines: Option<Vec<String>>,
+    pub tasks: Vec<Named<TaskId>>,
+    pub carers: Vec<Named<UserId>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskSummary {
+    pub id: TaskId,
+    pub name: String,
+    pub category: String,
+    pub description: String,
+    pub target_count: i32,
+    /// Packages the task is performed at.
+    pub packages: i64,
+}
+
+/// A task on a carer's list for today.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TodayTask {
+    pub task_id: TaskId,
+    pub name: String,
+    pub category: String,
+    pub description: String,
+    pub logged_today: i32,
+    pub remaining_today: i32,
+    pub progress: ProgressReport,
+    /// Where the carer performs it (the first is the default for a log).
+    pub packages: Vec<Named<CarePackageId>>,
+}
+
+/// The carer's day: the tasks still short of their target, and overall progress.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Today {
+    pub tasks: Vec<TodayTask>,
+    /// Tasks assigned in all (including those complete).
+    pub assigned: i64,
+    /// Over every assigned task; `None` when none is assigned.
+    pub overall_percent: Option<f64>,
+}
+
+/// The answer to a logged completion (and, for a replay, the first answer again).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LoggedPractice {
+    pub task_id: TaskId,
+    pub logged_today: i32,
+    pub remaining_today: i32,
+    pub progress: ProgressReport,
+}
+
+/// One task's row in a carer's progress.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProgressRow {
+    pub task_id: TaskId,
+    pub name: String,
+    pub category: String,
+    pub progress: ProgressReport,
+    /// Whether the task is still on the carer's list (assigned through a package).
+    pub assigned: bool,
+    /// UK time of the last log, for people.
+    pub last_logged: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CarerProgress {
+    pub carer: Named<UserId>,
+    pub rows: Vec<ProgressRow>,
+    pub overall_percent: Option<f64>,
+}
+
+#[cfg(feature = "ssr")]
+async fn guarded(
+    permission: caretrack::permissions::Permission,
+) -> Result<
+    (
+        crate::auth::CurrentUser,
+        crate::audit::Actor,
+        crate::state::AppState,
+    ),
+    AppError,
+> {
+    crate::auth::guard(permission).await
+}
+
+#[server(endpoint = "care_packages", client = crate::csrf::CsrfClient)]
+pub async fn list_packages(search: String, page: i64) -> Result<Page<PackageSummary>, AppError> {
+    let (user, _, state) = guarded(caretrack::permissions::Permission::ViewCare).await?;
+    crate::error::with_status(super::ssr::packages::list(&state, &user, &search, page).await)
+}
+
+#[server(endpoint = "care_package", client = crate::csrf::CsrfClient)]
+pub async fn load_package(id: CarePackageId) -> Result<PackageDetail, AppError> {
+    let (user, _, state) = guarded(caretrack::permissions::Permission::ViewCare).await?;
+    crate::error::with_status(super::ssr::packages::detail(&state, &user, id).await)
+}
+
+/// Creates a package (no `id`) or changes one.
+#[server(endpoint = "save_care_package", client = crate::csrf::CsrfClient)]
+pub async fn save_package(
+    #[server(default)] id: Option<CarePackageId>,
+    name: String,
+    postcode_district: String,
+    client_name: String,
+    address: String,
+) -> Result<CarePackageId, AppError> {
+    let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
+    let form = caretrack::care::PackageForm {
+        name,
+        postcode_district,
+        client_name,
+        address,
+    };
+    crate::error::with_status(super::ssr::packages::save(&state, &actor, id, &form).await)
+}
+
+#[server(endpoint = "delete_care_package", client = crate::csrf::CsrfClient)]
+pub async fn delete_package(id: CarePackageId) -> Result<(), AppError> {
+    let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
+    crate::error::with_status(super::ssr::packages::delete(&state, &actor, id).await)
+}
+
+#[server(endpoint = "tasks", client = crate::csrf::CsrfClient)]
+pub async fn list_tasks(search: String, page: i64) -> Result<Page<TaskSummary>, AppError> {
+    let (user, _, state) = guarded(caretrack::permissions::Permission::ViewCare).await?;
+    crate::error::with_status(super::ssr::tasks::list(&state, &user, &search, page).await)
+}
+
+#[server(endpoint = "save_task", client = crate::csrf::CsrfClient)]
+pub async fn save_task(
+    #[server(default)] id: Option<TaskId>,
+    name: String,
+    category: String,
+    description: String,
+    target_count: String,
+) -> Result<TaskId, AppError> {
+    let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
+    let form = caretrack::care::TaskForm {
+        name,
+        category,
+        description,
+        target_count,
+    };
+    crate::error::with_status(super::ssr::tasks::save(&state, &actor, id, &form).await)
+}
+
+#[server(endpoint = "delete_task", client = crate::csrf::CsrfClient)]
+pub async fn delete_task(id: TaskId) -> Result<(), AppError> {
+    let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
+    crate::error::with_status(super::ssr::tasks::delete(&state, &actor, id).await)
+}
+
+#[server(endpoint = "today", client = crate::csrf::CsrfClient)]
+pub async fn load_today() -> Result<Today, AppError> {
+    let (user, _, state) = guarded(caretrack::permissions::Permission::LogPractice).await?;
+    crate::error::with_status(super::ssr::practice::today(&state, user.user_id).await)
+}
+
+/// Logs completions of a task for today. `count` is the text typed, so that a slip is
+/// an error beside the field rather than a failed request.
+#[server(endpoint = "log_practice", client = crate::csrf::CsrfClient)]
+pub async fn log_practice(
+    task_id: TaskId,
+    care_package_id: CarePackageId,
+    count: String,
+    idempotency_key: String,
+) -> Result<LoggedPractice, AppError> {
+    let (user, _, state) = guarded(caretrack::permissions::Permission::LogPractice).await?;
+    crate::error::with_status(
+        super::ssr::practice::log_typed(
+            &state,
+            user.user_id,
+            super::ssr::practice::Entry {
+                task_id,
+                care_package_id,
+                idempotency_key: &idempotency_key,
+                logged_at: None,
+            },
+            &count,
+        )
+        .await,
+    )
+}
+
+#[server(endpoint = "carer_progress", client = crate::csrf::CsrfClient)]
+pub async fn load_progress(carer: UserId) -> Result<CarerProgress, AppError> {
+    let (user, _, state) = guarded(caretrack::permissions::Permission::ViewProgress).await?;
+    crate::error::with_status(super::ssr::practice::progress(&state, &user, carer).await)
+}
+
+/// What an assignment change did (names, for the confirmation message).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignmentChange {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+/// What assigning a package to a carer would do to their list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarerImpact {
+    pub carer: Named<UserId>,
+    /// Tasks of the package not yet on the carer's list.
+    pub new_tasks: i64,
+    /// Of those, tasks the carer already has progress on (it counts: progress is global).
+    pub with_progress: i64,
+}
+
+#[server(endpoint = "set_package_tasks", client = crate::csrf::CsrfClient)]
+pub async fn set_package_tasks(
+    package: CarePackageId,
+    tasks: Vec<TaskId>,
+) -> Result<AssignmentChange, AppError> {
+    let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
+    crate::error::with_status(
+        super::ssr::assignments::set_package_tasks(&state, &actor, package, &tasks).await,
+    )
+}
+
+#[server(endpoint = "set_package_carers", client = crate::csrf::CsrfClient)]
+pub async fn set_package_carers(
+    package: CarePackageId,
+    carers: Vec<UserId>,
+) -> Result<AssignmentChange, AppError> {
+    let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
+    crate::error::with_status(
+        super::ssr::assignments::set_package_carers(&state, &actor, package, &carers).await,
+    )
+}
+
+#[server(endpoint = "preview_package_carers", client = crate::csrf::CsrfClient)]
+pub async fn preview_package_carers(
+    package: CarePackageId,
+    carers: Vec<UserId>,
+) -> Result<Vec<CarerImpact>, AppError> {
+    let (_, _, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
+    crate::error::with_status(
+        super::ssr::assignments::preview_package_carers(&state, package, &carers).await,
+    )
+}

@@ -1,0 +1,357 @@
+//! Daily practice: what a carer has to do today, logging completions, and progress.
+//!
+//! A log is one SQL statement: it checks the task is the carer's at that package, adds
+//! to the day's total only while the total stays within the cap (the row lock of the
+//! upsert serialises concurrent logs), adds to global progress and records the
+//! completion with the totals it produced. The completion's idempotency key is unique,
+//! so a retried request fails that insert, the whole statement rolls back, and the
+//! stored totals of the first request are answered again.
+
+use super::super::api::{CarerProgress, LoggedPractice, Named, ProgressRow, Today, TodayTask};
+use crate::{auth::CurrentUser, error::AppError, state::AppState};
+use caretrack::{
+    DailyCompletionCount, Role,
+    care::{self, Progress, remaining_today},
+    ids::{CarePackageId, TaskId, UserId},
+    london,
+    permissions::{Permission, Scope},
+};
+use sqlx::types::Uuid;
+use time::OffsetDateTime;
+
+/// What is being logged, apart from the count.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry<'a> {
+    pub task_id: TaskId,
+    pub care_package_id: CarePackageId,
+    /// A UUID made by the client for this log (and reused if it has to send it again).
+    pub idempotency_key: &'a str,
+    /// When it happened, if the client logged it while offline.
+    pub logged_at: Option<OffsetDateTime>,
+}
+
+/// `count` as typed: 1–100 (the remaining allowance is the statement's to check).
+pub async fn log_typed(
+    state: &AppState,
+    carer: Uuid,
+    entry: Entry<'_>,
+    count: &str,
+) -> Result<LoggedPractice, AppError> {
+    let count = care::parse_daily_count(count, 0)?;
+    log(state, carer, entry, count).await
+}
+
+pub async fn log(
+    state: &AppState,
+    carer: Uuid,
+    entry: Entry<'_>,
+    count: DailyCompletionCount,
+) -> Result<LoggedPractice, AppError> {
+    let key: Uuid = entry.idempotency_key.trim().parse().map_err(|_| {
+        AppError::validation(
+            "idempotency_key",
+            "The idempotency key must be a UUID made for this log.",
+        )
+    })?;
+    let now = OffsetDateTime::now_utc();
+    let logged_at = entry.logged_at.unwrap_or(now);
+    care::check_logged_at(logged_at, now)?;
+    let source = if entry.logged_at.is_some() {
+        "OFFLINE_SYNC"
+    } else {
+        "ONLINE"
+    };
+    let task = *entry.task_id.as_uuid();
+    let package = *entry.care_package_id.as_uuid();
+    let day = london::business_day(logged_at);
+
+    let result = sqlx::query!(
+        r#"with allowed as (
+               select t.target_count
+                 from carer_packages cp
+                 join care_packages p on p.id = cp.package_id and p.deleted_at is null
+                 join package_tasks pt on pt.package_id = cp.package_id
+                 join tasks t on t.id = pt.task_id and t.deleted_at is null
+                where cp.carer_id = $1 and cp.package_id = $3 and pt.task_id = $2
+           ),
+           day as (
+               insert into task_daily_totals as d (carer_id, task_id, business_date, total)
+               select $1, $2, $4, $5 from allowed
+               on conflict (carer_id, task_id, business_date)
+               do update set total = d.total + excluded.total
+                  where d.total + excluded.total <= 100
+               returning d.total
+           ),
+           progress as (
+               insert into task_progress as tp (carer_id, task_id, completed_count, last_logged_at, target_reached_at)
+               select $1, $2, $5, now(), case when $5 >= allowed.target_count then now() end
+                 from day, allowed
+               on conflict (carer_id, task_id) do update
+                  set completed_count = tp.completed_count + excluded.completed_count,
+                      last_logged_at = excluded.last_logged_at,
+                      target_reached_at = coalesce(
+                          tp.target_reached_at,
+                          case when tp.completed_count + excluded.completed_count
+                                    >= (select target_count from allowed) then now() end)
+               returning tp.completed_count
+           ),
+           done as (
+               insert into task_completions
+                      (carer_id, task_id, package_id, business_date, count, idempotency_key,
+                       logged_at, source, day_total_after, progress_after)
+               select $1, $2, $3, $4, $5, $6, $7, $8, day.total, progress.completed_count
+                 from day, progress
+               returning day_total_after, progress_after
+           )
+           select done.day_total_after as "logged_today!", done.progress_after as "current!",
+                  allowed.target_count as "target!"
+             from done, allowed"#,
+        carer,
+        task,
+        package,
+        day,
+        count.get(),
+        key,
+        logged_at,
+        source,
+    )
+    .fetch_optional(&state.db)
+    .await;
+
+    match result {
+        Ok(Some(row)) => Ok(answer(
+            entry.task_id,
+            row.logged_today,
+            row.current,
+            row.target,
+        )),
+        Ok(None) => match replay(state, carer, entry.task_id, key).await? {
+            Some(first) => Ok(first),
+            None => Err(refusal(state, carer, task, package, day).await),
+        },
+        Err(sqlx::Error::Database(err))
+            if err.constraint() == Some("task_completions_idempotency_key") =>
+        {
+            replay(state, carer, entry.task_id, key)
+                .await?
+                .ok_or(AppError::Internal)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn answer(task_id: TaskId, logged_today: i32, current: i32, target: i32) -> LoggedPractice {
+    LoggedPractice {
+        task_id,
+        logged_today,
+        remaining_today: remaining_today(logged_today),
+        progress: Progress { current, target }.into(),
+    }
+}
+
+/// The first answer for `key`, if it has been used: only by the same carer for the same
+/// task (anything else is a client bug, refused rather than guessed at).
+async fn replay(
+    state: &AppState,
+    carer: Uuid,
+    task_id: TaskId,
+    key: Uuid,
+) -> Result<Option<LoggedPractice>, AppError> {
+    let Some(first) = sqlx::query!(
+        r#"select c.carer_id, c.task_id, c.day_total_after, c.progress_after, t.target_count
+             from task_completions c join tasks t on t.id = c.task_id
+            where c.idempotency_key = $1"#,
+        key
+    )
+    .fetch_optional(&state.db)
+    .await?
+    else {
+        return Ok(None);
+    };
+    if first.carer_id != carer || first.task_id != *task_id.as_uuid() {
+        return Err(AppError::Conflict(
+            "That idempotency key was already used for another log.".into(),
+        ));
+    }
+    Ok(Some(answer(
+        task_id,
+        first.day_total_after.unwrap_or(0),
+        first.progress_after.unwrap_or(0),
+        first.target_count,
+    )))
+}
+
+/// Why a log was not recorded: the task, the package, or the day's cap.
+async fn refusal(
+    state: &AppState,
+    carer: Uuid,
+    task: Uuid,
+    package: Uuid,
+    day: time::Date,
+) -> AppError {
+    let facts = sqlx::query!(
+        r#"select exists (select 1 from tasks where id = $2 and deleted_at is null) as "task_exists!",
+                  exists (select 1 from carer_packages cp
+                            join care_packages p on p.id = cp.package_id and p.deleted_at is null
+                            join package_tasks pt on pt.package_id = cp.package_id
+                           where cp.carer_id = $1 and cp.package_id = $3 and pt.task_id = $2) as "assigned!",
+                  coalesce((select total from task_daily_totals
+                             where carer_id = $1 and task_id = $2 and business_date = $4), 0) as "logged_today!""#,
+        carer,
+        task,
+        package,
+        day
+    )
+    .fetch_one(&state.db)
+    .await;
+    match facts {
+        Err(err) => err.into(),
+        Ok(f) if !f.task_exists => AppError::validation("task_id", "There is no such task."),
+        Ok(f) if !f.assigned => AppError::validation(
+            "task_id",
+            "This task is not on your list at that care package.",
+        ),
+        Ok(f) => AppError::OverDailyCap {
+            remaining: remaining_today(f.logged_today),
+        },
+    }
+}
+
+/// The carer's tasks for today: every task of every package they work at, with today's
+/// total and global progress; tasks that reached their target leave the list.
+pub async fn today(state: &AppState, carer: Uuid) -> Result<Today, AppError> {
+    let day = london::business_day(OffsetDateTime::now_utc());
+    let rows = sqlx::query!(
+        r#"select t.id, t.name, t.category, t.description, t.target_count,
+                  coalesce(tp.completed_count, 0) as "current!",
+                  coalesce(d.total, 0) as "logged_today!",
+                  array_agg(p.id order by p.name) as "package_ids!",
+                  array_agg(p.name order by p.name) as "package_names!"
+             from carer_packages cp
+             join care_packages p on p.id = cp.package_id and p.deleted_at is null
+             join package_tasks pt on pt.package_id = cp.package_id
+             join tasks t on t.id = pt.task_id and t.deleted_at is null
+             left join task_progress tp on tp.carer_id = cp.carer_id and tp.task_id = t.id
+             left join task_daily_totals d
+                    on d.carer_id = cp.carer_id and d.task_id = t.id and d.business_date = $2
+            where cp.carer_id = $1
+            group by t.id, tp.completed_count, d.total
+            order by t.category, t.name"#,
+        carer,
+        day
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let all: Vec<Progress> = rows
+        .iter()
+        .map(|r| Progress {
+            current: r.current,
+            target: r.target_count,
+        })
+        .collect();
+    let overall_percent = care::overall_percent(&all);
+    let assigned = rows.len() as i64;
+    let tasks = rows
+        .into_iter()
+        .zip(all)
+        .filter(|(_, progress)| !progress.is_complete())
+        .map(|(r, progress)| TodayTask {
+            task_id: r.id.into(),
+            name: r.name,
+            category: r.category,
+            description: r.description,
+            logged_today: r.logged_today,
+            remaining_today: remaining_today(r.logged_today),
+            progress: progress.into(),
+            packages: r
+                .package_ids
+                .into_iter()
+                .zip(r.package_names)
+                .map(|(id, name)| Named {
+                    id: id.into(),
+                    name,
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Today {
+        tasks,
+        assigned,
+        overall_percent,
+    })
+}
+
+/// A carer's progress on every task they have practised or are assigned. Carers see
+/// only their own.
+pub async fn progress(
+    state: &AppState,
+    viewer: &CurrentUser,
+    carer: UserId,
+) -> Result<CarerProgress, AppError> {
+    let carer = *carer.as_uuid();
+    if viewer.role.scope(Permission::ViewProgress) == Some(Scope::Own) && viewer.user_id != carer {
+        return Err(AppError::NotFound("The carer".into()));
+    }
+    let person = sqlx::query!(
+        r#"select u.role::text as "role!", coalesce(p.first_name || ' ' || p.last_name, u.email) as "name!"
+             from users u left join user_profiles p on p.user_id = u.id
+            where u.id = $1 and u.deleted_at is null"#,
+        carer
+    )
+    .fetch_optional(&state.db)
+    .await?
+    .filter(|p| p.role == Role::Carer.as_str())
+    .ok_or_else(|| AppError::NotFound("The carer".into()))?;
+
+    let rows = sqlx::query!(
+        r#"with assigned as (
+               select distinct pt.task_id
+                 from carer_packages cp
+                 join care_packages p on p.id = cp.package_id and p.deleted_at is null
+                 join package_tasks pt on pt.package_id = cp.package_id
+                where cp.carer_id = $1
+           )
+           select t.id, t.name, t.category, t.target_count,
+                  coalesce(tp.completed_count, 0) as "current!",
+                  tp.last_logged_at as "last_logged_at?",
+                  (a.task_id is not null) as "assigned!"
+             from tasks t
+             left join task_progress tp on tp.task_id = t.id and tp.carer_id = $1
+             left join assigned a on a.task_id = t.id
+            where t.deleted_at is null and (a.task_id is not null or tp.task_id is not null)
+            order by t.category, t.name"#,
+        carer
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let assigned: Vec<Progress> = rows
+        .iter()
+        .filter(|r| r.assigned)
+        .map(|r| Progress {
+            current: r.current,
+            target: r.target_count,
+        })
+        .collect();
+    Ok(CarerProgress {
+        carer: Named {
+            id: carer.into(),
+            name: person.name,
+        },
+        overall_percent: care::overall_percent(&assigned),
+        rows: rows
+            .into_iter()
+            .map(|r| ProgressRow {
+                task_id: r.id.into(),
+                name: r.name,
+                category: r.category,
+                progress: Progress {
+                    current: r.current,
+                    target: r.target_count,
+                }
+                .into(),
+                assigned: r.assigned,
+                last_logged: r.last_logged_at.map(london::format_datetime),
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,643 @@
+//! Care packages, tasks, assignments and daily logging through the REST API, against the
+//! real PostgreSQL and Redis: the daily cap under concurrent requests, idempotent
+//! replays, encryption at rest, who sees what, and global progress.
+
+mod common;
+
+use app::{
+    auth::{RequestMeta, sessions},
+    state::AppState,
+};
+use axum::{
+    Router,
+    body::Body,
+    http::{Request, StatusCode},
+};
+use caretrack::Role;
+use common::TestResponse;
+use serde_json::{Value, json};
+use sqlx::{PgPool, types::Uuid};
+
+struct Api {
+    state: AppState,
+    router: Router,
+}
+
+struct Person {
+    id: Uuid,
+    token: String,
+}
+
+impl Api {
+    fn new(db: PgPool) -> Self {
+        let state = common::state_with(db, &common::redis_url());
+        let router = server::startup::build_router(state.clone());
+        Self { state, router }
+    }
+
+    async fn person(&self, role: Role, first: &str) -> Person {
+        let id: Uuid = sqlx::query_scalar(
+            "with u as (insert into users (email, role, password_hash, email_verified_at)
+                        values ($1, $2::text::user_role, 'x', now()) returning id)
+             insert into user_profiles (user_id, first_name, last_name) select id, $3, 'Tester' from u
+             returning user_id",
+        )
+        .bind(format!("{}-{}@care.example", first.to_lowercase(), Uuid::new_v4().simple()))
+        .bind(role.as_str())
+        .bind(first)
+        .fetch_one(&self.state.db)
+        .await
+        .unwrap();
+        let token = sessions::start(&self.state, id, role, &RequestMeta::default())
+            .await
+            .unwrap()
+            .access_token;
+        Person { id, token }
+    }
+
+    async fn call(
+        &self,
+        who: &Person,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> TestResponse {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("authorization", format!("Bearer {}", who.token));
+        let request = match body {
+            Some(body) => request
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string())),
+            None => request.body(Body::empty()),
+        }
+        .unwrap();
+        common::send(self.router.clone(), request).await
+    }
+
+    async fn created(&self, who: &Person, path: &str, body: Value) -> Value {
+        let response = self.call(who, "POST", path, Some(body)).await;
+        assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
+        response.json()
+    }
+
+    /// A package with one task of target 500 and one carer.
+    async fn setup(&self, manager: &Person, carer: &Person, target: i32) -> (String, String) {
+        let package = self
+            .created(
+                manager,
+                "/api/v1/care-packages",
+                json!({
+                    "name": format!("Oak House {}", Uuid::new_v4().simple()),
+                    "postcode_district": "M14",
+                    "client_name": "Edith Clarke",
+                    "address_lines": ["12 Oak Road", "Manchester"],
+                }),
+            )
+            .await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let task = self
+            .created(
+                manager,
+                "/api/v1/tasks",
+                json!({
+                    "name": format!("Medication {}", Uuid::new_v4().simple()),
+                    "category": "Medication",
+                    "description": "Prompting and administering",
+                    "target_count": target,
+                }),
+            )
+            .await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        for (path, body) in [
+            ("tasks", json!({ "task_ids": [task] })),
+            ("carers", json!({ "carer_ids": [carer.id] })),
+        ] {
+            let response = self
+                .call(
+                    manager,
+                    "PUT",
+                    &format!("/api/v1/care-packages/{package}/{path}"),
+                    Some(body),
+                )
+                .await;
+            assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+        }
+        (package, task)
+    }
+}
+
+fn completion(task: &str, package: &str, count: i32, key: Uuid) -> Value {
+    json!({ "task_id": task, "care_package_id": package, "count": count, "idempotency_key": key })
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn two_hundred_concurrent_logs_stop_at_the_daily_cap_and_replays_change_nothing(db: PgPool) {
+    let api = Api::new(db.clone());
+    let manager = api.person(Role::Admin, "Alex").await;
+    let carer = api.person(Role::Carer, "Sam").await;
+    let (package, task) = api.setup(&manager, &carer, 500).await;
+
+    let keys: Vec<Uuid> = (0..200).map(|_| Uuid::new_v4()).collect();
+    let mut requests = tokio::task::JoinSet::new();
+    for key in keys.clone() {
+        let router = api.router.clone();
+        let request = Request::post("/api/v1/me/task-completions")
+            .header("authorization", format!("Bearer {}", carer.token))
+            .header("content-type", "application/json")
+            .body(Body::from(completion(&task, &package, 1, key).to_string()))
+            .unwrap();
+        requests.spawn(async move { (key, common::send(router, request).await) });
+    }
+    let mut accepted = Vec::new();
+    let mut refused = 0;
+    while let Some(result) = requests.join_next().await {
+        let (key, response) = result.unwrap();
+        match response.status {
+            StatusCode::CREATED => accepted.push((key, response.json())),
+            StatusCode::UNPROCESSABLE_ENTITY => {
+                let error = &response.json()["error"];
+                assert_eq!(error["code"], "over_daily_cap", "{}", response.body);
+                assert_eq!(error["remaining_today"], 0);
+                refused += 1;
+            }
+            other => panic!("{other}: {}", response.body),
+        }
+    }
+    assert_eq!(accepted.len(), 100);
+    assert_eq!(refused, 100);
+
+    let counters = || async {
+        sqlx::query_as::<_, (i32, i32, i64)>(
+            "select (select total from task_daily_totals where carer_id = $1 and task_id = $2),
+                    (select completed_count from task_progress where carer_id = $1 and task_id = $2),
+                    (select count(*) from task_completions where carer_id = $1 and task_id = $2)",
+        )
+        .bind(carer.id)
+        .bind(task.parse::<Uuid>().unwrap())
+        .fetch_one(&db)
+        .await
+        .unwrap()
+    };
+    assert_eq!(counters().await, (100, 100, 100));
+    // Every accepted log saw a different running total: 1 to 100, each once.
+    let mut totals: Vec<i64> = accepted
+        .iter()
+        .map(|(_, body)| body["logged_today"].as_i64().unwrap())
+        .collect();
+    totals.sort();
+    assert_eq!(totals, (1..=100).collect::<Vec<_>>());
+
+    // Replaying 50 accepted keys answers each with its first result and changes nothing.
+    for (key, first) in accepted.iter().take(50) {
+        let replay = api
+            .call(
+                &carer,
+                "POST",
+                "/api/v1/me/task-completions",
+                Some(completion(&task, &package, 1, *key)),
+            )
+            .await;
+        assert_eq!(replay.status, StatusCode::CREATED, "{}", replay.body);
+        assert_eq!(&replay.json(), first);
+    }
+    assert_eq!(counters().await, (100, 100, 100));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_replay_sent_while_the_first_is_still_running_counts_once(db: PgPool) {
+    let api = Api::new(db.clone());
+    let manager = api.person(Role::Admin, "Alex").await;
+    let carer = api.person(Role::Carer, "Sam").await;
+    let (package, task) = api.setup(&manager, &carer, 50).await;
+    let key = Uuid::new_v4();
+    let mut requests = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let router = api.router.clone();
+        let request = Request::post("/api/v1/me/task-completions")
+            .header("authorization", format!("Bearer {}", carer.token))
+            .header("content-type", "application/json")
+            .body(Body::from(completion(&task, &package, 7, key).to_string()))
+            .unwrap();
+        requests.spawn(async move { common::send(router, request).await });
+    }
+    let mut answers = Vec::new();
+    while let Some(result) = requests.join_next().await {
+        let response = result.unwrap();
+        assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
+        answers.push(response.json());
+    }
+    assert!(answers.iter().all(|a| *a == answers[0]));
+    assert_eq!(answers[0]["logged_today"], 7);
+    assert_eq!(
+        answers[0]["progress"],
+        json!({ "current": 7, "target": 50, "percent": 14.0 })
+    );
+    let logged: i64 =
+        sqlx::query_scalar("select count(*) from task_completions where idempotency_key = $1")
+            .bind(key)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(logged, 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn bad_logs_are_refused_with_a_reason(db: PgPool) {
+    let api = Api::new(db.clone());
+    let manager = api.person(Role::Admin, "Alex").await;
+    let carer = api.person(Role::Carer, "Sam").await;
+    let other = api.person(Role::Carer, "Jo").await;
+    let (package, task) = api.setup(&manager, &carer, 500).await;
+    let post = |who: &'static str, body: Value| {
+        let person = if who == "sam" { &carer } else { &other };
+        api.call(person, "POST", "/api/v1/me/task-completions", Some(body))
+    };
+
+    for (count, field) in [(0, "count"), (101, "count")] {
+        let response = post("sam", completion(&task, &package, count, Uuid::new_v4())).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            response.json()["error"]["fields"][field].is_string(),
+            "{}",
+            response.body
+        );
+    }
+    let text = post(
+        "sam",
+        json!({ "task_id": task, "care_package_id": package, "count": "three", "idempotency_key": Uuid::new_v4() }),
+    )
+    .await;
+    assert_eq!(
+        text.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        text.body
+    );
+    let unknown = post(
+        "sam",
+        completion(&Uuid::new_v4().to_string(), &package, 1, Uuid::new_v4()),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.json()["error"]["message"], "There is no such task.");
+    let not_mine = post("jo", completion(&task, &package, 1, Uuid::new_v4())).await;
+    assert_eq!(not_mine.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        not_mine.body.contains("not on your list"),
+        "{}",
+        not_mine.body
+    );
+    let bad_key = post(
+        "sam",
+        json!({ "task_id": task, "care_package_id": package, "count": 1, "idempotency_key": "again" }),
+    )
+    .await;
+    assert!(bad_key.json()["error"]["fields"]["idempotency_key"].is_string());
+
+    // 97 logged: 5 more is refused with what is left; 3 is accepted; then nothing is left.
+    let first = post("sam", completion(&task, &package, 97, Uuid::new_v4())).await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let over = post("sam", completion(&task, &package, 5, Uuid::new_v4())).await;
+    assert_eq!(over.json()["error"]["remaining_today"], 3);
+    assert_eq!(
+        over.json()["error"]["message"],
+        "You can log 3 more for this task today."
+    );
+    let rest = post("sam", completion(&task, &package, 3, Uuid::new_v4())).await;
+    assert_eq!(rest.json()["remaining_today"], 0);
+
+    // A key reused for another task is a conflict, not a replay, and changes nothing.
+    let key = Uuid::new_v4();
+    assert_eq!(
+        post("sam", completion(&task, &package, 1, key))
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "nothing is left today"
+    );
+    let (second_package, second_task) = api.setup(&manager, &carer, 10).await;
+    let used = post(
+        "sam",
+        completion(&second_task, &second_package, 2, Uuid::new_v4()),
+    )
+    .await;
+    let used_key = Uuid::new_v4();
+    assert_eq!(
+        post(
+            "sam",
+            completion(&second_task, &second_package, 1, used_key)
+        )
+        .await
+        .status,
+        StatusCode::CREATED
+    );
+    let reused = post("sam", completion(&task, &package, 1, used_key)).await;
+    assert_eq!(
+        reused.status,
+        StatusCode::CONFLICT,
+        "{}",
+        reused.body
+    );
+    let elsewhere = post(
+        "sam",
+        completion(&second_task, &second_package, 1, used_key),
+    )
+    .await;
+    assert_eq!(
+        elsewhere.status,
+        StatusCode::CREATED,
+        "the same log again is a replay"
+    );
+    assert_eq!(elsewhere.json()["logged_today"], 3);
+    let cross = api.setup(&manager, &carer, 10).await;
+    let conflict = post("sam", completion(&cross.1, &cross.0, 1, used_key)).await;
+    assert_eq!(conflict.status, StatusCode::CONFLICT, "{}", conflict.body);
+    let total: i64 = sqlx::query_scalar(
+        "select coalesce(sum(total), 0) from task_daily_totals where task_id = $1",
+    )
+    .bind(cross.1.parse::<Uuid>().unwrap())
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(total, 0, "the refused log left no count behind");
+    assert_eq!(used.status, StatusCode::CREATED);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn client_details_are_encrypted_at_rest_and_shown_only_to_those_allowed(db: PgPool) {
+    let api = Api::new(db.clone());
+    let manager = api.person(Role::Admin, "Alex").await;
+    let carer = api.person(Role::Carer, "Sam").await;
+    let stranger = api.person(Role::Carer, "Jo").await;
+    let assessor = api.person(Role::Assessor, "Priya").await;
+    let package = api
+        .created(
+            &manager,
+            "/api/v1/care-packages",
+            json!({
+                "name": "Zephyr Lodge",
+                "postcode_district": "ls6",
+                "client_name": "Quentin Zebedee-Marchbanks",
+                "address_lines": ["77 Quillfeather Lane", "Headingley"],
+            }),
+        )
+        .await;
+    let id = package["id"].as_str().unwrap().to_owned();
+    assert_eq!(package["postcode_district"], "LS6");
+    assert_eq!(package["client_name"], "Quentin Zebedee-Marchbanks");
+    assert_eq!(
+        package["address_lines"],
+        json!(["77 Quillfeather Lane", "Headingley"])
+    );
+    let patched = api
+        .call(
+            &manager,
+            "PATCH",
+            &format!("/api/v1/care-packages/{id}"),
+            Some(json!({ "address_lines": ["78 Quillfeather Lane", "Headingley"] })),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
+    assert_eq!(patched.json()["client_name"], "Quentin Zebedee-Marchbanks");
+
+    // No table holds the client's name or address in clear text or as hex.
+    for secret in ["Zebedee", "Quillfeather"] {
+        let hex: String = secret.bytes().map(|b| format!("{b:02x}")).collect();
+        let found: i64 = sqlx::query_scalar(
+            "select (select count(*) from care_packages p where p::text ilike '%' || $1 || '%' or p::text ilike '%' || $2 || '%')
+                  + (select count(*) from audit_log a where a::text ilike '%' || $1 || '%' or a::text ilike '%' || $2 || '%')",
+        )
+        .bind(secret)
+        .bind(&hex)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        assert_eq!(found, 0, "{secret} is stored readable");
+    }
+    // The audit log says the address changed, and nothing more.
+    let after: Value = sqlx::query_scalar(
+        "select after from audit_log where action = 'care_packages.update' and entity_id = $1",
+    )
+    .bind(&id)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(after["address_changed"], true);
+    assert_eq!(after["client_name_changed"], false);
+
+    // A sealed value moved to another row no longer opens.
+    let response = api
+        .call(
+            &manager,
+            "PUT",
+            &format!("/api/v1/care-packages/{id}/carers"),
+            Some(json!({ "carer_ids": [carer.id] })),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK);
+    let as_carer = api
+        .call(&carer, "GET", &format!("/api/v1/care-packages/{id}"), None)
+        .await;
+    assert_eq!(as_carer.json()["client_name"], "Quentin Zebedee-Marchbanks");
+    let as_assessor = api
+        .call(
+            &assessor,
+            "GET",
+            &format!("/api/v1/care-packages/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(as_assessor.status, StatusCode::OK);
+    assert!(as_assessor.json()["client_name"].is_null());
+    assert!(as_assessor.json()["address_lines"].is_null());
+    let as_stranger = api
+        .call(
+            &stranger,
+            "GET",
+            &format!("/api/v1/care-packages/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(as_stranger.status, StatusCode::NOT_FOUND);
+    let listed = api
+        .call(&stranger, "GET", "/api/v1/care-packages", None)
+        .await;
+    assert_eq!(listed.json()["total"], 0);
+    let search = api
+        .call(&manager, "GET", "/api/v1/care-packages?search=zephyr", None)
+        .await;
+    assert_eq!(search.json()["total"], 1);
+    let by_district = api
+        .call(&manager, "GET", "/api/v1/care-packages?search=LS6", None)
+        .await;
+    assert_eq!(by_district.json()["items"][0]["name"], "Zephyr Lodge");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn progress_is_global_across_packages(db: PgPool) {
+    let api = Api::new(db.clone());
+    let manager = api.person(Role::Admin, "Alex").await;
+    let carer = api.person(Role::Carer, "Sam").await;
+    let (first, task) = api.setup(&manager, &carer, 20).await;
+    let logged = api
+        .call(
+            &carer,
+            "POST",
+            "/api/v1/me/task-completions",
+            Some(completion(&task, &first, 6, Uuid::new_v4())),
+        )
+        .await;
+    assert_eq!(logged.json()["progress"]["percent"], 30.0);
+
+    // A second package with the same task: the preview says the task is not new, and
+    // assigning keeps the progress, listing the task once with both packages.
+    let second = api
+        .created(
+            &manager,
+            "/api/v1/care-packages",
+            json!({ "name": "Birch Flat", "postcode_district": "M20", "client_name": "Ada Lovell", "address_lines": ["3 Birch Road"] }),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    api.call(
+        &manager,
+        "PUT",
+        &format!("/api/v1/care-packages/{second}/tasks"),
+        Some(json!({ "task_ids": [task] })),
+    )
+    .await;
+    let preview = app::care::ssr::assignments::preview_package_carers(
+        &api.state,
+        second.parse::<Uuid>().unwrap().into(),
+        &[carer.id.into()],
+    )
+    .await
+    .unwrap();
+    assert_eq!((preview[0].new_tasks, preview[0].with_progress), (0, 0));
+    let change = api
+        .call(
+            &manager,
+            "PUT",
+            &format!("/api/v1/care-packages/{second}/carers"),
+            Some(json!({ "carer_ids": [carer.id] })),
+        )
+        .await;
+    assert_eq!(change.json()["added"], json!(["Sam Tester"]));
+    let today = api
+        .call(&carer, "GET", "/api/v1/me/tasks/today", None)
+        .await
+        .json();
+    assert_eq!(today["tasks"].as_array().unwrap().len(), 1);
+    assert_eq!(today["tasks"][0]["packages"].as_array().unwrap().len(), 2);
+    assert_eq!(today["tasks"][0]["progress"]["current"], 6);
+    assert_eq!(today["tasks"][0]["logged_today"], 6);
+
+    // Logged at the second package, it counts on the same bar and the same daily total.
+    let more = api
+        .call(
+            &carer,
+            "POST",
+            "/api/v1/me/task-completions",
+            Some(completion(&task, &second, 14, Uuid::new_v4())),
+        )
+        .await
+        .json();
+    assert_eq!(more["logged_today"], 20);
+    assert_eq!(
+        more["progress"],
+        json!({ "current": 20, "target": 20, "percent": 100.0 })
+    );
+    let today = api
+        .call(&carer, "GET", "/api/v1/me/tasks/today", None)
+        .await
+        .json();
+    assert_eq!(
+        today["tasks"],
+        json!([]),
+        "a task at its target leaves the list"
+    );
+    assert_eq!(today["overall_percent"], 100.0);
+
+    let progress = api
+        .call(
+            &manager,
+            "GET",
+            &format!("/api/v1/carers/{}/progress", carer.id),
+            None,
+        )
+        .await;
+    assert_eq!(progress.json()["rows"][0]["progress"]["current"], 20);
+    let per_package: Vec<(i64,)> = sqlx::query_as(
+        "select sum(count) from task_completions where carer_id = $1 group by package_id order by 1",
+    )
+    .bind(carer.id)
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(
+        per_package,
+        vec![(6,), (14,)],
+        "each completion keeps its package"
+    );
+
+    // A carer sees only their own progress.
+    let other = api.person(Role::Carer, "Jo").await;
+    let peek = api
+        .call(
+            &other,
+            "GET",
+            &format!("/api/v1/carers/{}/progress", carer.id),
+            None,
+        )
+        .await;
+    assert_eq!(peek.status, StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn task_forms_are_checked_and_names_are_unique(db: PgPool) {
+    let api = Api::new(db);
+    let manager = api.person(Role::Admin, "Alex").await;
+    let made = api
+        .created(&manager, "/api/v1/tasks", json!({ "name": "Catheter care", "category": "", "description": "", "target_count": 10 }))
+        .await;
+    assert_eq!(made["category"], "General");
+    let again = api
+        .call(&manager, "POST", "/api/v1/tasks", Some(json!({ "name": "catheter care", "category": "", "description": "", "target_count": 10 })))
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.json()["error"]["fields"]["name"].is_string());
+    let too_big = api
+        .call(&manager, "POST", "/api/v1/tasks", Some(json!({ "name": "Lifting", "category": "", "description": "", "target_count": 1001 })))
+        .await;
+    assert_eq!(
+        too_big.json()["error"]["fields"]["target_count"],
+        "Enter a target from 1 to 1000 completions"
+    );
+    let id = made["id"].as_str().unwrap();
+    let patched = api
+        .call(
+            &manager,
+            "PATCH",
+            &format!("/api/v1/tasks/{id}"),
+            Some(json!({ "target_count": 12 })),
+        )
+        .await;
+    assert_eq!(patched.json()["target_count"], 12);
+    assert_eq!(patched.json()["name"], "Catheter care");
+    let deleted = api
+        .call(&manager, "DELETE", &format!("/api/v1/tasks/{id}"), None)
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let listed = api
+        .call(&manager, "GET", "/api/v1/tasks?search=catheter", None)
+        .await;
+    assert_eq!(listed.json()["total"], 0);
+}

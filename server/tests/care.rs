@@ -338,12 +338,7 @@ async fn bad_logs_are_refused_with_a_reason(db: PgPool) {
         StatusCode::CREATED
     );
     let reused = post("sam", completion(&task, &package, 1, used_key)).await;
-    assert_eq!(
-        reused.status,
-        StatusCode::CONFLICT,
-        "{}",
-        reused.body
-    );
+    assert_eq!(reused.status, StatusCode::CONFLICT, "{}", reused.body);
     let elsewhere = post(
         "sam",
         completion(&second_task, &second_package, 1, used_key),

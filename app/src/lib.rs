@@ -106,9 +106,11 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("users")) view=users::UsersPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=admin_audit::AuditPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=settings::SettingsPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("packages")) view=care::PackagesPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("tasks")) view=care::TasksPage />
                     <Route path=(StaticSegment("invite"), ParamSegment("token")) view=invitations::AcceptInvitationPage />
                     <Route path=StaticSegment("assessor") view=|| view! { <identity::RoleHome role=Role::Assessor /> } />
-                    <Route path=StaticSegment("carer") view=|| view! { <identity::RoleHome role=Role::Carer /> } />
+                    <Route path=StaticSegment("carer") view=care::CarerHome />
                     <Route path=StaticSegment("viewer") view=|| view! { <identity::RoleHome role=Role::Viewer /> } />
                 </Routes>
             </Layout>

@@ -1,6 +1,9 @@
 //! Which links each role sees in the header.
 
-use caretrack::{Role, permissions::Permission};
+use caretrack::{
+    Role,
+    permissions::{Permission, Scope},
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NavItem {
@@ -34,14 +37,18 @@ pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
     }];
     // Each page once, for whoever may open it, in the order an office works through them.
     let pages = [
+        (Permission::ViewCare, "Care packages", "/admin/packages"),
+        (Permission::ViewCare, "Tasks", "/admin/tasks"),
         (Permission::ViewUsers, "People", "/admin/users"),
         (Permission::ManageUsers, "Invitations", "/admin/invitations"),
         (Permission::ViewAudit, "Audit log", "/admin/audit"),
         (Permission::ManageJobs, "Jobs", "/admin/jobs"),
         (Permission::ManageSettings, "Settings", "/admin/settings"),
     ];
+    // Office pages are for roles that see every record; carers reach their own
+    // packages and tasks from their home.
     for (permission, label, href) in pages {
-        if role.can(permission) {
+        if role.scope(permission) == Some(Scope::All) {
             items.push(NavItem { label, href });
         }
     }

@@ -229,6 +229,8 @@ fn pages() -> BTreeMap<&'static str, Access> {
         ("/admin/users", needs(P::ViewUsers)),
         ("/admin/audit", needs(P::ViewAudit)),
         ("/admin/settings", needs(P::ManageSettings)),
+        ("/admin/packages", needs(P::ViewCare)),
+        ("/admin/tasks", needs(P::ViewCare)),
     ])
 }
 

@@ -49,8 +49,8 @@ pub fn Field(
     min: Option<i32>,
     #[prop(optional)] max: Option<i32>,
     /// Keeps ids unique when several forms on a page ask for the same thing.
-    #[prop(default = "field")]
-    form: &'static str,
+    #[prop(into, default = "field".into())]
+    form: String,
     error: impl Fn() -> Option<String> + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let id = format!("{form}-{name}");

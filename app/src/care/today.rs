@@ -1,0 +1,201 @@
+//! The carer's home, phone first: "Today, have you performed …?" for each task still
+//! short of its target, with global progress and what is left of today's allowance.
+
+use super::api::{LogPractice, Today, TodayTask, load_today};
+use crate::{
+    components::{
+        form::{Field, field_error, form_error},
+        toast::{ToastKind, use_toasts},
+    },
+    error::AppError,
+    identity::{SignInPrompt, api::whoami},
+};
+use caretrack::care::{ProgressReport, format_percent};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// A fresh idempotency key for one log: made where the form is rendered and kept until
+/// the log is accepted, so a retried submission is never counted twice.
+fn new_key() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        uuid::Uuid::new_v4().to_string()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        web_sys::window()
+            .and_then(|window| window.crypto().ok())
+            .map(|crypto| crypto.random_uuid())
+            .unwrap_or_default()
+    }
+}
+
+/// A progress bar with its numbers, for people and screen readers alike.
+#[component]
+pub fn ProgressBar(label: String, progress: ProgressReport) -> impl IntoView {
+    let text = format!(
+        "{} of {} · {}",
+        progress.current,
+        progress.target,
+        format_percent(progress.percent)
+    );
+    view! {
+        <div class="progress">
+            <progress max=progress.target value=progress.current.min(progress.target) aria-label=label></progress>
+            <span class="progress__text" data-test="progress-text">{text}</span>
+        </div>
+    }
+}
+
+#[component]
+pub fn CarerHome() -> impl IntoView {
+    let me = Resource::new(|| (), |_| whoami());
+    let version = RwSignal::new(0u32);
+    let today = Resource::new(move || version.get(), |_| load_today());
+    view! {
+        <Title text="Today" />
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || me.get().map(|me| match me {
+                Ok(Some(me)) => view! {
+                    <div class="page-header"><div>
+                        <h1 data-test="home-heading">{format!("Welcome, {}", me.display_name)}</h1>
+                        <p class="muted" data-test="home-role">{me.role.label()}</p>
+                    </div></div>
+                }.into_any(),
+                Ok(None) => view! { <SignInPrompt /> }.into_any(),
+                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
+            })}
+        </Transition>
+        <Transition fallback=|| ()>
+            {move || today.get().map(|result| match result {
+                Ok(today) => view! { <TodayList today version /> }.into_any(),
+                // The prompt above already says so.
+                Err(AppError::Unauthenticated) => ().into_any(),
+                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn TodayList(today: Today, version: RwSignal<u32>) -> impl IntoView {
+    let overall = today.overall_percent.map(|percent| {
+        view! {
+            <section class="card" data-test="overall">
+                <h2>"Your progress"</h2>
+                <div class="progress">
+                    <progress max="100" value=percent aria-label="Overall progress"></progress>
+                    <span class="progress__text">{format_percent(percent)}</span>
+                </div>
+            </section>
+        }
+    });
+    let heading = view! {
+        <h2 class="section-title">"Today"</h2>
+        <p class="muted">"Log the care you have given today. It counts towards your progress on every package."</p>
+    };
+    let body = if today.assigned == 0 {
+        view! {
+            <p class="card" data-test="no-tasks">"You have no tasks yet. Your care manager adds you to a care package, and its tasks appear here."</p>
+        }
+        .into_any()
+    } else if today.tasks.is_empty() {
+        view! {
+            <p class="alert alert--success" role="status" data-test="all-done">
+                {format!("All tasks completed! ({})", format_percent(today.overall_percent.unwrap_or(100.0)))}
+            </p>
+        }
+        .into_any()
+    } else {
+        today
+            .tasks
+            .into_iter()
+            .map(|task| view! { <TaskCard task version /> })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        {overall}
+        {heading}
+        <div class="task-list">{body}</div>
+    }
+}
+
+#[component]
+fn TaskCard(task: TodayTask, version: RwSignal<u32>) -> impl IntoView {
+    let toasts = use_toasts();
+    let log = ServerAction::<LogPractice>::new();
+    let key = new_key();
+    let name = task.name.clone();
+    Effect::new(move |_| {
+        if let Some(Ok(logged)) = log.value().get() {
+            toasts.show(
+                ToastKind::Success,
+                format!(
+                    "Logged. {} today · {}",
+                    logged.logged_today,
+                    format_percent(logged.progress.percent)
+                ),
+            );
+            version.update(|v| *v += 1);
+        }
+    });
+    let form = format!("task-{}", task.task_id);
+    let package = match task.packages.as_slice() {
+        [only] => {
+            view! { <input type="hidden" name="care_package_id" value=only.id.to_string() /> }
+                .into_any()
+        }
+        many => {
+            let (label_for, select_id) = (format!("{form}-package"), format!("{form}-package"));
+            view! {
+                <label class="field" for=label_for>
+                    <span>"Where?"</span>
+                    <select id=select_id name="care_package_id">
+                        {many.iter().map(|p| view! { <option value=p.id.to_string()>{p.name.clone()}</option> }).collect_view()}
+                    </select>
+                </label>
+            }
+            .into_any()
+        }
+    };
+    let remaining = task.remaining_today;
+    let hint = if task.logged_today > 0 {
+        "Counted with what you logged earlier today."
+    } else {
+        "From 1 to 100 a day."
+    };
+    view! {
+        <article class="card task-card" data-test="today-task" data-task=name.clone()>
+            <h2>{format!("Today, have you performed {}?", task.name)}</h2>
+            {(!task.description.is_empty()).then(|| view! { <p class="muted">{task.description.clone()}</p> })}
+            <ProgressBar label=format!("Progress on {name}") progress=task.progress />
+            {if remaining == 0 {
+                view! { <p class="muted" data-test="cap-reached">{format!("You have logged {} today, the most for one day. Well done.", task.logged_today)}</p> }.into_any()
+            } else {
+                view! {
+                    <ActionForm action=log attr:class="form form--inline">
+                        <input type="hidden" name="task_id" value=task.task_id.to_string() />
+                        <input type="hidden" name="idempotency_key" value=key />
+                        {package}
+                        <Field
+                            form=form
+                            label="How many times?"
+                            name="count"
+                            kind="number"
+                            min=1
+                            max=remaining
+                            value="1".to_owned()
+                            required=true
+                            hint=hint
+                            error=field_error(log.value(), "count")
+                        />
+                        {move || form_error(log.value(), &["count"])().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
+                        <button class="button button--primary" type="submit" disabled=move || log.pending().get()>"Log"</button>
+                    </ActionForm>
+                    <p class="muted" data-test="logged-today">{format!("Logged today: {} · up to {} more", task.logged_today, remaining)}</p>
+                }.into_any()
+            }}
+        </article>
+    }
+}

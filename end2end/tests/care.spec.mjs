@@ -1,0 +1,76 @@
+import { test, expect } from "@playwright/test";
+
+async function hydrated(page) {
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+}
+
+async function signIn(page, email) {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("CareTrack-demo-2026");
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+test("a carer logs three completions and the bar moves", async ({ page }) => {
+  await signIn(page, "jo@example.com");
+  await expect(page).toHaveURL(/\/carer$/);
+  await hydrated(page);
+  const card = page.locator("[data-test=today-task]").first();
+  await expect(card.getByRole("heading")).toContainText("Today, have you performed");
+  const before = await card.locator("[data-test=progress-text]").textContent();
+  const [done, target] = before.match(/^(\d+) of (\d+)/).slice(1).map(Number);
+
+  await card.getByLabel("How many times?").fill("3");
+  await card.getByRole("button", { name: "Log" }).click();
+  await expect(page.locator(".toast--success")).toContainText("Logged.");
+  await expect(page.locator("[data-test=today-task]").first().locator("[data-test=progress-text]")).toContainText(
+    `${done + 3} of ${target}`,
+  );
+
+  // More than is left today is refused beside the field, keeping what was typed.
+  const again = page.locator("[data-test=today-task]").first();
+  await again.getByLabel("How many times?").fill("100");
+  await again.getByLabel("How many times?").evaluate((input) => input.removeAttribute("max"));
+  await again.getByRole("button", { name: "Log" }).click();
+  await expect(again.getByRole("alert").first()).toContainText("more for this task today");
+  await expect(again.getByLabel("How many times?")).toHaveValue("100");
+
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});
+
+test("a manager adds a task and a care package, and a mistake keeps what was typed", async ({ page }, info) => {
+  const suffix = `${info.project.name}-${Date.now()}`;
+  await signIn(page, "manager@example.com");
+  await expect(page).toHaveURL(/\/admin$/);
+
+  await page.goto("/admin/tasks");
+  await hydrated(page);
+  await page.locator("[data-test=new-task]").click();
+  const taskForm = page.locator("[data-test=task-form]");
+  await taskForm.getByLabel("Task name").fill(`Stoma care ${suffix}`);
+  await taskForm.getByLabel("Category").fill("Clinical");
+  await taskForm.getByLabel("Target (completions for 100 %)").fill("15");
+  await taskForm.getByRole("button", { name: "Add task" }).click();
+  await expect(page.locator(".toast--success")).toContainText("Task added");
+  await page.locator("[data-test=task-search]").fill(suffix);
+  await expect(page.locator(`[data-test=task][data-name="Stoma care ${suffix}"]`)).toContainText("15");
+
+  await page.goto("/admin/packages");
+  await hydrated(page);
+  await page.locator("[data-test=new-package]").click();
+  const form = page.locator("[data-test=package-form]");
+  await form.getByLabel("Package name").fill(`Larch View ${suffix}`);
+  await form.getByLabel("Postcode district").fill("M14 5AB");
+  await form.getByLabel("Client's name").fill("Iris Penhaligon");
+  await form.getByLabel("Address").fill("5 Larch View\nDidsbury");
+  await form.getByRole("button", { name: "Add care package" }).click();
+  await expect(form.locator("#package-postcode_district-error")).toContainText("first part of the postcode");
+  await expect(form.getByLabel("Client's name")).toHaveValue("Iris Penhaligon");
+  await form.getByLabel("Postcode district").fill("M20");
+  await form.getByRole("button", { name: "Add care package" }).click();
+  await expect(page.locator(".toast--success")).toContainText("Care package added");
+  await page.locator("[data-test=package-search]").fill(suffix);
+  await expect(page.locator(`[data-test=package][data-name="Larch View ${suffix}"]`)).toContainText("M20");
+});

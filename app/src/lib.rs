@@ -107,7 +107,9 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=admin_audit::AuditPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=settings::SettingsPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("packages")) view=care::PackagesPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("packages"), ParamSegment("id")) view=care::PackagePage />
                     <Route path=(StaticSegment("admin"), StaticSegment("tasks")) view=care::TasksPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("progress")) view=care::ProgressPage />
                     <Route path=(StaticSegment("invite"), ParamSegment("token")) view=invitations::AcceptInvitationPage />
                     <Route path=StaticSegment("assessor") view=|| view! { <identity::RoleHome role=Role::Assessor /> } />
                     <Route path=StaticSegment("carer") view=care::CarerHome />

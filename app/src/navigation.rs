@@ -39,6 +39,7 @@ pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
     let pages = [
         (Permission::ViewCare, "Care packages", "/admin/packages"),
         (Permission::ViewCare, "Tasks", "/admin/tasks"),
+        (Permission::ViewProgress, "Progress", "/admin/progress"),
         (Permission::ViewUsers, "People", "/admin/users"),
         (Permission::ManageUsers, "Invitations", "/admin/invitations"),
         (Permission::ViewAudit, "Audit log", "/admin/audit"),

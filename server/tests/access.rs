@@ -112,6 +112,12 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
         ),
         ("/api/delete_task", (needs(P::ManageCare), id.to_owned())),
         ("/api/today", (needs(P::LogPractice), "".to_owned())),
+        ("/api/task_choices", (needs(P::ManageCare), "".to_owned())),
+        ("/api/carer_choices", (needs(P::ViewProgress), "".to_owned())),
+        (
+            "/api/reset_progress",
+            (needs(P::ResetProgress), format!("carer={nil}&task={nil}&reason=x")),
+        ),
         (
             "/api/log_practice",
             (
@@ -231,6 +237,8 @@ fn pages() -> BTreeMap<&'static str, Access> {
         ("/admin/settings", needs(P::ManageSettings)),
         ("/admin/packages", needs(P::ViewCare)),
         ("/admin/tasks", needs(P::ViewCare)),
+        ("/admin/packages/{id}", needs(P::ViewCare)),
+        ("/admin/progress", needs(P::ViewProgress)),
     ])
 }
 

@@ -636,3 +636,69 @@ async fn task_forms_are_checked_and_names_are_unique(db: PgPool) {
         .await;
     assert_eq!(listed.json()["total"], 0);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_reset_sets_progress_to_zero_with_its_reason_audited(db: PgPool) {
+    let api = Api::new(db.clone());
+    let manager = api.person(Role::Admin, "Alex").await;
+    let carer = api.person(Role::Carer, "Sam").await;
+    let (package, task) = api.setup(&manager, &carer, 20).await;
+    api.call(
+        &carer,
+        "POST",
+        "/api/v1/me/task-completions",
+        Some(completion(&task, &package, 8, Uuid::new_v4())),
+    )
+    .await;
+    let actor = app::audit::Actor {
+        user_id: Some(manager.id),
+        role: Some(Role::Admin),
+        ..Default::default()
+    };
+    let task_id: caretrack::ids::TaskId = task.parse::<Uuid>().unwrap().into();
+    let blank = app::care::ssr::practice::reset(&api.state, &actor, carer.id.into(), task_id, "  ")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(blank, app::error::AppError::Validation { ref field, .. } if field == "reason")
+    );
+    app::care::ssr::practice::reset(
+        &api.state,
+        &actor,
+        carer.id.into(),
+        task_id,
+        "Logged against the wrong carer",
+    )
+    .await
+    .unwrap();
+    let progress = api
+        .call(
+            &manager,
+            "GET",
+            &format!("/api/v1/carers/{}/progress", carer.id),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(progress["rows"][0]["progress"]["current"], 0);
+    let (before, after): (Value, Value) =
+        sqlx::query_as("select before, after from audit_log where action = 'progress.reset'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(before["completed"], 8);
+    assert_eq!(after["reason"], "Logged against the wrong carer");
+
+    // Choices: carers see only themselves.
+    let mine = app::care::ssr::assignments::carer_choices(
+        &api.state,
+        &app::auth::CurrentUser {
+            user_id: carer.id,
+            role: Role::Carer,
+            session_id: Uuid::new_v4(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(mine.len(), 1);
+}

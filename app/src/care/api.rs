@@ -280,3 +280,26 @@ pub async fn preview_package_carers(
         super::ssr::assignments::preview_package_carers(&state, package, &carers).await,
     )
 }
+
+/// Every live task, by name: the choices when assigning tasks to a package.
+#[server(endpoint = "task_choices", client = crate::csrf::CsrfClient)]
+pub async fn task_choices() -> Result<Vec<Named<TaskId>>, AppError> {
+    let (_, _, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
+    crate::error::with_status(super::ssr::assignments::task_choices(&state).await)
+}
+
+/// Active carers, by name (carers: only themselves).
+#[server(endpoint = "carer_choices", client = crate::csrf::CsrfClient)]
+pub async fn carer_choices() -> Result<Vec<Named<UserId>>, AppError> {
+    let (user, _, state) = guarded(caretrack::permissions::Permission::ViewProgress).await?;
+    crate::error::with_status(super::ssr::assignments::carer_choices(&state, &user).await)
+}
+
+/// Sets a carer's progress on a task back to 0, with the reason (audited).
+#[server(endpoint = "reset_progress", client = crate::csrf::CsrfClient)]
+pub async fn reset_progress(carer: UserId, task: TaskId, reason: String) -> Result<(), AppError> {
+    let (_, actor, state) = guarded(caretrack::permissions::Permission::ResetProgress).await?;
+    crate::error::with_status(
+        super::ssr::practice::reset(&state, &actor, carer, task, &reason).await,
+    )
+}

@@ -1,12 +1,16 @@
 //! Care packages, tasks, assignments and daily practice (SPEC §2).
 
 pub mod api;
+mod package_page;
 mod packages_page;
+mod progress_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 mod tasks_page;
 pub mod today;
 
+pub use package_page::PackagePage;
 pub use packages_page::PackagesPage;
+pub use progress_page::ProgressPage;
 pub use tasks_page::TasksPage;
 pub use today::CarerHome;

@@ -82,7 +82,7 @@ fn PackageTable(list: Page<super::api::PackageSummary>, page: RwSignal<i64>) -> 
             <tbody>
                 {list.items.into_iter().map(|p| view! {
                     <tr data-test="package" data-name=p.name.clone()>
-                        <th scope="row">{p.name.clone()}</th>
+                        <th scope="row"><a href=format!("/admin/packages/{}", p.id)>{p.name.clone()}</a></th>
                         <td>{p.postcode_district}</td>
                         <td>{p.tasks}</td>
                         <td>{p.carers}</td>

@@ -211,3 +211,45 @@ pub async fn preview_package_carers(
         })
         .collect())
 }
+
+pub async fn task_choices(state: &AppState) -> Result<Vec<Named<TaskId>>, AppError> {
+    Ok(
+        sqlx::query!("select id, name from tasks where deleted_at is null order by category, name")
+            .fetch_all(&state.db)
+            .await?
+            .into_iter()
+            .map(|r| Named {
+                id: r.id.into(),
+                name: r.name,
+            })
+            .collect(),
+    )
+}
+
+/// Active carers; a carer asking gets only themselves.
+pub async fn carer_choices(
+    state: &AppState,
+    user: &crate::auth::CurrentUser,
+) -> Result<Vec<Named<UserId>>, AppError> {
+    let only = (user
+        .role
+        .scope(caretrack::permissions::Permission::ViewProgress)
+        == Some(caretrack::permissions::Scope::Own))
+    .then_some(user.user_id);
+    Ok(sqlx::query!(
+        r#"select u.id, coalesce(p.first_name || ' ' || p.last_name, u.email) as "name!"
+             from users u left join user_profiles p on p.user_id = u.id
+            where u.role = 'CARER' and u.is_active and u.deleted_at is null
+              and ($1::uuid is null or u.id = $1)
+            order by p.last_name nulls last, p.first_name, u.email"#,
+        only
+    )
+    .fetch_all(&state.db)
+    .await?
+    .into_iter()
+    .map(|r| Named {
+        id: r.id.into(),
+        name: r.name,
+    })
+    .collect())
+}

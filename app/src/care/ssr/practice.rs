@@ -355,3 +355,46 @@ pub async fn progress(
             .collect(),
     })
 }
+
+/// Sets a carer's progress on one task back to 0. Today's totals stand (the cap is about
+/// what was done today); the reason and the count before are audited.
+pub async fn reset(
+    state: &AppState,
+    actor: &crate::audit::Actor,
+    carer: UserId,
+    task: TaskId,
+    reason: &str,
+) -> Result<(), AppError> {
+    let reason = caretrack::text::single_line(reason, "reason", 300, "Say why it is reset")?;
+    let (carer, task) = (*carer.as_uuid(), *task.as_uuid());
+    let mut tx = state.db.begin().await?;
+    let before = sqlx::query_scalar!(
+        "select completed_count from task_progress where carer_id = $1 and task_id = $2 for update",
+        carer,
+        task
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::NotFound("Progress on that task".into()))?;
+    sqlx::query!(
+        "update task_progress
+            set completed_count = 0, target_reached_at = null, reset_at = now(), reset_by = $3
+          where carer_id = $1 and task_id = $2",
+        carer,
+        task,
+        actor.user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    crate::audit::record(
+        &mut tx,
+        actor,
+        crate::audit::Entry::new("progress.reset")
+            .entity("user", carer)
+            .before(serde_json::json!({ "task_id": task, "completed": before }))
+            .after(serde_json::json!({ "task_id": task, "completed": 0, "reason": reason })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

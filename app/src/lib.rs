@@ -10,6 +10,7 @@ pub mod admin_jobs;
 pub mod care;
 pub mod components;
 pub mod csrf;
+pub mod dashboard;
 pub mod error;
 pub mod home;
 pub mod identity;
@@ -100,7 +101,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("reset-password"), ParamSegment("token")) view=account::ResetPasswordPage />
                     <Route path=(StaticSegment("confirm-email"), ParamSegment("token")) view=account::ConfirmEmailPage />
                     <Route path=StaticSegment("account") view=account::AccountPage />
-                    <Route path=StaticSegment("admin") view=|| view! { <identity::RoleHome role=Role::Admin /> } />
+                    <Route path=StaticSegment("admin") view=dashboard::AdminHome />
                     <Route path=(StaticSegment("admin"), StaticSegment("jobs")) view=admin_jobs::JobsPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("invitations")) view=invitations::InvitationsPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("users")) view=users::UsersPage />

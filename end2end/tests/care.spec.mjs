@@ -12,26 +12,29 @@ async function signIn(page, email) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
+// The first task card with room for `count` more (a task reaching its target leaves the
+// list), with its progress before.
+async function taskWithRoom(page, count) {
+  await expect(page.locator("[data-test=today-task]").first()).toBeVisible();
+  for (const candidate of await page.locator("[data-test=today-task]").all()) {
+    const text = await candidate.locator("[data-test=progress-text]").textContent();
+    const [done, target] = text.match(/^(\d+) of (\d+)/).slice(1).map(Number);
+    if (target - done > count) {
+      const name = await candidate.getAttribute("data-task");
+      const card = page.locator(`[data-test=today-task][data-task="${name}"]`);
+      await expect(card.getByRole("heading")).toContainText(`Today, have you performed ${name}?`);
+      return { card, done, target };
+    }
+  }
+  throw new Error(`no task with room for ${count} more`);
+}
+
 test("a carer logs three completions and the bar moves", async ({ page }) => {
   // Ali: no other test changes his account.
   await signIn(page, "ali@example.com");
   await expect(page).toHaveURL(/\/carer$/);
   await hydrated(page);
-  // A task with room for three more (a task reaching its target leaves the list).
-  await expect(page.locator("[data-test=today-task]").first()).toBeVisible();
-  let name, done, target;
-  for (const candidate of await page.locator("[data-test=today-task]").all()) {
-    const text = await candidate.locator("[data-test=progress-text]").textContent();
-    [done, target] = text.match(/^(\d+) of (\d+)/).slice(1).map(Number);
-    if (target - done > 3) {
-      name = await candidate.getAttribute("data-task");
-      break;
-    }
-  }
-  expect(name, "a task with room for three more").toBeTruthy();
-  const card = page.locator(`[data-test=today-task][data-task="${name}"]`);
-  await expect(card.getByRole("heading")).toContainText(`Today, have you performed ${name}?`);
-
+  const { card, done, target } = await taskWithRoom(page, 3);
   await card.getByLabel("How many times?").fill("3");
   await card.getByRole("button", { name: "Log" }).click();
   await expect(page.locator(".toast--success")).toContainText("Logged.");
@@ -123,4 +126,32 @@ test("a manager sees what a new carer gains before assigning, and resets progres
   await row.getByRole("button", { name: "Reset progress" }).click();
   await expect(page.locator(".toast--success").last()).toContainText("Progress reset");
   await expect(row.locator("[data-test=progress-text]")).toContainText(/^0 of /);
+});
+
+test("a manager's dashboard shows a carer's log without a reload", async ({ browser }, info) => {
+  const baseURL = info.project.use.baseURL;
+  const office = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } });
+  const phone = await browser.newContext({ baseURL, viewport: { width: 360, height: 740 } });
+  const manager = await office.newPage();
+  const carer = await phone.newPage();
+
+  await signIn(manager, "manager@example.com");
+  await expect(manager).toHaveURL(/\/admin$/);
+  await hydrated(manager);
+  const today = manager.locator("[data-test=dash-progress] [data-test=figure]");
+  await expect(today).toHaveText(/^\d+$/);
+  const before = Number(await today.textContent());
+
+  await signIn(carer, "ali@example.com");
+  await expect(carer).toHaveURL(/\/carer$/);
+  await hydrated(carer);
+  const { card } = await taskWithRoom(carer, 2);
+  await card.getByLabel("How many times?").fill("2");
+  await card.getByRole("button", { name: "Log" }).click();
+  await expect(carer.locator(".toast--success")).toContainText("Logged.");
+
+  await expect(today).toHaveText(String(before + 2), { timeout: 15_000 });
+  await expect(manager.locator("[data-test=activity]")).toBeVisible();
+  await office.close();
+  await phone.close();
 });

@@ -112,6 +112,7 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
         ),
         ("/api/delete_task", (needs(P::ManageCare), id.to_owned())),
         ("/api/today", (needs(P::LogPractice), "".to_owned())),
+        ("/api/dashboard", (needs(P::ManageCare), "".to_owned())),
         ("/api/task_choices", (needs(P::ManageCare), "".to_owned())),
         ("/api/carer_choices", (needs(P::ViewProgress), "".to_owned())),
         (

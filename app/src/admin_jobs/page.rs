@@ -13,20 +13,11 @@ const STATUSES: [&str; 5] = ["QUEUED", "RUNNING", "FAILED", "DEAD", "SUCCEEDED"]
 #[component]
 pub fn JobsPage() -> impl IntoView {
     let page = RwSignal::new(1i64);
-    let tick = RwSignal::new(0u64);
+    let tick = crate::components::ticker::use_ticker(Duration::from_secs(5));
     let overview = Resource::new(
         move || (page.get(), tick.get()),
         |(page, _)| load_jobs_overview(page),
     );
-    Effect::new(move |_| {
-        let handle =
-            set_interval_with_handle(move || tick.update(|t| *t += 1), Duration::from_secs(5)).ok();
-        on_cleanup(move || {
-            if let Some(handle) = handle {
-                handle.clear();
-            }
-        });
-    });
     let refresh = move || tick.update(|t| *t += 1);
 
     view! {

@@ -3,4 +3,5 @@
 pub mod form;
 pub mod layout;
 pub mod pager;
+pub mod ticker;
 pub mod toast;

@@ -1,0 +1,49 @@
+//! The dashboard's figures and the server function that reads them.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Counts {
+    pub carers: i64,
+    pub office_staff: i64,
+    pub pending_invitations: i64,
+    pub care_packages: i64,
+    pub tasks: i64,
+    /// Carer ↔ package links.
+    pub carer_assignments: i64,
+    /// Package ↔ task links.
+    pub task_assignments: i64,
+    /// Completions logged today (Europe/London).
+    pub completions_today: i64,
+    /// Carers who logged anything today.
+    pub carers_active_today: i64,
+    /// Over every carer × assigned task; `None` with nothing assigned.
+    pub average_progress: Option<f64>,
+    /// Soft-deleted people, packages and tasks.
+    pub recycle_bin: i64,
+    pub audit_events_today: i64,
+}
+
+/// One line of the recent-activity feed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub id: i64,
+    /// UK time, for people.
+    pub when: String,
+    pub who: String,
+    pub what: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub counts: Counts,
+    pub recent: Vec<Activity>,
+}
+
+#[server(endpoint = "dashboard", client = crate::csrf::CsrfClient)]
+pub async fn load_dashboard() -> Result<Dashboard, AppError> {
+    let (_, _, state) = crate::auth::guard(caretrack::permissions::Permission::ManageCare).await?;
+    crate::error::with_status(super::ssr::dashboard(&state).await)
+}

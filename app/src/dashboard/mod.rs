@@ -1,0 +1,8 @@
+//! The care manager's home: a card per feature with live counts, and recent activity.
+
+pub mod api;
+mod page;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use page::AdminHome;

@@ -1,0 +1,110 @@
+use super::api::{Counts, Dashboard, load_dashboard};
+use crate::{
+    components::ticker::use_ticker,
+    identity::{SignInPrompt, api::whoami},
+};
+use caretrack::{Role, care::format_percent};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use std::time::Duration;
+
+/// The care manager's home. The figures refresh every ten seconds.
+#[component]
+pub fn AdminHome() -> impl IntoView {
+    let me = Resource::new(|| (), |_| whoami());
+    let tick = use_ticker(Duration::from_secs(10));
+    let dashboard = Resource::new(move || tick.get(), |_| load_dashboard());
+    view! {
+        <Title text="Care manager" />
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || me.get().map(|me| match me {
+                Ok(Some(me)) if me.role == Role::Admin => view! {
+                    <div class="page-header"><div>
+                        <h1 data-test="home-heading">{format!("Welcome, {}", me.display_name)}</h1>
+                        <p class="muted" data-test="home-role">{me.role.label()}</p>
+                    </div></div>
+                }.into_any(),
+                Ok(Some(me)) => view! {
+                    <div class="alert" role="alert">
+                        "This page is for care managers. " <a href=me.role.home_path()>"Go to your home page"</a>
+                    </div>
+                }.into_any(),
+                Ok(None) => view! { <SignInPrompt /> }.into_any(),
+                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
+            })}
+        </Transition>
+        <Transition fallback=|| ()>
+            {move || dashboard.get().and_then(Result::ok).map(|dashboard| view! { <Cards dashboard /> })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Card(
+    title: &'static str,
+    href: Option<&'static str>,
+    figure: String,
+    detail: String,
+    test: &'static str,
+) -> impl IntoView {
+    let heading = match href {
+        Some(href) => view! { <h2><a href=href>{title}</a></h2> }.into_any(),
+        None => view! { <h2>{title}</h2> }.into_any(),
+    };
+    view! {
+        <section class="card dash-card" data-test=test>
+            {heading}
+            <p class="dash-card__figure" data-test="figure">{figure}</p>
+            <p class="muted">{detail}</p>
+        </section>
+    }
+}
+
+#[component]
+fn Cards(dashboard: Dashboard) -> impl IntoView {
+    let Counts {
+        carers,
+        office_staff,
+        pending_invitations,
+        care_packages,
+        tasks,
+        carer_assignments,
+        task_assignments,
+        completions_today,
+        carers_active_today,
+        average_progress,
+        recycle_bin,
+        audit_events_today,
+    } = dashboard.counts;
+    let recent = dashboard
+        .recent
+        .into_iter()
+        .map(|a| view! { <li><strong>{a.who}</strong>" "{a.what}<br /><small class="muted">{a.when}</small></li> })
+        .collect_view();
+    view! {
+        <div class="dash-grid" aria-live="polite">
+            <Card title="People" href=Some("/admin/users") test="dash-users"
+                figure=carers.to_string()
+                detail=format!("carers · {office_staff} office staff · {pending_invitations} invitations open") />
+            <Card title="Care packages" href=Some("/admin/packages") test="dash-packages"
+                figure=care_packages.to_string() detail="clients receiving care".into() />
+            <Card title="Tasks" href=Some("/admin/tasks") test="dash-tasks"
+                figure=tasks.to_string() detail="care activities with targets".into() />
+            <Card title="Assignments" href=Some("/admin/packages") test="dash-assignments"
+                figure=carer_assignments.to_string()
+                detail=format!("carer placements · {task_assignments} package tasks") />
+            <Card title="Progress" href=Some("/admin/progress") test="dash-progress"
+                figure=completions_today.to_string()
+                detail=format!("completions logged today by {carers_active_today} carer(s) · average {}",
+                    average_progress.map(format_percent).unwrap_or_else(|| "–".into())) />
+            <Card title="Recycle bin" href=None test="dash-bin"
+                figure=recycle_bin.to_string() detail="deleted people, packages and tasks".into() />
+            <Card title="Audit log" href=Some("/admin/audit") test="dash-audit"
+                figure=audit_events_today.to_string() detail="events today".into() />
+        </div>
+        <section class="card">
+            <h2>"Recent activity"</h2>
+            <ul class="activity" data-test="activity">{recent}</ul>
+        </section>
+    }
+}

@@ -16,6 +16,9 @@ Commands:
                  Create a care-manager account (the first one of a new
                  installation). The password is read from standard input.
   audit verify   Check the audit log's hash chain; reports the first broken row.
+  keys rotate    Re-encrypt personal data sealed with an older key using the
+                 current one (the first in DATA_ENCRYPTION_KEYS). Safe to run
+                 while the app serves; afterwards the old key can be removed.
   help           Show this message.
 
 Configuration comes from the environment and a .env file; see README.md.";
@@ -34,6 +37,7 @@ pub enum Command {
         last_name: String,
     },
     AuditVerify,
+    KeysRotate,
     Help,
 }
 
@@ -102,6 +106,11 @@ impl Command {
                 (_, Some(extra)) => unexpected(extra),
                 (other, None) => Err(format!("unknown audit command {other:?}\n\n{USAGE}")),
             },
+            Some("keys") => match (args.get(1).map(String::as_str), args.get(2)) {
+                (Some("rotate"), None) => Ok(Command::KeysRotate),
+                (_, Some(extra)) => unexpected(extra),
+                (other, None) => Err(format!("unknown keys command {other:?}\n\n{USAGE}")),
+            },
             Some("help" | "--help" | "-h") => Ok(Command::Help),
             Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
         }
@@ -161,6 +170,8 @@ mod tests {
         assert!(parse(&["create-admin", "--role", "x"]).is_err());
         assert_eq!(parse(&["audit", "verify"]), Ok(Command::AuditVerify));
         assert!(parse(&["audit"]).is_err());
+        assert_eq!(parse(&["keys", "rotate"]), Ok(Command::KeysRotate));
+        assert!(parse(&["keys", "rotate", "now"]).is_err());
     }
 
     #[test]

@@ -101,6 +101,24 @@ pub async fn run(command: Command, config: Config) -> Result<(), ServerError> {
                 ))),
             }
         }
+        Command::KeysRotate => {
+            let pool = startup::connect_database(&config).await?;
+            startup::migrate(&pool).await?;
+            let cipher = config.field_cipher();
+            println!("Re-encrypting with key {:?}…", cipher.current_key_id());
+            let done = admin_cli::rotate_keys(&pool, &cipher, |so_far| {
+                println!(
+                    "  {} care packages, {} two-step secrets so far",
+                    so_far.care_packages, so_far.two_factor_secrets
+                );
+            })
+            .await?;
+            println!(
+                "Done: {} care packages and {} two-step secrets re-encrypted.",
+                done.care_packages, done.two_factor_secrets
+            );
+            Ok(())
+        }
         Command::Help => Ok(()),
     }
 }

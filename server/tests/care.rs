@@ -702,3 +702,75 @@ async fn a_reset_sets_progress_to_zero_with_its_reason_audited(db: PgPool) {
     .unwrap();
     assert_eq!(mine.len(), 1);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn keys_rotate_reseals_everything_so_the_old_key_can_go(db: PgPool) {
+    let api = Api::new(db.clone());
+    let manager = api.person(Role::Admin, "Alex").await;
+    let (package, _) = api
+        .setup(&manager, &api.person(Role::Carer, "Sam").await, 5)
+        .await;
+    let secret = app::auth::two_factor::secret_location(&manager.id);
+    let sealed = api.state.cipher.seal("JBSWY3DPEHPK3PXP", secret);
+    sqlx::query("update users set totp_secret_enc = $2, totp_secret_key_id = $3 where id = $1")
+        .bind(manager.id)
+        .bind(&sealed.ciphertext)
+        .bind(&sealed.key_id)
+        .execute(&db)
+        .await
+        .unwrap();
+
+    // A new key first, the old one still configured to read with.
+    let both = app::crypto::FieldCipher::new(vec![
+        ("test2".into(), [7u8; 32]),
+        ("test1".into(), [42u8; 32]),
+    ])
+    .unwrap();
+    let mut reports = 0;
+    let done = server::admin_cli::rotate_keys(&db, &both, |_| reports += 1)
+        .await
+        .unwrap();
+    assert_eq!((done.care_packages, done.two_factor_secrets), (1, 1));
+    assert!(reports >= 2, "progress is reported");
+    let again = server::admin_cli::rotate_keys(&db, &both, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        again,
+        server::admin_cli::Rotation::default(),
+        "nothing left to do"
+    );
+
+    // With only the new key, everything still opens.
+    let new_only = app::crypto::FieldCipher::new(vec![("test2".into(), [7u8; 32])]).unwrap();
+    let mut state = common::state_with(db.clone(), &common::redis_url());
+    state.cipher = std::sync::Arc::new(new_only);
+    let viewer = app::auth::CurrentUser {
+        user_id: manager.id,
+        role: Role::Admin,
+        session_id: Uuid::new_v4(),
+    };
+    let detail =
+        app::care::ssr::packages::detail(&state, &viewer, package.parse::<Uuid>().unwrap().into())
+            .await
+            .unwrap();
+    assert_eq!(detail.client_name.as_deref(), Some("Edith Clarke"));
+    let (sealed, key_id): (Vec<u8>, String) =
+        sqlx::query_as("select totp_secret_enc, totp_secret_key_id from users where id = $1")
+            .bind(manager.id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(key_id, "test2");
+    assert_eq!(
+        state.cipher.open(&key_id, &sealed, secret).unwrap(),
+        "JBSWY3DPEHPK3PXP"
+    );
+
+    // A value under a key nobody configured stops the run with a clear message.
+    let unknown = app::crypto::FieldCipher::new(vec![("test3".into(), [9u8; 32])]).unwrap();
+    let err = server::admin_cli::rotate_keys(&db, &unknown, |_| {})
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("DATA_ENCRYPTION_KEYS"), "{err}");
+}

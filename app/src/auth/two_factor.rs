@@ -30,7 +30,8 @@ fn now_unix() -> u64 {
         .as_secs()
 }
 
-fn location(user_id: &Uuid) -> FieldLocation<'_> {
+/// Where a person's TOTP secret is sealed (also used by `server keys rotate`).
+pub fn secret_location(user_id: &Uuid) -> FieldLocation<'_> {
     FieldLocation {
         table: "users",
         column: "totp_secret",
@@ -62,7 +63,7 @@ pub async fn start_enrolment(state: &AppState, user: &CurrentUser) -> Result<Enr
     }
     let secret = totp::new_secret();
     let encoded = totp::base32_encode(&secret);
-    let sealed = state.cipher.seal(&encoded, location(&user.user_id));
+    let sealed = state.cipher.seal(&encoded, secret_location(&user.user_id));
     sqlx::query!(
         "update users set totp_secret_enc = $2, totp_secret_key_id = $3, totp_last_step = null where id = $1",
         user.user_id,
@@ -102,7 +103,7 @@ async fn secret_of(
     };
     let encoded = state
         .cipher
-        .open(&key_id, &sealed, location(&user_id))
+        .open(&key_id, &sealed, secret_location(&user_id))
         .map_err(|err| {
             tracing::error!(error = %err, "a TOTP secret could not be opened");
             AppError::Internal

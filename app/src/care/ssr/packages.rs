@@ -19,17 +19,17 @@ use caretrack::{
 };
 use sqlx::types::Uuid;
 
-const TABLE: &str = "care_packages";
+/// Where a package's sealed column lives (also used by `server keys rotate`).
+pub fn location<'a>(id: &'a Uuid, column: &'a str) -> FieldLocation<'a> {
+    FieldLocation {
+        table: "care_packages",
+        column,
+        row_id: id,
+    }
+}
 
 fn seal(state: &AppState, id: &Uuid, column: &str, text: &str) -> Sealed {
-    state.cipher.seal(
-        text,
-        FieldLocation {
-            table: TABLE,
-            column,
-            row_id: id,
-        },
-    )
+    state.cipher.seal(text, location(id, column))
 }
 
 fn open(
@@ -41,15 +41,7 @@ fn open(
 ) -> Result<String, AppError> {
     state
         .cipher
-        .open(
-            key_id,
-            ciphertext,
-            FieldLocation {
-                table: TABLE,
-                column,
-                row_id: id,
-            },
-        )
+        .open(key_id, ciphertext, location(id, column))
         .map_err(|err| {
             // The value never reaches the log; which row and column failed does.
             tracing::error!(package = %id, column, error = %err, "could not open client details");

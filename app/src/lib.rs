@@ -16,6 +16,7 @@ pub mod home;
 pub mod identity;
 pub mod invitations;
 pub mod navigation;
+pub mod recycle_bin;
 pub mod settings;
 pub mod status;
 pub mod users;
@@ -111,6 +112,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("packages"), ParamSegment("id")) view=care::PackagePage />
                     <Route path=(StaticSegment("admin"), StaticSegment("tasks")) view=care::TasksPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("progress")) view=care::ProgressPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("recycle-bin")) view=recycle_bin::RecycleBinPage />
                     <Route path=(StaticSegment("invite"), ParamSegment("token")) view=invitations::AcceptInvitationPage />
                     <Route path=StaticSegment("assessor") view=|| view! { <identity::RoleHome role=Role::Assessor /> } />
                     <Route path=StaticSegment("carer") view=care::CarerHome />

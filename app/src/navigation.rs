@@ -43,6 +43,11 @@ pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
         (Permission::ViewUsers, "People", "/admin/users"),
         (Permission::ManageUsers, "Invitations", "/admin/invitations"),
         (Permission::ViewAudit, "Audit log", "/admin/audit"),
+        (
+            Permission::ManageRecycleBin,
+            "Recycle bin",
+            "/admin/recycle-bin",
+        ),
         (Permission::ManageJobs, "Jobs", "/admin/jobs"),
         (Permission::ManageSettings, "Settings", "/admin/settings"),
     ];

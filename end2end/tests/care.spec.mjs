@@ -155,3 +155,40 @@ test("a manager's dashboard shows a carer's log without a reload", async ({ brow
   await office.close();
   await phone.close();
 });
+
+test("a deleted task waits in the recycle bin and comes back after confirming", async ({ page }, info) => {
+  const name = `Oral hygiene ${info.project.name}-${Date.now()}`;
+  await signIn(page, "manager@example.com");
+  await expect(page).toHaveURL(/\/admin$/);
+  await page.goto("/admin/tasks");
+  await hydrated(page);
+  await page.locator("[data-test=new-task]").click();
+  const form = page.locator("[data-test=task-form]");
+  await form.getByLabel("Task name").fill(name);
+  await form.getByLabel("Target (completions for 100 %)").fill("5");
+  await form.getByRole("button", { name: "Add task" }).click();
+  await expect(page.locator(".toast--success")).toContainText("Task added");
+  await page.locator("[data-test=task-search]").fill(name);
+  const row = page.locator(`[data-test=task][data-name="${name}"]`);
+  await row.locator("[data-test=delete-task]").click();
+  await expect(row.getByRole("alert")).toContainText("Delete this task?");
+  await row.locator("[data-test=confirm-delete-task]").click();
+  await expect(page.locator(".toast--success").last()).toContainText("recycle bin");
+  await expect(row).toHaveCount(0);
+
+  await page.goto("/admin/recycle-bin");
+  await hydrated(page);
+  await page.getByRole("tab", { name: /Tasks/ }).click();
+  const item = page.locator(`[data-test=bin-item][data-name="${name}"]`);
+  await item.getByRole("checkbox").check();
+  await page.locator("[data-test=restore]").click();
+  await expect(page.locator("[data-test=confirm-restore]")).toContainText(`${name}: Returns to 0 packages`);
+  await page.locator("[data-test=confirm-restore-button]").click();
+  await expect(page.locator(".toast--success").last()).toContainText("1 restored");
+  await expect(item).toHaveCount(0);
+
+  await page.goto("/admin/tasks");
+  await hydrated(page);
+  await page.locator("[data-test=task-search]").fill(name);
+  await expect(page.locator(`[data-test=task][data-name="${name}"]`)).toHaveCount(1);
+});

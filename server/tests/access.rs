@@ -113,6 +113,19 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
         ("/api/delete_task", (needs(P::ManageCare), id.to_owned())),
         ("/api/today", (needs(P::LogPractice), "".to_owned())),
         ("/api/dashboard", (needs(P::ManageCare), "".to_owned())),
+        (
+            "/api/recycle_bin",
+            (needs(P::ManageRecycleBin), "kind=Task&page=1".to_owned()),
+        ),
+        ("/api/recycle_bin_counts", (needs(P::ManageRecycleBin), "".to_owned())),
+        (
+            "/api/recycle_bin_restore",
+            (needs(P::ManageRecycleBin), format!("kind=Task&ids[0]={nil}")),
+        ),
+        (
+            "/api/recycle_bin_purge",
+            (needs(P::ManageRecycleBin), format!("kind=Task&ids[0]={nil}")),
+        ),
         ("/api/task_choices", (needs(P::ManageCare), "".to_owned())),
         ("/api/carer_choices", (needs(P::ViewProgress), "".to_owned())),
         (
@@ -240,6 +253,7 @@ fn pages() -> BTreeMap<&'static str, Access> {
         ("/admin/tasks", needs(P::ViewCare)),
         ("/admin/packages/{id}", needs(P::ViewCare)),
         ("/admin/progress", needs(P::ViewProgress)),
+        ("/admin/recycle-bin", needs(P::ManageRecycleBin)),
     ])
 }
 

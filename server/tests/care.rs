@@ -774,3 +774,165 @@ async fn keys_rotate_reseals_everything_so_the_old_key_can_go(db: PgPool) {
         .unwrap_err();
     assert!(err.to_string().contains("DATA_ENCRYPTION_KEYS"), "{err}");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_recycle_bin_restores_as_it_was_and_purges_for_good(db: PgPool) {
+    use app::recycle_bin::{api::BinKind, ssr as bin};
+    let api = Api::new(db.clone());
+    let manager = api.person(Role::Admin, "Alex").await;
+    let carer = api.person(Role::Carer, "Sam").await;
+    let (package, task) = api.setup(&manager, &carer, 20).await;
+    api.call(
+        &carer,
+        "POST",
+        "/api/v1/me/task-completions",
+        Some(completion(&task, &package, 4, Uuid::new_v4())),
+    )
+    .await;
+    let actor = app::audit::Actor {
+        user_id: Some(manager.id),
+        role: Some(Role::Admin),
+        ..Default::default()
+    };
+    let today = || async {
+        api.call(&carer, "GET", "/api/v1/me/tasks/today", None)
+            .await
+            .json()["tasks"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+
+    let deleted = api
+        .call(
+            &manager,
+            "DELETE",
+            &format!("/api/v1/care-packages/{package}"),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    assert_eq!(today().await, 0, "a deleted package's tasks leave the list");
+    let listed = bin::list(&api.state, BinKind::CarePackage, 1)
+        .await
+        .unwrap();
+    assert_eq!(listed.total, 1);
+    assert_eq!(
+        listed.items[0].impact,
+        "1 task and 1 carer's placement come back with it"
+    );
+
+    assert_eq!(
+        bin::restore(
+            &api.state,
+            &actor,
+            BinKind::CarePackage,
+            std::slice::from_ref(&package)
+        )
+        .await
+        .unwrap(),
+        1
+    );
+    assert_eq!(today().await, 1, "restored with its assignments");
+
+    // A task whose name was taken meanwhile cannot come back until renamed.
+    api.call(&manager, "DELETE", &format!("/api/v1/tasks/{task}"), None)
+        .await;
+    let name: String = sqlx::query_scalar("select name from tasks where id = $1")
+        .bind(task.parse::<Uuid>().unwrap())
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    api.created(
+        &manager,
+        "/api/v1/tasks",
+        json!({ "name": name, "category": "", "description": "", "target_count": 5 }),
+    )
+    .await;
+    let clash = bin::restore(
+        &api.state,
+        &actor,
+        BinKind::Task,
+        std::slice::from_ref(&task),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(clash, app::error::AppError::Conflict(_)),
+        "{clash:?}"
+    );
+
+    // Purging the task takes its progress; purging the package keeps the practice.
+    assert_eq!(
+        bin::purge(
+            &api.state,
+            &actor,
+            BinKind::Task,
+            std::slice::from_ref(&task)
+        )
+        .await
+        .unwrap(),
+        1
+    );
+    let progress: i64 = sqlx::query_scalar("select count(*) from task_progress where task_id = $1")
+        .bind(task.parse::<Uuid>().unwrap())
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(progress, 0);
+    assert_eq!(
+        bin::purge(
+            &api.state,
+            &actor,
+            BinKind::CarePackage,
+            std::slice::from_ref(&package)
+        )
+        .await
+        .unwrap(),
+        0,
+        "a live package cannot be purged"
+    );
+
+    // The daily sweep purges what has been in the bin longer than the organisation keeps it.
+    let (other_package, other_task) = api.setup(&manager, &carer, 10).await;
+    api.call(
+        &carer,
+        "POST",
+        "/api/v1/me/task-completions",
+        Some(completion(&other_task, &other_package, 2, Uuid::new_v4())),
+    )
+    .await;
+    api.call(
+        &manager,
+        "DELETE",
+        &format!("/api/v1/care-packages/{other_package}"),
+        None,
+    )
+    .await;
+    assert_eq!(bin::purge_expired(&api.state).await.unwrap(), (0, 0));
+    sqlx::query("update care_packages set deleted_at = now() - interval '31 days' where id = $1")
+        .bind(other_package.parse::<Uuid>().unwrap())
+        .execute(&db)
+        .await
+        .unwrap();
+    assert_eq!(bin::purge_expired(&api.state).await.unwrap(), (1, 0));
+    let kept: (i64, i64) = sqlx::query_as(
+        "select count(*), count(package_id) from task_completions where task_id = $1",
+    )
+    .bind(other_task.parse::<Uuid>().unwrap())
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(
+        kept,
+        (1, 0),
+        "the practice stays, without the purged package"
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where action in ('recycle_bin.restore', 'recycle_bin.purge')",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(audited, 3);
+}

@@ -96,6 +96,12 @@ impl Registry {
                 .map(|removed| tracing::info!(removed, "expired sessions and tokens removed"))
                 .map_err(|err| format!("cleanup failed: {err}"))
         });
+        registry.register(scheduler::RECYCLE_BIN_PURGE_KIND, |ctx, _| async move {
+            app::recycle_bin::ssr::purge_expired(&ctx.state)
+                .await
+                .map(|(packages, tasks)| tracing::info!(packages, tasks, "recycle bin purged"))
+                .map_err(|err| format!("recycle bin purge failed: {err}"))
+        });
         registry.register(crate::files::GC_KIND, |ctx, _| {
             crate::files::run_garbage_collection(ctx)
         });

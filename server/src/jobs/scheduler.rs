@@ -10,6 +10,8 @@ use std::{future::Future, time::Duration};
 use time::OffsetDateTime;
 
 pub const CLEANUP_KIND: &str = "maintenance.cleanup_expired_credentials";
+/// Purges care packages and tasks that have been in the recycle bin long enough.
+pub const RECYCLE_BIN_PURGE_KIND: &str = "recycle_bin.purge_expired";
 
 /// One entry of the schedule.
 #[derive(Clone, Debug)]
@@ -31,6 +33,11 @@ pub fn standard_schedule() -> Vec<ScheduledJob> {
             name: "collect-file-garbage",
             schedule: CronSchedule::parse("40 3 * * *").expect("valid cron"),
             kind: crate::files::GC_KIND,
+        },
+        ScheduledJob {
+            name: "purge-recycle-bin",
+            schedule: CronSchedule::parse("20 2 * * *").expect("valid cron"),
+            kind: RECYCLE_BIN_PURGE_KIND,
         },
     ]
 }

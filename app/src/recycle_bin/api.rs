@@ -1,0 +1,81 @@
+//! Wire types and server functions of the recycle bin.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const PAGE_SIZE: i64 = 25;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BinKind {
+    CarePackage,
+    Task,
+}
+
+impl BinKind {
+    pub const fn label(self) -> &'static str {
+        match self {
+            BinKind::CarePackage => "Care packages",
+            BinKind::Task => "Tasks",
+        }
+    }
+}
+
+/// One deleted record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BinItem {
+    pub id: String,
+    pub name: String,
+    /// UK time, for people.
+    pub deleted: String,
+    pub deleted_by: String,
+    /// UK date of the automatic purge.
+    pub purge_on: String,
+    /// What a restore brings back with it (and a purge removes).
+    pub impact: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BinPage {
+    pub kind: BinKind,
+    pub items: Vec<BinItem>,
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BinCounts {
+    pub care_packages: i64,
+    pub tasks: i64,
+}
+
+#[server(endpoint = "recycle_bin", client = crate::csrf::CsrfClient)]
+pub async fn load_bin(kind: BinKind, page: i64) -> Result<BinPage, AppError> {
+    let (_, _, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ManageRecycleBin).await?;
+    crate::error::with_status(super::ssr::list(&state, kind, page).await)
+}
+
+#[server(endpoint = "recycle_bin_counts", client = crate::csrf::CsrfClient)]
+pub async fn load_bin_counts() -> Result<BinCounts, AppError> {
+    let (_, _, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ManageRecycleBin).await?;
+    crate::error::with_status(super::ssr::counts(&state).await)
+}
+
+/// Restores the chosen records; answers how many came back.
+#[server(endpoint = "recycle_bin_restore", client = crate::csrf::CsrfClient)]
+pub async fn restore(kind: BinKind, ids: Vec<String>) -> Result<usize, AppError> {
+    let (_, actor, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ManageRecycleBin).await?;
+    crate::error::with_status(super::ssr::restore(&state, &actor, kind, &ids).await)
+}
+
+/// Deletes the chosen records for good; answers how many went.
+#[server(endpoint = "recycle_bin_purge", client = crate::csrf::CsrfClient)]
+pub async fn purge(kind: BinKind, ids: Vec<String>) -> Result<usize, AppError> {
+    let (_, actor, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ManageRecycleBin).await?;
+    crate::error::with_status(super::ssr::purge(&state, &actor, kind, &ids).await)
+}

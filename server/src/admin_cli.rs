@@ -114,8 +114,8 @@ pub struct Rotation {
 
 /// Re-seals, with the current key (the first of `DATA_ENCRYPTION_KEYS`), every personal
 /// value sealed with an older one. Runs in batches of 100 rows, each batch in its own
-/// transaction with its rows locked, so it can run while the app serves; `progress` is
-/// told after each batch. Afterwards the old key can be removed from the configuration.
+/// transaction with its rows locked (waiting for rows the app is changing, never skipping
+/// them), so it can run while the app serves; `progress` is told after each batch. Afterwards the old key can be removed from the configuration.
 pub async fn rotate_keys(
     pool: &PgPool,
     cipher: &FieldCipher,
@@ -137,7 +137,7 @@ pub async fn rotate_keys(
             "select id, client_name_enc, client_name_key_id, address_enc, address_key_id
                from care_packages
               where client_name_key_id <> $1 or address_key_id <> $1
-              limit 100 for update skip locked",
+              limit 100 for update",
             current
         )
         .fetch_all(&mut *tx)
@@ -178,7 +178,7 @@ pub async fn rotate_keys(
             r#"select id, totp_secret_enc as "sealed!", totp_secret_key_id as "key_id!"
                  from users
                 where totp_secret_enc is not null and totp_secret_key_id <> $1
-                limit 100 for update skip locked"#,
+                limit 100 for update"#,
             current
         )
         .fetch_all(&mut *tx)

@@ -670,3 +670,51 @@ async fn signing_in_and_revoking_work_while_redis_is_down(db: PgPool) {
         "revocation holds"
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn only_failed_sign_ins_count_against_an_address(db: PgPool) {
+    use app::auth::rate_limit::LOGIN_PER_ACCOUNT;
+    let h = Harness::new(db);
+    // Successful sign-ins, more than the limit, from several devices: never refused.
+    let (_, email) = h.user(Role::Carer).await;
+    for _ in 0..=LOGIN_PER_ACCOUNT.max + 4 {
+        let response = h.login(&email, PASSWORD).await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    }
+
+    // An address that has failed as often as allowed in this window is refused before
+    // its password is even checked, with how long to wait.
+    let guessed = format!("guessed-{}@example.com", Uuid::new_v4().simple());
+    let window = LOGIN_PER_ACCOUNT.window.as_secs();
+    let slot = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        / window;
+    let mut redis = redis::Client::open(common::redis_url())
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let _: () = redis::cmd("SET")
+        .arg(format!("rl:{}:{guessed}:{slot}", LOGIN_PER_ACCOUNT.name))
+        .arg(LOGIN_PER_ACCOUNT.max)
+        .arg("EX")
+        .arg(60)
+        .query_async(&mut redis)
+        .await
+        .unwrap();
+    let refused = h.login(&guessed, "anything at all").await;
+    assert_eq!(
+        refused.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        refused.body
+    );
+    let wait: u64 = refused.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2 * window).contains(&wait), "{wait}");
+}

@@ -915,6 +915,19 @@ async fn the_recycle_bin_restores_as_it_was_and_purges_for_good(db: PgPool) {
         .execute(&db)
         .await
         .unwrap();
+    // The task with practice recorded is deleted and as old, but stays as evidence.
+    api.call(
+        &manager,
+        "DELETE",
+        &format!("/api/v1/tasks/{other_task}"),
+        None,
+    )
+    .await;
+    sqlx::query("update tasks set deleted_at = now() - interval '31 days' where id = $1")
+        .bind(other_task.parse::<Uuid>().unwrap())
+        .execute(&db)
+        .await
+        .unwrap();
     assert_eq!(bin::purge_expired(&api.state).await.unwrap(), (1, 0));
     let kept: (i64, i64) = sqlx::query_as(
         "select count(*), count(package_id) from task_completions where task_id = $1",
@@ -935,4 +948,80 @@ async fn the_recycle_bin_restores_as_it_was_and_purges_for_good(db: PgPool) {
     .await
     .unwrap();
     assert_eq!(audited, 3);
+    let evidence: i64 = sqlx::query_scalar("select count(*) from tasks where id = $1")
+        .bind(other_task.parse::<Uuid>().unwrap())
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(evidence, 1, "a task with practice waits for a manager");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn practice_counts_only_from_the_placement_and_a_deactivated_carer_does_not_block_saving(
+    db: PgPool,
+) {
+    let api = Api::new(db.clone());
+    let manager = api.person(Role::Admin, "Alex").await;
+    let carer = api.person(Role::Carer, "Sam").await;
+    let (package, task) = api.setup(&manager, &carer, 500).await;
+    // A log dated before the carer was placed there is refused, whatever the day's cap.
+    let backdated = api
+        .call(
+            &carer,
+            "POST",
+            "/api/v1/me/task-completions",
+            Some(json!({
+                "task_id": task, "care_package_id": package, "count": 5,
+                "idempotency_key": Uuid::new_v4(),
+                "logged_at": "2026-01-01T10:00:00Z",
+            })),
+        )
+        .await;
+    assert_eq!(backdated.status, StatusCode::UNPROCESSABLE_ENTITY);
+    sqlx::query("update carer_packages set assigned_at = now() - interval '3 days'")
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query("update package_tasks set assigned_at = now() - interval '3 days'")
+        .execute(&db)
+        .await
+        .unwrap();
+    let two_days_ago = (time::OffsetDateTime::now_utc() - time::Duration::days(2))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let offline = api
+        .call(
+            &carer,
+            "POST",
+            "/api/v1/me/task-completions",
+            Some(json!({
+                "task_id": task, "care_package_id": package, "count": 5,
+                "idempotency_key": Uuid::new_v4(), "logged_at": two_days_ago,
+            })),
+        )
+        .await;
+    assert_eq!(offline.status, StatusCode::CREATED, "{}", offline.body);
+    let source: String = sqlx::query_scalar("select source from task_completions")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(source, "OFFLINE_SYNC");
+
+    // Deactivating the carer leaves them listed; saving the package's carers still works.
+    sqlx::query("update users set is_active = false where id = $1")
+        .bind(carer.id)
+        .execute(&db)
+        .await
+        .unwrap();
+    let other = api.person(Role::Carer, "Jo").await;
+    let saved = api
+        .call(
+            &manager,
+            "PUT",
+            &format!("/api/v1/care-packages/{package}/carers"),
+            Some(json!({ "carer_ids": [carer.id, other.id] })),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert_eq!(saved.json()["added"], json!(["Jo Tester"]));
 }

@@ -84,7 +84,8 @@ pub async fn login(
     let email = EmailAddress::parse(email)
         .map(|e| e.as_str().to_owned())
         .unwrap_or_else(|_| email.trim().to_lowercase());
-    rate_limit::hit(state, LOGIN_PER_ACCOUNT, &email).await?;
+    // Only failures count against the address (recorded with the failure below).
+    rate_limit::check(state, LOGIN_PER_ACCOUNT, &email).await?;
 
     let delay = progressive_delay(recent_failures(state, &email).await);
     let account = sqlx::query!(
@@ -161,6 +162,8 @@ async fn record_failure(
     account_id: Option<Uuid>,
     meta: &RequestMeta,
 ) -> Result<(), AppError> {
+    // Counted whatever the outcome; the refusal, if any, applies to the next attempt.
+    let _ = rate_limit::hit(state, LOGIN_PER_ACCOUNT, email).await;
     let mut tx = state.db.begin().await?;
     let policy = sessions::load_policy(&mut tx).await?;
     let window = i64::from(policy.lockout_minutes) * 60;

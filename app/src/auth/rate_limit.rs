@@ -21,8 +21,9 @@ pub const LOGIN_PER_IP: Limit = Limit {
     max: 100,
     window: Duration::from_secs(900),
 };
-/// Sign-in attempts for one account, whoever makes them (a carer with a phone, a tablet
-/// and a shared office PC stays well inside it; guessing is also stopped by the lockout).
+/// Failed sign-in attempts for one address, whoever makes them, counting addresses with no
+/// account too (the lockout covers only real accounts). Successful sign-ins do not count,
+/// so a carer with a phone, a tablet and a shared office PC is never held back.
 pub const LOGIN_PER_ACCOUNT: Limit = Limit {
     name: "login-account",
     max: 20,
@@ -63,8 +64,28 @@ fn sliding_count(current: u32, previous: u32, elapsed: u64, window: u64) -> u32 
     current.saturating_add(u32::try_from(carried).unwrap_or(u32::MAX))
 }
 
-/// Counts one request against `limit` for `key`; `RateLimited(seconds)` once over.
-pub async fn hit(state: &AppState, limit: Limit, key: &str) -> Result<(), AppError> {
+/// Seconds until the sliding count falls back to `max` if nothing more arrives: while
+/// the last window's share shrinks during this one, or else once this window has become
+/// the last one and its share has shrunk enough.
+fn retry_after(max: u32, current: u32, previous: u32, elapsed: u64, window: u64) -> u64 {
+    let (max, current, previous) = (u64::from(max), u64::from(current), u64::from(previous));
+    if current <= max && previous > 0 {
+        // current + previous·(window − e)/window ≤ max  ⇔  e ≥ window − (max − current)·window/previous
+        let at = window - ((max - current) * window / previous).min(window);
+        return at.saturating_sub(elapsed).max(1);
+    }
+    let next = window - (max * window / current.max(1)).min(window);
+    (window - elapsed.min(window) + next).max(1)
+}
+
+/// This window's and the last window's counters for `key`, this one first counting one
+/// more request when `count` is set; and the seconds elapsed in this window.
+async fn counters(
+    state: &AppState,
+    limit: Limit,
+    key: &str,
+    count: bool,
+) -> Result<(u32, u32, u64), redis::RedisError> {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default()
@@ -72,8 +93,8 @@ pub async fn hit(state: &AppState, limit: Limit, key: &str) -> Result<(), AppErr
     let window = limit.window.as_secs().max(1);
     let slot = now / window;
     let redis_key = |slot: u64| format!("rl:{}:{}:{slot}", limit.name, key);
-    let count: Result<u32, redis::RedisError> = async {
-        let mut redis = state.redis.connection().await?;
+    let mut redis = state.redis.connection().await?;
+    let (current, previous): (Option<u32>, Option<u32>) = if count {
         let (current, _, previous): (u32, bool, Option<u32>) = redis::pipe()
             .atomic()
             .incr(redis_key(slot), 1)
@@ -81,21 +102,42 @@ pub async fn hit(state: &AppState, limit: Limit, key: &str) -> Result<(), AppErr
             .get(redis_key(slot.saturating_sub(1)))
             .query_async(&mut redis)
             .await?;
-        Ok(sliding_count(
-            current,
-            previous.unwrap_or(0),
-            now - slot * window,
-            window,
-        ))
-    }
-    .await;
-    match count {
-        Ok(count) if count > limit.max => {
-            // The key may be an email address: log the limit's name only.
-            tracing::warn!(limit = limit.name, count, "rate limit reached");
-            Err(AppError::RateLimited((slot + 1) * window - now))
+        (Some(current), previous)
+    } else {
+        redis::pipe()
+            .get(redis_key(slot))
+            .get(redis_key(slot.saturating_sub(1)))
+            .query_async(&mut redis)
+            .await?
+    };
+    Ok((
+        current.unwrap_or(0),
+        previous.unwrap_or(0),
+        now - slot * window,
+    ))
+}
+
+/// `RateLimited` when `current` (including the request being decided) passes the limit.
+fn decide(
+    limit: Limit,
+    counted: Result<(u32, u32, u64), redis::RedisError>,
+    extra: u32,
+) -> Result<(), AppError> {
+    let window = limit.window.as_secs().max(1);
+    match counted {
+        Ok((current, previous, elapsed)) => {
+            let current = current + extra;
+            let count = sliding_count(current, previous, elapsed, window);
+            if count > limit.max {
+                // The key may be an email address: log the limit's name only.
+                tracing::warn!(limit = limit.name, count, "rate limit reached");
+                Err(AppError::RateLimited(retry_after(
+                    limit.max, current, previous, elapsed, window,
+                )))
+            } else {
+                Ok(())
+            }
         }
-        Ok(_) => Ok(()),
         Err(err) => {
             tracing::error!(error = %err, limit = limit.name, "rate limit not enforced: Redis unavailable");
             Ok(())
@@ -103,9 +145,33 @@ pub async fn hit(state: &AppState, limit: Limit, key: &str) -> Result<(), AppErr
     }
 }
 
+/// Counts one request against `limit` for `key`; `RateLimited(seconds)` once over.
+pub async fn hit(state: &AppState, limit: Limit, key: &str) -> Result<(), AppError> {
+    decide(limit, counters(state, limit, key, true).await, 0)
+}
+
+/// Whether one more request would pass `limit` for `key`, without counting it: for
+/// limits that count only some outcomes (failed sign-ins), recorded later with `hit`.
+pub async fn check(state: &AppState, limit: Limit, key: &str) -> Result<(), AppError> {
+    decide(limit, counters(state, limit, key, false).await, 1)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::sliding_count;
+    use super::{retry_after, sliding_count};
+
+    #[test]
+    fn retry_after_waits_until_the_count_is_back_under_the_limit() {
+        // 100 allowed; 50 now and 100 last window, 450 s into a 900 s window: the last
+        // window still counts 50, so the next request must wait for it to shrink below 50.
+        let wait = retry_after(100, 51, 100, 450, 900);
+        assert!(wait > 0 && wait <= 450, "{wait}");
+        assert!(super::sliding_count(51, 100, 450 + wait, 900) <= 100);
+        // Over the limit in this window alone: after it ends, and its share has shrunk.
+        let wait = retry_after(20, 30, 0, 100, 900);
+        assert!(wait > 800, "{wait}");
+        assert!(super::sliding_count(0, 30, 100 + wait - 900, 900) <= 20);
+    }
 
     #[test]
     fn the_last_window_counts_for_the_part_that_still_overlaps() {

@@ -172,7 +172,11 @@ fn TaskEditor(
             }
         }
     });
-    let form = if editing { "edit-task" } else { "task" };
+    // Ids stay unique with several tasks open for changing at once.
+    let form = StoredValue::new(
+        task.as_ref()
+            .map_or_else(|| "task".to_owned(), |t| format!("task-{}", t.id)),
+    );
     // What the form starts with; read again each time the form opens.
     let initial = StoredValue::new(match &task {
         Some(t) => [
@@ -196,10 +200,10 @@ fn TaskEditor(
                 <h2>{if editing { "Change task" } else { "New task" }}</h2>
                 <ActionForm action=save attr:class="form" attr:data-test="task-form">
                     {editing.then(|| view! { <input type="hidden" name="id" value=start(0) /> })}
-                    <Field form=form label="Task name" name="name" value=start(1) required=true error=field_error(save.value(), "name") />
-                    <Field form=form label="Category" name="category" value=start(2) hint="e.g. Medication, Personal care; General if left empty" error=field_error(save.value(), "category") />
-                    <Field form=form label="Description" name="description" value=start(3) error=field_error(save.value(), "description") />
-                    <Field form=form label="Target (completions for 100 %)" name="target_count" kind="number" min=TargetCount::MIN max=TargetCount::MAX value=start(4) required=true error=field_error(save.value(), "target_count") />
+                    <Field form=form.get_value() label="Task name" name="name" value=start(1) required=true error=field_error(save.value(), "name") />
+                    <Field form=form.get_value() label="Category" name="category" value=start(2) hint="e.g. Medication, Personal care; General if left empty" error=field_error(save.value(), "category") />
+                    <Field form=form.get_value() label="Description" name="description" value=start(3) error=field_error(save.value(), "description") />
+                    <Field form=form.get_value() label="Target (completions for 100 %)" name="target_count" kind="number" min=TargetCount::MIN max=TargetCount::MAX value=start(4) required=true error=field_error(save.value(), "target_count") />
                     {move || form_error(save.value(), &FIELDS)().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
                     <div class="actions">
                         <button class="button button--primary" type="submit">{if editing { "Save task" } else { "Add task" }}</button>

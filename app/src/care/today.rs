@@ -125,7 +125,8 @@ fn TodayList(today: Today, version: RwSignal<u32>) -> impl IntoView {
 fn TaskCard(task: TodayTask, version: RwSignal<u32>) -> impl IntoView {
     let toasts = use_toasts();
     let log = ServerAction::<LogPractice>::new();
-    let key = new_key();
+    // A new key once a log is accepted, so the next tap is a new log, not a replay.
+    let key = RwSignal::new(new_key());
     let name = task.name.clone();
     Effect::new(move |_| {
         if let Some(Ok(logged)) = log.value().get() {
@@ -137,6 +138,7 @@ fn TaskCard(task: TodayTask, version: RwSignal<u32>) -> impl IntoView {
                     format_percent(logged.progress.percent)
                 ),
             );
+            key.set(new_key());
             version.update(|v| *v += 1);
         }
     });
@@ -176,7 +178,7 @@ fn TaskCard(task: TodayTask, version: RwSignal<u32>) -> impl IntoView {
                 view! {
                     <ActionForm action=log attr:class="form form--inline">
                         <input type="hidden" name="task_id" value=task.task_id.to_string() />
-                        <input type="hidden" name="idempotency_key" value=key />
+                        <input type="hidden" name="idempotency_key" prop:value=move || key.get() />
                         {package}
                         <Field
                             form=form

@@ -38,8 +38,7 @@ pub async fn dashboard(state: &AppState) -> Result<Dashboard, AppError> {
              (select coalesce(sum(count), 0) from task_completions where business_date = $1)::bigint as "completions!",
              (select count(distinct carer_id) from task_completions where business_date = $1) as "active!",
              (select case when total > 0 then floor(done * 1000 / total) / 10 end from progress) as "average",
-             ((select count(*) from users where deleted_at is not null and anonymised_at is null)
-              + (select count(*) from care_packages where deleted_at is not null)
+             ((select count(*) from care_packages where deleted_at is not null)
               + (select count(*) from tasks where deleted_at is not null)) as "bin!",
              (select count(*) from audit_log where occurred_at >= $2) as "audit!""#,
         today,

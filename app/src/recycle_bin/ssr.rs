@@ -1,7 +1,8 @@
 //! Listing, restoring and purging deleted care packages and tasks. Records stay in the
 //! bin for `organisation_settings.recycle_bin_days` (30 by default) before the daily
 //! sweep purges them. Purging a package keeps carers' practice history (the completions
-//! lose their package); purging a task removes everyone's progress on it.
+//! lose their package); purging a task removes everyone's progress on it, so the sweep
+//! leaves tasks with practice or ratings recorded for a manager to decide.
 
 use super::api::{BinCounts, BinItem, BinKind, BinPage, PAGE_SIZE};
 use crate::{
@@ -112,7 +113,7 @@ pub async fn list(state: &AppState, kind: BinKind, page: i64) -> Result<BinPage,
                     deleted_by: r.deleted_by,
                     purge_on: london::format_date(london::business_day(r.purge_at)),
                     impact: format!(
-                        "Returns to {}; {} progress on it",
+                        "Returns to {}; {} progress on it (a purge deletes that practice record)",
                         plural(r.packages, "package", "packages"),
                         plural(r.carers, "carer has", "carers have")
                     ),
@@ -242,34 +243,46 @@ async fn record(
     Ok(())
 }
 
-/// The daily sweep: purges packages and tasks that have been in the bin for longer than
-/// the organisation keeps them. Returns how many of each went.
+/// The daily sweep: purges packages and tasks that have been in the bin longer than the
+/// organisation keeps them, each in its own transaction so one that cannot go (something
+/// still refers to it) does not hold back the rest. Tasks with practice or ratings
+/// recorded are kept as training evidence until a manager purges them by hand. Returns
+/// how many of each went.
 pub async fn purge_expired(state: &AppState) -> Result<(usize, usize), AppError> {
-    let mut tx = state.db.begin().await?;
     let packages: Vec<Uuid> = sqlx::query_scalar!(
         "select p.id from care_packages p, organisation_settings s
           where p.deleted_at < now() - make_interval(days => s.recycle_bin_days)"
     )
-    .fetch_all(&mut *tx)
+    .fetch_all(&state.db)
     .await?;
     let tasks: Vec<Uuid> = sqlx::query_scalar!(
         "select t.id from tasks t, organisation_settings s
-          where t.deleted_at < now() - make_interval(days => s.recycle_bin_days)"
+          where t.deleted_at < now() - make_interval(days => s.recycle_bin_days)
+            and not exists (select 1 from task_completions c where c.task_id = t.id)
+            and not exists (select 1 from competency_ratings r where r.task_id = t.id)"
     )
-    .fetch_all(&mut *tx)
+    .fetch_all(&state.db)
     .await?;
     let system = Actor::default();
-    let packages = purge_in(&mut tx, BinKind::CarePackage, &packages).await?;
-    record(
-        &mut tx,
-        &system,
-        "recycle_bin.purge",
-        BinKind::CarePackage,
-        &packages,
-    )
-    .await?;
-    let tasks = purge_in(&mut tx, BinKind::Task, &tasks).await?;
-    record(&mut tx, &system, "recycle_bin.purge", BinKind::Task, &tasks).await?;
-    tx.commit().await?;
-    Ok((packages.len(), tasks.len()))
+    let mut purged = (0, 0);
+    for (kind, ids) in [(BinKind::CarePackage, packages), (BinKind::Task, tasks)] {
+        for id in ids {
+            let result = async {
+                let mut tx = state.db.begin().await?;
+                let gone = purge_in(&mut tx, kind, &[id]).await?;
+                record(&mut tx, &system, "recycle_bin.purge", kind, &gone).await?;
+                tx.commit().await?;
+                Ok::<usize, AppError>(gone.len())
+            }
+            .await;
+            match (result, kind) {
+                (Ok(n), BinKind::CarePackage) => purged.0 += n,
+                (Ok(n), BinKind::Task) => purged.1 += n,
+                (Err(err), _) => {
+                    tracing::warn!(record = %id, error = %err, "could not purge from the recycle bin")
+                }
+            }
+        }
+    }
+    Ok(purged)
 }

@@ -52,7 +52,9 @@ pub async fn set_package_tasks(
         ));
     }
     let removed = sqlx::query_scalar!(
+        // Links to tasks in the recycle bin stay, so a restore brings them back.
         r#"with gone as (delete from package_tasks where package_id = $1 and not (task_id = any($2))
+                           and task_id in (select id from tasks where deleted_at is null)
                          returning task_id)
            select t.name from gone join tasks t on t.id = gone.task_id order by t.name"#,
         package,
@@ -94,14 +96,19 @@ pub async fn set_package_carers(
     let wanted = uuids(carers);
     let mut tx = state.db.begin().await?;
     lock_package(&mut tx, package).await?;
-    let usable = sqlx::query_scalar!(
-        r#"select count(*) as "n!" from users
-            where id = any($1) and role = 'CARER' and is_active and deleted_at is null"#,
-        &wanted
+    // Only the carers being added must be active carers: someone deactivated since stays
+    // listed until a manager unticks them, and that must not block saving the others.
+    let unusable = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from unnest($1::uuid[]) as w(id)
+            where not exists (select 1 from carer_packages where package_id = $2 and carer_id = w.id)
+              and not exists (select 1 from users u where u.id = w.id and u.role = 'CARER'
+                                 and u.is_active and u.deleted_at is null)"#,
+        &wanted,
+        package
     )
     .fetch_one(&mut *tx)
     .await?;
-    if usable != wanted.len() as i64 {
+    if unusable > 0 {
         return Err(AppError::validation(
             "carers",
             "Only active carers can be assigned to a care package.",
@@ -109,6 +116,7 @@ pub async fn set_package_carers(
     }
     let removed = sqlx::query_scalar!(
         r#"with gone as (delete from carer_packages where package_id = $1 and not (carer_id = any($2))
+                           and carer_id in (select id from users where deleted_at is null)
                          returning carer_id)
            select coalesce(p.first_name || ' ' || p.last_name, u.email) as "name!"
              from gone join users u on u.id = gone.carer_id

@@ -73,6 +73,8 @@ pub async fn log(
                  join package_tasks pt on pt.package_id = cp.package_id
                  join tasks t on t.id = pt.task_id and t.deleted_at is null
                 where cp.carer_id = $1 and cp.package_id = $3 and pt.task_id = $2
+                  -- Practice counts from when the carer and the task were placed there.
+                  and cp.assigned_at <= $7 and pt.assigned_at <= $7
            ),
            day as (
                insert into task_daily_totals as d (carer_id, task_id, business_date, total)
@@ -127,7 +129,7 @@ pub async fn log(
         )),
         Ok(None) => match replay(state, carer, entry.task_id, key).await? {
             Some(first) => Ok(first),
-            None => Err(refusal(state, carer, task, package, day).await),
+            None => Err(refusal(state, carer, task, package, day, logged_at).await),
         },
         Err(sqlx::Error::Database(err))
             if err.constraint() == Some("task_completions_idempotency_key") =>
@@ -188,19 +190,22 @@ async fn refusal(
     task: Uuid,
     package: Uuid,
     day: time::Date,
+    logged_at: OffsetDateTime,
 ) -> AppError {
     let facts = sqlx::query!(
         r#"select exists (select 1 from tasks where id = $2 and deleted_at is null) as "task_exists!",
                   exists (select 1 from carer_packages cp
                             join care_packages p on p.id = cp.package_id and p.deleted_at is null
                             join package_tasks pt on pt.package_id = cp.package_id
-                           where cp.carer_id = $1 and cp.package_id = $3 and pt.task_id = $2) as "assigned!",
+                           where cp.carer_id = $1 and cp.package_id = $3 and pt.task_id = $2
+                             and cp.assigned_at <= $5 and pt.assigned_at <= $5) as "assigned!",
                   coalesce((select total from task_daily_totals
                              where carer_id = $1 and task_id = $2 and business_date = $4), 0) as "logged_today!""#,
         carer,
         task,
         package,
-        day
+        day,
+        logged_at
     )
     .fetch_one(&state.db)
     .await;
@@ -209,7 +214,7 @@ async fn refusal(
         Ok(f) if !f.task_exists => AppError::validation("task_id", "There is no such task."),
         Ok(f) if !f.assigned => AppError::validation(
             "task_id",
-            "This task is not on your list at that care package.",
+            "This task is not on your list at that care package (on that day).",
         ),
         Ok(f) => AppError::OverDailyCap {
             remaining: remaining_today(f.logged_today),

@@ -117,7 +117,7 @@ fn NewPackage(version: RwSignal<u32>) -> impl IntoView {
             <section class="card">
                 <h2>"New care package"</h2>
                 <ActionForm action=save attr:class="form" attr:data-test="package-form">
-                    <Field form="package" label="Package name" name="name" required=true hint="How the office refers to it. Stored in clear text: not the client's name or address." error=field_error(save.value(), "name") />
+                    <Field form="package" label="Package name" name="name" required=true hint="How the office refers to it. Stored in clear text, so use a place or a code, never the client's details." error=field_error(save.value(), "name") />
                     <Field form="package" label="Postcode district" name="postcode_district" required=true hint="The first part of the postcode only, e.g. M14" error=field_error(save.value(), "postcode_district") />
                     <Field form="package" label="Client's name" name="client_name" required=true error=field_error(save.value(), "client_name") />
                     <label class="field" for="package-address">

@@ -304,7 +304,7 @@ fn DeletePackageCard(id: CarePackageId, name: String) -> impl IntoView {
                 }
             >
                 <div class="confirm" role="alert">
-                    {format!("Delete {name}? Its carers stop seeing its tasks; it stays in the recycle bin for 30 days. ")}
+                    {format!("Delete {name}? Its carers stop seeing its tasks. It waits in the recycle bin, where it can be restored, until the nightly purge. ")}
                     <button class="button button--danger" type="button" data-test="confirm-delete-package"
                         on:click=move |_| { delete.dispatch(DeletePackage { id }); }>"Delete"</button>
                     <button class="button" type="button" on:click=move |_| confirm.set(false)>"Cancel"</button>

@@ -29,7 +29,7 @@ pub struct BinItem {
     /// UK time, for people.
     pub deleted: String,
     pub deleted_by: String,
-    /// UK date of the automatic purge.
+    /// UK date from which the nightly sweep purges it.
     pub purge_on: String,
     /// What a restore brings back with it (and a purge removes).
     pub impact: String,
@@ -48,6 +48,8 @@ pub struct BinPage {
 pub struct BinCounts {
     pub care_packages: i64,
     pub tasks: i64,
+    /// How long records wait before the nightly purge (organisation settings).
+    pub keep_days: i32,
 }
 
 #[server(endpoint = "recycle_bin", client = crate::csrf::CsrfClient)]

@@ -41,7 +41,12 @@ pub fn RecycleBinPage() -> impl IntoView {
         <Title text="Recycle bin" />
         <div class="page-header"><div>
             <h1>"Recycle bin"</h1>
-            <p class="muted">"Deleted care packages and tasks stay here for 30 days, then they are purged for good."</p>
+            <Transition fallback=|| ()>
+                <p class="muted">{move || counts.get().and_then(Result::ok).map(|c| format!(
+                    "Deleted care packages and tasks stay here for {} days; the nightly sweep then purges them for good (tasks with practice recorded wait for you).",
+                    c.keep_days
+                ))}</p>
+            </Transition>
         </div></div>
         <div class="tabs" role="tablist">
             <Transition fallback=|| ()>
@@ -108,7 +113,7 @@ fn BinList(list: BinPage, page: RwSignal<i64>, version: RwSignal<u32>) -> impl I
             <thead><tr>
                 <th scope="col"><span class="visually-hidden">"Choose"</span></th>
                 <th scope="col">"Name"</th><th scope="col">"Deleted"</th>
-                <th scope="col">"Purged on"</th><th scope="col">"Comes back with it"</th>
+                <th scope="col">"Purge due"</th><th scope="col">"Comes back with it"</th>
             </tr></thead>
             <tbody>
                 {list.items.into_iter().map(|item| view! { <Row item chosen /> }).collect_view()}

@@ -33,13 +33,15 @@ fn plural(n: i64, one: &str, many: &str) -> String {
 pub async fn counts(state: &AppState) -> Result<BinCounts, AppError> {
     let row = sqlx::query!(
         r#"select (select count(*) from care_packages where deleted_at is not null) as "packages!",
-                  (select count(*) from tasks where deleted_at is not null) as "tasks!""#
+                  (select count(*) from tasks where deleted_at is not null) as "tasks!",
+                  (select recycle_bin_days from organisation_settings) as "keep_days!""#
     )
     .fetch_one(&state.db)
     .await?;
     Ok(BinCounts {
         care_packages: row.packages,
         tasks: row.tasks,
+        keep_days: row.keep_days,
     })
 }
 

@@ -57,6 +57,15 @@ impl AppError {
         }
     }
 
+    /// The form input the error is about, if it is about one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Validation { field, .. } => Some(field),
+            AppError::OverDailyCap { .. } => Some("count"),
+            _ => None,
+        }
+    }
+
     /// A stable machine-readable name for API clients.
     pub fn code(&self) -> &'static str {
         match self {
@@ -154,15 +163,11 @@ mod server {
                 .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
             // `{error: {code, message, fields?}}`: the shape every REST client sees.
             let mut error = serde_json::json!({ "code": self.code(), "message": self.to_string() });
-            match &self {
-                AppError::Validation { field, message } => {
-                    error["fields"] = serde_json::json!({ field: message });
-                }
-                AppError::OverDailyCap { remaining } => {
-                    error["fields"] = serde_json::json!({ "count": self.to_string() });
-                    error["remaining_today"] = serde_json::json!(remaining);
-                }
-                _ => {}
+            if let Some(field) = self.field() {
+                error["fields"] = serde_json::json!({ field: self.to_string() });
+            }
+            if let AppError::OverDailyCap { remaining } = &self {
+                error["remaining_today"] = serde_json::json!(remaining);
             }
             let mut response =
                 (status, axum::Json(serde_json::json!({ "error": error }))).into_response();

@@ -92,7 +92,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let toasts = use_toasts();
-    let me = Resource::new(|| (), |_| crate::identity::api::whoami());
+    let me = crate::identity::use_me();
     let query = leptos_router::hooks::use_query_map();
     let change_password = ServerAction::<ChangePassword>::new();
     let change_email = ServerAction::<RequestEmailChange>::new();

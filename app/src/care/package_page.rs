@@ -11,7 +11,7 @@ use crate::{
         form::{Field, field_error, form_error},
         toast::{ToastKind, use_toasts},
     },
-    identity::api::whoami,
+    identity::use_can,
 };
 use caretrack::{
     ids::{CarePackageId, TaskId, UserId},
@@ -33,7 +33,6 @@ pub fn PackagePage() -> impl IntoView {
             .get("id")
             .and_then(|id| id.parse::<CarePackageId>().ok())
     };
-    let me = Resource::new(|| (), |_| whoami());
     let version = RwSignal::new(0u32);
     let package = Resource::new(
         move || (id(), version.get()),
@@ -44,12 +43,7 @@ pub fn PackagePage() -> impl IntoView {
             }
         },
     );
-    let may_manage = Signal::derive(move || {
-        me.get()
-            .and_then(Result::ok)
-            .flatten()
-            .is_some_and(|me| me.role.can(Permission::ManageCare))
-    });
+    let may_manage = use_can(Permission::ManageCare);
     view! {
         <Title text="Care package" />
         <p><a href="/admin/packages">"← Care packages"</a></p>

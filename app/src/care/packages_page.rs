@@ -4,10 +4,10 @@ use super::api::{Page, SavePackage, list_packages};
 use crate::{
     components::{
         form::{Field, field_error, form_error},
-        pager::Pager,
+        pager::{Pager, SearchBox},
         toast::{ToastKind, use_toasts},
     },
-    identity::api::whoami,
+    identity::use_can,
 };
 use caretrack::{
     care::{ADDRESS_MAX_LINES, NAME_MAX},
@@ -20,7 +20,6 @@ const FIELDS: [&str; 4] = ["name", "postcode_district", "client_name", "address"
 
 #[component]
 pub fn PackagesPage() -> impl IntoView {
-    let me = Resource::new(|| (), |_| whoami());
     let search = RwSignal::new(String::new());
     let page = RwSignal::new(1i64);
     let version = RwSignal::new(0u32);
@@ -28,12 +27,7 @@ pub fn PackagesPage() -> impl IntoView {
         move || (search.get(), page.get(), version.get()),
         |(search, page, _)| list_packages(search, page),
     );
-    let may_manage = move || {
-        me.get()
-            .and_then(Result::ok)
-            .flatten()
-            .is_some_and(|me| me.role.can(Permission::ManageCare))
-    };
+    let may_manage = use_can(Permission::ManageCare);
     view! {
         <Title text="Care packages" />
         <div class="page-header">
@@ -43,22 +37,11 @@ pub fn PackagesPage() -> impl IntoView {
             </div>
         </div>
         <Transition fallback=|| ()>
-            <Show when=may_manage>
+            <Show when=move || may_manage.get()>
                 <NewPackage version />
             </Show>
         </Transition>
-        <label class="field field--inline">
-            <span>"Search"</span>
-            <input
-                type="search"
-                placeholder="Name or district"
-                data-test="package-search"
-                on:input=move |ev| {
-                    search.set(event_target_value(&ev));
-                    page.set(1);
-                }
-            />
-        </label>
+        <SearchBox search page placeholder="Name or district" test="package-search" />
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || packages.get().map(|result| match result {
                 Ok(list) => view! { <PackageTable list page /> }.into_any(),

@@ -10,7 +10,7 @@ use crate::{
         form::{Field, field_error, form_error},
         toast::{ToastKind, use_toasts},
     },
-    identity::api::whoami,
+    identity::use_can,
 };
 use caretrack::{care::format_percent, ids::UserId, permissions::Permission};
 use leptos::prelude::*;
@@ -19,7 +19,6 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ProgressPage() -> impl IntoView {
-    let me = Resource::new(|| (), |_| whoami());
     let query = use_query_map();
     let carers = Resource::new(|| (), |_| carer_choices());
     let chosen = RwSignal::new(
@@ -38,12 +37,7 @@ pub fn ProgressPage() -> impl IntoView {
             }
         },
     );
-    let may_reset = Signal::derive(move || {
-        me.get()
-            .and_then(Result::ok)
-            .flatten()
-            .is_some_and(|me| me.role.can(Permission::ResetProgress))
-    });
+    let may_reset = use_can(Permission::ResetProgress);
     view! {
         <Title text="Progress" />
         <div class="page-header"><div>

@@ -4,10 +4,10 @@ use super::api::{Page, SaveTask, TaskSummary, delete_task, list_tasks};
 use crate::{
     components::{
         form::{Field, field_error, form_error},
-        pager::Pager,
+        pager::{Pager, SearchBox},
         toast::{ToastKind, use_toasts},
     },
-    identity::api::whoami,
+    identity::use_can,
 };
 use caretrack::{TargetCount, permissions::Permission};
 use leptos::prelude::*;
@@ -17,7 +17,6 @@ const FIELDS: [&str; 4] = ["name", "category", "description", "target_count"];
 
 #[component]
 pub fn TasksPage() -> impl IntoView {
-    let me = Resource::new(|| (), |_| whoami());
     let search = RwSignal::new(String::new());
     let page = RwSignal::new(1i64);
     let version = RwSignal::new(0u32);
@@ -25,12 +24,7 @@ pub fn TasksPage() -> impl IntoView {
         move || (search.get(), page.get(), version.get()),
         |(search, page, _)| list_tasks(search, page),
     );
-    let may_manage = Signal::derive(move || {
-        me.get()
-            .and_then(Result::ok)
-            .flatten()
-            .is_some_and(|me| me.role.can(Permission::ManageCare))
-    });
+    let may_manage = use_can(Permission::ManageCare);
     view! {
         <Title text="Tasks" />
         <div class="page-header">
@@ -44,18 +38,7 @@ pub fn TasksPage() -> impl IntoView {
                 <TaskEditor task=None version />
             </Show>
         </Transition>
-        <label class="field field--inline">
-            <span>"Search"</span>
-            <input
-                type="search"
-                placeholder="Name or category"
-                data-test="task-search"
-                on:input=move |ev| {
-                    search.set(event_target_value(&ev));
-                    page.set(1);
-                }
-            />
-        </label>
+        <SearchBox search page placeholder="Name or category" test="task-search" />
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || tasks.get().map(|result| match result {
                 Ok(list) => view! { <TaskTable list page version may_manage /> }.into_any(),

@@ -8,7 +8,7 @@ use crate::{
         toast::{ToastKind, use_toasts},
     },
     error::AppError,
-    identity::{SignInPrompt, api::whoami},
+    identity::{SignInPrompt, use_me},
 };
 use caretrack::care::{ProgressReport, format_percent};
 use leptos::prelude::*;
@@ -49,7 +49,7 @@ pub fn ProgressBar(label: String, progress: ProgressReport) -> impl IntoView {
 
 #[component]
 pub fn CarerHome() -> impl IntoView {
-    let me = Resource::new(|| (), |_| whoami());
+    let me = use_me();
     let version = RwSignal::new(0u32);
     let today = Resource::new(move || version.get(), |_| load_today());
     view! {

@@ -13,8 +13,7 @@ where
     S: Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
 {
     move || match value.get() {
-        Some(Err(AppError::Validation { field: f, message })) if f == field => Some(message),
-        Some(Err(err @ AppError::OverDailyCap { .. })) if field == "count" => Some(err.to_string()),
+        Some(Err(err)) if err.field() == Some(field) => Some(err.to_string()),
         _ => None,
     }
 }
@@ -28,8 +27,7 @@ where
     S: Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
 {
     move || match value.get() {
-        Some(Err(AppError::Validation { field, .. })) if fields.contains(&field.as_str()) => None,
-        Some(Err(AppError::OverDailyCap { .. })) if fields.contains(&"count") => None,
+        Some(Err(err)) if err.field().is_some_and(|f| fields.contains(&f)) => None,
         Some(Err(err)) => Some(err.to_string()),
         _ => None,
     }

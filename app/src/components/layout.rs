@@ -19,6 +19,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         move || location.pathname.get(),
         |_| crate::identity::api::whoami(),
     );
+    provide_context(crate::identity::CurrentMe(me));
     let me_now = move || me.get().and_then(Result::ok).flatten();
     let sign_out = ServerAction::<crate::identity::api::SignOut>::new();
 

@@ -1,4 +1,4 @@
-//! Previous / next buttons under a paginated list.
+//! The controls of a paginated list: the search box above it, previous / next below.
 
 use leptos::prelude::*;
 
@@ -18,5 +18,29 @@ pub fn Pager(
             <span class="muted">{format!("Page {current} of {pages} · {total} {what}")}</span>
             <button class="button" type="button" disabled=current >= pages on:click=move |_| page.set(current + 1)>"Next"</button>
         </nav>
+    }
+}
+
+/// The search box above a paginated list: typing filters and goes back to page 1.
+#[component]
+pub fn SearchBox(
+    search: RwSignal<String>,
+    page: RwSignal<i64>,
+    placeholder: &'static str,
+    test: &'static str,
+) -> impl IntoView {
+    view! {
+        <label class="field field--inline">
+            <span>"Search"</span>
+            <input
+                type="search"
+                placeholder=placeholder
+                data-test=test
+                on:input=move |ev| {
+                    search.set(event_target_value(&ev));
+                    page.set(1);
+                }
+            />
+        </label>
     }
 }

@@ -1,7 +1,7 @@
 use super::api::{Counts, Dashboard, load_dashboard};
 use crate::{
     components::ticker::use_ticker,
-    identity::{SignInPrompt, api::whoami},
+    identity::{SignInPrompt, use_me},
 };
 use caretrack::{Role, care::format_percent};
 use leptos::prelude::*;
@@ -11,7 +11,7 @@ use std::time::Duration;
 /// The care manager's home. The figures refresh every ten seconds.
 #[component]
 pub fn AdminHome() -> impl IntoView {
-    let me = Resource::new(|| (), |_| whoami());
+    let me = use_me();
     let tick = use_ticker(Duration::from_secs(10));
     let dashboard = Resource::new(move || tick.get(), |_| load_dashboard());
     view! {

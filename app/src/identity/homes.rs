@@ -1,4 +1,4 @@
-use super::api::{Me, whoami};
+use super::api::Me;
 use caretrack::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -7,7 +7,7 @@ use leptos_meta::Title;
 /// so far. Later features fill each home with its own cards.
 #[component]
 pub fn RoleHome(role: Role) -> impl IntoView {
-    let me = Resource::new(|| (), |_| whoami());
+    let me = super::use_me();
     view! {
         <Title text=role.label() />
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>

@@ -3,6 +3,8 @@
 pub mod api;
 mod homes;
 mod login_page;
+mod me;
 
 pub use homes::{RoleHome, SignInPrompt};
 pub use login_page::LoginPage;
+pub use me::{CurrentMe, use_can, use_me};

@@ -1,7 +1,10 @@
 use super::api::{
     PAGE_SIZE, Tab, UserRow, change_user_role, list_users, set_user_active, sign_out_user,
 };
-use crate::components::toast::{ToastKind, use_toasts};
+use crate::components::{
+    pager::{Pager, SearchBox},
+    toast::{ToastKind, use_toasts},
+};
 use caretrack::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -46,23 +49,11 @@ pub fn UsersPage() -> impl IntoView {
             {tab_button("Carers", Tab::Carers)}
             {tab_button("Office staff", Tab::Office)}
         </div>
-        <label class="field field--inline">
-            <span>"Search"</span>
-            <input
-                type="search"
-                placeholder="Name or email"
-                data-test="user-search"
-                on:input=move |ev| {
-                    search.set(event_target_value(&ev));
-                    page.set(1);
-                }
-            />
-        </label>
+        <SearchBox search page placeholder="Name or email" test="user-search" />
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || users.get().map(|result| match result {
                 Ok(list) => {
-                    let pages = ((list.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-                    let current = list.page;
+                    let (current, total) = (list.page, list.total);
                     view! {
                         <table class="table" data-test="users">
                             <thead><tr>
@@ -74,11 +65,7 @@ pub fn UsersPage() -> impl IntoView {
                                 {list.items.into_iter().map(|user| view! { <UserRowView user version /> }).collect_view()}
                             </tbody>
                         </table>
-                        <nav class="pager" aria-label="Pages of people">
-                            <button class="button" type="button" disabled=current <= 1 on:click=move |_| page.set(current - 1)>"Previous"</button>
-                            <span class="muted">{format!("Page {current} of {pages} · {} people", list.total)}</span>
-                            <button class="button" type="button" disabled=current >= pages on:click=move |_| page.set(current + 1)>"Next"</button>
-                        </nav>
+                        <Pager page current total page_size=PAGE_SIZE what="people" />
                     }.into_any()
                 }
                 Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),

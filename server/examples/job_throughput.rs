@@ -5,36 +5,18 @@
 //!
 //! Uses a scratch database `<DATABASE_URL's database>_bench`, recreated each run.
 
+mod common;
+
 use app::jobs::{NewJob, enqueue};
 use server::{config::Config, jobs::Registry, jobs::worker, startup};
-use sqlx::{Connection, PgConnection};
 use std::{sync::Arc, time::Instant};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _ = dotenvy::dotenv();
-    let mut args = std::env::args().skip(1);
-    let jobs: usize = args
-        .next()
-        .map(|a| a.parse())
-        .transpose()?
-        .unwrap_or(10_000);
-    let concurrency: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(8);
-
-    let base = std::env::var("DATABASE_URL")?;
-    let (server_url, database) = base
-        .rsplit_once('/')
-        .ok_or("DATABASE_URL has no database")?;
-    let bench_db = format!("{database}_bench");
-    let mut admin = PgConnection::connect(&format!("{server_url}/postgres")).await?;
-    sqlx::query(&format!("drop database if exists {bench_db} with (force)"))
-        .execute(&mut admin)
-        .await?;
-    sqlx::query(&format!("create database {bench_db}"))
-        .execute(&mut admin)
-        .await?;
-    // SAFETY: single-threaded at this point; the config below reads it.
-    unsafe { std::env::set_var("DATABASE_URL", format!("{server_url}/{bench_db}")) };
+    let jobs = common::arg(1, 10_000)?;
+    let concurrency = common::arg(2, 8)?;
+    let scratch = common::ScratchDatabase::create().await?;
 
     let config = Config::from_env()?;
     let state = startup::build_state(
@@ -87,9 +69,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let run_secs = started.elapsed().as_secs_f64();
     let _ = stop.send(());
     runner.await?;
-    sqlx::query(&format!("drop database if exists {bench_db} with (force)"))
-        .execute(&mut admin)
-        .await?;
+    scratch.drop().await?;
 
     println!(
         "jobs={jobs} concurrency={concurrency} enqueue: {:.0} jobs/s ({enqueue_secs:.2} s) run: {:.0} jobs/s ({run_secs:.2} s)",

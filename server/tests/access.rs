@@ -197,7 +197,14 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
         ),
         (
             "/api/list_users",
-            (needs(P::ViewUsers), "tab=Carers&search=&page=1".to_owned()),
+            (
+                needs(P::ViewUsers),
+                "tab=Carers&search=&fully_assessed=false&page=1".to_owned(),
+            ),
+        ),
+        (
+            "/api/delete_user",
+            (needs(P::ManageUsers), id.to_owned()),
         ),
         (
             "/api/set_user_active",

@@ -909,7 +909,7 @@ async fn the_recycle_bin_restores_as_it_was_and_purges_for_good(db: PgPool) {
         None,
     )
     .await;
-    assert_eq!(bin::purge_expired(&api.state).await.unwrap(), (0, 0));
+    assert_eq!(bin::purge_expired(&api.state).await.unwrap(), 0);
     sqlx::query("update care_packages set deleted_at = now() - interval '31 days' where id = $1")
         .bind(other_package.parse::<Uuid>().unwrap())
         .execute(&db)
@@ -928,7 +928,38 @@ async fn the_recycle_bin_restores_as_it_was_and_purges_for_good(db: PgPool) {
         .execute(&db)
         .await
         .unwrap();
-    assert_eq!(bin::purge_expired(&api.state).await.unwrap(), (1, 0));
+    // Nothing goes without a week's notice to the managers: the first sweep warns.
+    let warnings_before: i64 = sqlx::query_scalar(
+        "select count(*) from email_messages where template = 'retention_warning'",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(bin::warn_of_purges(&api.state).await.unwrap(), 1);
+    assert_eq!(
+        bin::warn_of_purges(&api.state).await.unwrap(),
+        0,
+        "warned once"
+    );
+    let warnings: i64 = sqlx::query_scalar(
+        "select count(*) from email_messages where template = 'retention_warning'",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert!(
+        warnings > warnings_before,
+        "every active care manager is emailed"
+    );
+    assert_eq!(bin::purge_expired(&api.state).await.unwrap(), 0);
+    sqlx::query(
+        "update care_packages set purge_warned_at = now() - interval '8 days' where id = $1",
+    )
+    .bind(other_package.parse::<Uuid>().unwrap())
+    .execute(&db)
+    .await
+    .unwrap();
+    assert_eq!(bin::purge_expired(&api.state).await.unwrap(), 1);
     let kept: (i64, i64) = sqlx::query_as(
         "select count(*), count(package_id) from task_completions where task_id = $1",
     )

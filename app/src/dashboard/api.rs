@@ -21,7 +21,7 @@ pub struct Counts {
     pub carers_active_today: i64,
     /// Over every carer × assigned task; `None` with nothing assigned.
     pub average_progress: Option<f64>,
-    /// Care packages and tasks in the recycle bin.
+    /// Everything in the recycle bin.
     pub recycle_bin: i64,
     pub audit_events_today: i64,
 }

@@ -98,7 +98,7 @@ fn Cards(dashboard: Dashboard) -> impl IntoView {
                 detail=format!("completions logged today by {carers_active_today} carer(s) · average {}",
                     average_progress.map(format_percent).unwrap_or_else(|| "–".into())) />
             <Card title="Recycle bin" href=Some("/admin/recycle-bin") test="dash-bin"
-                figure=recycle_bin.to_string() detail="deleted care packages and tasks".into() />
+                figure=recycle_bin.to_string() detail="deleted records, kept for restore".into() />
             <Card title="Audit log" href=Some("/admin/audit") test="dash-audit"
                 figure=audit_events_today.to_string() detail="events today".into() />
         </div>

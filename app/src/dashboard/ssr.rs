@@ -11,12 +11,9 @@ pub async fn dashboard(state: &AppState) -> Result<Dashboard, AppError> {
     let since = london::start_of_day(today);
     let c = sqlx::query!(
         r#"with assigned as (
-               select distinct cp.carer_id, pt.task_id
-                 from carer_packages cp
-                 join care_packages p on p.id = cp.package_id and p.deleted_at is null
-                 join package_tasks pt on pt.package_id = cp.package_id
-                 join tasks t on t.id = pt.task_id and t.deleted_at is null
-                 join users u on u.id = cp.carer_id and u.deleted_at is null and u.is_active
+               select a.carer_id, a.task_id
+                 from carer_assigned_tasks a
+                 join users u on u.id = a.carer_id and u.deleted_at is null and u.is_active
            ),
            progress as (
                select sum(least(coalesce(tp.completed_count, 0), t.target_count))::float8 as done,
@@ -38,8 +35,7 @@ pub async fn dashboard(state: &AppState) -> Result<Dashboard, AppError> {
              (select coalesce(sum(count), 0) from task_completions where business_date = $1)::bigint as "completions!",
              (select count(distinct carer_id) from task_completions where business_date = $1) as "active!",
              (select case when total > 0 then floor(done * 1000 / total) / 10 end from progress) as "average",
-             ((select count(*) from care_packages where deleted_at is not null)
-              + (select count(*) from tasks where deleted_at is not null)) as "bin!",
+             (select count(*) from recycle_bin_items) as "bin!",
              (select count(*) from audit_log where occurred_at >= $2) as "audit!""#,
         today,
         since

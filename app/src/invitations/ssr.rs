@@ -99,15 +99,22 @@ pub async fn create(
 
     let mut tx = state.db.begin().await?;
     let taken = sqlx::query_scalar!(
-        r#"select exists (select 1 from users where email = $1) as "taken!""#,
+        r#"select deleted_at is not null as "in_bin!" from users where email = $1"#,
         email.as_str()
     )
-    .fetch_one(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?;
-    if taken {
+    if let Some(in_bin) = taken {
         return Err(AppError::validation(
             "email",
-            format!("{} already has an account.", email.as_str()),
+            if in_bin {
+                format!(
+                    "{} has an account in the recycle bin: restore it there instead.",
+                    email.as_str()
+                )
+            } else {
+                format!("{} already has an account.", email.as_str())
+            },
         ));
     }
     let (token, token_hash) = new_opaque_token();

@@ -10,13 +10,41 @@ pub const PAGE_SIZE: i64 = 25;
 pub enum BinKind {
     CarePackage,
     Task,
+    Carer,
+    /// Care managers, assessors and viewers.
+    OfficeStaff,
 }
 
 impl BinKind {
+    pub const ALL: [BinKind; 4] = [
+        BinKind::CarePackage,
+        BinKind::Task,
+        BinKind::Carer,
+        BinKind::OfficeStaff,
+    ];
+
     pub const fn label(self) -> &'static str {
         match self {
             BinKind::CarePackage => "Care packages",
             BinKind::Task => "Tasks",
+            BinKind::Carer => "Carers",
+            BinKind::OfficeStaff => "Office staff",
+        }
+    }
+
+    /// People are not deleted by a purge: their personal data is erased and an
+    /// anonymous stub keeps the practice and audit history in one piece.
+    pub const fn is_person(self) -> bool {
+        matches!(self, BinKind::Carer | BinKind::OfficeStaff)
+    }
+
+    /// The name `recycle_bin_due` and the audit log give this kind.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            BinKind::CarePackage => "CarePackage",
+            BinKind::Task => "Task",
+            BinKind::Carer => "Carer",
+            BinKind::OfficeStaff => "OfficeStaff",
         }
     }
 }
@@ -29,7 +57,7 @@ pub struct BinItem {
     /// UK time, for people.
     pub deleted: String,
     pub deleted_by: String,
-    /// UK date from which the nightly sweep purges it.
+    /// UK date from which the nightly sweep purges it, or why it does not.
     pub purge_on: String,
     /// What a restore brings back with it (and a purge removes).
     pub impact: String,
@@ -48,6 +76,8 @@ pub struct BinPage {
 pub struct BinCounts {
     pub care_packages: i64,
     pub tasks: i64,
+    pub carers: i64,
+    pub office_staff: i64,
     /// How long records wait before the nightly purge (organisation settings).
     pub keep_days: i32,
 }
@@ -74,7 +104,8 @@ pub async fn restore(kind: BinKind, ids: Vec<String>) -> Result<usize, AppError>
     crate::error::with_status(super::ssr::restore(&state, &actor, kind, &ids).await)
 }
 
-/// Deletes the chosen records for good; answers how many went.
+/// Deletes the chosen records for good (people: erases them, leaving an anonymous
+/// stub); answers how many went.
 #[server(endpoint = "recycle_bin_purge", client = crate::csrf::CsrfClient)]
 pub async fn purge(kind: BinKind, ids: Vec<String>) -> Result<usize, AppError> {
     let (_, actor, state) =

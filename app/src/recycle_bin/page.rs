@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use std::collections::BTreeSet;
 
-/// Deleted care packages and tasks: restore or purge, one or many at a time.
+/// Deleted care packages, tasks and people: restore or purge, one or many at a time.
 #[component]
 pub fn RecycleBinPage() -> impl IntoView {
     let kind = RwSignal::new(BinKind::CarePackage);
@@ -26,6 +26,8 @@ pub fn RecycleBinPage() -> impl IntoView {
                 .map(|c| match value {
                     BinKind::CarePackage => c.care_packages,
                     BinKind::Task => c.tasks,
+                    BinKind::Carer => c.carers,
+                    BinKind::OfficeStaff => c.office_staff,
                 })
                 .unwrap_or(0)
         };
@@ -43,15 +45,14 @@ pub fn RecycleBinPage() -> impl IntoView {
             <h1>"Recycle bin"</h1>
             <Transition fallback=|| ()>
                 <p class="muted">{move || counts.get().and_then(Result::ok).map(|c| format!(
-                    "Deleted care packages and tasks stay here for {} days; the nightly sweep then purges them for good (tasks with practice recorded wait for you).",
+                    "Deleted records stay here for {} days; care managers are emailed a week before the nightly sweep purges them for good. Carers, and tasks with practice recorded, wait for you. Purging a person erases their personal data and keeps an anonymous record of their practice.",
                     c.keep_days
                 ))}</p>
             </Transition>
         </div></div>
         <div class="tabs" role="tablist">
             <Transition fallback=|| ()>
-                {tab(BinKind::CarePackage)}
-                {tab(BinKind::Task)}
+                {BinKind::ALL.into_iter().map(tab).collect_view()}
             </Transition>
         </div>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>

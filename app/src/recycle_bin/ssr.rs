@@ -1,17 +1,21 @@
-//! Listing, restoring and purging deleted care packages and tasks. Records stay in the
-//! bin for `organisation_settings.recycle_bin_days` (30 by default) before the daily
-//! sweep purges them. Purging a package keeps carers' practice history (the completions
-//! lose their package); purging a task removes everyone's progress on it, so the sweep
-//! leaves tasks with practice or ratings recorded for a manager to decide.
+//! Listing, restoring and purging deleted care packages, tasks and people. Records stay
+//! in the bin for `organisation_settings.recycle_bin_days` (30 by default) before the
+//! daily sweep purges them (the view `recycle_bin_due` says what and when), and the
+//! managers are emailed a week before. Purging a package keeps carers' practice history
+//! (the completions lose their package); purging a task removes everyone's progress on
+//! it, so the sweep leaves tasks with practice or ratings recorded for a manager to
+//! decide, as it leaves carers. Purging a person erases them (`erase`).
 
 use super::api::{BinCounts, BinItem, BinKind, BinPage, PAGE_SIZE};
+use crate::mail::{Email, RetentionWarning, enqueue_email};
 use crate::{
     audit::{self, Actor, Entry},
     error::AppError,
     state::AppState,
 };
-use caretrack::london;
+use caretrack::{EmailAddress, Role, london};
 use sqlx::{PgConnection, types::Uuid};
+use time::OffsetDateTime;
 
 fn ids(raw: &[String]) -> Result<Vec<Uuid>, AppError> {
     raw.iter()
@@ -31,18 +35,35 @@ fn plural(n: i64, one: &str, many: &str) -> String {
 }
 
 pub async fn counts(state: &AppState) -> Result<BinCounts, AppError> {
-    let row = sqlx::query!(
-        r#"select (select count(*) from care_packages where deleted_at is not null) as "packages!",
-                  (select count(*) from tasks where deleted_at is not null) as "tasks!",
-                  (select recycle_bin_days from organisation_settings) as "keep_days!""#
+    let rows = sqlx::query!(
+        r#"select kind as "kind!", count(*) as "n!" from recycle_bin_items group by kind"#
     )
-    .fetch_one(&state.db)
+    .fetch_all(&state.db)
     .await?;
+    let keep_days = sqlx::query_scalar!("select recycle_bin_days from organisation_settings")
+        .fetch_one(&state.db)
+        .await?;
+    let count = |kind: BinKind| {
+        rows.iter()
+            .find(|row| row.kind == kind.as_str())
+            .map_or(0, |row| row.n)
+    };
     Ok(BinCounts {
-        care_packages: row.packages,
-        tasks: row.tasks,
-        keep_days: row.keep_days,
+        care_packages: count(BinKind::CarePackage),
+        tasks: count(BinKind::Task),
+        carers: count(BinKind::Carer),
+        office_staff: count(BinKind::OfficeStaff),
+        keep_days,
     })
+}
+
+/// When the sweep purges a record, or why it leaves it to a manager.
+fn purge_on(kind: BinKind, purge_at: Option<time::OffsetDateTime>) -> String {
+    match (purge_at, kind) {
+        (Some(at), _) => london::format_date(london::business_day(at)),
+        (None, BinKind::Task) => "When you decide (practice recorded)".into(),
+        (None, _) => "When you decide".into(),
+    }
 }
 
 pub async fn list(state: &AppState, kind: BinKind, page: i64) -> Result<BinPage, AppError> {
@@ -51,13 +72,13 @@ pub async fn list(state: &AppState, kind: BinKind, page: i64) -> Result<BinPage,
     let (items, total) = match kind {
         BinKind::CarePackage => {
             let rows = sqlx::query!(
-                r#"select p.id, p.name, p.deleted_at as "deleted_at!",
-                          p.deleted_at + make_interval(days => s.recycle_bin_days) as "purge_at!",
+                r#"select p.id, p.name, p.deleted_at as "deleted_at!", d.purge_at as "purge_at?",
                           coalesce(pr.first_name || ' ' || pr.last_name, u.email, 'CareTrack') as "deleted_by!",
                           (select count(*) from package_tasks where package_id = p.id) as "tasks!",
                           (select count(*) from carer_packages where package_id = p.id) as "carers!",
                           count(*) over () as "total!"
-                     from care_packages p cross join organisation_settings s
+                     from care_packages p
+                     left join recycle_bin_due d on d.kind = 'CarePackage' and d.id = p.id
                      left join users u on u.id = p.deleted_by
                      left join user_profiles pr on pr.user_id = p.deleted_by
                     where p.deleted_at is not null
@@ -76,7 +97,7 @@ pub async fn list(state: &AppState, kind: BinKind, page: i64) -> Result<BinPage,
                     name: r.name,
                     deleted: london::format_datetime(r.deleted_at),
                     deleted_by: r.deleted_by,
-                    purge_on: london::format_date(london::business_day(r.purge_at)),
+                    purge_on: purge_on(kind, r.purge_at),
                     impact: format!(
                         "{} and {} come back with it",
                         plural(r.tasks, "task", "tasks"),
@@ -88,13 +109,13 @@ pub async fn list(state: &AppState, kind: BinKind, page: i64) -> Result<BinPage,
         }
         BinKind::Task => {
             let rows = sqlx::query!(
-                r#"select t.id, t.name, t.deleted_at as "deleted_at!",
-                          t.deleted_at + make_interval(days => s.recycle_bin_days) as "purge_at!",
+                r#"select t.id, t.name, t.deleted_at as "deleted_at!", d.purge_at as "purge_at?",
                           coalesce(pr.first_name || ' ' || pr.last_name, u.email, 'CareTrack') as "deleted_by!",
                           (select count(*) from package_tasks where task_id = t.id) as "packages!",
                           (select count(*) from task_progress where task_id = t.id and completed_count > 0) as "carers!",
                           count(*) over () as "total!"
-                     from tasks t cross join organisation_settings s
+                     from tasks t
+                     left join recycle_bin_due d on d.kind = 'Task' and d.id = t.id
                      left join users u on u.id = t.deleted_by
                      left join user_profiles pr on pr.user_id = t.deleted_by
                     where t.deleted_at is not null
@@ -113,7 +134,7 @@ pub async fn list(state: &AppState, kind: BinKind, page: i64) -> Result<BinPage,
                     name: r.name,
                     deleted: london::format_datetime(r.deleted_at),
                     deleted_by: r.deleted_by,
-                    purge_on: london::format_date(london::business_day(r.purge_at)),
+                    purge_on: purge_on(kind, r.purge_at),
                     impact: format!(
                         "Returns to {}; {} progress on it (a purge deletes that practice record)",
                         plural(r.packages, "package", "packages"),
@@ -121,6 +142,59 @@ pub async fn list(state: &AppState, kind: BinKind, page: i64) -> Result<BinPage,
                     ),
                 })
                 .collect();
+            (items, total)
+        }
+        BinKind::Carer | BinKind::OfficeStaff => {
+            let rows = sqlx::query!(
+                r#"select x.id, coalesce(p.first_name || ' ' || p.last_name, x.email) as "name!",
+                          x.role::text as "role!", x.deleted_at as "deleted_at!",
+                          d.purge_at as "purge_at?",
+                          coalesce(pr.first_name || ' ' || pr.last_name, u.email, 'CareTrack') as "deleted_by!",
+                          (select count(*) from carer_packages where carer_id = x.id) as "packages!",
+                          (select count(*) from task_progress where carer_id = x.id and completed_count > 0) as "tasks!",
+                          count(*) over () as "total!"
+                     from users x
+                     left join user_profiles p on p.user_id = x.id
+                     left join recycle_bin_due d on d.kind = $3 and d.id = x.id
+                     left join users u on u.id = x.deleted_by
+                     left join user_profiles pr on pr.user_id = x.deleted_by
+                    where x.deleted_at is not null and x.anonymised_at is null
+                      and (x.role = 'CARER') = $4
+                    order by x.deleted_at desc, x.id
+                    limit $1 offset $2"#,
+                PAGE_SIZE,
+                offset,
+                kind.as_str(),
+                kind == BinKind::Carer,
+            )
+            .fetch_all(&state.db)
+            .await?;
+            let total = rows.first().map_or(0, |r| r.total);
+            let items = rows
+                .into_iter()
+                .map(|r| {
+                    Ok(BinItem {
+                    id: r.id.to_string(),
+                    name: r.name,
+                    deleted: london::format_datetime(r.deleted_at),
+                    deleted_by: r.deleted_by,
+                    purge_on: purge_on(kind, r.purge_at),
+                    impact: if kind == BinKind::Carer {
+                        format!(
+                            "{} and their progress on {} come back; a purge erases their name and contact details and keeps the practice record anonymously",
+                            plural(r.packages, "placement", "placements"),
+                            plural(r.tasks, "task", "tasks")
+                        )
+                    } else {
+                        let role: Role = r.role.parse().map_err(|_| AppError::Internal)?;
+                        format!(
+                            "Comes back as {} and signs in again; a purge erases their name and contact details",
+                            role.label().to_lowercase()
+                        )
+                    },
+                })
+                })
+                .collect::<Result<_, AppError>>()?;
             (items, total)
         }
     };
@@ -134,7 +208,8 @@ pub async fn list(state: &AppState, kind: BinKind, page: i64) -> Result<BinPage,
 }
 
 /// Brings records back as they were (their assignments were kept). A task whose name a
-/// live task has taken meanwhile cannot come back until one of them is renamed.
+/// live task has taken meanwhile cannot come back until one of them is renamed. People
+/// come back as they were (active or not) and sign in again.
 pub async fn restore(
     state: &AppState,
     actor: &Actor,
@@ -143,20 +218,19 @@ pub async fn restore(
 ) -> Result<usize, AppError> {
     let ids = ids(raw)?;
     let mut tx = state.db.begin().await?;
-    let restored: Vec<(Uuid, String)> = match kind {
-        BinKind::CarePackage => sqlx::query!(
-            "update care_packages set deleted_at = null, deleted_by = null
-              where id = any($1) and deleted_at is not null returning id, name",
+    let restored: Vec<Uuid> = match kind {
+        BinKind::CarePackage => {
+            sqlx::query_scalar!(
+            "update care_packages set deleted_at = null, deleted_by = null, purge_warned_at = null
+              where id = any($1) and deleted_at is not null returning id",
             &ids
         )
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect(),
-        BinKind::Task => sqlx::query!(
-            "update tasks set deleted_at = null, deleted_by = null
-              where id = any($1) and deleted_at is not null returning id, name",
+            .fetch_all(&mut *tx)
+            .await?
+        }
+        BinKind::Task => sqlx::query_scalar!(
+            "update tasks set deleted_at = null, deleted_by = null, purge_warned_at = null
+              where id = any($1) and deleted_at is not null returning id",
             &ids
         )
         .fetch_all(&mut *tx)
@@ -168,17 +242,27 @@ pub async fn restore(
                 )
             }
             _ => err.into(),
-        })?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect(),
+        })?,
+        BinKind::Carer | BinKind::OfficeStaff => {
+            sqlx::query_scalar!(
+                "update users set deleted_at = null, deleted_by = null, purge_warned_at = null
+              where id = any($1) and deleted_at is not null and anonymised_at is null
+                and (role = 'CARER') = $2
+              returning id",
+                &ids,
+                kind == BinKind::Carer
+            )
+            .fetch_all(&mut *tx)
+            .await?
+        }
     };
     record(&mut tx, actor, "recycle_bin.restore", kind, &restored).await?;
     tx.commit().await?;
     Ok(restored.len())
 }
 
-/// Deletes records for good. Only records already in the bin can be purged.
+/// Deletes records for good; people are erased. Only records already in the bin can be
+/// purged.
 pub async fn purge(
     state: &AppState,
     actor: &Actor,
@@ -197,94 +281,218 @@ async fn purge_in(
     conn: &mut PgConnection,
     kind: BinKind,
     ids: &[Uuid],
-) -> Result<Vec<(Uuid, String)>, AppError> {
+) -> Result<Vec<Uuid>, AppError> {
     Ok(match kind {
-        BinKind::CarePackage => sqlx::query!(
-            "delete from care_packages where id = any($1) and deleted_at is not null
-             returning id, name",
+        BinKind::CarePackage => sqlx::query_scalar!(
+            "delete from care_packages where id = any($1) and deleted_at is not null returning id",
             ids
         )
         .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect(),
-        BinKind::Task => sqlx::query!(
-            "delete from tasks where id = any($1) and deleted_at is not null returning id, name",
-            ids
-        )
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect(),
+        .await?,
+        BinKind::Task => {
+            sqlx::query_scalar!(
+                "delete from tasks where id = any($1) and deleted_at is not null returning id",
+                ids
+            )
+            .fetch_all(&mut *conn)
+            .await?
+        }
+        BinKind::Carer | BinKind::OfficeStaff => erase(conn, kind == BinKind::Carer, ids).await?,
     })
 }
 
+/// The right-to-erasure purge: the people's personal data goes (name, email, phone,
+/// date of birth, password, 2FA, sessions, notifications, the emails sent to them, the
+/// invitation that brought them) and an anonymous stub stays, so their practice,
+/// ratings and shifts still add up and the audit chain (which names people by id only)
+/// stays whole.
+async fn erase(conn: &mut PgConnection, carers: bool, ids: &[Uuid]) -> Result<Vec<Uuid>, AppError> {
+    let erased = sqlx::query!(
+        r#"with old as (
+               select id, email from users
+                where id = any($1) and deleted_at is not null and anonymised_at is null
+                  and (role = 'CARER') = $2
+                for update
+           ),
+           stub as (
+               update users u
+                  set email = 'erased-' || u.id || '@erased.invalid', password_hash = '!',
+                      is_active = false, email_verified_at = null, last_login_at = null,
+                      failed_login_attempts = 0, locked_until = null, totp_secret_enc = null,
+                      totp_secret_key_id = null, totp_enabled_at = null,
+                      access_expires_at = null, anonymised_at = now()
+                 from old where u.id = old.id
+               returning u.id, u.email
+           )
+           select old.id as "id!", old.email as "old_email!", stub.email as "new_email!"
+             from old join stub on stub.id = old.id"#,
+        ids,
+        carers
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let ids: Vec<Uuid> = erased.iter().map(|r| r.id).collect();
+    let old_emails: Vec<String> = erased.iter().map(|r| r.old_email.clone()).collect();
+    let new_emails: Vec<String> = erased.iter().map(|r| r.new_email.clone()).collect();
+    sqlx::query!(
+        "update user_profiles
+            set first_name = 'Erased', last_name = 'person', phone = null, date_of_birth = null,
+                job_title = null, employment_started_on = null, avatar_file_id = null
+          where user_id = any($1)",
+        &ids
+    )
+    .execute(&mut *conn)
+    .await?;
+    for table in [
+        "two_factor_backup_codes",
+        "sessions",
+        "password_reset_tokens",
+        "email_change_tokens",
+        "notifications",
+        "notification_preferences",
+        "push_subscriptions",
+    ] {
+        sqlx::query(&format!("delete from {table} where user_id = any($1)"))
+            .bind(&ids)
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query!(
+        "update invitations i set email = e.new, first_name = 'Erased', last_name = 'person'
+           from unnest($1::text[], $2::text[]) as e(old, new) where i.email = e.old",
+        &old_emails,
+        &new_emails
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update email_messages m
+            set recipient = e.new, payload = '{}',
+                status = case when m.status = 'QUEUED' then 'FAILED' else m.status end,
+                last_error = case when m.status = 'QUEUED' then 'The recipient was erased.' else m.last_error end
+           from unnest($1::text[], $2::text[]) as e(old, new) where m.recipient = e.old",
+        &old_emails,
+        &new_emails
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(ids)
+}
+
+/// One audit entry per record. People are named by id only: the audit log outlives
+/// their erasure.
 async fn record(
     conn: &mut PgConnection,
     actor: &Actor,
     action: &str,
     kind: BinKind,
-    records: &[(Uuid, String)],
+    records: &[Uuid],
 ) -> Result<(), AppError> {
     let entity = match kind {
         BinKind::CarePackage => "care_package",
         BinKind::Task => "task",
+        BinKind::Carer | BinKind::OfficeStaff => "user",
     };
-    for (id, name) in records {
+    for id in records {
         audit::record(
             conn,
             actor,
             Entry::new(action)
                 .entity(entity, id)
-                .after(serde_json::json!({ "name": name })),
+                .after(serde_json::json!({ "kind": kind.as_str() })),
         )
         .await?;
     }
     Ok(())
 }
 
-/// The daily sweep: purges packages and tasks that have been in the bin longer than the
-/// organisation keeps them, each in its own transaction so one that cannot go (something
-/// still refers to it) does not hold back the rest. Tasks with practice or ratings
-/// recorded are kept as training evidence until a manager purges them by hand. Returns
-/// how many of each went.
-pub async fn purge_expired(state: &AppState) -> Result<(usize, usize), AppError> {
-    let packages: Vec<Uuid> = sqlx::query_scalar!(
-        "select p.id from care_packages p, organisation_settings s
-          where p.deleted_at < now() - make_interval(days => s.recycle_bin_days)"
-    )
-    .fetch_all(&state.db)
-    .await?;
-    let tasks: Vec<Uuid> = sqlx::query_scalar!(
-        "select t.id from tasks t, organisation_settings s
-          where t.deleted_at < now() - make_interval(days => s.recycle_bin_days)
-            and not exists (select 1 from task_completions c where c.task_id = t.id)
-            and not exists (select 1 from competency_ratings r where r.task_id = t.id)"
+/// The daily sweep: what `recycle_bin_due` says has waited long enough goes, once the
+/// managers have had `WARN_DAYS` days' notice (`warn_of_purges`), each record in its own
+/// transaction so one that cannot go (something still refers to it) does not hold back
+/// the rest. Returns how many went.
+pub async fn purge_expired(state: &AppState) -> Result<usize, AppError> {
+    let due = sqlx::query!(
+        r#"select kind as "kind!", id as "id!" from recycle_bin_due
+            where purge_at < now() and purge_warned_at <= now() - make_interval(days => $1)"#,
+        WARN_DAYS
     )
     .fetch_all(&state.db)
     .await?;
     let system = Actor::default();
-    let mut purged = (0, 0);
-    for (kind, ids) in [(BinKind::CarePackage, packages), (BinKind::Task, tasks)] {
-        for id in ids {
-            let result = async {
-                let mut tx = state.db.begin().await?;
-                let gone = purge_in(&mut tx, kind, &[id]).await?;
-                record(&mut tx, &system, "recycle_bin.purge", kind, &gone).await?;
-                tx.commit().await?;
-                Ok::<usize, AppError>(gone.len())
-            }
-            .await;
-            match (result, kind) {
-                (Ok(n), BinKind::CarePackage) => purged.0 += n,
-                (Ok(n), BinKind::Task) => purged.1 += n,
-                (Err(err), _) => {
-                    tracing::warn!(record = %id, error = %err, "could not purge from the recycle bin")
-                }
+    let mut purged = 0;
+    for row in due {
+        let Some(kind) = BinKind::ALL.into_iter().find(|k| k.as_str() == row.kind) else {
+            continue;
+        };
+        let result = async {
+            let mut tx = state.db.begin().await?;
+            let gone = purge_in(&mut tx, kind, &[row.id]).await?;
+            record(&mut tx, &system, "recycle_bin.purge", kind, &gone).await?;
+            tx.commit().await?;
+            Ok::<usize, AppError>(gone.len())
+        }
+        .await;
+        match result {
+            Ok(n) => purged += n,
+            Err(err) => {
+                tracing::warn!(record = %row.id, error = %err, "could not purge from the recycle bin")
             }
         }
     }
     Ok(purged)
+}
+
+/// How far ahead the managers are told of a purge.
+pub const WARN_DAYS: i32 = 7;
+
+/// Emails every active care manager once about the records the sweep will purge within
+/// `WARN_DAYS` (one email per run, however many records). Returns how many records the
+/// email was about.
+pub async fn warn_of_purges(state: &AppState) -> Result<usize, AppError> {
+    let mut tx = state.db.begin().await?;
+    let due = sqlx::query!(
+        r#"select kind as "kind!", id as "id!", purge_at as "purge_at!" from recycle_bin_due
+            where purge_warned_at is null and purge_at < now() + make_interval(days => $1)
+            order by purge_at"#,
+        WARN_DAYS
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let Some(first) = due.first().map(|row| row.purge_at) else {
+        return Ok(0);
+    };
+    let managers = sqlx::query!(
+        r#"select u.email, coalesce(p.first_name, 'care manager') as "name!"
+             from users u left join user_profiles p on p.user_id = u.id
+            where u.role = 'ADMIN' and u.is_active and u.deleted_at is null"#
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let email = |name: String| {
+        Email::RetentionWarning(RetentionWarning {
+            admin_name: name,
+            item_count: due.len() as u32,
+            purge_on: london::format_date(london::business_day(
+                first.max(OffsetDateTime::now_utc()),
+            )),
+            recycle_bin_url: format!("{}/admin/recycle-bin", state.settings.public_url),
+        })
+    };
+    for manager in managers {
+        let Ok(to) = EmailAddress::parse(&manager.email) else {
+            continue;
+        };
+        enqueue_email(&mut tx, &to, &email(manager.name)).await?;
+    }
+    let ids: Vec<Uuid> = due.iter().map(|row| row.id).collect();
+    for table in ["care_packages", "tasks", "users"] {
+        sqlx::query(&format!(
+            "update {table} set purge_warned_at = now() where id = any($1)"
+        ))
+        .bind(&ids)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(due.len())
 }

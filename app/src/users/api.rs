@@ -41,9 +41,21 @@ async fn with(
 }
 
 #[server(endpoint = "list_users", client = crate::csrf::CsrfClient)]
-pub async fn list_users(tab: Tab, search: String, page: i64) -> Result<UserPage, AppError> {
+pub async fn list_users(
+    tab: Tab,
+    search: String,
+    fully_assessed: bool,
+    page: i64,
+) -> Result<UserPage, AppError> {
     let (_, state) = with(caretrack::permissions::Permission::ViewUsers).await?;
-    super::ssr::list(&state, tab, &search, page).await
+    super::ssr::list(&state, tab, &search, fully_assessed, page).await
+}
+
+/// Moves someone to the recycle bin.
+#[server(endpoint = "delete_user", client = crate::csrf::CsrfClient)]
+pub async fn delete_user(id: String) -> Result<(), AppError> {
+    let (actor, state) = with(caretrack::permissions::Permission::ManageUsers).await?;
+    crate::error::with_status(super::ssr::delete(&state, &actor, &id).await)
 }
 
 #[server(endpoint = "set_user_active", client = crate::csrf::CsrfClient)]

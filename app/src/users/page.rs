@@ -1,5 +1,6 @@
 use super::api::{
-    PAGE_SIZE, Tab, UserRow, change_user_role, list_users, set_user_active, sign_out_user,
+    PAGE_SIZE, Tab, UserRow, change_user_role, delete_user, list_users, set_user_active,
+    sign_out_user,
 };
 use crate::components::{
     pager::{Pager, SearchBox},
@@ -14,11 +15,17 @@ use leptos_meta::Title;
 pub fn UsersPage() -> impl IntoView {
     let tab = RwSignal::new(Tab::Carers);
     let search = RwSignal::new(String::new());
+    let fully_assessed = RwSignal::new(false);
     let page = RwSignal::new(1i64);
     let version = RwSignal::new(0u32);
     let users = Resource::new(
-        move || (tab.get(), search.get(), page.get(), version.get()),
-        |(tab, search, page, _)| list_users(tab, search, page),
+        move || {
+            let tab = tab.get();
+            // The filter is about carers' ratings; office staff have none.
+            let fully_assessed = tab == Tab::Carers && fully_assessed.get();
+            (tab, search.get(), fully_assessed, page.get(), version.get())
+        },
+        |(tab, search, fully_assessed, page, _)| list_users(tab, search, fully_assessed, page),
     );
     let tab_button = move |label: &'static str, value: Tab| {
         view! {
@@ -49,7 +56,17 @@ pub fn UsersPage() -> impl IntoView {
             {tab_button("Carers", Tab::Carers)}
             {tab_button("Office staff", Tab::Office)}
         </div>
-        <SearchBox search page placeholder="Name or email" test="user-search" />
+        <div class="filters">
+            <SearchBox search page placeholder="Name or email" test="user-search" />
+            <Show when=move || tab.get() == Tab::Carers>
+                <label class="checkbox">
+                    <input type="checkbox" data-test="fully-assessed"
+                        prop:checked=move || fully_assessed.get()
+                        on:change=move |ev| { fully_assessed.set(event_target_checked(&ev)); page.set(1); } />
+                    " Fully assessed only (a rating on every assigned task)"
+                </label>
+            </Show>
+        </div>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || users.get().map(|result| match result {
                 Ok(list) => {
@@ -80,6 +97,7 @@ enum Confirm {
     None,
     Deactivate,
     SignOut,
+    Delete,
     Role(Role),
 }
 
@@ -93,6 +111,7 @@ fn UserRowView(user: UserRow, version: RwSignal<u32>) -> impl IntoView {
     let set_role =
         Action::new(|(id, role): &(String, String)| change_user_role(id.clone(), role.clone()));
     let sign_out = Action::new(|id: &String| sign_out_user(id.clone()));
+    let delete = Action::new(|id: &String| delete_user(id.clone()));
     let report = move |result: Option<Result<String, crate::error::AppError>>| match result {
         Some(Ok(message)) => {
             toasts.show(ToastKind::Success, message);
@@ -131,7 +150,19 @@ fn UserRowView(user: UserRow, version: RwSignal<u32>) -> impl IntoView {
         (true, true) => view! { <span class="badge badge--warn">"Locked out"</span> }.into_any(),
         (true, false) => view! { <span class="badge badge--ok">"Active"</span> }.into_any(),
     };
-    let (role_id, active_id, sign_out_id) = (id.clone(), id.clone(), id.clone());
+    Effect::new(move |_| {
+        report(
+            delete
+                .value()
+                .get()
+                .map(|r| r.map(|()| "Moved to the recycle bin".to_owned())),
+        )
+    });
+    let (role_id, active_id, sign_out_id, delete_id) = (id.clone(), id.clone(), id.clone(), id);
+    let delete_prompt = format!(
+        "Move {} to the recycle bin? They are signed out and cannot sign in; their placements and practice wait there with them until you restore or purge them. ",
+        user.name
+    );
     let active = user.active;
     let current_role = user.role;
     let email_attr = user.email.clone();
@@ -166,7 +197,17 @@ fn UserRowView(user: UserRow, version: RwSignal<u32>) -> impl IntoView {
                             view! { <button class="button" type="button" data-test="reactivate" on:click=move |_| { set_active.dispatch((id.clone(), true)); }>"Reactivate"</button> }.into_any()
                         }}
                         <button class="button" type="button" data-test="sign-out-everywhere" on:click=move |_| confirm.set(Confirm::SignOut)>"Sign out everywhere…"</button>
+                        <button class="button button--danger" type="button" data-test="delete" on:click=move |_| confirm.set(Confirm::Delete)>"Delete…"</button>
                     }.into_any(),
+                    Confirm::Delete => {
+                        let id = delete_id.clone();
+                        view! {
+                            <span class="confirm" role="alert">{delete_prompt.clone()}
+                                <button class="button button--danger" type="button" data-test="confirm-delete" on:click=move |_| { confirm.set(Confirm::None); delete.dispatch(id.clone()); }>"Delete"</button>
+                                <button class="button" type="button" on:click=move |_| confirm.set(Confirm::None)>"Cancel"</button>
+                            </span>
+                        }.into_any()
+                    }
                     Confirm::Deactivate => {
                         let id = active_id.clone();
                         view! {

@@ -1,5 +1,5 @@
 //! Managing people (care managers): find them, deactivate and reactivate, change roles,
-//! sign them out everywhere. Every change is audited with before and after, and the
+//! sign them out everywhere, move them to the recycle bin. Every change is audited with before and after, and the
 //! organisation can never be left without an active care manager.
 
 use super::api::{PAGE_SIZE, Tab, UserPage, UserRow};
@@ -17,10 +17,13 @@ fn parse_id(id: &str) -> Result<Uuid, AppError> {
         .map_err(|_| AppError::NotFound("The person".into()))
 }
 
+/// `fully_assessed` (carers only): just those with an effective rating on every task
+/// they are assigned (and at least one task).
 pub async fn list(
     state: &AppState,
     tab: Tab,
     search: &str,
+    fully_assessed: bool,
     page: i64,
 ) -> Result<UserPage, AppError> {
     let page = page.max(1);
@@ -37,9 +40,17 @@ pub async fn list(
         r#"select count(*) as "n!"
              from users u left join user_profiles p on p.user_id = u.id
             where u.deleted_at is null and u.role::text = any($1)
-              and (u.email ilike $2 or coalesce(p.first_name || ' ' || p.last_name, '') ilike $2)"#,
+              and (u.email ilike $2 or coalesce(p.first_name || ' ' || p.last_name, '') ilike $2)
+              and (not $3 or (exists (select 1 from carer_assigned_tasks a where a.carer_id = u.id)
+                   and not exists (
+                       select 1 from carer_assigned_tasks a
+                        where a.carer_id = u.id
+                          and not exists (select 1 from competency_ratings r
+                                           where r.carer_id = u.id and r.task_id = a.task_id
+                                             and r.effective_level <> 'NOT_ASSESSED'))))"#,
         &roles,
-        pattern
+        pattern,
+        fully_assessed
     )
     .fetch_one(&state.db)
     .await?;
@@ -50,10 +61,18 @@ pub async fn list(
              from users u left join user_profiles p on p.user_id = u.id
             where u.deleted_at is null and u.role::text = any($1)
               and (u.email ilike $2 or coalesce(p.first_name || ' ' || p.last_name, '') ilike $2)
+              and (not $3 or (exists (select 1 from carer_assigned_tasks a where a.carer_id = u.id)
+                   and not exists (
+                       select 1 from carer_assigned_tasks a
+                        where a.carer_id = u.id
+                          and not exists (select 1 from competency_ratings r
+                                           where r.carer_id = u.id and r.task_id = a.task_id
+                                             and r.effective_level <> 'NOT_ASSESSED'))))
             order by u.is_active desc, p.last_name nulls last, p.first_name, u.email
-            limit $3 offset $4"#,
+            limit $4 offset $5"#,
         &roles,
         pattern,
+        fully_assessed,
         PAGE_SIZE,
         (page - 1) * PAGE_SIZE
     )
@@ -213,4 +232,40 @@ pub async fn sign_out_everywhere(
     tx.commit().await?;
     sessions::forget_all(state, &ended).await;
     Ok(ended.len())
+}
+
+/// Moves someone to the recycle bin: they are signed out everywhere and cannot sign in;
+/// their placements, practice and ratings wait with them (`recycle_bin::ssr` restores
+/// or erases them). Nobody deletes themselves, and the last active care manager stays.
+pub async fn delete(state: &AppState, actor: &Actor, id: &str) -> Result<(), AppError> {
+    let id = parse_id(id)?;
+    if actor.user_id == Some(id) {
+        return Err(AppError::Conflict(
+            "You cannot delete yourself. Ask another care manager.".into(),
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    let (role, active) = lock_user(&mut tx, id).await?;
+    if role == Role::Admin && active {
+        keep_a_manager(&mut tx, id).await?;
+    }
+    sqlx::query!(
+        "update users set deleted_at = now(), deleted_by = $2, purge_warned_at = null where id = $1",
+        id,
+        actor.user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    let ended = sessions::revoke_all_on(&mut tx, id, None, "REVOKED_BY_ADMIN").await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Entry::new("users.delete")
+            .entity("user", id)
+            .after(serde_json::json!({ "role": role.as_str(), "sessions_ended": ended.len() })),
+    )
+    .await?;
+    tx.commit().await?;
+    sessions::forget_all(state, &ended).await;
+    Ok(())
 }

@@ -97,10 +97,15 @@ impl Registry {
                 .map_err(|err| format!("cleanup failed: {err}"))
         });
         registry.register(scheduler::RECYCLE_BIN_PURGE_KIND, |ctx, _| async move {
-            app::recycle_bin::ssr::purge_expired(&ctx.state)
+            use app::recycle_bin::ssr::{purge_expired, warn_of_purges};
+            let warned = warn_of_purges(&ctx.state)
                 .await
-                .map(|(packages, tasks)| tracing::info!(packages, tasks, "recycle bin purged"))
-                .map_err(|err| format!("recycle bin purge failed: {err}"))
+                .map_err(|err| format!("recycle bin warning failed: {err}"))?;
+            let purged = purge_expired(&ctx.state)
+                .await
+                .map_err(|err| format!("recycle bin purge failed: {err}"))?;
+            tracing::info!(warned, purged, "recycle bin swept");
+            Ok(())
         });
         registry.register(crate::files::GC_KIND, |ctx, _| {
             crate::files::run_garbage_collection(ctx)

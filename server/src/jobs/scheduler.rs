@@ -10,7 +10,8 @@ use std::{future::Future, time::Duration};
 use time::OffsetDateTime;
 
 pub const CLEANUP_KIND: &str = "maintenance.cleanup_expired_credentials";
-/// Purges care packages and tasks that have been in the recycle bin long enough.
+/// Warns the managers of purges due within a week, then purges what has been in the
+/// recycle bin long enough (after that warning).
 pub const RECYCLE_BIN_PURGE_KIND: &str = "recycle_bin.purge_expired";
 
 /// One entry of the schedule.

@@ -39,6 +39,9 @@ test("a carer logs three completions and the bar moves", async ({ page }) => {
   await card.getByRole("button", { name: "Log" }).click();
   await expect(page.locator(".toast--success")).toContainText("Logged.");
   await expect(card.locator("[data-test=progress-text]")).toContainText(`${done + 3} of ${target}`);
+  const name = await card.getAttribute("data-task");
+  await expect(page.locator("[data-test=recent-log]").first()).toContainText(`${name} × 3`);
+  await expect(page.locator("[data-test=pending-confirmations]")).toHaveText("No ratings waiting for you to confirm");
 
   // More than is left today is refused beside the field, keeping what was typed.
   const again = card;

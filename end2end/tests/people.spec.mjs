@@ -33,3 +33,39 @@ test("a manager finds a carer, deactivates her after confirming, and reactivates
     expect(overflow).toBeLessThanOrEqual(0);
   }
 });
+
+test("a manager deletes a colleague after confirming and restores her from the recycle bin", async ({ page }) => {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Email").fill("manager@example.com");
+  await page.getByLabel("Password").fill("CareTrack-demo-2026");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+
+  await page.goto("/admin/users");
+  await hydrated(page);
+  await page.getByRole("tab", { name: "Office staff" }).click();
+  const priya = page.locator('[data-test=user][data-email="assessor@example.com"]');
+  await priya.locator("[data-test=delete]").click();
+  await expect(priya.getByRole("alert")).toContainText("Move Priya Shah to the recycle bin?");
+  await priya.locator("[data-test=confirm-delete]").click();
+  await expect(page.locator(".toast--success")).toContainText("Moved to the recycle bin");
+  await expect(priya).toHaveCount(0);
+
+  await page.goto("/admin/recycle-bin");
+  await hydrated(page);
+  await page.getByRole("tab", { name: /Office staff/ }).click();
+  const item = page.locator('[data-test=bin-item][data-name="Priya Shah"]');
+  await expect(item).toContainText("Comes back as assessor");
+  await item.getByRole("checkbox").check();
+  await page.locator("[data-test=restore]").click();
+  await expect(page.locator("[data-test=confirm-restore]")).toContainText("Priya Shah: Comes back as assessor");
+  await page.locator("[data-test=confirm-restore-button]").click();
+  await expect(page.locator(".toast--success").last()).toContainText("1 restored");
+  await expect(item).toHaveCount(0);
+
+  await page.goto("/admin/users");
+  await hydrated(page);
+  await page.getByRole("tab", { name: "Office staff" }).click();
+  await expect(page.locator('[data-test=user][data-email="assessor@example.com"]')).toHaveCount(1);
+});

@@ -1,6 +1,6 @@
 //! `POST /api/v1/me/task-completions` under load, against the statement's own ceiling.
 //!
-//!     scripts/bench-practice.sh [CLIENTS=300] [SECONDS=15]
+//!     scripts/bench-practice.sh [CLIENTS=300] [SECONDS=15] [RATE=0]
 //!
 //! In a scratch database it seeds one care package with 10 tasks and CLIENTS carers,
 //! each signed in with a real session (so every request goes through JWT checks, the
@@ -13,7 +13,12 @@
 //! 2. **Load**: the server's router listens on a local port and CLIENTS clients (one
 //!    keep-alive connection and one carer each, on their own thread, like `oha`) post
 //!    completions of count 1 with a new idempotency key each, round the carer's tasks,
-//!    for SECONDS after a 2-second warm-up.
+//!    for SECONDS after a 2-second warm-up. With RATE = 0 each client sends its next
+//!    request as soon as the last is answered (closed loop: the most the server can do,
+//!    and latency is then clients ÷ throughput by Little's law). With RATE > 0 the
+//!    clients together send RATE requests a second on a fixed schedule (open loop), and
+//!    each latency counts from when the request was due, so a slow answer that holds
+//!    back the next request is not hidden.
 //!
 //! `oha` cannot do this: it sends one body and one token, and every request would be a
 //! replay of the first key by the first carer.
@@ -51,6 +56,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _ = dotenvy::dotenv();
     let clients = common::arg(1, 300)?;
     let seconds = common::arg(2, 15)?;
+    let paced = common::arg(3, 0)?;
+    // Each client's time between requests when paced.
+    let interval = (paced > 0).then(|| Duration::from_secs_f64(clients as f64 / paced as f64));
     let scratch = common::ScratchDatabase::create().await?;
     let config = Config::from_env()?;
     let state = startup::build_state(
@@ -89,6 +97,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 addr,
                 tokens,
                 Duration::from_secs(seconds as u64),
+                interval,
             ))
     })
     .join()
@@ -98,7 +107,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .fetch_one(&state.db)
         .await?;
     scratch.drop().await?;
-    load.report(clients, seconds, accepted, floor, pool);
+    load.report(clients, seconds, paced, accepted, floor, pool);
     Ok(())
 }
 
@@ -234,7 +243,15 @@ impl Load {
         self.latencies.get(i).copied().unwrap_or(0) as f64 / 1000.0
     }
 
-    fn report(mut self, clients: usize, seconds: usize, accepted: i64, floor: f64, pool: usize) {
+    fn report(
+        mut self,
+        clients: usize,
+        seconds: usize,
+        paced: usize,
+        accepted: i64,
+        floor: f64,
+        pool: usize,
+    ) {
         self.latencies.sort_unstable();
         let rate = self.latencies.len() as f64 / self.elapsed.as_secs_f64();
         let (p50, p95, p99) = (
@@ -243,8 +260,13 @@ impl Load {
             self.percentile(0.99),
         );
         let max = self.percentile(1.0);
+        let pacing = if paced > 0 {
+            format!("paced at {paced} req/s")
+        } else {
+            "closed loop".into()
+        };
         println!(
-            "POST /api/v1/me/task-completions, {clients} clients, {seconds} s (release build)"
+            "POST /api/v1/me/task-completions, {clients} clients, {pacing}, {seconds} s (release build)"
         );
         println!(
             "  requests {} ({} 201 Created, other: {:?}); completions stored {accepted}",
@@ -271,12 +293,16 @@ async fn run_clients(
     addr: SocketAddr,
     tokens: Vec<String>,
     measured: Duration,
+    interval: Option<Duration>,
 ) -> Result<Load, String> {
     let start = Instant::now();
     let (from, until) = (start + WARM_UP, start + WARM_UP + measured);
+    let count = tokens.len() as u32;
     let mut clients = tokio::task::JoinSet::new();
     for (n, token) in tokens.into_iter().enumerate() {
-        clients.spawn(client(addr, token, n, from, until));
+        // Paced clients start spread over one interval, not all at once.
+        let pace = interval.map(|every| (every, start + every * n as u32 / count));
+        clients.spawn(client(addr, token, n, from, until, pace));
     }
     let mut load = Load::default();
     while let Some(result) = clients.join_next().await {
@@ -292,6 +318,7 @@ async fn client(
     n: usize,
     from: Instant,
     until: Instant,
+    mut pace: Option<(Duration, Instant)>,
 ) -> Result<Load, String> {
     let mut stream = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
     stream.set_nodelay(true).map_err(|e| e.to_string())?;
@@ -309,7 +336,16 @@ async fn client(
              content-length: {}\r\n\r\n{body}",
             body.len()
         );
-        let sent = Instant::now();
+        // Paced: wait for the request's due time, and count latency from it.
+        let sent = match &mut pace {
+            Some((every, due)) => {
+                let this = *due;
+                *due += *every;
+                tokio::time::sleep_until(this.into()).await;
+                this
+            }
+            None => Instant::now(),
+        };
         if sent >= until {
             break;
         }

@@ -16,7 +16,7 @@ use app::{
         cookies::{
             ACCESS_COOKIE, CSRF_COOKIE, REFRESH_COOKIE, cleared_cookies, cookie, token_cookies,
         },
-        rate_limit::{self, PER_USER, REFRESH_PER_IP},
+        rate_limit::{self, REFRESH_PER_IP},
         sessions::{self, RefreshOutcome},
     },
     csrf,
@@ -160,12 +160,7 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
     };
     request.extensions_mut().insert(meta);
     if let Some(user) = user {
-        if let Err(limited) = rate_limit::hit(&state, PER_USER, &user.user_id.to_string()).await {
-            return limited.into_response();
-        }
         request.extensions_mut().insert(user);
-        let state = state.clone();
-        tokio::spawn(async move { sessions::touch(&state, user.session_id).await });
     }
     let mut response = next.run(request).await;
     for value in new_cookies {
@@ -174,18 +169,23 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
     response
 }
 
-async fn live_user(state: &AppState, token: &str) -> Option<CurrentUser> {
-    let claims = state.auth.jwt.verify(token)?;
-    match sessions::is_live(state, claims.sid, claims.sub, claims.role).await {
-        Ok(true) => Some(CurrentUser {
+/// The person behind a valid access token whose session is live (and who is within their
+/// request limit: `RateLimited` otherwise).
+async fn live_user(state: &AppState, token: &str) -> Result<Option<CurrentUser>, AppError> {
+    let Some(claims) = state.auth.jwt.verify(token) else {
+        return Ok(None);
+    };
+    match sessions::admit(state, claims.sid, claims.sub, claims.role).await {
+        Ok(true) => Ok(Some(CurrentUser {
             user_id: claims.sub,
             role: claims.role,
             session_id: claims.sid,
-        }),
-        Ok(false) => None,
+        })),
+        Ok(false) => Ok(None),
+        Err(AppError::RateLimited(seconds)) => Err(AppError::RateLimited(seconds)),
         Err(err) => {
             tracing::error!(error = %err, "could not check a session");
-            None
+            Ok(None)
         }
     }
 }
@@ -197,10 +197,10 @@ async fn resolve(
     new_cookies: &mut Vec<HeaderValue>,
 ) -> Result<Option<CurrentUser>, AppError> {
     if let Some(token) = bearer(headers) {
-        return Ok(live_user(state, token).await);
+        return live_user(state, token).await;
     }
     if let Some(token) = cookie(headers, ACCESS_COOKIE)
-        && let Some(user) = live_user(state, token).await
+        && let Some(user) = live_user(state, token).await?
     {
         return Ok(Some(user));
     }

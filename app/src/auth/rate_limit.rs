@@ -78,6 +78,35 @@ fn retry_after(max: u32, current: u32, previous: u32, elapsed: u64, window: u64)
     (window - elapsed.min(window) + next).max(1)
 }
 
+/// Adds to `pipe` the commands that count one more request for `key` (this window's
+/// counter, then the last window's: two results) and answers the seconds elapsed in
+/// this window. Lets a caller fold the count into a round trip it makes anyway.
+pub fn count_into(pipe: &mut redis::Pipeline, limit: Limit, key: &str) -> u64 {
+    let (current, previous, elapsed) = keys(limit, key);
+    pipe.incr(&current, 1)
+        .expire(&current, 2 * limit.window.as_secs().max(1) as i64 + 1)
+        .ignore()
+        .get(previous);
+    elapsed
+}
+
+/// This window's and the last window's keys for `key`, and the seconds elapsed in this
+/// window.
+fn keys(limit: Limit, key: &str) -> (String, String, u64) {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    let window = limit.window.as_secs().max(1);
+    let slot = now / window;
+    let redis_key = |slot: u64| format!("rl:{}:{}:{slot}", limit.name, key);
+    (
+        redis_key(slot),
+        redis_key(slot.saturating_sub(1)),
+        now - slot * window,
+    )
+}
+
 /// This window's and the last window's counters for `key`, this one first counting one
 /// more request when `count` is set; and the seconds elapsed in this window.
 async fn counters(
@@ -86,39 +115,26 @@ async fn counters(
     key: &str,
     count: bool,
 ) -> Result<(u32, u32, u64), redis::RedisError> {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs();
-    let window = limit.window.as_secs().max(1);
-    let slot = now / window;
-    let redis_key = |slot: u64| format!("rl:{}:{}:{slot}", limit.name, key);
     let mut redis = state.redis.connection().await?;
-    let (current, previous): (Option<u32>, Option<u32>) = if count {
-        let (current, _, previous): (u32, bool, Option<u32>) = redis::pipe()
-            .atomic()
-            .incr(redis_key(slot), 1)
-            .expire(redis_key(slot), 2 * window as i64 + 1)
-            .get(redis_key(slot.saturating_sub(1)))
+    let mut pipe = redis::pipe();
+    let (current, previous, elapsed) = if count {
+        let elapsed = count_into(pipe.atomic(), limit, key);
+        let (current, previous): (u32, Option<u32>) = pipe.query_async(&mut redis).await?;
+        (Some(current), previous, elapsed)
+    } else {
+        let (current, previous, elapsed) = keys(limit, key);
+        let (current, previous): (Option<u32>, Option<u32>) = pipe
+            .get(current)
+            .get(previous)
             .query_async(&mut redis)
             .await?;
-        (Some(current), previous)
-    } else {
-        redis::pipe()
-            .get(redis_key(slot))
-            .get(redis_key(slot.saturating_sub(1)))
-            .query_async(&mut redis)
-            .await?
+        (current, previous, elapsed)
     };
-    Ok((
-        current.unwrap_or(0),
-        previous.unwrap_or(0),
-        now - slot * window,
-    ))
+    Ok((current.unwrap_or(0), previous.unwrap_or(0), elapsed))
 }
 
 /// `RateLimited` when `current` (including the request being decided) passes the limit.
-fn decide(
+pub fn decide(
     limit: Limit,
     counted: Result<(u32, u32, u64), redis::RedisError>,
     extra: u32,

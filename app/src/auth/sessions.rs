@@ -5,6 +5,7 @@
 
 use super::{
     CurrentUser, RequestMeta,
+    rate_limit::{self, PER_USER},
     tokens::{hash_token, new_opaque_token},
 };
 use crate::{
@@ -175,7 +176,6 @@ pub async fn is_live(
     user_id: Uuid,
     role: Role,
 ) -> Result<bool, AppError> {
-    let expected = format!("{user_id}:{}", role.as_str());
     let cached: Result<Option<String>, redis::RedisError> = async {
         let mut redis = state.redis.connection().await?;
         redis::cmd("GET")
@@ -184,12 +184,23 @@ pub async fn is_live(
             .await
     }
     .await;
-    match cached {
-        Ok(Some(value)) => return Ok(value == expected),
-        Ok(None) => {}
-        Err(err) => {
-            tracing::warn!(error = %err, "Redis unavailable: checking the session in PostgreSQL")
-        }
+    let cached = cached.unwrap_or_else(|err| {
+        tracing::warn!(error = %err, "Redis unavailable: checking the session in PostgreSQL");
+        None
+    });
+    live_from(state, cached, session_id, user_id, role).await
+}
+
+/// The cached answer if there is one, else the mirror's (filling the cache again).
+async fn live_from(
+    state: &AppState,
+    cached: Option<String>,
+    session_id: Uuid,
+    user_id: Uuid,
+    role: Role,
+) -> Result<bool, AppError> {
+    if let Some(value) = cached {
+        return Ok(value == format!("{user_id}:{}", role.as_str()));
     }
     let live = sqlx::query!(
         r#"select s.expires_at, u.role::text as "role!"
@@ -414,27 +425,52 @@ pub async fn list_live(
         .collect())
 }
 
-/// Records activity on a session at most once a minute (throttled through Redis).
-pub async fn touch(state: &AppState, session_id: Uuid) {
-    let first_this_minute: Result<bool, redis::RedisError> = async {
-        let mut redis = state.redis.connection().await?;
-        let set: Option<String> = redis::cmd("SET")
-            .arg(format!("seen:{session_id}"))
-            .arg(1)
-            .arg("NX")
-            .arg("EX")
-            .arg(60)
-            .query_async(&mut redis)
-            .await?;
-        Ok(set.is_some())
-    }
-    .await;
-    if matches!(first_this_minute, Ok(true)) {
-        let _ = sqlx::query!(
-            "update sessions set last_seen_at = now() where id = $1",
-            session_id
-        )
-        .execute(&state.db)
+/// Everything an authenticated request asks of Redis, in one round trip: whether its
+/// session is live (the mirror decides on a cache miss or when Redis is down), one more
+/// request against the person's `PER_USER` limit (`RateLimited` once over), and, the
+/// first time each minute, a note in the mirror that the session was seen (for the
+/// devices list).
+pub async fn admit(
+    state: &AppState,
+    session_id: Uuid,
+    user_id: Uuid,
+    role: Role,
+) -> Result<bool, AppError> {
+    let mut pipe = redis::pipe();
+    pipe.atomic().get(redis_key(session_id));
+    let elapsed = rate_limit::count_into(&mut pipe, PER_USER, &user_id.to_string());
+    pipe.cmd("SET")
+        .arg(format!("seen:{session_id}"))
+        .arg(1)
+        .arg("NX")
+        .arg("EX")
+        .arg(60);
+    let answer: Result<(Option<String>, u32, Option<u32>, Option<String>), redis::RedisError> =
+        async {
+            let mut redis = state.redis.connection().await?;
+            pipe.query_async(&mut redis).await
+        }
         .await;
+    let (cached, counted, first_this_minute) = match answer {
+        Ok((cached, current, previous, seen)) => (
+            cached,
+            Ok((current, previous.unwrap_or(0), elapsed)),
+            seen.is_some(),
+        ),
+        Err(err) => (None, Err(err), false),
+    };
+    rate_limit::decide(PER_USER, counted, 0)?;
+    let live = live_from(state, cached, session_id, user_id, role).await?;
+    if live && first_this_minute {
+        let db = state.db.clone();
+        tokio::spawn(async move {
+            let _ = sqlx::query!(
+                "update sessions set last_seen_at = now() where id = $1",
+                session_id
+            )
+            .execute(&db)
+            .await;
+        });
     }
+    Ok(live)
 }

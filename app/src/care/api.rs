@@ -81,6 +81,22 @@ pub struct Today {
     pub assigned: i64,
     /// Over every assigned task; `None` when none is assigned.
     pub overall_percent: Option<f64>,
+    /// The carer's latest logs, newest first.
+    pub recent: Vec<RecentLog>,
+    /// New ratings waiting for the carer to confirm or dispute them.
+    pub pending_confirmations: i64,
+    pub unread_notifications: i64,
+}
+
+/// One of a carer's recent logs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentLog {
+    pub task: String,
+    pub count: i32,
+    /// UK time it happened.
+    pub when: String,
+    /// Logged on the phone while offline and sent later.
+    pub offline: bool,
 }
 
 /// The answer to a logged completion (and, for a replay, the first answer again).

@@ -1,5 +1,6 @@
 //! The carer's home, phone first: "Today, have you performed …?" for each task still
-//! short of its target, with global progress and what is left of today's allowance.
+//! short of its target, with global progress and what is left of today's allowance,
+//! what is waiting for them (ratings to confirm, notifications) and their latest logs.
 
 use super::api::{LogPractice, Today, TodayTask, load_today};
 use crate::{
@@ -79,6 +80,21 @@ pub fn CarerHome() -> impl IntoView {
 
 #[component]
 fn TodayList(today: Today, version: RwSignal<u32>) -> impl IntoView {
+    let waiting = |n: i64, one: &str, many: &str| match n {
+        0 => format!("No {many}"),
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    };
+    let confirmations = waiting(
+        today.pending_confirmations,
+        "rating waiting for you to confirm",
+        "ratings waiting for you to confirm",
+    );
+    let notifications = waiting(
+        today.unread_notifications,
+        "unread notification",
+        "unread notifications",
+    );
     let overall = today.overall_percent.map(|percent| {
         view! {
             <section class="card" data-test="overall">
@@ -87,6 +103,24 @@ fn TodayList(today: Today, version: RwSignal<u32>) -> impl IntoView {
                     <progress max="100" value=percent aria-label="Overall progress"></progress>
                     <span class="progress__text">{format_percent(percent)}</span>
                 </div>
+                <p class="muted" data-test="pending-confirmations">{confirmations}</p>
+                <p class="muted" data-test="unread-notifications">{notifications}</p>
+            </section>
+        }
+    });
+    let recent = (!today.recent.is_empty()).then(|| {
+        view! {
+            <section class="card" data-test="recent">
+                <h2>"Recently logged"</h2>
+                <ul class="plain-list">
+                    {today.recent.into_iter().map(|log| view! {
+                        <li data-test="recent-log">
+                            <strong>{format!("{} × {}", log.task, log.count)}</strong>
+                            <br />
+                            <small class="muted">{if log.offline { format!("{} (sent later)", log.when) } else { log.when }}</small>
+                        </li>
+                    }).collect_view()}
+                </ul>
             </section>
         }
     });
@@ -118,6 +152,7 @@ fn TodayList(today: Today, version: RwSignal<u32>) -> impl IntoView {
         {overall}
         {heading}
         <div class="task-list">{body}</div>
+        {recent}
     }
 }
 

@@ -463,6 +463,15 @@ fn schemas() -> Value {
             "tasks": { "type": "array", "items": schema_ref("TodayTask") },
             "assigned": { "type": "integer" },
             "overall_percent": { "type": ["number", "null"] },
+            "recent": { "type": "array", "items": schema_ref("RecentLog"), "description": "The latest logs, newest first" },
+            "pending_confirmations": { "type": "integer", "minimum": 0, "description": "New ratings waiting for the carer to confirm" },
+            "unread_notifications": { "type": "integer", "minimum": 0 },
+        }), &[]),
+        "RecentLog": object(json!({
+            "task": string(),
+            "count": { "type": "integer", "minimum": 1, "maximum": 100 },
+            "when": { "type": "string", "description": "UK time, for people" },
+            "offline": { "type": "boolean", "description": "Logged offline and sent later" },
         }), &[]),
         "CompletionInput": object(json!({
             "task_id": uuid(),

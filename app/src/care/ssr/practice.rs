@@ -7,7 +7,9 @@
 //! so a retried request fails that insert, the whole statement rolls back, and the
 //! stored totals of the first request are answered again.
 
-use super::super::api::{CarerProgress, LoggedPractice, Named, ProgressRow, Today, TodayTask};
+use super::super::api::{
+    CarerProgress, LoggedPractice, Named, ProgressRow, RecentLog, Today, TodayTask,
+};
 use crate::{auth::CurrentUser, error::AppError, state::AppState};
 use caretrack::{
     DailyCompletionCount, Role,
@@ -183,6 +185,9 @@ async fn refusal(
 
 /// The carer's tasks for today: every task of every package they work at, with today's
 /// total and global progress; tasks that reached their target leave the list.
+/// How many of a carer's latest logs their home page lists.
+const RECENT_LOGS: i64 = 5;
+
 pub async fn today(state: &AppState, carer: Uuid) -> Result<Today, AppError> {
     let day = london::business_day(OffsetDateTime::now_utc());
     let rows = sqlx::query!(
@@ -238,10 +243,41 @@ pub async fn today(state: &AppState, carer: Uuid) -> Result<Today, AppError> {
                 .collect(),
         })
         .collect();
+    let recent = sqlx::query!(
+        r#"select t.name, c.count, c.logged_at, c.source
+             from task_completions c join tasks t on t.id = c.task_id
+            where c.carer_id = $1
+            order by c.business_date desc, c.logged_at desc
+            limit $2"#,
+        carer,
+        RECENT_LOGS
+    )
+    .fetch_all(&state.db)
+    .await?
+    .into_iter()
+    .map(|r| RecentLog {
+        task: r.name,
+        count: r.count,
+        when: london::format_datetime(r.logged_at),
+        offline: r.source == "OFFLINE_SYNC",
+    })
+    .collect();
+    let waiting = sqlx::query!(
+        r#"select (select count(*) from competency_ratings
+                    where carer_id = $1 and state = 'PENDING') as "pending!",
+                  (select count(*) from notifications
+                    where user_id = $1 and read_at is null) as "unread!""#,
+        carer
+    )
+    .fetch_one(&state.db)
+    .await?;
     Ok(Today {
         tasks,
         assigned,
         overall_percent,
+        recent,
+        pending_confirmations: waiting.pending,
+        unread_notifications: waiting.unread,
     })
 }
 

@@ -445,12 +445,13 @@ pub async fn admit(
         .arg("NX")
         .arg("EX")
         .arg(60);
-    let answer: Result<(Option<String>, u32, Option<u32>, Option<String>), redis::RedisError> =
-        async {
-            let mut redis = state.redis.connection().await?;
-            pipe.query_async(&mut redis).await
-        }
-        .await;
+    // The cached session, this and the last window's counts, and whether "seen" was set.
+    type Answer = (Option<String>, u32, Option<u32>, Option<String>);
+    let answer: Result<Answer, redis::RedisError> = async {
+        let mut redis = state.redis.connection().await?;
+        pipe.query_async(&mut redis).await
+    }
+    .await;
     let (cached, counted, first_this_minute) = match answer {
         Ok((cached, current, previous, seen)) => (
             cached,

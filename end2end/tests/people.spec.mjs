@@ -18,6 +18,10 @@ test("a manager finds a carer, deactivates her after confirming, and reactivates
   const megan = page.locator('[data-test=user][data-email="megan@example.com"]');
   await expect(megan).toHaveCount(1);
   await expect(page.locator("[data-test=user]")).toHaveCount(1);
+  // One page of results: both pager buttons are there, named plainly, and disabled.
+  const pager = page.getByRole("navigation", { name: "Pages of people" });
+  await expect(pager.getByRole("button", { name: "Next", exact: true })).toBeDisabled();
+  await expect(pager.getByRole("button", { name: "Previous", exact: true })).toBeDisabled();
 
   await megan.locator("[data-test=deactivate]").click();
   await expect(megan.getByRole("alert")).toContainText("Deactivate?");
@@ -47,8 +51,9 @@ test("a manager deletes a colleague after confirming and restores her from the r
   await page.getByRole("tab", { name: "Office staff" }).click();
   const priya = page.locator('[data-test=user][data-email="assessor@example.com"]');
   await priya.locator("[data-test=delete]").click();
-  await expect(priya.getByRole("alert")).toContainText("Move Priya Shah to the recycle bin?");
-  await priya.locator("[data-test=confirm-delete]").click();
+  const confirmation = page.locator("[data-test=delete-confirmation]");
+  await expect(confirmation.getByRole("alert")).toContainText("Move Priya Shah to the recycle bin?");
+  await confirmation.locator("[data-test=confirm-delete]").click();
   await expect(page.locator(".toast--success")).toContainText("Moved to the recycle bin");
   await expect(priya).toHaveCount(0);
 

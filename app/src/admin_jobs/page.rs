@@ -1,7 +1,10 @@
 use super::api::{
     FAILURES_PER_PAGE, FailedJob, JobsOverview, discard_job, load_jobs_overview, retry_job,
 };
-use crate::components::toast::{ToastKind, use_toasts};
+use crate::components::{
+    pager::Pager,
+    toast::{ToastKind, use_toasts},
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::time::Duration;
@@ -65,7 +68,6 @@ fn Overview(
             view! { <tr><th scope="row">{queue.clone()}</th>{cells}</tr> }
         })
         .collect_view();
-    let pages = ((data.failures_total + FAILURES_PER_PAGE - 1) / FAILURES_PER_PAGE).max(1);
     let current = data.page;
     view! {
         <section class="card">
@@ -92,11 +94,7 @@ fn Overview(
                 }
                     .into_any()
             }}
-            <nav class="pager" aria-label="Failure pages">
-                <button class="button" type="button" disabled=current <= 1 on:click=move |_| page.set(current - 1)>"Previous"</button>
-                <span class="muted">{format!("Page {current} of {pages}")}</span>
-                <button class="button" type="button" disabled=current >= pages on:click=move |_| page.set(current + 1)>"Next"</button>
-            </nav>
+            <Pager page current total=data.failures_total page_size=FAILURES_PER_PAGE what="failed jobs" />
         </section>
     }
 }

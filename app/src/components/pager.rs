@@ -12,11 +12,13 @@ pub fn Pager(
     what: &'static str,
 ) -> impl IntoView {
     let pages = ((total + page_size - 1) / page_size.max(1)).max(1);
+    // Worked out here: a `>` inside the view's attributes would end the tag early.
+    let (first, last) = (current <= 1, current >= pages);
     view! {
         <nav class="pager" aria-label=format!("Pages of {what}")>
-            <button class="button" type="button" disabled=current <= 1 on:click=move |_| page.set(current - 1)>"Previous"</button>
+            <button class="button" type="button" disabled=first on:click=move |_| page.set(current - 1)>"Previous"</button>
             <span class="muted">{format!("Page {current} of {pages} · {total} {what}")}</span>
-            <button class="button" type="button" disabled=current >= pages on:click=move |_| page.set(current + 1)>"Next"</button>
+            <button class="button" type="button" disabled=last on:click=move |_| page.set(current + 1)>"Next"</button>
         </nav>
     }
 }

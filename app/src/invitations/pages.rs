@@ -4,6 +4,7 @@ use super::api::{
 };
 use crate::components::{
     form::{Field, field_error, form_error},
+    pager::Pager,
     toast::{ToastKind, use_toasts},
 };
 use caretrack::Role;
@@ -68,7 +69,6 @@ pub fn InvitationsPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || invitations.get().map(|result| match result {
                     Ok(list) => {
-                        let pages = ((list.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
                         let current = list.page;
                         view! {
                             {if list.items.is_empty() {
@@ -86,11 +86,7 @@ pub fn InvitationsPage() -> impl IntoView {
                                     </table>
                                 }.into_any()
                             }}
-                            <nav class="pager" aria-label="Invitation pages">
-                                <button class="button" type="button" disabled=current <= 1 on:click=move |_| page.set(current - 1)>"Previous"</button>
-                                <span class="muted">{format!("Page {current} of {pages} · {} in all", list.total)}</span>
-                                <button class="button" type="button" disabled=current >= pages on:click=move |_| page.set(current + 1)>"Next"</button>
-                            </nav>
+                            <Pager page current total=list.total page_size=PAGE_SIZE what="invitations" />
                         }.into_any()
                     }
                     Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),

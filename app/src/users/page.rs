@@ -199,15 +199,8 @@ fn UserRowView(user: UserRow, version: RwSignal<u32>) -> impl IntoView {
                         <button class="button" type="button" data-test="sign-out-everywhere" on:click=move |_| confirm.set(Confirm::SignOut)>"Sign out everywhere…"</button>
                         <button class="button button--danger" type="button" data-test="delete" on:click=move |_| confirm.set(Confirm::Delete)>"Delete…"</button>
                     }.into_any(),
-                    Confirm::Delete => {
-                        let id = delete_id.clone();
-                        view! {
-                            <span class="confirm" role="alert">{delete_prompt.clone()}
-                                <button class="button button--danger" type="button" data-test="confirm-delete" on:click=move |_| { confirm.set(Confirm::None); delete.dispatch(id.clone()); }>"Delete"</button>
-                                <button class="button" type="button" on:click=move |_| confirm.set(Confirm::None)>"Cancel"</button>
-                            </span>
-                        }.into_any()
-                    }
+                    // Asked on a row of its own below (the explanation is long).
+                    Confirm::Delete => view! { <span class="muted">"Delete?"</span> }.into_any(),
                     Confirm::Deactivate => {
                         let id = active_id.clone();
                         view! {
@@ -238,5 +231,16 @@ fn UserRowView(user: UserRow, version: RwSignal<u32>) -> impl IntoView {
                 }}
             </td>
         </tr>
+        <Show when=move || confirm.get() == Confirm::Delete>
+            <tr class="confirm-row" data-test="delete-confirmation"><td colspan="6">
+                <div class="confirm" role="alert">{delete_prompt.clone()}
+                    <button class="button button--danger" type="button" data-test="confirm-delete" on:click={
+                        let id = delete_id.clone();
+                        move |_| { confirm.set(Confirm::None); delete.dispatch(id.clone()); }
+                    }>"Delete"</button>
+                    <button class="button" type="button" on:click=move |_| confirm.set(Confirm::None)>"Cancel"</button>
+                </div>
+            </td></tr>
+        </Show>
     }
 }

@@ -1,9 +1,6 @@
 import { test, expect } from "@playwright/test";
+import { hydrated } from "./session.mjs";
 import { linkInEmail, maildir } from "./mail.mjs";
-
-async function hydrated(page) {
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-}
 
 test("a carer who forgot their password resets it from the emailed link and signs in", async ({ page }, info) => {
   test.skip(!maildir, "E2E_MAILDIR is set by scripts/test.sh");

@@ -1,16 +1,5 @@
 import { test, expect } from "@playwright/test";
-
-async function hydrated(page) {
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-}
-
-async function signIn(page, email) {
-  await page.goto("/login");
-  await hydrated(page);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("CareTrack-demo-2026");
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+import { hydrated, signIn } from "./session.mjs";
 
 // The first task card with room for `count` more (a task reaching its target leaves the
 // list), with its progress before.

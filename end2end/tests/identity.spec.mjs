@@ -1,19 +1,7 @@
 import { test, expect } from "@playwright/test";
+import { hydrated, signIn } from "./session.mjs";
 
 // Demo people from `server seed --demo` (run by run-e2e.mjs).
-const PASSWORD = "CareTrack-demo-2026";
-
-async function hydrated(page) {
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-}
-
-async function signIn(page, email, password = PASSWORD) {
-  await page.goto("/login");
-  await hydrated(page);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 async function openMenu(page, info) {
   if (info.project.name === "phone") {

@@ -1,19 +1,12 @@
 import { test, expect } from "@playwright/test";
+import { hydrated, signIn } from "./session.mjs";
 import { linkInEmail, maildir } from "./mail.mjs";
-
-async function hydrated(page) {
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-}
 
 test("a manager invites a carer, who joins from the emailed link and lands on the carer home", async ({ browser, page }, info) => {
   test.skip(!maildir, "E2E_MAILDIR is set by scripts/test.sh");
   const email = `new-carer-${info.project.name}-${Date.now()}@example.com`;
 
-  await page.goto("/login");
-  await hydrated(page);
-  await page.getByLabel("Email").fill("manager@example.com");
-  await page.getByLabel("Password").fill("CareTrack-demo-2026");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, "manager@example.com");
   await expect(page).toHaveURL(/\/admin$/);
 
   await page.goto("/admin/invitations");

@@ -1,15 +1,8 @@
 import { test, expect } from "@playwright/test";
-
-async function hydrated(page) {
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-}
+import { hydrated, signIn } from "./session.mjs";
 
 test("a manager finds a carer, deactivates her after confirming, and reactivates her", async ({ page }, info) => {
-  await page.goto("/login");
-  await hydrated(page);
-  await page.getByLabel("Email").fill("manager@example.com");
-  await page.getByLabel("Password").fill("CareTrack-demo-2026");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, "manager@example.com");
   await expect(page).toHaveURL(/\/admin$/);
 
   await page.goto("/admin/users");
@@ -39,11 +32,7 @@ test("a manager finds a carer, deactivates her after confirming, and reactivates
 });
 
 test("a manager deletes a colleague after confirming and restores her from the recycle bin", async ({ page }) => {
-  await page.goto("/login");
-  await hydrated(page);
-  await page.getByLabel("Email").fill("manager@example.com");
-  await page.getByLabel("Password").fill("CareTrack-demo-2026");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, "manager@example.com");
   await expect(page).toHaveURL(/\/admin$/);
 
   await page.goto("/admin/users");

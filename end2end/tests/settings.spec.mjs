@@ -1,9 +1,6 @@
 import { test, expect } from "@playwright/test";
+import { hydrated, signIn } from "./session.mjs";
 import { execFileSync } from "node:child_process";
-
-async function hydrated(page) {
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-}
 
 // Back to the defaults, whatever the test left behind.
 test.afterEach(() => {
@@ -16,11 +13,7 @@ test.afterEach(() => {
 });
 
 test("a manager changes the carers' session length from the Settings page", async ({ page }, info) => {
-  await page.goto("/login");
-  await hydrated(page);
-  await page.getByLabel("Email").fill("manager@example.com");
-  await page.getByLabel("Password").fill("CareTrack-demo-2026");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, "manager@example.com");
   await expect(page).toHaveURL(/\/admin$/);
 
   if (info.project.name === "phone") {

@@ -1,8 +1,5 @@
 import { test, expect } from "@playwright/test";
-
-async function hydrated(page) {
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-}
+import { hydrated } from "./session.mjs";
 
 test("home page hydrates and the status check round-trips to PostgreSQL", async ({ page }, info) => {
   const errors = [];

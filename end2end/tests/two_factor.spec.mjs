@@ -1,12 +1,8 @@
 import { test, expect } from "@playwright/test";
+import { DEMO_PASSWORD, hydrated, signIn } from "./session.mjs";
 import { createHmac } from "node:crypto";
 import { execFileSync } from "node:child_process";
 
-const PASSWORD = "CareTrack-demo-2026";
-
-async function hydrated(page) {
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-}
 
 function base32Decode(text) {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -39,16 +35,8 @@ test.afterEach(() => {
   ]);
 });
 
-async function signIn(page) {
-  await page.goto("/login");
-  await hydrated(page);
-  await page.getByLabel("Email").fill("manager@example.com");
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
 test("a care manager turns on two-step verification and signs in with a code", async ({ page }, info) => {
-  await signIn(page);
+  await signIn(page, "manager@example.com");
   await expect(page).toHaveURL(/\/admin$/);
 
   await page.goto("/account");
@@ -69,7 +57,7 @@ test("a care manager turns on two-step verification and signs in with a code", a
   }
   await page.locator("[data-test=sign-out]").click();
   await expect(page).toHaveURL(/\/login$/);
-  await signIn(page);
+  await signIn(page, "manager@example.com");
   const codeForm = page.locator("[data-test=code-form]");
   await expect(codeForm).toBeVisible();
   await expect(page).toHaveURL(/\/login$/);
@@ -82,7 +70,7 @@ test("a care manager turns on two-step verification and signs in with a code", a
   await page.goto("/account");
   await hydrated(page);
   await section.getByText("Turn it off…").click();
-  await section.getByLabel("Current password").fill(PASSWORD);
+  await section.getByLabel("Current password").fill(DEMO_PASSWORD);
   await section.getByLabel("Code from your app").fill(backupCode);
   await section.getByRole("button", { name: "Turn off two-step verification" }).click();
   await expect(page.locator(".toast--success")).toContainText("Two-step verification is off");

@@ -8,7 +8,7 @@
 mod common;
 
 use app::jobs::{NewJob, enqueue};
-use server::{config::Config, jobs::Registry, jobs::worker, startup};
+use server::jobs::{Registry, worker};
 use std::{sync::Arc, time::Instant};
 
 #[tokio::main]
@@ -18,14 +18,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let concurrency = common::arg(2, 8)?;
     let scratch = common::ScratchDatabase::create().await?;
 
-    let config = Config::from_env()?;
-    let state = startup::build_state(
-        &config,
-        leptos::prelude::LeptosOptions::builder()
-            .output_name("bench")
-            .build(),
-    )?;
-    startup::migrate(&state.db).await?;
+    let (_, state) = common::state().await?;
 
     let mut registry = Registry::new();
     registry.register("bench.noop", |_, _| async { Ok(()) });

@@ -27,7 +27,7 @@ mod common;
 
 use app::auth::{RequestMeta, sessions};
 use caretrack::Role;
-use server::{config::Config, startup};
+use server::startup;
 use sqlx::types::Uuid;
 use std::{
     net::SocketAddr,
@@ -60,14 +60,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Each client's time between requests when paced.
     let interval = (paced > 0).then(|| Duration::from_secs_f64(clients as f64 / paced as f64));
     let scratch = common::ScratchDatabase::create().await?;
-    let config = Config::from_env()?;
-    let state = startup::build_state(
-        &config,
-        leptos::prelude::LeptosOptions::builder()
-            .output_name("bench")
-            .build(),
-    )?;
-    startup::migrate(&state.db).await?;
+    let (config, state) = common::state().await?;
     seed(&state.db, clients).await?;
 
     let pool = config.database_max_connections as usize;

@@ -36,28 +36,11 @@ pub async fn list(
         ],
     };
     let pattern = caretrack::text::like_contains(search);
-    let total = sqlx::query_scalar!(
-        r#"select count(*) as "n!"
-             from users u left join user_profiles p on p.user_id = u.id
-            where u.deleted_at is null and u.role::text = any($1)
-              and (u.email ilike $2 or coalesce(p.first_name || ' ' || p.last_name, '') ilike $2)
-              and (not $3 or (exists (select 1 from carer_assigned_tasks a where a.carer_id = u.id)
-                   and not exists (
-                       select 1 from carer_assigned_tasks a
-                        where a.carer_id = u.id
-                          and not exists (select 1 from competency_ratings r
-                                           where r.carer_id = u.id and r.task_id = a.task_id
-                                             and r.effective_level <> 'NOT_ASSESSED'))))"#,
-        &roles,
-        pattern,
-        fully_assessed
-    )
-    .fetch_one(&state.db)
-    .await?;
     let rows = sqlx::query!(
         r#"select u.id, u.email, u.role::text as "role!", u.is_active, u.last_login_at,
                   coalesce(u.locked_until > now(), false) as "locked!",
-                  p.first_name as "first_name?", p.last_name as "last_name?"
+                  p.first_name as "first_name?", p.last_name as "last_name?",
+                  count(*) over () as "total!"
              from users u left join user_profiles p on p.user_id = u.id
             where u.deleted_at is null and u.role::text = any($1)
               and (u.email ilike $2 or coalesce(p.first_name || ' ' || p.last_name, '') ilike $2)
@@ -71,13 +54,14 @@ pub async fn list(
             order by u.is_active desc, p.last_name nulls last, p.first_name, u.email
             limit $4 offset $5"#,
         &roles,
-        pattern,
+        &pattern,
         fully_assessed,
         PAGE_SIZE,
         (page - 1) * PAGE_SIZE
     )
     .fetch_all(&state.db)
     .await?;
+    let total = rows.first().map_or(0, |row| row.total);
     let items = rows
         .into_iter()
         .map(|row| UserRow {

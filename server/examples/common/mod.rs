@@ -4,6 +4,8 @@
 // Each benchmark uses only part of this module.
 #![allow(dead_code)]
 
+use app::state::AppState;
+use server::{config::Config, startup};
 use sqlx::{Connection, PgConnection};
 
 pub struct ScratchDatabase {
@@ -54,4 +56,18 @@ pub fn arg(index: usize, default: usize) -> Result<usize, Box<dyn std::error::Er
         .map(|a| a.parse())
         .transpose()?
         .unwrap_or(default))
+}
+
+/// The configuration from the environment, and the server's state on the scratch
+/// database (migrated).
+pub async fn state() -> Result<(Config, AppState), Box<dyn std::error::Error>> {
+    let config = Config::from_env()?;
+    let state = startup::build_state(
+        &config,
+        leptos::prelude::LeptosOptions::builder()
+            .output_name("bench")
+            .build(),
+    )?;
+    startup::migrate(&state.db).await?;
+    Ok((config, state))
 }

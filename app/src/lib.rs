@@ -7,6 +7,7 @@
 pub mod account;
 pub mod admin_audit;
 pub mod admin_jobs;
+pub mod assessments;
 pub mod care;
 pub mod components;
 pub mod csrf;

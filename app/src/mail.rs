@@ -84,6 +84,9 @@ pub struct AssessmentAvailable {
     pub carer_name: String,
     pub assessment_title: String,
     pub assessment_url: String,
+    /// Written to the carer themselves ("You have completed …").
+    #[serde(default)]
+    pub for_carer: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

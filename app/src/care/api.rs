@@ -106,6 +106,9 @@ pub struct LoggedPractice {
     pub logged_today: i32,
     pub remaining_today: i32,
     pub progress: ProgressReport,
+    /// An assessment covering this task is ready for the carer: this log completed the
+    /// practice it needs (on a replay: one is ready now).
+    pub assessment_ready: bool,
 }
 
 /// One task's row in a carer's progress.

@@ -173,6 +173,12 @@ fn TaskCard(task: TodayTask, version: RwSignal<u32>) -> impl IntoView {
                     format_percent(logged.progress.percent)
                 ),
             );
+            if logged.assessment_ready {
+                toasts.show(
+                    ToastKind::Success,
+                    "You have completed the practice for an assessment. An assessor will arrange it with you.",
+                );
+            }
             key.set(new_key());
             version.update(|v| *v += 1);
         }

@@ -485,6 +485,7 @@ fn schemas() -> Value {
             "logged_today": { "type": "integer", "minimum": 1, "maximum": 100 },
             "remaining_today": { "type": "integer", "minimum": 0, "maximum": 99 },
             "progress": schema_ref("Progress"),
+            "assessment_ready": { "type": "boolean", "description": "An assessment covering this task is ready for the carer (this log completed the practice it needs)" },
         }), &[]),
         "JobsOverview": object(json!({
             "counts": { "type": "array", "items": schema_ref("QueueCount") },

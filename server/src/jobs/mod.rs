@@ -107,6 +107,19 @@ impl Registry {
             tracing::info!(warned, purged, "recycle bin swept");
             Ok(())
         });
+        registry.register(
+            app::assessments::ssr::READY_JOB_KIND,
+            |ctx, payload| async move {
+                let id = payload["assessment_id"]
+                    .as_str()
+                    .and_then(|id| id.parse().ok())
+                    .ok_or("the job has no valid assessment_id")?;
+                app::assessments::ssr::announce_ready(&ctx.state, id)
+                    .await
+                    .map(|told| tracing::info!(told, "assessment ready announced"))
+                    .map_err(|err| format!("announcing a ready assessment failed: {err}"))
+            },
+        );
         registry.register(crate::files::GC_KIND, |ctx, _| {
             crate::files::run_garbage_collection(ctx)
         });

@@ -59,6 +59,9 @@ fn subject(email: &Email, brand: &Brand) -> String {
             format!("Please confirm your new competency rating: {}", e.task_name)
         }
         Email::DisputeRaised(e) => format!("{} has disputed a competency rating", e.carer_name),
+        Email::AssessmentAvailable(e) if e.for_carer => {
+            format!("Ready for your assessment: {}", e.assessment_title)
+        }
         Email::AssessmentAvailable(e) => {
             format!("Assessment ready: {}, {}", e.carer_name, e.assessment_title)
         }
@@ -167,6 +170,14 @@ pub fn examples() -> Vec<Email> {
             carer_name: s("Sam Okafor"),
             assessment_title: s("Medication competency"),
             assessment_url: s("https://care.example/assessments/1"),
+            for_carer: false,
+        }),
+        Email::AssessmentAvailable(AssessmentAvailable {
+            recipient_name: s("Sam Okafor"),
+            carer_name: s("Sam Okafor"),
+            assessment_title: s("Medication competency"),
+            assessment_url: s("https://care.example/carer"),
+            for_carer: true,
         }),
         Email::ShiftDecision(ShiftDecision {
             carer_name: s("Sam Okafor"),

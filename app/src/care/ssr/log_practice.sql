@@ -32,6 +32,39 @@ progress as (
                          >= (select target_count from allowed) then now() end)
     returning tp.completed_count
 ),
+-- This log takes the carer to the target, and every other task the template covering
+-- it asks for is at its target too: the assessment becomes ready, in this transaction
+-- (once: one open assessment per carer and template), and a job announces it.
+ready as (
+    insert into assessments (template_id, template_version_id, carer_id)
+    select tt.template_id, v.id, $1
+      from progress, allowed, assessment_template_tasks tt
+      join assessment_templates tmpl on tmpl.id = tt.template_id and tmpl.deleted_at is null
+      join assessment_template_versions v
+        on v.template_id = tmpl.id and v.version = tmpl.current_version
+     where tt.task_id = $2
+       and progress.completed_count >= allowed.target_count
+       and progress.completed_count - $5 < allowed.target_count
+       and not exists (
+           select 1
+             from assessment_template_tasks other
+             join tasks t on t.id = other.task_id and t.deleted_at is null
+             left join task_progress tp on tp.carer_id = $1 and tp.task_id = other.task_id
+            where other.template_id = tt.template_id and other.task_id <> $2
+              and coalesce(tp.completed_count, 0) < t.target_count)
+    on conflict do nothing
+    returning id
+),
+announced as (
+    insert into jobs (kind, payload, dedupe_key)
+    select 'assessment.ready', jsonb_build_object('assessment_id', ready.id),
+           'assessment.ready:' || ready.id
+      from ready
+    returning id
+),
+woken as (
+    select pg_notify('jobs', 'default') from announced
+),
 done as (
     insert into task_completions
            (carer_id, task_id, package_id, business_date, count, idempotency_key,
@@ -41,5 +74,6 @@ done as (
     returning day_total_after, progress_after
 )
 select done.day_total_after as "logged_today!", done.progress_after as "current!",
-       allowed.target_count as "target!"
+       allowed.target_count as "target!",
+       (select count(*) from woken) > 0 as "assessment_ready!"
   from done, allowed

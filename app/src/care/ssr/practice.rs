@@ -82,12 +82,10 @@ pub async fn log(
     .await;
 
     match result {
-        Ok(Some(row)) => Ok(answer(
-            entry.task_id,
-            row.logged_today,
-            row.current,
-            row.target,
-        )),
+        Ok(Some(row)) => Ok(LoggedPractice {
+            assessment_ready: row.assessment_ready,
+            ..answer(entry.task_id, row.logged_today, row.current, row.target)
+        }),
         Ok(None) => match replay(state, carer, entry.task_id, key).await? {
             Some(first) => Ok(first),
             None => Err(refusal(state, carer, task, package, day, logged_at).await),
@@ -109,6 +107,7 @@ fn answer(task_id: TaskId, logged_today: i32, current: i32, target: i32) -> Logg
         logged_today,
         remaining_today: remaining_today(logged_today),
         progress: Progress { current, target }.into(),
+        assessment_ready: false,
     }
 }
 
@@ -121,7 +120,11 @@ async fn replay(
     key: Uuid,
 ) -> Result<Option<LoggedPractice>, AppError> {
     let Some(first) = sqlx::query!(
-        r#"select c.carer_id, c.task_id, c.day_total_after, c.progress_after, t.target_count
+        r#"select c.carer_id, c.task_id, c.day_total_after, c.progress_after, t.target_count,
+                  exists (select 1 from assessments a
+                            join assessment_template_tasks tt on tt.template_id = a.template_id
+                           where a.carer_id = c.carer_id and tt.task_id = c.task_id
+                             and a.status = 'READY' and a.deleted_at is null) as "assessment_ready!"
              from task_completions c join tasks t on t.id = c.task_id
             where c.idempotency_key = $1"#,
         key
@@ -136,12 +139,15 @@ async fn replay(
             "That idempotency key was already used for another log.".into(),
         ));
     }
-    Ok(Some(answer(
-        task_id,
-        first.day_total_after.unwrap_or(0),
-        first.progress_after.unwrap_or(0),
-        first.target_count,
-    )))
+    Ok(Some(LoggedPractice {
+        assessment_ready: first.assessment_ready,
+        ..answer(
+            task_id,
+            first.day_total_after.unwrap_or(0),
+            first.progress_after.unwrap_or(0),
+            first.target_count,
+        )
+    }))
 }
 
 /// Why a log was not recorded: the task, the package, or the day's cap.

@@ -1,0 +1,93 @@
+//! Telling people an assessment is ready.
+
+use crate::{
+    error::AppError,
+    mail::{AssessmentAvailable, Email, enqueue_email},
+    state::AppState,
+};
+use caretrack::EmailAddress;
+use sqlx::types::Uuid;
+
+/// The job kind the logging statement enqueues when an assessment becomes ready.
+pub const READY_JOB_KIND: &str = "assessment.ready";
+
+/// Tells the carer and every active assessor and care manager that an assessment is
+/// ready: an in-app notification and an email each, in one transaction (a retried job
+/// finds the notifications already there and does nothing twice). Answers how many
+/// people were told.
+pub async fn announce_ready(state: &AppState, assessment_id: Uuid) -> Result<usize, AppError> {
+    let mut tx = state.db.begin().await?;
+    let Some(about) = sqlx::query!(
+        r#"select a.carer_id, v.title,
+                  coalesce(p.first_name || ' ' || p.last_name, u.email) as "carer_name!"
+             from assessments a
+             join assessment_template_versions v on v.id = a.template_version_id
+             join users u on u.id = a.carer_id
+             left join user_profiles p on p.user_id = a.carer_id
+            where a.id = $1 and a.status = 'READY' and a.deleted_at is null
+            for update of a"#,
+        assessment_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        // Started, cancelled or deleted meanwhile: nothing to announce.
+        return Ok(0);
+    };
+    let already: bool = sqlx::query_scalar!(
+        r#"select exists (select 1 from notifications
+                           where kind = 'assessment_ready' and data->>'assessment_id' = $1) as "told!""#,
+        assessment_id.to_string()
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if already {
+        return Ok(0);
+    }
+    let people = sqlx::query!(
+        r#"select u.id as "id!", u.email as "email!", u.id = $1 as "is_carer!",
+                  coalesce(p.first_name || ' ' || p.last_name, u.email) as "name!"
+             from users u left join user_profiles p on p.user_id = u.id
+            where (u.id = $1 or u.role in ('ADMIN', 'ASSESSOR'))
+              and u.is_active and u.deleted_at is null"#,
+        about.carer_id
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for person in &people {
+        let (title, link) = if person.is_carer {
+            (
+                format!("You are ready for your {} assessment", about.title),
+                "/carer".to_owned(),
+            )
+        } else {
+            (
+                format!("{} is ready for {}", about.carer_name, about.title),
+                "/admin/progress".to_owned(),
+            )
+        };
+        sqlx::query!(
+            "insert into notifications (user_id, kind, title, link, data)
+             values ($1, 'assessment_ready', $2, $3, jsonb_build_object('assessment_id', $4::text))",
+            person.id,
+            title,
+            link,
+            assessment_id.to_string()
+        )
+        .execute(&mut *tx)
+        .await?;
+        let Ok(to) = EmailAddress::parse(&person.email) else {
+            continue;
+        };
+        let email = Email::AssessmentAvailable(AssessmentAvailable {
+            recipient_name: person.name.clone(),
+            carer_name: about.carer_name.clone(),
+            assessment_title: about.title.clone(),
+            assessment_url: format!("{}{link}", state.settings.public_url),
+            for_carer: person.is_carer,
+        });
+        enqueue_email(&mut tx, &to, &email).await?;
+    }
+    tx.commit().await?;
+    Ok(people.len())
+}

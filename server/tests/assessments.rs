@@ -1,0 +1,270 @@
+//! Assessments becoming ready: the log that finishes a template's practice makes the
+//! assessment ready in the same statement, once, and the carer and the assessors are
+//! told; a task belongs to at most one template.
+
+mod common;
+
+use app::{
+    assessments::ssr::announce_ready,
+    care::ssr::practice::{self, Entry},
+    state::AppState,
+};
+use caretrack::DailyCompletionCount;
+use sqlx::{PgPool, types::Uuid};
+
+struct World {
+    state: AppState,
+    carer: Uuid,
+    package: Uuid,
+    /// Medication (target 3) and Hoist (target 2).
+    tasks: [Uuid; 2],
+    template: Uuid,
+}
+
+async fn person(db: &PgPool, role: &str, first: &str) -> Uuid {
+    sqlx::query_scalar(
+        "with u as (insert into users (email, role, password_hash, email_verified_at)
+                    values ($1, $2::text::user_role, 'x', now()) returning id)
+         insert into user_profiles (user_id, first_name, last_name) select id, $3, 'Tester' from u
+         returning user_id",
+    )
+    .bind(format!(
+        "{}-{}@care.example",
+        first.to_lowercase(),
+        Uuid::new_v4().simple()
+    ))
+    .bind(role)
+    .bind(first)
+    .fetch_one(db)
+    .await
+    .unwrap()
+}
+
+/// A template covering both tasks of a package the carer works at.
+async fn world(db: PgPool) -> World {
+    let state = common::state_with(db.clone(), &common::redis_url());
+    let carer = person(&db, "CARER", "Sam").await;
+    person(&db, "ASSESSOR", "Priya").await;
+    person(&db, "ADMIN", "Alex").await;
+    let package: Uuid = sqlx::query_scalar(
+        "insert into care_packages (name, postcode_district, client_name_enc, client_name_key_id, address_enc, address_key_id)
+         values ('Oak House', 'M14', '\\x00', 'k', '\\x00', 'k') returning id",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    let mut tasks = [Uuid::nil(); 2];
+    for (slot, (name, target)) in tasks.iter_mut().zip([("Medication", 3), ("Hoist", 2)]) {
+        *slot = sqlx::query_scalar(
+            "with t as (insert into tasks (name, target_count) values ($1, $2) returning id)
+             insert into package_tasks (package_id, task_id, assigned_at)
+             select $3, id, now() - interval '1 hour' from t returning task_id",
+        )
+        .bind(name)
+        .bind(target)
+        .bind(package)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    }
+    sqlx::query(
+        "insert into carer_packages (carer_id, package_id, assigned_at) values ($1, $2, now() - interval '1 hour')",
+    )
+    .bind(carer)
+    .bind(package)
+    .execute(&db)
+    .await
+    .unwrap();
+    let template = template(&db, "Medication and moving", &tasks)
+        .await
+        .unwrap();
+    World {
+        state,
+        carer,
+        package,
+        tasks,
+        template,
+    }
+}
+
+async fn template(db: &PgPool, title: &str, tasks: &[Uuid]) -> Result<Uuid, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let id: Uuid =
+        sqlx::query_scalar("insert into assessment_templates default values returning id")
+            .fetch_one(&mut *tx)
+            .await?;
+    sqlx::query(
+        "insert into assessment_template_versions
+             (template_id, version, title, knowledge_weight, practical_weight, emergency_weight,
+              pass_thresholds, covered_task_ids)
+         values ($1, 1, $2, 30, 50, 20, '{\"COMPETENT\": 60}', $3)",
+    )
+    .bind(id)
+    .bind(title)
+    .bind(tasks)
+    .execute(&mut *tx)
+    .await?;
+    for task in tasks {
+        sqlx::query("insert into assessment_template_tasks (template_id, task_id) values ($1, $2)")
+            .bind(id)
+            .bind(task)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+impl World {
+    async fn log(&self, task: usize, count: i32) -> bool {
+        let key = Uuid::new_v4().to_string();
+        practice::log(
+            &self.state,
+            self.carer,
+            Entry {
+                task_id: self.tasks[task].into(),
+                care_package_id: self.package.into(),
+                idempotency_key: &key,
+                logged_at: None,
+            },
+            DailyCompletionCount::new(count).unwrap(),
+        )
+        .await
+        .unwrap()
+        .assessment_ready
+    }
+
+    async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.state.db)
+            .await
+            .unwrap()
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_log_that_finishes_the_practice_makes_the_assessment_ready_once(db: PgPool) {
+    let w = world(db).await;
+    // Medication reaches its target, but the hoist is not done yet.
+    assert!(!w.log(0, 3).await);
+    assert!(!w.log(1, 1).await);
+    assert_eq!(w.count("select count(*) from assessments").await, 0);
+    // The hoist's last completion crosses the line: ready, in the same statement.
+    assert!(w.log(1, 1).await);
+    let (status, carer, template): (String, Uuid, Uuid) =
+        sqlx::query_as("select status::text, carer_id, template_id from assessments")
+            .fetch_one(&w.state.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), carer, template),
+        ("READY", w.carer, w.template)
+    );
+    // More practice after the line makes no second assessment.
+    assert!(!w.log(1, 1).await);
+    assert!(!w.log(0, 2).await);
+    assert_eq!(w.count("select count(*) from assessments").await, 1);
+    let job: Uuid = sqlx::query_scalar(
+        "select (payload->>'assessment_id')::uuid from jobs where kind = 'assessment.ready'",
+    )
+    .fetch_one(&w.state.db)
+    .await
+    .unwrap();
+
+    // The job tells the carer, the assessor and the care manager, once.
+    assert_eq!(announce_ready(&w.state, job).await.unwrap(), 3);
+    assert_eq!(
+        announce_ready(&w.state, job).await.unwrap(),
+        0,
+        "a retry tells nobody twice"
+    );
+    assert_eq!(
+        w.count("select count(*) from notifications where kind = 'assessment_ready'")
+            .await,
+        3
+    );
+    let carer_note: String =
+        sqlx::query_scalar("select title from notifications where user_id = $1")
+            .bind(w.carer)
+            .fetch_one(&w.state.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        carer_note,
+        "You are ready for your Medication and moving assessment"
+    );
+    let emails: Vec<serde_json::Value> = sqlx::query_scalar(
+        "select payload from email_messages where template = 'assessment_available' order by recipient",
+    )
+    .fetch_all(&w.state.db)
+    .await
+    .unwrap();
+    assert_eq!(emails.len(), 3);
+    assert_eq!(
+        emails.iter().filter(|e| e["for_carer"] == true).count(),
+        1,
+        "the carer's email is written to them"
+    );
+    assert!(emails.iter().all(|e| e["carer_name"] == "Sam Tester"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_reset_and_new_practice_make_it_ready_again_only_after_the_last_is_closed(db: PgPool) {
+    let w = world(db).await;
+    w.log(0, 3).await;
+    assert!(w.log(1, 2).await, "both targets in one go for the hoist");
+    // While that assessment is open, crossing the line again (after a reset) adds none.
+    sqlx::query(
+        "update task_progress set completed_count = 0 where carer_id = $1 and task_id = $2",
+    )
+    .bind(w.carer)
+    .bind(w.tasks[1])
+    .execute(&w.state.db)
+    .await
+    .unwrap();
+    sqlx::query("delete from task_daily_totals")
+        .execute(&w.state.db)
+        .await
+        .unwrap();
+    assert!(!w.log(1, 2).await);
+    assert_eq!(w.count("select count(*) from assessments").await, 1);
+    // Once it is completed, the next crossing opens a new one.
+    sqlx::query("update assessments set status = 'COMPLETED', completed_at = now()")
+        .execute(&w.state.db)
+        .await
+        .unwrap();
+    sqlx::query(
+        "update task_progress set completed_count = 0 where carer_id = $1 and task_id = $2",
+    )
+    .bind(w.carer)
+    .bind(w.tasks[1])
+    .execute(&w.state.db)
+    .await
+    .unwrap();
+    sqlx::query("delete from task_daily_totals")
+        .execute(&w.state.db)
+        .await
+        .unwrap();
+    assert!(w.log(1, 2).await);
+    assert_eq!(w.count("select count(*) from assessments").await, 2);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_task_belongs_to_at_most_one_template(db: PgPool) {
+    let w = world(db.clone()).await;
+    let err = template(&db, "Another medication check", &w.tasks[..1])
+        .await
+        .unwrap_err();
+    let constraint = err
+        .as_database_error()
+        .and_then(|e| e.constraint().map(str::to_owned));
+    assert_eq!(
+        constraint.as_deref(),
+        Some("assessment_template_tasks_task_key")
+    );
+    assert_eq!(
+        w.count("select count(*) from assessment_templates").await,
+        1,
+        "the second template rolled back whole"
+    );
+}

@@ -207,6 +207,22 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
             (needs(P::ManageUsers), id.to_owned()),
         ),
         (
+            "/api/assessment_templates",
+            (needs(P::ManageAssessmentTemplates), "page=1".to_owned()),
+        ),
+        (
+            "/api/assessment_template",
+            (needs(P::ManageAssessmentTemplates), id.to_owned()),
+        ),
+        (
+            // A JSON-encoded function (its form nests items): the body says so.
+            "/api/save_assessment_template",
+            (
+                needs(P::ManageAssessmentTemplates),
+                r#"{"id":null,"form":{"title":"","description":"","knowledge_weight":"","practical_weight":"","emergency_weight":"","score_scale_max":"","thresholds":["","","",""],"review_months":"","knowledge":[],"practical":[],"emergency":[]},"task_ids":[]}"#.to_owned(),
+            ),
+        ),
+        (
             "/api/set_user_active",
             (
                 needs(P::ManageUsers),
@@ -362,8 +378,12 @@ async fn every_route_and_server_function_allows_exactly_what_it_declares(db: PgP
             continue;
         };
         for &who in &identities {
-            let mut request =
-                Request::post(path).header("content-type", "application/x-www-form-urlencoded");
+            let content_type = if body.starts_with('{') {
+                "application/json"
+            } else {
+                "application/x-www-form-urlencoded"
+            };
+            let mut request = Request::post(path).header("content-type", content_type);
             if let Some(role) = who {
                 request =
                     request.header("authorization", format!("Bearer {}", token_for(role).await));

@@ -268,3 +268,114 @@ async fn a_task_belongs_to_at_most_one_template(db: PgPool) {
         "the second template rolled back whole"
     );
 }
+
+fn template_form(title: &str) -> caretrack::assessment::TemplateForm {
+    use caretrack::assessment::{ItemForm, TemplateForm};
+    let item = |prompt: &str| ItemForm {
+        prompt: prompt.into(),
+        model_answer: "What a good answer contains".into(),
+        allows_not_applicable: true,
+    };
+    TemplateForm {
+        title: title.into(),
+        description: String::new(),
+        knowledge_weight: "30".into(),
+        practical_weight: "50".into(),
+        emergency_weight: "20".into(),
+        score_scale_max: "4".into(),
+        thresholds: ["40".into(), "60".into(), "80".into(), "95".into()],
+        review_months: "12".into(),
+        knowledge: vec![item("The six rights of administration?")],
+        practical: vec![item("Checks the MAR chart"), item("Uses the hoist sling")],
+        emergency: vec![item("The client refuses a dose")],
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn editing_a_template_makes_a_new_version_and_keeps_the_old_one(db: PgPool) {
+    use app::{assessments::templates, audit::Actor};
+    let w = world(db).await;
+    let actor = Actor::default();
+    let tasks: Vec<caretrack::ids::TaskId> = w.tasks.iter().map(|t| (*t).into()).collect();
+
+    // The world's template covers both tasks: a second one cannot, and says why.
+    let err = templates::save(
+        &w.state,
+        &actor,
+        None,
+        &template_form("Hoist check"),
+        &tasks[1..],
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        err,
+        app::error::AppError::validation(
+            "tasks",
+            "Hoist is already covered by the assessment \"Medication and moving\": a task belongs to one assessment"
+        )
+    );
+
+    // A new version of the world's template: covers only Medication now, with new items.
+    let mut form = template_form("Medication competency");
+    form.practical.pop();
+    let id = templates::save(&w.state, &actor, Some(w.template), &form, &tasks[..1])
+        .await
+        .unwrap();
+    assert_eq!(id, w.template);
+    let detail = templates::get(&w.state, id).await.unwrap();
+    assert_eq!(detail.version, 2);
+    assert_eq!(detail.form.title, "Medication competency");
+    assert_eq!(detail.form.practical.len(), 1);
+    assert_eq!(detail.form.thresholds[1], "60");
+    assert_eq!(detail.form.review_months, "12");
+    assert_eq!(
+        detail
+            .tasks
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Medication"]
+    );
+    // Version 1 is untouched (a completed assessment keeps pointing at it).
+    let v1_title: String = sqlx::query_scalar(
+        "select title from assessment_template_versions where template_id = $1 and version = 1",
+    )
+    .bind(id)
+    .fetch_one(&w.state.db)
+    .await
+    .unwrap();
+    assert_eq!(v1_title, "Medication and moving");
+    // The hoist is free now, so another template may cover it.
+    templates::save(
+        &w.state,
+        &actor,
+        None,
+        &template_form("Hoist check"),
+        &tasks[1..],
+    )
+    .await
+    .unwrap();
+    let listed = templates::list(&w.state, 1).await.unwrap();
+    assert_eq!(listed.total, 2);
+    assert_eq!(listed.items[0].title, "Hoist check");
+    assert_eq!(listed.items[0].tasks, ["Hoist"]);
+    assert_eq!(listed.items[1].version, 2);
+
+    // A bad form changes nothing.
+    let mut bad = template_form("Medication competency");
+    bad.practical_weight = "60".into();
+    assert!(
+        templates::save(&w.state, &actor, Some(id), &bad, &tasks[..1])
+            .await
+            .is_err()
+    );
+    assert_eq!(templates::get(&w.state, id).await.unwrap().version, 2);
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where action like 'assessment_templates.%'",
+    )
+    .fetch_one(&w.state.db)
+    .await
+    .unwrap();
+    assert_eq!(audited, 2);
+}

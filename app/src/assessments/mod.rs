@@ -1,8 +1,12 @@
-//! Competency assessments (SPEC §3). So far: an assessment becomes ready in the very
-//! statement that logs the completion finishing its practice (`care/ssr/log_practice.sql`),
-//! and the `assessment.ready` job tells the carer and the assessors (`ssr::announce_ready`).
-//! Templates, the conductor, scoring (`caretrack::assessment`), approval and the carer's
-//! confirmation come next.
+//! Competency assessments (SPEC §3). So far: templates, versioned on every save
+//! (`templates`, server functions in `api`); an assessment becomes ready in the very
+//! statement that logs the completion finishing its practice
+//! (`care/ssr/log_practice.sql`), and the `assessment.ready` job tells the carer and the
+//! assessors (`ssr::announce_ready`). The templates page, the conductor (scoring is
+//! `caretrack::assessment`), approval and the carer's confirmation come next.
 
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+#[cfg(feature = "ssr")]
+pub mod templates;

@@ -277,7 +277,11 @@ mod tests {
         assert!(subjects.contains(
             &"You have the shift: Maple Court, Sat 28 Nov 2026, 08:00 to 20:00".to_owned()
         ));
-        let not_selected = render(&all[9], &brand()).unwrap();
+        let not_selected = all
+            .iter()
+            .find(|e| matches!(e, Email::ShiftDecision(d) if !d.selected))
+            .expect("an example of a shift not given");
+        let not_selected = render(not_selected, &brand()).unwrap();
         assert!(
             not_selected
                 .text

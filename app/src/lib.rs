@@ -114,6 +114,8 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("tasks")) view=care::TasksPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("progress")) view=care::ProgressPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("recycle-bin")) view=recycle_bin::RecycleBinPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("assessments"), StaticSegment("templates")) view=assessments::TemplatesPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("assessments"), StaticSegment("templates"), ParamSegment("id")) view=assessments::TemplatePage />
                     <Route path=(StaticSegment("invite"), ParamSegment("token")) view=invitations::AcceptInvitationPage />
                     <Route path=StaticSegment("assessor") view=|| view! { <identity::RoleHome role=Role::Assessor /> } />
                     <Route path=StaticSegment("carer") view=care::CarerHome />

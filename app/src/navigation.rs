@@ -40,6 +40,11 @@ pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
         (Permission::ViewCare, "Care packages", "/admin/packages"),
         (Permission::ViewCare, "Tasks", "/admin/tasks"),
         (Permission::ViewProgress, "Progress", "/admin/progress"),
+        (
+            Permission::ManageAssessmentTemplates,
+            "Assessment templates",
+            "/admin/assessments/templates",
+        ),
         (Permission::ViewUsers, "People", "/admin/users"),
         (Permission::ManageUsers, "Invitations", "/admin/invitations"),
         (Permission::ViewAudit, "Audit log", "/admin/audit"),

@@ -277,6 +277,14 @@ fn pages() -> BTreeMap<&'static str, Access> {
         ("/admin/packages/{id}", needs(P::ViewCare)),
         ("/admin/progress", needs(P::ViewProgress)),
         ("/admin/recycle-bin", needs(P::ManageRecycleBin)),
+        (
+            "/admin/assessments/templates",
+            needs(P::ManageAssessmentTemplates),
+        ),
+        (
+            "/admin/assessments/templates/{id}",
+            needs(P::ManageAssessmentTemplates),
+        ),
     ])
 }
 

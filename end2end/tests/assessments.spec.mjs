@@ -54,4 +54,16 @@ test("a manager writes an assessment template; the browser checks it first, and 
   const row = page.locator(`[data-test=template][data-title="${title}"]`);
   await expect(row).toContainText(title);
   await expect(row.locator("td").last()).toHaveText("2");
+
+  // Deleted after asking: it waits in the recycle bin.
+  await row.getByRole("link", { name: title }).click();
+  await hydrated(page);
+  await page.locator("[data-test=delete-template]").click();
+  await page.locator("[data-test=confirm-delete-template]").click();
+  await expect(page).toHaveURL(/\/admin\/assessments\/templates$/);
+  await expect(page.locator(`[data-test=template][data-title="${title}"]`)).toHaveCount(0);
+  await page.goto("/admin/recycle-bin");
+  await hydrated(page);
+  await page.getByRole("tab", { name: /Assessment templates/ }).click();
+  await expect(page.locator(`[data-test=bin-item][data-name="${title}"]`)).toContainText("Covers its 1 task again");
 });

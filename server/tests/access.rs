@@ -215,6 +215,10 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
             (needs(P::ManageAssessmentTemplates), id.to_owned()),
         ),
         (
+            "/api/delete_assessment_template",
+            (needs(P::ManageAssessmentTemplates), id.to_owned()),
+        ),
+        (
             // A JSON-encoded function (its form nests items): the body says so.
             "/api/save_assessment_template",
             (

@@ -379,3 +379,116 @@ async fn editing_a_template_makes_a_new_version_and_keeps_the_old_one(db: PgPool
     .unwrap();
     assert_eq!(audited, 2);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_deleted_template_frees_its_tasks_and_comes_back_only_if_they_are_still_free(db: PgPool) {
+    use app::{
+        assessments::templates,
+        audit::Actor,
+        recycle_bin::{api::BinKind, ssr as bin},
+    };
+    let w = world(db).await;
+    let actor = Actor::default();
+    let tasks: Vec<caretrack::ids::TaskId> = w.tasks.iter().map(|t| (*t).into()).collect();
+
+    // Not while an assessment with it is open.
+    w.log(0, 3).await;
+    assert!(w.log(1, 2).await);
+    assert!(matches!(
+        templates::delete(&w.state, &actor, w.template).await,
+        Err(app::error::AppError::Conflict(_))
+    ));
+    sqlx::query("update assessments set status = 'COMPLETED', completed_at = now()")
+        .execute(&w.state.db)
+        .await
+        .unwrap();
+    templates::delete(&w.state, &actor, w.template)
+        .await
+        .unwrap();
+    assert_eq!(bin::counts(&w.state).await.unwrap().assessment_templates, 1);
+    let listed = bin::list(&w.state, BinKind::AssessmentTemplate, 1)
+        .await
+        .unwrap();
+    assert_eq!(listed.items[0].name, "Medication and moving");
+    assert_eq!(
+        listed.items[0].purge_on, "When you decide (assessments used it)",
+        "the completed assessment's record keeps it"
+    );
+
+    // Its tasks are free: another template takes the hoist, so the old one cannot return.
+    let other = templates::save(
+        &w.state,
+        &actor,
+        None,
+        &template_form("Hoist check"),
+        &tasks[1..],
+    )
+    .await
+    .unwrap();
+    let refused = bin::restore(
+        &w.state,
+        &actor,
+        BinKind::AssessmentTemplate,
+        &[w.template.to_string()],
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .starts_with("Hoist is covered by another template now"),
+        "{refused}"
+    );
+    templates::delete(&w.state, &actor, other).await.unwrap();
+    assert_eq!(
+        bin::restore(
+            &w.state,
+            &actor,
+            BinKind::AssessmentTemplate,
+            &[w.template.to_string()]
+        )
+        .await
+        .unwrap(),
+        1
+    );
+    assert_eq!(
+        templates::get(&w.state, w.template)
+            .await
+            .unwrap()
+            .tasks
+            .len(),
+        2,
+        "both tasks again"
+    );
+
+    // A template no assessment used can be purged for good; the used one cannot.
+    assert_eq!(
+        bin::purge(
+            &w.state,
+            &actor,
+            BinKind::AssessmentTemplate,
+            &[other.to_string()]
+        )
+        .await
+        .unwrap(),
+        1
+    );
+    templates::delete(&w.state, &actor, w.template)
+        .await
+        .unwrap();
+    assert_eq!(
+        bin::purge(
+            &w.state,
+            &actor,
+            BinKind::AssessmentTemplate,
+            &[w.template.to_string()]
+        )
+        .await
+        .unwrap(),
+        0
+    );
+    assert_eq!(
+        w.count("select count(*) from assessment_templates").await,
+        1
+    );
+}

@@ -67,3 +67,13 @@ pub async fn save_assessment_template(
             .map(|id| id.to_string()),
     )
 }
+
+/// Moves a template to the recycle bin.
+#[server(endpoint = "delete_assessment_template", client = crate::csrf::CsrfClient)]
+pub async fn delete_assessment_template(id: String) -> Result<(), AppError> {
+    let (actor, state) = manager().await?;
+    let id = id
+        .parse()
+        .map_err(|_| AppError::NotFound("The assessment template".into()))?;
+    crate::error::with_status(super::templates::delete(&state, &actor, id).await)
+}

@@ -304,3 +304,51 @@ pub async fn save(
     tx.commit().await?;
     Ok(template)
 }
+
+/// Moves a template to the recycle bin. Its tasks are free for another template at once
+/// (the current version remembers them for a restore). Refused while assessments with
+/// it are open: they would lose their template mid-way.
+pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let open: i64 = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from assessments
+            where template_id = $1 and deleted_at is null
+              and status in ('READY', 'IN_PROGRESS', 'AWAITING_APPROVAL', 'RETURNED')"#,
+        id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if open > 0 {
+        return Err(AppError::Conflict(format!(
+            "{open} assessment(s) with this template are still open. Finish or cancel them first."
+        )));
+    }
+    let title = sqlx::query_scalar!(
+        "update assessment_templates t set deleted_at = now(), deleted_by = $2, purge_warned_at = null
+           from assessment_template_versions v
+          where t.id = $1 and t.deleted_at is null
+            and v.template_id = t.id and v.version = t.current_version
+         returning v.title",
+        id,
+        actor.user_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::NotFound("The assessment template".into()))?;
+    sqlx::query!(
+        "delete from assessment_template_tasks where template_id = $1",
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Entry::new("assessment_templates.delete")
+            .entity("assessment_template", id)
+            .after(serde_json::json!({ "title": title })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

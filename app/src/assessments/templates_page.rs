@@ -5,7 +5,7 @@
 
 use super::api::{
     SaveAssessmentTemplate, TemplateDetail, TemplateSummary, assessment_template,
-    assessment_templates,
+    assessment_templates, delete_assessment_template,
 };
 use crate::{
     care::api::{Named, Page, task_choices},
@@ -143,6 +143,7 @@ fn TemplateEditor(
     let toasts = use_toasts();
     let navigate = use_navigate();
     let id = detail.as_ref().map(|d| d.id.clone());
+    let delete_id = id.clone();
     let heading = detail.as_ref().map_or_else(
         || "New assessment template".to_owned(),
         |d| format!("{} (version {})", d.form.title, d.version),
@@ -297,6 +298,7 @@ fn TemplateEditor(
             })}
             <button class="button button--primary" type="submit" disabled=move || save.pending().get()>"Save template"</button>
         </form>
+        {delete_id.map(|id| view! { <DeleteTemplate id /> })}
     }
 }
 
@@ -347,5 +349,41 @@ fn SectionItems(
                 {format!("Add to {}", section.label().to_lowercase())}
             </button>
         </fieldset>
+    }
+}
+
+/// Deleting a template, after asking: it goes to the recycle bin and lets go of its tasks.
+#[component]
+fn DeleteTemplate(id: String) -> impl IntoView {
+    let toasts = use_toasts();
+    let navigate = use_navigate();
+    let asking = RwSignal::new(false);
+    let delete = Action::new(move |id: &String| delete_assessment_template(id.clone()));
+    Effect::new(move |_| match delete.value().get() {
+        Some(Ok(())) => {
+            toasts.show(ToastKind::Success, "Moved to the recycle bin");
+            navigate("/admin/assessments/templates", Default::default());
+        }
+        Some(Err(err)) => toasts.show(ToastKind::Error, err.to_string()),
+        None => {}
+    });
+    let id = StoredValue::new(id);
+    view! {
+        <div class="actions">
+            <Show
+                when=move || asking.get()
+                fallback=move || view! {
+                    <button class="button button--danger" type="button" data-test="delete-template"
+                        on:click=move |_| asking.set(true)>"Delete template…"</button>
+                }
+            >
+                <div class="confirm" role="alert">
+                    "Delete this template? It goes to the recycle bin and its tasks are free for another template; completed assessments keep their record. "
+                    <button class="button button--danger" type="button" data-test="confirm-delete-template"
+                        on:click=move |_| { asking.set(false); delete.dispatch(id.get_value()); }>"Delete"</button>
+                    <button class="button" type="button" on:click=move |_| asking.set(false)>"Cancel"</button>
+                </div>
+            </Show>
+        </div>
     }
 }

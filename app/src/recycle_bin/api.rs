@@ -10,15 +10,17 @@ pub const PAGE_SIZE: i64 = 25;
 pub enum BinKind {
     CarePackage,
     Task,
+    AssessmentTemplate,
     Carer,
     /// Care managers, assessors and viewers.
     OfficeStaff,
 }
 
 impl BinKind {
-    pub const ALL: [BinKind; 4] = [
+    pub const ALL: [BinKind; 5] = [
         BinKind::CarePackage,
         BinKind::Task,
+        BinKind::AssessmentTemplate,
         BinKind::Carer,
         BinKind::OfficeStaff,
     ];
@@ -27,6 +29,7 @@ impl BinKind {
         match self {
             BinKind::CarePackage => "Care packages",
             BinKind::Task => "Tasks",
+            BinKind::AssessmentTemplate => "Assessment templates",
             BinKind::Carer => "Carers",
             BinKind::OfficeStaff => "Office staff",
         }
@@ -43,6 +46,7 @@ impl BinKind {
         match self {
             BinKind::CarePackage => "CarePackage",
             BinKind::Task => "Task",
+            BinKind::AssessmentTemplate => "AssessmentTemplate",
             BinKind::Carer => "Carer",
             BinKind::OfficeStaff => "OfficeStaff",
         }
@@ -76,6 +80,7 @@ pub struct BinPage {
 pub struct BinCounts {
     pub care_packages: i64,
     pub tasks: i64,
+    pub assessment_templates: i64,
     pub carers: i64,
     pub office_staff: i64,
     /// How long records wait before the nightly purge (organisation settings).

@@ -26,6 +26,7 @@ pub fn RecycleBinPage() -> impl IntoView {
                 .map(|c| match value {
                     BinKind::CarePackage => c.care_packages,
                     BinKind::Task => c.tasks,
+                    BinKind::AssessmentTemplate => c.assessment_templates,
                     BinKind::Carer => c.carers,
                     BinKind::OfficeStaff => c.office_staff,
                 })
@@ -45,7 +46,7 @@ pub fn RecycleBinPage() -> impl IntoView {
             <h1>"Recycle bin"</h1>
             <Transition fallback=|| ()>
                 <p class="muted">{move || counts.get().and_then(Result::ok).map(|c| format!(
-                    "Deleted records stay here for {} days; care managers are emailed a week before the nightly sweep purges them for good. Carers, and tasks with practice recorded, wait for you. Purging a person erases their personal data and keeps an anonymous record of their practice.",
+                    "Deleted records stay here for {} days; care managers are emailed a week before the nightly sweep purges them for good. Carers, tasks with practice recorded and templates an assessment used wait for you. Purging a person erases their personal data and keeps an anonymous record of their practice.",
                     c.keep_days
                 ))}</p>
             </Transition>

@@ -51,6 +51,7 @@ pub async fn counts(state: &AppState) -> Result<BinCounts, AppError> {
     Ok(BinCounts {
         care_packages: count(BinKind::CarePackage),
         tasks: count(BinKind::Task),
+        assessment_templates: count(BinKind::AssessmentTemplate),
         carers: count(BinKind::Carer),
         office_staff: count(BinKind::OfficeStaff),
         keep_days,
@@ -62,6 +63,7 @@ fn purge_on(kind: BinKind, purge_at: Option<time::OffsetDateTime>) -> String {
     match (purge_at, kind) {
         (Some(at), _) => london::format_date(london::business_day(at)),
         (None, BinKind::Task) => "When you decide (practice recorded)".into(),
+        (None, BinKind::AssessmentTemplate) => "When you decide (assessments used it)".into(),
         (None, _) => "When you decide".into(),
     }
 }
@@ -139,6 +141,45 @@ pub async fn list(state: &AppState, kind: BinKind, page: i64) -> Result<BinPage,
                         "Returns to {}; {} progress on it (a purge deletes that practice record)",
                         plural(r.packages, "package", "packages"),
                         plural(r.carers, "carer has", "carers have")
+                    ),
+                })
+                .collect();
+            (items, total)
+        }
+        BinKind::AssessmentTemplate => {
+            let rows = sqlx::query!(
+                r#"select t.id, v.title, t.deleted_at as "deleted_at!", d.purge_at as "purge_at?",
+                          coalesce(pr.first_name || ' ' || pr.last_name, u.email, 'CareTrack') as "deleted_by!",
+                          cardinality(v.covered_task_ids) as "tasks!",
+                          (select count(*) from assessments a where a.template_id = t.id) as "assessments!",
+                          count(*) over () as "total!"
+                     from assessment_templates t
+                     join assessment_template_versions v
+                       on v.template_id = t.id and v.version = t.current_version
+                     left join recycle_bin_due d on d.kind = 'AssessmentTemplate' and d.id = t.id
+                     left join users u on u.id = t.deleted_by
+                     left join user_profiles pr on pr.user_id = t.deleted_by
+                    where t.deleted_at is not null
+                    order by t.deleted_at desc, t.id
+                    limit $1 offset $2"#,
+                PAGE_SIZE,
+                offset
+            )
+            .fetch_all(&state.db)
+            .await?;
+            let total = rows.first().map_or(0, |r| r.total);
+            let items = rows
+                .into_iter()
+                .map(|r| BinItem {
+                    id: r.id.to_string(),
+                    name: r.title,
+                    deleted: london::format_datetime(r.deleted_at),
+                    deleted_by: r.deleted_by,
+                    purge_on: purge_on(kind, r.purge_at),
+                    impact: format!(
+                        "Covers its {} again, unless another template has taken one; {} used it",
+                        plural(i64::from(r.tasks), "task", "tasks"),
+                        plural(r.assessments, "assessment", "assessments")
                     ),
                 })
                 .collect();
@@ -243,6 +284,7 @@ pub async fn restore(
             }
             _ => err.into(),
         })?,
+        BinKind::AssessmentTemplate => restore_templates(&mut tx, &ids).await?,
         BinKind::Carer | BinKind::OfficeStaff => {
             sqlx::query_scalar!(
                 "update users set deleted_at = null, deleted_by = null, purge_warned_at = null
@@ -297,8 +339,60 @@ async fn purge_in(
             .fetch_all(&mut *conn)
             .await?
         }
+        BinKind::AssessmentTemplate => sqlx::query_scalar!(
+            "delete from assessment_templates where id = any($1) and deleted_at is not null
+                and not exists (select 1 from assessments a where a.template_id = assessment_templates.id)
+             returning id",
+            ids
+        )
+        .fetch_all(&mut *conn)
+        .await?,
         BinKind::Carer | BinKind::OfficeStaff => erase(conn, kind == BinKind::Carer, ids).await?,
     })
+}
+
+/// Templates come back covering the tasks their current version lists, unless another
+/// template covers one of them now: then nothing is restored and the task is named.
+async fn restore_templates(conn: &mut PgConnection, ids: &[Uuid]) -> Result<Vec<Uuid>, AppError> {
+    if let Some(taken) = sqlx::query!(
+        r#"select k.name as task, v.title
+             from assessment_templates t
+             join assessment_template_versions v
+               on v.template_id = t.id and v.version = t.current_version
+             join assessment_template_tasks tt on tt.task_id = any(v.covered_task_ids)
+             join tasks k on k.id = tt.task_id
+            where t.id = any($1) and t.deleted_at is not null
+            limit 1"#,
+        ids
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    {
+        return Err(AppError::Conflict(format!(
+            "{} is covered by another template now, so \"{}\" cannot come back as it was. Take the task out of the other template first.",
+            taken.task, taken.title
+        )));
+    }
+    let restored = sqlx::query_scalar!(
+        "update assessment_templates set deleted_at = null, deleted_by = null, purge_warned_at = null
+          where id = any($1) and deleted_at is not null returning id",
+        ids
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "insert into assessment_template_tasks (template_id, task_id)
+         select t.id, unnest(v.covered_task_ids)
+           from assessment_templates t
+           join assessment_template_versions v
+             on v.template_id = t.id and v.version = t.current_version
+          where t.id = any($1)
+         on conflict do nothing",
+        &restored
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(restored)
 }
 
 /// The right-to-erasure purge: the people's personal data goes (name, email, phone,
@@ -391,6 +485,7 @@ async fn record(
     let entity = match kind {
         BinKind::CarePackage => "care_package",
         BinKind::Task => "task",
+        BinKind::AssessmentTemplate => "assessment_template",
         BinKind::Carer | BinKind::OfficeStaff => "user",
     };
     for id in records {
@@ -485,7 +580,7 @@ pub async fn warn_of_purges(state: &AppState) -> Result<usize, AppError> {
         enqueue_email(&mut tx, &to, &email(manager.name)).await?;
     }
     let ids: Vec<Uuid> = due.iter().map(|row| row.id).collect();
-    for table in ["care_packages", "tasks", "users"] {
+    for table in ["care_packages", "tasks", "users", "assessment_templates"] {
         sqlx::query(&format!(
             "update {table} set purge_warned_at = now() where id = any($1)"
         ))

@@ -1,19 +1,12 @@
 import { test, expect } from "@playwright/test";
-import { hydrated, signIn } from "./session.mjs";
+import { addTask, hydrated, signIn } from "./session.mjs";
 
 test("a manager writes an assessment template; the browser checks it first, and a save is a new version", async ({ page }, info) => {
   const title = `Catheter care ${info.project.name}-${Date.now()}`;
   // A task of its own: a task belongs to one template.
   await signIn(page, "manager@example.com");
   await expect(page).toHaveURL(/\/admin$/);
-  await page.goto("/admin/tasks");
-  await hydrated(page);
-  await page.locator("[data-test=new-task]").click();
-  const taskForm = page.locator("[data-test=task-form]");
-  await taskForm.getByLabel("Task name").fill(title);
-  await taskForm.getByLabel("Target (completions for 100 %)").fill("5");
-  await taskForm.getByRole("button", { name: "Add task" }).click();
-  await expect(page.locator(".toast--success")).toContainText("Task added");
+  await addTask(page, title, 5);
 
   await page.goto("/admin/assessments/templates/new");
   await hydrated(page);

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { hydrated, signIn } from "./session.mjs";
+import { addTask, hydrated, signIn } from "./session.mjs";
 
 // The first task card with room for `count` more (a task reaching its target leaves the
 // list), with its progress before.
@@ -152,14 +152,7 @@ test("a deleted task waits in the recycle bin and comes back after confirming", 
   const name = `Oral hygiene ${info.project.name}-${Date.now()}`;
   await signIn(page, "manager@example.com");
   await expect(page).toHaveURL(/\/admin$/);
-  await page.goto("/admin/tasks");
-  await hydrated(page);
-  await page.locator("[data-test=new-task]").click();
-  const form = page.locator("[data-test=task-form]");
-  await form.getByLabel("Task name").fill(name);
-  await form.getByLabel("Target (completions for 100 %)").fill("5");
-  await form.getByRole("button", { name: "Add task" }).click();
-  await expect(page.locator(".toast--success")).toContainText("Task added");
+  await addTask(page, name, 5);
   await page.locator("[data-test=task-search]").fill(name);
   const row = page.locator(`[data-test=task][data-name="${name}"]`);
   await row.locator("[data-test=delete-task]").click();

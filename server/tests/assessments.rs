@@ -134,6 +134,22 @@ impl World {
         .assessment_ready
     }
 
+    /// The hoist's progress back to 0 and today's totals cleared, as after a reset.
+    async fn start_the_hoist_again(&self) {
+        sqlx::query(
+            "update task_progress set completed_count = 0 where carer_id = $1 and task_id = $2",
+        )
+        .bind(self.carer)
+        .bind(self.tasks[1])
+        .execute(&self.state.db)
+        .await
+        .unwrap();
+        sqlx::query("delete from task_daily_totals")
+            .execute(&self.state.db)
+            .await
+            .unwrap();
+    }
+
     async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)
             .fetch_one(&self.state.db)
@@ -214,18 +230,7 @@ async fn a_reset_and_new_practice_make_it_ready_again_only_after_the_last_is_clo
     w.log(0, 3).await;
     assert!(w.log(1, 2).await, "both targets in one go for the hoist");
     // While that assessment is open, crossing the line again (after a reset) adds none.
-    sqlx::query(
-        "update task_progress set completed_count = 0 where carer_id = $1 and task_id = $2",
-    )
-    .bind(w.carer)
-    .bind(w.tasks[1])
-    .execute(&w.state.db)
-    .await
-    .unwrap();
-    sqlx::query("delete from task_daily_totals")
-        .execute(&w.state.db)
-        .await
-        .unwrap();
+    w.start_the_hoist_again().await;
     assert!(!w.log(1, 2).await);
     assert_eq!(w.count("select count(*) from assessments").await, 1);
     // Once it is completed, the next crossing opens a new one.
@@ -233,18 +238,7 @@ async fn a_reset_and_new_practice_make_it_ready_again_only_after_the_last_is_clo
         .execute(&w.state.db)
         .await
         .unwrap();
-    sqlx::query(
-        "update task_progress set completed_count = 0 where carer_id = $1 and task_id = $2",
-    )
-    .bind(w.carer)
-    .bind(w.tasks[1])
-    .execute(&w.state.db)
-    .await
-    .unwrap();
-    sqlx::query("delete from task_daily_totals")
-        .execute(&w.state.db)
-        .await
-        .unwrap();
+    w.start_the_hoist_again().await;
     assert!(w.log(1, 2).await);
     assert_eq!(w.count("select count(*) from assessments").await, 2);
 }

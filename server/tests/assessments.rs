@@ -486,3 +486,69 @@ async fn a_deleted_template_frees_its_tasks_and_comes_back_only_if_they_are_stil
         1
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn two_templates_saved_at_once_cannot_both_take_a_task(db: PgPool) {
+    use app::{assessments::templates, audit::Actor};
+    let w = world(db.clone()).await;
+    let hoist: caretrack::ids::TaskId = w.tasks[1].into();
+    // Free the hoist, then let another save take it without committing yet: the check
+    // that names a taken task cannot see it, so only the database's rule is left.
+    templates::save(
+        &w.state,
+        &Actor::default(),
+        Some(w.template),
+        &template_form("Medication competency"),
+        &[w.tasks[0].into()],
+    )
+    .await
+    .unwrap();
+    let mut first = db.begin().await.unwrap();
+    let rival: Uuid =
+        sqlx::query_scalar("insert into assessment_templates default values returning id")
+            .fetch_one(&mut *first)
+            .await
+            .unwrap();
+    sqlx::query("insert into assessment_template_tasks (template_id, task_id) values ($1, $2)")
+        .bind(rival)
+        .bind(w.tasks[1])
+        .execute(&mut *first)
+        .await
+        .unwrap();
+    let state = w.state.clone();
+    let second = tokio::spawn(async move {
+        templates::save(
+            &state,
+            &Actor::default(),
+            None,
+            &template_form("Hoist check"),
+            &[hoist],
+        )
+        .await
+    });
+    // The second save waits on the first's row, then is refused when it commits.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    sqlx::query(
+        "insert into assessment_template_versions
+             (template_id, version, title, knowledge_weight, practical_weight, emergency_weight, pass_thresholds)
+         values ($1, 1, 'Rival', 100, 0, 0, '{}')",
+    )
+    .bind(rival)
+    .execute(&mut *first)
+    .await
+    .unwrap();
+    first.commit().await.unwrap();
+    let refused = second.await.unwrap().unwrap_err();
+    assert_eq!(
+        refused,
+        app::error::AppError::Conflict(
+            "Another template took one of these tasks a moment ago. Reload and try again.".into()
+        )
+    );
+    assert_eq!(
+        w.count("select count(*) from assessment_template_versions where title = 'Hoist check'")
+            .await,
+        0,
+        "nothing of the refused save is left"
+    );
+}

@@ -718,3 +718,55 @@ async fn only_failed_sign_ins_count_against_an_address(db: PgPool) {
         .unwrap();
     assert!((1..=2 * window).contains(&wait), "{wait}");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_person_over_their_request_limit_gets_429_and_is_still_known_after(db: PgPool) {
+    use app::auth::rate_limit::PER_USER;
+    let h = Harness::new(db);
+    let (id, email) = h.user(Role::Carer).await;
+    let login = h.login(&email, PASSWORD).await;
+    let access = token(&login.json(), "access_token");
+    assert_eq!(
+        h.get_with_token("/api/v1/me", &access).await.status,
+        StatusCode::OK
+    );
+    // This minute's counter at the limit: the next request is one too many.
+    let window = PER_USER.window.as_secs();
+    let slot = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        / window;
+    let mut redis = redis::Client::open(common::redis_url())
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let key = format!("rl:{}:{id}:{slot}", PER_USER.name);
+    let _: () = redis::cmd("SET")
+        .arg(&key)
+        .arg(PER_USER.max)
+        .arg("EX")
+        .arg(2 * window)
+        .query_async(&mut redis)
+        .await
+        .unwrap();
+    let refused = h.get_with_token("/api/v1/me", &access).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        refused.body
+    );
+    assert!(refused.headers.contains_key("retry-after"));
+    // Once the count is back under the limit the same session works: it was not ended.
+    let _: () = redis::cmd("DEL")
+        .arg(&key)
+        .query_async(&mut redis)
+        .await
+        .unwrap();
+    assert_eq!(
+        h.get_with_token("/api/v1/me", &access).await.status,
+        StatusCode::OK
+    );
+}

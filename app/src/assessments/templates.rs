@@ -19,6 +19,23 @@ use sqlx::types::Uuid;
 
 pub const PAGE_SIZE: i64 = 25;
 
+/// Another template took one of the tasks between the check that names it and the
+/// insert (two saves at once): the database's one-template-per-task rule refuses, and
+/// the save is not half done.
+pub(crate) fn task_taken(err: sqlx::Error) -> AppError {
+    match &err {
+        sqlx::Error::Database(db)
+            if db.constraint() == Some("assessment_template_tasks_task_key") =>
+        {
+            AppError::Conflict(
+                "Another template took one of these tasks a moment ago. Reload and try again."
+                    .into(),
+            )
+        }
+        _ => err.into(),
+    }
+}
+
 pub async fn list(state: &AppState, page: i64) -> Result<Page<TemplateSummary>, AppError> {
     let page = page.max(1);
     let rows = sqlx::query!(
@@ -278,12 +295,13 @@ pub async fn save(
     .await?;
     sqlx::query!(
         "insert into assessment_template_tasks (template_id, task_id)
-         select $1, unnest($2::uuid[]) on conflict do nothing",
+         select $1, unnest($2::uuid[]) on conflict (template_id, task_id) do nothing",
         template,
         &tasks
     )
     .execute(&mut *tx)
-    .await?;
+    .await
+    .map_err(task_taken)?;
     audit::record(
         &mut tx,
         actor,

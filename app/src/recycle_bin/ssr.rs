@@ -374,11 +374,12 @@ async fn restore_templates(conn: &mut PgConnection, ids: &[Uuid]) -> Result<Vec<
            join assessment_template_versions v
              on v.template_id = t.id and v.version = t.current_version
           where t.id = any($1)
-         on conflict do nothing",
+         on conflict (template_id, task_id) do nothing",
         &restored
     )
     .execute(&mut *conn)
-    .await?;
+    .await
+    .map_err(crate::assessments::templates::task_taken)?;
     Ok(restored)
 }
 

@@ -28,7 +28,7 @@ cargo build --locked -p caretrack --target wasm32-unknown-unknown
 
 step "database migrations and sqlx offline data (.sqlx) are current"
 sqlx migrate run --source migrations >/dev/null
-SQLX_OFFLINE=false cargo sqlx prepare --check --workspace -- --locked -p server --all-targets
+scripts/sqlx-prepare.sh --check
 
 step "unit and integration tests (real PostgreSQL and Redis)"
 cargo test --locked -p caretrack -p app -p server

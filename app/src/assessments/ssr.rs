@@ -46,8 +46,9 @@ pub async fn announce_ready(state: &AppState, assessment_id: Uuid) -> Result<usi
     }
     let people = sqlx::query!(
         r#"select u.id as "id!", u.email as "email!", u.id = $1 as "is_carer!",
-                  coalesce(p.first_name || ' ' || p.last_name, u.email) as "name!"
-             from users u left join user_profiles p on p.user_id = u.id
+                  coalesce((select p.first_name || ' ' || p.last_name
+                              from user_profiles p where p.user_id = u.id), u.email) as "name!"
+             from users u
             where (u.id = $1 or u.role in ('ADMIN', 'ASSESSOR'))
               and u.is_active and u.deleted_at is null"#,
         about.carer_id

@@ -147,6 +147,11 @@ pub struct ItemScore {
 pub struct WeightedScore(u32);
 
 impl WeightedScore {
+    /// A stored score (hundredths of a percent), capped at 100 %.
+    pub fn from_hundredths(hundredths: u32) -> Self {
+        Self(hundredths.min(10_000))
+    }
+
     pub fn hundredths(self) -> u32 {
         self.0
     }

@@ -40,6 +40,8 @@ crate::closed_set::closed_set! {
         Confirmed = "CONFIRMED", "Confirmed";
         /// The carer disputed it with a reason: waiting for an admin's resolution.
         Disputed = "DISPUTED", "Disputed";
+        /// A manager withdrew the disputed rating and ordered a reassessment.
+        Withdrawn = "WITHDRAWN", "Withdrawn for reassessment";
     }
 }
 

@@ -552,3 +552,427 @@ async fn two_templates_saved_at_once_cannot_both_take_a_task(db: PgPool) {
         "nothing of the refused save is left"
     );
 }
+
+/// The world's template given items (version 2), the carer's practice done, the
+/// assessment started by the assessor. Answers the assessment, the assessor and the
+/// items (knowledge, two practical, emergency).
+async fn started(w: &World) -> (Uuid, app::audit::Actor, Vec<Uuid>) {
+    use app::{
+        assessments::{conduct, templates},
+        audit::Actor,
+    };
+    let tasks: Vec<caretrack::ids::TaskId> = w.tasks.iter().map(|t| (*t).into()).collect();
+    templates::save(
+        &w.state,
+        &Actor::default(),
+        Some(w.template),
+        &template_form("Medication and moving"),
+        &tasks,
+    )
+    .await
+    .unwrap();
+    w.log(0, 3).await;
+    assert!(w.log(1, 2).await);
+    let assessment: Uuid = sqlx::query_scalar("select id from assessments")
+        .fetch_one(&w.state.db)
+        .await
+        .unwrap();
+    let assessor: Uuid = sqlx::query_scalar("select id from users where role = 'ASSESSOR'")
+        .fetch_one(&w.state.db)
+        .await
+        .unwrap();
+    let actor = Actor {
+        user_id: Some(assessor),
+        ..Actor::default()
+    };
+    conduct::start(&w.state, &actor, assessment).await.unwrap();
+    let items: Vec<Uuid> = sqlx::query_scalar(
+        "select i.id from assessment_template_items i join assessments a
+            on a.template_version_id = i.template_version_id
+          where a.id = $1 order by i.section, i.position",
+    )
+    .bind(assessment)
+    .fetch_all(&w.state.db)
+    .await
+    .unwrap();
+    assert_eq!(items.len(), 4);
+    (assessment, actor, items)
+}
+
+fn edit(
+    device: &str,
+    items: &[(Uuid, Option<u8>, bool, i64)],
+) -> app::assessments::conduct_api::DraftEdit {
+    use app::assessments::conduct_api::{DraftEdit, ItemEdit};
+    DraftEdit {
+        device_id: device.into(),
+        step: caretrack::conduct::Step::Practical,
+        items: items
+            .iter()
+            .map(|(item, score, na, base)| ItemEdit {
+                item_id: item.to_string(),
+                response: caretrack::conduct::Response {
+                    answer: format!("noted on the {device}"),
+                    score: *score,
+                    not_applicable: *na,
+                },
+                base_revision: *base,
+            })
+            .collect(),
+        review: None,
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_draft_keeps_the_last_write_per_item_and_says_when_it_replaced_another_device(
+    db: PgPool,
+) {
+    use app::{assessments::conduct, error::AppError};
+    let w = world(db).await;
+    let (id, actor, items) = started(&w).await;
+
+    let saved = conduct::save_draft(
+        &w.state,
+        &actor,
+        id,
+        &edit("tablet", &[(items[0], Some(3), false, 0)]),
+    )
+    .await
+    .unwrap();
+    assert!(saved.overwritten.is_empty());
+    assert_eq!(saved.items[0].revision, 1);
+    // The laptop never saw the tablet's answer: its write lands, and says so.
+    let saved = conduct::save_draft(
+        &w.state,
+        &actor,
+        id,
+        &edit("laptop", &[(items[0], Some(2), false, 0)]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(saved.overwritten, ["The six rights of administration?"]);
+    assert_eq!(saved.items[0].response.score, Some(2));
+    assert_eq!(saved.items[0].revision, 2);
+    // The laptop again, having seen revision 2: an ordinary edit.
+    let saved = conduct::save_draft(
+        &w.state,
+        &actor,
+        id,
+        &edit("laptop", &[(items[0], Some(4), false, 2)]),
+    )
+    .await
+    .unwrap();
+    assert!(saved.overwritten.is_empty());
+    // The draft survives: a reload reads it back, with the step.
+    let view = conduct::view(&w.state, id).await.unwrap();
+    assert_eq!(view.step, caretrack::conduct::Step::Practical);
+    assert_eq!(view.draft.items[0].response.score, Some(4));
+    assert_eq!(view.draft.items[0].response.answer, "noted on the laptop");
+    assert!(
+        view.items[0].model_answer.is_some(),
+        "the assessor sees model answers"
+    );
+
+    // Refused, and nothing written: a score above the scale, N/A where not allowed.
+    let err = conduct::save_draft(
+        &w.state,
+        &actor,
+        id,
+        &edit("laptop", &[(items[1], Some(5), false, 0)]),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Validation { field, message } if field == "score" && message.contains("Practical skills item 1")),
+        "{err:?}"
+    );
+    let err = conduct::save_draft(
+        &w.state,
+        &actor,
+        id,
+        &edit("laptop", &[(items[3], None, true, 0)]),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Validation { field, .. } if field == "not_applicable"),
+        "{err:?}"
+    );
+    let err = conduct::save_draft(
+        &w.state,
+        &actor,
+        id,
+        &edit("laptop", &[(Uuid::new_v4(), Some(1), false, 0)]),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Validation { field, .. } if field == "items"),
+        "{err:?}"
+    );
+    assert_eq!(
+        w.count("select count(*) from assessment_responses").await,
+        1
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_submitted_assessment_is_scored_by_the_core_and_the_carer_confirms_or_disputes(
+    db: PgPool,
+) {
+    use app::{
+        assessments::{conduct, ratings},
+        auth::CurrentUser,
+        error::AppError,
+    };
+    use caretrack::{Role, conduct::JudgementForm, rating::RatingAction};
+    let w = world(db).await;
+    let (id, actor, items) = started(&w).await;
+    // Knowledge 3/4, practical 4/4 and N/A, emergency 2/4: 30·.75 + 50·1 + 20·.5 = 82.5 %.
+    conduct::save_draft(
+        &w.state,
+        &actor,
+        id,
+        &edit(
+            "tablet",
+            &[
+                (items[0], Some(3), false, 0),
+                (items[1], Some(4), false, 0),
+                (items[2], None, true, 0),
+                (items[3], Some(2), false, 0),
+            ],
+        ),
+    )
+    .await
+    .unwrap();
+    let judged = |level: &str, reason: &str| JudgementForm {
+        final_level: level.into(),
+        reason: reason.into(),
+        comments: "Calm and careful.".into(),
+    };
+    // Competent is not what 82.5 % suggests (Proficient): a reason is required.
+    let err = conduct::submit(&w.state, &actor, id, &judged("COMPETENT", ""))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Validation { field, .. } if field == "reason"),
+        "{err:?}"
+    );
+    let status = conduct::submit(
+        &w.state,
+        &actor,
+        id,
+        &judged(
+            "COMPETENT",
+            "Hesitated with the sling; observe again in three months",
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, caretrack::conduct::AssessmentStatus::Completed);
+    let (score, suggested, level): (String, String, String) = sqlx::query_as(
+        "select weighted_score::text, suggested_level::text, final_level::text from assessments",
+    )
+    .fetch_one(&w.state.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        (score.as_str(), suggested.as_str(), level.as_str()),
+        ("82.50", "PROFICIENT", "COMPETENT")
+    );
+    // Answers can no longer change.
+    let err = conduct::save_draft(
+        &w.state,
+        &actor,
+        id,
+        &edit("tablet", &[(items[0], Some(1), false, 1)]),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
+
+    // One pending rating per covered task, not yet effective, with a review date.
+    assert_eq!(
+        w.count("select count(*) from competency_ratings where state = 'PENDING' and level = 'COMPETENT'
+                   and effective_level = 'NOT_ASSESSED' and review_due_on > current_date + 360")
+            .await,
+        2
+    );
+    let carer = CurrentUser {
+        user_id: w.carer,
+        role: Role::Carer,
+        session_id: Uuid::new_v4(),
+    };
+    let carer_actor = app::audit::Actor::user(&carer, &Default::default());
+    let mine = ratings::for_carer(&w.state, w.carer).await.unwrap();
+    assert_eq!(mine.pending.len(), 2);
+    assert_eq!(mine.pending[0].comments, "Calm and careful.");
+    let answers = ratings::answers_for_carer(&w.state, w.carer, id)
+        .await
+        .unwrap();
+    assert_eq!(answers.lines.len(), 4);
+    assert_eq!(answers.score.as_deref(), Some("82.50 %"));
+    let (first, second): (Uuid, Uuid) = (
+        mine.pending[0].id.parse().unwrap(),
+        mine.pending[1].id.parse().unwrap(),
+    );
+
+    ratings::answer(
+        &w.state,
+        &carer,
+        &carer_actor,
+        first,
+        RatingAction::Confirm,
+        "",
+    )
+    .await
+    .unwrap();
+    let err = ratings::answer(
+        &w.state,
+        &carer,
+        &carer_actor,
+        first,
+        RatingAction::Confirm,
+        "",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        err,
+        AppError::Conflict("This rating is confirmed now, so it cannot be confirmed.".into())
+    );
+    let err = ratings::answer(
+        &w.state,
+        &carer,
+        &carer_actor,
+        second,
+        RatingAction::Dispute,
+        "  ",
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Validation { field, .. } if field == "reason"),
+        "{err:?}"
+    );
+    ratings::answer(
+        &w.state,
+        &carer,
+        &carer_actor,
+        second,
+        RatingAction::Dispute,
+        "I have used that hoist for years",
+    )
+    .await
+    .unwrap();
+    // Someone else's rating is not found, and a manager's action is not the carer's.
+    let other = CurrentUser {
+        user_id: Uuid::new_v4(),
+        ..carer
+    };
+    assert!(matches!(
+        ratings::answer(
+            &w.state,
+            &other,
+            &carer_actor,
+            first,
+            RatingAction::Dispute,
+            "x"
+        )
+        .await,
+        Err(AppError::NotFound(_))
+    ));
+    assert_eq!(
+        ratings::answer(
+            &w.state,
+            &carer,
+            &carer_actor,
+            second,
+            RatingAction::Uphold,
+            ""
+        )
+        .await,
+        Err(AppError::Forbidden)
+    );
+
+    assert_eq!(
+        w.count("select count(*) from competency_ratings where state = 'CONFIRMED' and effective_level = 'COMPETENT'")
+            .await,
+        1,
+        "only the confirmed rating is effective"
+    );
+    assert_eq!(
+        w.count("select count(*) from competency_ratings where state = 'DISPUTED' and effective_level = 'NOT_ASSESSED'")
+            .await,
+        1
+    );
+    assert_eq!(
+        w.count("select count(*) from competency_rating_history")
+            .await,
+        4
+    );
+    assert_eq!(
+        w.count(
+            "select count(*) from notifications where kind in ('rating_pending', 'rating_disputed')"
+        )
+        .await,
+        2,
+        "the carer was told, and the one care manager"
+    );
+    assert_eq!(
+        w.count("select count(*) from email_messages where template in ('rating_pending_confirmation', 'dispute_raised')")
+            .await,
+        2
+    );
+    let actions: Vec<String> = sqlx::query_scalar("select action from audit_log where action like 'assessments.%' or action like 'ratings.%' order by id")
+        .fetch_all(&w.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "assessments.start",
+            "assessments.submit",
+            "assessments.complete",
+            "ratings.confirm",
+            "ratings.dispute"
+        ]
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn with_the_approval_chain_on_a_submission_waits_and_issues_nothing(db: PgPool) {
+    use app::assessments::conduct;
+    let w = world(db).await;
+    sqlx::query("update organisation_settings set approval_chain_enabled = true")
+        .execute(&w.state.db)
+        .await
+        .unwrap();
+    let (id, actor, items) = started(&w).await;
+    let all: Vec<_> = items.iter().map(|i| (*i, Some(4), false, 0)).collect();
+    conduct::save_draft(&w.state, &actor, id, &edit("tablet", &all))
+        .await
+        .unwrap();
+    let status = conduct::submit(
+        &w.state,
+        &actor,
+        id,
+        &caretrack::conduct::JudgementForm {
+            final_level: "EXPERT".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        status,
+        caretrack::conduct::AssessmentStatus::AwaitingApproval
+    );
+    assert_eq!(w.count("select count(*) from competency_ratings").await, 0);
+    assert_eq!(
+        w.count("select count(*) from notifications where kind = 'assessment_approval'")
+            .await,
+        1,
+        "the care manager is asked; the assessor who submitted is not"
+    );
+}

@@ -1,16 +1,29 @@
-//! Competency assessments (SPEC §3). So far: templates, versioned on every save
-//! (`templates`, server functions in `api`); an assessment becomes ready in the very
-//! statement that logs the completion finishing its practice
-//! (`care/ssr/log_practice.sql`), and the `assessment.ready` job tells the carer and the
-//! assessors (`ssr::announce_ready`). The templates pages (`templates_page`: list, and an editor that checks the form
-//! with the domain core before sending it). Next: the conductor (scoring is
-//! `caretrack::assessment`), approval and the carer's confirmation come next.
+//! Competency assessments (SPEC §3).
+//!
+//! - Templates, versioned on every save (`templates`; server functions in `api`; pages
+//!   in `templates_page`, whose editor checks the form with the domain core first).
+//! - An assessment becomes ready in the very statement that logs the completion
+//!   finishing its practice (`care/ssr/log_practice.sql`); the `assessment.ready` job
+//!   tells the carer and the assessors (`ssr::announce_ready`).
+//! - The workflow (`conduct`, server functions in `conduct_api`): progress page 2,
+//!   starting, the conductor's autosaved draft (last write wins per item), evidence,
+//!   the submission scored by `caretrack::conduct`.
+//! - Ratings (`ratings`, `ratings_api`): issued pending when an assessment completes;
+//!   the carer confirms or disputes.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod conduct;
+pub mod conduct_api;
+#[cfg(feature = "ssr")]
+pub mod ratings;
+pub mod ratings_api;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 #[cfg(feature = "ssr")]
 pub mod templates;
 mod templates_page;
+mod workflow_page;
 
 pub use templates_page::{TemplatePage, TemplatesPage};
+pub use workflow_page::{AssessmentsPage, ProgressTabs};

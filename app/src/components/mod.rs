@@ -2,6 +2,7 @@
 
 pub mod form;
 pub mod layout;
+pub mod local_store;
 pub mod pager;
 pub mod ticker;
 pub mod toast;

@@ -246,7 +246,9 @@ impl Judgement {
             return Err(ValidationError::new(
                 "reason",
                 format!(
-                    "You chose {final_level} where the score suggests {suggested}: give the reason for your professional judgement"
+                    "You chose {} where the score suggests {}: give the reason for your professional judgement",
+                    final_level.label(),
+                    suggested.label()
                 ),
             ));
         }

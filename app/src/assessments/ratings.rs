@@ -92,7 +92,7 @@ pub async fn issue(
         "insert into notifications (user_id, kind, title, link, data)
          values ($1, 'rating_pending', $2, '/carer/ratings', jsonb_build_object('assessment_id', $3::text))",
         a.carer_id,
-        format!("Your {} assessment: {level}. Please confirm it.", a.title),
+        format!("Your {} assessment: {}. Please confirm it.", a.title, level.label()),
         id.to_string()
     )
     .execute(&mut *tx)

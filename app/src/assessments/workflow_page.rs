@@ -139,7 +139,7 @@ fn Row(row: AssessmentRow) -> impl IntoView {
         });
     }
     let result = match (row.final_level, row.score.clone()) {
-        (Some(level), Some(score)) => format!("{level} ({score})"),
+        (Some(level), Some(score)) => format!("{} ({score})", level.label()),
         _ => String::new(),
     };
     let id = row.id.clone();

@@ -116,9 +116,12 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("recycle-bin")) view=recycle_bin::RecycleBinPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("assessments"), StaticSegment("templates")) view=assessments::TemplatesPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("assessments"), StaticSegment("templates"), ParamSegment("id")) view=assessments::TemplatePage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("assessments"), ParamSegment("id")) view=assessments::ConductPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("progress"), StaticSegment("assessments")) view=assessments::AssessmentsPage />
                     <Route path=(StaticSegment("invite"), ParamSegment("token")) view=invitations::AcceptInvitationPage />
                     <Route path=StaticSegment("assessor") view=|| view! { <identity::RoleHome role=Role::Assessor /> } />
                     <Route path=StaticSegment("carer") view=care::CarerHome />
+                    <Route path=(StaticSegment("carer"), StaticSegment("ratings")) view=assessments::MyRatingsPage />
                     <Route path=StaticSegment("viewer") view=|| view! { <identity::RoleHome role=Role::Viewer /> } />
                 </Routes>
             </Layout>

@@ -41,6 +41,11 @@ pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
         (Permission::ViewCare, "Tasks", "/admin/tasks"),
         (Permission::ViewProgress, "Progress", "/admin/progress"),
         (
+            Permission::ConductAssessments,
+            "Assessments",
+            "/admin/progress/assessments",
+        ),
+        (
             Permission::ManageAssessmentTemplates,
             "Assessment templates",
             "/admin/assessments/templates",
@@ -62,6 +67,12 @@ pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
         if role.scope(permission) == Some(Scope::All) {
             items.push(NavItem { label, href });
         }
+    }
+    if role.can(Permission::ConfirmOwnRatings) {
+        items.push(NavItem {
+            label: "Your ratings",
+            href: "/carer/ratings",
+        });
     }
     if role.can(Permission::ManageJobs) {
         items.push(status);

@@ -227,6 +227,65 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
             ),
         ),
         (
+            "/api/assessments",
+            (
+                needs(P::ConductAssessments),
+                r#"{"filter":{"status":null,"carer":null,"template":null},"page":1}"#.to_owned(),
+            ),
+        ),
+        (
+            "/api/start_assessment",
+            (needs(P::ConductAssessments), id.to_owned()),
+        ),
+        (
+            "/api/assessment_for_conduct",
+            (needs(P::ConductAssessments), id.to_owned()),
+        ),
+        (
+            "/api/assessment_draft",
+            (needs(P::ConductAssessments), id.to_owned()),
+        ),
+        (
+            "/api/save_assessment_draft",
+            (
+                needs(P::ConductAssessments),
+                format!(r#"{{"id":"{nil}","edit":{{"device_id":"d","step":"KNOWLEDGE","items":[],"review":null}}}}"#),
+            ),
+        ),
+        (
+            "/api/submit_assessment",
+            (
+                needs(P::ConductAssessments),
+                format!(r#"{{"id":"{nil}","form":{{"final_level":"","reason":"","comments":""}}}}"#),
+            ),
+        ),
+        (
+            "/api/attach_evidence",
+            (
+                needs(P::ConductAssessments),
+                format!("id={nil}&file_id={nil}&caption="),
+            ),
+        ),
+        (
+            "/api/remove_evidence",
+            (needs(P::ConductAssessments), format!("id={nil}&file_id={nil}")),
+        ),
+        ("/api/my_ratings", (needs(P::ConfirmOwnRatings), "".to_owned())),
+        (
+            "/api/my_assessment_answers",
+            (
+                needs(P::ConfirmOwnRatings),
+                format!("assessment_id={nil}"),
+            ),
+        ),
+        (
+            "/api/answer_rating",
+            (
+                needs(P::ConfirmOwnRatings),
+                format!("id={nil}&dispute=false&reason="),
+            ),
+        ),
+        (
             "/api/set_user_active",
             (
                 needs(P::ManageUsers),
@@ -289,6 +348,9 @@ fn pages() -> BTreeMap<&'static str, Access> {
             "/admin/assessments/templates/{id}",
             needs(P::ManageAssessmentTemplates),
         ),
+        ("/admin/assessments/{id}", needs(P::ConductAssessments)),
+        ("/admin/progress/assessments", needs(P::ConductAssessments)),
+        ("/carer/ratings", needs(P::ConfirmOwnRatings)),
     ])
 }
 

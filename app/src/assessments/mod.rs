@@ -15,6 +15,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod conduct;
 pub mod conduct_api;
+mod conductor_page;
+mod my_ratings_page;
 #[cfg(feature = "ssr")]
 pub mod ratings;
 pub mod ratings_api;
@@ -25,5 +27,7 @@ pub mod templates;
 mod templates_page;
 mod workflow_page;
 
+pub use conductor_page::ConductPage;
+pub use my_ratings_page::MyRatingsPage;
 pub use templates_page::{TemplatePage, TemplatesPage};
 pub use workflow_page::{AssessmentsPage, ProgressTabs};

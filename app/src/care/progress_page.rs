@@ -44,6 +44,7 @@ pub fn ProgressPage() -> impl IntoView {
             <h1>"Progress"</h1>
             <p class="muted">"Each carer's practice per task, counted across every package they work at."</p>
         </div></div>
+        <crate::assessments::ProgressTabs current="/admin/progress" />
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || carers.get().map(|list| match list {
                 Ok(list) => view! {

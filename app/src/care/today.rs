@@ -103,7 +103,7 @@ fn TodayList(today: Today, version: RwSignal<u32>) -> impl IntoView {
                     <progress max="100" value=percent aria-label="Overall progress"></progress>
                     <span class="progress__text">{format_percent(percent)}</span>
                 </div>
-                <p class="muted" data-test="pending-confirmations">{confirmations}</p>
+                <p data-test="pending-confirmations"><a href="/carer/ratings">{confirmations}</a></p>
                 <p class="muted" data-test="unread-notifications">{notifications}</p>
             </section>
         }

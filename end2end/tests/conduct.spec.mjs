@@ -1,0 +1,143 @@
+import { test, expect } from "@playwright/test";
+import { addTask, hydrated, signIn } from "./session.mjs";
+
+// The whole competency journey in three browsers: a carer's practice reaches 100 %, the
+// assessor sees the assessment become ready without reloading, conducts it over the
+// four steps (reloading half-way: the draft is kept), submits with a level other than
+// the suggestion and a reason, the carer confirms, and the rating counts.
+test("practice to 100 % makes an assessment ready; it is conducted, submitted with a reason, confirmed and effective", async ({ browser }, info) => {
+  test.setTimeout(120_000);
+  const baseURL = info.project.use.baseURL;
+  const office = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } });
+  const tablet = await browser.newContext({ baseURL, viewport: { width: 820, height: 1180 } });
+  const phone = await browser.newContext({ baseURL, viewport: { width: 360, height: 740 } });
+  const manager = await office.newPage();
+  const assessor = await tablet.newPage();
+  const carer = await phone.newPage();
+  const task = `Stoma care ${info.project.name}-${Date.now()}`;
+
+  // The care manager adds a task (target 2) at Ali's Riverside House, and a template
+  // covering it.
+  await signIn(manager, "manager@example.com");
+  await expect(manager).toHaveURL(/\/admin$/);
+  await addTask(manager, task, 2);
+  await manager.goto("/admin/packages");
+  await hydrated(manager);
+  await manager.getByRole("link", { name: "Riverside House" }).click();
+  const tasks = manager.locator("[data-test=choose-tasks]");
+  await tasks.getByLabel(task).check();
+  await tasks.locator("[data-test=save-tasks]").click();
+  await expect(manager.locator(".toast--success").last()).toBeVisible();
+
+  await manager.goto("/admin/assessments/templates/new");
+  await hydrated(manager);
+  const form = manager.locator("[data-test=template-form]");
+  await form.locator("[data-test=template-title]").fill(task);
+  await form.locator(`[data-test=template-task][data-name="${task}"]`).check();
+  for (const section of ["KNOWLEDGE", "PRACTICAL", "EMERGENCY"]) {
+    const block = form.locator(`[data-test=section][data-section=${section}]`);
+    await block.locator("[data-test=add-item]").click();
+    await block.locator("[data-test=item-prompt]").fill(`${section} question`);
+    if (section !== "PRACTICAL") await block.locator("[data-test=item-answer]").fill(`${section} model answer`);
+  }
+  await form.getByRole("button", { name: "Save template" }).click();
+  await expect(manager.locator(".toast--success").last()).toContainText("Saved as a new version");
+
+  // The assessor watches the workflow page.
+  await signIn(assessor, "assessor@example.com");
+  await expect(assessor).toHaveURL(/\/assessor$/);
+  await assessor.goto("/admin/progress/assessments");
+  await hydrated(assessor);
+  const row = assessor.locator("[data-test=assessment]", { hasText: task });
+  await expect(row).toHaveCount(0);
+
+  // The carer's second completion reaches 100 %.
+  await signIn(carer, "ali@example.com");
+  await expect(carer).toHaveURL(/\/carer$/);
+  await hydrated(carer);
+  const card = carer.locator(`[data-test=today-task][data-task="${task}"]`);
+  await card.getByLabel("How many times?").fill("2");
+  await card.getByRole("button", { name: "Log" }).click();
+  await expect(carer.locator(".toast").last()).toContainText("assessment");
+
+  // Ready, on the assessor's page, without a reload.
+  await expect(row).toHaveAttribute("data-status", "READY", { timeout: 15_000 });
+  await expect(row).toContainText("Ali Hassan");
+  await row.locator("[data-test=start-assessment]").click();
+  await expect(assessor).toHaveURL(/\/admin\/assessments\/[0-9a-f-]{36}$/);
+  await hydrated(assessor);
+  const saved = assessor.locator("[data-test=save-status]");
+
+  // Knowledge: the model answer is there for the assessor.
+  let item = assessor.locator("[data-test=conduct-item]");
+  await expect(item.locator(".model-answer")).toContainText("KNOWLEDGE model answer");
+  await item.locator("[data-test=answer]").fill("Check the bag, the skin, and record output");
+  await item.locator("[data-test=score-3]").check();
+  await expect(saved).toContainText("All changes saved");
+  await assessor.locator("[data-test=step-next]").click();
+  item = assessor.locator("[data-test=conduct-item]");
+  await expect(item).toContainText("PRACTICAL question");
+  await item.locator("[data-test=score-4]").check();
+  await expect(saved).toContainText("All changes saved");
+
+  // A reload half-way: the step and every answer are still there.
+  await assessor.reload();
+  await hydrated(assessor);
+  await expect(assessor.locator("[data-test=conduct-section]")).toHaveAttribute("data-section", "PRACTICAL");
+  await expect(assessor.locator("[data-test=conduct-item] [data-test=score-4]")).toBeChecked();
+  await assessor.locator("[data-test=step-knowledge]").click();
+  await expect(assessor.locator("[data-test=conduct-item] [data-test=answer]")).toHaveValue("Check the bag, the skin, and record output");
+  await expect(assessor.locator("[data-test=conduct-item] [data-test=score-3]")).toBeChecked();
+
+  await assessor.locator("[data-test=step-emergency]").click();
+  item = assessor.locator("[data-test=conduct-item]");
+  await expect(item.locator(".model-answer")).toContainText("EMERGENCY model answer");
+  await item.locator("[data-test=score-2]").check();
+  await expect(saved).toContainText("All changes saved");
+  await assessor.locator("[data-test=step-next]").click();
+
+  // Review: 30 % × 3/4 + 50 % × 4/4 + 20 % × 2/4 = 82.50 %, which suggests Proficient.
+  const review = assessor.locator("[data-test=review-step]");
+  await expect(review.locator("[data-test=score-preview]")).toContainText("82.50 %");
+  await expect(review.locator("[data-test=score-preview]")).toContainText("Proficient");
+  await review.locator("[data-test=final-level]").selectOption("COMPETENT");
+  await review.locator("[data-test=assessor-comments]").fill("Careful and kind; keep practising the bag change.");
+  await expect(saved).toContainText("All changes saved");
+  // Differing from the suggestion without a reason is caught before anything is sent.
+  await review.locator("[data-test=submit-assessment]").click();
+  await expect(review.locator(".field-error")).toContainText("professional judgement");
+  await review.locator("[data-test=judgement-reason]").fill("Needed prompting on skin checks");
+  await expect(saved).toContainText("All changes saved");
+  await review.locator("[data-test=submit-assessment]").click();
+  await review.locator("[data-test=confirm-submit]").click();
+  await expect(assessor.locator("[data-test=outcome] [data-test=final-level]")).toHaveText("Competent");
+
+  // The carer sees it waiting, looks at the answers, and confirms.
+  await carer.goto("/carer/ratings");
+  await hydrated(carer);
+  const pending = carer.locator(`[data-test=pending-rating][data-task="${task}"]`);
+  await expect(pending).toContainText("Competent");
+  await expect(pending).toContainText("Careful and kind");
+  await pending.locator("[data-test=show-answers]").click();
+  await expect(pending.locator("[data-test=answers]")).toContainText("Check the bag");
+  await expect(pending.locator("[data-test=answers]")).not.toContainText("model answer");
+  await pending.locator("[data-test=confirm-rating]").click();
+  await pending.locator("[data-test=confirm-yes]").click();
+  await expect(pending).toHaveCount(0);
+  await expect(carer.locator(`[data-test=competency][data-task="${task}"] [data-test=effective]`)).toHaveText("Competent");
+
+  // The audit log shows each step.
+  await manager.goto("/admin/audit?action=assessments.");
+  await hydrated(manager);
+  const audit = manager.locator("[data-test=audit-rows]");
+  for (const action of ["assessments.start", "assessments.submit", "assessments.complete"]) {
+    await expect(audit).toContainText(action);
+  }
+  await manager.goto("/admin/audit?action=ratings.confirm");
+  await hydrated(manager);
+  await expect(manager.locator("[data-test=audit-rows]")).toContainText("ratings.confirm");
+
+  await office.close();
+  await tablet.close();
+  await phone.close();
+});

@@ -37,6 +37,8 @@ crate::closed_set::closed_set! {
         ConductAssessments = "CONDUCT_ASSESSMENTS", "Conduct assessments";
         /// Confirm or dispute one's own ratings.
         ConfirmOwnRatings = "CONFIRM_OWN_RATINGS", "Confirm their own ratings";
+        /// Set ratings directly, with a reason (one carer or many).
+        ManageRatings = "MANAGE_RATINGS", "Set ratings directly";
         /// Resolve disputed ratings.
         ResolveDisputes = "RESOLVE_DISPUTES", "Resolve rating disputes";
         /// Build and publish the rota; override rules with a reason.

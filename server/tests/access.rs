@@ -286,6 +286,25 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
             ),
         ),
         (
+            "/api/rating_queue",
+            (needs(P::ResolveDisputes), "disputed=true&page=1".to_owned()),
+        ),
+        (
+            "/api/resolve_rating",
+            (
+                needs(P::ResolveDisputes),
+                format!(r#"{{"id":"{nil}","action":"UPHOLD","level":null,"note":"x"}}"#),
+            ),
+        ),
+        ("/api/task_ratings", (needs(P::ManageRatings), format!("task={nil}"))),
+        (
+            "/api/set_rating",
+            (
+                needs(P::ManageRatings),
+                format!(r#"{{"carers":[],"task":"{nil}","level":"COMPETENT","reason":"x"}}"#),
+            ),
+        ),
+        (
             "/api/set_user_active",
             (
                 needs(P::ManageUsers),

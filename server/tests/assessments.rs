@@ -976,3 +976,297 @@ async fn with_the_approval_chain_on_a_submission_waits_and_issues_nothing(db: Pg
         "the care manager is asked; the assessor who submitted is not"
     );
 }
+
+/// `started`, then every item scored 3 of 4 (75 %: Competent) and submitted: two
+/// pending ratings. Answers them (Medication's first) and the assessor.
+async fn completed(w: &World) -> ([Uuid; 2], app::audit::Actor) {
+    use app::assessments::conduct;
+    let (id, actor, items) = started(w).await;
+    let all: Vec<_> = items.iter().map(|i| (*i, Some(3), false, 0)).collect();
+    conduct::save_draft(&w.state, &actor, id, &edit("tablet", &all))
+        .await
+        .unwrap();
+    conduct::submit(
+        &w.state,
+        &actor,
+        id,
+        &caretrack::conduct::JudgementForm {
+            final_level: "COMPETENT".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let rating = |task: Uuid| {
+        let db = w.state.db.clone();
+        async move {
+            sqlx::query_scalar::<_, Uuid>(
+                "select id from competency_ratings where carer_id = $1 and task_id = $2",
+            )
+            .bind(w.carer)
+            .bind(task)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        }
+    };
+    ([rating(w.tasks[0]).await, rating(w.tasks[1]).await], actor)
+}
+
+fn carer_of(w: &World) -> (app::auth::CurrentUser, app::audit::Actor) {
+    let carer = app::auth::CurrentUser {
+        user_id: w.carer,
+        role: caretrack::Role::Carer,
+        session_id: Uuid::new_v4(),
+    };
+    let actor = app::audit::Actor::user(&carer, &Default::default());
+    (carer, actor)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_dispute_is_amended_then_confirmed_or_sent_for_reassessment(db: PgPool) {
+    use app::{assessments::ratings, error::AppError};
+    use caretrack::{CompetencyLevel, rating::RatingAction as A};
+    let w = world(db).await;
+    let ([medication, hoist], _) = completed(&w).await;
+    let (carer, carer_actor) = carer_of(&w);
+    let admin: Uuid = sqlx::query_scalar("select id from users where role = 'ADMIN'")
+        .fetch_one(&w.state.db)
+        .await
+        .unwrap();
+    let manager = app::audit::Actor {
+        user_id: Some(admin),
+        ..Default::default()
+    };
+    // Nothing to resolve while the carer has not disputed.
+    let err = ratings::resolve(&w.state, &manager, medication, A::Uphold, None, "Stands")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
+    for rating in [medication, hoist] {
+        ratings::answer(
+            &w.state,
+            &carer,
+            &carer_actor,
+            rating,
+            A::Dispute,
+            "I was unwell that day",
+        )
+        .await
+        .unwrap();
+    }
+
+    // Amended: a note is required; the amendment is a new rating for the carer to confirm.
+    let err = ratings::resolve(
+        &w.state,
+        &manager,
+        medication,
+        A::Amend,
+        Some(CompetencyLevel::Proficient),
+        " ",
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Validation { field, .. } if field == "reason"),
+        "{err:?}"
+    );
+    ratings::resolve(
+        &w.state,
+        &manager,
+        medication,
+        A::Amend,
+        Some(CompetencyLevel::Proficient),
+        "Looked again at the evidence photos",
+    )
+    .await
+    .unwrap();
+    let amended: Uuid = sqlx::query_scalar(
+        "select id from competency_ratings where task_id = $1 and state = 'PENDING' and level = 'PROFICIENT'",
+    )
+    .bind(w.tasks[0])
+    .fetch_one(&w.state.db)
+    .await
+    .unwrap();
+    assert_ne!(
+        amended, medication,
+        "an amendment is confirmed by its own id"
+    );
+    assert!(matches!(
+        ratings::answer(&w.state, &carer, &carer_actor, medication, A::Confirm, "").await,
+        Err(AppError::NotFound(_))
+    ));
+    let mine = ratings::for_carer(&w.state, w.carer).await.unwrap();
+    assert_eq!(
+        mine.pending[0].resolution.as_deref(),
+        Some("Looked again at the evidence photos")
+    );
+    ratings::answer(&w.state, &carer, &carer_actor, amended, A::Confirm, "")
+        .await
+        .unwrap();
+    assert_eq!(
+        w.count("select count(*) from competency_ratings where state = 'CONFIRMED' and effective_level = 'PROFICIENT'")
+            .await,
+        1
+    );
+
+    // Reassessment: the rating is withdrawn (never counted), and the template is ready
+    // for the carer again, announced by the usual job.
+    ratings::resolve(
+        &w.state,
+        &manager,
+        hoist,
+        A::Reassess,
+        None,
+        "Let us watch you with the hoist again",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        w.count("select count(*) from competency_ratings where state = 'WITHDRAWN' and effective_level = 'NOT_ASSESSED'")
+            .await,
+        1
+    );
+    assert_eq!(
+        w.count("select count(*) from assessments where status = 'READY'")
+            .await,
+        1
+    );
+    assert_eq!(
+        w.count("select count(*) from jobs where kind = 'assessment.ready'")
+            .await,
+        2
+    );
+    // A carer cannot resolve; a withdrawn rating cannot be confirmed.
+    assert_eq!(
+        ratings::resolve(&w.state, &carer_actor, hoist, A::Confirm, None, "x").await,
+        Err(AppError::Forbidden)
+    );
+    assert!(matches!(
+        ratings::answer(&w.state, &carer, &carer_actor, hoist, A::Confirm, "").await,
+        Err(AppError::Conflict(_))
+    ));
+    let actions: Vec<String> = sqlx::query_scalar(
+        "select action from audit_log where action like 'ratings.%' order by id",
+    )
+    .fetch_all(&w.state.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "ratings.dispute",
+            "ratings.dispute",
+            "ratings.amend",
+            "ratings.confirm",
+            "ratings.reassess"
+        ]
+    );
+    assert_eq!(
+        w.count("select count(*) from notifications where kind = 'rating_resolved'")
+            .await,
+        2
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_manager_sets_ratings_directly_and_not_assessed_resets_that_tasks_progress(db: PgPool) {
+    use app::{assessments::ratings, error::AppError};
+    use caretrack::CompetencyLevel;
+    let w = world(db).await;
+    w.log(0, 2).await;
+    w.log(1, 1).await;
+    let manager = app::audit::Actor::default();
+    let err = ratings::set_manually(
+        &w.state,
+        &manager,
+        &[w.carer],
+        w.tasks[0],
+        CompetencyLevel::Competent,
+        "",
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Validation { field, .. } if field == "reason"),
+        "{err:?}"
+    );
+    let assessor: Uuid = sqlx::query_scalar("select id from users where role = 'ASSESSOR'")
+        .fetch_one(&w.state.db)
+        .await
+        .unwrap();
+    let err = ratings::set_manually(
+        &w.state,
+        &manager,
+        &[w.carer, assessor],
+        w.tasks[0],
+        CompetencyLevel::Competent,
+        "Known",
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Validation { field, .. } if field == "carers"),
+        "{err:?}"
+    );
+    assert_eq!(
+        w.count("select count(*) from competency_ratings").await,
+        0,
+        "refused whole"
+    );
+
+    // Effective at once, no confirmation.
+    ratings::set_manually(
+        &w.state,
+        &manager,
+        &[w.carer],
+        w.tasks[0],
+        CompetencyLevel::Competent,
+        "Transferred from her last employer",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        w.count("select count(*) from competency_ratings where state = 'CONFIRMED' and source = 'MANUAL' and effective_level = 'COMPETENT'")
+            .await,
+        1
+    );
+    // Back to NOT_ASSESSED: the rating, and that task's progress (only that task's).
+    ratings::set_manually(
+        &w.state,
+        &manager,
+        &[w.carer],
+        w.tasks[0],
+        CompetencyLevel::NotAssessed,
+        "Concerns raised by a family",
+    )
+    .await
+    .unwrap();
+    let progress: Vec<i32> = sqlx::query_scalar(
+        "select completed_count from task_progress where carer_id = $1 order by task_id = $2 desc",
+    )
+    .bind(w.carer)
+    .bind(w.tasks[0])
+    .fetch_all(&w.state.db)
+    .await
+    .unwrap();
+    assert_eq!(progress, [0, 1]);
+    assert_eq!(
+        w.count("select count(*) from competency_ratings where effective_level = 'NOT_ASSESSED'")
+            .await,
+        1
+    );
+    assert_eq!(
+        w.count("select count(*) from competency_rating_history")
+            .await,
+        2
+    );
+    assert_eq!(
+        w.count("select count(*) from audit_log where action = 'ratings.set' and after->>'progress_reset' = '1'")
+            .await,
+        1
+    );
+    let rows = ratings::task_ratings(&w.state, w.tasks[0]).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].progress, "0 of 3");
+}

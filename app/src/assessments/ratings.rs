@@ -4,11 +4,13 @@
 //! `competency_rating_history` and audited; only a confirmed level is effective.
 
 use super::ratings_api::{
-    AnswerLine, AssessmentAnswers, CarerRatings, MyRating, PendingRating, RatingChange,
+    AnswerLine, AssessmentAnswers, CarerRatings, MyRating, PendingRating, QueueRow, RatingChange,
+    TaskRating,
 };
 use crate::{
     audit::{self, Actor, Entry},
     auth::CurrentUser,
+    care::api::{Named, Page},
     error::AppError,
     mail::{DisputeRaised, Email, RatingPendingConfirmation, enqueue_email},
     state::AppState,
@@ -21,6 +23,8 @@ use caretrack::{
 };
 use sqlx::{PgConnection, types::Uuid};
 use time::OffsetDateTime;
+
+pub const PAGE_SIZE: i64 = 25;
 
 /// Completes a submitted assessment: one pending rating per task its version covered
 /// (replacing whatever rating the carer had there, which stays effective until this one
@@ -399,4 +403,407 @@ pub async fn answers_for_carer(
         score: about.score.map(|s| super::conduct::score_text(s as u32)),
         lines,
     })
+}
+
+fn note(text: &str, empty: &str) -> Result<String, ValidationError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ValidationError::new("reason", empty));
+    }
+    if text.chars().count() > REASON_MAX {
+        return Err(ValidationError::new(
+            "reason",
+            format!("This can be at most {REASON_MAX} characters"),
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+/// Appends the rating's state as it is now to its history.
+async fn record_history(
+    tx: &mut PgConnection,
+    rating: Uuid,
+    reason: Option<&str>,
+    by: Option<Uuid>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into competency_rating_history
+             (carer_id, task_id, level, state, source, assessment_id, reason, changed_by)
+         select carer_id, task_id, level, state, source, assessment_id, $2, $3
+           from competency_ratings where id = $1",
+        rating,
+        reason,
+        by
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// A care manager resolves a disputed rating: upholds it (it stands, and counts),
+/// amends its level (a new rating, pending the carer's confirmation again), or orders a
+/// reassessment (the rating is withdrawn and the template covering the task is ready
+/// for the carer again). `note` tells the carer what was decided and why.
+pub async fn resolve(
+    state: &AppState,
+    actor: &Actor,
+    rating: Uuid,
+    action: RatingAction,
+    level: Option<CompetencyLevel>,
+    note_text: &str,
+) -> Result<(), AppError> {
+    if action.by_carer() {
+        return Err(AppError::Forbidden);
+    }
+    let resolution = note(note_text, "Say what you decided and why; the carer sees it")?;
+    let mut tx = state.db.begin().await?;
+    let current = sqlx::query!(
+        r#"select r.carer_id, r.task_id, r.level::text as "level!", r.state::text as "state!",
+                  k.name as task, u.email, person_name(r.carer_id) as "carer!"
+             from competency_ratings r join tasks k on k.id = r.task_id join users u on u.id = r.carer_id
+            where r.id = $1
+            for update of r"#,
+        rating
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::NotFound("That rating (it may have changed; reload)".into()))?;
+    let from: RatingState = current.state.parse().map_err(|_| AppError::Internal)?;
+    let to = action
+        .apply(from)
+        .map_err(|err| AppError::Conflict(err.to_string()))?;
+    let before: CompetencyLevel = current.level.parse().map_err(|_| AppError::Internal)?;
+    // An amendment is a new rating: a new id, so the carer confirms what they saw.
+    let id = match action {
+        RatingAction::Amend => {
+            let level = level
+                .filter(|l| caretrack::conduct::AWARDABLE.contains(l))
+                .ok_or_else(|| ValidationError::new("level", "Choose the amended level"))?;
+            sqlx::query_scalar!(
+                "update competency_ratings
+                    set id = gen_random_uuid(), level = $2::text::competency_level, state = 'PENDING',
+                        rated_by = $3, rated_at = now(), reminder_sent_at = null,
+                        disputed_at = null, dispute_reason = null,
+                        resolution = $4, resolved_by = $3, resolved_at = now()
+                  where id = $1 returning id",
+                rating,
+                level.as_str(),
+                actor.user_id,
+                resolution
+            )
+            .fetch_one(&mut *tx)
+            .await?
+        }
+        _ => {
+            sqlx::query!(
+                "update competency_ratings
+                    set state = $2::text::rating_state,
+                        effective_level = case when $3 then level else effective_level end,
+                        confirmed_at = case when $3 then now() else confirmed_at end,
+                        resolution = $4, resolved_by = $5, resolved_at = now()
+                  where id = $1",
+                rating,
+                to.as_str(),
+                action.makes_effective(),
+                resolution,
+                actor.user_id
+            )
+            .execute(&mut *tx)
+            .await?;
+            rating
+        }
+    };
+    record_history(&mut tx, id, Some(&resolution), actor.user_id).await?;
+    if action == RatingAction::Reassess {
+        reopen_assessment(&mut tx, current.carer_id, current.task_id, &current.task).await?;
+    }
+    let (title, link) = match action {
+        RatingAction::Uphold => (
+            format!("Your {} rating was upheld", current.task),
+            "/carer/ratings",
+        ),
+        RatingAction::Amend => (
+            format!(
+                "Your {} rating was amended: please confirm it",
+                current.task
+            ),
+            "/carer/ratings",
+        ),
+        _ => (
+            format!("You will be reassessed for {}", current.task),
+            "/carer/ratings",
+        ),
+    };
+    sqlx::query!(
+        "insert into notifications (user_id, kind, title, body, link)
+         values ($1, 'rating_resolved', $2, $3, $4)",
+        current.carer_id,
+        title,
+        resolution,
+        link
+    )
+    .execute(&mut *tx)
+    .await?;
+    if action == RatingAction::Amend
+        && let (Ok(to_address), Some(level)) = (EmailAddress::parse(&current.email), level)
+    {
+        let manager: String =
+            sqlx::query_scalar!(r#"select person_name($1) as "name!""#, actor.user_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let email = Email::RatingPendingConfirmation(RatingPendingConfirmation {
+            carer_name: current.carer.clone(),
+            task_name: current.task.clone(),
+            level: level.label().to_owned(),
+            assessor_name: manager,
+            confirm_url: format!("{}/carer/ratings", state.settings.public_url),
+            reminder: false,
+        });
+        enqueue_email(&mut tx, &to_address, &email).await?;
+    }
+    audit::record(
+        &mut tx,
+        actor,
+        Entry::new(match action {
+            RatingAction::Uphold => "ratings.uphold",
+            RatingAction::Amend => "ratings.amend",
+            _ => "ratings.reassess",
+        })
+        .entity("competency_rating", id)
+        .before(serde_json::json!({ "state": from, "level": before }))
+        .after(serde_json::json!({ "state": to, "level": level.unwrap_or(before), "note": resolution })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A reassessment: the template covering the task becomes ready for the carer again
+/// (on its current version), and the assessors are told by the usual job.
+async fn reopen_assessment(
+    tx: &mut PgConnection,
+    carer: Uuid,
+    task: Uuid,
+    task_name: &str,
+) -> Result<(), AppError> {
+    let template = sqlx::query!(
+        "select t.id, v.id as version_id
+           from assessment_template_tasks tt
+           join assessment_templates t on t.id = tt.template_id and t.deleted_at is null
+           join assessment_template_versions v on v.template_id = t.id and v.version = t.current_version
+          where tt.task_id = $1",
+        task
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| {
+        AppError::Conflict(format!(
+            "No assessment template covers {task_name} now: amend the rating instead, or add the task to a template first."
+        ))
+    })?;
+    let ready = sqlx::query_scalar!(
+        "insert into assessments (template_id, template_version_id, carer_id)
+         values ($1, $2, $3) on conflict do nothing returning id",
+        template.id,
+        template.version_id,
+        carer
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(id) = ready {
+        crate::jobs::enqueue(
+            tx,
+            crate::jobs::NewJob::new(
+                super::ssr::READY_JOB_KIND,
+                &serde_json::json!({ "assessment_id": id }),
+            )
+            .dedupe_key(format!("{}:{id}", super::ssr::READY_JOB_KIND)),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A care manager sets a rating directly, with a reason: effective at once (no
+/// confirmation), the carer told. Setting NOT_ASSESSED also resets the task's progress
+/// to zero, so the carer practises it again towards a new assessment. Answers how many
+/// carers it was set for.
+pub async fn set_manually(
+    state: &AppState,
+    actor: &Actor,
+    carers: &[Uuid],
+    task: Uuid,
+    level: CompetencyLevel,
+    reason_text: &str,
+) -> Result<usize, AppError> {
+    let reason = note(reason_text, "Give the reason for setting this rating")?;
+    if carers.is_empty() {
+        return Err(ValidationError::new("carers", "Choose at least one carer").into());
+    }
+    let mut tx = state.db.begin().await?;
+    let task_name = sqlx::query_scalar!(
+        "select name from tasks where id = $1 and deleted_at is null",
+        task
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::NotFound("The task".into()))?;
+    let ids = sqlx::query_scalar!(
+        "insert into competency_ratings
+             (carer_id, task_id, level, state, source, effective_level, reason, rated_by, confirmed_at)
+         select u.id, $2, $3::text::competency_level, 'CONFIRMED', 'MANUAL', $3::text::competency_level,
+                $4, $5, now()
+           from users u where u.id = any($1) and u.role = 'CARER' and u.deleted_at is null
+         on conflict (carer_id, task_id) do update
+            set id = gen_random_uuid(), level = excluded.level, state = 'CONFIRMED',
+                source = 'MANUAL', effective_level = excluded.level, assessment_id = null,
+                reason = excluded.reason, rated_by = excluded.rated_by, rated_at = now(),
+                confirmed_at = now(), disputed_at = null, dispute_reason = null,
+                reminder_sent_at = null, review_due_on = null, resolution = null,
+                resolved_by = null, resolved_at = null
+         returning id",
+        carers,
+        task,
+        level.as_str(),
+        reason,
+        actor.user_id
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    if ids.len() != carers.len() {
+        return Err(
+            ValidationError::new("carers", "One of the chosen people is not a carer").into(),
+        );
+    }
+    for id in &ids {
+        record_history(&mut tx, *id, Some(&reason), actor.user_id).await?;
+    }
+    let reset = if level == CompetencyLevel::NotAssessed {
+        sqlx::query!(
+            "update task_progress
+                set completed_count = 0, target_reached_at = null, reset_at = now(), reset_by = $3
+              where task_id = $1 and carer_id = any($2)",
+            task,
+            carers,
+            actor.user_id
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+    } else {
+        0
+    };
+    sqlx::query!(
+        "insert into notifications (user_id, kind, title, body, link)
+         select c, 'rating_set', $2, $3, '/carer/ratings' from unnest($1::uuid[]) c",
+        carers,
+        format!("Your {task_name} rating is now {}", level.label()),
+        reason
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Entry::new("ratings.set")
+            .entity("task", task)
+            .after(serde_json::json!({
+                "level": level,
+                "carers": carers,
+                "reason": reason,
+                "progress_reset": reset,
+            })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ids.len())
+}
+
+/// Progress page 4: ratings waiting for carers (oldest first, with the reminders sent)
+/// or disputed (oldest first, with the carer's reason).
+pub async fn queue(
+    state: &AppState,
+    disputed: bool,
+    page: i64,
+) -> Result<Page<QueueRow>, AppError> {
+    let page = page.max(1);
+    let wanted = if disputed { "DISPUTED" } else { "PENDING" };
+    let rows = sqlx::query!(
+        r#"select r.id, r.carer_id, person_name(r.carer_id) as "carer!", k.name as task,
+                  r.level::text as "level!", r.effective_level::text as "effective!", r.rated_at,
+                  r.reminder_sent_at, r.disputed_at, r.dispute_reason, person_name(r.rated_by) as rated_by,
+                  count(*) over () as "total!"
+             from competency_ratings r join tasks k on k.id = r.task_id
+            where r.state = $1::text::rating_state
+            order by coalesce(r.disputed_at, r.rated_at), r.id
+            limit $2 offset $3"#,
+        wanted,
+        PAGE_SIZE,
+        (page - 1) * PAGE_SIZE
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let total = rows.first().map_or(0, |r| r.total);
+    let level = |l: &str| l.parse::<CompetencyLevel>().map_err(|_| AppError::Internal);
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            Ok(QueueRow {
+                id: r.id.to_string(),
+                carer: Named {
+                    id: r.carer_id.into(),
+                    name: r.carer,
+                },
+                task: r.task,
+                level: level(&r.level)?,
+                effective: level(&r.effective)?,
+                rated_by: r.rated_by,
+                rated_at: format_datetime(r.rated_at),
+                reminded_at: r.reminder_sent_at.map(format_datetime),
+                disputed_at: r.disputed_at.map(format_datetime),
+                dispute_reason: r.dispute_reason,
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
+    Ok(Page {
+        items,
+        total,
+        page,
+        page_size: PAGE_SIZE,
+    })
+}
+
+/// Progress page 3: every carer who has the task, with their rating and progress on it.
+pub async fn task_ratings(state: &AppState, task: Uuid) -> Result<Vec<TaskRating>, AppError> {
+    sqlx::query!(
+        r#"select u.id, person_name(u.id) as "name!",
+                  coalesce(r.effective_level::text, 'NOT_ASSESSED') as "effective!",
+                  r.state::text as state, coalesce(p.completed_count, 0) as "done!", k.target_count
+             from tasks k
+             join users u on u.role = 'CARER' and u.deleted_at is null
+             left join competency_ratings r on r.carer_id = u.id and r.task_id = k.id
+             left join task_progress p on p.carer_id = u.id and p.task_id = k.id
+            where k.id = $1 and k.deleted_at is null
+              and (r.carer_id is not null or p.carer_id is not null
+                   or exists (select 1 from carer_packages cp
+                                join package_tasks pt on pt.package_id = cp.package_id
+                               where cp.carer_id = u.id and pt.task_id = k.id))
+            order by 2"#,
+        task
+    )
+    .fetch_all(&state.db)
+    .await?
+    .into_iter()
+    .map(|r| {
+        Ok(TaskRating {
+            carer: Named {
+                id: r.id.into(),
+                name: r.name,
+            },
+            effective: r.effective.parse().map_err(|_| AppError::Internal)?,
+            state: r.state.and_then(|s| s.parse().ok()),
+            progress: format!("{} of {}", r.done, r.target_count),
+        })
+    })
+    .collect()
 }

@@ -1,8 +1,16 @@
 //! Wire types and server functions of the carer's side of ratings: what is waiting for
 //! them, their ratings and history, an assessment's answers, confirm and dispute.
 
-use crate::error::AppError;
-use caretrack::{CompetencyLevel, RatingState, assessment::Section};
+use crate::{
+    care::api::{Named, Page},
+    error::AppError,
+};
+use caretrack::{
+    CompetencyLevel, RatingState,
+    assessment::Section,
+    ids::{TaskId, UserId},
+    rating::RatingAction,
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -110,5 +118,79 @@ pub async fn answer_rating(id: String, dispute: bool, reason: String) -> Result<
     };
     crate::error::with_status(
         super::ratings::answer(&state, &user, &actor, id, action, &reason).await,
+    )
+}
+
+/// A rating on progress page 4: waiting for the carer, or disputed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub id: String,
+    pub carer: Named<UserId>,
+    pub task: String,
+    pub level: CompetencyLevel,
+    pub effective: CompetencyLevel,
+    pub rated_by: Option<String>,
+    pub rated_at: String,
+    pub reminded_at: Option<String>,
+    pub disputed_at: Option<String>,
+    pub dispute_reason: Option<String>,
+}
+
+/// A carer's standing on one task (progress page 3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskRating {
+    pub carer: Named<UserId>,
+    pub effective: CompetencyLevel,
+    /// The latest rating's state; none when never rated.
+    pub state: Option<RatingState>,
+    pub progress: String,
+}
+
+#[server(endpoint = "rating_queue", client = crate::csrf::CsrfClient)]
+pub async fn rating_queue(disputed: bool, page: i64) -> Result<Page<QueueRow>, AppError> {
+    let (_, _, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ResolveDisputes).await?;
+    crate::error::with_status(super::ratings::queue(&state, disputed, page).await)
+}
+
+/// Upholds, amends (with `level`) or sends for reassessment a disputed rating.
+#[server(endpoint = "resolve_rating", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+pub async fn resolve_rating(
+    id: String,
+    action: RatingAction,
+    level: Option<CompetencyLevel>,
+    note: String,
+) -> Result<(), AppError> {
+    let (_, actor, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ResolveDisputes).await?;
+    let id = id
+        .parse()
+        .map_err(|_| AppError::NotFound("The rating".into()))?;
+    crate::error::with_status(
+        super::ratings::resolve(&state, &actor, id, action, level, &note).await,
+    )
+}
+
+#[server(endpoint = "task_ratings", client = crate::csrf::CsrfClient)]
+pub async fn task_ratings(task: TaskId) -> Result<Vec<TaskRating>, AppError> {
+    let (_, _, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ManageRatings).await?;
+    crate::error::with_status(super::ratings::task_ratings(&state, *task.as_uuid()).await)
+}
+
+/// Sets a rating for one or many carers on a task, with a reason; answers how many.
+#[server(endpoint = "set_rating", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+pub async fn set_rating(
+    carers: Vec<UserId>,
+    task: TaskId,
+    level: CompetencyLevel,
+    reason: String,
+) -> Result<usize, AppError> {
+    let (_, actor, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ManageRatings).await?;
+    let carers: Vec<_> = carers.iter().map(|c| *c.as_uuid()).collect();
+    crate::error::with_status(
+        super::ratings::set_manually(&state, &actor, &carers, *task.as_uuid(), level, &reason)
+            .await,
     )
 }

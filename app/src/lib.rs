@@ -118,6 +118,8 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("assessments"), StaticSegment("templates"), ParamSegment("id")) view=assessments::TemplatePage />
                     <Route path=(StaticSegment("admin"), StaticSegment("assessments"), ParamSegment("id")) view=assessments::ConductPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("progress"), StaticSegment("assessments")) view=assessments::AssessmentsPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("progress"), StaticSegment("ratings")) view=assessments::ManualRatingsPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("progress"), StaticSegment("confirmations")) view=assessments::ConfirmationsPage />
                     <Route path=(StaticSegment("invite"), ParamSegment("token")) view=invitations::AcceptInvitationPage />
                     <Route path=StaticSegment("assessor") view=|| view! { <identity::RoleHome role=Role::Assessor /> } />
                     <Route path=StaticSegment("carer") view=care::CarerHome />

@@ -141,3 +141,47 @@ test("practice to 100 % makes an assessment ready; it is conducted, submitted wi
   await tablet.close();
   await phone.close();
 });
+
+test("a care manager sets a rating for a carer directly, with a reason, after a preview; it counts at once", async ({ browser }, info) => {
+  const baseURL = info.project.use.baseURL;
+  const office = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } });
+  const phone = await browser.newContext({ baseURL, viewport: { width: 360, height: 740 } });
+  const manager = await office.newPage();
+  const carer = await phone.newPage();
+  const task = `Peg feeding ${info.project.name}-${Date.now()}`;
+
+  await signIn(manager, "manager@example.com");
+  await expect(manager).toHaveURL(/\/admin$/);
+  await addTask(manager, task, 3);
+  await manager.goto("/admin/packages");
+  await hydrated(manager);
+  await manager.getByRole("link", { name: "Riverside House" }).click();
+  const tasks = manager.locator("[data-test=choose-tasks]");
+  await tasks.getByLabel(task).check();
+  await tasks.locator("[data-test=save-tasks]").click();
+  await expect(manager.locator(".toast--success").last()).toBeVisible();
+
+  await manager.goto("/admin/progress/ratings");
+  await hydrated(manager);
+  await manager.locator("[data-test=rating-task]").selectOption({ label: task });
+  const ali = manager.locator("[data-test=task-rating][data-carer='Ali Hassan']");
+  await expect(ali).toContainText("Not assessed");
+  await ali.getByRole("checkbox").check();
+  const form = manager.locator("[data-test=set-rating]");
+  await form.locator("[data-test=manual-level]").selectOption("COMPETENT");
+  await form.locator("[data-test=manual-reason]").fill("Assessed by her previous employer last month");
+  await expect(form.locator("[data-test=manual-preview]")).toContainText("Sets Competent for 1 carer(s)");
+  await form.locator("[data-test=set-rating-button]").click();
+  await form.locator("[data-test=confirm-set-rating]").click();
+  await expect(manager.locator(".toast--success").last()).toContainText("Rating set for 1 carer(s)");
+  await expect(ali).toContainText("Competent");
+
+  await signIn(carer, "ali@example.com");
+  await expect(carer).toHaveURL(/\/carer$/);
+  await carer.goto("/carer/ratings");
+  await hydrated(carer);
+  await expect(carer.locator(`[data-test=competency][data-task="${task}"] [data-test=effective]`)).toHaveText("Competent");
+  await expect(carer.locator("[data-test=rating-history]")).toContainText("Assessed by her previous employer");
+  await office.close();
+  await phone.close();
+});

@@ -370,6 +370,8 @@ fn pages() -> BTreeMap<&'static str, Access> {
         ("/admin/assessments/{id}", needs(P::ConductAssessments)),
         ("/admin/progress/assessments", needs(P::ConductAssessments)),
         ("/carer/ratings", needs(P::ConfirmOwnRatings)),
+        ("/admin/progress/ratings", needs(P::ManageRatings)),
+        ("/admin/progress/confirmations", needs(P::ResolveDisputes)),
     ])
 }
 

@@ -20,6 +20,7 @@ mod my_ratings_page;
 #[cfg(feature = "ssr")]
 pub mod ratings;
 pub mod ratings_api;
+mod ratings_pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 #[cfg(feature = "ssr")]
@@ -29,5 +30,6 @@ mod workflow_page;
 
 pub use conductor_page::ConductPage;
 pub use my_ratings_page::MyRatingsPage;
+pub use ratings_pages::{ConfirmationsPage, ManualRatingsPage};
 pub use templates_page::{TemplatePage, TemplatesPage};
 pub use workflow_page::{AssessmentsPage, ProgressTabs};

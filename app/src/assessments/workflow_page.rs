@@ -7,11 +7,12 @@ use super::{
     api::assessment_templates,
     conduct_api::{AssessmentFilter, AssessmentRow, StartAssessment, assessments},
 };
+use crate::identity::use_can;
 use crate::{
     care::api::{Page, carer_choices},
     components::{pager::Pager, ticker::use_ticker},
 };
-use caretrack::conduct::AssessmentStatus;
+use caretrack::{conduct::AssessmentStatus, permissions::Permission};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
@@ -20,16 +21,36 @@ use std::time::Duration;
 /// The four progress pages, as tabs above each.
 #[component]
 pub fn ProgressTabs(current: &'static str) -> impl IntoView {
-    let tab = move |href: &'static str, label: &'static str| {
-        let here = href == current;
-        view! {
-            <a class="tab" class:tab--current=here aria-current=here.then_some("page") href=href>{label}</a>
-        }
-    };
+    let tabs = [
+        (Permission::ViewProgress, "/admin/progress", "Overview"),
+        (
+            Permission::ConductAssessments,
+            "/admin/progress/assessments",
+            "Assessments",
+        ),
+        (
+            Permission::ManageRatings,
+            "/admin/progress/ratings",
+            "Manual ratings",
+        ),
+        (
+            Permission::ResolveDisputes,
+            "/admin/progress/confirmations",
+            "Confirmations",
+        ),
+    ];
+    let allowed = tabs.map(|(permission, _, _)| use_can(permission));
     view! {
         <nav class="tabs" aria-label="Progress pages">
-            {tab("/admin/progress", "Overview")}
-            {tab("/admin/progress/assessments", "Assessments")}
+            // Who may open which page comes from the signed-in person (a resource).
+            <Transition fallback=|| ()>
+                {move || tabs.iter().zip(allowed).filter(|((_, href, _), allowed)| allowed.get() || *href == current)
+                    .map(|((_, href, label), _)| {
+                        let here = *href == current;
+                        view! { <a class="tab" aria-current=here.then_some("page") href=*href>{*label}</a> }
+                    })
+                    .collect_view()}
+            </Transition>
         </nav>
     }
 }

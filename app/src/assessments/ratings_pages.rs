@@ -235,9 +235,7 @@ fn QueueCard(row: QueueRow, version: RwSignal<u32>) -> impl IntoView {
             version.update(|v| *v += 1);
         }
     });
-    let choice = RwSignal::new(None::<RatingAction>);
     let amended = RwSignal::new(row.level);
-    let note = RwSignal::new(String::new());
     let id = StoredValue::new(row.id.clone());
     let disputed = row.dispute_reason.is_some();
     let facts = format!(
@@ -254,7 +252,25 @@ fn QueueCard(row: QueueRow, version: RwSignal<u32>) -> impl IntoView {
             {row.dispute_reason.map(|reason| view! {
                 <p><strong>{format!("Disputed {}: ", row.disputed_at.unwrap_or_default())}</strong>{reason}</p>
             })}
-            {disputed.then(|| view! {
+            {disputed.then(|| view! { <ResolveForm id resolve amended /> }.into_any())}
+            {move || resolve.value().get().and_then(Result::err).map(|err| view! {
+                <p class="field-error" role="alert">{err.to_string()}</p>
+            })}
+        </article>
+    }
+}
+
+/// Uphold, amend (choosing the level) or order a reassessment, with a note for the
+/// carer, after choosing and confirming.
+#[component]
+fn ResolveForm(
+    id: StoredValue<String>,
+    resolve: ServerAction<ResolveRating>,
+    amended: RwSignal<CompetencyLevel>,
+) -> impl IntoView {
+    let choice = RwSignal::new(None::<RatingAction>);
+    let note = RwSignal::new(String::new());
+    view! {
                 <div class="actions">
                     {[RatingAction::Uphold, RatingAction::Amend, RatingAction::Reassess].into_iter().map(|action| view! {
                         <button class="button" type="button" data-test=format!("resolve-{}", action.as_str().to_lowercase())
@@ -300,10 +316,5 @@ fn QueueCard(row: QueueRow, version: RwSignal<u32>) -> impl IntoView {
                         <button class="button" type="button" on:click=move |_| choice.set(None)>"Cancel"</button>
                     </div>
                 </Show>
-            })}
-            {move || resolve.value().get().and_then(Result::err).map(|err| view! {
-                <p class="field-error" role="alert">{err.to_string()}</p>
-            })}
-        </article>
     }
 }

@@ -4,7 +4,7 @@
 //! confirmed rating is effective. Also: when a rating falls due for review.
 
 use crate::RatingState;
-use time::{Date, Month};
+use time::{Date, Duration, Month, OffsetDateTime};
 
 crate::closed_set::closed_set! {
     /// What someone does to a rating.
@@ -78,6 +78,26 @@ pub fn review_due(issued: Date, months: u8) -> Date {
     let month = Month::try_from((index.rem_euclid(12) + 1) as u8).expect("1 to 12");
     let day = issued.day().min(time::util::days_in_month(month, year));
     Date::from_calendar_date(year, month, day).expect("a day within the month")
+}
+
+/// First reminder this long after a rating was issued, then one a day, until
+/// `REMINDERS_UNTIL` after it was issued.
+pub const FIRST_REMINDER: Duration = Duration::hours(48);
+pub const REMINDERS_UNTIL: Duration = Duration::days(7);
+
+/// Whether a pending rating issued at `issued` is due a reminder at `now`, given the
+/// last one sent. A day is allowed five minutes' slack: the reminder job runs hourly,
+/// and its fire times drift by a few seconds.
+pub fn reminder_due(
+    issued: OffsetDateTime,
+    last: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+) -> bool {
+    let age = now - issued;
+    if age < FIRST_REMINDER || age > REMINDERS_UNTIL {
+        return false;
+    }
+    last.is_none_or(|last| now - last >= Duration::days(1) - Duration::minutes(5))
 }
 
 /// How a review date reads next to today: overdue, due within `soon_days`, or later.
@@ -170,6 +190,28 @@ mod tests {
         assert_eq!(review_due(date!(2027 - 12 - 31), 2), date!(2028 - 02 - 29));
         assert_eq!(review_due(date!(2026 - 06 - 15), 60), date!(2031 - 06 - 15));
         assert_eq!(review_due(date!(2026 - 10 - 31), 3), date!(2027 - 01 - 31));
+    }
+
+    #[test]
+    fn reminders_start_at_48_hours_then_daily_for_a_week() {
+        use time::macros::datetime;
+        let issued = datetime!(2026-11-02 09:00 UTC);
+        let at = |h: i64| issued + Duration::hours(h);
+        assert!(!reminder_due(issued, None, at(47)));
+        assert!(reminder_due(issued, None, at(48)));
+        // Reminded at 48 h: not again the same day, but again a day later.
+        assert!(!reminder_due(issued, Some(at(48)), at(60)));
+        assert!(reminder_due(issued, Some(at(48)), at(72)));
+        // An hourly job a few seconds early still sends the daily one.
+        assert!(reminder_due(
+            issued,
+            Some(at(48)),
+            at(72) - Duration::seconds(20)
+        ));
+        // Nothing after seven days.
+        assert!(reminder_due(issued, Some(at(144)), at(168)));
+        assert!(!reminder_due(issued, Some(at(168)), at(192)));
+        assert!(!reminder_due(issued, None, at(169)));
     }
 
     #[test]

@@ -287,7 +287,7 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
         ),
         (
             "/api/rating_queue",
-            (needs(P::ResolveDisputes), "disputed=true&page=1".to_owned()),
+            (needs(P::ResolveDisputes), "queue=Disputed&page=1".to_owned()),
         ),
         (
             "/api/resolve_rating",

@@ -1270,3 +1270,99 @@ async fn a_manager_sets_ratings_directly_and_not_assessed_resets_that_tasks_prog
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].progress, "0 of 3");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn carers_are_reminded_after_48_hours_then_daily_for_a_week_and_managers_of_reviews(
+    db: PgPool,
+) {
+    use app::assessments::{ratings, ratings_api::QueueKind};
+    use caretrack::rating::RatingAction;
+    let w = world(db).await;
+    let ([medication, _], _) = completed(&w).await;
+    let age = |sql: &'static str| {
+        let db = w.state.db.clone();
+        async move { sqlx::query(sql).execute(&db).await.unwrap() }
+    };
+    assert_eq!(
+        ratings::send_reminders(&w.state).await.unwrap(),
+        0,
+        "too soon"
+    );
+    age("update competency_ratings set rated_at = now() - interval '49 hours'").await;
+    assert_eq!(
+        ratings::send_reminders(&w.state).await.unwrap(),
+        1,
+        "one carer, both tasks"
+    );
+    assert_eq!(
+        ratings::send_reminders(&w.state).await.unwrap(),
+        0,
+        "once a day"
+    );
+    let (payload,): (serde_json::Value,) = sqlx::query_as(
+        "select payload from email_messages where template = 'rating_pending_confirmation'
+          order by created_at desc limit 1",
+    )
+    .fetch_one(&w.state.db)
+    .await
+    .unwrap();
+    assert_eq!(payload["reminder"], true, "{payload}");
+    assert_eq!(payload["task_name"], "Hoist, Medication");
+    age("update competency_ratings set reminder_sent_at = now() - interval '25 hours'").await;
+    assert_eq!(
+        ratings::send_reminders(&w.state).await.unwrap(),
+        1,
+        "the next day"
+    );
+    age("update competency_ratings set rated_at = now() - interval '8 days', reminder_sent_at = now() - interval '2 days'").await;
+    assert_eq!(
+        ratings::send_reminders(&w.state).await.unwrap(),
+        0,
+        "not after a week"
+    );
+    assert_eq!(
+        w.count("select count(*) from notifications where kind = 'rating_reminder'")
+            .await,
+        2
+    );
+
+    // Reviews: a confirmed rating whose review date has passed shows on page 4's
+    // review list, and the weekly reminder tells the care manager.
+    let (carer, carer_actor) = carer_of(&w);
+    ratings::answer(
+        &w.state,
+        &carer,
+        &carer_actor,
+        medication,
+        RatingAction::Confirm,
+        "",
+    )
+    .await
+    .unwrap();
+    assert!(
+        ratings::queue(&w.state, QueueKind::Reviews, 1)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert_eq!(ratings::remind_of_reviews(&w.state).await.unwrap(), 0);
+    age("update competency_ratings set review_due_on = current_date - 1 where state = 'CONFIRMED'")
+        .await;
+    let reviews = ratings::queue(&w.state, QueueKind::Reviews, 1)
+        .await
+        .unwrap();
+    assert_eq!(reviews.total, 1);
+    assert!(reviews.items[0].review_overdue);
+    assert_eq!(ratings::remind_of_reviews(&w.state).await.unwrap(), 1);
+    assert_eq!(
+        w.count("select count(*) from notifications where kind = 'reviews_due'")
+            .await,
+        1
+    );
+    let pending = ratings::queue(&w.state, QueueKind::Pending, 1)
+        .await
+        .unwrap();
+    assert_eq!(pending.total, 1);
+    assert!(pending.items[0].reminded_at.is_some());
+}

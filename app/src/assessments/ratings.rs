@@ -4,8 +4,8 @@
 //! `competency_rating_history` and audited; only a confirmed level is effective.
 
 use super::ratings_api::{
-    AnswerLine, AssessmentAnswers, CarerRatings, MyRating, PendingRating, QueueRow, RatingChange,
-    TaskRating,
+    AnswerLine, AssessmentAnswers, CarerRatings, MyRating, PendingRating, QueueKind, QueueRow,
+    RatingChange, TaskRating,
 };
 use crate::{
     audit::{self, Actor, Entry},
@@ -19,9 +19,10 @@ use caretrack::{
     CompetencyLevel, EmailAddress, RatingState, ValidationError,
     conduct::REASON_MAX,
     london::{business_day, format_date, format_datetime},
-    rating::{RatingAction, review_due},
+    rating::{FIRST_REMINDER, REMINDERS_UNTIL, RatingAction, reminder_due, review_due},
 };
 use sqlx::{PgConnection, types::Uuid};
+use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 pub const PAGE_SIZE: i64 = 25;
@@ -719,27 +720,42 @@ pub async fn set_manually(
     Ok(ids.len())
 }
 
-/// Progress page 4: ratings waiting for carers (oldest first, with the reminders sent)
-/// or disputed (oldest first, with the carer's reason).
+/// Progress page 4: ratings waiting for carers (oldest first, with the reminders
+/// sent), disputed (oldest first, with the carer's reason), or due for review (soonest
+/// first, overdue included).
 pub async fn queue(
     state: &AppState,
-    disputed: bool,
+    which: QueueKind,
     page: i64,
 ) -> Result<Page<QueueRow>, AppError> {
     let page = page.max(1);
-    let wanted = if disputed { "DISPUTED" } else { "PENDING" };
+    let today = business_day(OffsetDateTime::now_utc());
+    let which_text = match which {
+        QueueKind::Disputed => "DISPUTED",
+        QueueKind::Pending => "PENDING",
+        QueueKind::Reviews => "REVIEWS",
+    };
     let rows = sqlx::query!(
         r#"select r.id, r.carer_id, person_name(r.carer_id) as "carer!", k.name as task,
                   r.level::text as "level!", r.effective_level::text as "effective!", r.rated_at,
-                  r.reminder_sent_at, r.disputed_at, r.dispute_reason, person_name(r.rated_by) as rated_by,
+                  r.reminder_sent_at, r.disputed_at, r.dispute_reason, r.review_due_on,
+                  person_name(r.rated_by) as rated_by,
                   count(*) over () as "total!"
-             from competency_ratings r join tasks k on k.id = r.task_id
-            where r.state = $1::text::rating_state
-            order by coalesce(r.disputed_at, r.rated_at), r.id
+             from competency_ratings r
+             join tasks k on k.id = r.task_id
+             join users u on u.id = r.carer_id and u.deleted_at is null
+            where case $1
+                    when 'DISPUTED' then r.state = 'DISPUTED'
+                    when 'PENDING' then r.state = 'PENDING'
+                    else r.review_due_on <= $4 and r.effective_level <> 'NOT_ASSESSED'
+                  end
+            order by case when $1 = 'REVIEWS' then r.review_due_on end,
+                     coalesce(r.disputed_at, r.rated_at), r.id
             limit $2 offset $3"#,
-        wanted,
+        which_text,
         PAGE_SIZE,
-        (page - 1) * PAGE_SIZE
+        (page - 1) * PAGE_SIZE,
+        today + time::Duration::days(REVIEW_WINDOW_DAYS)
     )
     .fetch_all(&state.db)
     .await?;
@@ -762,6 +778,8 @@ pub async fn queue(
                 reminded_at: r.reminder_sent_at.map(format_datetime),
                 disputed_at: r.disputed_at.map(format_datetime),
                 dispute_reason: r.dispute_reason,
+                review_due: r.review_due_on.map(format_date),
+                review_overdue: r.review_due_on.is_some_and(|d| d < today),
             })
         })
         .collect::<Result<_, AppError>>()?;
@@ -806,4 +824,111 @@ pub async fn task_ratings(state: &AppState, task: Uuid) -> Result<Vec<TaskRating
         })
     })
     .collect()
+}
+
+/// The hourly reminder job: every carer with ratings due a reminder
+/// (`caretrack::rating::reminder_due`: from 48 hours, then daily for a week) gets one
+/// in-app notification and one email naming them all. Answers how many carers.
+pub async fn send_reminders(state: &AppState) -> Result<usize, AppError> {
+    let now = OffsetDateTime::now_utc();
+    let mut tx = state.db.begin().await?;
+    let candidates = sqlx::query!(
+        r#"select r.id, r.carer_id, r.rated_at, r.reminder_sent_at, k.name as task,
+                  r.level::text as "level!", person_name(r.rated_by) as rated_by,
+                  person_name(r.carer_id) as "carer!", u.email
+             from competency_ratings r
+             join tasks k on k.id = r.task_id
+             join users u on u.id = r.carer_id and u.is_active and u.deleted_at is null
+            where r.state = 'PENDING' and r.rated_at <= $1 and r.rated_at >= $2
+            order by r.carer_id, k.name
+            for update of r skip locked"#,
+        now - FIRST_REMINDER,
+        now - REMINDERS_UNTIL
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut due: BTreeMap<Uuid, Vec<_>> = BTreeMap::new();
+    for rating in candidates {
+        if reminder_due(rating.rated_at, rating.reminder_sent_at, now) {
+            due.entry(rating.carer_id).or_default().push(rating);
+        }
+    }
+    for (carer, ratings) in &due {
+        let ids: Vec<Uuid> = ratings.iter().map(|r| r.id).collect();
+        sqlx::query!(
+            "update competency_ratings set reminder_sent_at = $2 where id = any($1)",
+            &ids,
+            now
+        )
+        .execute(&mut *tx)
+        .await?;
+        let tasks = ratings
+            .iter()
+            .map(|r| r.task.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut levels: Vec<String> = ratings
+            .iter()
+            .filter_map(|r| r.level.parse::<CompetencyLevel>().ok())
+            .map(|l| l.label().to_owned())
+            .collect();
+        levels.dedup();
+        sqlx::query!(
+            "insert into notifications (user_id, kind, title, link)
+             values ($1, 'rating_reminder', $2, '/carer/ratings')",
+            carer,
+            format!("Reminder: please confirm or dispute your rating for {tasks}")
+        )
+        .execute(&mut *tx)
+        .await?;
+        let first = &ratings[0];
+        if let Ok(to) = EmailAddress::parse(&first.email) {
+            let email = Email::RatingPendingConfirmation(RatingPendingConfirmation {
+                carer_name: first.carer.clone(),
+                task_name: tasks,
+                level: levels.join(", "),
+                assessor_name: first.rated_by.clone().unwrap_or_default(),
+                confirm_url: format!("{}/carer/ratings", state.settings.public_url),
+                reminder: true,
+            });
+            enqueue_email(&mut tx, &to, &email).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(due.len())
+}
+
+/// How many days ahead a review counts as due soon (dashboard, weekly reminder, page 4).
+pub const REVIEW_WINDOW_DAYS: i64 = 30;
+
+/// The weekly reminder of competency reviews overdue or due within
+/// `REVIEW_WINDOW_DAYS`: one in-app notification per active care manager. Answers how
+/// many reviews it counted (nothing is sent when there are none).
+pub async fn remind_of_reviews(state: &AppState) -> Result<i64, AppError> {
+    let today = business_day(OffsetDateTime::now_utc());
+    let c = sqlx::query!(
+        r#"select count(*) filter (where review_due_on < $1) as "overdue!",
+                  count(*) filter (where review_due_on >= $1) as "soon!"
+             from competency_ratings r join users u on u.id = r.carer_id and u.deleted_at is null
+            where r.review_due_on <= $2 and r.effective_level <> 'NOT_ASSESSED'"#,
+        today,
+        today + time::Duration::days(REVIEW_WINDOW_DAYS)
+    )
+    .fetch_one(&state.db)
+    .await?;
+    if c.overdue + c.soon == 0 {
+        return Ok(0);
+    }
+    sqlx::query!(
+        "insert into notifications (user_id, kind, title, link)
+         select id, 'reviews_due', $1, '/admin/progress/confirmations'
+           from users where role = 'ADMIN' and is_active and deleted_at is null",
+        format!(
+            "Competency reviews: {} overdue, {} due within {REVIEW_WINDOW_DAYS} days",
+            c.overdue, c.soon
+        )
+    )
+    .execute(&state.db)
+    .await?;
+    Ok(c.overdue + c.soon)
 }

@@ -134,6 +134,17 @@ pub struct QueueRow {
     pub reminded_at: Option<String>,
     pub disputed_at: Option<String>,
     pub dispute_reason: Option<String>,
+    pub review_due: Option<String>,
+    pub review_overdue: bool,
+}
+
+/// Which ratings progress page 4 lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QueueKind {
+    Disputed,
+    Pending,
+    /// Effective ratings overdue for review or due within 30 days.
+    Reviews,
 }
 
 /// A carer's standing on one task (progress page 3).
@@ -147,10 +158,10 @@ pub struct TaskRating {
 }
 
 #[server(endpoint = "rating_queue", client = crate::csrf::CsrfClient)]
-pub async fn rating_queue(disputed: bool, page: i64) -> Result<Page<QueueRow>, AppError> {
+pub async fn rating_queue(queue: QueueKind, page: i64) -> Result<Page<QueueRow>, AppError> {
     let (_, _, state) =
         crate::auth::guard(caretrack::permissions::Permission::ResolveDisputes).await?;
-    crate::error::with_status(super::ratings::queue(&state, disputed, page).await)
+    crate::error::with_status(super::ratings::queue(&state, queue, page).await)
 }
 
 /// Upholds, amends (with `level`) or sends for reassessment a disputed rating.

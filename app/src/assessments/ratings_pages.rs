@@ -9,7 +9,7 @@
 //! reassessment with a note for the carer, after confirming.
 
 use super::{
-    ratings_api::{QueueRow, ResolveRating, SetRating, rating_queue, task_ratings},
+    ratings_api::{QueueKind, QueueRow, ResolveRating, SetRating, rating_queue, task_ratings},
     workflow_page::ProgressTabs,
 };
 use crate::{
@@ -179,29 +179,30 @@ pub fn ManualRatingsPage() -> impl IntoView {
 
 #[component]
 pub fn ConfirmationsPage() -> impl IntoView {
-    let disputed = RwSignal::new(true);
+    let which = RwSignal::new(QueueKind::Disputed);
     let page = RwSignal::new(1i64);
     let version = RwSignal::new(0u32);
     let queue = Resource::new(
-        move || (disputed.get(), page.get(), version.get()),
-        |(disputed, page, _)| rating_queue(disputed, page),
+        move || (which.get(), page.get(), version.get()),
+        |(which, page, _)| rating_queue(which, page),
     );
-    let tab = move |is_disputed: bool, label: &'static str| {
+    let tab = move |this: QueueKind, label: &'static str| {
         view! {
-            <button class="tab" type="button" role="tab" aria-selected=move || (disputed.get() == is_disputed).to_string()
-                on:click=move |_| { disputed.set(is_disputed); page.set(1); }>{label}</button>
+            <button class="tab" type="button" role="tab" aria-selected=move || (which.get() == this).to_string()
+                on:click=move |_| { which.set(this); page.set(1); }>{label}</button>
         }
     };
     view! {
         <Title text="Confirmations" />
         <div class="page-header"><div>
             <h1>"Progress"</h1>
-            <p class="muted">"Ratings waiting for carers to confirm them, and the ones they dispute. Carers are reminded after 48 hours, then daily for a week."</p>
+            <p class="muted">"Ratings waiting for carers to confirm them, the ones they dispute, and reviews coming up. Carers are reminded after 48 hours, then daily for a week."</p>
         </div></div>
         <ProgressTabs current="/admin/progress/confirmations" />
         <div class="tabs" role="tablist">
-            {tab(true, "Disputed")}
-            {tab(false, "Waiting for the carer")}
+            {tab(QueueKind::Disputed, "Disputed")}
+            {tab(QueueKind::Pending, "Waiting for the carer")}
+            {tab(QueueKind::Reviews, "Reviews due")}
         </div>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || queue.get().map(|result| match result {
@@ -249,6 +250,11 @@ fn QueueCard(row: QueueRow, version: RwSignal<u32>) -> impl IntoView {
             <h3>{format!("{}: {}", row.carer.name, row.task)}</h3>
             <p class="muted small">{facts}{format!(" · counts as {}", row.effective.label())}</p>
             {row.reminded_at.map(|at| view! { <p class="small">{format!("Last reminded {at}")}</p> })}
+            {row.review_due.map(|due| view! {
+                <p class="small" class:field-error=row.review_overdue data-test="review-due">
+                    {if row.review_overdue { format!("Review overdue since {due}") } else { format!("Review due {due}") }}
+                </p>
+            })}
             {row.dispute_reason.map(|reason| view! {
                 <p><strong>{format!("Disputed {}: ", row.disputed_at.unwrap_or_default())}</strong>{reason}</p>
             })}

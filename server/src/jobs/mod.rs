@@ -107,6 +107,18 @@ impl Registry {
             tracing::info!(warned, purged, "recycle bin swept");
             Ok(())
         });
+        registry.register(scheduler::RATING_REMINDERS_KIND, |ctx, _| async move {
+            app::assessments::ratings::send_reminders(&ctx.state)
+                .await
+                .map(|carers| tracing::info!(carers, "rating reminders sent"))
+                .map_err(|err| format!("rating reminders failed: {err}"))
+        });
+        registry.register(scheduler::REVIEW_REMINDER_KIND, |ctx, _| async move {
+            app::assessments::ratings::remind_of_reviews(&ctx.state)
+                .await
+                .map(|reviews| tracing::info!(reviews, "review reminder sent"))
+                .map_err(|err| format!("review reminder failed: {err}"))
+        });
         registry.register(
             app::assessments::ssr::READY_JOB_KIND,
             |ctx, payload| async move {

@@ -13,6 +13,10 @@ pub const CLEANUP_KIND: &str = "maintenance.cleanup_expired_credentials";
 /// Warns the managers of purges due within a week, then purges what has been in the
 /// recycle bin long enough (after that warning).
 pub const RECYCLE_BIN_PURGE_KIND: &str = "recycle_bin.purge_expired";
+/// Reminds carers of ratings waiting for their confirmation (48 h, then daily for a week).
+pub const RATING_REMINDERS_KIND: &str = "ratings.remind";
+/// Tells care managers, weekly, of competency reviews overdue or coming up.
+pub const REVIEW_REMINDER_KIND: &str = "ratings.review_reminder";
 
 /// One entry of the schedule.
 #[derive(Clone, Debug)]
@@ -34,6 +38,16 @@ pub fn standard_schedule() -> Vec<ScheduledJob> {
             name: "collect-file-garbage",
             schedule: CronSchedule::parse("40 3 * * *").expect("valid cron"),
             kind: crate::files::GC_KIND,
+        },
+        ScheduledJob {
+            name: "remind-of-pending-ratings",
+            schedule: CronSchedule::parse("35 * * * *").expect("valid cron"),
+            kind: RATING_REMINDERS_KIND,
+        },
+        ScheduledJob {
+            name: "remind-of-reviews",
+            schedule: CronSchedule::parse("0 8 * * 1").expect("valid cron"),
+            kind: REVIEW_REMINDER_KIND,
         },
         ScheduledJob {
             name: "purge-recycle-bin",

@@ -242,6 +242,13 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
             (needs(P::ConductAssessments), id.to_owned()),
         ),
         (
+            "/api/decide_assessment",
+            (
+                needs(P::ConductAssessments),
+                format!("id={nil}&approve=true&comments="),
+            ),
+        ),
+        (
             "/api/assessment_draft",
             (needs(P::ConductAssessments), id.to_owned()),
         ),

@@ -664,7 +664,9 @@ async fn the_draft_keeps_the_last_write_per_item_and_says_when_it_replaced_anoth
     .unwrap();
     assert!(saved.overwritten.is_empty());
     // The draft survives: a reload reads it back, with the step.
-    let view = conduct::view(&w.state, id).await.unwrap();
+    let view = conduct::view(&w.state, id, actor.user_id.unwrap())
+        .await
+        .unwrap();
     assert_eq!(view.step, caretrack::conduct::Step::Practical);
     assert_eq!(view.draft.items[0].response.score, Some(4));
     assert_eq!(view.draft.items[0].response.answer, "noted on the laptop");
@@ -974,6 +976,107 @@ async fn with_the_approval_chain_on_a_submission_waits_and_issues_nothing(db: Pg
             .await,
         1,
         "the care manager is asked; the assessor who submitted is not"
+    );
+
+    // Not by the assessor who submitted it; returning needs comments.
+    use app::error::AppError;
+    use caretrack::conduct::AssessmentStatus;
+    let err = conduct::decide(&w.state, &actor, id, true, "")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
+    let admin: Uuid = sqlx::query_scalar("select id from users where role = 'ADMIN'")
+        .fetch_one(&w.state.db)
+        .await
+        .unwrap();
+    let manager = app::audit::Actor {
+        user_id: Some(admin),
+        ..Default::default()
+    };
+    assert!(
+        !conduct::view(&w.state, id, actor.user_id.unwrap())
+            .await
+            .unwrap()
+            .may_approve
+    );
+    assert!(
+        conduct::view(&w.state, id, admin)
+            .await
+            .unwrap()
+            .may_approve
+    );
+    let err = conduct::decide(&w.state, &manager, id, false, " ")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Validation { field, .. } if field == "comments"),
+        "{err:?}"
+    );
+
+    // Returned: the assessor sees why, resumes, and submits again.
+    assert_eq!(
+        conduct::decide(
+            &w.state,
+            &manager,
+            id,
+            false,
+            "Expert needs evidence of the sling check"
+        )
+        .await
+        .unwrap(),
+        AssessmentStatus::Returned
+    );
+    let view = conduct::view(&w.state, id, actor.user_id.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        view.returned_comments.as_deref(),
+        Some("Expert needs evidence of the sling check")
+    );
+    conduct::start(&w.state, &actor, id).await.unwrap();
+    conduct::submit(
+        &w.state,
+        &actor,
+        id,
+        &caretrack::conduct::JudgementForm {
+            final_level: "EXPERT".into(),
+            comments: "Photo of the sling check attached".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    // Approved: it completes, and the ratings go to the carer.
+    assert_eq!(
+        conduct::decide(&w.state, &manager, id, true, "")
+            .await
+            .unwrap(),
+        AssessmentStatus::Completed
+    );
+    assert_eq!(
+        w.count(
+            "select count(*) from competency_ratings where state = 'PENDING' and level = 'EXPERT'"
+        )
+        .await,
+        2
+    );
+    let actions: Vec<String> = sqlx::query_scalar(
+        "select action from audit_log where action like 'assessments.%' order by id",
+    )
+    .fetch_all(&w.state.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "assessments.start",
+            "assessments.submit",
+            "assessments.return",
+            "assessments.resume",
+            "assessments.submit",
+            "assessments.approve",
+            "assessments.complete"
+        ]
     );
 }
 

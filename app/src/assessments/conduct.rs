@@ -229,10 +229,13 @@ async fn items(db: &mut sqlx::PgConnection, version: Uuid) -> Result<Vec<ItemRow
     .collect()
 }
 
-pub async fn view(state: &AppState, id: Uuid) -> Result<ConductView, AppError> {
+/// The conductor's view of an assessment, for `viewer` (who may approve it if the
+/// approval chain holds it and they did not submit it).
+pub async fn view(state: &AppState, id: Uuid, viewer: Uuid) -> Result<ConductView, AppError> {
     let mut conn = state.db.acquire().await?;
     let a = sqlx::query!(
         r#"select a.carer_id, person_name(a.carer_id) as "carer!", a.status::text as "status!",
+                  a.assessor_id,
                   person_name(a.assessor_id) as assessor, v.id as version_id, v.title, v.version,
                   v.knowledge_weight, v.practical_weight, v.emergency_weight, v.score_scale_max,
                   v.pass_thresholds,
@@ -278,12 +281,17 @@ pub async fn view(state: &AppState, id: Uuid) -> Result<ConductView, AppError> {
             final_level,
             reason: a.judgement_reason,
             comments: a.assessor_comments.unwrap_or_default(),
-            approval_comments: a.approval_comments,
+            approval_comments: a.approval_comments.clone(),
         }),
         _ => None,
     };
     drop(conn);
+    let status: AssessmentStatus = a.status.parse().map_err(|_| AppError::Internal)?;
     Ok(ConductView {
+        may_approve: status == AssessmentStatus::AwaitingApproval && a.assessor_id != Some(viewer),
+        returned_comments: (status == AssessmentStatus::Returned)
+            .then_some(a.approval_comments)
+            .flatten(),
         id: id.to_string(),
         carer: Named {
             id: a.carer_id.into(),
@@ -291,7 +299,7 @@ pub async fn view(state: &AppState, id: Uuid) -> Result<ConductView, AppError> {
         },
         title: a.title,
         version: a.version,
-        status: a.status.parse().map_err(|_| AppError::Internal)?,
+        status,
         assessor: a.assessor,
         weights: rules.weights,
         scale_max: rules.scale_max,
@@ -774,4 +782,96 @@ pub async fn remove_evidence(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The approval chain: a second assessor or a care manager approves a submitted
+/// assessment (it completes, and the rating goes to the carer) or returns it to its
+/// assessor with comments (required). Whoever submitted it cannot approve it.
+pub async fn decide(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    approve: bool,
+    comments: &str,
+) -> Result<AssessmentStatus, AppError> {
+    let comments = comments.trim();
+    bounded(comments, "comments")?;
+    if !approve && comments.is_empty() {
+        return Err(
+            ValidationError::new("comments", "Say what the assessor should look at again").into(),
+        );
+    }
+    let mut tx = state.db.begin().await?;
+    let a = sqlx::query!(
+        r#"select status::text as "status!", assessor_id, person_name(carer_id) as "carer!"
+             from assessments where id = $1 and deleted_at is null for update"#,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::NotFound("The assessment".into()))?;
+    if a.status != AssessmentStatus::AwaitingApproval.as_str() {
+        return Err(AppError::Conflict(
+            "This assessment is not waiting for approval (someone may have decided already)."
+                .into(),
+        ));
+    }
+    if a.assessor_id.is_some() && a.assessor_id == actor.user_id {
+        return Err(AppError::Conflict(
+            "A second person approves an assessment: you submitted this one.".into(),
+        ));
+    }
+    let comments = (!comments.is_empty()).then_some(comments);
+    let status = if approve {
+        AssessmentStatus::Completed
+    } else {
+        AssessmentStatus::Returned
+    };
+    audit::record(
+        &mut tx,
+        actor,
+        Entry::new(if approve {
+            "assessments.approve"
+        } else {
+            "assessments.return"
+        })
+        .entity("assessment", id)
+        .after(serde_json::json!({ "status": status, "comments": comments })),
+    )
+    .await?;
+    if approve {
+        sqlx::query!(
+            "update assessments set approved_by = $2, approved_at = now(), approval_comments = $3
+              where id = $1",
+            id,
+            actor.user_id,
+            comments
+        )
+        .execute(&mut *tx)
+        .await?;
+        super::ratings::issue(state, &mut tx, actor, id).await?;
+    } else {
+        sqlx::query!(
+            "update assessments set status = 'RETURNED', approval_comments = $2 where id = $1",
+            id,
+            comments
+        )
+        .execute(&mut *tx)
+        .await?;
+        if let Some(assessor) = a.assessor_id {
+            sqlx::query!(
+                "insert into notifications (user_id, kind, title, body, link, data)
+                 values ($1, 'assessment_returned', $2, $3, '/admin/assessments/' || $4::text,
+                         jsonb_build_object('assessment_id', $4::text))",
+                assessor,
+                format!("{}'s assessment was returned to you", a.carer),
+                comments.unwrap_or_default(),
+                id.to_string()
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(status)
 }

@@ -106,6 +106,10 @@ pub struct ConductView {
     pub evidence: Vec<Evidence>,
     /// Submitting sends it for approval first (organisation setting).
     pub approval_required: bool,
+    /// The viewer may approve or return it (waiting for approval, and not theirs).
+    pub may_approve: bool,
+    /// Why the approver returned it, while it is returned.
+    pub returned_comments: Option<String>,
     pub outcome: Option<Outcome>,
 }
 
@@ -174,8 +178,23 @@ pub async fn start_assessment(id: String) -> Result<(), AppError> {
 
 #[server(endpoint = "assessment_for_conduct", client = crate::csrf::CsrfClient)]
 pub async fn assessment_for_conduct(id: String) -> Result<ConductView, AppError> {
-    let (_, state) = assessor().await?;
-    crate::error::with_status(super::conduct::view(&state, assessment_id(&id)?).await)
+    let (actor, state) = assessor().await?;
+    let viewer = actor.user_id.ok_or(AppError::Unauthenticated)?;
+    crate::error::with_status(super::conduct::view(&state, assessment_id(&id)?, viewer).await)
+}
+
+/// The approval chain: approves (`approve`) or returns, with comments, a submitted
+/// assessment someone else conducted.
+#[server(endpoint = "decide_assessment", client = crate::csrf::CsrfClient)]
+pub async fn decide_assessment(
+    id: String,
+    approve: bool,
+    comments: String,
+) -> Result<AssessmentStatus, AppError> {
+    let (actor, state) = assessor().await?;
+    crate::error::with_status(
+        super::conduct::decide(&state, &actor, assessment_id(&id)?, approve, &comments).await,
+    )
 }
 
 /// The stored draft, for a device catching up with another one.

@@ -10,8 +10,8 @@
 //! runs on submission.
 
 use super::conduct_api::{
-    ConductItem, ConductView, DraftEdit, DraftState, Evidence, ItemEdit, Outcome, ReviewEdit,
-    StartAssessment, assessment_draft, assessment_for_conduct, remove_evidence,
+    ConductItem, ConductView, DecideAssessment, DraftEdit, DraftState, Evidence, ItemEdit, Outcome,
+    ReviewEdit, StartAssessment, assessment_draft, assessment_for_conduct, remove_evidence,
     save_assessment_draft, submit_assessment,
 };
 use crate::{
@@ -93,10 +93,64 @@ fn Overview(detail: ConductView, reload: RwSignal<u32>) -> impl IntoView {
         (_, Some(outcome)) => view! { <OutcomeCard outcome /> }.into_any(),
         _ => view! { <p class="card muted">"This assessment was cancelled."</p> }.into_any(),
     };
+    let approval = detail
+        .may_approve
+        .then(|| view! { <ApprovalForm id=detail.id.clone() reload /> });
     view! {
         {heading(&detail)}
         {body}
+        {approval}
         <EvidenceList id=detail.id.clone() evidence=RwSignal::new(detail.evidence.clone()) editable=false />
+    }
+}
+
+/// The approval chain: approve (the rating goes to the carer) or return to the
+/// assessor with comments, after confirming.
+#[component]
+fn ApprovalForm(id: String, reload: RwSignal<u32>) -> impl IntoView {
+    let decide = ServerAction::<DecideAssessment>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = decide.value().get() {
+            reload.update(|n| *n += 1);
+        }
+    });
+    let comments = RwSignal::new(String::new());
+    let asking = RwSignal::new(None::<bool>);
+    let id = StoredValue::new(id);
+    view! {
+        <section class="card" data-test="approval">
+            <h2>"Approval"</h2>
+            <p class="muted">"Your organisation has a second person approve each rating before it goes to the carer."</p>
+            <label class="field">
+                <span>"Comments (required to return it)"</span>
+                <textarea rows="3" data-test="approval-comments" prop:value=move || comments.get()
+                    on:input=move |ev| comments.set(event_target_value(&ev))></textarea>
+            </label>
+            {move || match asking.get() {
+                None => view! {
+                    <div class="actions">
+                        <button class="button button--primary" type="button" data-test="approve"
+                            on:click=move |_| asking.set(Some(true))>"Approve"</button>
+                        <button class="button" type="button" data-test="return"
+                            on:click=move |_| asking.set(Some(false))>"Return to the assessor"</button>
+                    </div>
+                }.into_any(),
+                Some(approve) => view! {
+                    <div class="confirm" role="alertdialog" aria-label="Confirm your decision">
+                        <p>{if approve { "Approve? The rating goes to the carer for confirmation." } else { "Return it to the assessor with your comments?" }}</p>
+                        <button class="button button--primary" type="button" data-test="confirm-decision"
+                            disabled=move || decide.pending().get()
+                            on:click=move |_| {
+                                decide.dispatch(DecideAssessment { id: id.get_value(), approve, comments: comments.get_untracked() });
+                            }>{if approve { "Yes, approve" } else { "Yes, return it" }}</button>
+                        <button class="button" type="button" on:click=move |_| asking.set(None)>"Cancel"</button>
+                    </div>
+                }.into_any(),
+            }}
+            {move || decide.value().get().and_then(Result::err).map(|err| view! {
+                <p class="field-error" role="alert">{err.to_string()}</p>
+            })}
+        </section>
     }
 }
 
@@ -449,8 +503,16 @@ fn Conductor(detail: ConductView, reload: RwSignal<u32>) -> impl IntoView {
     let assessment_id = detail.id.clone();
     let approval_required = detail.approval_required;
     let carer = detail.carer.name.clone();
+    let returned = detail.returned_comments.clone().map(|comments| {
+        view! {
+            <div class="alert alert--warning" role="status" data-test="returned">
+                <strong>"Returned by the approver: "</strong>{comments}
+            </div>
+        }
+    });
     view! {
         {heading(&detail)}
+        {returned}
         <SaveLine draft />
         <nav class="steps" aria-label="Steps">
             {Step::ALL.iter().map(|&s| {

@@ -122,6 +122,9 @@ pub struct ProgressRow {
     pub assigned: bool,
     /// UK time of the last log, for people.
     pub last_logged: Option<String>,
+    /// The effective level, and a newer rating if one waits: "Competent (Proficient
+    /// awaiting confirmation)".
+    pub rating: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

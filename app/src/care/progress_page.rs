@@ -126,8 +126,7 @@ fn Row(
         <tr data-test="progress-row" data-task=row.name.clone()>
             <th scope="row">{row.name.clone()}{(!row.assigned).then(|| view! { <br /><small class="muted">"No longer assigned"</small> })}</th>
             <td><ProgressBar label=format!("Progress on {name}") progress=row.progress /></td>
-            // Filled by competency assessments.
-            <td class="muted">"Not assessed"</td>
+            <td data-test="rating">{row.rating.clone()}</td>
             <td>{row.last_logged.clone().unwrap_or_else(|| "Never".into())}</td>
             <td class="actions">
                 <Show when=move || may_reset.get() && has_progress>

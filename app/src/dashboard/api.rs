@@ -23,6 +23,16 @@ pub struct Counts {
     pub average_progress: Option<f64>,
     /// Everything in the recycle bin.
     pub recycle_bin: i64,
+    /// Assessments ready to start, in progress (or returned), awaiting approval.
+    pub assessments_ready: i64,
+    pub assessments_in_progress: i64,
+    pub assessments_awaiting_approval: i64,
+    /// Ratings waiting for carers, and disputed.
+    pub ratings_pending: i64,
+    pub ratings_disputed: i64,
+    /// Effective ratings overdue for review, and due within 30 days.
+    pub reviews_overdue: i64,
+    pub reviews_due: i64,
     pub audit_events_today: i64,
 }
 

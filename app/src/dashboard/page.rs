@@ -75,6 +75,13 @@ fn Cards(dashboard: Dashboard) -> impl IntoView {
         average_progress,
         recycle_bin,
         audit_events_today,
+        assessments_ready,
+        assessments_in_progress,
+        assessments_awaiting_approval,
+        ratings_pending,
+        ratings_disputed,
+        reviews_overdue,
+        reviews_due,
     } = dashboard.counts;
     let recent = dashboard
         .recent
@@ -97,6 +104,12 @@ fn Cards(dashboard: Dashboard) -> impl IntoView {
                 figure=completions_today.to_string()
                 detail=format!("completions logged today by {carers_active_today} carer(s) · average {}",
                     average_progress.map(format_percent).unwrap_or_else(|| "–".into())) />
+            <Card title="Assessments" href=Some("/admin/progress/assessments") test="dash-assessments"
+                figure=assessments_ready.to_string()
+                detail=format!("ready to start · {assessments_in_progress} in progress · {assessments_awaiting_approval} awaiting approval") />
+            <Card title="Ratings" href=Some("/admin/progress/confirmations") test="dash-ratings"
+                figure=ratings_pending.to_string()
+                detail=format!("waiting for carers to confirm · {ratings_disputed} disputed · reviews: {reviews_overdue} overdue, {reviews_due} due within 30 days") />
             <Card title="Recycle bin" href=Some("/admin/recycle-bin") test="dash-bin"
                 figure=recycle_bin.to_string() detail="deleted records, kept for restore".into() />
             <Card title="Audit log" href=Some("/admin/audit") test="dash-audit"

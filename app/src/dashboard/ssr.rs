@@ -36,9 +36,21 @@ pub async fn dashboard(state: &AppState) -> Result<Dashboard, AppError> {
              (select count(distinct carer_id) from task_completions where business_date = $1) as "active!",
              (select case when total > 0 then floor(done * 1000 / total) / 10 end from progress) as "average",
              (select count(*) from recycle_bin_items) as "bin!",
-             (select count(*) from audit_log where occurred_at >= $2) as "audit!""#,
+             (select count(*) from audit_log where occurred_at >= $2) as "audit!",
+             (select count(*) from assessments where deleted_at is null and status = 'READY') as "ready!",
+             (select count(*) from assessments where deleted_at is null
+               and status in ('IN_PROGRESS', 'RETURNED')) as "conducting!",
+             (select count(*) from assessments where deleted_at is null
+               and status = 'AWAITING_APPROVAL') as "approval!",
+             (select count(*) from competency_ratings where state = 'PENDING') as "ratings_pending!",
+             (select count(*) from competency_ratings where state = 'DISPUTED') as "disputed!",
+             (select count(*) from competency_ratings where effective_level <> 'NOT_ASSESSED'
+               and review_due_on < $1) as "overdue!",
+             (select count(*) from competency_ratings where effective_level <> 'NOT_ASSESSED'
+               and review_due_on between $1 and $3) as "reviews_due!""#,
         today,
-        since
+        since,
+        today + time::Duration::days(crate::assessments::ratings::REVIEW_WINDOW_DAYS)
     )
     .fetch_one(&state.db)
     .await?;
@@ -74,6 +86,13 @@ pub async fn dashboard(state: &AppState) -> Result<Dashboard, AppError> {
             average_progress: c.average,
             recycle_bin: c.bin,
             audit_events_today: c.audit,
+            assessments_ready: c.ready,
+            assessments_in_progress: c.conducting,
+            assessments_awaiting_approval: c.approval,
+            ratings_pending: c.ratings_pending,
+            ratings_disputed: c.disputed,
+            reviews_overdue: c.overdue,
+            reviews_due: c.reviews_due,
         },
         recent,
     })
@@ -94,6 +113,16 @@ fn describe(action: &str) -> String {
         "assignments.package_tasks" => "changed a package's tasks".into(),
         "assignments.package_carers" => "changed a package's carers".into(),
         "progress.reset" => "reset a carer's progress".into(),
+        "assessment_templates.create" => "wrote an assessment template".into(),
+        "assessment_templates.update" => "changed an assessment template".into(),
+        "assessments.start" => "started an assessment".into(),
+        "assessments.submit" => "submitted an assessment".into(),
+        "assessments.approve" => "approved an assessment".into(),
+        "assessments.return" => "returned an assessment to its assessor".into(),
+        "assessments.complete" => "issued ratings from an assessment".into(),
+        "ratings.confirm" => "confirmed a rating".into(),
+        "ratings.dispute" => "disputed a rating".into(),
+        "ratings.set" => "set a rating directly".into(),
         other => other.replace('.', ": ").replace('_', " "),
     }
 }

@@ -443,6 +443,7 @@ fn schemas() -> Value {
             "progress": schema_ref("Progress"),
             "assigned": { "type": "boolean" },
             "last_logged": { "type": ["string", "null"], "description": "UK time, for people" },
+            "rating": { "type": "string", "description": "The effective level, and a newer rating waiting or disputed" },
         }), &[]),
         "CarerProgress": object(json!({
             "carer": schema_ref("Named"),

@@ -320,9 +320,12 @@ pub async fn progress(
            select t.id, t.name, t.category, t.target_count,
                   coalesce(tp.completed_count, 0) as "current!",
                   tp.last_logged_at as "last_logged_at?",
-                  (a.task_id is not null) as "assigned!"
+                  (a.task_id is not null) as "assigned!",
+                  r.effective_level::text as "effective?", r.level::text as "latest?",
+                  r.state::text as "rating_state?"
              from tasks t
              left join task_progress tp on tp.task_id = t.id and tp.carer_id = $1
+             left join competency_ratings r on r.task_id = t.id and r.carer_id = $1
              left join assigned a on a.task_id = t.id
             where t.deleted_at is null and (a.task_id is not null or tp.task_id is not null)
             order by t.category, t.name"#,
@@ -357,9 +360,34 @@ pub async fn progress(
                 .into(),
                 assigned: r.assigned,
                 last_logged: r.last_logged_at.map(london::format_datetime),
+                rating: rating_text(
+                    r.effective.as_deref(),
+                    r.latest.as_deref(),
+                    r.rating_state.as_deref(),
+                ),
             })
             .collect(),
     })
+}
+
+/// A carer's rating on a task as the progress table shows it: the effective level, and
+/// a newer rating waiting for them or disputed.
+fn rating_text(effective: Option<&str>, latest: Option<&str>, state: Option<&str>) -> String {
+    let level = |l: Option<&str>| {
+        l.and_then(|l| l.parse::<caretrack::CompetencyLevel>().ok())
+            .unwrap_or_default()
+    };
+    let effective = level(effective).label();
+    match state.and_then(|s| s.parse::<caretrack::RatingState>().ok()) {
+        Some(state @ (caretrack::RatingState::Pending | caretrack::RatingState::Disputed)) => {
+            format!(
+                "{effective} ({} {})",
+                level(latest).label(),
+                state.label().to_lowercase()
+            )
+        }
+        _ => effective.to_owned(),
+    }
 }
 
 /// Sets a carer's progress on one task back to 0. Today's totals stand (the cap is about

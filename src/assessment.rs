@@ -234,8 +234,9 @@ pub fn weighted_score(
 pub const TITLE_MAX: usize = 160;
 pub const ITEM_TEXT_MAX: usize = 4000;
 
-/// One item as typed into the template form.
+/// One item as typed into the template form (over the API, fields left out are blank).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ItemForm {
     pub prompt: String,
     /// Knowledge and emergency items: what a good answer contains (assessors only).
@@ -247,6 +248,7 @@ pub struct ItemForm {
 /// A template as typed: numbers are text until checked, so a mistake is answered
 /// beside its field and nothing typed is lost.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TemplateForm {
     pub title: String,
     pub description: String,

@@ -3,6 +3,9 @@
 //!
 //! `main.rs` stays thin: parse the command line, load the configuration, hand over here.
 
+// The OpenAPI document is one `json!` literal per schema set; it nests deeply.
+#![recursion_limit = "256"]
+
 pub mod admin_cli;
 pub mod api;
 pub mod authn;

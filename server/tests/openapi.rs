@@ -459,3 +459,270 @@ async fn swagger_ui_is_served_with_its_own_strict_policy(db: PgPool) {
         assert!(root.join(asset).is_file(), "{asset} is missing");
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_assessment_journey_over_rest_answers_as_documented(db: PgPool) {
+    let api = Api::new(db.clone()).await;
+    let mut tokens = Vec::new();
+    let mut ids = Vec::new();
+    for role in [Role::Admin, Role::Assessor, Role::Carer, Role::Carer] {
+        let email = api.user(role).await;
+        let login = api
+            .call(
+                "POST",
+                "/api/v1/auth/login",
+                "/api/v1/auth/login",
+                None,
+                Some(json!({ "email": email, "password": PASSWORD })),
+            )
+            .await;
+        tokens.push(login.json()["access_token"].as_str().unwrap().to_owned());
+        ids.push(
+            sqlx::query_scalar::<_, Uuid>("select id from users where email = $1")
+                .bind(&email)
+                .fetch_one(&db)
+                .await
+                .unwrap(),
+        );
+    }
+    let (manager, assessor, carer, other) = (&tokens[0], &tokens[1], &tokens[2], &tokens[3]);
+    let carer_id = ids[2];
+    // A package with one task (target 1) the carer works at.
+    let (package, task): (Uuid, Uuid) = sqlx::query_as(
+        "with p as (insert into care_packages (name, postcode_district, client_name_enc, client_name_key_id, address_enc, address_key_id)
+                    values ('Ash Court', 'M14', '\\x00', 'k', '\\x00', 'k') returning id),
+              t as (insert into tasks (name, target_count) values ('Stoma care', 1) returning id),
+              pt as (insert into package_tasks (package_id, task_id, assigned_at)
+                     select p.id, t.id, now() - interval '1 hour' from p, t returning package_id, task_id),
+              cp as (insert into carer_packages (carer_id, package_id, assigned_at)
+                     select $1, id, now() - interval '1 hour' from p)
+         select package_id, task_id from pt",
+    )
+    .bind(carer_id)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+
+    let item = |prompt: &str| json!({ "prompt": prompt, "model_answer": "A model answer", "allows_not_applicable": false });
+    let form = json!({
+        "title": "Stoma care", "description": "",
+        "knowledge_weight": "30", "practical_weight": "50", "emergency_weight": "20",
+        "score_scale_max": "4", "thresholds": ["40", "60", "80", "95"], "review_months": "12",
+        "knowledge": [item("Signs of a blocked stoma?")],
+        "practical": [{ "prompt": "Changes the bag", "allows_not_applicable": true }],
+        "emergency": [item("Bleeding that will not stop")],
+    });
+    let created = api
+        .call(
+            "POST",
+            "/api/v1/assessment-templates",
+            "/api/v1/assessment-templates",
+            Some(manager),
+            Some(json!({ "form": form, "task_ids": [task] })),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let again = api
+        .call(
+            "POST",
+            "/api/v1/assessment-templates",
+            "/api/v1/assessment-templates",
+            Some(manager),
+            Some(json!({ "form": form, "task_ids": [task] })),
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "one template per task"
+    );
+    let list = api
+        .call(
+            "GET",
+            "/api/v1/assessment-templates",
+            "/api/v1/assessment-templates?page=1",
+            Some(manager),
+            None,
+        )
+        .await;
+    assert_eq!(list.json()["total"], 1);
+
+    // The carer's one completion makes it ready.
+    let logged = api
+        .call(
+            "POST",
+            "/api/v1/me/task-completions",
+            "/api/v1/me/task-completions",
+            Some(carer),
+            Some(
+                json!({ "task_id": task, "care_package_id": package, "count": 1,
+                           "idempotency_key": Uuid::new_v4().to_string() }),
+            ),
+        )
+        .await;
+    assert_eq!(logged.json()["assessment_ready"], true, "{}", logged.body);
+    let bad = api
+        .call(
+            "GET",
+            "/api/v1/assessments",
+            "/api/v1/assessments?state=someday",
+            Some(assessor),
+            None,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let ready = api
+        .call(
+            "GET",
+            "/api/v1/assessments",
+            "/api/v1/assessments?state=ready",
+            Some(assessor),
+            None,
+        )
+        .await;
+    assert_eq!(ready.json()["total"], 1, "{}", ready.body);
+    let id = ready.json()["items"][0]["id"].as_str().unwrap().to_owned();
+    let path = |tail: &str| format!("/api/v1/assessments/{id}{tail}");
+
+    let start = api
+        .call(
+            "POST",
+            "/api/v1/assessments/{id}/start",
+            &path("/start"),
+            Some(assessor),
+            None,
+        )
+        .await;
+    assert_eq!(start.status, StatusCode::NO_CONTENT, "{}", start.body);
+    let view = api
+        .call(
+            "GET",
+            "/api/v1/assessments/{id}",
+            &path(""),
+            Some(assessor),
+            None,
+        )
+        .await
+        .json();
+    let items: Vec<Value> = view["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip([json!(3), Value::Null, json!(2)])
+        .map(|(item, score)| {
+            json!({
+                "item_id": item["id"],
+                "response": { "answer": "Seen", "score": score, "not_applicable": score.is_null() },
+                "base_revision": 0,
+            })
+        })
+        .collect();
+    let draft = api
+        .call(
+            "POST",
+            "/api/v1/assessments/{id}/draft",
+            &path("/draft"),
+            Some(assessor),
+            Some(json!({ "device_id": "tablet", "step": "REVIEW", "items": items })),
+        )
+        .await;
+    assert_eq!(draft.status, StatusCode::OK, "{}", draft.body);
+    assert_eq!(draft.json()["items"].as_array().unwrap().len(), 3);
+    // Knowledge 3/4 and emergency 2/4, practical not applicable: (30·.75 + 20·.5) / 50 = 65 %.
+    let overridden = api
+        .call(
+            "POST",
+            "/api/v1/assessments/{id}/submit",
+            &path("/submit"),
+            Some(assessor),
+            Some(json!({ "final_level": "PROFICIENT", "reason": "", "comments": "" })),
+        )
+        .await;
+    assert_eq!(overridden.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let submitted = api
+        .call(
+            "POST",
+            "/api/v1/assessments/{id}/submit",
+            &path("/submit"),
+            Some(assessor),
+            Some(json!({ "final_level": "COMPETENT", "reason": "", "comments": "Good" })),
+        )
+        .await;
+    assert_eq!(
+        submitted.json()["status"],
+        "COMPLETED",
+        "{}",
+        submitted.body
+    );
+
+    // The carer reads their competencies and confirms; another carer cannot read them.
+    let competencies = format!("/api/v1/carers/{carer_id}/competencies");
+    let mine = api
+        .call(
+            "GET",
+            "/api/v1/carers/{id}/competencies",
+            &competencies,
+            Some(carer),
+            None,
+        )
+        .await
+        .json();
+    let rating = mine["pending"][0]["id"].as_str().unwrap().to_owned();
+    let hidden = api
+        .call(
+            "GET",
+            "/api/v1/carers/{id}/competencies",
+            &competencies,
+            Some(other),
+            None,
+        )
+        .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let empty = api
+        .call(
+            "POST",
+            "/api/v1/ratings/{id}/dispute",
+            &format!("/api/v1/ratings/{rating}/dispute"),
+            Some(carer),
+            Some(json!({ "reason": " " })),
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let not_theirs = api
+        .call(
+            "POST",
+            "/api/v1/ratings/{id}/confirm",
+            &format!("/api/v1/ratings/{rating}/confirm"),
+            Some(assessor),
+            None,
+        )
+        .await;
+    assert_eq!(not_theirs.status, StatusCode::FORBIDDEN);
+    let confirmed = api
+        .call(
+            "POST",
+            "/api/v1/ratings/{id}/confirm",
+            &format!("/api/v1/ratings/{rating}/confirm"),
+            Some(carer),
+            None,
+        )
+        .await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::NO_CONTENT,
+        "{}",
+        confirmed.body
+    );
+    let after = api
+        .call(
+            "GET",
+            "/api/v1/carers/{id}/competencies",
+            &competencies,
+            Some(manager),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(after["ratings"][0]["effective"], "COMPETENT");
+    assert_eq!(after["ratings"][0]["state"], "CONFIRMED");
+}

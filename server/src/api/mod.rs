@@ -1,6 +1,7 @@
 //! The REST surface under `/api/v1`, for integrations and black-box tests. Errors are
 //! `{error: {code, message, fields?}}` (`AppError`'s `IntoResponse`).
 
+pub mod assessments;
 pub mod audit;
 pub mod auth;
 pub mod care;
@@ -106,7 +107,7 @@ async fn require(
 
 fn api() -> Api {
     use Access::{Public, SignedIn};
-    use openapi::{ADMIN, AUTH, Body, CARE, Doc, FILES, PRACTICE, Query, Reply};
+    use openapi::{ADMIN, ASSESSMENTS, AUTH, Body, CARE, Doc, FILES, PRACTICE, Query, Reply};
     let view_care = Access::Permission(Permission::ViewCare);
     let manage_care = Access::Permission(Permission::ManageCare);
     let log_practice = Access::Permission(Permission::LogPractice);
@@ -410,6 +411,87 @@ fn api() -> Api {
         post(care::log_completion),
         Doc::new(PRACTICE, "Log completions for today: at most 100 per task per London day; a repeated idempotency key answers the first result", Reply::Created("LoggedPractice"))
             .body(Body::Json("CompletionInput")),
+    )
+    .route(
+        "GET",
+        "/api/v1/assessment-templates",
+        Access::Permission(Permission::ManageAssessmentTemplates),
+        get(assessments::list_templates),
+        Doc::new(ASSESSMENTS, "Assessment templates (their current versions)", Reply::Json("TemplatePage"))
+            .query(&[Query { name: "page", kind: "integer", required: false, description: "From 1; 25 a page" }]),
+    )
+    .route(
+        "POST",
+        "/api/v1/assessment-templates",
+        Access::Permission(Permission::ManageAssessmentTemplates),
+        post(assessments::create_template),
+        Doc::new(ASSESSMENTS, "Write a template: sections of items, weights adding to 100, the scale, pass thresholds, the tasks it covers (a task belongs to one template)", Reply::Created("CreatedId"))
+            .body(Body::Json("TemplateInput")),
+    )
+    .route(
+        "GET",
+        "/api/v1/assessments",
+        Access::Permission(Permission::ConductAssessments),
+        get(assessments::list_assessments),
+        Doc::new(ASSESSMENTS, "Assessments: ready first, then returned, in progress, awaiting approval, completed", Reply::Json("AssessmentPage"))
+            .query(&[
+                Query { name: "state", kind: "string", required: false, description: "ready, in_progress, awaiting_approval, returned, completed or cancelled" },
+                Query { name: "carer", kind: "string", required: false, description: "A carer's id" },
+                Query { name: "template", kind: "string", required: false, description: "A template's id" },
+                Query { name: "page", kind: "integer", required: false, description: "From 1; 25 a page" },
+            ]),
+    )
+    .route(
+        "GET",
+        "/api/v1/assessments/{id}",
+        Access::Permission(Permission::ConductAssessments),
+        get(assessments::get_assessment),
+        Doc::new(ASSESSMENTS, "One assessment as the conductor shows it: items with model answers, the saved draft, evidence, the outcome once submitted", Reply::Json("ConductView")),
+    )
+    .route(
+        "POST",
+        "/api/v1/assessments/{id}/start",
+        Access::Permission(Permission::ConductAssessments),
+        post(assessments::start),
+        Doc::new(ASSESSMENTS, "Start a ready assessment (or resume a returned one); you become its assessor", Reply::NoContent),
+    )
+    .route(
+        "POST",
+        "/api/v1/assessments/{id}/draft",
+        Access::Permission(Permission::ConductAssessments),
+        post(assessments::save_draft),
+        Doc::new(ASSESSMENTS, "Autosave answers and scores: the last write per item wins; the answer names the items whose newer edit from another device this replaced", Reply::Json("DraftState"))
+            .body(Body::Json("DraftEdit")),
+    )
+    .route(
+        "POST",
+        "/api/v1/assessments/{id}/submit",
+        Access::Permission(Permission::ConductAssessments),
+        post(assessments::submit),
+        Doc::new(ASSESSMENTS, "Score the saved draft and award a level (a level other than the suggestion needs a reason); completes it, or waits for approval", Reply::Json("Submitted"))
+            .body(Body::Json("Judgement")),
+    )
+    .route(
+        "POST",
+        "/api/v1/ratings/{id}/confirm",
+        Access::Permission(Permission::ConfirmOwnRatings),
+        post(assessments::confirm),
+        Doc::new(ASSESSMENTS, "Confirm one of your pending ratings: it then counts for shifts", Reply::NoContent),
+    )
+    .route(
+        "POST",
+        "/api/v1/ratings/{id}/dispute",
+        Access::Permission(Permission::ConfirmOwnRatings),
+        post(assessments::dispute),
+        Doc::new(ASSESSMENTS, "Dispute one of your pending ratings, with a reason: a care manager resolves it", Reply::NoContent)
+            .body(Body::Json("DisputeInput")),
+    )
+    .route(
+        "GET",
+        "/api/v1/carers/{id}/competencies",
+        Access::Permission(Permission::ViewProgress),
+        get(assessments::competencies),
+        Doc::new(ASSESSMENTS, "A carer's ratings: waiting for them, effective levels per task, history (carers: their own only)", Reply::Json("CarerRatings")),
     )
     .route(
         "GET",

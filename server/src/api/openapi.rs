@@ -14,9 +14,10 @@ pub const FILES: &str = "Files";
 pub const ADMIN: &str = "Administration";
 pub const CARE: &str = "Care packages and tasks";
 pub const PRACTICE: &str = "Daily practice and progress";
+pub const ASSESSMENTS: &str = "Assessments and ratings";
 
 /// The groups of operations, in the order the documentation shows them.
-const TAGS: [(&str, &str); 5] = [
+const TAGS: [(&str, &str); 6] = [
     (
         AUTH,
         "Tokens for API clients: sign in (with a second step when 2FA is on), refresh, sign out, your devices",
@@ -28,6 +29,10 @@ const TAGS: [(&str, &str); 5] = [
     (
         PRACTICE,
         "Carers log completions (1–100 per task per London day, idempotent); progress is global per carer and task",
+    ),
+    (
+        ASSESSMENTS,
+        "Templates, the assessments practice makes ready, the conductor's draft and submission, and carers confirming or disputing their ratings",
     ),
     (
         FILES,
@@ -322,7 +327,17 @@ fn page_of(item: &str) -> Value {
 }
 
 fn schemas() -> Value {
+    use caretrack::{
+        CompetencyLevel, RatingState,
+        conduct::{AssessmentStatus, Step},
+    };
     let roles: Vec<&str> = caretrack::Role::ALL.iter().map(|r| r.as_str()).collect();
+    let levels: Vec<Value> = CompetencyLevel::ALL
+        .iter()
+        .map(|l| json!(l.as_str()))
+        .collect();
+    let levels_or_null: Vec<Value> = levels.iter().cloned().chain([Value::Null]).collect();
+    let states: Vec<Value> = RatingState::ALL.iter().map(|s| json!(s.as_str())).collect();
     json!({
         "Error": object(json!({
             "error": object(json!({
@@ -449,6 +464,178 @@ fn schemas() -> Value {
             "carer": schema_ref("Named"),
             "rows": { "type": "array", "items": schema_ref("ProgressRow") },
             "overall_percent": { "type": ["number", "null"] },
+        }), &[]),
+        "TemplateSummary": object(json!({
+            "id": uuid(),
+            "title": string(),
+            "version": { "type": "integer" },
+            "items": { "type": "integer" },
+            "tasks": { "type": "array", "items": string() },
+        }), &[]),
+        "TemplatePage": page_of("TemplateSummary"),
+        "ItemForm": object(json!({
+            "prompt": string(),
+            "model_answer": { "type": "string", "description": "Knowledge and emergency items; assessors only" },
+            "allows_not_applicable": { "type": "boolean", "description": "Practical skills only" },
+        }), &["model_answer", "allows_not_applicable"]),
+        "TemplateForm": object(json!({
+            "title": string(),
+            "description": string(),
+            "knowledge_weight": { "type": "string", "description": "Percent; the three weights add up to 100" },
+            "practical_weight": string(),
+            "emergency_weight": string(),
+            "score_scale_max": { "type": "string", "description": "Items are scored 0 to this (1–10)" },
+            "thresholds": { "type": "array", "items": string(), "minItems": 4, "maxItems": 4,
+                            "description": "Minimum percent for Advanced beginner, Competent, Proficient, Expert; blank leaves a level out" },
+            "review_months": { "type": "string", "description": "Months until review; blank for none" },
+            "knowledge": { "type": "array", "items": schema_ref("ItemForm") },
+            "practical": { "type": "array", "items": schema_ref("ItemForm") },
+            "emergency": { "type": "array", "items": schema_ref("ItemForm") },
+        }), &["description", "review_months"]),
+        "TemplateInput": object(json!({
+            "form": schema_ref("TemplateForm"),
+            "task_ids": { "type": "array", "items": uuid() },
+        }), &[]),
+        "CreatedId": object(json!({ "id": uuid() }), &[]),
+        "AssessmentRow": object(json!({
+            "id": uuid(),
+            "carer": schema_ref("Named"),
+            "title": string(),
+            "version": { "type": "integer" },
+            "status": { "enum": AssessmentStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>() },
+            "ready_at": { "type": "string", "description": "UK time, for people" },
+            "assessor": { "type": ["string", "null"] },
+            "score": { "type": ["string", "null"], "description": "\"82.50 %\", once submitted" },
+            "final_level": { "enum": levels_or_null.clone() },
+        }), &[]),
+        "AssessmentPage": page_of("AssessmentRow"),
+        "Response": object(json!({
+            "answer": string(),
+            "score": { "type": ["integer", "null"], "minimum": 0 },
+            "not_applicable": { "type": "boolean" },
+        }), &[]),
+        "ItemEdit": object(json!({
+            "item_id": uuid(),
+            "response": schema_ref("Response"),
+            "base_revision": { "type": "integer", "description": "The revision this device last saw (0: none)" },
+        }), &[]),
+        "Judgement": object(json!({
+            "final_level": { "type": "string", "description": "A competency level; blank while undecided (drafts only)" },
+            "reason": { "type": "string", "description": "Required when the level differs from the suggestion" },
+            "comments": { "type": "string", "description": "For the carer" },
+        }), &[]),
+        "ReviewEdit": object(json!({
+            "form": schema_ref("Judgement"),
+            "base_revision": { "type": "integer" },
+        }), &[]),
+        "DraftEdit": object(json!({
+            "device_id": { "type": "string", "description": "1–64 characters naming this device" },
+            "step": { "enum": Step::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>() },
+            "items": { "type": "array", "items": schema_ref("ItemEdit") },
+            "review": { "oneOf": [schema_ref("ReviewEdit"), { "type": "null" }] },
+        }), &["review"]),
+        "StoredResponse": object(json!({
+            "item_id": uuid(),
+            "response": schema_ref("Response"),
+            "revision": { "type": "integer" },
+            "updated_by": { "type": ["string", "null"] },
+        }), &[]),
+        "StoredReview": object(json!({
+            "form": schema_ref("Judgement"),
+            "revision": { "type": "integer" },
+        }), &[]),
+        "DraftState": object(json!({
+            "items": { "type": "array", "items": schema_ref("StoredResponse") },
+            "review": schema_ref("StoredReview"),
+            "overwritten": { "type": "array", "items": string(),
+                             "description": "What this save replaced that another device had changed since this one last looked" },
+        }), &[]),
+        "ConductItem": object(json!({
+            "id": uuid(),
+            "section": { "enum": ["KNOWLEDGE", "PRACTICAL", "EMERGENCY"] },
+            "position": { "type": "integer", "minimum": 1 },
+            "prompt": string(),
+            "model_answer": { "type": ["string", "null"] },
+            "rule": object(json!({
+                "section": { "enum": ["KNOWLEDGE", "PRACTICAL", "EMERGENCY"] },
+                "allows_not_applicable": { "type": "boolean" },
+            }), &[]),
+        }), &[]),
+        "Evidence": object(json!({
+            "file_id": uuid(),
+            "name": string(),
+            "size": string(),
+            "caption": string(),
+            "added_by": string(),
+        }), &[]),
+        "Outcome": object(json!({
+            "score": string(),
+            "suggested": { "enum": levels.clone() },
+            "final_level": { "enum": levels.clone() },
+            "reason": { "type": ["string", "null"] },
+            "comments": string(),
+            "approval_comments": { "type": ["string", "null"] },
+        }), &[]),
+        "ConductView": object(json!({
+            "id": uuid(),
+            "carer": schema_ref("Named"),
+            "title": string(),
+            "version": { "type": "integer" },
+            "status": { "enum": AssessmentStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>() },
+            "assessor": { "type": ["string", "null"] },
+            "weights": object(json!({
+                "knowledge": { "type": "integer" },
+                "practical": { "type": "integer" },
+                "emergency": { "type": "integer" },
+            }), &[]),
+            "scale_max": { "type": "integer", "minimum": 1, "maximum": 10 },
+            "thresholds": { "type": "object", "additionalProperties": { "type": "integer" },
+                            "description": "Minimum percent per level" },
+            "tasks": { "type": "array", "items": string() },
+            "items": { "type": "array", "items": schema_ref("ConductItem") },
+            "step": { "enum": Step::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>() },
+            "draft": schema_ref("DraftState"),
+            "evidence": { "type": "array", "items": schema_ref("Evidence") },
+            "approval_required": { "type": "boolean" },
+            "may_approve": { "type": "boolean" },
+            "returned_comments": { "type": ["string", "null"] },
+            "outcome": { "oneOf": [schema_ref("Outcome"), { "type": "null" }] },
+        }), &[]),
+        "Submitted": object(json!({
+            "status": { "enum": ["COMPLETED", "AWAITING_APPROVAL"] },
+        }), &[]),
+        "DisputeInput": object(json!({ "reason": string() }), &[]),
+        "PendingRating": object(json!({
+            "id": uuid(),
+            "task": string(),
+            "level": { "enum": levels.clone() },
+            "title": { "type": ["string", "null"] },
+            "assessment_id": { "type": ["string", "null"] },
+            "rated_by": { "type": ["string", "null"] },
+            "rated_at": string(),
+            "comments": string(),
+            "resolution": { "type": ["string", "null"] },
+        }), &[]),
+        "MyRating": object(json!({
+            "task": string(),
+            "level": { "enum": levels.clone() },
+            "state": { "enum": states.clone() },
+            "effective": { "enum": levels.clone() },
+            "review_due": { "type": ["string", "null"] },
+            "dispute_reason": { "type": ["string", "null"] },
+        }), &[]),
+        "RatingChange": object(json!({
+            "task": string(),
+            "level": { "enum": levels.clone() },
+            "state": { "enum": states.clone() },
+            "reason": { "type": ["string", "null"] },
+            "by": { "type": ["string", "null"] },
+            "at": string(),
+        }), &[]),
+        "CarerRatings": object(json!({
+            "pending": { "type": "array", "items": schema_ref("PendingRating") },
+            "ratings": { "type": "array", "items": schema_ref("MyRating") },
+            "history": { "type": "array", "items": schema_ref("RatingChange") },
         }), &[]),
         "TodayTask": object(json!({
             "task_id": uuid(),

@@ -1,0 +1,212 @@
+//! `/api/v1/assessment-templates`, `/api/v1/assessments`, `/api/v1/ratings` and
+//! `/api/v1/carers/{id}/competencies`: the same services as the pages' server functions
+//! (`app::assessments`). Each route's permission is checked before the handler runs.
+
+use super::{
+    SignedIn,
+    extract::{JsonBody, PathId, QueryParams},
+};
+use app::{
+    assessments::{
+        api::TemplateSummary,
+        conduct,
+        conduct_api::{AssessmentFilter, AssessmentRow, ConductView, DraftEdit, DraftState},
+        ratings,
+        ratings_api::CarerRatings,
+        templates,
+    },
+    audit::Actor,
+    auth::RequestMeta,
+    care::api::Page,
+    error::AppError,
+    state::AppState,
+};
+use axum::{
+    Extension, Json,
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use caretrack::{
+    assessment::TemplateForm,
+    conduct::{AssessmentStatus, JudgementForm},
+    ids::TaskId,
+    permissions::{Permission, Scope},
+    rating::RatingAction,
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+pub async fn list_templates(
+    State(state): State<AppState>,
+    QueryParams(query): QueryParams<PageQuery>,
+) -> Result<Json<Page<TemplateSummary>>, AppError> {
+    Ok(Json(
+        templates::list(&state, query.page.unwrap_or(1)).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct TemplateBody {
+    form: TemplateForm,
+    task_ids: Vec<TaskId>,
+}
+
+#[derive(Serialize)]
+pub struct Created {
+    id: String,
+}
+
+/// A new template (version 1); a new version is saved through the page.
+pub async fn create_template(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    SignedIn(user): SignedIn,
+    JsonBody(body): JsonBody<TemplateBody>,
+) -> Result<Response, AppError> {
+    let actor = Actor::user(&user, &meta);
+    let id = templates::save(&state, &actor, None, &body.form, &body.task_ids).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: id.to_string() })).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct AssessmentQuery {
+    /// `ready`, `in_progress`, `awaiting_approval`, `returned`, `completed`, `cancelled`.
+    state: Option<String>,
+    carer: Option<String>,
+    template: Option<String>,
+    page: Option<i64>,
+}
+
+pub async fn list_assessments(
+    State(state): State<AppState>,
+    QueryParams(query): QueryParams<AssessmentQuery>,
+) -> Result<Json<Page<AssessmentRow>>, AppError> {
+    let status = match query.state.as_deref().filter(|s| !s.is_empty()) {
+        Some(text) => Some(text.to_uppercase().parse::<AssessmentStatus>().map_err(|_| {
+            AppError::validation(
+                "state",
+                "Use ready, in_progress, awaiting_approval, returned, completed or cancelled",
+            )
+        })?),
+        None => None,
+    };
+    let carer = match query.carer.as_deref().filter(|s| !s.is_empty()) {
+        Some(id) => Some(
+            id.parse()
+                .map_err(|_| AppError::validation("carer", "A carer's id is a UUID"))?,
+        ),
+        None => None,
+    };
+    let filter = AssessmentFilter {
+        status,
+        carer,
+        template: query.template,
+    };
+    Ok(Json(
+        conduct::list(&state, &filter, query.page.unwrap_or(1)).await?,
+    ))
+}
+
+/// Everything the conductor shows: the items (with model answers), the draft, the
+/// evidence, the outcome once submitted.
+pub async fn get_assessment(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    PathId(id): PathId,
+) -> Result<Json<ConductView>, AppError> {
+    Ok(Json(conduct::view(&state, id, user.user_id).await?))
+}
+
+/// Starts a ready assessment (or resumes a returned one) as the caller.
+pub async fn start(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    SignedIn(user): SignedIn,
+    PathId(id): PathId,
+) -> Result<StatusCode, AppError> {
+    let actor = Actor::user(&user, &meta);
+    conduct::start(&state, &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn save_draft(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    SignedIn(user): SignedIn,
+    PathId(id): PathId,
+    JsonBody(edit): JsonBody<DraftEdit>,
+) -> Result<Json<DraftState>, AppError> {
+    let actor = Actor::user(&user, &meta);
+    Ok(Json(conduct::save_draft(&state, &actor, id, &edit).await?))
+}
+
+#[derive(Serialize)]
+pub struct Submitted {
+    status: AssessmentStatus,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    SignedIn(user): SignedIn,
+    PathId(id): PathId,
+    JsonBody(form): JsonBody<JudgementForm>,
+) -> Result<Json<Submitted>, AppError> {
+    let actor = Actor::user(&user, &meta);
+    let status = conduct::submit(&state, &actor, id, &form).await?;
+    Ok(Json(Submitted { status }))
+}
+
+pub async fn confirm(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    SignedIn(user): SignedIn,
+    PathId(id): PathId,
+) -> Result<StatusCode, AppError> {
+    let actor = Actor::user(&user, &meta);
+    ratings::answer(&state, &user, &actor, id, RatingAction::Confirm, "").await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct DisputeBody {
+    reason: String,
+}
+
+pub async fn dispute(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    SignedIn(user): SignedIn,
+    PathId(id): PathId,
+    JsonBody(body): JsonBody<DisputeBody>,
+) -> Result<StatusCode, AppError> {
+    let actor = Actor::user(&user, &meta);
+    ratings::answer(
+        &state,
+        &user,
+        &actor,
+        id,
+        RatingAction::Dispute,
+        &body.reason,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A carer's ratings: waiting, every task's effective level, the history. Carers see
+/// only their own (another carer's id is not found, as on the progress endpoint).
+pub async fn competencies(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    PathId(id): PathId,
+) -> Result<Json<CarerRatings>, AppError> {
+    if user.role.scope(Permission::ViewProgress) == Some(Scope::Own) && user.user_id != id {
+        return Err(AppError::NotFound("The carer".into()));
+    }
+    Ok(Json(ratings::for_carer(&state, id).await?))
+}

@@ -125,6 +125,8 @@ test("practice to 100 % makes an assessment ready; it is conducted, submitted wi
   await pending.locator("[data-test=confirm-yes]").click();
   await expect(pending).toHaveCount(0);
   await expect(carer.locator(`[data-test=competency][data-task="${task}"] [data-test=effective]`)).toHaveText("Competent");
+  await expect(carer.locator("[data-test=achievements]")).toContainText(`Competent in ${task}, confirmed`);
+  await expect(carer.locator("[data-test=achievements]")).toContainText(`Reached the practice target for ${task}`);
 
   // The audit log shows each step.
   await manager.goto("/admin/audit?action=assessments.");

@@ -903,6 +903,26 @@ async fn a_submitted_assessment_is_scored_by_the_core_and_the_carer_confirms_or_
         1,
         "only the confirmed rating is effective"
     );
+    // Milestones: both targets reached, the assessment completed, one rating confirmed.
+    let achievements: Vec<String> = ratings::for_carer(&w.state, w.carer)
+        .await
+        .unwrap()
+        .achievements
+        .into_iter()
+        .map(|a| a.what)
+        .collect();
+    assert_eq!(achievements.len(), 4, "{achievements:?}");
+    assert!(
+        achievements
+            .contains(&"Completed the Medication and moving assessment (Competent)".to_owned())
+    );
+    assert_eq!(
+        achievements
+            .iter()
+            .filter(|a| a.ends_with(", confirmed"))
+            .count(),
+        1
+    );
     assert_eq!(
         w.count("select count(*) from competency_ratings where state = 'DISPUTED' and effective_level = 'NOT_ASSESSED'")
             .await,

@@ -71,6 +71,20 @@ fn Ratings(ratings: CarerRatings, version: RwSignal<u32>) -> impl IntoView {
             </table>
         </section>
         <section class="card">
+            <h2>"Achievements"</h2>
+            {if ratings.achievements.is_empty() {
+                view! { <p class="muted">"Milestones show here: each practice target reached, each assessment completed, each rating you confirm at Competent or above."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="history" data-test="achievements">
+                        {ratings.achievements.into_iter().map(|a| view! {
+                            <li>{a.what}<span class="muted small">{format!(" · {}", a.when)}</span></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+        <section class="card">
             <h2>"History"</h2>
             <ul class="history" data-test="rating-history">
                 {ratings.history.into_iter().map(|h| view! {

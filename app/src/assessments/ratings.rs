@@ -4,8 +4,8 @@
 //! `competency_rating_history` and audited; only a confirmed level is effective.
 
 use super::ratings_api::{
-    AnswerLine, AssessmentAnswers, CarerRatings, MyRating, PendingRating, QueueKind, QueueRow,
-    RatingChange, TaskRating,
+    Achievement, AnswerLine, AssessmentAnswers, CarerRatings, MyRating, PendingRating, QueueKind,
+    QueueRow, RatingChange, TaskRating,
 };
 use crate::{
     audit::{self, Actor, Entry},
@@ -217,10 +217,48 @@ pub async fn for_carer(state: &AppState, carer: Uuid) -> Result<CarerRatings, Ap
         })
     })
     .collect::<Result<_, AppError>>()?;
+    let achievements = sqlx::query!(
+        r#"select kind as "kind!", subject as "subject!", level, at as "at!" from (
+               select 'target' as kind, k.name as subject, null::text as level, tp.target_reached_at as at
+                 from task_progress tp join tasks k on k.id = tp.task_id
+                where tp.carer_id = $1 and tp.target_reached_at is not null
+               union all
+               select 'assessment', v.title, a.final_level::text, a.completed_at
+                 from assessments a join assessment_template_versions v on v.id = a.template_version_id
+                where a.carer_id = $1 and a.status = 'COMPLETED'
+               union all
+               select 'rating', k.name, h.level::text, h.recorded_at
+                 from competency_rating_history h join tasks k on k.id = h.task_id
+                where h.carer_id = $1 and h.state = 'CONFIRMED' and h.level >= 'COMPETENT'
+           ) m
+           order by at desc
+           limit 20"#,
+        carer
+    )
+    .fetch_all(&state.db)
+    .await?
+    .into_iter()
+    .map(|m| {
+        let level = m
+            .level
+            .and_then(|l| l.parse::<CompetencyLevel>().ok())
+            .unwrap_or_default()
+            .label();
+        Achievement {
+            what: match m.kind.as_str() {
+                "target" => format!("Reached the practice target for {}", m.subject),
+                "assessment" => format!("Completed the {} assessment ({level})", m.subject),
+                _ => format!("{level} in {}, confirmed", m.subject),
+            },
+            when: format_datetime(m.at),
+        }
+    })
+    .collect();
     Ok(CarerRatings {
         pending,
         ratings,
         history,
+        achievements,
     })
 }
 

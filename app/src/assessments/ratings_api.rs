@@ -52,11 +52,21 @@ pub struct RatingChange {
     pub at: String,
 }
 
+/// A milestone the carer reached: a task's target, an assessment completed, a
+/// competent-or-better rating confirmed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Achievement {
+    pub what: String,
+    pub when: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CarerRatings {
     pub pending: Vec<PendingRating>,
     pub ratings: Vec<MyRating>,
     pub history: Vec<RatingChange>,
+    /// Newest first, the latest 20.
+    pub achievements: Vec<Achievement>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -636,6 +636,7 @@ fn schemas() -> Value {
             "pending": { "type": "array", "items": schema_ref("PendingRating") },
             "ratings": { "type": "array", "items": schema_ref("MyRating") },
             "history": { "type": "array", "items": schema_ref("RatingChange") },
+            "achievements": { "type": "array", "items": object(json!({ "what": string(), "when": string() }), &[]) },
         }), &[]),
         "TodayTask": object(json!({
             "task_id": uuid(),

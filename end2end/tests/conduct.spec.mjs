@@ -5,7 +5,7 @@ import { addTask, hydrated, signIn } from "./session.mjs";
 // assessor sees the assessment become ready without reloading, conducts it over the
 // four steps (reloading half-way: the draft is kept), submits with a level other than
 // the suggestion and a reason, the carer confirms, and the rating counts.
-test("practice to 100 % makes an assessment ready; it is conducted, submitted with a reason, confirmed and effective", async ({ browser }, info) => {
+test("practice to 100 % makes an assessment ready; it is conducted with evidence, submitted with a reason; one rating is confirmed, the other disputed, amended on page 4 and confirmed", async ({ browser }, info) => {
   test.setTimeout(120_000);
   const baseURL = info.project.use.baseURL;
   const office = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } });
@@ -14,18 +14,22 @@ test("practice to 100 % makes an assessment ready; it is conducted, submitted wi
   const manager = await office.newPage();
   const assessor = await tablet.newPage();
   const carer = await phone.newPage();
-  const task = `Stoma care ${info.project.name}-${Date.now()}`;
+  const run = `${info.project.name}-${Date.now()}`;
+  const task = `Stoma care ${run}`;
+  const second = `Bowel care ${run}`;
 
-  // The care manager adds a task (target 2) at Ali's Riverside House, and a template
-  // covering it.
+  // The care manager adds two tasks (target 2) at Ali's Riverside House, and a template
+  // covering both.
   await signIn(manager, "manager@example.com");
   await expect(manager).toHaveURL(/\/admin$/);
   await addTask(manager, task, 2);
+  await addTask(manager, second, 2);
   await manager.goto("/admin/packages");
   await hydrated(manager);
   await manager.getByRole("link", { name: "Riverside House" }).click();
   const tasks = manager.locator("[data-test=choose-tasks]");
   await tasks.getByLabel(task).check();
+  await tasks.getByLabel(second).check();
   await tasks.locator("[data-test=save-tasks]").click();
   await expect(manager.locator(".toast--success").last()).toBeVisible();
 
@@ -34,6 +38,7 @@ test("practice to 100 % makes an assessment ready; it is conducted, submitted wi
   const form = manager.locator("[data-test=template-form]");
   await form.locator("[data-test=template-title]").fill(task);
   await form.locator(`[data-test=template-task][data-name="${task}"]`).check();
+  await form.locator(`[data-test=template-task][data-name="${second}"]`).check();
   for (const section of ["KNOWLEDGE", "PRACTICAL", "EMERGENCY"]) {
     const block = form.locator(`[data-test=section][data-section=${section}]`);
     await block.locator("[data-test=add-item]").click();
@@ -51,10 +56,15 @@ test("practice to 100 % makes an assessment ready; it is conducted, submitted wi
   const row = assessor.locator("[data-test=assessment]", { hasText: task });
   await expect(row).toHaveCount(0);
 
-  // The carer's second completion reaches 100 %.
+  // The carer's practice reaches 100 % on both tasks.
   await signIn(carer, "ali@example.com");
   await expect(carer).toHaveURL(/\/carer$/);
   await hydrated(carer);
+  const first = carer.locator(`[data-test=today-task][data-task="${second}"]`);
+  await first.getByLabel("How many times?").fill("2");
+  await first.getByRole("button", { name: "Log" }).click();
+  await expect(carer.locator(".toast--success").last()).toContainText("Logged.");
+  await expect(row).toHaveCount(0);
   const card = carer.locator(`[data-test=today-task][data-task="${task}"]`);
   await card.getByLabel("How many times?").fill("2");
   await card.getByRole("button", { name: "Log" }).click();
@@ -103,6 +113,13 @@ test("practice to 100 % makes an assessment ready; it is conducted, submitted wi
   await review.locator("[data-test=final-level]").selectOption("COMPETENT");
   await review.locator("[data-test=assessor-comments]").fill("Careful and kind; keep practising the bag change.");
   await expect(saved).toContainText("All changes saved");
+  // Evidence goes through the file service and is listed with its name.
+  await assessor.locator("[data-test=evidence-upload]").setInputFiles({
+    name: "skin-check.png",
+    mimeType: "image/png",
+    buffer: Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64"),
+  });
+  await expect(assessor.locator("[data-test=evidence-file]")).toContainText("skin-check.png");
   // Differing from the suggestion without a reason is caught before anything is sent.
   await review.locator("[data-test=submit-assessment]").click();
   await expect(review.locator(".field-error")).toContainText("professional judgement");
@@ -124,9 +141,37 @@ test("practice to 100 % makes an assessment ready; it is conducted, submitted wi
   await pending.locator("[data-test=confirm-rating]").click();
   await pending.locator("[data-test=confirm-yes]").click();
   await expect(pending).toHaveCount(0);
+  // The other task's rating is disputed, with a reason.
+  const other = carer.locator(`[data-test=pending-rating][data-task="${second}"]`);
+  await other.locator("[data-test=dispute-rating]").click();
+  await other.locator("[data-test=dispute-reason]").fill("I have done this for two years at my last job");
+  await other.locator("[data-test=send-dispute]").click();
+  await expect(other).toHaveCount(0);
   await expect(carer.locator(`[data-test=competency][data-task="${task}"] [data-test=effective]`)).toHaveText("Competent");
   await expect(carer.locator("[data-test=achievements]")).toContainText(`Competent in ${task}, confirmed`);
   await expect(carer.locator("[data-test=achievements]")).toContainText(`Reached the practice target for ${task}`);
+
+  // The care manager amends the disputed rating on progress page 4; the carer confirms
+  // the amended one.
+  await manager.goto("/admin/progress/confirmations");
+  await hydrated(manager);
+  const dispute = manager.locator(`[data-test=queue-row][data-task="${second}"]`);
+  await expect(dispute).toContainText("two years at my last job");
+  await dispute.locator("[data-test=resolve-amend]").click();
+  await dispute.locator("[data-test=amended-level]").selectOption("PROFICIENT");
+  await dispute.locator("[data-test=resolution-note]").fill("Your previous employer's records back this up");
+  await dispute.locator("[data-test=confirm-resolve]").click();
+  await expect(manager.locator(".toast--success").last()).toContainText("Dispute resolved");
+  await expect(dispute).toHaveCount(0);
+  await carer.reload();
+  await hydrated(carer);
+  const amended = carer.locator(`[data-test=pending-rating][data-task="${second}"]`);
+  await expect(amended).toContainText("Proficient");
+  await expect(amended).toContainText("Your previous employer's records back this up");
+  await amended.locator("[data-test=confirm-rating]").click();
+  await amended.locator("[data-test=confirm-yes]").click();
+  await expect(carer.locator(`[data-test=competency][data-task="${second}"] [data-test=effective]`)).toHaveText("Proficient");
+  await expect(carer.locator(`[data-test=my-progress-row][data-task="${second}"] [data-test=rating]`)).toContainText("Proficient");
 
   // The audit log shows each step.
   await manager.goto("/admin/audit?action=assessments.");
@@ -135,9 +180,11 @@ test("practice to 100 % makes an assessment ready; it is conducted, submitted wi
   for (const action of ["assessments.start", "assessments.submit", "assessments.complete"]) {
     await expect(audit).toContainText(action);
   }
-  await manager.goto("/admin/audit?action=ratings.confirm");
+  await manager.goto("/admin/audit?action=ratings.");
   await hydrated(manager);
-  await expect(manager.locator("[data-test=audit-rows]")).toContainText("ratings.confirm");
+  for (const action of ["ratings.confirm", "ratings.dispute", "ratings.amend"]) {
+    await expect(manager.locator("[data-test=audit-rows]")).toContainText(action);
+  }
 
   await office.close();
   await tablet.close();

@@ -278,6 +278,7 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
             (needs(P::ConductAssessments), format!("id={nil}&file_id={nil}")),
         ),
         ("/api/my_ratings", (needs(P::ConfirmOwnRatings), "".to_owned())),
+        ("/api/my_progress", (needs(P::ViewProgress), "".to_owned())),
         (
             "/api/my_assessment_answers",
             (

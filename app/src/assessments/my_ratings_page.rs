@@ -5,7 +5,11 @@
 use super::ratings_api::{
     AnswerRating, AssessmentAnswers, CarerRatings, PendingRating, my_assessment_answers, my_ratings,
 };
-use caretrack::{RatingState, rating::RatingAction};
+use crate::care::{
+    api::{CarerProgress, my_progress},
+    today::ProgressBar,
+};
+use caretrack::{RatingState, care::format_percent, rating::RatingAction};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -13,16 +17,47 @@ use leptos_meta::Title;
 pub fn MyRatingsPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let ratings = Resource::new(move || version.get(), |_| my_ratings());
+    let progress = Resource::new(move || version.get(), |_| my_progress());
     view! {
-        <Title text="Your ratings" />
+        <Title text="Your progress and ratings" />
         <p><a href="/carer">"← Today"</a></p>
-        <h1>"Your ratings"</h1>
+        <h1>"Your progress and ratings"</h1>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || ratings.get().map(|result| match result {
                 Ok(ratings) => view! { <Ratings ratings version /> }.into_any(),
                 Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
             })}
         </Transition>
+        <Transition fallback=|| ()>
+            {move || progress.get().map(|result| match result {
+                Ok(progress) => view! { <MyProgress progress /> }.into_any(),
+                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+/// Every task the carer has or practised: a bar, and the rating that counts.
+#[component]
+fn MyProgress(progress: CarerProgress) -> impl IntoView {
+    let overall = progress
+        .overall_percent
+        .map(|p| format!("Overall {}", format_percent(p)))
+        .unwrap_or_default();
+    view! {
+        <section class="card" data-test="my-progress">
+            <h2>"Your progress"</h2>
+            <p class="muted">{overall}</p>
+            <ul class="history">
+                {progress.rows.into_iter().map(|row| view! {
+                    <li data-test="my-progress-row" data-task=row.name.clone()>
+                        <strong>{row.name.clone()}</strong>
+                        <ProgressBar label=format!("Progress on {}", row.name) progress=row.progress />
+                        <p class="small" data-test="rating">{format!("Rating: {}", row.rating)}</p>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 

@@ -253,6 +253,15 @@ pub async fn load_progress(carer: UserId) -> Result<CarerProgress, AppError> {
     crate::error::with_status(super::ssr::practice::progress(&state, &user, carer).await)
 }
 
+/// The signed-in carer's own progress per task, with their ratings.
+#[server(endpoint = "my_progress", client = crate::csrf::CsrfClient)]
+pub async fn my_progress() -> Result<CarerProgress, AppError> {
+    let (user, _, state) = guarded(caretrack::permissions::Permission::ViewProgress).await?;
+    crate::error::with_status(
+        super::ssr::practice::progress(&state, &user, user.user_id.into()).await,
+    )
+}
+
 /// What an assignment change did (names, for the confirmation message).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssignmentChange {

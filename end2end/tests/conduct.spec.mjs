@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { addTask, hydrated, signIn } from "./session.mjs";
+import { assessableTasks, hydrated, placeAtRiverside, signIn } from "./session.mjs";
 
 // The whole competency journey in three browsers: a carer's practice reaches 100 %, the
 // assessor sees the assessment become ready without reloading, conducts it over the
@@ -22,31 +22,7 @@ test("practice to 100 % makes an assessment ready; it is conducted with evidence
   // covering both.
   await signIn(manager, "manager@example.com");
   await expect(manager).toHaveURL(/\/admin$/);
-  await addTask(manager, task, 2);
-  await addTask(manager, second, 2);
-  await manager.goto("/admin/packages");
-  await hydrated(manager);
-  await manager.getByRole("link", { name: "Riverside House" }).click();
-  const tasks = manager.locator("[data-test=choose-tasks]");
-  await tasks.getByLabel(task).check();
-  await tasks.getByLabel(second).check();
-  await tasks.locator("[data-test=save-tasks]").click();
-  await expect(manager.locator(".toast--success").last()).toBeVisible();
-
-  await manager.goto("/admin/assessments/templates/new");
-  await hydrated(manager);
-  const form = manager.locator("[data-test=template-form]");
-  await form.locator("[data-test=template-title]").fill(task);
-  await form.locator(`[data-test=template-task][data-name="${task}"]`).check();
-  await form.locator(`[data-test=template-task][data-name="${second}"]`).check();
-  for (const section of ["KNOWLEDGE", "PRACTICAL", "EMERGENCY"]) {
-    const block = form.locator(`[data-test=section][data-section=${section}]`);
-    await block.locator("[data-test=add-item]").click();
-    await block.locator("[data-test=item-prompt]").fill(`${section} question`);
-    if (section !== "PRACTICAL") await block.locator("[data-test=item-answer]").fill(`${section} model answer`);
-  }
-  await form.getByRole("button", { name: "Save template" }).click();
-  await expect(manager.locator(".toast--success").last()).toContainText("Saved as a new version");
+  await assessableTasks(manager, [task, second], 2);
 
   // The assessor watches the workflow page.
   await signIn(assessor, "assessor@example.com");
@@ -64,6 +40,8 @@ test("practice to 100 % makes an assessment ready; it is conducted with evidence
   await first.getByLabel("How many times?").fill("2");
   await first.getByRole("button", { name: "Log" }).click();
   await expect(carer.locator(".toast--success").last()).toContainText("Logged.");
+  // At its target the task leaves the list (wait for that redraw before typing again).
+  await expect(first).toHaveCount(0);
   await expect(row).toHaveCount(0);
   const card = carer.locator(`[data-test=today-task][data-task="${task}"]`);
   await card.getByLabel("How many times?").fill("2");
@@ -201,14 +179,7 @@ test("a care manager sets a rating for a carer directly, with a reason, after a 
 
   await signIn(manager, "manager@example.com");
   await expect(manager).toHaveURL(/\/admin$/);
-  await addTask(manager, task, 3);
-  await manager.goto("/admin/packages");
-  await hydrated(manager);
-  await manager.getByRole("link", { name: "Riverside House" }).click();
-  const tasks = manager.locator("[data-test=choose-tasks]");
-  await tasks.getByLabel(task).check();
-  await tasks.locator("[data-test=save-tasks]").click();
-  await expect(manager.locator(".toast--success").last()).toBeVisible();
+  await placeAtRiverside(manager, [task], 3);
 
   await manager.goto("/admin/progress/ratings");
   await hydrated(manager);

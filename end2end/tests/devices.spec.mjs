@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { addTask, hydrated, signIn } from "./session.mjs";
+import { assessableTasks, hydrated, signIn } from "./session.mjs";
 
 // One assessor, two devices on the same assessment: an edit on one appears on the
 // other with a notice, and a save that replaces the other device's newer edit says so
@@ -17,27 +17,7 @@ test("an assessment open on two devices keeps the last write per item and says s
 
   await signIn(manager, "manager@example.com");
   await expect(manager).toHaveURL(/\/admin$/);
-  await addTask(manager, task, 1);
-  await manager.goto("/admin/packages");
-  await hydrated(manager);
-  await manager.getByRole("link", { name: "Riverside House" }).click();
-  const tasks = manager.locator("[data-test=choose-tasks]");
-  await tasks.getByLabel(task).check();
-  await tasks.locator("[data-test=save-tasks]").click();
-  await expect(manager.locator(".toast--success").last()).toBeVisible();
-  await manager.goto("/admin/assessments/templates/new");
-  await hydrated(manager);
-  const form = manager.locator("[data-test=template-form]");
-  await form.locator("[data-test=template-title]").fill(task);
-  await form.locator(`[data-test=template-task][data-name="${task}"]`).check();
-  for (const section of ["KNOWLEDGE", "PRACTICAL", "EMERGENCY"]) {
-    const block = form.locator(`[data-test=section][data-section=${section}]`);
-    await block.locator("[data-test=add-item]").click();
-    await block.locator("[data-test=item-prompt]").fill(`${section} question`);
-    if (section !== "PRACTICAL") await block.locator("[data-test=item-answer]").fill("A model answer");
-  }
-  await form.getByRole("button", { name: "Save template" }).click();
-  await expect(manager.locator(".toast--success").last()).toContainText("Saved as a new version");
+  await assessableTasks(manager, [task], 1);
 
   await signIn(carer, "ali@example.com");
   await expect(carer).toHaveURL(/\/carer$/);

@@ -31,3 +31,36 @@ export async function addTask(page, name, target, category = "") {
   await form.getByRole("button", { name: "Add task" }).click();
   await expect(page.locator(".toast--success")).toContainText("Task added");
 }
+
+/** Adds tasks with `target` and places them at Ali's Riverside House (signed in as a care manager). */
+export async function placeAtRiverside(page, names, target) {
+  for (const name of names) await addTask(page, name, target);
+  await page.goto("/admin/packages");
+  await hydrated(page);
+  await page.getByRole("link", { name: "Riverside House" }).click();
+  const tasks = page.locator("[data-test=choose-tasks]");
+  for (const name of names) await tasks.getByLabel(name).check();
+  await tasks.locator("[data-test=save-tasks]").click();
+  await expect(page.locator(".toast--success").last()).toBeVisible();
+}
+
+/**
+ * Tasks at Riverside House and an assessment template covering them, titled after the
+ * first: one item per section, model answers "<SECTION> model answer".
+ */
+export async function assessableTasks(page, names, target) {
+  await placeAtRiverside(page, names, target);
+  await page.goto("/admin/assessments/templates/new");
+  await hydrated(page);
+  const form = page.locator("[data-test=template-form]");
+  await form.locator("[data-test=template-title]").fill(names[0]);
+  for (const name of names) await form.locator(`[data-test=template-task][data-name="${name}"]`).check();
+  for (const section of ["KNOWLEDGE", "PRACTICAL", "EMERGENCY"]) {
+    const block = form.locator(`[data-test=section][data-section=${section}]`);
+    await block.locator("[data-test=add-item]").click();
+    await block.locator("[data-test=item-prompt]").fill(`${section} question`);
+    if (section !== "PRACTICAL") await block.locator("[data-test=item-answer]").fill(`${section} model answer`);
+  }
+  await form.getByRole("button", { name: "Save template" }).click();
+  await expect(page.locator(".toast--success").last()).toContainText("Saved as a new version");
+}

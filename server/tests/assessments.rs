@@ -150,6 +150,19 @@ impl World {
             .unwrap();
     }
 
+    /// The world's assessor or care manager (`role`), acting.
+    async fn actor(&self, role: &str) -> app::audit::Actor {
+        let id: Uuid = sqlx::query_scalar("select id from users where role = $1::text::user_role")
+            .bind(role)
+            .fetch_one(&self.state.db)
+            .await
+            .unwrap();
+        app::audit::Actor {
+            user_id: Some(id),
+            ..Default::default()
+        }
+    }
+
     async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)
             .fetch_one(&self.state.db)
@@ -577,14 +590,7 @@ async fn started(w: &World) -> (Uuid, app::audit::Actor, Vec<Uuid>) {
         .fetch_one(&w.state.db)
         .await
         .unwrap();
-    let assessor: Uuid = sqlx::query_scalar("select id from users where role = 'ASSESSOR'")
-        .fetch_one(&w.state.db)
-        .await
-        .unwrap();
-    let actor = Actor {
-        user_id: Some(assessor),
-        ..Actor::default()
-    };
+    let actor = w.actor("ASSESSOR").await;
     conduct::start(&w.state, &actor, assessment).await.unwrap();
     let items: Vec<Uuid> = sqlx::query_scalar(
         "select i.id from assessment_template_items i join assessments a
@@ -1005,14 +1011,7 @@ async fn with_the_approval_chain_on_a_submission_waits_and_issues_nothing(db: Pg
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
-    let admin: Uuid = sqlx::query_scalar("select id from users where role = 'ADMIN'")
-        .fetch_one(&w.state.db)
-        .await
-        .unwrap();
-    let manager = app::audit::Actor {
-        user_id: Some(admin),
-        ..Default::default()
-    };
+    let manager = w.actor("ADMIN").await;
     assert!(
         !conduct::view(&w.state, id, actor.user_id.unwrap())
             .await
@@ -1020,7 +1019,7 @@ async fn with_the_approval_chain_on_a_submission_waits_and_issues_nothing(db: Pg
             .may_approve
     );
     assert!(
-        conduct::view(&w.state, id, admin)
+        conduct::view(&w.state, id, manager.user_id.unwrap())
             .await
             .unwrap()
             .may_approve
@@ -1153,14 +1152,7 @@ async fn a_dispute_is_amended_then_confirmed_or_sent_for_reassessment(db: PgPool
     let w = world(db).await;
     let ([medication, hoist], _) = completed(&w).await;
     let (carer, carer_actor) = carer_of(&w);
-    let admin: Uuid = sqlx::query_scalar("select id from users where role = 'ADMIN'")
-        .fetch_one(&w.state.db)
-        .await
-        .unwrap();
-    let manager = app::audit::Actor {
-        user_id: Some(admin),
-        ..Default::default()
-    };
+    let manager = w.actor("ADMIN").await;
     // Nothing to resolve while the carer has not disputed.
     let err = ratings::resolve(&w.state, &manager, medication, A::Uphold, None, "Stands")
         .await
@@ -1314,10 +1306,7 @@ async fn a_manager_sets_ratings_directly_and_not_assessed_resets_that_tasks_prog
         matches!(&err, AppError::Validation { field, .. } if field == "reason"),
         "{err:?}"
     );
-    let assessor: Uuid = sqlx::query_scalar("select id from users where role = 'ASSESSOR'")
-        .fetch_one(&w.state.db)
-        .await
-        .unwrap();
+    let assessor = w.actor("ASSESSOR").await.user_id.unwrap();
     let err = ratings::set_manually(
         &w.state,
         &manager,

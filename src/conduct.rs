@@ -218,7 +218,9 @@ pub struct Judgement {
     pub comments: String,
 }
 
-fn long_text(raw: &str, field: &'static str) -> Result<String, ValidationError> {
+/// A comment, reason or note as typed: trimmed, at most `REASON_MAX` characters (may be
+/// empty; callers that need one say so).
+pub fn long_text(raw: &str, field: &'static str) -> Result<String, ValidationError> {
     let text = raw.trim();
     if text.chars().count() > REASON_MAX {
         return Err(ValidationError::new(

@@ -17,10 +17,7 @@ use crate::{
 use caretrack::{
     CompetencyLevel, ValidationError,
     assessment::{Section, Thresholds, WeightedScore, Weights},
-    conduct::{
-        self, AssessmentStatus, ItemRule, Judgement, JudgementForm, REASON_MAX, Response, Stamp,
-        Step,
-    },
+    conduct::{self, AssessmentStatus, ItemRule, Judgement, JudgementForm, Response, Stamp, Step},
     files::format_size,
     london::format_datetime,
 };
@@ -407,16 +404,6 @@ async fn lock_editable(
     }
 }
 
-fn bounded(text: &str, field: &'static str) -> Result<(), ValidationError> {
-    if text.chars().count() > REASON_MAX {
-        return Err(ValidationError::new(
-            field,
-            format!("This can be at most {REASON_MAX} characters"),
-        ));
-    }
-    Ok(())
-}
-
 /// One autosave. Every edit lands (last write wins, per item); `overwritten` names the
 /// items whose newer edit from another device this save replaced.
 pub async fn save_draft(
@@ -527,8 +514,8 @@ pub async fn save_draft(
                         })?,
                 ),
             };
-            bounded(&form.reason, "reason")?;
-            bounded(&form.comments, "comments")?;
+            conduct::long_text(&form.reason, "reason")?;
+            conduct::long_text(&form.comments, "comments")?;
             let stamp = before.as_ref().map(|b| Stamp {
                 revision: b.revision,
                 device_id: b.device.clone().unwrap_or_default(),
@@ -708,8 +695,7 @@ pub async fn attach_evidence(
     file: Uuid,
     caption: &str,
 ) -> Result<(), AppError> {
-    let caption = caption.trim();
-    bounded(caption, "caption")?;
+    let caption = conduct::long_text(caption, "caption")?;
     let mut tx = state.db.begin().await?;
     lock_editable(&mut tx, id).await?;
     let ok = sqlx::query_scalar!(
@@ -766,12 +752,7 @@ pub async fn remove_evidence(
     if removed == 0 {
         return Err(AppError::NotFound("The evidence file".into()));
     }
-    sqlx::query!(
-        "update files set deleted_at = now(), updated_at = now() where id = $1 and deleted_at is null",
-        file
-    )
-    .execute(&mut *tx)
-    .await?;
+    crate::files::mark_deleted(&mut *tx, file).await?;
     audit::record(
         &mut tx,
         actor,
@@ -794,8 +775,7 @@ pub async fn decide(
     approve: bool,
     comments: &str,
 ) -> Result<AssessmentStatus, AppError> {
-    let comments = comments.trim();
-    bounded(comments, "comments")?;
+    let comments = conduct::long_text(comments, "comments")?;
     if !approve && comments.is_empty() {
         return Err(
             ValidationError::new("comments", "Say what the assessor should look at again").into(),

@@ -17,7 +17,6 @@ use crate::{
 };
 use caretrack::{
     CompetencyLevel, EmailAddress, RatingState, ValidationError,
-    conduct::REASON_MAX,
     london::{business_day, format_date, format_datetime},
     rating::{FIRST_REMINDER, REMINDERS_UNTIL, RatingAction, reminder_due, review_due},
 };
@@ -275,21 +274,11 @@ pub async fn answer(
     if !action.by_carer() {
         return Err(AppError::Forbidden);
     }
-    let reason = reason.trim();
-    if action == RatingAction::Dispute {
-        if reason.is_empty() {
-            return Err(
-                ValidationError::new("reason", "Say why you disagree with this rating").into(),
-            );
-        }
-        if reason.chars().count() > REASON_MAX {
-            return Err(ValidationError::new(
-                "reason",
-                format!("This can be at most {REASON_MAX} characters"),
-            )
-            .into());
-        }
-    }
+    let reason = if action == RatingAction::Dispute {
+        note(reason, "Say why you disagree with this rating")?
+    } else {
+        String::new()
+    };
     let mut tx = state.db.begin().await?;
     let current = sqlx::query!(
         r#"select r.task_id, r.level::text as "level!", r.state::text as "state!", k.name as task
@@ -336,7 +325,7 @@ pub async fn answer(
     .await?;
     let level: CompetencyLevel = current.level.parse().map_err(|_| AppError::Internal)?;
     if action == RatingAction::Dispute {
-        tell_managers_of_dispute(state, &mut tx, user.user_id, &current.task, level, reason)
+        tell_managers_of_dispute(state, &mut tx, user.user_id, &current.task, level, &reason)
             .await?;
     }
     audit::record(
@@ -445,17 +434,11 @@ pub async fn answers_for_carer(
 }
 
 fn note(text: &str, empty: &str) -> Result<String, ValidationError> {
-    let text = text.trim();
+    let text = caretrack::conduct::long_text(text, "reason")?;
     if text.is_empty() {
         return Err(ValidationError::new("reason", empty));
     }
-    if text.chars().count() > REASON_MAX {
-        return Err(ValidationError::new(
-            "reason",
-            format!("This can be at most {REASON_MAX} characters"),
-        ));
-    }
-    Ok(text.to_owned())
+    Ok(text)
 }
 
 /// Appends the rating's state as it is now to its history.

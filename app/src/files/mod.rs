@@ -245,7 +245,8 @@ pub async fn download_url(
 }
 
 /// Marks a file deleted; its object is removed by the next garbage collection.
-pub async fn mark_deleted(db: &PgPool, file_id: Uuid) -> Result<bool, FileError> {
+/// (On the caller's pool or transaction.)
+pub async fn mark_deleted(db: impl sqlx::PgExecutor<'_>, file_id: Uuid) -> Result<bool, FileError> {
     let done = sqlx::query!(
         "update files set deleted_at = now(), updated_at = now() where id = $1 and deleted_at is null",
         file_id

@@ -41,7 +41,23 @@ use_ci_cache() {
     export CARGO_TARGET_DIR="${CARETRACK_CACHE_DIR:-$HOME/.cache/caretrack}/target"
     mkdir -p "$CARGO_TARGET_DIR"
     say "CI: using the warm build cache at $CARGO_TARGET_DIR"
+    prune_workspace_artifacts "$CARGO_TARGET_DIR"
   fi
+}
+
+# Cargo never deletes an artifact, and each of ours is hundreds of megabytes: left alone,
+# the CI cache grew by gigabytes a run until the disk filled. The workspace crates are
+# rebuilt on every submission anyway (their sources changed), so dropping their old
+# artifacts costs nothing; the dependencies, which make the cache worth keeping, stay.
+prune_workspace_artifacts() {
+  local deps
+  for deps in "$1"/*/deps "$1"/*/*/deps "$1"/*/*/*/deps; do
+    [ -d "$deps" ] || continue
+    find "$deps" -maxdepth 1 -type f \( \
+      -regex '.*/\(lib\)?\(app\|server\|caretrack\|frontend\|it\)-[0-9a-f]+\(\..*\)?' \
+      -o \( -executable ! -name '*.*' \) \) -delete
+  done
+  rm -rf "$1"/*/incremental
 }
 
 # The wasm-bindgen version pinned in Cargo.lock.

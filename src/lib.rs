@@ -28,6 +28,7 @@ pub mod postcode;
 pub mod rating;
 pub mod retry;
 pub mod role;
+pub mod rota;
 pub mod schedule;
 pub mod text;
 mod validation;

@@ -2,8 +2,9 @@
 //! real PostgreSQL and Redis: the daily cap under concurrent requests, idempotent
 //! replays, encryption at rest, who sees what, and global progress.
 
-mod common;
+use crate::common;
 
+use crate::common::TestResponse;
 use app::{
     auth::{RequestMeta, sessions},
     state::AppState,
@@ -14,7 +15,6 @@ use axum::{
     http::{Request, StatusCode},
 };
 use caretrack::Role;
-use common::TestResponse;
 use serde_json::{Value, json};
 use sqlx::{PgPool, types::Uuid};
 

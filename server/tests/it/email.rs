@@ -1,7 +1,7 @@
 //! Email through a real SMTP server (Debian's aiosmtpd, started per test), the retry and
 //! failure path, and the development mailbox.
 
-mod common;
+use crate::common;
 
 use app::mail::{Email, Invitation, enqueue_email};
 use caretrack::{EmailAddress, retry::RetryPolicy};

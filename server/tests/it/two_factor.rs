@@ -1,7 +1,7 @@
 //! Two-step verification: enrolment, the sign-in challenge over the REST API, replay and
 //! backup codes, switching it off.
 
-mod common;
+use crate::common;
 
 use app::{
     audit::Actor,

@@ -1,7 +1,7 @@
 //! Forgotten and changed passwords, and email changes, against the real database and
 //! Redis (and the emails they queue).
 
-mod common;
+use crate::common;
 
 use app::{
     account::ssr,

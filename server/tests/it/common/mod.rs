@@ -2,7 +2,7 @@
 //! PostgreSQL (a fresh database per test, from `#[sqlx::test]`) and the real Redis
 //! started by `scripts/services.sh`.
 
-#![allow(dead_code)] // each test binary uses a different subset
+#![allow(dead_code)] // some helpers serve only the unit tests of one area
 
 use app::{
     auth::{

@@ -2,7 +2,7 @@
 //! assessment ready in the same statement, once, and the carer and the assessors are
 //! told; a task belongs to at most one template.
 
-mod common;
+use crate::common;
 
 use app::{
     assessments::ssr::announce_ready,

@@ -1,7 +1,7 @@
 //! Invitations end to end below the browser: the service with the real database (and
 //! the email it queues), and the server functions through the router with real tokens.
 
-mod common;
+use crate::common;
 
 use app::{
     audit::Actor,

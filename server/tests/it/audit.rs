@@ -1,6 +1,6 @@
 //! The audit log's tamper evidence, and the first-admin command.
 
-mod common;
+use crate::common;
 
 use server::admin_cli::{ChainReport, create_admin, verify_audit_chain};
 use sqlx::PgPool;

@@ -2,11 +2,11 @@
 //! retries to DEAD, lease expiry after a worker dies, no double runs, LISTEN wake-ups,
 //! and exactly-once scheduled fires.
 
-mod common;
+use crate::common;
 
+use crate::common::wait_for;
 use app::jobs::{NewJob, enqueue};
 use caretrack::{retry::RetryPolicy, schedule::CronSchedule};
-use common::wait_for;
 use serde_json::json;
 use server::jobs::{
     Registry,

@@ -1,6 +1,6 @@
 //! Managing people: lists, deactivation, role changes, the last care manager.
 
-mod common;
+use crate::common;
 
 use app::{
     audit::Actor,

@@ -2,7 +2,7 @@
 //! signatures including presigned URLs, started per test), and the local-disk backend
 //! through the real router.
 
-mod common;
+use crate::common;
 
 use app::files::{
     self, FileError, FileStorage, ObjectStore, StorageError, Upload, Viewer, collect_garbage,

@@ -3,7 +3,7 @@
 //! is built from, the registered server functions, the page routes — so a new route
 //! without an entry here fails this test.
 
-mod common;
+use crate::common;
 
 use app::auth::{RequestMeta, sessions};
 use axum::{

@@ -2,7 +2,7 @@
 //! change is audited, bad values change nothing, and the database's limits are the
 //! domain core's.
 
-mod common;
+use crate::common;
 
 use app::{
     audit::Actor,

@@ -2,15 +2,15 @@
 //! and nothing else, every `$ref` resolves, and real answers — successes and errors — have
 //! a documented status and match the documented schema.
 
-mod common;
+use crate::common;
 
+use crate::common::TestResponse;
 use axum::{
     Router,
     body::Body,
     http::{Request, StatusCode, header},
 };
 use caretrack::Role;
-use common::TestResponse;
 use serde_json::{Value, json};
 use sqlx::{PgPool, types::Uuid};
 use std::collections::BTreeSet;

@@ -1,12 +1,10 @@
 //! The HTTP surface: probes, server-side rendering, server functions.
 
-mod common;
-
+use crate::common::*;
 use axum::{
     body::Body,
     http::{Request, StatusCode, header},
 };
-use common::*;
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]

@@ -1,6 +1,6 @@
 //! Guarantees the database itself gives, tested against real PostgreSQL.
 
-mod common;
+use crate::common;
 
 use app::crypto::FieldLocation;
 use app::state::Environment;

@@ -2,8 +2,9 @@
 //! PostgreSQL and Redis. Each test signs in from its own address and with its own email
 //! addresses, because rate limits and failure counters live in the shared Redis.
 
-mod common;
+use crate::common;
 
+use crate::common::TestResponse;
 use app::{
     auth::{AuthConfig, rate_limit::LOGIN_PER_IP},
     state::AppState,
@@ -15,7 +16,6 @@ use axum::{
     http::{Request, StatusCode},
 };
 use caretrack::Role;
-use common::TestResponse;
 use serde_json::{Value, json};
 use sqlx::{PgPool, types::Uuid};
 use std::{net::SocketAddr, sync::Arc};

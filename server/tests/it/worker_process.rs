@@ -1,7 +1,7 @@
 //! `kill -9` a real worker process while it runs jobs: none are lost. A second worker
 //! process runs them once their leases expire.
 
-mod common;
+use crate::common;
 
 use app::jobs::{NewJob, enqueue};
 use serde_json::json;

@@ -1,0 +1,23 @@
+//! The integration tests, one binary: each module is one area of the product, run
+//! against the real PostgreSQL, Redis, SMTP and S3-compatible servers. One binary
+//! instead of one per file saves a 700 MB link per area (and the disk CI caches).
+
+mod common;
+
+mod access;
+mod account;
+mod assessments;
+mod audit;
+mod auth;
+mod care;
+mod email;
+mod files;
+mod http;
+mod invitations;
+mod jobs;
+mod openapi;
+mod schema;
+mod settings;
+mod two_factor;
+mod users;
+mod worker_process;

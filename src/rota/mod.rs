@@ -1,0 +1,32 @@
+//! The rota rules engine: SPEC §4's fourteen rules — the provider's eight and the UK
+//! Working Time Regulations' six — as one pure function.
+//!
+//! The same code validates a rota in the browser while a manager drags carers about
+//! (compiled to WASM, through the incremental [`Checker`]) and on the server when the
+//! rota is saved or published, or checked through `POST /api/v1/rota/check`. The server
+//! is authoritative; the two can only disagree if they were given different input.
+//!
+//! Flow: [`RotaInput`] (wire shape) → [`Rota::new`] (checked, indexed; times become
+//! Unix seconds and London days/weeks are worked out once) → [`Rota::validate`] or
+//! [`Checker`] → [`Violation`]s, each with the rule, severity, carer, shifts, a
+//! plain-English message and the numbers behind it.
+
+mod calendar;
+mod check;
+mod model;
+mod provider;
+mod rules;
+mod wtr;
+
+pub use check::{Change, ChangeError, Checker, Violation, sort_violations, validate_rota};
+pub use model::{
+    Carer, MAX_CARERS, MAX_PACKAGES, MAX_SHIFTS, OptOut, Package, Rota, RotaError, RotaInput,
+    Shift, ShiftKind,
+};
+pub use rules::{
+    ConsecutiveNights, ContractedHours, DailyRest, NightToDayRest, NightWork, RestBreak, RuleId,
+    RuleSettings, SettingsError, Severity, Switch, WeeklyAverage, WeeklyRest, YoungWorkerLimits,
+};
+
+#[cfg(test)]
+mod tests;

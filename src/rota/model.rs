@@ -1,0 +1,508 @@
+//! What the engine is given: carers, packages, shifts and settings, as they arrive on
+//! the wire (`POST /api/v1/rota/check`, the editor, the server's save), and the
+//! checked, indexed [`Rota`] built from them.
+
+use super::{RuleSettings, calendar::Calendar};
+use crate::{
+    closed_set::closed_set,
+    ids::{CarePackageId, ShiftId, TaskId, UserId},
+    london,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use time::{Date, OffsetDateTime};
+
+closed_set! {
+    /// The kind of a shift, derived from its times unless an admin chose it.
+    pub enum ShiftKind: "shift type" {
+        Day = "DAY", "Day";
+        Night = "NIGHT", "Night";
+    }
+}
+
+/// A carer's written opt-out of the 48-hour average (WTR reg. 5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptOut {
+    #[serde(with = "iso_date")]
+    pub from: Date,
+    /// The last day it is in force (none: until withdrawn).
+    #[serde(
+        default,
+        with = "iso_date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub to: Option<Date>,
+}
+
+impl OptOut {
+    /// In force on every day from `first` to `last`.
+    pub fn covers(self, first: Date, last: Date) -> bool {
+        self.from <= first && self.to.is_none_or(|to| to >= last)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Carer {
+    pub id: UserId,
+    /// Needed for the young-worker rules; none: treated as an adult.
+    #[serde(
+        default,
+        with = "iso_date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub date_of_birth: Option<Date>,
+    /// Contracted weekly hours; none: the organisation's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weekly_hours_limit: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opt_out: Option<OptOut>,
+    /// Recorded as a night worker (or not); none: derived from their shifts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub night_worker: Option<bool>,
+    /// Employed for less than the reference period: averages run from this day.
+    #[serde(
+        default,
+        with = "iso_date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub employed_from: Option<Date>,
+    /// Tasks with a confirmed (effective) rating of COMPETENT or above.
+    #[serde(default)]
+    pub competent_task_ids: Vec<TaskId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Package {
+    pub id: CarePackageId,
+    /// The package's tasks: a competent carer is competent in all of them.
+    #[serde(default)]
+    pub task_ids: Vec<TaskId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shift {
+    pub id: ShiftId,
+    pub package_id: CarePackageId,
+    #[serde(with = "time::serde::rfc3339")]
+    pub start: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub end: OffsetDateTime,
+    #[serde(default)]
+    pub carer_ids: Vec<UserId>,
+    /// DAY or NIGHT; none: derived from the times (see [`ShiftKind::of_times`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ShiftKind>,
+    /// The unpaid break planned into the shift; it is not working time.
+    #[serde(default)]
+    pub break_minutes: u32,
+}
+
+/// Everything one validation needs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RotaInput {
+    pub carers: Vec<Carer>,
+    pub packages: Vec<Package>,
+    pub shifts: Vec<Shift>,
+    #[serde(default)]
+    pub settings: RuleSettings,
+    /// The first day being planned. Shifts before it are history: they count towards
+    /// averages and rests, but a breach made only of history is not reported again.
+    #[serde(
+        default,
+        with = "iso_date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub planning_from: Option<Date>,
+}
+
+/// Input the engine cannot work with.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RotaError {
+    #[error("shift {0} ends before it starts")]
+    EndsBeforeStart(ShiftId),
+    #[error("shift {0} is longer than 24 hours")]
+    TooLong(ShiftId),
+    #[error("shift {0} has a break as long as the shift")]
+    BreakTooLong(ShiftId),
+    #[error("shift {0} is for package {1}, which is not in the input")]
+    UnknownPackage(ShiftId, CarePackageId),
+    #[error("shift {0} names carer {1}, who is not in the input")]
+    UnknownCarer(ShiftId, UserId),
+    #[error("carer {1} is on shift {0} twice")]
+    CarerTwice(ShiftId, UserId),
+    #[error("{0} appears twice")]
+    Duplicate(String),
+    #[error("carer {0} has a weekly hours limit outside 0–168")]
+    BadHoursLimit(UserId),
+    #[error("the input has more than {max} {what}")]
+    TooMany { what: &'static str, max: usize },
+    #[error("the settings are not allowed: {0}")]
+    Settings(String),
+    #[error("dates must fall between 2000 and 2100")]
+    OutOfRange,
+}
+
+/// Hard limits on one input, so a hostile request cannot make the server spin.
+pub const MAX_CARERS: usize = 5_000;
+pub const MAX_SHIFTS: usize = 100_000;
+pub const MAX_PACKAGES: usize = 5_000;
+
+/// Night time for deriving shift kinds and night workers: 23:00 to 06:00 London
+/// (WTR reg. 2, where no other period is agreed).
+const NIGHT_START_HOUR: u8 = 23;
+const NIGHT_END_HOUR: u8 = 6;
+/// A shift with at least three hours in night time is a night shift (the same
+/// three hours that make someone a night worker).
+pub(super) const NIGHT_HOURS_THAT_COUNT: i64 = 3 * 3600;
+
+impl ShiftKind {
+    /// DAY or NIGHT from a shift's times: NIGHT when at least three of its hours fall
+    /// between 23:00 and 06:00 London time.
+    pub fn of_times(start: OffsetDateTime, end: OffsetDateTime) -> ShiftKind {
+        Self::of_night_seconds(night_seconds(start.unix_timestamp(), end.unix_timestamp()))
+    }
+
+    fn of_night_seconds(night: i64) -> ShiftKind {
+        if night >= NIGHT_HOURS_THAT_COUNT {
+            ShiftKind::Night
+        } else {
+            ShiftKind::Day
+        }
+    }
+}
+
+/// Seconds of `[start, end)` that fall in night time (23:00–06:00 London).
+pub(super) fn night_seconds(start: i64, end: i64) -> i64 {
+    let Ok(first) = OffsetDateTime::from_unix_timestamp(start) else {
+        return 0;
+    };
+    // The night that began the evening before the start, then each following one.
+    let mut day = london::business_day(first)
+        .previous_day()
+        .unwrap_or(Date::MIN);
+    let mut total = 0;
+    loop {
+        let night_start = at_london_hour(day, NIGHT_START_HOUR);
+        if night_start >= end {
+            break;
+        }
+        let Some(next) = day.next_day() else { break };
+        let night_end = at_london_hour(next, NIGHT_END_HOUR);
+        total += (end.min(night_end) - start.max(night_start)).max(0);
+        day = next;
+    }
+    total
+}
+
+fn at_london_hour(day: Date, hour: u8) -> i64 {
+    let local = day
+        .with_hms(hour, 0, 0)
+        .expect("a whole hour is a valid time");
+    london::from_london(local).resolve().unix_timestamp()
+}
+
+/// One shift, in the engine's own terms (Unix seconds).
+#[derive(Clone, Debug)]
+pub(super) struct ShiftData {
+    pub id: ShiftId,
+    pub package: usize,
+    pub start: i64,
+    pub end: i64,
+    pub kind: ShiftKind,
+    /// Seconds in night time (23:00–06:00 London).
+    pub night: i64,
+    /// Working seconds: the length less the break.
+    pub work: i64,
+    pub break_minutes: u32,
+    pub carers: Vec<usize>,
+    /// Falls (at least partly) on or after `planning_from`.
+    pub planned: bool,
+}
+
+impl ShiftData {
+    pub fn length(&self) -> i64 {
+        self.end - self.start
+    }
+
+    /// Working seconds inside `[from, to)`, the break spread evenly over the shift.
+    pub fn work_within(&self, from: i64, to: i64) -> f64 {
+        let overlap = (self.end.min(to) - self.start.max(from)).max(0);
+        overlap as f64 * self.work as f64 / self.length() as f64
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct CarerData {
+    pub carer: Carer,
+    /// The date they turn 18, when the date of birth is known.
+    pub adult_from: Option<Date>,
+    /// This carer's shifts, by start time.
+    pub shifts: Vec<usize>,
+}
+
+impl CarerData {
+    pub fn young_on(&self, day: Date) -> bool {
+        self.adult_from.is_some_and(|adult| day < adult)
+    }
+}
+
+/// A checked rota, indexed for the rules. Build it with [`Rota::new`]; change it with
+/// the editor's moves (see [`super::Checker`]).
+#[derive(Clone, Debug)]
+pub struct Rota {
+    pub(super) settings: RuleSettings,
+    pub(super) carers: Vec<CarerData>,
+    pub(super) carer_index: HashMap<UserId, usize>,
+    pub(super) packages: Vec<Package>,
+    pub(super) shifts: Vec<ShiftData>,
+    pub(super) shift_index: HashMap<ShiftId, usize>,
+    /// `competent[carer][package]`: competent in all of the package's tasks.
+    pub(super) competent: Vec<Vec<bool>>,
+    pub(super) calendar: Calendar,
+}
+
+impl Rota {
+    pub fn new(input: RotaInput) -> Result<Rota, RotaError> {
+        let RotaInput {
+            carers,
+            packages,
+            shifts,
+            settings,
+            planning_from,
+        } = input;
+        for (what, count, max) in [
+            ("carers", carers.len(), MAX_CARERS),
+            ("shifts", shifts.len(), MAX_SHIFTS),
+            ("packages", packages.len(), MAX_PACKAGES),
+        ] {
+            if count > max {
+                return Err(RotaError::TooMany { what, max });
+            }
+        }
+        if let Some(error) = settings.check().into_iter().next() {
+            return Err(RotaError::Settings(error.to_string()));
+        }
+
+        let mut package_index = HashMap::with_capacity(packages.len());
+        for (i, package) in packages.iter().enumerate() {
+            if package_index.insert(package.id, i).is_some() {
+                return Err(RotaError::Duplicate(format!("package {}", package.id)));
+            }
+        }
+        let mut carer_index = HashMap::with_capacity(carers.len());
+        for (i, carer) in carers.iter().enumerate() {
+            if carer_index.insert(carer.id, i).is_some() {
+                return Err(RotaError::Duplicate(format!("carer {}", carer.id)));
+            }
+            if carer
+                .weekly_hours_limit
+                .is_some_and(|hours| !(hours > 0.0 && hours <= 168.0))
+            {
+                return Err(RotaError::BadHoursLimit(carer.id));
+            }
+        }
+        let in_range = |date: Date| (2000..=2100).contains(&date.year());
+        let competent = carers
+            .iter()
+            .map(|carer| {
+                packages
+                    .iter()
+                    .map(|package| {
+                        package
+                            .task_ids
+                            .iter()
+                            .all(|task| carer.competent_task_ids.contains(task))
+                    })
+                    .collect()
+            })
+            .collect();
+
+        let mut shift_index = HashMap::with_capacity(shifts.len());
+        let mut data = Vec::with_capacity(shifts.len());
+        let (mut first, mut last) = (i64::MAX, i64::MIN);
+        for shift in shifts {
+            let (start, end) = (shift.start.unix_timestamp(), shift.end.unix_timestamp());
+            if !in_range(shift.start.date()) || !in_range(shift.end.date()) {
+                return Err(RotaError::OutOfRange);
+            }
+            if end <= start {
+                return Err(RotaError::EndsBeforeStart(shift.id));
+            }
+            if end - start > 24 * 3600 {
+                return Err(RotaError::TooLong(shift.id));
+            }
+            let break_seconds = i64::from(shift.break_minutes) * 60;
+            if break_seconds >= end - start {
+                return Err(RotaError::BreakTooLong(shift.id));
+            }
+            let package = *package_index
+                .get(&shift.package_id)
+                .ok_or(RotaError::UnknownPackage(shift.id, shift.package_id))?;
+            let mut on_shift = Vec::with_capacity(shift.carer_ids.len());
+            for carer in &shift.carer_ids {
+                let index = *carer_index
+                    .get(carer)
+                    .ok_or(RotaError::UnknownCarer(shift.id, *carer))?;
+                if on_shift.contains(&index) {
+                    return Err(RotaError::CarerTwice(shift.id, *carer));
+                }
+                on_shift.push(index);
+            }
+            if shift_index.insert(shift.id, data.len()).is_some() {
+                return Err(RotaError::Duplicate(format!("shift {}", shift.id)));
+            }
+            first = first.min(start);
+            last = last.max(end);
+            let night = night_seconds(start, end);
+            data.push(ShiftData {
+                id: shift.id,
+                package,
+                start,
+                end,
+                kind: shift.kind.unwrap_or(ShiftKind::of_night_seconds(night)),
+                night,
+                work: end - start - break_seconds,
+                break_minutes: shift.break_minutes,
+                carers: on_shift,
+                planned: false,
+            });
+        }
+        if let Some(day) = planning_from {
+            if !in_range(day) {
+                return Err(RotaError::OutOfRange);
+            }
+            let from = london::start_of_day(day).unix_timestamp();
+            first = first.min(from);
+            last = last.max(from);
+        }
+        let calendar = Calendar::covering(first, last);
+        let planning_from =
+            planning_from.map_or(i64::MIN, |day| london::start_of_day(day).unix_timestamp());
+        for shift in &mut data {
+            shift.planned = shift.end > planning_from;
+        }
+
+        let mut carers: Vec<CarerData> = carers
+            .into_iter()
+            .map(|carer| CarerData {
+                adult_from: carer.date_of_birth.map(eighteenth_birthday),
+                carer,
+                shifts: Vec::new(),
+            })
+            .collect();
+        for (i, shift) in data.iter().enumerate() {
+            for &carer in &shift.carers {
+                carers[carer].shifts.push(i);
+            }
+        }
+        for carer in &mut carers {
+            carer.shifts.sort_by_key(|&i| (data[i].start, data[i].end));
+        }
+
+        Ok(Rota {
+            settings,
+            carers,
+            carer_index,
+            packages,
+            shifts: data,
+            shift_index,
+            competent,
+            calendar,
+        })
+    }
+
+    pub fn settings(&self) -> &RuleSettings {
+        &self.settings
+    }
+
+    /// The carers on a shift.
+    pub fn carers_on(&self, shift: ShiftId) -> Vec<UserId> {
+        self.shift_index.get(&shift).map_or_else(Vec::new, |&s| {
+            self.shifts[s]
+                .carers
+                .iter()
+                .map(|&c| self.carers[c].carer.id)
+                .collect()
+        })
+    }
+
+    /// Whether the carer is competent in all of the shift's package's tasks.
+    pub fn is_competent_for(&self, carer: UserId, shift: ShiftId) -> Option<bool> {
+        let carer = *self.carer_index.get(&carer)?;
+        let shift = *self.shift_index.get(&shift)?;
+        Some(self.competent[carer][self.shifts[shift].package])
+    }
+
+    /// Adds a carer to a shift. Returns false if they were already on it.
+    pub(super) fn assign(&mut self, shift: usize, carer: usize) -> bool {
+        if self.shifts[shift].carers.contains(&carer) {
+            return false;
+        }
+        self.shifts[shift].carers.push(carer);
+        let key = |i: &usize| (self.shifts[*i].start, self.shifts[*i].end, *i);
+        let list = &self.carers[carer].shifts;
+        let at = list.partition_point(|i| key(i) < key(&shift));
+        self.carers[carer].shifts.insert(at, shift);
+        true
+    }
+
+    /// Takes a carer off a shift. Returns false if they were not on it.
+    pub(super) fn unassign(&mut self, shift: usize, carer: usize) -> bool {
+        let Some(at) = self.shifts[shift].carers.iter().position(|&c| c == carer) else {
+            return false;
+        };
+        self.shifts[shift].carers.remove(at);
+        self.carers[carer].shifts.retain(|&s| s != shift);
+        true
+    }
+}
+
+/// The day someone born on `birth` turns 18 (a 29 February birthday falls on 1 March).
+fn eighteenth_birthday(birth: Date) -> Date {
+    let year = birth.year() + 18;
+    Date::from_calendar_date(year, birth.month(), birth.day()).unwrap_or_else(|_| {
+        Date::from_calendar_date(year, time::Month::March, 1).expect("1 March exists")
+    })
+}
+
+/// `YYYY-MM-DD` dates on the wire.
+pub(crate) mod iso_date {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+    use time::{Date, macros::format_description};
+
+    const FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+        format_description!("[year]-[month]-[day]");
+
+    pub fn serialize<S: Serializer>(date: &Date, serializer: S) -> Result<S::Ok, S::Error> {
+        let text = date.format(FORMAT).map_err(serde::ser::Error::custom)?;
+        serializer.serialize_str(&text)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Date::parse(&text, FORMAT)
+            .map_err(|_| D::Error::custom(format!("{text:?} is not a date (YYYY-MM-DD)")))
+    }
+
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(
+            date: &Option<Date>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match date {
+                Some(date) => super::serialize(date, serializer),
+                None => serializer.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<Date>, D::Error> {
+            #[derive(Deserialize)]
+            struct Wrapped(#[serde(with = "super")] Date);
+            Ok(Option::<Wrapped>::deserialize(deserializer)?.map(|Wrapped(date)| date))
+        }
+    }
+}

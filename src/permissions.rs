@@ -43,6 +43,8 @@ crate::closed_set::closed_set! {
         ResolveDisputes = "RESOLVE_DISPUTES", "Resolve rating disputes";
         /// Build and publish the rota; override rules with a reason.
         ManageRota = "MANAGE_ROTA", "Build and publish the rota";
+        /// Check a rota against the rules engine (a dry run that changes nothing).
+        CheckRota = "CHECK_ROTA", "Check a rota against the rules";
         /// See the rota (carers: their own shifts and open shifts they may take).
         ViewRota = "VIEW_ROTA", "See the rota";
         /// Apply for open shifts.
@@ -79,9 +81,10 @@ impl Role {
                 LogPractice | ConfirmOwnRatings | ApplyForShifts => None,
                 _ => Some(All),
             },
-            (ViewUsers | ViewCare | ViewProgress | ConductAssessments | ViewRota, Assessor) => {
-                Some(All)
-            }
+            (
+                ViewUsers | ViewCare | ViewProgress | ConductAssessments | ViewRota | CheckRota,
+                Assessor,
+            ) => Some(All),
             (
                 ViewCare | LogPractice | ViewProgress | ConfirmOwnRatings | ViewRota
                 | ApplyForShifts,

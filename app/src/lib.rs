@@ -18,6 +18,7 @@ pub mod identity;
 pub mod invitations;
 pub mod navigation;
 pub mod recycle_bin;
+pub mod rota;
 pub mod settings;
 pub mod status;
 pub mod users;
@@ -114,6 +115,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("tasks")) view=care::TasksPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("progress")) view=care::ProgressPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("recycle-bin")) view=recycle_bin::RecycleBinPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("rota")) view=rota::RotaPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("assessments"), StaticSegment("templates")) view=assessments::TemplatesPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("assessments"), StaticSegment("templates"), ParamSegment("id")) view=assessments::TemplatePage />
                     <Route path=(StaticSegment("admin"), StaticSegment("assessments"), ParamSegment("id")) view=assessments::ConductPage />
@@ -124,6 +126,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("assessor") view=|| view! { <identity::RoleHome role=Role::Assessor /> } />
                     <Route path=StaticSegment("carer") view=care::CarerHome />
                     <Route path=(StaticSegment("carer"), StaticSegment("ratings")) view=assessments::MyRatingsPage />
+                    <Route path=(StaticSegment("carer"), StaticSegment("rota")) view=rota::MyRotaPage />
                     <Route path=StaticSegment("viewer") view=|| view! { <identity::RoleHome role=Role::Viewer /> } />
                 </Routes>
             </Layout>

@@ -50,6 +50,7 @@ pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
             "Assessment templates",
             "/admin/assessments/templates",
         ),
+        (Permission::ManageRota, "Rota", "/admin/rota"),
         (Permission::ViewUsers, "People", "/admin/users"),
         (Permission::ManageUsers, "Invitations", "/admin/invitations"),
         (Permission::ViewAudit, "Audit log", "/admin/audit"),
@@ -72,6 +73,12 @@ pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
         items.push(NavItem {
             label: "Your ratings",
             href: "/carer/ratings",
+        });
+    }
+    if role.scope(Permission::ViewRota) == Some(Scope::Own) {
+        items.push(NavItem {
+            label: "Your rota",
+            href: "/carer/rota",
         });
     }
     if role.can(Permission::ManageJobs) {

@@ -209,6 +209,13 @@ const DEMO_PROGRESS: [(Uuid, Uuid, i32); 5] = [
     (MEGAN, DEMENTIA, 7),
 ];
 
+/// Competencies signed off before CareTrack, so the rota has competent carers: Sam at
+/// Maple Court and Riverside House, Megan at Elm Cottage. Jo and Ali are still learning.
+const DEMO_COMPETENCIES: [(Uuid, &[Uuid]); 2] = [
+    (SAM, &[MEDICATION, CATHETER, PERSONAL_CARE, MOVING, MEALS]),
+    (MEGAN, &[MEALS, DEMENTIA, PERSONAL_CARE]),
+];
+
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct SeedSummary {
     pub users: u64,
@@ -374,6 +381,36 @@ pub async fn seed_demo(
         )
         .execute(&mut *tx)
         .await?;
+    }
+
+    for (carer, tasks) in DEMO_COMPETENCIES {
+        for task in tasks {
+            let added = sqlx::query!(
+                "insert into competency_ratings (carer_id, task_id, level, state, source, effective_level, reason,
+                                                 rated_by, confirmed_at)
+                 values ($1, $2, 'COMPETENT', 'CONFIRMED', 'MANUAL', 'COMPETENT', $3, $4, now())
+                 on conflict do nothing",
+                carer,
+                task,
+                "Signed off before CareTrack (demo data)",
+                DEMO_USERS[0].id,
+            )
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if added > 0 {
+                sqlx::query!(
+                    "insert into competency_rating_history (carer_id, task_id, level, state, source, reason, changed_by)
+                     values ($1, $2, 'COMPETENT', 'CONFIRMED', 'MANUAL', $3, $4)",
+                    carer,
+                    task,
+                    "Signed off before CareTrack (demo data)",
+                    DEMO_USERS[0].id,
+                )
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
     }
 
     if summary != SeedSummary::default() {

@@ -48,10 +48,42 @@ impl Violation {
     }
 }
 
+/// The answer to a rota check: every violation, and how many of each kind.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub violations: Vec<Violation>,
+    pub errors: u32,
+    pub warnings: u32,
+    /// Errors that cannot be overridden: while any remain, the rota cannot be published.
+    pub blocking: u32,
+}
+
+impl Report {
+    pub fn new(violations: Vec<Violation>) -> Report {
+        let count =
+            |keep: fn(&Violation) -> bool| violations.iter().filter(|v| keep(v)).count() as u32;
+        Report {
+            errors: count(|v| v.severity == Severity::Error),
+            warnings: count(|v| v.severity == Severity::Warning),
+            blocking: count(Violation::blocks_publishing),
+            violations,
+        }
+    }
+}
+
 /// Puts violations in one stable order (rule, carer, shifts), so two validations of the
 /// same rota compare equal.
 pub fn sort_violations(violations: &mut [Violation]) {
     violations.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// The violations that name at least one of `shifts`: what an editor of those shifts
+/// has to see (the rest concern other weeks or packages).
+pub fn touching(violations: Vec<Violation>, shifts: &[ShiftId]) -> Vec<Violation> {
+    violations
+        .into_iter()
+        .filter(|v| v.shift_ids.iter().any(|s| shifts.contains(s)))
+        .collect()
 }
 
 /// Checks `input` and validates it in full.
@@ -262,6 +294,21 @@ pub enum Change {
         from: ShiftId,
         to: ShiftId,
     },
+}
+
+impl Change {
+    /// The change that undoes this one.
+    pub fn inverse(self) -> Change {
+        match self {
+            Change::Assign { carer, shift } => Change::Unassign { carer, shift },
+            Change::Unassign { carer, shift } => Change::Assign { carer, shift },
+            Change::Move { carer, from, to } => Change::Move {
+                carer,
+                from: to,
+                to: from,
+            },
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

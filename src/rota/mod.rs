@@ -16,9 +16,12 @@ mod check;
 mod model;
 mod provider;
 mod rules;
+pub mod sample;
 mod wtr;
 
-pub use check::{Change, ChangeError, Checker, Violation, sort_violations, validate_rota};
+pub use check::{
+    Change, ChangeError, Checker, Report, Violation, sort_violations, touching, validate_rota,
+};
 pub use model::{
     Carer, MAX_CARERS, MAX_PACKAGES, MAX_SHIFTS, OptOut, Package, Rota, RotaError, RotaInput,
     Shift, ShiftKind,

@@ -142,6 +142,24 @@ pub enum RotaError {
     OutOfRange,
 }
 
+impl RotaError {
+    /// The part of the input at fault, for an error that names its field.
+    pub fn field(&self) -> &'static str {
+        match self {
+            RotaError::EndsBeforeStart(_)
+            | RotaError::TooLong(_)
+            | RotaError::BreakTooLong(_)
+            | RotaError::UnknownPackage(..)
+            | RotaError::UnknownCarer(..)
+            | RotaError::CarerTwice(..)
+            | RotaError::OutOfRange => "shifts",
+            RotaError::BadHoursLimit(_) => "carers",
+            RotaError::Settings(_) => "settings",
+            RotaError::Duplicate(_) | RotaError::TooMany { .. } => "body",
+        }
+    }
+}
+
 /// Hard limits on one input, so a hostile request cannot make the server spin.
 pub const MAX_CARERS: usize = 5_000;
 pub const MAX_SHIFTS: usize = 100_000;
@@ -424,6 +442,20 @@ impl Rota {
                 .map(|&c| self.carers[c].carer.id)
                 .collect()
         })
+    }
+
+    /// The carer's working hours inside `[from, to)` (breaks left out).
+    pub fn hours_within(&self, carer: UserId, from: OffsetDateTime, to: OffsetDateTime) -> f64 {
+        let Some(&c) = self.carer_index.get(&carer) else {
+            return 0.0;
+        };
+        let (from, to) = (from.unix_timestamp(), to.unix_timestamp());
+        self.carers[c]
+            .shifts
+            .iter()
+            .map(|&s| self.shifts[s].work_within(from, to))
+            .sum::<f64>()
+            / 3600.0
     }
 
     /// Whether the carer is competent in all of the shift's package's tasks.

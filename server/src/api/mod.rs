@@ -9,6 +9,7 @@ pub mod extract;
 pub mod files;
 pub mod jobs;
 pub mod openapi;
+pub mod rota;
 
 use app::{
     auth::{CurrentUser, RequestMeta, authorize},
@@ -107,7 +108,7 @@ async fn require(
 
 fn api() -> Api {
     use Access::{Public, SignedIn};
-    use openapi::{ADMIN, ASSESSMENTS, AUTH, Body, CARE, Doc, FILES, PRACTICE, Query, Reply};
+    use openapi::{ADMIN, ASSESSMENTS, AUTH, Body, CARE, Doc, FILES, PRACTICE, Query, ROTA, Reply};
     let view_care = Access::Permission(Permission::ViewCare);
     let manage_care = Access::Permission(Permission::ManageCare);
     let log_practice = Access::Permission(Permission::LogPractice);
@@ -492,6 +493,14 @@ fn api() -> Api {
         Access::Permission(Permission::ViewProgress),
         get(assessments::competencies),
         Doc::new(ASSESSMENTS, "A carer's ratings: waiting for them, effective levels per task, history (carers: their own only)", Reply::Json("CarerRatings")),
+    )
+    .route(
+        "POST",
+        "/api/v1/rota/check",
+        Access::Permission(Permission::CheckRota),
+        post(rota::check).layer(axum::extract::DefaultBodyLimit::max(rota::CHECK_BODY_LIMIT)),
+        Doc::new(ROTA, "Check a rota against the 14 rules (provider rules and the Working Time Regulations) without saving anything: the same engine the rota editor runs in the browser", Reply::Json("RotaCheck"))
+            .body(Body::Json("RotaInput")),
     )
     .route(
         "GET",

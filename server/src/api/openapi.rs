@@ -15,9 +15,10 @@ pub const ADMIN: &str = "Administration";
 pub const CARE: &str = "Care packages and tasks";
 pub const PRACTICE: &str = "Daily practice and progress";
 pub const ASSESSMENTS: &str = "Assessments and ratings";
+pub const ROTA: &str = "Rota and shifts";
 
 /// The groups of operations, in the order the documentation shows them.
-const TAGS: [(&str, &str); 6] = [
+const TAGS: [(&str, &str); 7] = [
     (
         AUTH,
         "Tokens for API clients: sign in (with a second step when 2FA is on), refresh, sign out, your devices",
@@ -33,6 +34,10 @@ const TAGS: [(&str, &str); 6] = [
     (
         ASSESSMENTS,
         "Templates, the assessments practice makes ready, the conductor's draft and submission, and carers confirming or disputing their ratings",
+    ),
+    (
+        ROTA,
+        "The rules engine: a dry run of any rota against the provider's rules and the Working Time Regulations",
     ),
     (
         FILES,
@@ -338,7 +343,7 @@ fn schemas() -> Value {
         .collect();
     let levels_or_null: Vec<Value> = levels.iter().cloned().chain([Value::Null]).collect();
     let states: Vec<Value> = RatingState::ALL.iter().map(|s| json!(s.as_str())).collect();
-    json!({
+    let schemas = json!({
         "Error": object(json!({
             "error": object(json!({
                 "code": { "type": "string", "examples": ["validation_failed", "unauthenticated", "forbidden", "not_found", "rate_limited"] },
@@ -681,6 +686,65 @@ fn schemas() -> Value {
             "failures": { "type": "array", "items": schema_ref("FailedJob") },
             "failures_total": { "type": "integer" },
             "page": { "type": "integer" },
+        }), &[]),
+    });
+    let (Value::Object(mut all), Value::Object(rota)) = (schemas, rota_schemas()) else {
+        unreachable!("schemas are objects")
+    };
+    all.extend(rota);
+    Value::Object(all)
+}
+
+/// The rules engine's input and answer (`caretrack::rota`).
+fn rota_schemas() -> Value {
+    use caretrack::rota::{RuleId, Severity, ShiftKind};
+    let date = json!({ "type": "string", "format": "date" });
+    let uuids = json!({ "type": "array", "items": uuid() });
+    let hours = |description: &str| json!({ "type": "number", "exclusiveMinimum": 0, "description": description });
+    json!({
+        "RotaCarer": object(json!({
+            "id": uuid(),
+            "date_of_birth": { "type": "string", "format": "date", "description": "For the under-18 rules; left out: an adult" },
+            "weekly_hours_limit": hours("Contracted weekly hours; left out: the organisation's default (36)"),
+            "opt_out": object(json!({
+                "from": date,
+                "to": { "type": "string", "format": "date", "description": "The last day in force; left out: until withdrawn" },
+            }), &["to"]),
+            "night_worker": { "type": "boolean", "description": "Left out: derived (3 h of 23:00–06:00 on a third of their shifts)" },
+            "employed_from": { "type": "string", "format": "date", "description": "Averages run from here when employment is shorter than the reference period" },
+            "competent_task_ids": { "type": "array", "items": uuid(), "description": "Tasks with a confirmed rating of COMPETENT or above" },
+        }), &["date_of_birth", "weekly_hours_limit", "opt_out", "night_worker", "employed_from", "competent_task_ids"]),
+        "RotaPackage": object(json!({ "id": uuid(), "task_ids": uuids }), &["task_ids"]),
+        "RotaShift": object(json!({
+            "id": uuid(),
+            "package_id": uuid(),
+            "start": date_time(),
+            "end": { "type": "string", "format": "date-time", "description": "After the start, at most 24 hours later" },
+            "carer_ids": uuids,
+            "kind": { "enum": ShiftKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(), "description": "Left out: NIGHT when 3 h fall in 23:00–06:00 London time" },
+            "break_minutes": { "type": "integer", "minimum": 0, "description": "Unpaid break planned into the shift" },
+        }), &["carer_ids", "kind", "break_minutes"]),
+        "RotaInput": object(json!({
+            "carers": { "type": "array", "items": schema_ref("RotaCarer") },
+            "packages": { "type": "array", "items": schema_ref("RotaPackage") },
+            "shifts": { "type": "array", "items": schema_ref("RotaShift") },
+            "settings": { "type": "object", "description": "Rule switches and parameters, in the shape of the rule settings; statutory rules cannot be switched off or set laxer than the law. Left out: the defaults" },
+            "planning_from": { "type": "string", "format": "date", "description": "Shifts before this day are history: they count towards averages and rests, but breaches made only of history are not reported" },
+        }), &["settings", "planning_from"]),
+        "RotaViolation": object(json!({
+            "rule": { "enum": RuleId::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>() },
+            "severity": { "enum": Severity::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>() },
+            "overridable": { "type": "boolean", "description": "May be accepted with a reason (never for the 48-hour average or young workers' limits)" },
+            "carer_id": uuid(),
+            "shift_ids": uuids,
+            "message": { "type": "string", "description": "Plain English with the numbers, e.g. \"Average 49.3 h/week over the 17 weeks …\"" },
+            "details": { "type": "object", "additionalProperties": { "type": "number" }, "description": "The numbers behind the message" },
+        }), &["carer_id"]),
+        "RotaCheck": object(json!({
+            "violations": { "type": "array", "items": schema_ref("RotaViolation") },
+            "errors": { "type": "integer", "minimum": 0 },
+            "warnings": { "type": "integer", "minimum": 0 },
+            "blocking": { "type": "integer", "minimum": 0, "description": "Errors that cannot be overridden: the rota cannot be published while any remain" },
         }), &[]),
     })
 }

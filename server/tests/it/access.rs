@@ -278,6 +278,25 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
             (needs(P::ConductAssessments), format!("id={nil}&file_id={nil}")),
         ),
         ("/api/my_ratings", (needs(P::ConfirmOwnRatings), "".to_owned())),
+        (
+            "/api/rota_week",
+            (needs(P::ManageRota), format!("package={nil}&week=2026-11-02")),
+        ),
+        (
+            "/api/save_rota_draft",
+            (
+                needs(P::ManageRota),
+                format!("package={nil}&week=2026-11-02&base_revision=0"),
+            ),
+        ),
+        (
+            "/api/publish_rota_week",
+            (
+                needs(P::ManageRota),
+                format!("package={nil}&week=2026-11-02&revision=1"),
+            ),
+        ),
+        ("/api/my_rota", (needs(P::ViewRota), "".to_owned())),
         ("/api/my_progress", (needs(P::ViewProgress), "".to_owned())),
         (
             "/api/my_assessment_answers",
@@ -378,6 +397,8 @@ fn pages() -> BTreeMap<&'static str, Access> {
         ("/admin/assessments/{id}", needs(P::ConductAssessments)),
         ("/admin/progress/assessments", needs(P::ConductAssessments)),
         ("/carer/ratings", needs(P::ConfirmOwnRatings)),
+        ("/carer/rota", needs(P::ViewRota)),
+        ("/admin/rota", needs(P::ManageRota)),
         ("/admin/progress/ratings", needs(P::ManageRatings)),
         ("/admin/progress/confirmations", needs(P::ResolveDisputes)),
     ])

@@ -21,31 +21,12 @@ struct World {
     template: Uuid,
 }
 
-async fn person(db: &PgPool, role: &str, first: &str) -> Uuid {
-    sqlx::query_scalar(
-        "with u as (insert into users (email, role, password_hash, email_verified_at)
-                    values ($1, $2::text::user_role, 'x', now()) returning id)
-         insert into user_profiles (user_id, first_name, last_name) select id, $3, 'Tester' from u
-         returning user_id",
-    )
-    .bind(format!(
-        "{}-{}@care.example",
-        first.to_lowercase(),
-        Uuid::new_v4().simple()
-    ))
-    .bind(role)
-    .bind(first)
-    .fetch_one(db)
-    .await
-    .unwrap()
-}
-
 /// A template covering both tasks of a package the carer works at.
 async fn world(db: PgPool) -> World {
     let state = common::state_with(db.clone(), &common::redis_url());
-    let carer = person(&db, "CARER", "Sam").await;
-    person(&db, "ASSESSOR", "Priya").await;
-    person(&db, "ADMIN", "Alex").await;
+    let carer = common::person(&db, "CARER", "Sam").await;
+    common::person(&db, "ASSESSOR", "Priya").await;
+    common::person(&db, "ADMIN", "Alex").await;
     let package: Uuid = sqlx::query_scalar(
         "insert into care_packages (name, postcode_district, client_name_enc, client_name_key_id, address_enc, address_key_id)
          values ('Oak House', 'M14', '\\x00', 'k', '\\x00', 'k') returning id",

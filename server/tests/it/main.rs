@@ -16,6 +16,7 @@ mod http;
 mod invitations;
 mod jobs;
 mod openapi;
+mod rota;
 mod schema;
 mod settings;
 mod two_factor;

@@ -161,6 +161,22 @@ impl Api {
         email
     }
 
+    /// A new user of `role`, signed in: their access token.
+    async fn login(&self, role: Role) -> String {
+        let email = self.user(role).await;
+        let path = "/api/v1/auth/login";
+        let login = self
+            .call(
+                "POST",
+                path,
+                path,
+                None,
+                Some(json!({ "email": email, "password": PASSWORD })),
+            )
+            .await;
+        login.json()["access_token"].as_str().unwrap().to_owned()
+    }
+
     /// Sends the request and checks the answer against the operation `method path`.
     async fn call(
         &self,
@@ -725,4 +741,79 @@ async fn the_assessment_journey_over_rest_answers_as_documented(db: PgPool) {
         .json();
     assert_eq!(after["ratings"][0]["effective"], "COMPETENT");
     assert_eq!(after["ratings"][0]["state"], "CONFIRMED");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_rota_check_answers_what_the_engine_finds_without_saving_anything(db: PgPool) {
+    use caretrack::rota::{
+        Report,
+        sample::{SampleSize, sample_rota},
+        validate_rota,
+    };
+    let api = Api::new(db.clone()).await;
+    let (manager, assessor, carer) = (
+        api.login(Role::Admin).await,
+        api.login(Role::Assessor).await,
+        api.login(Role::Carer).await,
+    );
+    let path = "/api/v1/rota/check";
+    let size = SampleSize {
+        carers: 30,
+        packages: 8,
+        weeks: 2,
+        history_weeks: 17,
+    };
+    let input = sample_rota(size, 3);
+    let expected = Report::new(validate_rota(input.clone()).unwrap());
+    assert!(
+        expected.blocking > 0 && expected.warnings > 0,
+        "the sample breaks rules of both kinds"
+    );
+    let body = serde_json::to_value(&input).unwrap();
+    for token in [&manager, &assessor] {
+        let answer = api
+            .call("POST", path, path, Some(token), Some(body.clone()))
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        let report: Report = serde_json::from_str(&answer.body).unwrap();
+        assert_eq!(report, expected);
+    }
+    let refused = api
+        .call("POST", path, path, Some(&carer), Some(body.clone()))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let shifts: i64 = sqlx::query_scalar("select count(*) from shifts")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(shifts, 0, "a dry run stores nothing");
+
+    // Bad input: a 422 naming the part at fault, and why.
+    let mut backwards = body.clone();
+    backwards["shifts"][0]["end"] = backwards["shifts"][0]["start"].clone();
+    let mut switched_off = body.clone();
+    switched_off["settings"] = json!({ "switches": { "wtr_daily_rest": { "enabled": false, "severity": "ERROR", "overridable": false } } });
+    let mut no_such_rule = body.clone();
+    no_such_rule["settings"] = json!({ "switches": { "four_day_week": { "enabled": true, "severity": "ERROR", "overridable": false } } });
+    for (bad, field, says) in [
+        (backwards, "shifts", "ends before it starts"),
+        (switched_off, "settings", "cannot be switched off"),
+        (no_such_rule, "body", "four_day_week"),
+        (json!({ "carers": [] }), "body", "packages"),
+    ] {
+        let answer = api
+            .call("POST", path, path, Some(&manager), Some(bad))
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            answer.body
+        );
+        let message = answer.json()["error"]["fields"][field]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(message.contains(says), "{field}: {}", answer.body);
+    }
 }

@@ -20,7 +20,7 @@ use axum::{
     http::{Request, StatusCode},
 };
 use leptos::prelude::LeptosOptions;
-use sqlx::PgPool;
+use sqlx::{PgPool, types::Uuid};
 use std::sync::Arc;
 use tower::ServiceExt;
 
@@ -129,7 +129,7 @@ pub async fn send(app: Router, mut request: Request<Body>) -> TestResponse {
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .is_none()
     {
-        let n = sqlx::types::Uuid::new_v4().into_bytes();
+        let n = Uuid::new_v4().into_bytes();
         let addr = std::net::SocketAddr::from(([10, n[0], n[1], n[2]], 40000));
         request
             .extensions_mut()
@@ -173,4 +173,25 @@ pub async fn wait_for_within(
 /// `wait_for_within` with ten seconds.
 pub async fn wait_for(db: &PgPool, sql: &str, expected: i64) -> i64 {
     wait_for_within(db, sql, expected, std::time::Duration::from_secs(10)).await
+}
+
+/// A new person of `role` (`"CARER"`, `"ADMIN"` …) called `first` Tester, with a
+/// unique email address.
+pub async fn person(db: &PgPool, role: &str, first: &str) -> Uuid {
+    sqlx::query_scalar(
+        "with u as (insert into users (email, role, password_hash, email_verified_at)
+                    values ($1, $2::text::user_role, 'x', now()) returning id)
+         insert into user_profiles (user_id, first_name, last_name) select id, $3, 'Tester' from u
+         returning user_id",
+    )
+    .bind(format!(
+        "{}-{}@care.example",
+        first.to_lowercase(),
+        Uuid::new_v4().simple()
+    ))
+    .bind(role)
+    .bind(first)
+    .fetch_one(db)
+    .await
+    .unwrap()
 }

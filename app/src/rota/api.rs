@@ -1,0 +1,140 @@
+//! The rota editor's server functions and wire types. The browser checks every move
+//! with the same engine (`caretrack::rota`) the server runs here on save and publish.
+
+use crate::{care::api::Named, error::AppError};
+use caretrack::{
+    ids::{CarePackageId, ShiftId, UserId},
+    rota::{Report, RotaInput, RuleId, ShiftKind},
+};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One cell of the editor's grid: a package's DAY or NIGHT shift on one day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Slot {
+    pub shift_id: ShiftId,
+    /// Monday = 0.
+    pub weekday: u8,
+    pub day_label: String,
+    pub kind: ShiftKind,
+    /// "08:00–20:00", London time.
+    pub times: String,
+    pub headcount: i32,
+}
+
+/// Who is on one shift.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotAssignment {
+    pub shift_id: ShiftId,
+    pub carer_ids: Vec<UserId>,
+}
+
+/// A carer in the editor's panel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PanelCarer {
+    pub id: UserId,
+    pub name: String,
+    /// Works at this package (the others may still cover).
+    pub on_team: bool,
+    /// Competent in all of the package's tasks (confirmed ratings only).
+    pub competent: bool,
+}
+
+/// One package's week, ready for the editor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RotaWeek {
+    pub package: Named<CarePackageId>,
+    /// Monday, `YYYY-MM-DD`.
+    pub week_start: String,
+    pub week_label: String,
+    pub previous_week: String,
+    pub next_week: String,
+    pub slots: Vec<Slot>,
+    pub carers: Vec<PanelCarer>,
+    /// The engine's input: every panel carer's shifts over the reference period and
+    /// the weeks around this one, with this week as the draft has it.
+    pub input: RotaInput,
+    /// The draft as saved (0: nothing saved since the last publication).
+    pub revision: i64,
+    /// What carers were last told.
+    pub published: Vec<SlotAssignment>,
+    pub published_at: Option<String>,
+}
+
+/// The answer to a save: the draft's new revision and the server's own check of it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedDraft {
+    pub revision: i64,
+    pub report: Report,
+}
+
+/// A reason for accepting one overridable violation when publishing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Override {
+    pub rule: RuleId,
+    pub carer_id: Option<UserId>,
+    pub shift_ids: Vec<ShiftId>,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Published {
+    pub added: u32,
+    pub removed: u32,
+    pub carers_notified: u32,
+}
+
+/// One upcoming shift on a carer's own rota.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MyShift {
+    pub shift_id: ShiftId,
+    pub package: String,
+    pub day_label: String,
+    pub times: String,
+    pub kind: ShiftKind,
+    pub colleagues: Vec<String>,
+}
+
+#[server(endpoint = "rota_week", client = crate::csrf::CsrfClient)]
+pub async fn load_rota_week(package: CarePackageId, week: String) -> Result<RotaWeek, AppError> {
+    let (_, actor, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
+    let week = super::parse_week(&week)?;
+    crate::error::with_status(super::ssr::load_week(&state, &actor, package, week).await)
+}
+
+#[server(endpoint = "save_rota_draft", client = crate::csrf::CsrfClient)]
+pub async fn save_rota_draft(
+    package: CarePackageId,
+    week: String,
+    #[server(default)] assignments: Vec<SlotAssignment>,
+    base_revision: i64,
+) -> Result<SavedDraft, AppError> {
+    let (_, actor, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
+    let week = super::parse_week(&week)?;
+    crate::error::with_status(
+        super::ssr::save_draft(&state, &actor, package, week, assignments, base_revision).await,
+    )
+}
+
+#[server(endpoint = "publish_rota_week", client = crate::csrf::CsrfClient)]
+pub async fn publish_rota_week(
+    package: CarePackageId,
+    week: String,
+    revision: i64,
+    #[server(default)] overrides: Vec<Override>,
+) -> Result<Published, AppError> {
+    let (_, actor, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
+    let week = super::parse_week(&week)?;
+    crate::error::with_status(
+        super::ssr::publish(&state, &actor, package, week, revision, overrides).await,
+    )
+}
+
+#[server(endpoint = "my_rota", client = crate::csrf::CsrfClient)]
+pub async fn my_rota() -> Result<Vec<MyShift>, AppError> {
+    let (user, _, state) = crate::auth::guard(caretrack::permissions::Permission::ViewRota).await?;
+    crate::error::with_status(super::ssr::my_rota(&state, user.user_id).await)
+}

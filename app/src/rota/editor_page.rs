@@ -1,0 +1,655 @@
+//! `/admin/rota?package=…&week=…`: the rota editor. A week of one package as a grid of
+//! days × DAY/NIGHT; carers are dragged onto slots, between them and off the rota (or,
+//! from the keyboard, chosen and placed with buttons). Every change is checked at once
+//! in the browser by the same engine the server runs (`caretrack::rota::Checker`, in
+//! WASM); the server checks again on save and publish, and a difference is shown as the
+//! bug it would be.
+
+use super::api::{
+    Override, PanelCarer, Published, RotaWeek, SavedDraft, SlotAssignment, load_rota_week,
+    publish_rota_week, save_rota_draft,
+};
+use crate::{
+    care::api::list_packages,
+    components::toast::{ToastKind, use_toasts},
+};
+use caretrack::{
+    ids::{CarePackageId, ShiftId, UserId},
+    london,
+    rota::{Change, Checker, Rota, Severity, ShiftKind, Violation, sort_violations, touching},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+#[component]
+pub fn RotaPage() -> impl IntoView {
+    let query = use_query_map();
+    let package = Memo::new(move |_| {
+        query
+            .read()
+            .get("package")
+            .and_then(|id| id.parse::<CarePackageId>().ok())
+    });
+    let week = Memo::new(move |_| {
+        query
+            .read()
+            .get("week")
+            .unwrap_or_else(|| super::week_text(super::week_of(time::OffsetDateTime::now_utc())))
+    });
+    let reload = RwSignal::new(0u32);
+    let rota = Resource::new(
+        move || (package.get(), week.get(), reload.get()),
+        |(package, week, _)| async move {
+            match package {
+                Some(package) => load_rota_week(package, week).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    view! {
+        <Title text="Rota" />
+        <h1>"Rota"</h1>
+        <PackagePicker package />
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || rota.get().map(|result| match result {
+                Ok(Some(week)) => view! { <Editor week reload /> }.into_any(),
+                Ok(None) => view! { <p class="muted">"Choose a care package to plan its rota."</p> }.into_any(),
+                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+/// Which package's rota: a select that navigates.
+#[component]
+fn PackagePicker(package: Memo<Option<CarePackageId>>) -> impl IntoView {
+    let packages = Resource::new(|| (), |_| list_packages(String::new(), 1));
+    let navigate = use_navigate();
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let navigate = navigate.clone();
+                packages.get().map(|result| match result {
+                    Ok(page) => view! {
+                        <label class="field field--inline">
+                            <span>"Care package"</span>
+                            <select data-test="rota-package" on:change=move |ev| {
+                                let id = event_target_value(&ev);
+                                navigate(&format!("/admin/rota?package={id}"), Default::default());
+                            }>
+                                <option value="" selected=package.get_untracked().is_none()>"Choose…"</option>
+                                {page.items.into_iter().map(|p| {
+                                    let chosen = package.get_untracked() == Some(p.id);
+                                    view! { <option value=p.id.to_string() selected=chosen>{p.name}</option> }
+                                }).collect_view()}
+                            </select>
+                        </label>
+                    }.into_any(),
+                    Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
+                })
+            }}
+        </Transition>
+    }
+}
+
+/// The editor's state: the engine's checker, the undo and redo stacks, and what is
+/// being dragged or has been chosen from the keyboard.
+#[derive(Clone, Copy)]
+struct Editing {
+    checker: StoredValue<Checker>,
+    /// Bumped after every change; everything drawn from the checker tracks it.
+    version: RwSignal<u64>,
+    undo: RwSignal<Vec<Change>>,
+    redo: RwSignal<Vec<Change>>,
+    revision: RwSignal<i64>,
+    saved_version: RwSignal<u64>,
+    chosen: RwSignal<Option<UserId>>,
+    dragging: RwSignal<Option<(UserId, Option<ShiftId>)>>,
+    slots: StoredValue<Vec<ShiftId>>,
+    mismatch: RwSignal<Option<String>>,
+}
+
+impl Editing {
+    /// Applies a change the manager made: checked at once, undoable.
+    fn apply(self, change: Change) {
+        let done = self
+            .checker
+            .try_update_value(|c| c.apply(change).is_ok())
+            .unwrap_or(false);
+        if done {
+            self.undo.update(|u| u.push(change));
+            self.redo.update(Vec::clear);
+            self.version.update(|v| *v += 1);
+        }
+    }
+
+    fn step_back(self, from: RwSignal<Vec<Change>>, to: RwSignal<Vec<Change>>) {
+        let Some(change) = from.try_update(Vec::pop).flatten() else {
+            return;
+        };
+        let inverse = change.inverse();
+        if self
+            .checker
+            .try_update_value(|c| c.apply(inverse).is_ok())
+            .unwrap_or(false)
+        {
+            to.update(|stack| stack.push(inverse));
+            self.version.update(|v| *v += 1);
+        }
+    }
+
+    fn carers_on(self, shift: ShiftId) -> Vec<UserId> {
+        self.version.track();
+        self.checker.with_value(|c| c.rota().carers_on(shift))
+    }
+
+    /// The violations that concern this week's slots, as the engine finds them now.
+    fn violations(self) -> Vec<Violation> {
+        self.version.track();
+        let slots = self.slots.get_value();
+        self.checker
+            .with_value(|c| touching(c.violations(), &slots))
+    }
+
+    fn assignments(self) -> Vec<SlotAssignment> {
+        self.slots
+            .get_value()
+            .into_iter()
+            .map(|shift_id| SlotAssignment {
+                shift_id,
+                carer_ids: self.checker.with_value(|c| c.rota().carers_on(shift_id)),
+            })
+            .collect()
+    }
+
+    /// Drops what is being dragged (or the carer chosen from the keyboard) on `shift`.
+    fn place(self, shift: ShiftId) {
+        if let Some((carer, from)) = self.dragging.get_untracked() {
+            self.dragging.set(None);
+            match from {
+                Some(from) if from != shift => self.apply(Change::Move {
+                    carer,
+                    from,
+                    to: shift,
+                }),
+                Some(_) => {}
+                None => self.apply(Change::Assign { carer, shift }),
+            }
+        } else if let Some(carer) = self.chosen.get_untracked() {
+            self.apply(Change::Assign { carer, shift });
+        }
+    }
+}
+
+#[component]
+fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
+    let rota = match Rota::new(week.input.clone()) {
+        Ok(rota) => rota,
+        Err(err) => {
+            return view! { <div class="alert alert--error" role="alert">{format!("This rota cannot be checked: {err}")}</div> }
+                .into_any();
+        }
+    };
+    let editing = Editing {
+        checker: StoredValue::new(Checker::new(rota)),
+        version: RwSignal::new(0),
+        undo: RwSignal::new(Vec::new()),
+        redo: RwSignal::new(Vec::new()),
+        revision: RwSignal::new(week.revision),
+        saved_version: RwSignal::new(0),
+        chosen: RwSignal::new(None),
+        dragging: RwSignal::new(None),
+        slots: StoredValue::new(week.slots.iter().map(|s| s.shift_id).collect()),
+        mismatch: RwSignal::new(None),
+    };
+    let carers = StoredValue::new(week.carers.clone());
+    let name_of = move |id: UserId| {
+        carers
+            .with_value(|all| all.iter().find(|c| c.id == id).map(|c| c.name.clone()))
+            .unwrap_or_else(|| "Someone".into())
+    };
+    let toasts = use_toasts();
+    let package = week.package.id;
+    let week_start = week.week_start.clone();
+
+    let save = Action::new(
+        move |(assignments, revision): &(Vec<SlotAssignment>, i64)| {
+            let (assignments, revision, week) =
+                (assignments.clone(), *revision, week_start.clone());
+            async move { save_rota_draft(package, week, assignments, revision).await }
+        },
+    );
+    // The server's check must be the browser's: anything else is a bug worth showing.
+    Effect::new(move |_| {
+        if let Some(result) = save.value().get() {
+            match result {
+                Ok(SavedDraft { revision, report }) => {
+                    editing.revision.set(revision);
+                    let mut mine = editing.violations();
+                    sort_violations(&mut mine);
+                    if mine == report.violations {
+                        editing.mismatch.set(None);
+                    } else {
+                        editing.mismatch.set(Some(format!(
+                            "The server found {} problems where this browser found {}. The server's check is the one that counts; please reload.",
+                            report.violations.len(),
+                            mine.len()
+                        )));
+                    }
+                    toasts.show(ToastKind::Success, "Draft saved");
+                }
+                Err(err) => toasts.show(ToastKind::Error, err.to_string()),
+            }
+        }
+    });
+    let dirty = Memo::new(move |_| editing.version.get() != editing.saved_version.get());
+    let save_now = move || {
+        editing.saved_version.set(editing.version.get_untracked());
+        save.dispatch((editing.assignments(), editing.revision.get_untracked()));
+    };
+
+    let week_start_for_publish = week.week_start.clone();
+    let publish = Action::new(move |(revision, overrides): &(i64, Vec<Override>)| {
+        let (revision, overrides, week) =
+            (*revision, overrides.clone(), week_start_for_publish.clone());
+        async move { publish_rota_week(package, week, revision, overrides).await }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = publish.value().get() {
+            match result {
+                Ok(Published {
+                    added,
+                    removed,
+                    carers_notified,
+                }) => {
+                    toasts.show(
+                        ToastKind::Success,
+                        format!("Published: {added} added, {removed} removed, {carers_notified} carers told"),
+                    );
+                    reload.update(|r| *r += 1);
+                }
+                Err(err) => toasts.show(ToastKind::Error, err.to_string()),
+            }
+        }
+    });
+    let previewing = RwSignal::new(false);
+    let reasons: RwSignal<Vec<(Violation, String)>> = RwSignal::new(Vec::new());
+
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("z") {
+            ev.prevent_default();
+            if ev.shift_key() {
+                editing.step_back(editing.redo, editing.undo);
+            } else {
+                editing.step_back(editing.undo, editing.redo);
+            }
+        }
+    };
+
+    let slots = week.slots.clone();
+    let grid_rows = [ShiftKind::Day, ShiftKind::Night].map(|kind| {
+        let cells = slots
+            .iter()
+            .filter(|s| s.kind == kind)
+            .cloned()
+            .map(|cell| view! { <SlotCell cell editing name_of /> })
+            .collect_view();
+        view! { <tr><th scope="row">{kind.label()}</th>{cells}</tr> }
+    });
+    let day_heads = slots
+        .iter()
+        .filter(|s| s.kind == ShiftKind::Day)
+        .map(|s| view! { <th scope="col">{s.day_label.clone()}</th> })
+        .collect_view();
+    let published = week.published.clone();
+    let rota_href = |w: &str| format!("/admin/rota?package={package}&week={w}");
+
+    view! {
+        <div class="rota" data-test="rota-editor" tabindex="-1" on:keydown=on_keydown>
+            <nav class="rota__weeks">
+                <a href=rota_href(&week.previous_week) data-test="previous-week">"← Previous week"</a>
+                <strong data-test="week-label">{format!("{} — week of {}", week.package.name, week.week_label)}</strong>
+                <a href=rota_href(&week.next_week) data-test="next-week">"Next week →"</a>
+            </nav>
+            <p class="muted small">{week.published_at.map(|at| format!("Last published {at}")).unwrap_or_else(|| "Not published yet".into())}</p>
+            <div class="rota__toolbar">
+                <button class="button" type="button" data-test="undo"
+                    disabled=move || editing.undo.with(Vec::is_empty)
+                    on:click=move |_| editing.step_back(editing.undo, editing.redo)>"Undo"</button>
+                <button class="button" type="button" data-test="redo"
+                    disabled=move || editing.redo.with(Vec::is_empty)
+                    on:click=move |_| editing.step_back(editing.redo, editing.undo)>"Redo"</button>
+                <button class="button" type="button" data-test="save-draft"
+                    disabled=move || !dirty.get() || save.pending().get()
+                    on:click=move |_| save_now()>"Save draft"</button>
+                <button class="button button--primary" type="button" data-test="preview"
+                    on:click=move |_| {
+                        let overridable: Vec<(Violation, String)> = editing
+                            .violations()
+                            .into_iter()
+                            .filter(|v| v.overridable)
+                            .map(|v| (v, String::new()))
+                            .collect();
+                        reasons.set(overridable);
+                        previewing.set(true);
+                    }>"Preview and publish…"</button>
+                <span class="muted small" data-test="save-state">
+                    {move || if save.pending().get() { "Saving…" } else if dirty.get() { "Unsaved changes" } else { "All changes saved" }}
+                </span>
+            </div>
+            {move || editing.mismatch.get().map(|message| view! {
+                <div class="alert alert--error" role="alert" data-test="engine-mismatch">{message}</div>
+            })}
+            <div class="rota__body">
+                <div class="rota__grid-wrap">
+                    <table class="rota__grid" data-test="rota-grid">
+                        <thead><tr><th></th>{day_heads}</tr></thead>
+                        <tbody>{grid_rows}</tbody>
+                    </table>
+                    <CarerPanel carers=week.carers.clone() editing week_start=week.week_start.clone() />
+                </div>
+                <Sidebar editing name_of />
+            </div>
+            <Show when=move || previewing.get()>
+                <Preview editing published=published.clone() reasons name_of
+                    on_cancel={move || previewing.set(false)}
+                    on_publish={move |overrides: Vec<Override>| {
+                        previewing.set(false);
+                        let revision = editing.revision.get_untracked();
+                        if dirty.get_untracked() {
+                            toasts.show(ToastKind::Error, "Save the draft first, so the server checks what you publish.");
+                        } else {
+                            publish.dispatch((revision, overrides));
+                        }
+                    }} />
+            </Show>
+        </div>
+    }
+    .into_any()
+}
+
+/// One DAY or NIGHT slot: its carers, its findings, and the drop target.
+#[component]
+fn SlotCell(
+    cell: super::api::Slot,
+    editing: Editing,
+    name_of: impl Fn(UserId) -> String + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let slot = cell;
+    let shift = slot.shift_id;
+    let headcount = slot.headcount as usize;
+    let findings = Memo::new(move |_| {
+        editing
+            .violations()
+            .into_iter()
+            .filter(|v| v.shift_ids.contains(&shift))
+            .collect::<Vec<_>>()
+    });
+    let class = move || {
+        let found = findings.get();
+        if found.iter().any(|v| v.severity == Severity::Error) {
+            "rota__slot rota__slot--error"
+        } else if found.is_empty() {
+            "rota__slot"
+        } else {
+            "rota__slot rota__slot--warning"
+        }
+    };
+    let label = format!(
+        "{} {} shift, {}",
+        slot.day_label,
+        slot.kind.label().to_lowercase(),
+        slot.times
+    );
+    view! {
+        <td class=class data-test="slot" data-shift=shift.to_string() data-weekday=slot.weekday.to_string()
+            data-kind=slot.kind.as_str()
+            on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
+            on:drop=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); editing.place(shift); }>
+            <div class="rota__slot-head">
+                <span class="small">{slot.times.clone()}</span>
+                <span class="small muted" data-test="staffing">
+                    {move || format!("{}/{headcount}", editing.carers_on(shift).len())}
+                </span>
+            </div>
+            <ul class="rota__chips">
+                {move || editing.carers_on(shift).into_iter().map(|carer| {
+                    let name = name_of(carer);
+                    view! {
+                        <li class="chip" draggable="true" data-test="placed" data-carer=carer.to_string()
+                            on:dragstart=move |ev: leptos::ev::DragEvent| {
+                                if let Some(data) = ev.data_transfer() {
+                                    let _ = data.set_data("text/plain", &carer.to_string());
+                                    data.set_effect_allowed("move");
+                                }
+                                editing.dragging.set(Some((carer, Some(shift))));
+                            }>
+                            {name.clone()}
+                            <button type="button" class="chip__remove" data-test="remove"
+                                aria-label=format!("Take {name} off this shift")
+                                on:click=move |_| editing.apply(Change::Unassign { carer, shift })>"×"</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {move || editing.chosen.get().map(|carer| view! {
+                <button type="button" class="button button--small" data-test="place-here"
+                    aria-label=format!("Place {} on the {label}", name_of(carer))
+                    on:click=move |_| editing.place(shift)>"Place here"</button>
+            })}
+            <ul class="rota__findings">
+                {move || findings.get().into_iter().map(|v| view! {
+                    <li class=if v.severity == Severity::Error { "small text-error" } else { "small text-warning" }
+                        data-test="slot-finding" data-rule=v.rule.as_str() title=v.message.clone()>
+                        {v.rule.label()}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </td>
+    }
+}
+
+/// The carers who can be placed: competence colour-coded, hours this week, a filter.
+#[component]
+fn CarerPanel(carers: Vec<PanelCarer>, editing: Editing, week_start: String) -> impl IntoView {
+    let competent_only = RwSignal::new(false);
+    let monday = super::parse_week(&week_start)
+        .unwrap_or(london::business_day(time::OffsetDateTime::now_utc()));
+    let (from, to) = (
+        london::start_of_day(monday),
+        london::start_of_day(monday + time::Duration::weeks(1)),
+    );
+    let carers = StoredValue::new(carers);
+    view! {
+        <section class="card rota__carers" data-test="carer-panel">
+            <h2>"Carers"</h2>
+            <label class="field field--inline small">
+                <input type="checkbox" data-test="competent-only" on:change=move |ev| competent_only.set(event_target_checked(&ev)) />
+                " Competent only"
+            </label>
+            <p class="small muted">"Drag a carer onto a shift, or choose one and use “Place here”. Drag a placed carer off the grid (here) to take them off."</p>
+            <ul class="rota__chips"
+                on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
+                on:drop=move |ev: leptos::ev::DragEvent| {
+                    ev.prevent_default();
+                    if let Some((carer, Some(shift))) = editing.dragging.get_untracked() {
+                        editing.dragging.set(None);
+                        editing.apply(Change::Unassign { carer, shift });
+                    }
+                }>
+                {move || carers.get_value().into_iter()
+                    .filter(|c| !competent_only.get() || c.competent)
+                    .map(|c| {
+                        let id = c.id;
+                        let hours = move || {
+                            editing.version.track();
+                            editing.checker.with_value(|checker| checker.rota().hours_within(id, from, to))
+                        };
+                        let class = if c.competent { "chip chip--competent" } else { "chip chip--learning" };
+                        let status = if c.competent { "competent" } else { "not yet competent" };
+                        view! {
+                            <li class=class draggable="true" data-test="panel-carer" data-carer=id.to_string()
+                                data-competent=c.competent.to_string()
+                                on:dragstart=move |ev: leptos::ev::DragEvent| {
+                                    if let Some(data) = ev.data_transfer() {
+                                        let _ = data.set_data("text/plain", &id.to_string());
+                                        data.set_effect_allowed("copy");
+                                    }
+                                    editing.dragging.set(Some((id, None)));
+                                }>
+                                <button type="button" class="chip__choose" data-test="choose"
+                                    aria-pressed=move || (editing.chosen.get() == Some(id)).to_string()
+                                    on:click=move |_| editing.chosen.update(|chosen| {
+                                        *chosen = if *chosen == Some(id) { None } else { Some(id) };
+                                    })>
+                                    {c.name.clone()}
+                                </button>
+                                <span class="small muted">{format!(" {status}")}</span>
+                                <span class="small" data-test="hours">{move || format!(" · {:.1} h this week", hours())}</span>
+                                {(!c.on_team).then(|| view! { <span class="small muted">" · other package"</span> })}
+                            </li>
+                        }
+                    }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// Every finding for the week, explained.
+#[component]
+fn Sidebar(
+    editing: Editing,
+    name_of: impl Fn(UserId) -> String + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <aside class="card rota__sidebar" data-test="violations" aria-live="polite">
+            <h2>"Rule check"</h2>
+            {move || {
+                let found = editing.violations();
+                if found.is_empty() {
+                    return view! { <p class="muted" data-test="no-violations">"No rule is broken this week."</p> }.into_any();
+                }
+                view! {
+                    <ul class="history">
+                        {found.into_iter().map(|v| {
+                            let who = v.carer_id.map(|c| format!("{}: ", name_of(c))).unwrap_or_default();
+                            let kind = match (v.severity, v.overridable) {
+                                (Severity::Error, false) => "Blocks publishing",
+                                (Severity::Error, true) => "Error — can be accepted with a reason",
+                                (Severity::Warning, _) => "Warning — accept with a reason to publish",
+                            };
+                            view! {
+                                <li data-test="violation" data-rule=v.rule.as_str()>
+                                    <strong>{v.rule.label()}</strong>
+                                    <span class="small muted">{format!(" · {kind}")}</span>
+                                    <p>{format!("{who}{}", v.message)}</p>
+                                    <p class="small muted">{v.rule.explanation()}</p>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </aside>
+    }
+}
+
+/// What publishing will change, the reasons for accepting findings, and the last word.
+#[component]
+fn Preview(
+    editing: Editing,
+    published: Vec<SlotAssignment>,
+    reasons: RwSignal<Vec<(Violation, String)>>,
+    name_of: impl Fn(UserId) -> String + Copy + Send + Sync + 'static,
+    on_cancel: impl Fn() + Copy + Send + Sync + 'static,
+    on_publish: impl Fn(Vec<Override>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let now = editing.assignments();
+    let mut changes = Vec::new();
+    for (after, before) in now.iter().zip(&published) {
+        for carer in after
+            .carer_ids
+            .iter()
+            .filter(|c| !before.carer_ids.contains(c))
+        {
+            changes.push(format!(
+                "+ {} on {}",
+                name_of(*carer),
+                slot_name(editing, after.shift_id)
+            ));
+        }
+        for carer in before
+            .carer_ids
+            .iter()
+            .filter(|c| !after.carer_ids.contains(c))
+        {
+            changes.push(format!(
+                "− {} off {}",
+                name_of(*carer),
+                slot_name(editing, after.shift_id)
+            ));
+        }
+    }
+    let blocking = editing
+        .violations()
+        .iter()
+        .filter(|v| v.blocks_publishing())
+        .count();
+    let nothing = changes.is_empty();
+    view! {
+        <div class="confirm card" role="dialog" aria-label="Publish the rota" data-test="publish-preview">
+            <h2>"Publish this week"</h2>
+            {if nothing {
+                view! { <p class="muted">"Nothing differs from what carers were last told."</p> }.into_any()
+            } else {
+                view! { <ul data-test="changes">{changes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul> }.into_any()
+            }}
+            {(blocking > 0).then(|| view! {
+                <div class="alert alert--error" role="alert">{format!("{blocking} broken rules block publishing: fix them first.")}</div>
+            })}
+            {move || reasons.get().into_iter().enumerate().map(|(i, (violation, reason))| view! {
+                <label class="field" data-test="override">
+                    <span>{format!("Reason to accept: {}", violation.message)}</span>
+                    <input type="text" prop:value=reason data-test="override-reason"
+                        on:input=move |ev| {
+                            let text = event_target_value(&ev);
+                            reasons.update(|all| all[i].1 = text);
+                        } />
+                </label>
+            }).collect_view()}
+            <div class="confirm__actions">
+                <button class="button" type="button" data-test="cancel-publish" on:click=move |_| on_cancel()>"Keep editing"</button>
+                <button class="button button--primary" type="button" data-test="confirm-publish"
+                    disabled=move || blocking > 0 || reasons.with(|all| all.iter().any(|(_, r)| r.trim().is_empty()))
+                    on:click=move |_| {
+                        let overrides = reasons.get_untracked().into_iter().map(|(v, reason)| Override {
+                            rule: v.rule,
+                            carer_id: v.carer_id,
+                            shift_ids: v.shift_ids,
+                            reason,
+                        }).collect();
+                        on_publish(overrides);
+                    }>"Publish and tell carers"</button>
+            </div>
+        </div>
+    }
+}
+
+fn slot_name(editing: Editing, shift: ShiftId) -> String {
+    let position = editing
+        .slots
+        .with_value(|slots| slots.iter().position(|s| *s == shift))
+        .unwrap_or(0);
+    let day = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ][position / 2 % 7];
+    let kind = if position % 2 == 0 { "day" } else { "night" };
+    format!("{day} {kind}")
+}

@@ -1,0 +1,819 @@
+//! The rota editor's queries and changes: a package's week as slots, the engine's input
+//! (every carer's shifts over the reference period, from the database), drafts, and
+//! publishing with the server's own, authoritative check.
+
+use super::api::{
+    MyShift, Override, PanelCarer, Published, RotaWeek, SavedDraft, Slot, SlotAssignment,
+};
+use crate::{
+    audit::{self, Actor, Entry},
+    care::api::Named,
+    error::AppError,
+    mail::{Email, RotaPublished, enqueue_email},
+    state::AppState,
+};
+use caretrack::{
+    EmailAddress,
+    ids::{CarePackageId, ShiftId, TaskId, UserId},
+    london,
+    rota::{
+        Carer, OptOut, Package, Report, Rota, RotaInput, RuleSettings, Shift, ShiftKind, Violation,
+        touching,
+    },
+};
+use sqlx::{PgConnection, PgPool, types::Uuid};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time};
+
+/// How far after the edited week the engine looks (rests and weekends run across it).
+const WEEKS_AFTER: i64 = 2;
+
+/// The organisation's rule settings, from `rule_settings`.
+pub async fn rule_settings(db: &PgPool) -> Result<RuleSettings, AppError> {
+    let rows = sqlx::query!(
+        r#"select rule_id, enabled, severity::text as "severity!", overridable, parameters from rule_settings"#
+    )
+    .fetch_all(db)
+    .await?;
+    let mut json = serde_json::Map::new();
+    let mut switches = serde_json::Map::new();
+    for row in rows {
+        switches.insert(
+            row.rule_id.clone(),
+            serde_json::json!({ "enabled": row.enabled, "severity": row.severity, "overridable": row.overridable }),
+        );
+        json.insert(row.rule_id, row.parameters);
+    }
+    json.insert("switches".into(), serde_json::Value::Object(switches));
+    serde_json::from_value(serde_json::Value::Object(json)).map_err(|error| {
+        tracing::error!(%error, "the stored rule settings do not parse");
+        AppError::Internal
+    })
+}
+
+/// A package's DAY and NIGHT times (its own, or the defaults).
+struct SlotTimes {
+    day: (Time, Time, i32, i32),
+    night: (Time, Time, i32, i32),
+}
+
+async fn slot_times(db: &PgPool, package: Uuid) -> Result<SlotTimes, AppError> {
+    let row = sqlx::query!(
+        "select day_starts, day_ends, night_starts, night_ends, day_break_minutes, night_break_minutes,
+                day_headcount, night_headcount
+           from package_rota_settings where package_id = $1",
+        package
+    )
+    .fetch_optional(db)
+    .await?;
+    let at = |h, m| Time::from_hms(h, m, 0).expect("a valid time");
+    Ok(match row {
+        Some(r) => SlotTimes {
+            day: (
+                r.day_starts,
+                r.day_ends,
+                r.day_break_minutes,
+                r.day_headcount,
+            ),
+            night: (
+                r.night_starts,
+                r.night_ends,
+                r.night_break_minutes,
+                r.night_headcount,
+            ),
+        },
+        None => SlotTimes {
+            day: (at(8, 0), at(20, 0), 30, 1),
+            night: (at(20, 0), at(8, 0), 30, 1),
+        },
+    })
+}
+
+/// The instants of a slot starting on `day`; one ending at or before its start time ends
+/// the next day. DST-safe: the wall-clock times are London's on those days.
+fn slot_instants(day: Date, starts: Time, ends: Time) -> (OffsetDateTime, OffsetDateTime) {
+    let end_day = if ends <= starts {
+        day + Duration::days(1)
+    } else {
+        day
+    };
+    (
+        london::from_london(PrimitiveDateTime::new(day, starts)).resolve(),
+        london::from_london(PrimitiveDateTime::new(end_day, ends)).resolve(),
+    )
+}
+
+fn hhmm(t: OffsetDateTime) -> String {
+    let local = london::to_london(t);
+    format!("{:02}:{:02}", local.hour(), local.minute())
+}
+
+/// The week's slots, creating the shifts that do not exist yet (as drafts carers never
+/// see), in grid order: Monday DAY, Monday NIGHT, Tuesday DAY …
+async fn ensure_slots(
+    state: &AppState,
+    actor: &Actor,
+    package: Uuid,
+    week: Date,
+) -> Result<Vec<Slot>, AppError> {
+    let times = slot_times(&state.db, package).await?;
+    let mut slots = Vec::with_capacity(14);
+    for weekday in 0..7u8 {
+        let day = week + Duration::days(i64::from(weekday));
+        for (kind, (starts, ends, break_minutes, headcount)) in
+            [(ShiftKind::Day, times.day), (ShiftKind::Night, times.night)]
+        {
+            let (start, end) = slot_instants(day, starts, ends);
+            let existing = sqlx::query!(
+                r#"select id, starts_at, ends_at, headcount from shifts
+                    where package_id = $1 and shift_type = $2::text::shift_type and deleted_at is null
+                      and status <> 'CANCELLED' and starts_at >= $3 and starts_at < $4
+                    order by starts_at limit 1"#,
+                package,
+                kind.as_str(),
+                london::start_of_day(day),
+                london::start_of_day(day + Duration::days(1)),
+            )
+            .fetch_optional(&state.db)
+            .await?;
+            let (id, start, end, headcount) = match existing {
+                Some(row) => (row.id, row.starts_at, row.ends_at, row.headcount),
+                None => {
+                    let id = sqlx::query_scalar!(
+                        r#"insert into shifts (package_id, starts_at, ends_at, shift_type, type_overridden, headcount,
+                                               break_minutes, created_by)
+                           values ($1, $2, $3, $4::text::shift_type, true, $5, $6, $7)
+                           on conflict (package_id, starts_at, shift_type) where deleted_at is null
+                           do update set updated_at = shifts.updated_at
+                           returning id"#,
+                        package,
+                        start,
+                        end,
+                        kind.as_str(),
+                        headcount,
+                        break_minutes,
+                        actor.user_id,
+                    )
+                    .fetch_one(&state.db)
+                    .await?;
+                    (id, start, end, headcount)
+                }
+            };
+            slots.push(Slot {
+                shift_id: ShiftId::from_uuid(id),
+                weekday,
+                day_label: london::format_date(day),
+                kind,
+                times: format!("{}–{}", hhmm(start), hhmm(end)),
+                headcount,
+            });
+        }
+    }
+    Ok(slots)
+}
+
+/// What is published for the week's slots.
+async fn published(db: &PgPool, slots: &[Slot]) -> Result<Vec<SlotAssignment>, AppError> {
+    let ids: Vec<Uuid> = slots.iter().map(|s| s.shift_id.into_uuid()).collect();
+    let rows = sqlx::query!(
+        "select shift_id, carer_id from rota_entries where shift_id = any($1) order by published_at, carer_id",
+        &ids
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(slots
+        .iter()
+        .map(|slot| SlotAssignment {
+            shift_id: slot.shift_id,
+            carer_ids: rows
+                .iter()
+                .filter(|r| r.shift_id == slot.shift_id.into_uuid())
+                .map(|r| UserId::from_uuid(r.carer_id))
+                .collect(),
+        })
+        .collect())
+}
+
+/// The saved draft of the week, if any: its revision and assignments.
+async fn draft(
+    conn: &mut PgConnection,
+    package: Uuid,
+    week: Date,
+    lock: bool,
+) -> Result<Option<(i64, Vec<SlotAssignment>)>, AppError> {
+    let row = if lock {
+        sqlx::query!(
+            "select revision, payload from rota_drafts where package_id = $1 and week_start = $2 for update",
+            package,
+            week
+        )
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| (r.revision, r.payload))
+    } else {
+        sqlx::query!(
+            "select revision, payload from rota_drafts where package_id = $1 and week_start = $2",
+            package,
+            week
+        )
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| (r.revision, r.payload))
+    };
+    row.map(|(revision, payload)| {
+        serde_json::from_value(payload["slots"].clone())
+            .map(|slots| (revision, slots))
+            .map_err(|_| AppError::Internal)
+    })
+    .transpose()
+}
+
+/// The package's team, and anyone else already on one of the week's slots.
+async fn panel(
+    db: &PgPool,
+    package: Uuid,
+    assignments: &[SlotAssignment],
+) -> Result<Vec<PanelCarer>, AppError> {
+    let on_slots: Vec<Uuid> = assignments
+        .iter()
+        .flat_map(|a| a.carer_ids.iter().map(|c| c.into_uuid()))
+        .collect();
+    let rows = sqlx::query!(
+        r#"select u.id, person_name(u.id) as "name!",
+                  exists (select 1 from carer_packages cp where cp.carer_id = u.id and cp.package_id = $1) as "on_team!",
+                  not exists (
+                      select 1 from package_tasks pt join tasks t on t.id = pt.task_id and t.deleted_at is null
+                       where pt.package_id = $1
+                         and not exists (select 1 from competency_ratings r
+                                          where r.carer_id = u.id and r.task_id = pt.task_id
+                                            and r.effective_level >= 'COMPETENT')
+                  ) as "competent!"
+             from users u
+            where u.role = 'CARER' and u.is_active and u.deleted_at is null
+              and (u.id in (select carer_id from carer_packages where package_id = $1) or u.id = any($2))
+            order by 2"#,
+        package,
+        &on_slots
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| PanelCarer {
+            id: UserId::from_uuid(r.id),
+            name: r.name,
+            on_team: r.on_team,
+            competent: r.competent,
+        })
+        .collect())
+}
+
+/// The engine's input for editing `week` of `package` with `week_assignments` on its
+/// slots: the panel carers, their shifts (all packages) from the start of the longest
+/// reference period to two weeks after, the packages' tasks, confirmed competencies,
+/// opt-outs and the organisation's settings.
+async fn engine_input(
+    db: &PgPool,
+    package: Uuid,
+    week: Date,
+    carers: &[PanelCarer],
+    week_assignments: &[SlotAssignment],
+) -> Result<RotaInput, AppError> {
+    let settings = rule_settings(db).await?;
+    let history_weeks = settings
+        .wtr_weekly_average
+        .reference_weeks
+        .max(settings.night_reference_weeks());
+    let from = london::start_of_day(week - Duration::weeks(i64::from(history_weeks)));
+    let to = london::start_of_day(week + Duration::weeks(1 + WEEKS_AFTER));
+    let week_shifts: HashMap<Uuid, &SlotAssignment> = week_assignments
+        .iter()
+        .map(|a| (a.shift_id.into_uuid(), a))
+        .collect();
+    let carer_ids: Vec<Uuid> = carers.iter().map(|c| c.id.into_uuid()).collect();
+    let week_ids: Vec<Uuid> = week_shifts.keys().copied().collect();
+
+    let people = sqlx::query!(
+        r#"select u.id, p.date_of_birth, p.contracted_weekly_hours::float8 as hours, p.employment_started_on,
+                  o.effective_from as "opt_out_from?",
+                  case when o.withdrawn_on is null then null
+                       else o.withdrawn_on + o.notice_weeks * 7 end as "opt_out_to?: Date"
+             from users u
+             left join user_profiles p on p.user_id = u.id
+             left join lateral (select * from wtr_opt_outs w where w.carer_id = u.id
+                                 order by w.effective_from desc limit 1) o on true
+            where u.id = any($1)"#,
+        &carer_ids
+    )
+    .fetch_all(db)
+    .await?;
+    let competent = sqlx::query!(
+        "select carer_id, task_id from competency_ratings
+          where carer_id = any($1) and effective_level >= 'COMPETENT'",
+        &carer_ids
+    )
+    .fetch_all(db)
+    .await?;
+    let mut competent_by_carer: HashMap<Uuid, Vec<TaskId>> = HashMap::new();
+    for row in competent {
+        competent_by_carer
+            .entry(row.carer_id)
+            .or_default()
+            .push(TaskId::from_uuid(row.task_id));
+    }
+    let carers_in: Vec<Carer> = people
+        .into_iter()
+        .map(|p| Carer {
+            id: UserId::from_uuid(p.id),
+            date_of_birth: p.date_of_birth,
+            weekly_hours_limit: p.hours,
+            opt_out: p.opt_out_from.map(|from| OptOut {
+                from,
+                to: p.opt_out_to.map(|to| to - Duration::days(1)),
+            }),
+            night_worker: None,
+            employed_from: p.employment_started_on,
+            competent_task_ids: competent_by_carer.remove(&p.id).unwrap_or_default(),
+        })
+        .collect();
+
+    // Their published shifts in the window (this week's slots come from the draft).
+    let rows = sqlx::query!(
+        r#"select s.id, s.package_id, s.starts_at, s.ends_at, s.shift_type::text as "kind!", s.break_minutes,
+                  array_agg(e.carer_id order by e.carer_id) filter (where e.carer_id = any($1)) as "carers?"
+             from shifts s
+             join rota_entries e on e.shift_id = s.id
+            where s.deleted_at is null and s.status <> 'CANCELLED'
+              and s.starts_at < $3 and s.ends_at > $2
+              and e.carer_id = any($1) and not (s.id = any($4))
+            group by s.id"#,
+        &carer_ids,
+        from,
+        to,
+        &week_ids
+    )
+    .fetch_all(db)
+    .await?;
+    let week_rows = sqlx::query!(
+        r#"select id, package_id, starts_at, ends_at, shift_type::text as "kind!", break_minutes
+             from shifts where id = any($1)"#,
+        &week_ids
+    )
+    .fetch_all(db)
+    .await?;
+    let in_panel: BTreeSet<UserId> = carers.iter().map(|c| c.id).collect();
+    let mut shifts: Vec<Shift> = rows
+        .into_iter()
+        .map(|r| Shift {
+            id: ShiftId::from_uuid(r.id),
+            package_id: CarePackageId::from_uuid(r.package_id),
+            start: r.starts_at,
+            end: r.ends_at,
+            carer_ids: r
+                .carers
+                .unwrap_or_default()
+                .into_iter()
+                .map(UserId::from_uuid)
+                .collect(),
+            kind: r.kind.parse().ok(),
+            break_minutes: r.break_minutes.max(0) as u32,
+        })
+        .collect();
+    shifts.extend(week_rows.into_iter().map(|r| {
+        Shift {
+            id: ShiftId::from_uuid(r.id),
+            package_id: CarePackageId::from_uuid(r.package_id),
+            start: r.starts_at,
+            end: r.ends_at,
+            carer_ids: week_shifts
+                .get(&r.id)
+                .map(|a| {
+                    a.carer_ids
+                        .iter()
+                        .copied()
+                        .filter(|c| in_panel.contains(c))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            kind: r.kind.parse().ok(),
+            break_minutes: r.break_minutes.max(0) as u32,
+        }
+    }));
+    shifts.sort_by_key(|s| (s.start, s.id));
+
+    let mut package_ids: Vec<Uuid> = shifts.iter().map(|s| s.package_id.into_uuid()).collect();
+    package_ids.push(package);
+    package_ids.sort_unstable();
+    package_ids.dedup();
+    let tasks = sqlx::query!(
+        "select p.id, coalesce(array_agg(pt.task_id) filter (where t.id is not null), '{}') as \"tasks!\"
+           from care_packages p
+           left join package_tasks pt on pt.package_id = p.id
+           left join tasks t on t.id = pt.task_id and t.deleted_at is null
+          where p.id = any($1)
+          group by p.id",
+        &package_ids
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(RotaInput {
+        carers: carers_in,
+        packages: tasks
+            .into_iter()
+            .map(|p| Package {
+                id: CarePackageId::from_uuid(p.id),
+                task_ids: p.tasks.into_iter().map(TaskId::from_uuid).collect(),
+            })
+            .collect(),
+        shifts,
+        settings,
+        planning_from: Some(week),
+    })
+}
+
+/// The server's check of the week: what touches one of its slots.
+fn check_week(input: RotaInput, slots: &[Slot]) -> Result<Report, AppError> {
+    let ids: Vec<ShiftId> = slots.iter().map(|s| s.shift_id).collect();
+    let rota = Rota::new(input).map_err(|error| {
+        tracing::error!(%error, "the stored rota is not valid engine input");
+        AppError::Internal
+    })?;
+    Ok(Report::new(touching(rota.validate(), &ids)))
+}
+
+async fn package_name(db: &PgPool, package: Uuid) -> Result<String, AppError> {
+    sqlx::query_scalar!(
+        "select name from care_packages where id = $1 and deleted_at is null",
+        package
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or_else(|| AppError::NotFound("That care package".into()))
+}
+
+pub async fn load_week(
+    state: &AppState,
+    actor: &Actor,
+    package: CarePackageId,
+    week: Date,
+) -> Result<RotaWeek, AppError> {
+    let id = package.into_uuid();
+    let name = package_name(&state.db, id).await?;
+    let slots = ensure_slots(state, actor, id, week).await?;
+    let published = published(&state.db, &slots).await?;
+    let mut conn = state.db.acquire().await?;
+    let (revision, assignments) = draft(&mut conn, id, week, false)
+        .await?
+        .unwrap_or_else(|| (0, published.clone()));
+    drop(conn);
+    let carers = panel(&state.db, id, &assignments).await?;
+    let input = engine_input(&state.db, id, week, &carers, &assignments).await?;
+    let published_at = sqlx::query_scalar!(
+        "select max(published_at) from rota_publications where package_id = $1 and week_start = $2",
+        id,
+        week
+    )
+    .fetch_one(&state.db)
+    .await?
+    .map(london::format_datetime);
+    Ok(RotaWeek {
+        package: Named { id: package, name },
+        week_start: super::week_text(week),
+        week_label: london::format_date(week),
+        previous_week: super::week_text(week - Duration::weeks(1)),
+        next_week: super::week_text(week + Duration::weeks(1)),
+        slots,
+        carers,
+        input,
+        revision,
+        published,
+        published_at,
+    })
+}
+
+/// Checks that every assignment is for one of the week's slots and names carers who may
+/// be rostered there; answers them in slot order.
+fn checked_assignments(
+    slots: &[Slot],
+    carers: &[PanelCarer],
+    assignments: Vec<SlotAssignment>,
+) -> Result<Vec<SlotAssignment>, AppError> {
+    let mut by_shift: BTreeMap<ShiftId, Vec<UserId>> = BTreeMap::new();
+    for assignment in assignments {
+        if !slots.iter().any(|s| s.shift_id == assignment.shift_id) {
+            return Err(AppError::validation(
+                "assignments",
+                "A shift in the rota is not part of this week.",
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        for carer in &assignment.carer_ids {
+            if !carers.iter().any(|c| c.id == *carer) {
+                return Err(AppError::validation(
+                    "assignments",
+                    "Only carers at this package (or already on its rota) can be placed.",
+                ));
+            }
+            if !seen.insert(*carer) {
+                return Err(AppError::validation(
+                    "assignments",
+                    "A carer is on one shift twice.",
+                ));
+            }
+        }
+        by_shift
+            .entry(assignment.shift_id)
+            .or_default()
+            .extend(assignment.carer_ids);
+    }
+    Ok(slots
+        .iter()
+        .map(|slot| SlotAssignment {
+            shift_id: slot.shift_id,
+            carer_ids: by_shift.remove(&slot.shift_id).unwrap_or_default(),
+        })
+        .collect())
+}
+
+pub async fn save_draft(
+    state: &AppState,
+    actor: &Actor,
+    package: CarePackageId,
+    week: Date,
+    assignments: Vec<SlotAssignment>,
+    base_revision: i64,
+) -> Result<SavedDraft, AppError> {
+    let id = package.into_uuid();
+    package_name(&state.db, id).await?;
+    let slots = ensure_slots(state, actor, id, week).await?;
+    // The team, plus whoever is published or on the saved draft: they may stay.
+    let mut known = published(&state.db, &slots).await?;
+    let mut conn = state.db.acquire().await?;
+    if let Some((_, saved)) = draft(&mut conn, id, week, false).await? {
+        known.extend(saved);
+    }
+    drop(conn);
+    let carers = panel(&state.db, id, &known).await?;
+    let assignments = checked_assignments(&slots, &carers, assignments)?;
+
+    let mut tx = state.db.begin().await?;
+    let current = draft(&mut tx, id, week, true)
+        .await?
+        .map_or(0, |(revision, _)| revision);
+    if current != base_revision {
+        return Err(AppError::Conflict(
+            "Someone else changed this week's rota while you were editing. Reload to see their changes.".into(),
+        ));
+    }
+    let revision = current + 1;
+    sqlx::query!(
+        "insert into rota_drafts (package_id, week_start, payload, revision, updated_by)
+         values ($1, $2, $3, $4, $5)
+         on conflict (package_id, week_start)
+         do update set payload = excluded.payload, revision = excluded.revision,
+                       updated_by = excluded.updated_by, updated_at = now()",
+        id,
+        week,
+        serde_json::json!({ "slots": assignments }),
+        revision,
+        actor.user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Entry::new("rota.draft_save")
+            .entity("care_package", id)
+            .after(serde_json::json!({ "week": super::week_text(week), "revision": revision })),
+    )
+    .await?;
+    tx.commit().await?;
+
+    let carers = panel(&state.db, id, &assignments).await?;
+    let input = engine_input(&state.db, id, week, &carers, &assignments).await?;
+    Ok(SavedDraft {
+        revision,
+        report: check_week(input, &slots)?,
+    })
+}
+
+/// Whether `reason` accepts `violation`.
+fn accepts(reason: &Override, violation: &Violation) -> bool {
+    reason.rule == violation.rule
+        && reason.carer_id == violation.carer_id
+        && reason.shift_ids == violation.shift_ids
+        && !reason.reason.trim().is_empty()
+        && caretrack::conduct::long_text(&reason.reason, "reason").is_ok()
+}
+
+pub async fn publish(
+    state: &AppState,
+    actor: &Actor,
+    package: CarePackageId,
+    week: Date,
+    revision: i64,
+    overrides: Vec<Override>,
+) -> Result<Published, AppError> {
+    let id = package.into_uuid();
+    let name = package_name(&state.db, id).await?;
+    let slots = ensure_slots(state, actor, id, week).await?;
+    let mut tx = state.db.begin().await?;
+    let Some((current, assignments)) = draft(&mut tx, id, week, true).await? else {
+        return Err(AppError::validation(
+            "revision",
+            "Nothing has changed since the rota was last published.",
+        ));
+    };
+    if current != revision {
+        return Err(AppError::Conflict(
+            "Someone else changed this week's rota while you were editing. Reload to see their changes.".into(),
+        ));
+    }
+    let carers = panel(&state.db, id, &assignments).await?;
+    let input = engine_input(&state.db, id, week, &carers, &assignments).await?;
+    let report = check_week(input, &slots)?;
+    if let Some(blocking) = report.violations.iter().find(|v| v.blocks_publishing()) {
+        return Err(AppError::validation(
+            "rota",
+            format!(
+                "This rota cannot be published while it breaks a rule: {}",
+                blocking.message
+            ),
+        ));
+    }
+    let mut accepted = Vec::new();
+    for violation in report.violations.iter().filter(|v| v.overridable) {
+        let Some(reason) = overrides.iter().find(|o| accepts(o, violation)) else {
+            return Err(AppError::validation(
+                "overrides",
+                format!("Give a reason to accept: {}", violation.message),
+            ));
+        };
+        accepted.push((violation, reason.reason.trim().to_owned()));
+    }
+
+    let before = published(&state.db, &slots).await?;
+    let (mut added, mut removed) = (0u32, 0u32);
+    let mut affected: BTreeSet<Uuid> = BTreeSet::new();
+    for (now, was) in assignments.iter().zip(&before) {
+        let shift = now.shift_id.into_uuid();
+        for carer in was.carer_ids.iter().filter(|c| !now.carer_ids.contains(c)) {
+            sqlx::query!(
+                "delete from rota_entries where shift_id = $1 and carer_id = $2",
+                shift,
+                carer.into_uuid()
+            )
+            .execute(&mut *tx)
+            .await?;
+            removed += 1;
+            affected.insert(carer.into_uuid());
+        }
+        for carer in now.carer_ids.iter().filter(|c| !was.carer_ids.contains(c)) {
+            sqlx::query!(
+                "insert into rota_entries (shift_id, carer_id, published_by) values ($1, $2, $3)",
+                shift,
+                carer.into_uuid(),
+                actor.user_id
+            )
+            .execute(&mut *tx)
+            .await?;
+            added += 1;
+            affected.insert(carer.into_uuid());
+        }
+        sqlx::query!(
+            "update shifts set status = case when $2 then 'FILLED'::shift_status else 'DRAFT'::shift_status end,
+                               published_at = now(), published_by = $3
+              where id = $1",
+            shift,
+            !now.carer_ids.is_empty(),
+            actor.user_id
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (violation, reason) in &accepted {
+        let shift_ids: Vec<Uuid> = violation.shift_ids.iter().map(|s| s.into_uuid()).collect();
+        sqlx::query!(
+            "insert into rota_rule_overrides (rota_entry_id, rule_id, reason, details, overridden_by)
+             select e.id, $3, $4, $5, $6 from rota_entries e
+              where e.shift_id = any($1) and ($2::uuid is null or e.carer_id = $2)
+             on conflict (rota_entry_id, rule_id)
+             do update set reason = excluded.reason, details = excluded.details,
+                           overridden_by = excluded.overridden_by, overridden_at = now()",
+            &shift_ids,
+            violation.carer_id.map(|c| c.into_uuid()),
+            violation.rule.as_str(),
+            reason,
+            serde_json::json!({ "message": violation.message, "details": violation.details }),
+            actor.user_id
+        )
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Entry::new("rota.override")
+                .entity("care_package", id)
+                .after(serde_json::json!({
+                    "rule": violation.rule,
+                    "carer_id": violation.carer_id,
+                    "shift_ids": violation.shift_ids,
+                    "message": violation.message,
+                    "reason": reason,
+                })),
+        )
+        .await?;
+    }
+    let summary = serde_json::json!({
+        "added": added, "removed": removed, "overrides": accepted.len(), "revision": revision,
+    });
+    sqlx::query!(
+        "insert into rota_publications (package_id, week_start, published_by, summary) values ($1, $2, $3, $4)",
+        id,
+        week,
+        actor.user_id,
+        summary
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "delete from rota_drafts where package_id = $1 and week_start = $2",
+        id,
+        week
+    )
+    .execute(&mut *tx)
+    .await?;
+    let week_of = london::format_date(week);
+    let affected: Vec<Uuid> = affected.into_iter().collect();
+    let people = sqlx::query!(
+        r#"select id, email, person_name(id) as "name!" from users where id = any($1)"#,
+        &affected
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for person in &people {
+        sqlx::query!(
+            "insert into notifications (user_id, kind, title, link, data)
+             values ($1, 'rota_published', $2, '/carer/rota', jsonb_build_object('package_id', $3::text))",
+            person.id,
+            format!("Your rota at {name} for the week of {week_of} has changed."),
+            id.to_string()
+        )
+        .execute(&mut *tx)
+        .await?;
+        if let Ok(to) = EmailAddress::parse(&person.email) {
+            let email = Email::RotaPublished(RotaPublished {
+                carer_name: person.name.clone(),
+                package_name: name.clone(),
+                week_of: week_of.clone(),
+                rota_url: format!("{}/carer/rota", state.settings.public_url),
+            });
+            enqueue_email(&mut tx, &to, &email).await?;
+        }
+    }
+    audit::record(
+        &mut tx,
+        actor,
+        Entry::new("rota.publish")
+            .entity("care_package", id)
+            .after(serde_json::json!({ "week": super::week_text(week), "summary": summary })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Published {
+        added,
+        removed,
+        carers_notified: people.len() as u32,
+    })
+}
+
+/// A carer's confirmed shifts from now to eight weeks ahead.
+pub async fn my_rota(state: &AppState, carer: Uuid) -> Result<Vec<MyShift>, AppError> {
+    let rows = sqlx::query!(
+        r#"select s.id, p.name as package, s.starts_at, s.ends_at, s.shift_type::text as "kind!",
+                  coalesce(array_agg(person_name(o.carer_id) order by person_name(o.carer_id)) filter (where o.carer_id is not null), '{}') as "colleagues!"
+             from rota_entries e
+             join shifts s on s.id = e.shift_id and s.deleted_at is null and s.status <> 'CANCELLED'
+             join care_packages p on p.id = s.package_id
+             left join rota_entries o on o.shift_id = s.id and o.carer_id <> e.carer_id
+            where e.carer_id = $1 and s.ends_at > now() and s.starts_at < now() + interval '8 weeks'
+            group by s.id, p.name
+            order by s.starts_at
+            limit 200"#,
+        carer
+    )
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| MyShift {
+            shift_id: ShiftId::from_uuid(r.id),
+            package: r.package,
+            day_label: london::format_date(london::business_day(r.starts_at)),
+            times: format!("{}–{}", hhmm(r.starts_at), hhmm(r.ends_at)),
+            kind: r.kind.parse().unwrap_or(ShiftKind::Day),
+            colleagues: r.colleagues,
+        })
+        .collect())
+}

@@ -1,0 +1,387 @@
+//! The rota editor's service against the real database: a week opens as DAY/NIGHT
+//! slots, drafts are checked by the server with the same engine the browser runs (on
+//! input built from the database, history included), publishing refuses what blocks it,
+//! needs a reason for each overridable finding, and tells the carers.
+
+use crate::common;
+
+use app::{
+    audit::Actor,
+    error::AppError,
+    rota::{
+        api::{Override, SlotAssignment},
+        ssr,
+    },
+    state::AppState,
+};
+use caretrack::{
+    ids::{CarePackageId, UserId},
+    rota::{Report, Rota, RuleId, touching},
+};
+use sqlx::{PgPool, types::Uuid};
+use time::{Date, Duration, macros::date};
+
+/// A Monday far from today, so nothing else in the database is near it.
+const WEEK: Date = date!(2031 - 03 - 03);
+
+struct World {
+    state: AppState,
+    manager: Actor,
+    package: CarePackageId,
+    /// Competent in the package's task.
+    megan: UserId,
+    /// Not yet.
+    ali: UserId,
+}
+
+async fn world(db: PgPool) -> World {
+    let state = common::state_with(db.clone(), &common::redis_url());
+    let manager = common::person(&db, "ADMIN", "Alex").await;
+    let megan = common::person(&db, "CARER", "Megan").await;
+    let ali = common::person(&db, "CARER", "Ali").await;
+    let package: Uuid = sqlx::query_scalar(
+        "insert into care_packages (name, postcode_district, client_name_enc, client_name_key_id, address_enc, address_key_id)
+         values ('Elm Cottage', 'LS6', '\\x00', 'k', '\\x00', 'k') returning id",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    let task: Uuid = sqlx::query_scalar(
+        "with t as (insert into tasks (name, target_count) values ('Medication', 5) returning id)
+         insert into package_tasks (package_id, task_id) select $1, id from t returning task_id",
+    )
+    .bind(package)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    for carer in [megan, ali] {
+        sqlx::query("insert into carer_packages (carer_id, package_id) values ($1, $2)")
+            .bind(carer)
+            .bind(package)
+            .execute(&db)
+            .await
+            .unwrap();
+    }
+    sqlx::query(
+        "insert into competency_ratings (carer_id, task_id, level, state, source, effective_level, reason, confirmed_at)
+         values ($1, $2, 'COMPETENT', 'CONFIRMED', 'MANUAL', 'COMPETENT', 'Signed off', now())",
+    )
+    .bind(megan)
+    .bind(task)
+    .execute(&db)
+    .await
+    .unwrap();
+    World {
+        state,
+        manager: Actor {
+            user_id: Some(manager),
+            ..Default::default()
+        },
+        package: CarePackageId::from_uuid(package),
+        megan: UserId::from_uuid(megan),
+        ali: UserId::from_uuid(ali),
+    }
+}
+
+impl World {
+    async fn save(
+        &self,
+        assignments: Vec<SlotAssignment>,
+        revision: i64,
+    ) -> Result<Report, AppError> {
+        ssr::save_draft(
+            &self.state,
+            &self.manager,
+            self.package,
+            WEEK,
+            assignments,
+            revision,
+        )
+        .await
+        .map(|saved| saved.report)
+    }
+
+    async fn publish(
+        &self,
+        revision: i64,
+        overrides: Vec<Override>,
+    ) -> Result<app::rota::api::Published, AppError> {
+        ssr::publish(
+            &self.state,
+            &self.manager,
+            self.package,
+            WEEK,
+            revision,
+            overrides,
+        )
+        .await
+    }
+
+    async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.state.db)
+            .await
+            .unwrap()
+    }
+}
+
+fn rules(report: &Report) -> Vec<RuleId> {
+    report.violations.iter().map(|v| v.rule).collect()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_week_is_planned_checked_by_the_server_and_published_to_the_carers(db: PgPool) {
+    let w = world(db).await;
+    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+        .await
+        .unwrap();
+    assert_eq!(week.slots.len(), 14, "seven days × DAY and NIGHT");
+    assert_eq!(week.slots[1].times, "20:00–08:00");
+    assert_eq!(week.revision, 0);
+    let panel: Vec<(&str, bool)> = week
+        .carers
+        .iter()
+        .map(|c| (c.name.as_str(), c.competent))
+        .collect();
+    assert_eq!(panel, vec![("Ali Tester", false), ("Megan Tester", true)]);
+    // Opening the week again finds the same slots.
+    let again = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+        .await
+        .unwrap();
+    assert_eq!(again.slots, week.slots);
+    assert_eq!(w.count("select count(*) from shifts").await, 14);
+
+    // Ali alone on Wednesday night: the server finds what the browser's engine finds.
+    let wednesday_night = week.slots[5].shift_id;
+    let alone = vec![SlotAssignment {
+        shift_id: wednesday_night,
+        carer_ids: vec![w.ali],
+    }];
+    let report = w.save(alone.clone(), 0).await.unwrap();
+    assert_eq!(
+        rules(&report),
+        vec![
+            RuleId::CompetentOnEveryShift,
+            RuleId::SupervisedNonCompetent
+        ]
+    );
+    assert_eq!(report.blocking, 2);
+    let mut browser = week.input.clone();
+    for shift in &mut browser.shifts {
+        if shift.id == wednesday_night {
+            shift.carer_ids = vec![w.ali];
+        }
+    }
+    let slot_ids: Vec<_> = week.slots.iter().map(|s| s.shift_id).collect();
+    let in_browser = Report::new(touching(Rota::new(browser).unwrap().validate(), &slot_ids));
+    assert_eq!(in_browser, report);
+
+    // Blocking findings stop publishing, naming the problem.
+    let refused = w.publish(1, Vec::new()).await.unwrap_err();
+    assert!(
+        refused.to_string().contains("no carer on this shift is competent"),
+        "{refused}"
+    );
+    // A save from a stale page is refused, not merged.
+    assert!(matches!(w.save(alone, 0).await, Err(AppError::Conflict(_))));
+
+    let together = vec![SlotAssignment {
+        shift_id: wednesday_night,
+        carer_ids: vec![w.ali, w.megan],
+    }];
+    let report = w.save(together, 1).await.unwrap();
+    assert!(report.violations.is_empty(), "{:?}", report.violations);
+    let published = w.publish(2, Vec::new()).await.unwrap();
+    assert_eq!(
+        (
+            published.added,
+            published.removed,
+            published.carers_notified
+        ),
+        (2, 0, 2)
+    );
+    assert_eq!(w.count("select count(*) from rota_entries").await, 2);
+    assert_eq!(w.count("select count(*) from rota_drafts").await, 0);
+    assert_eq!(
+        w.count("select count(*) from notifications where kind = 'rota_published'")
+            .await,
+        2
+    );
+    assert_eq!(
+        w.count("select count(*) from email_messages where template = 'rota_published'")
+            .await,
+        2
+    );
+    assert_eq!(
+        w.count("select count(*) from audit_log where action = 'rota.publish'")
+            .await,
+        1
+    );
+    assert_eq!(
+        w.count("select count(*) from shifts where status = 'FILLED'")
+            .await,
+        1,
+        "only the staffed slot is filled"
+    );
+
+    // The published week now opens from what carers were told.
+    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+        .await
+        .unwrap();
+    assert_eq!(week.revision, 0);
+    assert_eq!(week.published[5].carer_ids.len(), 2);
+    assert!(week.published_at.is_some());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_warning_is_published_only_with_a_reason_which_is_kept(db: PgPool) {
+    let w = world(db).await;
+    sqlx::query("update user_profiles set contracted_weekly_hours = 10 where user_id = $1")
+        .bind(w.megan.into_uuid())
+        .execute(&w.state.db)
+        .await
+        .unwrap();
+    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+        .await
+        .unwrap();
+    let monday_day = week.slots[0].shift_id;
+    let report = w
+        .save(
+            vec![SlotAssignment {
+                shift_id: monday_day,
+                carer_ids: vec![w.megan],
+            }],
+            0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(rules(&report), vec![RuleId::MaxContractedHours]);
+    let warning = report.violations[0].clone();
+    assert!(warning.overridable && !warning.blocks_publishing());
+    assert!(
+        warning.message.contains("Planned for 11.5 h"),
+        "{}",
+        warning.message
+    );
+
+    let refused = w.publish(1, Vec::new()).await.unwrap_err();
+    assert!(
+        refused.to_string().starts_with("Give a reason to accept"),
+        "{refused}"
+    );
+    let blank = Override {
+        rule: warning.rule,
+        carer_id: warning.carer_id,
+        shift_ids: warning.shift_ids.clone(),
+        reason: "   ".into(),
+    };
+    assert!(
+        w.publish(1, vec![blank.clone()]).await.is_err(),
+        "a blank reason is no reason"
+    );
+    let reason = Override {
+        reason: "Megan asked for the extra hours this week.".into(),
+        ..blank
+    };
+    w.publish(1, vec![reason]).await.unwrap();
+    let kept: String = sqlx::query_scalar(
+        "select reason from rota_rule_overrides where rule_id = 'max_contracted_hours'",
+    )
+    .fetch_one(&w.state.db)
+    .await
+    .unwrap();
+    assert_eq!(kept, "Megan asked for the extra hours this week.");
+    assert_eq!(
+        w.count("select count(*) from audit_log where action = 'rota.override'")
+            .await,
+        1
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn published_shifts_elsewhere_count_towards_the_rules(db: PgPool) {
+    let w = world(db).await;
+    // Megan already works the Sunday night before the week at another package, to 08:00
+    // on Monday ...
+    let other: Uuid = sqlx::query_scalar(
+        "insert into care_packages (name, postcode_district, client_name_enc, client_name_key_id, address_enc, address_key_id)
+         values ('Ash Court', 'M14', '\\x00', 'k', '\\x00', 'k') returning id",
+    )
+    .fetch_one(&w.state.db)
+    .await
+    .unwrap();
+    let sunday = WEEK - Duration::days(1);
+    sqlx::query(
+        "with s as (insert into shifts (package_id, starts_at, ends_at, shift_type, status)
+                    values ($1, ($2::date + time '20:00') at time zone 'Europe/London',
+                            ($2::date + 1 + time '08:00') at time zone 'Europe/London', 'NIGHT', 'FILLED')
+                    returning id)
+         insert into rota_entries (shift_id, carer_id) select id, $3 from s",
+    )
+    .bind(other)
+    .bind(sunday)
+    .bind(w.megan.into_uuid())
+    .execute(&w.state.db)
+    .await
+    .unwrap();
+    // ... so a Monday day shift from 08:00 here leaves her no daily rest.
+    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+        .await
+        .unwrap();
+    let report = w
+        .save(
+            vec![SlotAssignment {
+                shift_id: week.slots[0].shift_id,
+                carer_ids: vec![w.megan],
+            }],
+            0,
+        )
+        .await
+        .unwrap();
+    let found = rules(&report);
+    assert!(found.contains(&RuleId::WtrDailyRest), "{found:?}");
+    assert!(found.contains(&RuleId::NightToDayRest), "{found:?}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn only_the_package_team_can_be_placed_and_only_on_the_weeks_slots(db: PgPool) {
+    let w = world(db.clone()).await;
+    let stranger = UserId::from_uuid(common::person(&db, "CARER", "Jo").await);
+    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+        .await
+        .unwrap();
+    let placed = w
+        .save(
+            vec![SlotAssignment {
+                shift_id: week.slots[0].shift_id,
+                carer_ids: vec![stranger],
+            }],
+            0,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        placed.to_string().contains("Only carers at this package"),
+        "{placed}"
+    );
+    let elsewhere = caretrack::ids::ShiftId::from_uuid(Uuid::new_v4());
+    let wrong = w
+        .save(
+            vec![SlotAssignment {
+                shift_id: elsewhere,
+                carer_ids: vec![w.megan],
+            }],
+            0,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        wrong.to_string().contains("not part of this week"),
+        "{wrong}"
+    );
+    assert_eq!(
+        w.count("select count(*) from rota_drafts").await,
+        0,
+        "nothing was saved"
+    );
+}

@@ -4,8 +4,8 @@
 import { expect, test } from "@playwright/test";
 import { DEMO_PASSWORD, hydrated, signIn } from "./session.mjs";
 
-// Seeded ids (server/src/seed.rs): Elm Cottage, where Megan is competent and Ali is not.
-const ELM_COTTAGE = "00000000-0000-4000-8000-000000000023";
+// Seeded ids (server/src/seed.rs): Maple Court, where Sam is competent and Jo is not.
+const MAPLE_COURT = "00000000-0000-4000-8000-000000000021";
 
 /** The Monday `weeks` weeks after this week's, as YYYY-MM-DD. */
 function mondayAhead(weeks) {
@@ -19,18 +19,18 @@ test("a non-competent carer alone on a night is flagged at once, a competent one
   test.skip(info.project.name !== "desktop", "drag and drop needs a mouse; phones place carers with buttons");
   test.setTimeout(60_000);
 
-  // Megan watches her rota in another browser while the manager plans.
+  // Sam watches his rota in another browser while the manager plans.
   const carer = await browser.newContext();
-  const megan = await carer.newPage();
-  await signIn(megan, "megan@example.com", DEMO_PASSWORD);
-  await expect(megan).toHaveURL(/\/carer/);
-  await megan.goto("/carer/rota");
-  await hydrated(megan);
+  const sam = await carer.newPage();
+  await signIn(sam, "sam@example.com", DEMO_PASSWORD);
+  await expect(sam).toHaveURL(/\/carer/);
+  await sam.goto("/carer/rota");
+  await hydrated(sam);
 
   await signIn(page, "manager@example.com");
   await expect(page).toHaveURL(/\/admin/);
   const week = mondayAhead(2);
-  await page.goto(`/admin/rota?package=${ELM_COTTAGE}&week=${week}`);
+  await page.goto(`/admin/rota?package=${MAPLE_COURT}&week=${week}`);
   await hydrated(page);
   const night = page.locator('[data-test=slot][data-kind=NIGHT][data-weekday="2"]');
   await expect(night).toBeVisible();
@@ -41,9 +41,9 @@ test("a non-competent carer alone on a night is flagged at once, a competent one
 
   const requests = [];
   page.on("request", (request) => requests.push(request.url()));
-  const ali = page.locator("[data-test=panel-carer]", { hasText: "Ali" });
-  await expect(ali).toHaveAttribute("data-competent", "false");
-  await ali.dragTo(night);
+  const jo = page.locator("[data-test=panel-carer]", { hasText: "Jo " });
+  await expect(jo).toHaveAttribute("data-competent", "false");
+  await jo.dragTo(night);
   // The finding is on the slot by the next frame after the drop ...
   const flaggedNextFrame = await night.evaluate(
     (slot) =>
@@ -57,15 +57,15 @@ test("a non-competent carer alone on a night is flagged at once, a competent one
   // ... and no request went to the server to find it.
   expect(requests).toEqual([]);
 
-  const meganChip = page.locator("[data-test=panel-carer]", { hasText: "Megan" });
-  await expect(meganChip).toHaveAttribute("data-competent", "true");
-  await meganChip.dragTo(night);
+  const samChip = page.locator("[data-test=panel-carer]", { hasText: "Sam" });
+  await expect(samChip).toHaveAttribute("data-competent", "true");
+  await samChip.dragTo(night);
   await expect(night.locator("[data-rule=supervised_non_competent]")).toHaveCount(0);
   await expect(night.locator("[data-rule=competent_on_every_shift]")).toHaveCount(0);
   await expect(night.locator("[data-test=staffing]")).toHaveText("2/1");
   expect(requests).toEqual([]);
 
-  // Undo takes Megan off again; redo puts her back.
+  // Undo takes Sam off again; redo puts him back.
   await page.locator("[data-test=undo]").click();
   await expect(night.locator("[data-rule=supervised_non_competent]")).toHaveCount(1);
   await page.locator("[data-test=redo]").click();
@@ -79,17 +79,17 @@ test("a non-competent carer alone on a night is flagged at once, a competent one
 
   await page.locator("[data-test=preview]").click();
   const preview = page.locator("[data-test=publish-preview]");
-  await expect(preview.locator("[data-test=changes]")).toContainText("Megan");
+  await expect(preview.locator("[data-test=changes]")).toContainText("Sam");
   for (const reason of await preview.locator("[data-test=override-reason]").all()) {
     await reason.fill("Agreed with the carer; covered by the on-call manager.");
   }
   await preview.locator("[data-test=confirm-publish]").click();
   await expect(page.locator(".toast--success").last()).toContainText("Published");
 
-  // Megan's page refreshes itself: the Wednesday night is there, with Ali.
-  const shift = megan.locator("[data-test=my-shift]", { hasText: "Night shift at Elm Cottage" });
+  // Sam's page refreshes itself: the Wednesday night is there, with Jo.
+  const shift = sam.locator("[data-test=my-shift]", { hasText: "Night shift at Maple Court" });
   await expect(shift.first()).toBeVisible({ timeout: 15_000 });
-  await expect(shift.first()).toContainText("Ali");
+  await expect(shift.first()).toContainText("Jo");
   await carer.close();
 });
 
@@ -97,15 +97,15 @@ test("without a mouse, a carer is chosen and placed with buttons, and taken off 
   test.skip(info.project.name !== "phone", "the desktop test drags");
   await signIn(page, "manager@example.com");
   await expect(page).toHaveURL(/\/admin/);
-  await page.goto(`/admin/rota?package=${ELM_COTTAGE}&week=${mondayAhead(5)}`);
+  await page.goto(`/admin/rota?package=${MAPLE_COURT}&week=${mondayAhead(5)}`);
   await hydrated(page);
   const day = page.locator('[data-test=slot][data-kind=DAY][data-weekday="0"]');
   while ((await day.locator("[data-test=placed]").count()) > 0) {
     await day.locator("[data-test=remove]").first().click();
   }
-  await page.locator("[data-test=panel-carer]", { hasText: "Ali" }).locator("[data-test=choose]").click();
+  await page.locator("[data-test=panel-carer]", { hasText: "Jo " }).locator("[data-test=choose]").click();
   await day.locator("[data-test=place-here]").click();
-  await expect(day.locator("[data-test=placed]")).toContainText("Ali");
+  await expect(day.locator("[data-test=placed]")).toContainText("Jo");
   await expect(day.locator("[data-rule=supervised_non_competent]")).toHaveCount(1);
   await expect(page.locator("[data-test=save-state]")).toHaveText("Unsaved changes");
   await day.locator("[data-test=remove]").click();

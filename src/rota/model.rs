@@ -454,7 +454,7 @@ impl Rota {
             .shifts
             .iter()
             .map(|&s| self.shifts[s].work_within(from, to))
-            .sum::<f64>()
+            .fold(0.0, |total, seconds| total + seconds)
             / 3600.0
     }
 

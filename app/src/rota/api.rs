@@ -99,11 +99,16 @@ pub struct MyShift {
 pub async fn load_rota_week(package: CarePackageId, week: String) -> Result<RotaWeek, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
-    let week = super::parse_week(&week)?;
+    // No week chosen: this one.
+    let week = if week.trim().is_empty() {
+        super::week_of(time::OffsetDateTime::now_utc())
+    } else {
+        super::parse_week(&week)?
+    };
     crate::error::with_status(super::ssr::load_week(&state, &actor, package, week).await)
 }
 
-#[server(endpoint = "save_rota_draft", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "save_rota_draft", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
 pub async fn save_rota_draft(
     package: CarePackageId,
     week: String,
@@ -118,7 +123,7 @@ pub async fn save_rota_draft(
     )
 }
 
-#[server(endpoint = "publish_rota_week", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "publish_rota_week", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
 pub async fn publish_rota_week(
     package: CarePackageId,
     week: String,

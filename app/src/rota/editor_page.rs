@@ -31,12 +31,8 @@ pub fn RotaPage() -> impl IntoView {
             .get("package")
             .and_then(|id| id.parse::<CarePackageId>().ok())
     });
-    let week = Memo::new(move |_| {
-        query
-            .read()
-            .get("week")
-            .unwrap_or_else(|| super::week_text(super::week_of(time::OffsetDateTime::now_utc())))
-    });
+    // No week: the server picks this week (the browser's `time` has no clock).
+    let week = Memo::new(move |_| query.read().get("week").unwrap_or_default());
     let reload = RwSignal::new(0u32);
     let rota = Resource::new(
         move || (package.get(), week.get(), reload.get()),
@@ -107,6 +103,8 @@ struct Editing {
     chosen: RwSignal<Option<UserId>>,
     dragging: RwSignal<Option<(UserId, Option<ShiftId>)>>,
     slots: StoredValue<Vec<ShiftId>>,
+    /// The violations that concern this week's slots, as the engine finds them now.
+    findings: Memo<Vec<Violation>>,
     mismatch: RwSignal<Option<String>>,
 }
 
@@ -142,14 +140,6 @@ impl Editing {
     fn carers_on(self, shift: ShiftId) -> Vec<UserId> {
         self.version.track();
         self.checker.with_value(|c| c.rota().carers_on(shift))
-    }
-
-    /// The violations that concern this week's slots, as the engine finds them now.
-    fn violations(self) -> Vec<Violation> {
-        self.version.track();
-        let slots = self.slots.get_value();
-        self.checker
-            .with_value(|c| touching(c.violations(), &slots))
     }
 
     fn assignments(self) -> Vec<SlotAssignment> {
@@ -191,16 +181,25 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
                 .into_any();
         }
     };
+    let checker = StoredValue::new(Checker::new(rota));
+    let version = RwSignal::new(0u64);
+    let slots = StoredValue::new(week.slots.iter().map(|s| s.shift_id).collect::<Vec<_>>());
+    let findings = Memo::new(move |_| {
+        version.track();
+        let slots = slots.get_value();
+        checker.with_value(|c| touching(c.violations(), &slots))
+    });
     let editing = Editing {
-        checker: StoredValue::new(Checker::new(rota)),
-        version: RwSignal::new(0),
+        checker,
+        version,
         undo: RwSignal::new(Vec::new()),
         redo: RwSignal::new(Vec::new()),
         revision: RwSignal::new(week.revision),
         saved_version: RwSignal::new(0),
         chosen: RwSignal::new(None),
         dragging: RwSignal::new(None),
-        slots: StoredValue::new(week.slots.iter().map(|s| s.shift_id).collect()),
+        slots,
+        findings,
         mismatch: RwSignal::new(None),
     };
     let carers = StoredValue::new(week.carers.clone());
@@ -226,7 +225,7 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
             match result {
                 Ok(SavedDraft { revision, report }) => {
                     editing.revision.set(revision);
-                    let mut mine = editing.violations();
+                    let mut mine = editing.findings.get_untracked();
                     sort_violations(&mut mine);
                     if mine == report.violations {
                         editing.mismatch.set(None);
@@ -326,7 +325,8 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
                 <button class="button button--primary" type="button" data-test="preview"
                     on:click=move |_| {
                         let overridable: Vec<(Violation, String)> = editing
-                            .violations()
+                            .findings
+                            .get_untracked()
                             .into_iter()
                             .filter(|v| v.overridable)
                             .map(|v| (v, String::new()))
@@ -381,7 +381,8 @@ fn SlotCell(
     let headcount = slot.headcount as usize;
     let findings = Memo::new(move |_| {
         editing
-            .violations()
+            .findings
+            .get()
             .into_iter()
             .filter(|v| v.shift_ids.contains(&shift))
             .collect::<Vec<_>>()
@@ -454,17 +455,17 @@ fn SlotCell(
 #[component]
 fn CarerPanel(carers: Vec<PanelCarer>, editing: Editing, week_start: String) -> impl IntoView {
     let competent_only = RwSignal::new(false);
-    let monday = super::parse_week(&week_start)
-        .unwrap_or(london::business_day(time::OffsetDateTime::now_utc()));
-    let (from, to) = (
-        london::start_of_day(monday),
-        london::start_of_day(monday + time::Duration::weeks(1)),
-    );
+    let week = super::parse_week(&week_start).ok().map(|monday| {
+        (
+            london::start_of_day(monday),
+            london::start_of_day(monday + time::Duration::weeks(1)),
+        )
+    });
     let carers = StoredValue::new(carers);
     view! {
         <section class="card rota__carers" data-test="carer-panel">
             <h2>"Carers"</h2>
-            <label class="field field--inline small">
+            <label class="checkbox small">
                 <input type="checkbox" data-test="competent-only" on:change=move |ev| competent_only.set(event_target_checked(&ev)) />
                 " Competent only"
             </label>
@@ -484,7 +485,10 @@ fn CarerPanel(carers: Vec<PanelCarer>, editing: Editing, week_start: String) -> 
                         let id = c.id;
                         let hours = move || {
                             editing.version.track();
-                            editing.checker.with_value(|checker| checker.rota().hours_within(id, from, to))
+                            week.map(|(from, to)| {
+                                editing.checker.with_value(|checker| checker.rota().hours_within(id, from, to))
+                            })
+                            .unwrap_or_default()
                         };
                         let class = if c.competent { "chip chip--competent" } else { "chip chip--learning" };
                         let status = if c.competent { "competent" } else { "not yet competent" };
@@ -498,16 +502,18 @@ fn CarerPanel(carers: Vec<PanelCarer>, editing: Editing, week_start: String) -> 
                                     }
                                     editing.dragging.set(Some((id, None)));
                                 }>
-                                <button type="button" class="chip__choose" data-test="choose"
+                                <strong>{c.name.clone()}</strong>
+                                <span class="small muted">{status}</span>
+                                <span class="small" data-test="hours">{move || format!("{:.1} h this week", hours())}</span>
+                                {(!c.on_team).then(|| view! { <span class="small muted">"other package"</span> })}
+                                <button type="button" class="button button--small chip__choose" data-test="choose"
                                     aria-pressed=move || (editing.chosen.get() == Some(id)).to_string()
+                                    aria-label=format!("Choose {} to place", c.name)
                                     on:click=move |_| editing.chosen.update(|chosen| {
                                         *chosen = if *chosen == Some(id) { None } else { Some(id) };
                                     })>
-                                    {c.name.clone()}
+                                    {move || if editing.chosen.get() == Some(id) { "Chosen" } else { "Choose" }}
                                 </button>
-                                <span class="small muted">{format!(" {status}")}</span>
-                                <span class="small" data-test="hours">{move || format!(" · {:.1} h this week", hours())}</span>
-                                {(!c.on_team).then(|| view! { <span class="small muted">" · other package"</span> })}
                             </li>
                         }
                     }).collect_view()}
@@ -526,7 +532,7 @@ fn Sidebar(
         <aside class="card rota__sidebar" data-test="violations" aria-live="polite">
             <h2>"Rule check"</h2>
             {move || {
-                let found = editing.violations();
+                let found = editing.findings.get();
                 if found.is_empty() {
                     return view! { <p class="muted" data-test="no-violations">"No rule is broken this week."</p> }.into_any();
                 }
@@ -592,11 +598,14 @@ fn Preview(
         }
     }
     let blocking = editing
-        .violations()
+        .findings
+        .get_untracked()
         .iter()
         .filter(|v| v.blocks_publishing())
         .count();
     let nothing = changes.is_empty();
+    // (`view!` attributes cannot hold a `>`.)
+    let blocked = blocking > 0;
     view! {
         <div class="confirm card" role="dialog" aria-label="Publish the rota" data-test="publish-preview">
             <h2>"Publish this week"</h2>
@@ -621,7 +630,7 @@ fn Preview(
             <div class="confirm__actions">
                 <button class="button" type="button" data-test="cancel-publish" on:click=move |_| on_cancel()>"Keep editing"</button>
                 <button class="button button--primary" type="button" data-test="confirm-publish"
-                    disabled=move || blocking > 0 || reasons.with(|all| all.iter().any(|(_, r)| r.trim().is_empty()))
+                    disabled=move || blocked || reasons.with(|all| all.iter().any(|(_, r)| r.trim().is_empty()))
                     on:click=move |_| {
                         let overrides = reasons.get_untracked().into_iter().map(|(v, reason)| Override {
                             rule: v.rule,

@@ -33,6 +33,7 @@ pub fn week_text(week: Date) -> String {
 }
 
 /// The Monday of the London week holding `instant`.
+#[cfg(feature = "ssr")]
 pub fn week_of(instant: time::OffsetDateTime) -> Date {
     let day = caretrack::london::business_day(instant);
     day - time::Duration::days(i64::from(day.weekday().number_days_from_monday()))

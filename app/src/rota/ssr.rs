@@ -162,7 +162,11 @@ async fn ensure_slots(
             slots.push(Slot {
                 shift_id: ShiftId::from_uuid(id),
                 weekday,
-                day_label: london::format_date(day),
+                day_label: day
+                    .format(time::macros::format_description!(
+                        "[weekday repr:short] [day padding:none] [month repr:short]"
+                    ))
+                    .unwrap_or_default(),
                 kind,
                 times: format!("{}–{}", hhmm(start), hhmm(end)),
                 headcount,

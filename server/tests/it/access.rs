@@ -286,14 +286,14 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
             "/api/save_rota_draft",
             (
                 needs(P::ManageRota),
-                format!("package={nil}&week=2026-11-02&base_revision=0"),
+                format!(r#"{{"package":"{nil}","week":"2026-11-02","base_revision":0}}"#),
             ),
         ),
         (
             "/api/publish_rota_week",
             (
                 needs(P::ManageRota),
-                format!("package={nil}&week=2026-11-02&revision=1"),
+                format!(r#"{{"package":"{nil}","week":"2026-11-02","revision":1}}"#),
             ),
         ),
         ("/api/my_rota", (needs(P::ViewRota), "".to_owned())),

@@ -179,7 +179,9 @@ async fn a_week_is_planned_checked_by_the_server_and_published_to_the_carers(db:
     // Blocking findings stop publishing, naming the problem.
     let refused = w.publish(1, Vec::new()).await.unwrap_err();
     assert!(
-        refused.to_string().contains("no carer on this shift is competent"),
+        refused
+            .to_string()
+            .contains("no carer on this shift is competent"),
         "{refused}"
     );
     // A save from a stale page is refused, not merged.

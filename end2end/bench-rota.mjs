@@ -1,12 +1,12 @@
 // The WASM half of scripts/bench-rota.sh: times the rota engine in headless Chromium
-// (Debian's), on the release bundle served at $SITE, and sets it beside criterion's
+// (Debian's), on the release bundle served at $SITE/pkg, and sets it beside criterion's
 // native figures from $NATIVE.
 import { readFileSync } from "node:fs";
 import { chromium } from "@playwright/test";
 
 const site = process.env.SITE;
 const deadline = Date.now() + 120_000;
-while (!(await fetch(`${site}/healthz`).then((r) => r.ok, () => false))) {
+while (!(await fetch(`${site}/`).then((r) => r.ok, () => false))) {
   if (Date.now() > deadline) throw new Error(`${site} did not come up`);
   await new Promise((resolve) => setTimeout(resolve, 250));
 }
@@ -16,10 +16,10 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
 });
 const page = await browser.newPage();
-await page.goto(`${site}/login`);
-await page.waitForSelector("body[data-hydrated=true]");
+await page.goto(`${site}/`);
 const wasm = await page.evaluate(async () => {
   const engine = await import("/pkg/caretrack.js");
+  await engine.default();
   const median = (times) => times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
   const time = (run, count) => {
     for (let i = 0; i < Math.min(10, count); i++) run(); // warm up

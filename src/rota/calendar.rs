@@ -3,7 +3,8 @@
 //! long; a week runs from Monday 00:00 London time.
 
 use crate::london;
-use time::{Date, OffsetDateTime, Weekday};
+use std::sync::OnceLock;
+use time::{Date, OffsetDateTime, Weekday, macros::format_description};
 
 #[derive(Clone, Debug)]
 pub(super) struct Calendar {
@@ -11,6 +12,10 @@ pub(super) struct Calendar {
     first_day: Date,
     /// `starts[i]`: the start of `first_day + i` days; one more than the days covered.
     starts: Vec<i64>,
+    /// Each day's night time: 23:00 that day to 06:00 the next (London).
+    nights: Vec<(i64, i64)>,
+    /// "Mon 2 Nov 2026", made the first time a message needs it.
+    labels: Vec<OnceLock<String>>,
 }
 
 impl Calendar {
@@ -30,12 +35,55 @@ impl Calendar {
         // Whole weeks, plus the boundary after the last day.
         let days = (days + 6) / 7 * 7;
         let mut starts = Vec::with_capacity(days as usize + 1);
+        let mut nights = Vec::with_capacity(days as usize);
         let mut day = first_day;
-        for _ in 0..=days {
+        for i in 0..=days {
             starts.push(london::start_of_day(day).unix_timestamp());
-            day = day.next_day().unwrap_or(day);
+            let next = day.next_day().unwrap_or(day);
+            if i < days {
+                nights.push((at_london_hour(day, 23), at_london_hour(next, 6)));
+            }
+            day = next;
         }
-        Calendar { first_day, starts }
+        Calendar {
+            first_day,
+            labels: (0..days).map(|_| OnceLock::new()).collect(),
+            starts,
+            nights,
+        }
+    }
+
+    /// Seconds of `[start, end)` in night time (23:00–06:00 London).
+    pub fn night_seconds(&self, start: i64, end: i64) -> i64 {
+        let first = self.day_of(start).saturating_sub(1);
+        let last = self.day_of(end);
+        self.nights[first..=last]
+            .iter()
+            .map(|&(from, to)| (end.min(to) - start.max(from)).max(0))
+            .sum()
+    }
+
+    /// "Mon 2 Nov 2026".
+    pub fn day_label(&self, day: usize) -> &str {
+        self.labels[day].get_or_init(|| {
+            self.date(day)
+                .format(format_description!(
+                    "[weekday repr:short] [day padding:none] [month repr:short] [year]"
+                ))
+                .unwrap_or_default()
+        })
+    }
+
+    /// "2 Nov 2026".
+    pub fn date_label(&self, day: usize) -> &str {
+        let label = self.day_label(day);
+        label.split_once(' ').map_or(label, |(_, date)| date)
+    }
+
+    /// An instant as people read it: "Mon 2 Nov 2026, 08:00" (London time), written
+    /// straight into the message that shows it.
+    pub fn when(&self, t: i64) -> When<'_> {
+        When { calendar: self, t }
     }
 
     /// The days covered.
@@ -107,6 +155,44 @@ impl Calendar {
             week += 1;
         }
     }
+}
+
+pub(super) struct When<'a> {
+    calendar: &'a Calendar,
+    t: i64,
+}
+
+impl std::fmt::Display for When<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (calendar, t) = (self.calendar, self.t);
+        let day = calendar.day_of(t);
+        let start = calendar.starts[day];
+        let mut since_midnight = t - start;
+        if calendar.starts[day + 1] - start != 86_400 {
+            // A clock change that day: read the wall clock, not the elapsed time.
+            let offset = |t: i64| {
+                OffsetDateTime::from_unix_timestamp(t)
+                    .map(|at| i64::from(london::offset_at(at).whole_seconds()))
+                    .unwrap_or(0)
+            };
+            since_midnight += offset(t) - offset(start);
+        }
+        let minutes = since_midnight.div_euclid(60);
+        write!(
+            f,
+            "{}, {:02}:{:02}",
+            calendar.day_label(day),
+            minutes / 60,
+            minutes % 60
+        )
+    }
+}
+
+fn at_london_hour(day: Date, hour: u8) -> i64 {
+    let local = day
+        .with_hms(hour, 0, 0)
+        .expect("a whole hour is a valid time");
+    london::from_london(local).resolve().unix_timestamp()
 }
 
 fn monday_of(day: Date) -> Date {

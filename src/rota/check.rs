@@ -11,13 +11,9 @@ use super::{
     model::{Rota, RotaError, RotaInput},
     provider, wtr,
 };
-use crate::{
-    ids::{ShiftId, UserId},
-    london,
-};
+use crate::ids::{ShiftId, UserId};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-use time::OffsetDateTime;
+use std::{borrow::Cow, collections::BTreeMap};
 
 /// One breach of one rule.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -34,7 +30,60 @@ pub struct Violation {
     /// Plain English, with the numbers behind it.
     pub message: String,
     /// The same numbers, for machines: e.g. `average_hours`, `limit_hours`.
-    pub details: BTreeMap<String, f64>,
+    pub details: Details,
+}
+
+/// The numbers behind a violation, by name; a JSON object on the wire. A short list
+/// rather than a map: a violation has at most three, and the engine makes thousands.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Details(Vec<(Cow<'static, str>, f64)>);
+
+impl Details {
+    pub fn get(&self, name: &str) -> Option<f64> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|&(_, value)| value)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, f64)> {
+        self.0.iter().map(|(name, value)| (name.as_ref(), *value))
+    }
+}
+
+impl std::ops::Index<&str> for Details {
+    type Output = f64;
+
+    fn index(&self, name: &str) -> &f64 {
+        &self
+            .0
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("no detail {name:?}"))
+            .1
+    }
+}
+
+impl Serialize for Details {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Details {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<String, f64>::deserialize(deserializer)?;
+        Ok(Details(
+            map.into_iter()
+                .map(|(name, value)| (Cow::Owned(name), value))
+                .collect(),
+        ))
+    }
 }
 
 impl Violation {
@@ -71,10 +120,10 @@ impl Report {
     }
 }
 
-/// Puts violations in one stable order (rule, carer, shifts), so two validations of the
-/// same rota compare equal.
+/// Puts violations in one order (rule, carer, shifts, message), so two validations of
+/// the same rota compare equal.
 pub fn sort_violations(violations: &mut [Violation]) {
-    violations.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    violations.sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
 /// The violations that name at least one of `shifts`: what an editor of those shifts
@@ -123,6 +172,10 @@ fn carer_findings(rota: &Rota, carer: usize, out: &mut Vec<Violation>) {
 pub(super) type CarerRule = fn(&CarerContext, &mut Findings);
 
 fn shift_findings(rota: &Rota, shift: usize, out: &mut Vec<Violation>) {
+    // Only what is being planned is reported (see `Findings::report`).
+    if !rota.shifts[shift].planned {
+        return;
+    }
     let mut findings = Findings { rota, out };
     provider::shift_rules(rota, shift, &mut findings);
 }
@@ -131,28 +184,57 @@ fn shift_findings(rota: &Rota, shift: usize, out: &mut Vec<Violation>) {
 pub(super) struct CarerContext<'a> {
     pub rota: &'a Rota,
     pub carer: usize,
-    /// Indexes into `rota.shifts`, by start.
+    /// All of the carer's shifts (indexes into `rota.shifts`), by start: for the
+    /// averages over the reference period.
+    pub all: &'a [usize],
+    /// The ones from shortly before the planning starts: the rules about rests, nights,
+    /// weekends and bookings look back two weeks at most, and skipping the months of
+    /// history makes a full check several times faster.
     pub shifts: &'a [usize],
     /// Working seconds in each calendar week.
     pub week_work: Vec<f64>,
+    planned_weeks: Vec<usize>,
 }
+
+/// How far before the planning the pattern rules look (a fortnight of weekly rest, and
+/// the weekend and the week before it).
+const LOOKBACK: i64 = 15 * 86_400;
 
 impl<'a> CarerContext<'a> {
     fn new(rota: &'a Rota, carer: usize) -> Self {
-        let shifts = &rota.carers[carer].shifts[..];
+        let all = &rota.carers[carer].shifts[..];
+        let longest_run = rota.settings.consecutive_nights.longest_run().unwrap_or(0);
+        let lookback = LOOKBACK + i64::from(longest_run) * 86_400;
+        let recent_from = rota.planning_from.saturating_sub(lookback);
+        let shifts = &all[all.partition_point(|&s| rota.shifts[s].start < recent_from)..];
         let mut week_work = vec![0.0; rota.calendar.weeks()];
-        for &s in shifts {
+        for &s in all {
             let shift = &rota.shifts[s];
             rota.calendar
                 .split_by_week(shift.start, shift.end, |week, from, to| {
                     week_work[week] += shift.work_within(from, to);
                 });
         }
+        let mut planned_weeks: Vec<usize> = Vec::new();
+        for &s in shifts {
+            let shift = &rota.shifts[s];
+            if shift.planned {
+                rota.calendar
+                    .split_by_week(shift.start, shift.end, |week, _, _| {
+                        if !planned_weeks.contains(&week) {
+                            planned_weeks.push(week);
+                        }
+                    });
+            }
+        }
+        planned_weeks.sort_unstable();
         CarerContext {
             rota,
             carer,
+            all,
             shifts,
             week_work,
+            planned_weeks,
         }
     }
 
@@ -163,9 +245,9 @@ impl<'a> CarerContext<'a> {
     /// The carer's shifts overlapping `[from, to)`.
     pub fn shifts_within(&self, from: i64, to: i64) -> Vec<usize> {
         let end = self
-            .shifts
+            .all
             .partition_point(|&s| self.rota.shifts[s].start < to);
-        self.shifts[..end]
+        self.all[..end]
             .iter()
             .copied()
             .filter(|&s| self.rota.shifts[s].end > from)
@@ -178,23 +260,8 @@ impl<'a> CarerContext<'a> {
     }
 
     /// Weeks in which the carer has a shift still being planned.
-    pub fn planned_weeks(&self) -> Vec<usize> {
-        let mut weeks: Vec<usize> = Vec::new();
-        for &s in self.shifts {
-            let shift = &self.rota.shifts[s];
-            if !shift.planned {
-                continue;
-            }
-            self.rota
-                .calendar
-                .split_by_week(shift.start, shift.end, |week, _, _| {
-                    if weeks.last() != Some(&week) && !weeks.contains(&week) {
-                        weeks.push(week);
-                    }
-                });
-        }
-        weeks.sort_unstable();
-        weeks
+    pub fn planned_weeks(&self) -> impl Iterator<Item = usize> + '_ {
+        self.planned_weeks.iter().copied()
     }
 
     /// Whether the carer is under 18 on the calendar day `day`.
@@ -219,7 +286,7 @@ pub(super) struct Findings<'a, 'b> {
 
 impl Findings<'_, '_> {
     pub fn enabled(&self, rule: RuleId) -> bool {
-        self.rota.settings.switch(rule).enabled
+        self.rota.switches[rule as usize].enabled
     }
 
     /// Records a breach, unless every shift in it is history.
@@ -230,15 +297,17 @@ impl Findings<'_, '_> {
         shifts: &[usize],
         young_worker: bool,
         message: String,
-        details: &[(&str, f64)],
+        details: &[(&'static str, f64)],
     ) {
         if !shifts.iter().any(|&s| self.rota.shifts[s].planned) {
             return;
         }
-        let switch = self.rota.settings.switch(rule);
+        let switch = self.rota.switches[rule as usize];
         let mut shift_ids: Vec<ShiftId> = shifts.iter().map(|&s| self.rota.shifts[s].id).collect();
-        shift_ids.sort_unstable();
-        shift_ids.dedup();
+        if shift_ids.len() > 1 {
+            shift_ids.sort_unstable();
+            shift_ids.dedup();
+        }
         self.out.push(Violation {
             rule,
             severity: switch.severity,
@@ -247,10 +316,17 @@ impl Findings<'_, '_> {
             carer_id: carer.map(|c| self.rota.carers[c].carer.id),
             shift_ids,
             message,
-            details: details
-                .iter()
-                .map(|&(name, value)| (name.to_owned(), round_to(value, 2)))
-                .collect(),
+            details: {
+                // Sorted by name, as the JSON object a client reads back.
+                let mut list: Vec<(Cow<'static, str>, f64)> = details
+                    .iter()
+                    .map(|&(name, value)| (Cow::Borrowed(name), round_to(value, 2)))
+                    .collect();
+                if list.len() > 1 {
+                    list.sort_by(|a, b| a.0.cmp(&b.0));
+                }
+                Details(list)
+            },
         });
     }
 }
@@ -260,21 +336,24 @@ fn round_to(value: f64, places: i32) -> f64 {
     (value * scale).round() / scale
 }
 
-/// Seconds as hours for people: "36 h", "49.3 h".
-pub(super) fn hours(seconds: f64) -> String {
-    let hours = round_to(seconds / 3600.0, 1);
-    if hours.fract() == 0.0 {
-        format!("{hours:.0} h")
-    } else {
-        format!("{hours:.1} h")
-    }
+/// Seconds as hours for people: "36 h", "49.3 h"; written straight into the message
+/// (integer arithmetic: this runs for every violation).
+pub(super) fn hours(seconds: f64) -> Hours {
+    Hours((seconds / 360.0).round() as i64)
 }
 
-/// An instant as people read it: "Mon 2 Nov 2026, 08:00" (London time).
-pub(super) fn when(t: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(t)
-        .map(london::format_datetime)
-        .unwrap_or_default()
+/// Tenths of an hour.
+pub(super) struct Hours(i64);
+
+impl std::fmt::Display for Hours {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tenths = self.0;
+        if tenths % 10 == 0 {
+            write!(f, "{} h", tenths / 10)
+        } else {
+            write!(f, "{}.{} h", tenths / 10, (tenths % 10).abs())
+        }
+    }
 }
 
 /// A change the editor makes, re-checked incrementally.

@@ -269,6 +269,8 @@ impl CarerData {
 #[derive(Clone, Debug)]
 pub struct Rota {
     pub(super) settings: RuleSettings,
+    /// `settings.switch(rule)` for every rule, by `rule as usize`.
+    pub(super) switches: Vec<super::Switch>,
     pub(super) carers: Vec<CarerData>,
     pub(super) carer_index: HashMap<UserId, usize>,
     pub(super) packages: Vec<Package>,
@@ -277,6 +279,8 @@ pub struct Rota {
     /// `competent[carer][package]`: competent in all of the package's tasks.
     pub(super) competent: Vec<Vec<bool>>,
     pub(super) calendar: Calendar,
+    /// The start of the first day planned (`i64::MIN`: everything is planned).
+    pub(super) planning_from: i64,
 }
 
 impl Rota {
@@ -335,14 +339,31 @@ impl Rota {
             })
             .collect();
 
-        let mut shift_index = HashMap::with_capacity(shifts.len());
-        let mut data = Vec::with_capacity(shifts.len());
+        // The calendar first (night time and weeks need it), from the span covered.
         let (mut first, mut last) = (i64::MAX, i64::MIN);
-        for shift in shifts {
-            let (start, end) = (shift.start.unix_timestamp(), shift.end.unix_timestamp());
+        for shift in &shifts {
             if !in_range(shift.start.date()) || !in_range(shift.end.date()) {
                 return Err(RotaError::OutOfRange);
             }
+            first = first.min(shift.start.unix_timestamp());
+            last = last.max(shift.end.unix_timestamp());
+        }
+        if let Some(day) = planning_from {
+            if !in_range(day) {
+                return Err(RotaError::OutOfRange);
+            }
+            let from = london::start_of_day(day).unix_timestamp();
+            first = first.min(from);
+            last = last.max(from);
+        }
+        let calendar = Calendar::covering(first, last);
+        let planning_from =
+            planning_from.map_or(i64::MIN, |day| london::start_of_day(day).unix_timestamp());
+
+        let mut shift_index = HashMap::with_capacity(shifts.len());
+        let mut data = Vec::with_capacity(shifts.len());
+        for shift in shifts {
+            let (start, end) = (shift.start.unix_timestamp(), shift.end.unix_timestamp());
             if end <= start {
                 return Err(RotaError::EndsBeforeStart(shift.id));
             }
@@ -369,9 +390,7 @@ impl Rota {
             if shift_index.insert(shift.id, data.len()).is_some() {
                 return Err(RotaError::Duplicate(format!("shift {}", shift.id)));
             }
-            first = first.min(start);
-            last = last.max(end);
-            let night = night_seconds(start, end);
+            let night = calendar.night_seconds(start, end);
             data.push(ShiftData {
                 id: shift.id,
                 package,
@@ -382,22 +401,8 @@ impl Rota {
                 work: end - start - break_seconds,
                 break_minutes: shift.break_minutes,
                 carers: on_shift,
-                planned: false,
+                planned: end > planning_from,
             });
-        }
-        if let Some(day) = planning_from {
-            if !in_range(day) {
-                return Err(RotaError::OutOfRange);
-            }
-            let from = london::start_of_day(day).unix_timestamp();
-            first = first.min(from);
-            last = last.max(from);
-        }
-        let calendar = Calendar::covering(first, last);
-        let planning_from =
-            planning_from.map_or(i64::MIN, |day| london::start_of_day(day).unix_timestamp());
-        for shift in &mut data {
-            shift.planned = shift.end > planning_from;
         }
 
         let mut carers: Vec<CarerData> = carers
@@ -418,6 +423,10 @@ impl Rota {
         }
 
         Ok(Rota {
+            switches: super::RuleId::ALL
+                .iter()
+                .map(|&rule| settings.switch(rule))
+                .collect(),
             settings,
             carers,
             carer_index,
@@ -426,6 +435,7 @@ impl Rota {
             shift_index,
             competent,
             calendar,
+            planning_from,
         })
     }
 

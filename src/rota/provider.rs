@@ -3,10 +3,9 @@
 use super::{
     RuleId, ShiftKind,
     calendar::is_weekend,
-    check::{CarerContext, CarerRule, Findings, hours, when},
+    check::{CarerContext, CarerRule, Findings, hours},
     model::Rota,
 };
-use crate::london;
 
 /// Rules 1 and 2: who is on one shift.
 pub(super) fn shift_rules(rota: &Rota, s: usize, findings: &mut Findings) {
@@ -20,7 +19,7 @@ pub(super) fn shift_rules(rota: &Rota, s: usize, findings: &mut Findings) {
         return;
     }
     let tasks = rota.packages[shift.package].task_ids.len();
-    let at = when(shift.start);
+    let at = rota.calendar.when(shift.start);
     if findings.enabled(RuleId::CompetentOnEveryShift) {
         findings.report(
             RuleId::CompetentOnEveryShift,
@@ -74,7 +73,7 @@ fn contracted_hours(carer: &CarerContext, findings: &mut Findings) {
     for week in carer.planned_weeks() {
         let worked = carer.week_work[week];
         if worked > limit_hours * 3600.0 + 0.5 {
-            let start = london::format_date(carer.rota.calendar.week_date(week));
+            let start = carer.rota.calendar.date_label(week * 7);
             findings.report(
                 RuleId::MaxContractedHours,
                 Some(carer.carer),
@@ -114,7 +113,7 @@ fn rotation_pattern(carer: &CarerContext, findings: &mut Findings) {
             .map(|(s, _, _)| s)
             .collect()
     };
-    let date = |week: usize| london::format_date(carer.rota.calendar.week_date(week));
+    let date = |week: usize| carer.rota.calendar.date_label(week * 7);
     for week in 0..kinds.len() {
         if kinds[week] == DAY | NIGHT {
             findings.report(
@@ -149,33 +148,41 @@ fn rotation_pattern(carer: &CarerContext, findings: &mut Findings) {
 /// Rule 5: a shift starting on a Saturday or Sunday means the weekend is worked.
 fn consecutive_weekends(carer: &CarerContext, findings: &mut Findings) {
     let calendar = &carer.rota.calendar;
-    let mut weekends: Vec<Vec<usize>> = vec![Vec::new(); calendar.weeks()];
-    for (s, day, _) in starts(carer) {
-        if is_weekend(calendar.date(day)) {
-            weekends[day / 7].push(s);
+    // (week, shift) for each shift starting on a Saturday or Sunday, in time order.
+    let weekend_shifts: Vec<(usize, usize)> = starts(carer)
+        .filter(|&(_, day, _)| is_weekend(calendar.date(day)))
+        .map(|(s, day, _)| (day / 7, s))
+        .collect();
+    // One finding per run of weekends worked back to back.
+    for run in weekend_shifts.chunk_by(|a, b| b.0 <= a.0 + 1) {
+        let (first, last) = (run[0].0, run[run.len() - 1].0);
+        if first == last {
+            continue;
         }
-    }
-    for week in 1..weekends.len() {
-        if !weekends[week].is_empty() && !weekends[week - 1].is_empty() {
-            let saturday = |week: usize| london::format_date(calendar.date(week * 7 + 5));
-            let shifts: Vec<usize> = weekends[week - 1]
-                .iter()
-                .chain(&weekends[week])
-                .copied()
-                .collect();
-            findings.report(
-                RuleId::NoConsecutiveWeekends,
-                Some(carer.carer),
-                &shifts,
-                false,
-                format!(
-                    "Works two weekends in a row: the weekends of {} and {}.",
-                    saturday(week - 1),
-                    saturday(week)
-                ),
-                &[],
-            );
-        }
+        let weekends = last - first + 1;
+        let shifts: Vec<usize> = run.iter().map(|&(_, s)| s).collect();
+        let saturday = |week: usize| calendar.date_label(week * 7 + 5);
+        let message = if weekends == 2 {
+            format!(
+                "Works two weekends in a row: the weekends of {} and {}.",
+                saturday(first),
+                saturday(last)
+            )
+        } else {
+            format!(
+                "Works {weekends} weekends in a row, from the weekend of {} to that of {}.",
+                saturday(first),
+                saturday(last)
+            )
+        };
+        findings.report(
+            RuleId::NoConsecutiveWeekends,
+            Some(carer.carer),
+            &shifts,
+            false,
+            message,
+            &[("weekends", weekends as f64)],
+        );
     }
 }
 
@@ -193,7 +200,7 @@ fn consecutive_nights(carer: &CarerContext, findings: &mut Findings) {
         if days <= longest as usize {
             continue;
         }
-        let first = london::format_date(carer.rota.calendar.date(run[0].1));
+        let first = carer.rota.calendar.date_label(run[0].1);
         let message = if longest == 1 {
             format!(
                 "Nights on consecutive days from {first}; the organisation does not allow consecutive nights."
@@ -231,7 +238,7 @@ fn night_to_day_rest(carer: &CarerContext, findings: &mut Findings) {
                 false,
                 format!(
                     "The day shift on {} starts {} after a night shift ends; switching from nights to days needs {rest_days} days' rest.",
-                    when(day.start),
+                    carer.rota.calendar.when(day.start),
                     hours(rest as f64)
                 ),
                 &[("rest_hours", rest as f64 / 3600.0), ("needed_hours", needed as f64 / 3600.0)],
@@ -255,10 +262,10 @@ fn double_booking(carer: &CarerContext, findings: &mut Findings) {
                 false,
                 format!(
                     "Booked on two overlapping shifts: {} to {} and {} to {}.",
-                    when(shifts[previous].start),
-                    when(shifts[previous].end),
-                    when(shifts[s].start),
-                    when(shifts[s].end)
+                    carer.rota.calendar.when(shifts[previous].start),
+                    carer.rota.calendar.when(shifts[previous].end),
+                    carer.rota.calendar.when(shifts[s].start),
+                    carer.rota.calendar.when(shifts[s].end)
                 ),
                 &[(
                     "overlap_hours",

@@ -26,7 +26,7 @@ impl SampleSize {
     /// assignments) on top of 17 weeks of history.
     pub const BENCHMARK: SampleSize = SampleSize {
         carers: 200,
-        packages: 60,
+        packages: 45,
         weeks: 4,
         history_weeks: 17,
     };
@@ -60,10 +60,12 @@ fn id(kind: u128, n: u64) -> Uuid {
     Uuid::from_u128((kind << 96) | u128::from(n))
 }
 
-/// A rota of `size` from `seed`. Each package runs an early (07:00–13:00), a late
-/// (13:00–19:00) and a night (19:00–07:00) shift every day, one carer each, drawn from
-/// a team of about eight; some carers are under 18, some have opted out, and about
-/// two in three are competent in their packages' tasks.
+/// A rota of `size` from `seed`. Each package is staffed round the clock in four
+/// six-hour shifts (07:00, 13:00, 19:00 and a 01:00 night), one carer each, its team of
+/// four or five taking turns in twelve-hour blocks, with one shift in thirty given to
+/// someone from elsewhere by mistake. Some carers are under 18, some have opted out,
+/// some have their own contracted hours, and most are competent in most tasks: a rota
+/// with the handful of problems a real one has, not a random one.
 pub fn sample_rota(size: SampleSize, seed: u64) -> RotaInput {
     let mut random = Random(seed);
     let tasks: Vec<TaskId> = (0..20).map(|n| TaskId::from_uuid(id(1, n))).collect();
@@ -85,7 +87,7 @@ pub fn sample_rota(size: SampleSize, seed: u64) -> RotaInput {
             } else {
                 Some(date!(1985 - 07 - 01) + Duration::days(random.below(9_000) as i64))
             },
-            weekly_hours_limit: random.chance(30).then(|| 20.0 + random.below(25) as f64),
+            weekly_hours_limit: random.chance(30).then(|| 36.0 + random.below(13) as f64),
             opt_out: random.chance(20).then_some(OptOut {
                 from: date!(2025 - 01 - 01),
                 to: None,
@@ -97,26 +99,42 @@ pub fn sample_rota(size: SampleSize, seed: u64) -> RotaInput {
             competent_task_ids: tasks
                 .iter()
                 .copied()
-                .filter(|_| random.chance(70))
+                .filter(|_| random.chance(95))
                 .collect(),
         })
         .collect();
-    // Each package's team: eight carers, so each carer works at two or three packages.
+    // Each package's team: the carers whose number falls to it (four or five each).
     let teams: Vec<Vec<UserId>> = (0..packages.len())
-        .map(|_| {
-            (0..8)
-                .map(|_| carers[random.below(carers.len() as u64) as usize].id)
+        .map(|p| {
+            carers
+                .iter()
+                .skip(p)
+                .step_by(packages.len())
+                .map(|c| c.id)
                 .collect()
         })
         .collect();
 
     let first = SAMPLE_MONDAY - Duration::weeks(i64::from(size.history_weeks));
     let days = i64::from(size.weeks + size.history_weeks) * 7;
-    let mut shifts = Vec::with_capacity((days as usize) * packages.len() * 3);
+    let mut shifts = Vec::with_capacity((days as usize) * packages.len() * 4);
     let mut n = 0;
-    for day in (0..days).map(|d| first + Duration::days(d)) {
+    for (d, day) in (0..days).map(|d| (d, first + Duration::days(d))) {
         for (package, team) in packages.iter().zip(&teams) {
-            for (hour, hours, break_minutes) in [(7, 6, 20), (13, 6, 0), (19, 12, 30)] {
+            for (hour, hours, break_minutes) in [(7, 6, 30), (13, 6, 30), (19, 6, 30), (1, 6, 30)] {
+                // The team takes turns in twelve-hour blocks: a day (07:00–19:00) or a
+                // night (19:00–07:00, whose second half falls on the next date); now
+                // and then someone from elsewhere is put in by mistake.
+                let block = match hour {
+                    7 | 13 => 2 * d,
+                    19 => 2 * d + 1,
+                    _ => 2 * d - 1,
+                };
+                let carer = if random.chance(3) || team.is_empty() {
+                    carers[random.below(carers.len() as u64) as usize].id
+                } else {
+                    team[block.rem_euclid(team.len() as i64) as usize]
+                };
                 let start =
                     london::from_london(day.with_hms(hour, 0, 0).expect("a whole hour")).resolve();
                 let end_day = if hour + hours >= 24 {
@@ -136,7 +154,7 @@ pub fn sample_rota(size: SampleSize, seed: u64) -> RotaInput {
                     package_id: package.id,
                     start,
                     end,
-                    carer_ids: vec![team[random.below(team.len() as u64) as usize]],
+                    carer_ids: vec![carer],
                     kind: None,
                     break_minutes,
                 });
@@ -165,8 +183,8 @@ mod tests {
             .filter(|s| london::business_day(s.start) >= SAMPLE_MONDAY)
             .map(|s| s.carer_ids.len())
             .sum::<usize>();
-        assert_eq!(planned, 60 * 3 * 28);
-        assert_eq!(rota.shifts.len(), 60 * 3 * 7 * 21);
+        assert_eq!(planned, 45 * 4 * 28);
+        assert_eq!(rota.shifts.len(), 45 * 4 * 7 * 21);
         assert_eq!(
             sample_rota(SampleSize::BENCHMARK, 7),
             rota,

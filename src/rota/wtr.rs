@@ -16,10 +16,9 @@
 
 use super::{
     RuleId,
-    check::{CarerContext, CarerRule, Findings, hours, when},
+    check::{CarerContext, CarerRule, Findings, hours},
     model::NIGHT_HOURS_THAT_COUNT,
 };
-use crate::london;
 
 /// Rules 9–14, each about one carer's working time.
 pub(super) const CARER_RULES: [(RuleId, CarerRule); 6] = [
@@ -74,7 +73,7 @@ fn weekly_average(carer: &CarerContext, findings: &mut Findings) {
             format!(
                 "Average {}/week over the {weeks} weeks to the week of {}; the limit is {} and no opt-out is in force.",
                 hours(average),
-                london::format_date(monday),
+                calendar.date_label(week * 7),
                 hours(rule.max_hours * 3600.0)
             ),
             &[
@@ -133,7 +132,7 @@ fn daily_rest(carer: &CarerContext, findings: &mut Findings) {
             format!(
                 "Less than {} of rest in the 24 hours from {}: the longest rest is {}.",
                 hours(run.needed as f64),
-                when(blocks[run.first].0),
+                carer.rota.calendar.when(blocks[run.first].0),
                 hours(run.longest as f64)
             ),
             &[
@@ -248,7 +247,7 @@ fn weekly_rest(carer: &CarerContext, findings: &mut Findings) {
         if longest as f64 >= weekly {
             continue;
         }
-        let monday = london::format_date(calendar.week_date(week));
+        let monday = calendar.date_label(week * 7);
         let message = if young {
             format!(
                 "Under 18: needs {} of uninterrupted rest in the week of {monday}; the longest is {}.",
@@ -280,7 +279,7 @@ fn weekly_rest(carer: &CarerContext, findings: &mut Findings) {
                 hours(longest as f64),
                 hours(fortnightly),
                 hours(weekly),
-                london::format_date(calendar.week_date(first))
+                calendar.date_label(first * 7)
             )
         };
         findings.report(
@@ -317,7 +316,7 @@ fn rest_break(carer: &CarerContext, findings: &mut Findings) {
                 young,
                 format!(
                     "The shift from {} is {} of work with a {}-minute break; over {} needs at least {minutes} minutes.",
-                    when(shift.start),
+                    carer.rota.calendar.when(shift.start),
                     hours(shift.work as f64),
                     shift.break_minutes,
                     hours(after * 3600.0)
@@ -336,11 +335,11 @@ fn rest_break(carer: &CarerContext, findings: &mut Findings) {
 fn night_worker(carer: &CarerContext) -> bool {
     carer.data().carer.night_worker.unwrap_or_else(|| {
         let nights = carer
-            .shifts
+            .all
             .iter()
             .filter(|&&s| carer.rota.shifts[s].night >= NIGHT_HOURS_THAT_COUNT)
             .count();
-        nights > 0 && nights * 3 >= carer.shifts.len()
+        nights > 0 && nights * 3 >= carer.all.len()
     })
 }
 
@@ -367,7 +366,7 @@ fn night_work(carer: &CarerContext, findings: &mut Findings) {
             format!(
                 "As a night worker: an average of {} per 24 hours over the {weeks} weeks to the week of {}; the limit is {}.",
                 hours(average),
-                london::format_date(carer.rota.calendar.week_date(week)),
+                carer.rota.calendar.date_label(week * 7),
                 hours(limit * 3600.0)
             ),
             &[
@@ -404,7 +403,7 @@ fn young_worker_limits(carer: &CarerContext, findings: &mut Findings) {
                 format!(
                     "Under 18: {} of work on {}; the limit is {} a day.",
                     hours(worked),
-                    london::format_date(calendar.date(day)),
+                    calendar.date_label(day),
                     hours(rule.max_daily_hours * 3600.0)
                 ),
                 &[
@@ -425,7 +424,7 @@ fn young_worker_limits(carer: &CarerContext, findings: &mut Findings) {
                 format!(
                     "Under 18: {} of work in the week of {}; the limit is {} a week.",
                     hours(worked),
-                    london::format_date(calendar.week_date(week)),
+                    calendar.date_label(week * 7),
                     hours(rule.max_weekly_hours * 3600.0)
                 ),
                 &[

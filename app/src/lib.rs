@@ -4,6 +4,10 @@
 //! feature has `api.rs` (server functions and wire types, compiled for both sides),
 //! `ssr.rs` (server-only queries and service calls) and its components.
 
+// Release builds keep the full view types (debug builds erase them), and the deepest
+// pages need more than the default 128 levels to lay out.
+#![recursion_limit = "256"]
+
 pub mod account;
 pub mod admin_audit;
 pub mod admin_jobs;

@@ -119,6 +119,11 @@ impl Calendar {
         self.first_day + time::Duration::days(day as i64)
     }
 
+    /// The day `date` is, counted from the first day covered (negative before it).
+    pub fn day_number(&self, date: Date) -> i64 {
+        (date - self.first_day).whole_days()
+    }
+
     /// The week `date` falls in, counted from the first week covered (negative before it).
     pub fn week_number(&self, date: Date) -> i64 {
         (date - self.first_day).whole_days().div_euclid(7)

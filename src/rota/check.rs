@@ -194,6 +194,8 @@ pub(super) struct CarerContext<'a> {
     /// Working seconds in each calendar week.
     pub week_work: Vec<f64>,
     planned_weeks: Vec<usize>,
+    /// The calendar day of their 18th birthday (may fall outside the calendar).
+    adult_day: Option<i64>,
 }
 
 /// How far before the planning the pattern rules look (a fortnight of weekly rest, and
@@ -210,10 +212,14 @@ impl<'a> CarerContext<'a> {
         let mut week_work = vec![0.0; rota.calendar.weeks()];
         for &s in all {
             let shift = &rota.shifts[s];
-            rota.calendar
-                .split_by_week(shift.start, shift.end, |week, from, to| {
-                    week_work[week] += shift.work_within(from, to);
-                });
+            if shift.within_week {
+                week_work[shift.start_day / 7] += shift.work as f64;
+            } else {
+                rota.calendar
+                    .split_by_week(shift.start, shift.end, |week, from, to| {
+                        week_work[week] += shift.work_within(from, to);
+                    });
+            }
         }
         let mut planned_weeks: Vec<usize> = Vec::new();
         for &s in shifts {
@@ -235,6 +241,9 @@ impl<'a> CarerContext<'a> {
             shifts,
             week_work,
             planned_weeks,
+            adult_day: rota.carers[carer]
+                .adult_from
+                .map(|adult| rota.calendar.day_number(adult)),
         }
     }
 
@@ -266,7 +275,7 @@ impl<'a> CarerContext<'a> {
 
     /// Whether the carer is under 18 on the calendar day `day`.
     pub fn young_on_day(&self, day: usize) -> bool {
-        self.data().young_on(self.rota.calendar.date(day))
+        self.adult_day.is_some_and(|adult| (day as i64) < adult)
     }
 
     pub fn young_in_week(&self, week: usize) -> bool {

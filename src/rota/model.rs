@@ -229,6 +229,9 @@ pub(super) struct ShiftData {
     pub kind: ShiftKind,
     /// Seconds in night time (23:00–06:00 London).
     pub night: i64,
+    /// The calendar day it starts on, and whether it ends in the same week.
+    pub start_day: usize,
+    pub within_week: bool,
     /// Working seconds: the length less the break.
     pub work: i64,
     pub break_minutes: u32,
@@ -256,12 +259,6 @@ pub(super) struct CarerData {
     pub adult_from: Option<Date>,
     /// This carer's shifts, by start time.
     pub shifts: Vec<usize>,
-}
-
-impl CarerData {
-    pub fn young_on(&self, day: Date) -> bool {
-        self.adult_from.is_some_and(|adult| day < adult)
-    }
 }
 
 /// A checked rota, indexed for the rules. Build it with [`Rota::new`]; change it with
@@ -391,7 +388,10 @@ impl Rota {
                 return Err(RotaError::Duplicate(format!("shift {}", shift.id)));
             }
             let night = calendar.night_seconds(start, end);
+            let start_day = calendar.day_of(start);
             data.push(ShiftData {
+                start_day,
+                within_week: end <= calendar.week_start(start_day / 7 + 1),
                 id: shift.id,
                 package,
                 start,

@@ -94,8 +94,7 @@ fn contracted_hours(carer: &CarerContext, findings: &mut Findings) {
 fn starts<'a>(carer: &'a CarerContext<'a>) -> impl Iterator<Item = (usize, usize, bool)> + 'a {
     carer.shifts.iter().map(|&s| {
         let shift = &carer.rota.shifts[s];
-        let day = carer.rota.calendar.day_of(shift.start);
-        (s, day, shift.kind == ShiftKind::Night)
+        (s, shift.start_day, shift.kind == ShiftKind::Night)
     })
 }
 

@@ -4,8 +4,8 @@
 //! `scripts/bench-rota.sh`, which times the same work in headless Chromium.
 
 use caretrack::rota::{
-    Change, Checker, Rota,
-    sample::{SAMPLE_MONDAY, SampleSize, sample_rota},
+    Checker, Rota,
+    sample::{SampleSize, benchmark_moves, sample_rota},
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -24,34 +24,12 @@ fn rota_engine(c: &mut Criterion) {
     // One drag: a planned shift's carer moves to another shift of the same package and
     // back, alternately, so every iteration is exactly one move.
     let mut checker = Checker::new(rota);
-    let planning_from = caretrack::london::start_of_day(SAMPLE_MONDAY);
-    let from = input
-        .shifts
-        .iter()
-        .find(|s| s.start >= planning_from)
-        .expect("planned shifts");
-    let carer = from.carer_ids[0];
-    let to = input
-        .shifts
-        .iter()
-        .find(|s| {
-            s.start > from.end && s.package_id == from.package_id && !s.carer_ids.contains(&carer)
-        })
-        .expect("another shift at the package");
-    let (from, to) = (from.id, to.id);
-    let mut there = true;
+    let moves = benchmark_moves(&input);
+    let mut next = 0;
     c.bench_function("single move re-validation", |b| {
         b.iter(|| {
-            let change = if there {
-                Change::Move { carer, from, to }
-            } else {
-                Change::Move {
-                    carer,
-                    from: to,
-                    to: from,
-                }
-            };
-            there = !there;
+            let change = moves[next];
+            next = 1 - next;
             checker.apply(black_box(change)).unwrap()
         })
     });

@@ -44,32 +44,7 @@ thread_local! {
 #[wasm_bindgen]
 pub fn bench_prepare() -> u32 {
     let input = sample::sample_rota(sample::SampleSize::BENCHMARK, 7);
-    let planning_from = caretrack::london::start_of_day(sample::SAMPLE_MONDAY);
-    let from = input
-        .shifts
-        .iter()
-        .find(|s| s.start >= planning_from)
-        .expect("planned shifts");
-    let carer = from.carer_ids[0];
-    let to = input
-        .shifts
-        .iter()
-        .find(|s| {
-            s.start > from.end && s.package_id == from.package_id && !s.carer_ids.contains(&carer)
-        })
-        .expect("another shift at the package");
-    let moves = [
-        Change::Move {
-            carer,
-            from: from.id,
-            to: to.id,
-        },
-        Change::Move {
-            carer,
-            from: to.id,
-            to: from.id,
-        },
-    ];
+    let moves = sample::benchmark_moves(&input);
     let assignments = input.shifts.iter().map(|s| s.carer_ids.len() as u32).sum();
     let rota = Rota::new(input).expect("the sample is valid");
     let checker = Checker::new(rota.clone());

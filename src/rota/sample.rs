@@ -2,7 +2,7 @@
 //! WASM) and the corpus on which the browser's engine and the server's endpoint are
 //! compared. Pure and seeded, so every run of every build sees the same rota.
 
-use super::{Carer, OptOut, Package, RotaInput, RuleSettings, Shift};
+use super::{Carer, Change, OptOut, Package, RotaInput, RuleSettings, Shift};
 use crate::{
     ids::{CarePackageId, ShiftId, TaskId, UserId},
     london,
@@ -168,6 +168,37 @@ pub fn sample_rota(size: SampleSize, seed: u64) -> RotaInput {
         settings: RuleSettings::default(),
         planning_from: Some(SAMPLE_MONDAY),
     }
+}
+
+/// The drag the benchmarks repeat, there and back: the first planned shift's carer to
+/// a later shift of the same package that they are not on.
+pub fn benchmark_moves(input: &RotaInput) -> [Change; 2] {
+    let planning_from = london::start_of_day(SAMPLE_MONDAY);
+    let from = input
+        .shifts
+        .iter()
+        .find(|s| s.start >= planning_from && !s.carer_ids.is_empty())
+        .expect("a staffed planned shift");
+    let carer = from.carer_ids[0];
+    let to = input
+        .shifts
+        .iter()
+        .find(|s| {
+            s.start > from.end && s.package_id == from.package_id && !s.carer_ids.contains(&carer)
+        })
+        .expect("another shift at the package");
+    [
+        Change::Move {
+            carer,
+            from: from.id,
+            to: to.id,
+        },
+        Change::Move {
+            carer,
+            from: to.id,
+            to: from.id,
+        },
+    ]
 }
 
 #[cfg(test)]

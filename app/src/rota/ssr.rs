@@ -565,9 +565,7 @@ pub async fn save_draft(
         .await?
         .map_or(0, |(revision, _)| revision);
     if current != base_revision {
-        return Err(AppError::Conflict(
-            "Someone else changed this week's rota while you were editing. Reload to see their changes.".into(),
-        ));
+        return Err(stale_revision());
     }
     let revision = current + 1;
     sqlx::query!(
@@ -602,6 +600,14 @@ pub async fn save_draft(
     })
 }
 
+/// A save or publish from a page that has not seen the latest draft: refused, never
+/// merged.
+fn stale_revision() -> AppError {
+    AppError::Conflict(
+        "Someone else changed this week's rota while you were editing. Reload to see their changes.".into(),
+    )
+}
+
 /// Whether `reason` accepts `violation`.
 fn accepts(reason: &Override, violation: &Violation) -> bool {
     reason.rule == violation.rule
@@ -630,9 +636,7 @@ pub async fn publish(
         ));
     };
     if current != revision {
-        return Err(AppError::Conflict(
-            "Someone else changed this week's rota while you were editing. Reload to see their changes.".into(),
-        ));
+        return Err(stale_revision());
     }
     let carers = panel(&state.db, id, &assignments).await?;
     let input = engine_input(&state.db, id, week, &carers, &assignments).await?;

@@ -27,13 +27,7 @@ async fn world(db: PgPool) -> World {
     let carer = common::person(&db, "CARER", "Sam").await;
     common::person(&db, "ASSESSOR", "Priya").await;
     common::person(&db, "ADMIN", "Alex").await;
-    let package: Uuid = sqlx::query_scalar(
-        "insert into care_packages (name, postcode_district, client_name_enc, client_name_key_id, address_enc, address_key_id)
-         values ('Oak House', 'M14', '\\x00', 'k', '\\x00', 'k') returning id",
-    )
-    .fetch_one(&db)
-    .await
-    .unwrap();
+    let package = common::package(&db, "Oak House").await;
     let mut tasks = [Uuid::nil(); 2];
     for (slot, (name, target)) in tasks.iter_mut().zip([("Medication", 3), ("Hoist", 2)]) {
         *slot = sqlx::query_scalar(

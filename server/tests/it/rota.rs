@@ -39,13 +39,7 @@ async fn world(db: PgPool) -> World {
     let manager = common::person(&db, "ADMIN", "Alex").await;
     let megan = common::person(&db, "CARER", "Megan").await;
     let ali = common::person(&db, "CARER", "Ali").await;
-    let package: Uuid = sqlx::query_scalar(
-        "insert into care_packages (name, postcode_district, client_name_enc, client_name_key_id, address_enc, address_key_id)
-         values ('Elm Cottage', 'LS6', '\\x00', 'k', '\\x00', 'k') returning id",
-    )
-    .fetch_one(&db)
-    .await
-    .unwrap();
+    let package = common::package(&db, "Elm Cottage").await;
     let task: Uuid = sqlx::query_scalar(
         "with t as (insert into tasks (name, target_count) values ('Medication', 5) returning id)
          insert into package_tasks (package_id, task_id) select $1, id from t returning task_id",
@@ -305,13 +299,7 @@ async fn published_shifts_elsewhere_count_towards_the_rules(db: PgPool) {
     let w = world(db).await;
     // Megan already works the Sunday night before the week at another package, to 08:00
     // on Monday ...
-    let other: Uuid = sqlx::query_scalar(
-        "insert into care_packages (name, postcode_district, client_name_enc, client_name_key_id, address_enc, address_key_id)
-         values ('Ash Court', 'M14', '\\x00', 'k', '\\x00', 'k') returning id",
-    )
-    .fetch_one(&w.state.db)
-    .await
-    .unwrap();
+    let other = common::package(&w.state.db, "Ash Court").await;
     let sunday = WEEK - Duration::days(1);
     sqlx::query(
         "with s as (insert into shifts (package_id, starts_at, ends_at, shift_type, status)

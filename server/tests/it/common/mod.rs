@@ -195,3 +195,16 @@ pub async fn person(db: &PgPool, role: &str, first: &str) -> Uuid {
     .await
     .unwrap()
 }
+
+/// A care package called `name` (its sealed client details are placeholders: tests
+/// that read them create packages through the service).
+pub async fn package(db: &PgPool, name: &str) -> Uuid {
+    sqlx::query_scalar(
+        "insert into care_packages (name, postcode_district, client_name_enc, client_name_key_id, address_enc, address_key_id)
+         values ($1, 'M14', '\\x00', 'k', '\\x00', 'k') returning id",
+    )
+    .bind(name)
+    .fetch_one(db)
+    .await
+    .unwrap()
+}

@@ -2,6 +2,7 @@
 //! rules never touch time zones in their loops. A London day is 23, 24 or 25 hours
 //! long; a week runs from Monday 00:00 London time.
 
+use super::model::{NIGHT_END_HOUR, NIGHT_START_HOUR};
 use crate::london;
 use std::sync::OnceLock;
 use time::{Date, OffsetDateTime, Weekday, macros::format_description};
@@ -41,7 +42,10 @@ impl Calendar {
             starts.push(london::start_of_day(day).unix_timestamp());
             let next = day.next_day().unwrap_or(day);
             if i < days {
-                nights.push((at_london_hour(day, 23), at_london_hour(next, 6)));
+                nights.push((
+                    at_london_hour(day, NIGHT_START_HOUR),
+                    at_london_hour(next, NIGHT_END_HOUR),
+                ));
             }
             day = next;
         }

@@ -167,8 +167,8 @@ pub const MAX_PACKAGES: usize = 5_000;
 
 /// Night time for deriving shift kinds and night workers: 23:00 to 06:00 London
 /// (WTR reg. 2, where no other period is agreed).
-const NIGHT_START_HOUR: u8 = 23;
-const NIGHT_END_HOUR: u8 = 6;
+pub(super) const NIGHT_START_HOUR: u8 = 23;
+pub(super) const NIGHT_END_HOUR: u8 = 6;
 /// A shift with at least three hours in night time is a night shift (the same
 /// three hours that make someone a night worker).
 pub(super) const NIGHT_HOURS_THAT_COUNT: i64 = 3 * 3600;
@@ -177,46 +177,17 @@ impl ShiftKind {
     /// DAY or NIGHT from a shift's times: NIGHT when at least three of its hours fall
     /// between 23:00 and 06:00 London time.
     pub fn of_times(start: OffsetDateTime, end: OffsetDateTime) -> ShiftKind {
-        Self::of_night_seconds(night_seconds(start.unix_timestamp(), end.unix_timestamp()))
+        let (start, end) = (start.unix_timestamp(), end.unix_timestamp());
+        Self::of_night_seconds(Calendar::covering(start, end).night_seconds(start, end))
     }
 
-    fn of_night_seconds(night: i64) -> ShiftKind {
+    pub(super) fn of_night_seconds(night: i64) -> ShiftKind {
         if night >= NIGHT_HOURS_THAT_COUNT {
             ShiftKind::Night
         } else {
             ShiftKind::Day
         }
     }
-}
-
-/// Seconds of `[start, end)` that fall in night time (23:00–06:00 London).
-pub(super) fn night_seconds(start: i64, end: i64) -> i64 {
-    let Ok(first) = OffsetDateTime::from_unix_timestamp(start) else {
-        return 0;
-    };
-    // The night that began the evening before the start, then each following one.
-    let mut day = london::business_day(first)
-        .previous_day()
-        .unwrap_or(Date::MIN);
-    let mut total = 0;
-    loop {
-        let night_start = at_london_hour(day, NIGHT_START_HOUR);
-        if night_start >= end {
-            break;
-        }
-        let Some(next) = day.next_day() else { break };
-        let night_end = at_london_hour(next, NIGHT_END_HOUR);
-        total += (end.min(night_end) - start.max(night_start)).max(0);
-        day = next;
-    }
-    total
-}
-
-fn at_london_hour(day: Date, hour: u8) -> i64 {
-    let local = day
-        .with_hms(hour, 0, 0)
-        .expect("a whole hour is a valid time");
-    london::from_london(local).resolve().unix_timestamp()
 }
 
 /// One shift, in the engine's own terms (Unix seconds).

@@ -57,12 +57,19 @@ pub fn RotaPage() -> impl IntoView {
     }
 }
 
-/// Which package's rota: a select that navigates.
+/// Which package's rota: a search (the list is paged on the server, so any package can
+/// be found) and a select of what it finds, which navigates.
 #[component]
 fn PackagePicker(package: Memo<Option<CarePackageId>>) -> impl IntoView {
-    let packages = Resource::new(|| (), |_| list_packages(String::new(), 1));
+    let search = RwSignal::new(String::new());
+    let packages = Resource::new(move || search.get(), |search| list_packages(search, 1));
     let navigate = use_navigate();
     view! {
+        <label class="field field--inline">
+            <span>"Find a package"</span>
+            <input type="search" data-test="rota-package-search" placeholder="Name or postcode district"
+                on:change=move |ev| search.set(event_target_value(&ev)) />
+        </label>
         <Transition fallback=|| ()>
             {move || {
                 let navigate = navigate.clone();
@@ -212,25 +219,32 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
     let package = week.package.id;
     let week_start = week.week_start.clone();
 
+    // A save carries the version it sent: only a success marks that version saved (a
+    // lost connection leaves the changes unsaved), and the server's check is compared
+    // only if nothing changed while it was away.
     let save = Action::new(
-        move |(assignments, revision): &(Vec<SlotAssignment>, i64)| {
-            let (assignments, revision, week) =
-                (assignments.clone(), *revision, week_start.clone());
-            async move { save_rota_draft(package, week, assignments, revision).await }
+        move |(assignments, revision, version): &(Vec<SlotAssignment>, i64, u64)| {
+            let (assignments, revision, version, week) =
+                (assignments.clone(), *revision, *version, week_start.clone());
+            async move {
+                (
+                    version,
+                    save_rota_draft(package, week, assignments, revision).await,
+                )
+            }
         },
     );
     // The server's check must be the browser's: anything else is a bug worth showing.
     Effect::new(move |_| {
-        if let Some(result) = save.value().get() {
+        if let Some((version, result)) = save.value().get() {
             match result {
                 Ok(SavedDraft { revision, report }) => {
                     editing.revision.set(revision);
-                    let mut mine = editing.findings.get_untracked();
-                    sort_violations(&mut mine);
-                    if mine == report.violations {
-                        editing.mismatch.set(None);
-                    } else {
-                        editing.mismatch.set(Some(format!(
+                    editing.saved_version.set(version);
+                    if editing.version.get_untracked() == version {
+                        let mut mine = editing.findings.get_untracked();
+                        sort_violations(&mut mine);
+                        editing.mismatch.set((mine != report.violations).then(|| format!(
                             "The server found {} problems where this browser found {}. The server's check is the one that counts; please reload.",
                             report.violations.len(),
                             mine.len()
@@ -244,8 +258,11 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
     });
     let dirty = Memo::new(move |_| editing.version.get() != editing.saved_version.get());
     let save_now = move || {
-        editing.saved_version.set(editing.version.get_untracked());
-        save.dispatch((editing.assignments(), editing.revision.get_untracked()));
+        save.dispatch((
+            editing.assignments(),
+            editing.revision.get_untracked(),
+            editing.version.get_untracked(),
+        ));
     };
 
     let week_start_for_publish = week.week_start.clone();

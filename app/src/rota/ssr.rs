@@ -117,28 +117,31 @@ async fn ensure_slots(
     week: Date,
 ) -> Result<Vec<Slot>, AppError> {
     let times = slot_times(&state.db, package).await?;
+    // One read for the week; shifts are created only the first time a week is opened.
+    let existing = sqlx::query!(
+        r#"select id, starts_at, ends_at, shift_type::text as "kind!", headcount from shifts
+            where package_id = $1 and deleted_at is null and status <> 'CANCELLED'
+              and starts_at >= $2 and starts_at < $3
+            order by starts_at"#,
+        package,
+        london::start_of_day(week),
+        london::start_of_day(week + Duration::weeks(1)),
+    )
+    .fetch_all(&state.db)
+    .await?;
     let mut slots = Vec::with_capacity(14);
     for weekday in 0..7u8 {
         let day = week + Duration::days(i64::from(weekday));
         for (kind, (starts, ends, break_minutes, headcount)) in
             [(ShiftKind::Day, times.day), (ShiftKind::Night, times.night)]
         {
-            let (start, end) = slot_instants(day, starts, ends);
-            let existing = sqlx::query!(
-                r#"select id, starts_at, ends_at, headcount from shifts
-                    where package_id = $1 and shift_type = $2::text::shift_type and deleted_at is null
-                      and status <> 'CANCELLED' and starts_at >= $3 and starts_at < $4
-                    order by starts_at limit 1"#,
-                package,
-                kind.as_str(),
-                london::start_of_day(day),
-                london::start_of_day(day + Duration::days(1)),
-            )
-            .fetch_optional(&state.db)
-            .await?;
-            let (id, start, end, headcount) = match existing {
+            let found = existing.iter().find(|row| {
+                row.kind == kind.as_str() && london::business_day(row.starts_at) == day
+            });
+            let (id, start, end, headcount) = match found {
                 Some(row) => (row.id, row.starts_at, row.ends_at, row.headcount),
                 None => {
+                    let (start, end) = slot_instants(day, starts, ends);
                     let id = sqlx::query_scalar!(
                         r#"insert into shifts (package_id, starts_at, ends_at, shift_type, type_overridden, headcount,
                                                break_minutes, created_by)
@@ -568,12 +571,15 @@ pub async fn save_draft(
         return Err(stale_revision());
     }
     let revision = current + 1;
-    sqlx::query!(
+    // The row lock above cannot hold a row that does not exist yet: when two first
+    // saves race, the second finds the first's row here and is refused, not applied.
+    let saved = sqlx::query!(
         "insert into rota_drafts (package_id, week_start, payload, revision, updated_by)
          values ($1, $2, $3, $4, $5)
          on conflict (package_id, week_start)
          do update set payload = excluded.payload, revision = excluded.revision,
-                       updated_by = excluded.updated_by, updated_at = now()",
+                       updated_by = excluded.updated_by, updated_at = now()
+          where rota_drafts.revision = excluded.revision - 1",
         id,
         week,
         serde_json::json!({ "slots": assignments }),
@@ -582,6 +588,9 @@ pub async fn save_draft(
     )
     .execute(&mut *tx)
     .await?;
+    if saved.rows_affected() != 1 {
+        return Err(stale_revision());
+    }
     audit::record(
         &mut tx,
         actor,

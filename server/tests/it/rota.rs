@@ -375,3 +375,28 @@ async fn only_the_package_team_can_be_placed_and_only_on_the_weeks_slots(db: PgP
         "nothing was saved"
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn two_first_saves_at_once_keep_one_and_refuse_the_other(db: PgPool) {
+    let w = world(db).await;
+    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+        .await
+        .unwrap();
+    let on = |carer: UserId| {
+        vec![SlotAssignment {
+            shift_id: week.slots[0].shift_id,
+            carer_ids: vec![carer],
+        }]
+    };
+    // Both pages opened the week before anything was saved (revision 0).
+    let (first, second) = tokio::join!(w.save(on(w.megan), 0), w.save(on(w.ali), 0));
+    let outcomes = [first.is_ok(), second.is_ok()];
+    assert_eq!(
+        outcomes.iter().filter(|ok| **ok).count(),
+        1,
+        "{first:?} / {second:?}"
+    );
+    let refused = if first.is_err() { first } else { second }.unwrap_err();
+    assert!(matches!(refused, AppError::Conflict(_)), "{refused}");
+    assert_eq!(w.count("select revision from rota_drafts").await, 1);
+}

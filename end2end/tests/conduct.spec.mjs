@@ -170,6 +170,9 @@ test("practice to 100 % makes an assessment ready; it is conducted with evidence
 });
 
 test("a care manager sets a rating for a carer directly, with a reason, after a preview; it counts at once", async ({ browser }, info) => {
+  // Two browsers, a new task placed at a package and two sign-ins (argon2): on a busy
+  // two-core machine this has run past the default 30 s.
+  test.setTimeout(60_000);
   const baseURL = info.project.use.baseURL;
   const office = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } });
   const phone = await browser.newContext({ baseURL, viewport: { width: 360, height: 740 } });

@@ -519,6 +519,15 @@ impl Checker {
             .collect()
     }
 
+    /// The findings about carer `carer` (by index) and those of shift `shift`.
+    pub(super) fn findings_about(&self, carer: usize, shift: usize) -> Vec<Violation> {
+        self.by_carer[carer]
+            .iter()
+            .chain(&self.by_shift[shift])
+            .cloned()
+            .collect()
+    }
+
     fn recheck_carer(&mut self, carer: usize) {
         let mut found = Vec::new();
         carer_findings(&self.rota, carer, &mut found);

@@ -13,6 +13,7 @@
 
 mod calendar;
 mod check;
+mod cover;
 mod model;
 mod provider;
 mod rules;
@@ -22,6 +23,7 @@ mod wtr;
 pub use check::{
     Change, ChangeError, Checker, Report, Violation, sort_violations, touching, validate_rota,
 };
+pub use cover::Candidate;
 pub use model::{
     Carer, MAX_CARERS, MAX_PACKAGES, MAX_SHIFTS, OptOut, Package, Rota, RotaError, RotaInput,
     Shift, ShiftKind,

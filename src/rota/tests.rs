@@ -1059,3 +1059,49 @@ fn dragging_a_non_competent_carer_onto_a_night_then_adding_a_competent_one_clear
     );
     assert!(!rules.contains(&RuleId::CompetentOnEveryShift), "{rules:?}");
 }
+
+#[test]
+fn who_can_cover_ranks_free_competent_regular_carers_first_and_leaves_the_rota_as_it_was() {
+    let mut plan = Plan::new();
+    let regular = plan.carer(true);
+    let newcomer = plan.carer(true);
+    let learner = plan.carer(false);
+    let busy = plan.carer(true);
+    // The regular worked here twice in the last four weeks; the newcomer never did.
+    plan.shift(&[regular], MONDAY - Duration::days(14), 8, 12.0);
+    plan.shift(&[regular], MONDAY - Duration::days(7), 8, 12.0);
+    let slot = plan.shift_with_break(&[], MONDAY + Duration::days(2), 8, 12.0, 30);
+    // Busy is already working through the slot elsewhere: a double booking.
+    plan.shift(&[busy], MONDAY + Duration::days(2), 10, 6.0);
+    plan.input.planning_from = Some(MONDAY);
+    let mut checker = Checker::new(Rota::new(plan.input.clone()).unwrap());
+    let before = checker.violations();
+
+    let ranked = checker.cover(slot).unwrap();
+    let order: Vec<UserId> = ranked.iter().map(|c| c.carer_id).collect();
+    assert_eq!(order, [regular, newcomer, learner, busy]);
+    assert_eq!(ranked[0].shifts_here, 2);
+    assert!(ranked[0].violations.is_empty());
+    assert_eq!(ranked[0].headroom_hours, 24.5, "36 h less this shift's 11.5 h of work");
+    assert!(ranked[0].reasons.iter().any(|r| r == "2 shifts here in the last 4 weeks"));
+    // Alone, the learner would leave the shift without a competent carer.
+    assert!(!ranked[2].competent);
+    assert!(ranked[2].violations.iter().any(|v| v.rule == RuleId::SupervisedNonCompetent));
+    assert!(ranked[3].blocked());
+    assert!(ranked[3].violations.iter().any(|v| v.rule == RuleId::NoDoubleBooking));
+    assert_eq!(checker.violations(), before, "trying candidates changes nothing");
+    assert!(checker.rota().carers_on(slot).is_empty());
+}
+
+#[test]
+fn who_can_cover_leaves_out_carers_already_on_the_shift() {
+    let mut plan = Plan::new();
+    let on = plan.carer(true);
+    let off = plan.carer(true);
+    let slot = plan.shift(&[on], MONDAY, 8, 12.0);
+    let mut checker = Checker::new(Rota::new(plan.input.clone()).unwrap());
+    let ranked = checker.cover(slot).unwrap();
+    assert_eq!(ranked.len(), 1);
+    assert_eq!(ranked[0].carer_id, off);
+    assert!(checker.cover(ShiftId::from_uuid(Uuid::from_u128(9))).is_err());
+}

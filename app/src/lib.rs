@@ -120,6 +120,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("progress")) view=care::ProgressPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("recycle-bin")) view=recycle_bin::RecycleBinPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("rota")) view=rota::RotaPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("shifts")) view=rota::OpenShiftsPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("assessments"), StaticSegment("templates")) view=assessments::TemplatesPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("assessments"), StaticSegment("templates"), ParamSegment("id")) view=assessments::TemplatePage />
                     <Route path=(StaticSegment("admin"), StaticSegment("assessments"), ParamSegment("id")) view=assessments::ConductPage />
@@ -131,6 +132,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("carer") view=care::CarerHome />
                     <Route path=(StaticSegment("carer"), StaticSegment("ratings")) view=assessments::MyRatingsPage />
                     <Route path=(StaticSegment("carer"), StaticSegment("rota")) view=rota::MyRotaPage />
+                    <Route path=(StaticSegment("carer"), StaticSegment("shifts")) view=rota::AvailableShiftsPage />
                     <Route path=StaticSegment("viewer") view=|| view! { <identity::RoleHome role=Role::Viewer /> } />
                 </Routes>
             </Layout>

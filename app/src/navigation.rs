@@ -51,6 +51,7 @@ pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
             "/admin/assessments/templates",
         ),
         (Permission::ManageRota, "Rota", "/admin/rota"),
+        (Permission::ManageRota, "Open shifts", "/admin/shifts"),
         (Permission::ViewUsers, "People", "/admin/users"),
         (Permission::ManageUsers, "Invitations", "/admin/invitations"),
         (Permission::ViewAudit, "Audit log", "/admin/audit"),
@@ -79,6 +80,12 @@ pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
         items.push(NavItem {
             label: "Your rota",
             href: "/carer/rota",
+        });
+    }
+    if role.can(Permission::ApplyForShifts) {
+        items.push(NavItem {
+            label: "Shifts",
+            href: "/carer/shifts",
         });
     }
     if role.can(Permission::ManageJobs) {

@@ -4,7 +4,7 @@
 use crate::{care::api::Named, error::AppError};
 use caretrack::{
     ids::{CarePackageId, ShiftId, UserId},
-    rota::{Report, RotaInput, RuleId, ShiftKind},
+    rota::{Candidate, Report, RotaInput, RuleId, ShiftKind},
 };
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -20,6 +20,8 @@ pub struct Slot {
     /// "08:00–20:00", London time.
     pub times: String,
     pub headcount: i32,
+    /// Sent out to carers through the shift sender.
+    pub open: bool,
 }
 
 /// Who is on one shift.
@@ -93,6 +95,23 @@ pub struct MyShift {
     pub times: String,
     pub kind: ShiftKind,
     pub colleagues: Vec<String>,
+}
+
+/// A carer who could take a shift, ranked (see `caretrack::rota::Candidate`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CoverCandidate {
+    pub name: String,
+    #[serde(flatten)]
+    pub candidate: Candidate,
+}
+
+/// "Who can cover?": the shift and its candidates, best first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cover {
+    pub shift_id: ShiftId,
+    pub package: String,
+    pub when: String,
+    pub candidates: Vec<CoverCandidate>,
 }
 
 #[server(endpoint = "rota_week", client = crate::csrf::CsrfClient)]

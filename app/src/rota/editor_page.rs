@@ -5,6 +5,7 @@
 //! WASM); the server checks again on save and publish, and a difference is shown as the
 //! bug it would be.
 
+use super::sender::send_shift_out;
 use super::api::{
     Override, PanelCarer, Published, RotaWeek, SavedDraft, SlotAssignment, load_rota_week,
     publish_rota_week, save_rota_draft,
@@ -351,6 +352,13 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
                         reasons.set(overridable);
                         previewing.set(true);
                     }>"Preview and publish…"</button>
+                <button class="button" type="button" data-test="print"
+                    on:click=move |_| {
+                        #[cfg(feature = "hydrate")]
+                        if let Some(window) = web_sys::window() {
+                            let _ = window.print();
+                        }
+                    }>"Print"</button>
                 <span class="muted small" data-test="save-state">
                     {move || if save.pending().get() { "Saving…" } else if dirty.get() { "Unsaved changes" } else { "All changes saved" }}
                 </span>
@@ -456,6 +464,7 @@ fn SlotCell(
                     aria-label=format!("Place {} on the {label}", name_of(carer))
                     on:click=move |_| editing.place(shift)>"Place here"</button>
             })}
+            <SlotTools shift headcount open=slot.open editing name_of />
             <ul class="rota__findings">
                 {move || findings.get().into_iter().map(|v| view! {
                     <li class=if v.severity == Severity::Error { "small text-error" } else { "small text-warning" }
@@ -465,6 +474,116 @@ fn SlotCell(
                 }).collect_view()}
             </ul>
         </td>
+    }
+}
+
+/// For a slot short of carers: "Who can cover?" (every panel carer tried on it by the
+/// engine, here in the browser) and sending it out to carers.
+#[component]
+fn SlotTools(
+    shift: ShiftId,
+    headcount: usize,
+    open: bool,
+    editing: Editing,
+    name_of: impl Fn(UserId) -> String + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let short = move || editing.carers_on(shift).len() < headcount;
+    let covering = RwSignal::new(false);
+    let sending = RwSignal::new(false);
+    let open = RwSignal::new(open);
+    view! {
+        {move || open.get().then(|| view! { <span class="badge" data-test="slot-open">"Out to carers"</span> })}
+        <Show when=short>
+            <div class="rota__slot-tools">
+                <button type="button" class="button button--small" data-test="cover"
+                    aria-expanded=move || covering.get().to_string()
+                    on:click=move |_| covering.update(|c| *c = !*c)>"Who can cover?"</button>
+                {move || (!open.get()).then(|| view! {
+                    <button type="button" class="button button--small" data-test="send-out"
+                        on:click=move |_| sending.set(true)>"Send out…"</button>
+                })}
+            </div>
+        </Show>
+        <Show when=move || covering.get() && short()>
+            <CoverList shift editing name_of />
+        </Show>
+        <Show when=move || sending.get()>
+            <SendOut shift open sending />
+        </Show>
+    }
+}
+
+/// The best five candidates for a slot, with the reasons; "Place" assigns one.
+#[component]
+fn CoverList(
+    shift: ShiftId,
+    editing: Editing,
+    name_of: impl Fn(UserId) -> String + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let ranked = move || {
+        editing.version.track();
+        editing
+            .checker
+            .try_update_value(|c| c.cover(shift).unwrap_or_default())
+            .unwrap_or_default()
+    };
+    view! {
+        <ol class="rota__cover small" data-test="cover-list">
+            {move || ranked().into_iter().take(5).map(|c| {
+                let carer = c.carer_id;
+                let class = if c.blocked() { "text-error" } else if c.violations.is_empty() { "" } else { "text-warning" };
+                view! {
+                    <li data-test="candidate" data-carer=carer.to_string() class=class>
+                        <strong>{name_of(carer)}</strong>
+                        <button type="button" class="button button--small" data-test="place-candidate"
+                            on:click=move |_| editing.apply(Change::Assign { carer, shift })>"Place"</button>
+                        <ul>{c.reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// Sends a slot out to carers (asks first): any carer, or only competent ones.
+#[component]
+fn SendOut(shift: ShiftId, open: RwSignal<bool>, sending: RwSignal<bool>) -> impl IntoView {
+    let toasts = use_toasts();
+    let competent_only = RwSignal::new(true);
+    let note = RwSignal::new(String::new());
+    let send = Action::new(move |(competent_only, note): &(bool, String)| {
+        let (competent_only, note) = (*competent_only, note.clone());
+        async move { send_shift_out(shift, competent_only, note).await }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = send.value().get() {
+            match result {
+                Ok(()) => {
+                    open.set(true);
+                    sending.set(false);
+                    toasts.show(ToastKind::Success, "Sent out: carers who may work it can now say so.");
+                }
+                Err(err) => toasts.show(ToastKind::Error, err.to_string()),
+            }
+        }
+    });
+    view! {
+        <div class="confirm" role="dialog" aria-label="Send this shift out to carers" data-test="send-out-dialog">
+            <p class="small">"Send this shift out? Carers who may work it see it under Shifts and can confirm interest; you choose on Open shifts."</p>
+            <label class="checkbox small">
+                <input type="checkbox" data-test="competent-only-shift" prop:checked=move || competent_only.get()
+                    on:change=move |ev| competent_only.set(event_target_checked(&ev)) />
+                " Only carers competent in this package's tasks"
+            </label>
+            <label class="field">
+                <span class="small">"Note for carers (optional)"</span>
+                <input type="text" data-test="send-out-note" on:input=move |ev| note.set(event_target_value(&ev)) />
+            </label>
+            <button class="button button--primary button--small" type="button" data-test="confirm-send-out"
+                disabled=move || send.pending().get()
+                on:click=move |_| { send.dispatch((competent_only.get_untracked(), note.get_untracked())); }>"Send out"</button>
+            <button class="button button--small" type="button" on:click=move |_| sending.set(false)>"Cancel"</button>
+        </div>
     }
 }
 

@@ -5,11 +5,16 @@
 pub mod api;
 mod editor_page;
 mod my_rota_page;
+pub mod sender;
+mod shifts_page;
+#[cfg(feature = "ssr")]
+pub mod sender_ssr;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use editor_page::RotaPage;
 pub use my_rota_page::MyRotaPage;
+pub use shifts_page::{AvailableShiftsPage, OpenShiftsPage};
 
 use crate::error::AppError;
 use time::{Date, macros::format_description};

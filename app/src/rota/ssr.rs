@@ -3,7 +3,7 @@
 //! publishing with the server's own, authoritative check.
 
 use super::api::{
-    MyShift, Override, PanelCarer, Published, RotaWeek, SavedDraft, Slot, SlotAssignment,
+    Cover, CoverCandidate, MyShift, Override, PanelCarer, Published, RotaWeek, SavedDraft, Slot, SlotAssignment,
 };
 use crate::{
     audit::{self, Actor, Entry},
@@ -17,8 +17,8 @@ use caretrack::{
     ids::{CarePackageId, ShiftId, TaskId, UserId},
     london,
     rota::{
-        Carer, OptOut, Package, Report, Rota, RotaInput, RuleSettings, Shift, ShiftKind, Violation,
-        touching,
+        Candidate, Carer, Checker, OptOut, Package, Report, Rota, RotaInput, RuleSettings, Shift,
+        ShiftKind, Violation, touching,
     },
 };
 use sqlx::{PgConnection, PgPool, types::Uuid};
@@ -119,7 +119,7 @@ async fn ensure_slots(
     let times = slot_times(&state.db, package).await?;
     // One read for the week; shifts are created only the first time a week is opened.
     let existing = sqlx::query!(
-        r#"select id, starts_at, ends_at, shift_type::text as "kind!", headcount from shifts
+        r#"select id, starts_at, ends_at, shift_type::text as "kind!", headcount, status = 'OPEN' as "open!" from shifts
             where package_id = $1 and deleted_at is null and status <> 'CANCELLED'
               and starts_at >= $2 and starts_at < $3
             order by starts_at"#,
@@ -138,8 +138,8 @@ async fn ensure_slots(
             let found = existing.iter().find(|row| {
                 row.kind == kind.as_str() && london::business_day(row.starts_at) == day
             });
-            let (id, start, end, headcount) = match found {
-                Some(row) => (row.id, row.starts_at, row.ends_at, row.headcount),
+            let (id, start, end, headcount, open) = match found {
+                Some(row) => (row.id, row.starts_at, row.ends_at, row.headcount, row.open),
                 None => {
                     let (start, end) = slot_instants(day, starts, ends);
                     let id = sqlx::query_scalar!(
@@ -159,7 +159,7 @@ async fn ensure_slots(
                     )
                     .fetch_one(&state.db)
                     .await?;
-                    (id, start, end, headcount)
+                    (id, start, end, headcount, false)
                 }
             };
             slots.push(Slot {
@@ -173,6 +173,7 @@ async fn ensure_slots(
                 kind,
                 times: format!("{}–{}", hhmm(start), hhmm(end)),
                 headcount,
+                open,
             });
         }
     }
@@ -235,15 +236,17 @@ async fn draft(
     .transpose()
 }
 
-/// The package's team, and anyone else already on one of the week's slots.
+/// The package's team, anyone else already on one of the week's slots, and `also`.
 async fn panel(
     db: &PgPool,
     package: Uuid,
     assignments: &[SlotAssignment],
+    also: &[Uuid],
 ) -> Result<Vec<PanelCarer>, AppError> {
     let on_slots: Vec<Uuid> = assignments
         .iter()
         .flat_map(|a| a.carer_ids.iter().map(|c| c.into_uuid()))
+        .chain(also.iter().copied())
         .collect();
     let rows = sqlx::query!(
         r#"select u.id, person_name(u.id) as "name!",
@@ -473,7 +476,7 @@ pub async fn load_week(
         .await?
         .unwrap_or_else(|| (0, published.clone()));
     drop(conn);
-    let carers = panel(&state.db, id, &assignments).await?;
+    let carers = panel(&state.db, id, &assignments, &[]).await?;
     let input = engine_input(&state.db, id, week, &carers, &assignments).await?;
     let published_at = sqlx::query_scalar!(
         "select max(published_at) from rota_publications where package_id = $1 and week_start = $2",
@@ -560,7 +563,7 @@ pub async fn save_draft(
         known.extend(saved);
     }
     drop(conn);
-    let carers = panel(&state.db, id, &known).await?;
+    let carers = panel(&state.db, id, &known, &[]).await?;
     let assignments = checked_assignments(&slots, &carers, assignments)?;
 
     let mut tx = state.db.begin().await?;
@@ -601,7 +604,7 @@ pub async fn save_draft(
     .await?;
     tx.commit().await?;
 
-    let carers = panel(&state.db, id, &assignments).await?;
+    let carers = panel(&state.db, id, &assignments, &[]).await?;
     let input = engine_input(&state.db, id, week, &carers, &assignments).await?;
     Ok(SavedDraft {
         revision,
@@ -647,7 +650,7 @@ pub async fn publish(
     if current != revision {
         return Err(stale_revision());
     }
-    let carers = panel(&state.db, id, &assignments).await?;
+    let carers = panel(&state.db, id, &assignments, &[]).await?;
     let input = engine_input(&state.db, id, week, &carers, &assignments).await?;
     let report = check_week(input, &slots)?;
     if let Some(blocking) = report.violations.iter().find(|v| v.blocks_publishing()) {
@@ -699,7 +702,8 @@ pub async fn publish(
             affected.insert(carer.into_uuid());
         }
         sqlx::query!(
-            "update shifts set status = case when $2 then 'FILLED'::shift_status else 'DRAFT'::shift_status end,
+            "update shifts set status = case when status = 'OPEN' then 'OPEN'::shift_status
+                                             when $2 then 'FILLED'::shift_status else 'DRAFT'::shift_status end,
                                published_at = now(), published_by = $3
               where id = $1",
             shift,
@@ -833,4 +837,131 @@ pub async fn my_rota(state: &AppState, carer: Uuid) -> Result<Vec<MyShift>, AppE
             colleagues: r.colleagues,
         })
         .collect())
+}
+
+/// One shift of a package, as the sender and "who can cover?" need it.
+pub(super) struct ShiftRow {
+    pub id: Uuid,
+    pub package: Uuid,
+    pub package_name: String,
+    pub starts_at: OffsetDateTime,
+    pub ends_at: OffsetDateTime,
+    pub kind: ShiftKind,
+}
+
+impl ShiftRow {
+    /// "Wed 25 Nov, day 08:00–20:00".
+    pub fn when(&self) -> String {
+        shift_when(self.starts_at, self.ends_at, self.kind)
+    }
+}
+
+pub(super) fn shift_when(starts_at: OffsetDateTime, ends_at: OffsetDateTime, kind: ShiftKind) -> String {
+    format!(
+        "{}, {} {}–{}",
+        london::business_day(starts_at)
+            .format(time::macros::format_description!(
+                "[weekday repr:short] [day padding:none] [month repr:short]"
+            ))
+            .unwrap_or_default(),
+        kind.label().to_lowercase(),
+        hhmm(starts_at),
+        hhmm(ends_at)
+    )
+}
+
+pub(super) async fn shift_row(db: &PgPool, shift: Uuid) -> Result<ShiftRow, AppError> {
+    let row = sqlx::query!(
+        r#"select s.id, s.package_id, p.name, s.starts_at, s.ends_at, s.shift_type::text as "kind!"
+             from shifts s join care_packages p on p.id = s.package_id and p.deleted_at is null
+            where s.id = $1 and s.deleted_at is null and s.status <> 'CANCELLED'"#,
+        shift
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or_else(|| AppError::NotFound("That shift".into()))?;
+    Ok(ShiftRow {
+        id: row.id,
+        package: row.package_id,
+        package_name: row.name,
+        starts_at: row.starts_at,
+        ends_at: row.ends_at,
+        kind: row.kind.parse().unwrap_or(ShiftKind::Day),
+    })
+}
+
+/// Every carer in the panel for `shift`'s week (the team, whoever is on the week, and
+/// `also`) tried on the shift, best first. `draft`: the week as the editor has it;
+/// otherwise as carers were told (the shift sender adds to the published rota).
+pub(super) async fn candidates(
+    state: &AppState,
+    actor: &Actor,
+    shift: &ShiftRow,
+    draft_too: bool,
+    also: &[Uuid],
+) -> Result<Vec<(PanelCarer, Candidate)>, AppError> {
+    let week = super::week_of(shift.starts_at);
+    let slots = ensure_slots(state, actor, shift.package, week).await?;
+    let mut assignments = published(&state.db, &slots).await?;
+    if draft_too {
+        let mut conn = state.db.acquire().await?;
+        if let Some((_, saved)) = draft(&mut conn, shift.package, week, false).await? {
+            assignments = saved;
+        }
+    }
+    let id = ShiftId::from_uuid(shift.id);
+    if !assignments.iter().any(|a| a.shift_id == id) {
+        // A shift off the grid (other times): as published.
+        let on = sqlx::query_scalar!("select carer_id from rota_entries where shift_id = $1", shift.id)
+            .fetch_all(&state.db)
+            .await?;
+        assignments.push(SlotAssignment {
+            shift_id: id,
+            carer_ids: on.into_iter().map(UserId::from_uuid).collect(),
+        });
+    }
+    let carers = panel(&state.db, shift.package, &assignments, also).await?;
+    let input = engine_input(&state.db, shift.package, week, &carers, &assignments).await?;
+    let rota = Rota::new(input).map_err(|error| {
+        tracing::error!(%error, "the stored rota is not valid engine input");
+        AppError::Internal
+    })?;
+    let ranked = Checker::new(rota).cover(id).map_err(|error| {
+        tracing::error!(%error, "the shift is missing from its own rota");
+        AppError::Internal
+    })?;
+    Ok(ranked
+        .into_iter()
+        .filter_map(|candidate| {
+            let carer = carers.iter().find(|c| c.id == candidate.carer_id)?.clone();
+            Some((carer, candidate))
+        })
+        .collect())
+}
+
+/// "Who can cover?" one of a package's shifts, with the week as the editor has it.
+pub async fn cover(
+    state: &AppState,
+    actor: &Actor,
+    package: CarePackageId,
+    shift: ShiftId,
+) -> Result<Cover, AppError> {
+    let row = shift_row(&state.db, shift.into_uuid()).await?;
+    if row.package != package.into_uuid() {
+        return Err(AppError::NotFound("That shift".into()));
+    }
+    let candidates = candidates(state, actor, &row, true, &[])
+        .await?
+        .into_iter()
+        .map(|(carer, candidate)| CoverCandidate {
+            name: carer.name,
+            candidate,
+        })
+        .collect();
+    Ok(Cover {
+        shift_id: shift,
+        package: row.package_name.clone(),
+        when: row.when(),
+        candidates,
+    })
 }

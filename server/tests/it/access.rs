@@ -297,6 +297,23 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
             ),
         ),
         ("/api/my_rota", (needs(P::ViewRota), "".to_owned())),
+        (
+            "/api/send_shift_out",
+            (needs(P::ManageRota), format!("shift={nil}&competent_only=true")),
+        ),
+        ("/api/close_shift", (needs(P::ManageRota), format!("shift={nil}"))),
+        ("/api/open_shifts", (needs(P::ManageRota), "page=1".to_owned())),
+        ("/api/shift_applicants", (needs(P::ManageRota), format!("shift={nil}"))),
+        (
+            "/api/decide_application",
+            (
+                needs(P::ManageRota),
+                format!("shift={nil}&carer={nil}&decision=reject"),
+            ),
+        ),
+        ("/api/available_shifts", (needs(P::ApplyForShifts), "page=1".to_owned())),
+        ("/api/confirm_interest", (needs(P::ApplyForShifts), format!("shift={nil}"))),
+        ("/api/my_applications", (needs(P::ApplyForShifts), "page=1".to_owned())),
         ("/api/my_progress", (needs(P::ViewProgress), "".to_owned())),
         (
             "/api/my_assessment_answers",
@@ -399,6 +416,8 @@ fn pages() -> BTreeMap<&'static str, Access> {
         ("/carer/ratings", needs(P::ConfirmOwnRatings)),
         ("/carer/rota", needs(P::ViewRota)),
         ("/admin/rota", needs(P::ManageRota)),
+        ("/admin/shifts", needs(P::ManageRota)),
+        ("/carer/shifts", needs(P::ApplyForShifts)),
         ("/admin/progress/ratings", needs(P::ManageRatings)),
         ("/admin/progress/confirmations", needs(P::ResolveDisputes)),
     ])

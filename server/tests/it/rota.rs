@@ -400,3 +400,156 @@ async fn two_first_saves_at_once_keep_one_and_refuse_the_other(db: PgPool) {
     assert!(matches!(refused, AppError::Conflict(_)), "{refused}");
     assert_eq!(w.count("select revision from rota_drafts").await, 1);
 }
+
+/// The shift sender: competent shifts reach competent carers only, interest cannot be
+/// given twice, each applicant's rule check is the engine's, a selection joins the
+/// published rota (and fills the shift), and a manager can withdraw it.
+#[sqlx::test(migrations = "../migrations")]
+async fn shifts_go_out_to_eligible_carers_who_are_selected_onto_the_rota(db: PgPool) {
+    use app::rota::{
+        sender::{ApplicationStatus, Decision},
+        sender_ssr as sender,
+    };
+    let w = world(db).await;
+    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+        .await
+        .unwrap();
+    let (monday_day, monday_night) = (week.slots[0].shift_id, week.slots[1].shift_id);
+    let megan = Actor {
+        user_id: Some(w.megan.into_uuid()),
+        ..Default::default()
+    };
+    let ali = Actor {
+        user_id: Some(w.ali.into_uuid()),
+        ..Default::default()
+    };
+
+    sender::open(&w.state, &w.manager, monday_day, true, "Cover for leave")
+        .await
+        .unwrap();
+    let offered = |carer: UserId| {
+        let db = w.state.db.clone();
+        async move {
+            sender::available(&db, carer.into_uuid(), 1)
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|s| s.shift_id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(offered(w.megan).await, [monday_day]);
+    assert!(offered(w.ali).await.is_empty(), "Ali is not competent");
+    assert!(matches!(
+        sender::apply(&w.state, &ali, monday_day).await,
+        Err(AppError::Conflict(_))
+    ));
+    sender::apply(&w.state, &megan, monday_day).await.unwrap();
+    assert!(
+        matches!(sender::apply(&w.state, &megan, monday_day).await, Err(AppError::Conflict(message)) if message.contains("already")),
+        "interest is given once"
+    );
+    assert!(offered(w.megan).await.is_empty(), "applied: no longer offered");
+
+    let found = sender::applicants(&w.state, &w.manager, monday_day)
+        .await
+        .unwrap();
+    assert_eq!(found.applicants.len(), 1);
+    assert!(found.applicants[0].competent);
+    assert!(!found.applicants[0].blocked, "{:?}", found.applicants[0].violations);
+    sender::decide(&w.state, &w.manager, monday_day, w.megan, Decision::Select, "")
+        .await
+        .unwrap();
+    assert_eq!(
+        w.count(&format!(
+            "select count(*) from rota_entries where shift_id = '{monday_day}' and carer_id = '{}'",
+            w.megan
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        w.count(&format!("select count(*) from shifts where id = '{monday_day}' and status = 'FILLED'")).await,
+        1,
+        "a headcount of one is filled"
+    );
+    assert_eq!(
+        w.count("select count(*) from email_messages where template = 'shift_decision'").await,
+        1
+    );
+    let mine = sender::applications(&w.state.db, w.megan.into_uuid(), 1)
+        .await
+        .unwrap();
+    assert_eq!(mine.items[0].status, ApplicationStatus::Selected);
+
+    // A non-competent shift reaches Ali, but alone he would be unsupervised: refused.
+    sender::open(&w.state, &w.manager, monday_night, false, "")
+        .await
+        .unwrap();
+    assert_eq!(offered(w.ali).await, [monday_night]);
+    sender::apply(&w.state, &ali, monday_night).await.unwrap();
+    let found = sender::applicants(&w.state, &w.manager, monday_night)
+        .await
+        .unwrap();
+    assert!(found.applicants[0].blocked);
+    assert!(found.applicants[0]
+        .violations
+        .iter()
+        .any(|v| v.rule == RuleId::SupervisedNonCompetent));
+    let refused = sender::decide(&w.state, &w.manager, monday_night, w.ali, Decision::Select, "")
+        .await;
+    assert!(
+        matches!(&refused, Err(AppError::Validation { message, .. }) if message.contains("would break a rule")),
+        "{refused:?}"
+    );
+    sender::decide(&w.state, &w.manager, monday_night, w.ali, Decision::Reject, "")
+        .await
+        .unwrap();
+
+    // A manager withdraws Megan: off the rota, and the shift is out again.
+    sender::decide(&w.state, &w.manager, monday_day, w.megan, Decision::Withdraw, "")
+        .await
+        .unwrap();
+    assert_eq!(
+        w.count(&format!("select count(*) from rota_entries where shift_id = '{monday_day}'")).await,
+        0
+    );
+    assert_eq!(
+        w.count(&format!("select count(*) from shifts where id = '{monday_day}' and status = 'OPEN'")).await,
+        1
+    );
+    assert_eq!(
+        w.count(
+            "select count(*) from audit_log where action in ('shift.open', 'shift.interest', 'shift.select', 'shift.reject', 'shift.withdraw')"
+        )
+        .await,
+        7
+    );
+}
+
+/// "Who can cover?" from the server: the week's draft as the editor has it, the
+/// competent carer first, the learner flagged as needing supervision.
+#[sqlx::test(migrations = "../migrations")]
+async fn who_can_cover_ranks_the_team_for_an_empty_slot(db: PgPool) {
+    let w = world(db).await;
+    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+        .await
+        .unwrap();
+    let cover = ssr::cover(&w.state, &w.manager, w.package, week.slots[2].shift_id)
+        .await
+        .unwrap();
+    let order: Vec<UserId> = cover.candidates.iter().map(|c| c.candidate.carer_id).collect();
+    assert_eq!(order, [w.megan, w.ali]);
+    assert_eq!(cover.candidates[0].name, "Megan Tester");
+    assert!(cover.candidates[1]
+        .candidate
+        .violations
+        .iter()
+        .any(|v| v.rule == RuleId::SupervisedNonCompetent));
+    let elsewhere = common::package(&w.state.db, "Other").await;
+    assert!(matches!(
+        ssr::cover(&w.state, &w.manager, CarePackageId::from_uuid(elsewhere), week.slots[2].shift_id).await,
+        Err(AppError::NotFound(_))
+    ));
+}

@@ -17,6 +17,7 @@ pub mod counts;
 pub mod device;
 pub mod email;
 pub mod files;
+pub mod ical;
 pub mod ids;
 pub mod london;
 pub mod organisation;

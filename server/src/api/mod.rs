@@ -108,7 +108,9 @@ async fn require(
 
 fn api() -> Api {
     use Access::{Public, SignedIn};
-    use openapi::{ADMIN, ASSESSMENTS, AUTH, Body, CARE, Doc, FILES, PRACTICE, Query, ROTA, Reply};
+    use openapi::{
+        ADMIN, ASSESSMENTS, AUTH, Body, CARE, Doc, FILES, PRACTICE, Query, ROTA, Reply, SHIFTS,
+    };
     let view_care = Access::Permission(Permission::ViewCare);
     let manage_care = Access::Permission(Permission::ManageCare);
     let log_practice = Access::Permission(Permission::LogPractice);
@@ -501,6 +503,88 @@ fn api() -> Api {
         post(rota::check).layer(axum::extract::DefaultBodyLimit::max(rota::CHECK_BODY_LIMIT)),
         Doc::new(ROTA, "Check a rota against the 14 rules (provider rules and the Working Time Regulations) without saving anything: the same engine the rota editor runs in the browser", Reply::Json("RotaCheck"))
             .body(Body::Json("RotaInput")),
+    )
+    .route(
+        "GET",
+        "/api/v1/rota/{id}/cover",
+        Access::Permission(Permission::ManageRota),
+        get(rota::cover),
+        Doc::new(ROTA, "Who can cover one of the package's shifts: its team and whoever is on its week, each tried on the shift by the rules engine (the week as its draft has it), best first, with the reasons", Reply::Json("Cover"))
+            .query(&[Query { name: "slot", kind: "string", required: true, description: "The shift's id" }]),
+    )
+    .route(
+        "GET",
+        "/api/v1/me/rota",
+        Access::Permission(Permission::ViewRota),
+        get(rota::my_rota),
+        Doc::new(ROTA, "The signed-in carer's confirmed shifts between two London dates", Reply::List("MyShift"))
+            .query(&[
+                Query { name: "from", kind: "string", required: false, description: "YYYY-MM-DD; default today" },
+                Query { name: "to", kind: "string", required: false, description: "YYYY-MM-DD, not included; default eight weeks after `from`; at most 26 weeks after it" },
+            ]),
+    )
+    .route(
+        "GET",
+        "/api/v1/calendar/{file}",
+        Public,
+        get(rota::calendar_feed),
+        Doc::new(ROTA, "A carer's rota as an iCalendar feed, four weeks back to six months ahead. `{file}` is `<secret>.ics` from the carer's calendar link; the link is the credential, and a new or turned-off link makes the old one a 404", Reply::Calendar),
+    )
+    .route(
+        "GET",
+        "/api/v1/shifts/open",
+        Access::Permission(Permission::ManageRota),
+        get(rota::open_shifts),
+        Doc::new(SHIFTS, "Shifts out to carers that have not ended, soonest first, with how many are waiting for a decision", Reply::Json("OpenShiftPage"))
+            .query(&[Query { name: "page", kind: "integer", required: false, description: "From 1; 20 a page" }]),
+    )
+    .route(
+        "POST",
+        "/api/v1/shifts/{id}/send-out",
+        Access::Permission(Permission::ManageRota),
+        post(rota::send_out),
+        Doc::new(SHIFTS, "Send a future shift that is short of carers out to carers: any carer, or only those with confirmed COMPETENT+ ratings in every task of its package", Reply::NoContent)
+            .body(Body::Json("SendOutInput")),
+    )
+    .route(
+        "GET",
+        "/api/v1/shifts/{id}/applications",
+        Access::Permission(Permission::ManageRota),
+        get(rota::applications),
+        Doc::new(SHIFTS, "A shift's applicants, each with the rules engine's check of selecting them (over the published rota of its week)", Reply::Json("ShiftApplicants")),
+    )
+    .route(
+        "POST",
+        "/api/v1/shifts/{id}/decisions",
+        Access::Permission(Permission::ManageRota),
+        post(rota::decide),
+        Doc::new(SHIFTS, "Select (onto the published rota; refused while it breaks a blocking rule, a reason for other findings), reject or withdraw one application; the carer is told", Reply::NoContent)
+            .body(Body::Json("DecisionInput"))
+            .conflict("The application is decided already, the shift is full, or it is no longer out to carers"),
+    )
+    .route(
+        "GET",
+        "/api/v1/me/shifts/available",
+        Access::Permission(Permission::ApplyForShifts),
+        get(rota::available),
+        Doc::new(SHIFTS, "Open shifts the signed-in carer may apply for (their confirmed ratings decide competent shifts)", Reply::Json("OpenShiftPage"))
+            .query(&[Query { name: "page", kind: "integer", required: false, description: "From 1; 20 a page" }]),
+    )
+    .route(
+        "POST",
+        "/api/v1/shifts/{id}/interest",
+        Access::Permission(Permission::ApplyForShifts),
+        post(rota::interest),
+        Doc::new(SHIFTS, "Confirm interest in an open shift, once; a carer cannot withdraw it (a manager can)", Reply::NoContent)
+            .conflict("Interest confirmed already, or the shift is no longer open to this carer"),
+    )
+    .route(
+        "GET",
+        "/api/v1/me/shift-applications",
+        Access::Permission(Permission::ApplyForShifts),
+        get(rota::my_applications),
+        Doc::new(SHIFTS, "The signed-in carer's applications, newest first", Reply::Json("MyApplicationPage"))
+            .query(&[Query { name: "page", kind: "integer", required: false, description: "From 1; 20 a page" }]),
     )
     .route(
         "GET",

@@ -15,10 +15,11 @@ pub const ADMIN: &str = "Administration";
 pub const CARE: &str = "Care packages and tasks";
 pub const PRACTICE: &str = "Daily practice and progress";
 pub const ASSESSMENTS: &str = "Assessments and ratings";
-pub const ROTA: &str = "Rota and shifts";
+pub const ROTA: &str = "Rota";
+pub const SHIFTS: &str = "Shift sender";
 
 /// The groups of operations, in the order the documentation shows them.
-const TAGS: [(&str, &str); 7] = [
+const TAGS: [(&str, &str); 8] = [
     (
         AUTH,
         "Tokens for API clients: sign in (with a second step when 2FA is on), refresh, sign out, your devices",
@@ -37,7 +38,11 @@ const TAGS: [(&str, &str); 7] = [
     ),
     (
         ROTA,
-        "The rules engine: a dry run of any rota against the provider's rules and the Working Time Regulations",
+        "The rules engine (a dry run of any rota against the provider's rules and the Working Time Regulations), who can cover a shift, a carer's own rota and its calendar feed",
+    ),
+    (
+        SHIFTS,
+        "Shifts sent out to carers: eligible carers confirm interest, a manager selects with each applicant's rule check",
     ),
     (
         FILES,
@@ -75,6 +80,8 @@ pub enum Reply {
     Csv,
     /// 200 with a web page.
     Page,
+    /// 200 with an iCalendar document.
+    Calendar,
 }
 
 /// A query-string parameter (always a string or integer, never required unless said).
@@ -96,6 +103,8 @@ pub struct Doc {
     pub reply: Reply,
     /// Why a public route may answer 401 (wrong credentials, an unknown token).
     pub refused: Option<&'static str>,
+    /// When the route answers 409 (the change clashes with the record's state).
+    pub conflict: Option<&'static str>,
     /// Left out of the document (the document itself and the page that shows it).
     pub hidden: bool,
 }
@@ -109,6 +118,7 @@ impl Doc {
             query: &[],
             reply,
             refused: None,
+            conflict: None,
             hidden: false,
         }
     }
@@ -125,6 +135,11 @@ impl Doc {
 
     pub const fn refused(mut self, why: &'static str) -> Self {
         self.refused = Some(why);
+        self
+    }
+
+    pub const fn conflict(mut self, why: &'static str) -> Self {
+        self.conflict = Some(why);
         self
     }
 
@@ -218,6 +233,10 @@ fn operation(route: &ApiRoute) -> Value {
             "200",
             json!({ "description": "HTML", "content": { "text/html": { "schema": { "type": "string" } } } }),
         ),
+        Reply::Calendar => (
+            "200",
+            json!({ "description": "iCalendar (RFC 5545)", "content": { "text/calendar": { "schema": { "type": "string" } } } }),
+        ),
     };
     responses.insert(status.into(), ok);
     if !matches!(doc.body, Body::None) || !doc.query.is_empty() {
@@ -252,6 +271,9 @@ fn operation(route: &ApiRoute) -> Value {
     }
     if route.path.contains('{') {
         responses.insert("404".into(), error("Not found (or not yours)"));
+    }
+    if let Some(why) = doc.conflict {
+        responses.insert("409".into(), error(why));
     }
     responses.insert("429".into(), error("Too many requests; see `Retry-After`"));
     op.insert("responses".into(), Value::Object(responses));
@@ -695,7 +717,9 @@ fn schemas() -> Value {
     Value::Object(all)
 }
 
-/// The rules engine's input and answer (`caretrack::rota`).
+const APPLICATION_STATUSES: [&str; 4] = ["INTERESTED", "SELECTED", "REJECTED", "WITHDRAWN"];
+
+/// The rules engine's input and answer (`caretrack::rota`), and the rota's services.
 fn rota_schemas() -> Value {
     use caretrack::rota::{RuleId, Severity, ShiftKind};
     let date = json!({ "type": "string", "format": "date" });
@@ -740,6 +764,74 @@ fn rota_schemas() -> Value {
             "message": { "type": "string", "description": "Plain English with the numbers, e.g. \"Average 49.3 h/week over the 17 weeks …\"" },
             "details": { "type": "object", "additionalProperties": { "type": "number" }, "description": "The numbers behind the message" },
         }), &["carer_id"]),
+        "CoverCandidate": object(json!({
+            "carer_id": uuid(),
+            "name": { "type": "string" },
+            "violations": { "type": "array", "items": schema_ref("RotaViolation"), "description": "What placing them would newly break" },
+            "competent": { "type": "boolean", "description": "Competent in all of the package's tasks (confirmed ratings)" },
+            "shifts_here": { "type": "integer", "minimum": 0, "description": "Their shifts at this package in the 4 weeks before" },
+            "weekends": { "type": "integer", "minimum": 0, "description": "Weekend shifts in those 4 weeks" },
+            "nights": { "type": "integer", "minimum": 0, "description": "Night shifts in those 4 weeks" },
+            "headroom_hours": { "type": "number", "description": "Contracted hours left in the shift's week once they take it (negative: over)" },
+            "reasons": { "type": "array", "items": { "type": "string" }, "description": "The ranking in words" },
+        }), &[]),
+        "Cover": object(json!({
+            "shift_id": uuid(),
+            "package": { "type": "string" },
+            "when": { "type": "string", "description": "e.g. \"Wed 25 Nov, day 08:00–20:00\" (London time)" },
+            "candidates": { "type": "array", "items": schema_ref("CoverCandidate"), "description": "Best first: no rule broken, competence, continuity, fairness, hours headroom" },
+        }), &[]),
+        "MyShift": object(json!({
+            "shift_id": uuid(),
+            "package": { "type": "string" },
+            "date": date,
+            "day_label": { "type": "string" },
+            "times": { "type": "string", "description": "London time, e.g. 20:00–08:00" },
+            "kind": { "enum": ShiftKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>() },
+            "colleagues": { "type": "array", "items": { "type": "string" } },
+        }), &[]),
+        "OpenShift": object(json!({
+            "shift_id": uuid(),
+            "package": { "type": "string" },
+            "when": { "type": "string" },
+            "kind": { "enum": ShiftKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>() },
+            "competent_only": { "type": "boolean", "description": "Only carers with confirmed COMPETENT+ ratings in every required task may apply" },
+            "headcount": { "type": "integer", "minimum": 1 },
+            "filled": { "type": "integer", "minimum": 0 },
+            "waiting": { "type": "integer", "minimum": 0, "description": "Applications waiting for a decision (0 in a carer's list)" },
+            "note": { "type": ["string", "null"] },
+        }), &[]),
+        "OpenShiftPage": page_of("OpenShift"),
+        "Applicant": object(json!({
+            "carer_id": uuid(),
+            "name": { "type": "string" },
+            "status": { "enum": APPLICATION_STATUSES },
+            "applied_at": { "type": "string" },
+            "competent": { "type": "boolean" },
+            "violations": { "type": "array", "items": schema_ref("RotaViolation"), "description": "What selecting them would break" },
+            "blocked": { "type": "boolean", "description": "Selecting them is refused while this holds" },
+            "reasons": { "type": "array", "items": { "type": "string" } },
+        }), &[]),
+        "ShiftApplicants": object(json!({
+            "shift": schema_ref("OpenShift"),
+            "on_shift": { "type": "array", "items": { "type": "string" } },
+            "applicants": { "type": "array", "items": schema_ref("Applicant") },
+        }), &[]),
+        "MyApplication": object(json!({
+            "shift": schema_ref("OpenShift"),
+            "status": { "enum": APPLICATION_STATUSES },
+            "applied_at": { "type": "string" },
+        }), &[]),
+        "MyApplicationPage": page_of("MyApplication"),
+        "SendOutInput": object(json!({
+            "competent_only": { "type": "boolean" },
+            "note": { "type": "string", "description": "Shown to carers; optional" },
+        }), &["note"]),
+        "DecisionInput": object(json!({
+            "carer_id": uuid(),
+            "decision": { "enum": ["select", "reject", "withdraw"] },
+            "reason": { "type": "string", "description": "Needed to select someone whose rule check has (overridable) findings" },
+        }), &["reason"]),
         "RotaCheck": object(json!({
             "violations": { "type": "array", "items": schema_ref("RotaViolation") },
             "errors": { "type": "integer", "minimum": 0 },

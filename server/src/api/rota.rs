@@ -1,10 +1,37 @@
-//! `/api/v1/rota/check`: the rules engine as a stateless dry run. The same function the
-//! rota editor runs in the browser (WASM) and the server runs on save.
+//! The rota over REST: `/api/v1/rota/check` (the rules engine as a stateless dry run,
+//! the same function the editor runs in the browser and the server on save), who can
+//! cover a shift, the shift sender, the carer's own rota and its calendar feed. The
+//! services are the pages' own (`app::rota`).
 
-use super::extract::JsonBody;
-use app::error::AppError;
-use axum::Json;
-use caretrack::rota::{Report, RotaInput, validate_rota};
+use super::{
+    SignedIn,
+    extract::{JsonBody, PathId, QueryParams},
+};
+use app::{
+    audit::Actor,
+    auth::RequestMeta,
+    care::api::Page,
+    error::AppError,
+    rota::{
+        api::{Cover, MyShift},
+        sender::{Decision, MyApplication, OpenShift, ShiftApplicants},
+        sender_ssr as sender, ssr,
+    },
+    state::AppState,
+};
+use axum::{
+    Extension, Json,
+    extract::{Path, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use caretrack::{
+    ids::{ShiftId, UserId},
+    london,
+    rota::{Report, RotaInput, validate_rota},
+};
+use serde::Deserialize;
+use time::{Date, Duration, OffsetDateTime, macros::format_description};
 
 /// The largest body the check accepts: 17 weeks of history for a few hundred carers
 /// is a few megabytes of JSON.
@@ -18,4 +45,195 @@ pub async fn check(JsonBody(input): JsonBody<RotaInput>) -> Result<Json<Report>,
     let violations =
         checked.map_err(|error| AppError::validation(error.field(), error.to_string()))?;
     Ok(Json(Report::new(violations)))
+}
+
+/// `GET /api/v1/calendar/{token}.ics`: a carer's rota as an iCalendar feed. The secret
+/// link is the credential (calendar apps send no cookies); an unknown or turned-off
+/// link is a 404.
+pub async fn calendar_feed(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    let token = file.strip_suffix(".ics").unwrap_or(&file);
+    let feed = ssr::calendar_feed(&state, token)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That calendar".into()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        feed,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RangeQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// The longest window `GET /api/v1/me/rota` answers.
+const MAX_RANGE_DAYS: i64 = 26 * 7;
+
+/// `GET /api/v1/me/rota?from&to`: the signed-in carer's confirmed shifts between two
+/// London dates (default: today and eight weeks on).
+pub async fn my_rota(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    QueryParams(query): QueryParams<RangeQuery>,
+) -> Result<Json<Vec<MyShift>>, AppError> {
+    let today = london::business_day(OffsetDateTime::now_utc());
+    let day = |text: Option<String>, field: &'static str, default: Date| match text {
+        None => Ok(default),
+        Some(text) => Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
+            .map_err(|_| AppError::validation(field, "Use a date such as 2026-11-02.")),
+    };
+    let from = day(query.from, "from", today)?;
+    let to = day(query.to, "to", from + Duration::weeks(8))?;
+    if to <= from || (to - from).whole_days() > MAX_RANGE_DAYS {
+        return Err(AppError::validation(
+            "to",
+            "Choose an end after the start, at most 26 weeks on.",
+        ));
+    }
+    Ok(Json(
+        ssr::my_rota(
+            &state.db,
+            user.user_id,
+            london::start_of_day(from),
+            london::start_of_day(to),
+        )
+        .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct CoverQuery {
+    slot: ShiftId,
+}
+
+/// `GET /api/v1/rota/{package_id}/cover?slot=…`: who can cover one of its shifts.
+pub async fn cover(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    SignedIn(user): SignedIn,
+    PathId(package): PathId,
+    QueryParams(query): QueryParams<CoverQuery>,
+) -> Result<Json<Cover>, AppError> {
+    let actor = Actor::user(&user, &meta);
+    Ok(Json(
+        ssr::cover(&state, &actor, package.into(), query.slot).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+/// `GET /api/v1/shifts/open`.
+pub async fn open_shifts(
+    State(state): State<AppState>,
+    QueryParams(query): QueryParams<PageQuery>,
+) -> Result<Json<Page<OpenShift>>, AppError> {
+    Ok(Json(
+        sender::open_shifts(&state.db, query.page.unwrap_or(1)).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct SendOutBody {
+    competent_only: bool,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /api/v1/shifts/{id}/send-out`.
+pub async fn send_out(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    SignedIn(user): SignedIn,
+    PathId(shift): PathId,
+    JsonBody(body): JsonBody<SendOutBody>,
+) -> Result<StatusCode, AppError> {
+    let actor = Actor::user(&user, &meta);
+    sender::open(&state, &actor, shift.into(), body.competent_only, &body.note).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/shifts/{id}/applications`: applicants, each with the rule check.
+pub async fn applications(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    SignedIn(user): SignedIn,
+    PathId(shift): PathId,
+) -> Result<Json<ShiftApplicants>, AppError> {
+    let actor = Actor::user(&user, &meta);
+    Ok(Json(sender::applicants(&state, &actor, shift.into()).await?))
+}
+
+#[derive(Deserialize)]
+pub struct DecisionBody {
+    carer_id: UserId,
+    decision: Decision,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /api/v1/shifts/{id}/decisions`: select, reject or withdraw one application.
+pub async fn decide(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    SignedIn(user): SignedIn,
+    PathId(shift): PathId,
+    JsonBody(body): JsonBody<DecisionBody>,
+) -> Result<StatusCode, AppError> {
+    let actor = Actor::user(&user, &meta);
+    sender::decide(
+        &state,
+        &actor,
+        shift.into(),
+        body.carer_id,
+        body.decision,
+        &body.reason,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/me/shifts/available`: open shifts the carer may apply for.
+pub async fn available(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    QueryParams(query): QueryParams<PageQuery>,
+) -> Result<Json<Page<OpenShift>>, AppError> {
+    Ok(Json(
+        sender::available(&state.db, user.user_id, query.page.unwrap_or(1)).await?,
+    ))
+}
+
+/// `POST /api/v1/shifts/{id}/interest`: the carer confirms interest (once; only a
+/// manager can withdraw it).
+pub async fn interest(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    SignedIn(user): SignedIn,
+    PathId(shift): PathId,
+) -> Result<StatusCode, AppError> {
+    let actor = Actor::user(&user, &meta);
+    sender::apply(&state, &actor, shift.into()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/me/shift-applications`.
+pub async fn my_applications(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    QueryParams(query): QueryParams<PageQuery>,
+) -> Result<Json<Page<MyApplication>>, AppError> {
+    Ok(Json(
+        sender::applications(&state.db, user.user_id, query.page.unwrap_or(1)).await?,
+    ))
 }

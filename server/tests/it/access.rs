@@ -297,6 +297,8 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
             ),
         ),
         ("/api/my_rota", (needs(P::ViewRota), "".to_owned())),
+        ("/api/new_calendar_link", (needs(P::ViewRota), "".to_owned())),
+        ("/api/turn_off_calendar_link", (needs(P::ViewRota), "".to_owned())),
         (
             "/api/send_shift_out",
             (needs(P::ManageRota), format!("shift={nil}&competent_only=true")),
@@ -485,7 +487,10 @@ async fn every_route_and_server_function_allows_exactly_what_it_declares(db: PgP
 
     // REST: the table the router is built from.
     for route in table() {
-        let path = route.path.replace("{id}", &Uuid::new_v4().to_string());
+        let path = route
+            .path
+            .replace("{id}", &Uuid::new_v4().to_string())
+            .replace("{file}", "no-such-link.ics");
         for &who in &identities {
             let mut request = Request::builder().method(route.method).uri(&path);
             if let Some(role) = who {

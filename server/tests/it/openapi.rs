@@ -817,3 +817,103 @@ async fn the_rota_check_answers_what_the_engine_finds_without_saving_anything(db
         assert!(message.contains(says), "{field}: {}", answer.body);
     }
 }
+
+/// The shift sender and the carer's rota over REST, each answer as documented: a shift
+/// goes out, a carer confirms interest (once), the manager sees the rule check and
+/// selects, the shift is on the carer's rota, in their calendar feed while the link
+/// lives, and "who can cover?" answers for the package.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_shift_sender_and_the_carers_rota_over_rest_answer_as_documented(db: PgPool) {
+    let api = Api::new(db.clone()).await;
+    let (manager, carer_token) = (api.login(Role::Admin).await, api.login(Role::Carer).await);
+    let carer: Uuid = sqlx::query_scalar("select id from users where role = 'CARER'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    // A package with no tasks: any carer is competent there.
+    let package = common::package(&db, "Birch Lodge").await;
+    // In three days' time (the calendar feed looks six months ahead), 08:00 UTC.
+    let (shift, day): (Uuid, time::Date) = sqlx::query_as(
+        "insert into shifts (package_id, starts_at, ends_at, shift_type, break_minutes)
+         values ($1, date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' + interval '3 days 8 hours',
+                     date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' + interval '3 days 20 hours', 'DAY', 30)
+         returning id, (starts_at at time zone 'UTC')::date",
+    )
+    .bind(package)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    let ymd = |d: time::Date| format!("{}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+
+    let send = "/api/v1/shifts/{id}/send-out";
+    let sent = api
+        .call("POST", send, &send.replace("{id}", &shift.to_string()), Some(&manager), Some(json!({ "competent_only": false, "note": "Cover for leave" })))
+        .await;
+    assert_eq!(sent.status, StatusCode::NO_CONTENT, "{}", sent.body);
+    let open = api
+        .call("GET", "/api/v1/shifts/open", "/api/v1/shifts/open", Some(&manager), None)
+        .await;
+    assert_eq!(open.json()["items"][0]["shift_id"], shift.to_string());
+    let available = "/api/v1/me/shifts/available";
+    let offered = api.call("GET", available, available, Some(&carer_token), None).await;
+    assert_eq!(offered.json()["items"][0]["note"], "Cover for leave");
+
+    let interest = "/api/v1/shifts/{id}/interest";
+    let uri = interest.replace("{id}", &shift.to_string());
+    let first = api.call("POST", interest, &uri, Some(&carer_token), None).await;
+    assert_eq!(first.status, StatusCode::NO_CONTENT, "{}", first.body);
+    let again = api.call("POST", interest, &uri, Some(&carer_token), None).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let mine = "/api/v1/me/shift-applications";
+    let applied = api.call("GET", mine, mine, Some(&carer_token), None).await;
+    assert_eq!(applied.json()["items"][0]["status"], "INTERESTED");
+
+    let applications = "/api/v1/shifts/{id}/applications";
+    let found = api
+        .call("GET", applications, &applications.replace("{id}", &shift.to_string()), Some(&manager), None)
+        .await;
+    assert_eq!(found.json()["applicants"][0]["blocked"], false, "{}", found.body);
+    let decisions = "/api/v1/shifts/{id}/decisions";
+    let selected = api
+        .call("POST", decisions, &decisions.replace("{id}", &shift.to_string()), Some(&manager), Some(json!({ "carer_id": carer, "decision": "select" })))
+        .await;
+    assert_eq!(selected.status, StatusCode::NO_CONTENT, "{}", selected.body);
+
+    let rota = "/api/v1/me/rota";
+    let on = api
+        .call("GET", rota, &format!("/api/v1/me/rota?from={}&to={}", ymd(day), ymd(day + time::Duration::days(1))), Some(&carer_token), None)
+        .await;
+    assert_eq!(on.json()[0]["shift_id"], shift.to_string(), "{}", on.body);
+    assert_eq!(on.json()[0]["date"], ymd(day));
+    let too_long = api
+        .call("GET", rota, "/api/v1/me/rota?from=2031-01-01&to=2032-01-01", Some(&carer_token), None)
+        .await;
+    assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let cover = "/api/v1/rota/{id}/cover";
+    let ranked = api
+        .call("GET", cover, &format!("/api/v1/rota/{package}/cover?slot={shift}"), Some(&manager), None)
+        .await;
+    assert_eq!(ranked.status, StatusCode::OK, "{}", ranked.body);
+    assert_eq!(ranked.json()["shift_id"], shift.to_string());
+
+    // The calendar feed: the secret link is the credential.
+    let token = "a-secret-calendar-token";
+    sqlx::query("insert into calendar_feeds (user_id, token_hash) values ($1, $2)")
+        .bind(carer)
+        .bind(&app::auth::tokens::hash_token(token)[..])
+        .execute(&db)
+        .await
+        .unwrap();
+    let feed = "/api/v1/calendar/{file}";
+    let uri = format!("/api/v1/calendar/{token}.ics");
+    let ics = api.call("GET", feed, &uri, None, None).await;
+    assert_eq!(ics.status, StatusCode::OK);
+    assert!(ics.body.contains("BEGIN:VEVENT"), "{}", ics.body);
+    let unfolded = ics.body.replace("\r\n ", "");
+    assert!(unfolded.contains(&format!("UID:{shift}-{carer}@caretrack")));
+    assert!(ics.body.contains(&format!("DTSTART:{}T080000Z", ymd(day).replace('-', ""))));
+    sqlx::query("delete from calendar_feeds").execute(&db).await.unwrap();
+    let gone = api.call("GET", feed, &uri, None, None).await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+}

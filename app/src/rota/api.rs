@@ -61,6 +61,20 @@ pub struct RotaWeek {
     /// What carers were last told.
     pub published: Vec<SlotAssignment>,
     pub published_at: Option<String>,
+    /// Who was on each slot (same order as `slots`) the week before, as its draft has
+    /// it or as published: "Copy previous week".
+    pub previous: Vec<Vec<UserId>>,
+}
+
+/// One week a pattern was applied to, and what the server's check found there.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PatternWeek {
+    pub week_start: String,
+    pub week_label: String,
+    pub revision: i64,
+    pub errors: u32,
+    pub warnings: u32,
+    pub blocking: u32,
 }
 
 /// The answer to a save: the draft's new revision and the server's own check of it.
@@ -181,6 +195,27 @@ pub async fn publish_rota_week(
     let week = super::parse_week(&week)?;
     crate::error::with_status(
         super::ssr::publish(&state, &actor, package, week, revision, overrides).await,
+    )
+}
+
+/// The most weeks one "apply this week's pattern" writes.
+pub const MAX_PATTERN_WEEKS: u32 = 12;
+
+/// Copies the saved draft (or, with none, the published rota) of `week` into the drafts
+/// of `weeks` weeks from `from` (replacing their drafts), each checked by the server.
+#[server(endpoint = "apply_rota_pattern", client = crate::csrf::CsrfClient)]
+pub async fn apply_rota_pattern(
+    package: CarePackageId,
+    week: String,
+    from: String,
+    weeks: u32,
+) -> Result<Vec<PatternWeek>, AppError> {
+    let (_, actor, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
+    let week = super::parse_week(&week)?;
+    let from = super::parse_week(&from)?;
+    crate::error::with_status(
+        super::ssr::apply_pattern(&state, &actor, package, week, from, weeks).await,
     )
 }
 

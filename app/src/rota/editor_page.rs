@@ -7,8 +7,8 @@
 
 use super::sender::send_shift_out;
 use super::api::{
-    Override, PanelCarer, Published, RotaWeek, SavedDraft, SlotAssignment, load_rota_week,
-    publish_rota_week, save_rota_draft,
+    MAX_PATTERN_WEEKS, Override, PanelCarer, Published, RotaWeek, SavedDraft, SlotAssignment,
+    apply_rota_pattern, load_rota_week, publish_rota_week, save_rota_draft,
 };
 use crate::{
     care::api::list_packages,
@@ -104,8 +104,9 @@ struct Editing {
     checker: StoredValue<Checker>,
     /// Bumped after every change; everything drawn from the checker tracks it.
     version: RwSignal<u64>,
-    undo: RwSignal<Vec<Change>>,
-    redo: RwSignal<Vec<Change>>,
+    /// Each step is a group of changes undone together (a bulk action is one step).
+    undo: RwSignal<Vec<Vec<Change>>>,
+    redo: RwSignal<Vec<Vec<Change>>>,
     revision: RwSignal<i64>,
     saved_version: RwSignal<u64>,
     chosen: RwSignal<Option<UserId>>,
@@ -119,30 +120,62 @@ struct Editing {
 impl Editing {
     /// Applies a change the manager made: checked at once, undoable.
     fn apply(self, change: Change) {
-        let done = self
+        self.apply_all(vec![change]);
+    }
+
+    /// Applies changes as one undoable step (those the rota refuses are skipped).
+    fn apply_all(self, changes: Vec<Change>) {
+        let done: Vec<Change> = self
             .checker
-            .try_update_value(|c| c.apply(change).is_ok())
-            .unwrap_or(false);
-        if done {
-            self.undo.update(|u| u.push(change));
+            .try_update_value(|c| {
+                changes
+                    .into_iter()
+                    .filter(|&change| c.apply(change).is_ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !done.is_empty() {
+            self.undo.update(|u| u.push(done));
             self.redo.update(Vec::clear);
             self.version.update(|v| *v += 1);
         }
     }
 
-    fn step_back(self, from: RwSignal<Vec<Change>>, to: RwSignal<Vec<Change>>) {
-        let Some(change) = from.try_update(Vec::pop).flatten() else {
+    fn step_back(self, from: RwSignal<Vec<Vec<Change>>>, to: RwSignal<Vec<Vec<Change>>>) {
+        let Some(group) = from.try_update(Vec::pop).flatten() else {
             return;
         };
-        let inverse = change.inverse();
-        if self
+        let inverse: Vec<Change> = group.iter().rev().map(|c| c.inverse()).collect();
+        let done: Vec<Change> = self
             .checker
-            .try_update_value(|c| c.apply(inverse).is_ok())
-            .unwrap_or(false)
-        {
-            to.update(|stack| stack.push(inverse));
+            .try_update_value(|c| {
+                inverse
+                    .into_iter()
+                    .filter(|&change| c.apply(change).is_ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !done.is_empty() {
+            to.update(|stack| stack.push(done));
             self.version.update(|v| *v += 1);
         }
+    }
+
+    /// The changes that make each slot hold exactly `wanted[i]` (slot order).
+    fn changes_to(self, wanted: &[Vec<UserId>]) -> Vec<Change> {
+        let slots = self.slots.get_value();
+        let mut changes = Vec::new();
+        for (i, shift) in slots.into_iter().enumerate() {
+            let want = wanted.get(i).cloned().unwrap_or_default();
+            let now = self.checker.with_value(|c| c.rota().carers_on(shift));
+            for &carer in now.iter().filter(|c| !want.contains(c)) {
+                changes.push(Change::Unassign { carer, shift });
+            }
+            for &carer in want.iter().filter(|c| !now.contains(c)) {
+                changes.push(Change::Assign { carer, shift });
+            }
+        }
+        changes
     }
 
     fn carers_on(self, shift: ShiftId) -> Vec<UserId> {
@@ -291,6 +324,10 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
         }
     });
     let previewing = RwSignal::new(false);
+    let clearing = RwSignal::new(false);
+    let patterning = RwSignal::new(false);
+    let previous = week.previous.clone();
+    let (pattern_week, pattern_next) = (week.week_start.clone(), week.next_week.clone());
     let reasons: RwSignal<Vec<(Violation, String)>> = RwSignal::new(Vec::new());
 
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
@@ -352,6 +389,13 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
                         reasons.set(overridable);
                         previewing.set(true);
                     }>"Preview and publish…"</button>
+                <button class="button" type="button" data-test="copy-previous"
+                    title="Make this week's slots hold who was on them last week (undoable)"
+                    on:click=move |_| editing.apply_all(editing.changes_to(&previous))>"Copy previous week"</button>
+                <button class="button" type="button" data-test="clear-week"
+                    on:click=move |_| clearing.set(true)>"Clear week…"</button>
+                <button class="button" type="button" data-test="apply-pattern"
+                    on:click=move |_| patterning.set(true)>"Apply this week to…"</button>
                 <button class="button" type="button" data-test="print"
                     on:click=move |_| {
                         #[cfg(feature = "hydrate")]
@@ -363,6 +407,18 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
                     {move || if save.pending().get() { "Saving…" } else if dirty.get() { "Unsaved changes" } else { "All changes saved" }}
                 </span>
             </div>
+            <Show when=move || clearing.get()>
+                <div class="confirm" role="alert" data-test="clear-confirmation">
+                    "Take everyone off this week's slots? You can undo it until you save."
+                    <button class="button button--danger" type="button" data-test="confirm-clear"
+                        on:click=move |_| { clearing.set(false); editing.apply_all(editing.changes_to(&[])); }>"Clear week"</button>
+                    <button class="button" type="button" on:click=move |_| clearing.set(false)>"Cancel"</button>
+                </div>
+            </Show>
+            <Show when=move || patterning.get()>
+                <PatternDialog package week_start=pattern_week.clone() next_week=pattern_next.clone() dirty
+                    on_close={move || patterning.set(false)} />
+            </Show>
             {move || editing.mismatch.get().map(|message| view! {
                 <div class="alert alert--error" role="alert" data-test="engine-mismatch">{message}</div>
             })}
@@ -474,6 +530,72 @@ fn SlotCell(
                 }).collect_view()}
             </ul>
         </td>
+    }
+}
+
+/// "Apply this week to …": the saved week is copied into the drafts of the weeks chosen
+/// (asks first: their drafts are replaced), and the server's check of each is listed.
+#[component]
+fn PatternDialog(
+    package: CarePackageId,
+    week_start: String,
+    next_week: String,
+    dirty: Memo<bool>,
+    on_close: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let from = RwSignal::new(next_week);
+    let weeks = RwSignal::new(4u32);
+    let toasts = use_toasts();
+    let apply = Action::new(move |(from, weeks): &(String, u32)| {
+        let (week, from, weeks) = (week_start.clone(), from.clone(), *weeks);
+        async move { apply_rota_pattern(package, week, from, weeks).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Err(err)) = apply.value().get() {
+            toasts.show(ToastKind::Error, err.to_string());
+        }
+    });
+    view! {
+        <div class="confirm card" role="dialog" aria-label="Apply this week to other weeks" data-test="pattern-dialog">
+            <h2>"Apply this week to other weeks"</h2>
+            {move || dirty.get().then(|| view! {
+                <p class="alert alert--error" role="alert">"Save the draft first: the pattern is the week as saved."</p>
+            })}
+            <label class="field">
+                <span>"From the week starting (a Monday)"</span>
+                <input type="date" data-test="pattern-from" prop:value=move || from.get()
+                    on:change=move |ev| from.set(event_target_value(&ev)) />
+            </label>
+            <label class="field">
+                <span>{format!("For how many weeks (1–{MAX_PATTERN_WEEKS})")}</span>
+                <input type="number" min="1" max=MAX_PATTERN_WEEKS.to_string() data-test="pattern-weeks" prop:value=move || weeks.get().to_string()
+                    on:change=move |ev| weeks.set(event_target_value(&ev).parse().unwrap_or(0)) />
+            </label>
+            <p class="small">"Each of those weeks gets this week's carers as its draft, replacing any draft it had. Nothing is published until you publish each week."</p>
+            <div class="confirm__actions">
+                <button class="button" type="button" on:click=move |_| on_close()>"Close"</button>
+                <button class="button button--primary" type="button" data-test="confirm-pattern"
+                    disabled=move || dirty.get() || apply.pending().get()
+                    on:click=move |_| { apply.dispatch((from.get_untracked(), weeks.get_untracked())); }>
+                    {move || if apply.pending().get() { "Applying…" } else { "Replace those drafts" }}
+                </button>
+            </div>
+            {move || apply.value().get().and_then(Result::ok).map(|done| view! {
+                <ul class="history" data-test="pattern-results">
+                    {done.into_iter().map(|w| {
+                        let href = format!("/admin/rota?package={package}&week={}", w.week_start);
+                        let found = if w.errors + w.warnings == 0 {
+                            "no rule broken".to_owned()
+                        } else {
+                            format!("{} errors ({} blocking), {} warnings", w.errors, w.blocking, w.warnings)
+                        };
+                        view! {
+                            <li data-test="pattern-week"><a href=href>{format!("Week of {}", w.week_label)}</a>{format!(" · draft saved · {found}")}</li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+        </div>
     }
 }
 

@@ -3,7 +3,7 @@
 //! publishing with the server's own, authoritative check.
 
 use super::api::{
-    CalendarDay, CalendarWeek, Cover, CoverCandidate, PersonalRota, MyShift, Override, PanelCarer, Published, RotaWeek, SavedDraft, Slot, SlotAssignment,
+    CalendarDay, CalendarWeek, Cover, CoverCandidate, MyShift, Override, PatternWeek, PersonalRota, PanelCarer, Published, RotaWeek, SavedDraft, Slot, SlotAssignment,
 };
 use crate::{
     audit::{self, Actor, Entry},
@@ -475,8 +475,14 @@ pub async fn load_week(
     let (revision, assignments) = draft(&mut conn, id, week, false)
         .await?
         .unwrap_or_else(|| (0, published.clone()));
+    let previous = week_as_planned(&state.db, &mut conn, id, week - Duration::weeks(1)).await?;
     drop(conn);
-    let carers = panel(&state.db, id, &assignments, &[]).await?;
+    let previous_carers: Vec<Uuid> = previous
+        .iter()
+        .flatten()
+        .map(|c| c.into_uuid())
+        .collect();
+    let carers = panel(&state.db, id, &assignments, &previous_carers).await?;
     let input = engine_input(&state.db, id, week, &carers, &assignments).await?;
     let published_at = sqlx::query_scalar!(
         "select max(published_at) from rota_publications where package_id = $1 and week_start = $2",
@@ -498,7 +504,141 @@ pub async fn load_week(
         revision,
         published,
         published_at,
+        previous,
     })
+}
+
+/// Who is on each of a week's 14 slots (Monday DAY, Monday NIGHT, …) as its draft has
+/// it, or as published; without creating any shift.
+async fn week_as_planned(
+    db: &PgPool,
+    conn: &mut PgConnection,
+    package: Uuid,
+    week: Date,
+) -> Result<Vec<Vec<UserId>>, AppError> {
+    let shifts = sqlx::query!(
+        r#"select s.id, s.starts_at, s.shift_type::text as "kind!",
+                  coalesce(array_agg(e.carer_id order by e.published_at, e.carer_id) filter (where e.carer_id is not null), '{}') as "carers!"
+             from shifts s left join rota_entries e on e.shift_id = s.id
+            where s.package_id = $1 and s.deleted_at is null and s.status <> 'CANCELLED'
+              and s.starts_at >= $2 and s.starts_at < $3
+            group by s.id"#,
+        package,
+        london::start_of_day(week),
+        london::start_of_day(week + Duration::weeks(1)),
+    )
+    .fetch_all(db)
+    .await?;
+    let saved = draft(conn, package, week, false).await?.map(|(_, a)| a);
+    let mut slots = vec![Vec::new(); 14];
+    for shift in shifts {
+        let day = (london::business_day(shift.starts_at) - week).whole_days();
+        let Ok(day) = usize::try_from(day) else {
+            continue;
+        };
+        let position = day * 2 + usize::from(shift.kind == ShiftKind::Night.as_str());
+        let Some(slot) = slots.get_mut(position) else {
+            continue;
+        };
+        *slot = match &saved {
+            Some(saved) => saved
+                .iter()
+                .find(|a| a.shift_id.into_uuid() == shift.id)
+                .map(|a| a.carer_ids.clone())
+                .unwrap_or_default(),
+            None => shift.carers.into_iter().map(UserId::from_uuid).collect(),
+        };
+    }
+    Ok(slots)
+}
+
+/// "Apply this week to …": `week`'s saved plan becomes the draft of each of `weeks`
+/// weeks from `from` (their drafts are replaced; the user was asked), each checked.
+pub async fn apply_pattern(
+    state: &AppState,
+    actor: &Actor,
+    package: CarePackageId,
+    week: Date,
+    from: Date,
+    weeks: u32,
+) -> Result<Vec<PatternWeek>, AppError> {
+    if !(1..=super::api::MAX_PATTERN_WEEKS).contains(&weeks) {
+        return Err(AppError::validation(
+            "weeks",
+            format!(
+                "Apply the pattern to between 1 and {} weeks.",
+                super::api::MAX_PATTERN_WEEKS
+            ),
+        ));
+    }
+    let targets: Vec<Date> = (0..i64::from(weeks))
+        .map(|w| from + Duration::weeks(w))
+        .collect();
+    if targets.contains(&week) {
+        return Err(AppError::validation(
+            "from",
+            "Choose weeks other than the one the pattern comes from.",
+        ));
+    }
+    let id = package.into_uuid();
+    package_name(&state.db, id).await?;
+    let mut conn = state.db.acquire().await?;
+    let pattern = week_as_planned(&state.db, &mut conn, id, week).await?;
+    drop(conn);
+    let pattern_carers: Vec<Uuid> = pattern.iter().flatten().map(|c| c.into_uuid()).collect();
+    let mut answers = Vec::with_capacity(targets.len());
+    for target in targets {
+        let slots = ensure_slots(state, actor, id, target).await?;
+        let assignments: Vec<SlotAssignment> = slots
+            .iter()
+            .zip(&pattern)
+            .map(|(slot, carers)| SlotAssignment {
+                shift_id: slot.shift_id,
+                carer_ids: carers.clone(),
+            })
+            .collect();
+        let carers = panel(&state.db, id, &assignments, &pattern_carers).await?;
+        let assignments = checked_assignments(&slots, &carers, assignments)?;
+        let mut tx = state.db.begin().await?;
+        let revision = sqlx::query_scalar!(
+            "insert into rota_drafts (package_id, week_start, payload, revision, updated_by)
+             values ($1, $2, $3, 1, $4)
+             on conflict (package_id, week_start)
+             do update set payload = excluded.payload, revision = rota_drafts.revision + 1,
+                           updated_by = excluded.updated_by, updated_at = now()
+             returning revision",
+            id,
+            target,
+            serde_json::json!({ "slots": assignments }),
+            actor.user_id
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Entry::new("rota.apply_pattern")
+                .entity("care_package", id)
+                .after(serde_json::json!({
+                    "from_week": super::week_text(week),
+                    "week": super::week_text(target),
+                    "revision": revision,
+                })),
+        )
+        .await?;
+        tx.commit().await?;
+        let input = engine_input(&state.db, id, target, &carers, &assignments).await?;
+        let report = check_week(input, &slots)?;
+        answers.push(PatternWeek {
+            week_start: super::week_text(target),
+            week_label: london::format_date(target),
+            revision,
+            errors: report.errors,
+            warnings: report.warnings,
+            blocking: report.blocking,
+        });
+    }
+    Ok(answers)
 }
 
 /// Checks that every assignment is for one of the week's slots and names carers who may

@@ -297,6 +297,13 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
             ),
         ),
         ("/api/my_rota", (needs(P::ViewRota), "".to_owned())),
+        (
+            "/api/apply_rota_pattern",
+            (
+                needs(P::ManageRota),
+                format!("package={nil}&week=2026-11-02&from=2026-11-09&weeks=1"),
+            ),
+        ),
         ("/api/new_calendar_link", (needs(P::ViewRota), "".to_owned())),
         ("/api/turn_off_calendar_link", (needs(P::ViewRota), "".to_owned())),
         (

@@ -553,3 +553,69 @@ async fn who_can_cover_ranks_the_team_for_an_empty_slot(db: PgPool) {
         Err(AppError::NotFound(_))
     ));
 }
+
+/// Bulk actions: a week's plan is what the next week's "Copy previous week" offers, and
+/// "Apply this week to …" writes it into the drafts of the weeks chosen (replacing
+/// theirs), each checked by the server; the source week itself is refused as a target.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_weeks_pattern_is_offered_to_the_next_week_and_applied_to_a_range(db: PgPool) {
+    let w = world(db).await;
+    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+        .await
+        .unwrap();
+    let plan: Vec<SlotAssignment> = week
+        .slots
+        .iter()
+        .map(|slot| SlotAssignment {
+            shift_id: slot.shift_id,
+            carer_ids: if slot.weekday == 1 && slot.kind == caretrack::rota::ShiftKind::Day {
+                vec![w.megan]
+            } else {
+                Vec::new()
+            },
+        })
+        .collect();
+    w.save(plan, 0).await.unwrap();
+
+    let next = ssr::load_week(&w.state, &w.manager, w.package, WEEK + Duration::weeks(1))
+        .await
+        .unwrap();
+    assert_eq!(next.previous.len(), 14);
+    assert_eq!(next.previous[2], [w.megan], "Tuesday's day slot");
+    assert!(next.previous.iter().enumerate().all(|(i, c)| i == 2 || c.is_empty()));
+
+    let applied = ssr::apply_pattern(&w.state, &w.manager, w.package, WEEK, WEEK + Duration::weeks(1), 3)
+        .await
+        .unwrap();
+    assert_eq!(applied.len(), 3);
+    assert!(applied.iter().all(|week| week.revision == 1 && week.blocking == 0), "{applied:?}");
+    for offset in 1..=3 {
+        let target = ssr::load_week(&w.state, &w.manager, w.package, WEEK + Duration::weeks(offset))
+            .await
+            .unwrap();
+        let on: Vec<&[UserId]> = target.input.shifts.iter()
+            .filter(|s| target.slots.iter().any(|slot| slot.shift_id == s.id))
+            .filter(|s| !s.carer_ids.is_empty())
+            .map(|s| s.carer_ids.as_slice())
+            .collect();
+        assert_eq!(on, [[w.megan].as_slice()], "week +{offset}");
+        assert_eq!(target.revision, 1);
+    }
+    // Applying again replaces the drafts (their revisions move on).
+    let again = ssr::apply_pattern(&w.state, &w.manager, w.package, WEEK, WEEK + Duration::weeks(1), 1)
+        .await
+        .unwrap();
+    assert_eq!(again[0].revision, 2);
+    assert!(matches!(
+        ssr::apply_pattern(&w.state, &w.manager, w.package, WEEK, WEEK, 2).await,
+        Err(AppError::Validation { .. })
+    ));
+    assert!(matches!(
+        ssr::apply_pattern(&w.state, &w.manager, w.package, WEEK, WEEK + Duration::weeks(1), 13).await,
+        Err(AppError::Validation { .. })
+    ));
+    assert_eq!(
+        w.count("select count(*) from audit_log where action = 'rota.apply_pattern'").await,
+        4
+    );
+}

@@ -2,18 +2,7 @@
 // server; the server checks again on save (and must agree) and on publish; the carer
 // sees the published shift on their own rota without reloading.
 import { expect, test } from "@playwright/test";
-import { DEMO_PASSWORD, hydrated, signIn } from "./session.mjs";
-
-// Seeded ids (server/src/seed.rs): Maple Court, where Sam is competent and Jo is not.
-const MAPLE_COURT = "00000000-0000-4000-8000-000000000021";
-
-/** The Monday `weeks` weeks after this week's, as YYYY-MM-DD. */
-function mondayAhead(weeks) {
-  const now = new Date();
-  const monday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7) + 7 * weeks);
-  return monday.toISOString().slice(0, 10);
-}
+import { DEMO_PASSWORD, MAPLE_COURT, hydrated, mondayAhead, signIn } from "./session.mjs";
 
 test("a non-competent carer alone on a night is flagged at once, a competent one clears it, and the published shift reaches the carer", async ({ page, browser }, info) => {
   test.skip(info.project.name !== "desktop", "drag and drop needs a mouse; phones place carers with buttons");

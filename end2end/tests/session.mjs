@@ -10,6 +10,17 @@ export async function hydrated(page) {
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
 }
 
+/** Seeded (server/src/seed.rs): Maple Court, where Sam is competent and Jo and Ali are not. */
+export const MAPLE_COURT = "00000000-0000-4000-8000-000000000021";
+
+/** The Monday `weeks` weeks after this week's, as YYYY-MM-DD. */
+export function mondayAhead(weeks) {
+  const now = new Date();
+  const monday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7) + 7 * weeks);
+  return monday.toISOString().slice(0, 10);
+}
+
 /** Signs in through the login page (without waiting for where it lands). */
 export async function signIn(page, email, password = DEMO_PASSWORD) {
   await page.goto("/login");

@@ -121,6 +121,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("recycle-bin")) view=recycle_bin::RecycleBinPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("rota")) view=rota::RotaPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("shifts")) view=rota::OpenShiftsPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("settings"), StaticSegment("rota-rules")) view=rota::RuleSettingsPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("assessments"), StaticSegment("templates")) view=assessments::TemplatesPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("assessments"), StaticSegment("templates"), ParamSegment("id")) view=assessments::TemplatePage />
                     <Route path=(StaticSegment("admin"), StaticSegment("assessments"), ParamSegment("id")) view=assessments::ConductPage />

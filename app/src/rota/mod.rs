@@ -5,6 +5,7 @@
 pub mod api;
 mod editor_page;
 mod my_rota_page;
+pub mod rules_page;
 pub mod sender;
 mod shifts_page;
 #[cfg(feature = "ssr")]
@@ -14,6 +15,7 @@ pub mod ssr;
 
 pub use editor_page::RotaPage;
 pub use my_rota_page::MyRotaPage;
+pub use rules_page::RuleSettingsPage;
 pub use shifts_page::{AvailableShiftsPage, OpenShiftsPage};
 
 use crate::error::AppError;

@@ -51,6 +51,54 @@ pub async fn rule_settings(db: &PgPool) -> Result<RuleSettings, AppError> {
     })
 }
 
+/// Stores the organisation's rule settings, refused whole if the engine refuses them.
+pub async fn save_rule_settings(
+    state: &AppState,
+    actor: &Actor,
+    settings: RuleSettings,
+) -> Result<RuleSettings, AppError> {
+    if let Some(problem) = settings.check().into_iter().next() {
+        return Err(AppError::validation(
+            problem.rule.as_str(),
+            format!("{}: {}", problem.rule.label(), problem.message),
+        ));
+    }
+    let before = rule_settings(&state.db).await?;
+    let json = serde_json::to_value(&settings).map_err(|_| AppError::Internal)?;
+    let mut tx = state.db.begin().await?;
+    for rule in caretrack::rota::RuleId::ALL {
+        let switch = settings.switch(*rule);
+        let parameters = match &json[rule.as_str()] {
+            serde_json::Value::Object(_) => json[rule.as_str()].clone(),
+            _ => serde_json::json!({}),
+        };
+        sqlx::query!(
+            "update rule_settings set enabled = $2, severity = $3::text::rule_severity, overridable = $4,
+                                      parameters = $5, updated_by = $6
+              where rule_id = $1",
+            rule.as_str(),
+            switch.enabled,
+            switch.severity.as_str(),
+            switch.overridable,
+            parameters,
+            actor.user_id
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        actor,
+        Entry::new("rota.rules_update")
+            .entity("rule_settings", "organisation")
+            .before(serde_json::to_value(&before).unwrap_or_default())
+            .after(json),
+    )
+    .await?;
+    tx.commit().await?;
+    rule_settings(&state.db).await
+}
+
 /// A package's DAY and NIGHT times (its own, or the defaults).
 struct SlotTimes {
     day: (Time, Time, i32, i32),

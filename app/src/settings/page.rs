@@ -33,6 +33,7 @@ pub fn SettingsPage() -> impl IntoView {
             <div>
                 <h1>"Settings"</h1>
                 <p class="muted">"Sign-in security for everyone in the organisation. Every change is recorded in the audit log."</p>
+                <p><a href="/admin/settings/rota-rules" data-test="rota-rules-link">"Rota rules: the Working Time Regulations and the organisation's own →"</a></p>
             </div>
         </div>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>

@@ -305,6 +305,11 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
             ),
         ),
         ("/api/new_calendar_link", (needs(P::ViewRota), "".to_owned())),
+        ("/api/rule_settings", (needs(P::ManageSettings), "".to_owned())),
+        (
+            "/api/save_rule_settings",
+            (needs(P::ManageSettings), r#"{"settings":{}}"#.to_owned()),
+        ),
         ("/api/turn_off_calendar_link", (needs(P::ViewRota), "".to_owned())),
         (
             "/api/send_shift_out",
@@ -426,6 +431,7 @@ fn pages() -> BTreeMap<&'static str, Access> {
         ("/carer/rota", needs(P::ViewRota)),
         ("/admin/rota", needs(P::ManageRota)),
         ("/admin/shifts", needs(P::ManageRota)),
+        ("/admin/settings/rota-rules", needs(P::ManageSettings)),
         ("/carer/shifts", needs(P::ApplyForShifts)),
         ("/admin/progress/ratings", needs(P::ManageRatings)),
         ("/admin/progress/confirmations", needs(P::ResolveDisputes)),

@@ -619,3 +619,48 @@ async fn a_weeks_pattern_is_offered_to_the_next_week_and_applied_to_a_range(db: 
         4
     );
 }
+
+/// The rule settings: the engine's own check refuses a statutory rule switched off or
+/// set laxer than the law (nothing is stored), and what it accepts is stored, read
+/// back the same, and audited with the settings before and after.
+#[sqlx::test(migrations = "../migrations")]
+async fn rule_settings_are_checked_by_the_engine_before_they_are_stored(db: PgPool) {
+    use caretrack::rota::Switch;
+    let w = world(db).await;
+    let mut off = ssr::rule_settings(&w.state.db).await.unwrap();
+    off.switches.insert(
+        RuleId::WtrDailyRest,
+        Switch {
+            enabled: false,
+            ..RuleId::WtrDailyRest.default_switch()
+        },
+    );
+    let refused = ssr::save_rule_settings(&w.state, &w.manager, off).await;
+    assert!(
+        matches!(&refused, Err(AppError::Validation { field, message }) if field == "wtr_daily_rest" && message.contains("cannot be switched off")),
+        "{refused:?}"
+    );
+    let mut lax = ssr::rule_settings(&w.state.db).await.unwrap();
+    lax.wtr_weekly_average.max_hours = 49.0;
+    assert!(ssr::save_rule_settings(&w.state, &w.manager, lax).await.is_err());
+    assert_eq!(w.count("select count(*) from audit_log where action = 'rota.rules_update'").await, 0);
+
+    let mut care = ssr::rule_settings(&w.state.db).await.unwrap();
+    care.wtr_weekly_average.reference_weeks = 26;
+    care.max_contracted_hours.default_weekly_hours = 40.0;
+    care.switches.insert(
+        RuleId::RotationPattern,
+        Switch {
+            enabled: true,
+            ..RuleId::RotationPattern.default_switch()
+        },
+    );
+    let stored = ssr::save_rule_settings(&w.state, &w.manager, care.clone())
+        .await
+        .unwrap();
+    assert_eq!(stored.wtr_weekly_average.reference_weeks, 26);
+    assert_eq!(stored.max_contracted_hours.default_weekly_hours, 40.0);
+    assert!(stored.switch(RuleId::RotationPattern).enabled);
+    assert_eq!(ssr::rule_settings(&w.state.db).await.unwrap(), stored);
+    assert_eq!(w.count("select count(*) from audit_log where action = 'rota.rules_update'").await, 1);
+}

@@ -18,6 +18,7 @@ mod model;
 mod provider;
 mod rules;
 pub mod sample;
+mod slots;
 mod wtr;
 
 pub use check::{
@@ -28,6 +29,7 @@ pub use model::{
     Carer, MAX_CARERS, MAX_PACKAGES, MAX_SHIFTS, OptOut, Package, Rota, RotaError, RotaInput,
     Shift, ShiftKind,
 };
+pub use slots::{MAX_BREAK_MINUTES, MAX_HEADCOUNT, SlotForm, SlotPlan, SlotTime};
 pub use rules::{
     ConsecutiveNights, ContractedHours, DailyRest, NightToDayRest, NightWork, RestBreak, RuleId,
     RuleSettings, SettingsError, Severity, Switch, WeeklyAverage, WeeklyRest, YoungWorkerLimits,

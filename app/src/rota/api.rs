@@ -198,6 +198,31 @@ pub async fn publish_rota_week(
     )
 }
 
+#[server(endpoint = "package_slots", client = crate::csrf::CsrfClient)]
+pub async fn load_slot_plan(package: CarePackageId) -> Result<caretrack::rota::SlotForm, AppError> {
+    let (_, _, state) = crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
+    crate::error::with_status(
+        super::ssr::slot_plan(&state.db, package.into_uuid())
+            .await
+            .map(|plan| plan.form()),
+    )
+}
+
+/// Stores a package's DAY and NIGHT slots; answers how many future shifts moved.
+#[server(endpoint = "save_package_slots", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+pub async fn save_slot_plan(
+    package: CarePackageId,
+    form: caretrack::rota::SlotForm,
+) -> Result<u64, AppError> {
+    let (_, actor, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
+    crate::error::with_status(
+        super::ssr::save_slot_plan(&state, &actor, package, &form)
+            .await
+            .map(|(_, moved)| moved),
+    )
+}
+
 /// The most weeks one "apply this week's pattern" writes.
 pub const MAX_PATTERN_WEEKS: u32 = 12;
 

@@ -8,7 +8,8 @@
 use super::sender::send_shift_out;
 use super::api::{
     MAX_PATTERN_WEEKS, Override, PanelCarer, Published, RotaWeek, SavedDraft, SlotAssignment,
-    apply_rota_pattern, load_rota_week, publish_rota_week, save_rota_draft,
+    apply_rota_pattern, load_rota_week, load_slot_plan, publish_rota_week, save_rota_draft,
+    save_slot_plan,
 };
 use crate::{
     care::api::list_packages,
@@ -17,7 +18,10 @@ use crate::{
 use caretrack::{
     ids::{CarePackageId, ShiftId, UserId},
     london,
-    rota::{Change, Checker, Rota, Severity, ShiftKind, Violation, sort_violations, touching},
+    rota::{
+        Change, Checker, Rota, Severity, ShiftKind, SlotForm, SlotPlan, Violation,
+        sort_violations, touching,
+    },
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -407,6 +411,7 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
                     {move || if save.pending().get() { "Saving…" } else if dirty.get() { "Unsaved changes" } else { "All changes saved" }}
                 </span>
             </div>
+            <SlotSettings package reload />
             <Show when=move || clearing.get()>
                 <div class="confirm" role="alert" data-test="clear-confirmation">
                     "Take everyone off this week's slots? You can undo it until you save."
@@ -530,6 +535,92 @@ fn SlotCell(
                 }).collect_view()}
             </ul>
         </td>
+    }
+}
+
+/// The package's DAY and NIGHT slots: times, break and headcount, checked as typed
+/// by the same `SlotPlan::parse` the server runs; saving asks first (future shifts
+/// nobody is on move to the new times).
+#[component]
+fn SlotSettings(package: CarePackageId, reload: RwSignal<u32>) -> impl IntoView {
+    let toasts = use_toasts();
+    let loaded = Resource::new(move || package, load_slot_plan);
+    let form = RwSignal::new(None::<SlotForm>);
+    let asking = RwSignal::new(false);
+    let save = Action::new(move |form: &SlotForm| save_slot_plan(package, form.clone()));
+    Effect::new(move |_| {
+        if let Some(result) = save.value().get() {
+            match result {
+                Ok(moved) => {
+                    toasts.show(ToastKind::Success, format!("Shift times saved; {moved} future shifts moved to them."));
+                    reload.update(|r| *r += 1);
+                }
+                Err(err) => toasts.show(ToastKind::Error, err.to_string()),
+            }
+        }
+    });
+    let problem = Memo::new(move |_| form.get().and_then(|f| SlotPlan::parse(&f).err()));
+    let input = move |label: &'static str, name: &'static str, kind: &'static str, get: fn(&SlotForm) -> &String, set: fn(&mut SlotForm, String)| {
+        view! {
+            <label class="field field--inline">
+                <span class="small">{label}</span>
+                <input type=kind data-test=name name=name
+                    prop:value=move || form.with(|f| f.as_ref().map(|f| get(f).clone()).unwrap_or_default())
+                    on:input=move |ev| {
+                        let value = event_target_value(&ev);
+                        form.update(|f| if let Some(f) = f { set(f, value) });
+                    } />
+                {move || problem.get().filter(|p| p.field == name).map(|p| view! { <span class="field__error" role="alert">{p.message}</span> })}
+            </label>
+        }
+    };
+    view! {
+        <details class="card rota__slot-settings" data-test="slot-settings">
+            <summary>"Shift times for this package"</summary>
+            <Transition fallback=|| ()>
+                {move || loaded.get().map(|result| match result {
+                    Ok(current) => {
+                        if form.get_untracked().is_none() {
+                            form.set(Some(current));
+                        }
+                        view! {
+                            <div class="rota__slot-fields">
+                                {input("Day starts", "day_starts", "time", |f| &f.day_starts, |f, v| f.day_starts = v)}
+                                {input("Day ends", "day_ends", "time", |f| &f.day_ends, |f, v| f.day_ends = v)}
+                                {input("Day break (minutes)", "day_break_minutes", "number", |f| &f.day_break_minutes, |f, v| f.day_break_minutes = v)}
+                                {input("Carers by day", "day_headcount", "number", |f| &f.day_headcount, |f, v| f.day_headcount = v)}
+                            </div>
+                            <div class="rota__slot-fields">
+                                {input("Night starts", "night_starts", "time", |f| &f.night_starts, |f, v| f.night_starts = v)}
+                                {input("Night ends", "night_ends", "time", |f| &f.night_ends, |f, v| f.night_ends = v)}
+                                {input("Night break (minutes)", "night_break_minutes", "number", |f| &f.night_break_minutes, |f, v| f.night_break_minutes = v)}
+                                {input("Carers by night", "night_headcount", "number", |f| &f.night_headcount, |f, v| f.night_headcount = v)}
+                            </div>
+                            {move || if asking.get() {
+                                view! {
+                                    <div class="confirm" role="alert">
+                                        "Save these times? Future shifts nobody is on yet move to them; shifts carers have been told about keep theirs. Every future shift takes the new break and number of carers."
+                                        <button class="button button--primary" type="button" data-test="confirm-slot-settings"
+                                            on:click=move |_| {
+                                                asking.set(false);
+                                                if let Some(f) = form.get_untracked() { save.dispatch(f); }
+                                            }>"Save"</button>
+                                        <button class="button" type="button" on:click=move |_| asking.set(false)>"Cancel"</button>
+                                    </div>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <button class="button" type="button" data-test="save-slot-settings"
+                                        disabled=move || problem.get().is_some() || save.pending().get()
+                                        on:click=move |_| asking.set(true)>"Save shift times…"</button>
+                                }.into_any()
+                            }}
+                        }.into_any()
+                    }
+                    Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
+                })}
+            </Transition>
+        </details>
     }
 }
 

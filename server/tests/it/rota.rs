@@ -664,3 +664,57 @@ async fn rule_settings_are_checked_by_the_engine_before_they_are_stored(db: PgPo
     assert_eq!(ssr::rule_settings(&w.state.db).await.unwrap(), stored);
     assert_eq!(w.count("select count(*) from audit_log where action = 'rota.rules_update'").await, 1);
 }
+
+/// A package's slot times: a break as long as the shift is refused by name (it used
+/// to reach the database as a 500); saved times move the future shifts nobody is on,
+/// while a published shift keeps the times its carer was told.
+#[sqlx::test(migrations = "../migrations")]
+async fn new_slot_times_move_unstaffed_future_shifts_only(db: PgPool) {
+    use caretrack::rota::SlotPlan;
+    let w = world(db).await;
+    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+        .await
+        .unwrap();
+    let staffed = week.slots[0].shift_id;
+    let plan: Vec<SlotAssignment> = week
+        .slots
+        .iter()
+        .map(|slot| SlotAssignment {
+            shift_id: slot.shift_id,
+            carer_ids: if slot.shift_id == staffed { vec![w.megan] } else { Vec::new() },
+        })
+        .collect();
+    w.save(plan, 0).await.unwrap();
+    w.publish(1, Vec::new()).await.unwrap();
+
+    let mut form = SlotPlan::default().form();
+    form.day_starts = "07:00".into();
+    form.day_ends = "19:00".into();
+    form.day_break_minutes = "720".into();
+    let refused = ssr::save_slot_plan(&w.state, &w.manager, w.package, &form).await;
+    assert!(
+        matches!(&refused, Err(AppError::Validation { field, .. }) if field == "day_break_minutes"),
+        "{refused:?}"
+    );
+    form.day_break_minutes = "45".into();
+    form.day_headcount = "2".into();
+    let (_, moved) = ssr::save_slot_plan(&w.state, &w.manager, w.package, &form)
+        .await
+        .unwrap();
+    assert_eq!(moved, 6, "the week's other six day shifts");
+    let again = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+        .await
+        .unwrap();
+    assert_eq!(again.slots[0].times, "08:00–20:00", "Megan was told 08:00");
+    assert_eq!(again.slots[2].times, "07:00–19:00");
+    assert_eq!(again.slots[2].headcount, 2);
+    assert_eq!(again.slots[1].times, "20:00–08:00", "nights unchanged");
+    let new_week = ssr::load_week(&w.state, &w.manager, w.package, WEEK + Duration::weeks(5))
+        .await
+        .unwrap();
+    assert_eq!(new_week.slots[0].times, "07:00–19:00", "weeks opened later use the new times");
+    assert_eq!(
+        w.count("select count(*) from audit_log where action = 'rota.slots_update'").await,
+        1
+    );
+}

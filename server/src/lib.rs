@@ -11,6 +11,7 @@ pub mod api;
 pub mod authn;
 pub mod cli;
 pub mod config;
+pub mod export;
 pub mod files;
 pub mod health;
 pub mod jobs;

@@ -400,6 +400,8 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
                     on:click=move |_| clearing.set(true)>"Clear week…"</button>
                 <button class="button" type="button" data-test="apply-pattern"
                     on:click=move |_| patterning.set(true)>"Apply this week to…"</button>
+                <a class="button" data-test="export-xlsx" download=""
+                    href=format!("/api/v1/rota/{package}/week.xlsx?week={}", week.week_start)>"Excel"</a>
                 <button class="button" type="button" data-test="print"
                     on:click=move |_| {
                         #[cfg(feature = "hydrate")]

@@ -514,6 +514,14 @@ fn api() -> Api {
     )
     .route(
         "GET",
+        "/api/v1/rota/{id}/week.xlsx",
+        Access::Permission(Permission::ManageRota),
+        get(rota::export_week),
+        Doc::new(ROTA, "A package's week as published, as an Excel workbook: the grid of days × DAY/NIGHT, and one row per carer per shift", Reply::Spreadsheet)
+            .query(&[Query { name: "week", kind: "string", required: true, description: "The Monday, YYYY-MM-DD" }]),
+    )
+    .route(
+        "GET",
         "/api/v1/me/rota",
         Access::Permission(Permission::ViewRota),
         get(rota::my_rota),

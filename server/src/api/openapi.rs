@@ -82,6 +82,8 @@ pub enum Reply {
     Page,
     /// 200 with an iCalendar document.
     Calendar,
+    /// 200 with an xlsx workbook, as a download.
+    Spreadsheet,
 }
 
 /// A query-string parameter (always a string or integer, never required unless said).
@@ -232,6 +234,11 @@ fn operation(route: &ApiRoute) -> Value {
         Reply::Page => (
             "200",
             json!({ "description": "HTML", "content": { "text/html": { "schema": { "type": "string" } } } }),
+        ),
+        Reply::Spreadsheet => (
+            "200",
+            json!({ "description": "An Excel workbook (xlsx), as an attachment",
+                    "content": { "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { "schema": { "type": "string", "format": "binary" } } } }),
         ),
         Reply::Calendar => (
             "200",

@@ -30,6 +30,7 @@ use caretrack::{
     london,
     rota::{Report, RotaInput, validate_rota},
 };
+use crate::export::ExportSlot;
 use serde::Deserialize;
 use time::{Date, Duration, OffsetDateTime, macros::format_description};
 
@@ -236,4 +237,101 @@ pub async fn my_applications(
     Ok(Json(
         sender::applications(&state.db, user.user_id, query.page.unwrap_or(1)).await?,
     ))
+}
+
+#[derive(Deserialize)]
+pub struct WeekQuery {
+    week: String,
+}
+
+/// `GET /api/v1/rota/{package_id}/week.xlsx?week=…`: the week as published, as a
+/// spreadsheet (the grid, and one row per carer per shift).
+pub async fn export_week(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    SignedIn(user): SignedIn,
+    PathId(package): PathId,
+    QueryParams(query): QueryParams<WeekQuery>,
+) -> Result<Response, AppError> {
+    let actor = Actor::user(&user, &meta);
+    let week = app::rota::parse_week(&query.week)?;
+    let loaded = ssr::load_week(&state, &actor, package.into(), week).await?;
+    let people: Vec<sqlx::types::Uuid> = loaded
+        .published
+        .iter()
+        .flat_map(|a| a.carer_ids.iter().map(|c| c.into_uuid()))
+        .collect();
+    let names = sqlx::query!(
+        r#"select id, person_name(id) as "name!" from users where id = any($1)"#,
+        &people
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let shift_ids: Vec<sqlx::types::Uuid> =
+        loaded.slots.iter().map(|s| s.shift_id.into_uuid()).collect();
+    let breaks = sqlx::query!(
+        "select id, break_minutes from shifts where id = any($1)",
+        &shift_ids
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let slots: Vec<ExportSlot> = loaded
+        .slots
+        .iter()
+        .zip(&loaded.published)
+        .map(|(slot, published)| ExportSlot {
+            weekday: slot.weekday,
+            night: slot.kind == caretrack::rota::ShiftKind::Night,
+            date: slot.day_label.clone(),
+            times: slot.times.clone(),
+            break_minutes: breaks
+                .iter()
+                .find(|b| b.id == slot.shift_id.into_uuid())
+                .map_or(0, |b| b.break_minutes),
+            headcount: slot.headcount,
+            carers: published
+                .carer_ids
+                .iter()
+                .filter_map(|c| names.iter().find(|n| n.id == c.into_uuid()))
+                .map(|n| n.name.clone())
+                .collect(),
+        })
+        .collect();
+    let days: Vec<String> = loaded
+        .slots
+        .iter()
+        .filter(|s| s.kind == caretrack::rota::ShiftKind::Day)
+        .map(|s| s.day_label.clone())
+        .collect();
+    let title = format!(
+        "{} — week of {} (as published)",
+        loaded.package.name, loaded.week_label
+    );
+    let bytes = tokio::task::spawn_blocking(move || crate::export::rota_week(&title, &days, &slots))
+        .await
+        .map_err(|_| AppError::Internal)?
+        .map_err(|error| {
+            tracing::error!(%error, "the rota spreadsheet could not be written");
+            AppError::Internal
+        })?;
+    let slug: String = loaded
+        .package
+        .name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"rota-{slug}-{}.xlsx\"", loaded.week_start),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -897,6 +897,24 @@ async fn the_shift_sender_and_the_carers_rota_over_rest_answer_as_documented(db:
     assert_eq!(ranked.status, StatusCode::OK, "{}", ranked.body);
     assert_eq!(ranked.json()["shift_id"], shift.to_string());
 
+    // The week as a spreadsheet: Sam's name on the grid and in the list of shifts.
+    let monday = day - time::Duration::days(i64::from(day.weekday().number_days_from_monday()));
+    let export = "/api/v1/rota/{id}/week.xlsx";
+    let xlsx = api
+        .call("GET", export, &format!("/api/v1/rota/{package}/week.xlsx?week={}", ymd(monday)), Some(&manager), None)
+        .await;
+    assert_eq!(xlsx.status, StatusCode::OK, "{}", xlsx.body);
+    let mut book = zip::ZipArchive::new(std::io::Cursor::new(xlsx.bytes.clone())).expect("an xlsx is a zip");
+    let mut strings = String::new();
+    std::io::Read::read_to_string(&mut book.by_name("xl/sharedStrings.xml").unwrap(), &mut strings).unwrap();
+    assert!(strings.contains("Birch Lodge — week of"), "{strings}");
+    let carer_name: String = sqlx::query_scalar("select person_name($1)").bind(carer).fetch_one(&db).await.unwrap();
+    assert!(strings.contains(&carer_name), "{carer_name} in {strings}");
+    let refused = api
+        .call("GET", export, &format!("/api/v1/rota/{package}/week.xlsx?week={}", ymd(monday)), Some(&carer_token), None)
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
     // The calendar feed: the secret link is the credential.
     let token = "a-secret-calendar-token";
     sqlx::query("insert into calendar_feeds (user_id, token_hash) values ($1, $2)")

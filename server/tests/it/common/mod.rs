@@ -112,6 +112,8 @@ pub struct TestResponse {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as sent (for binary answers such as spreadsheets).
+    pub bytes: Vec<u8>,
 }
 
 impl TestResponse {
@@ -145,6 +147,7 @@ pub async fn send(app: Router, mut request: Request<Body>) -> TestResponse {
         status,
         headers,
         body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes: bytes.to_vec(),
     }
 }
 

@@ -103,6 +103,20 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        // On the server these mean the request's arguments could not be read: the
+        // caller's fault, answered 422 and logged (the function never ran).
+        #[cfg(feature = "ssr")]
+        if let ServerFnErrorErr::Args(detail)
+        | ServerFnErrorErr::MissingArg(detail)
+        | ServerFnErrorErr::Deserialization(detail) = &value
+        {
+            tracing::warn!(%detail, "a server function's arguments could not be read");
+            return with_status::<()>(Err(AppError::validation(
+                "request",
+                "The request could not be read. Reload the page and try again.",
+            )))
+            .unwrap_err();
+        }
         AppError::Transport(value.to_string())
     }
 }

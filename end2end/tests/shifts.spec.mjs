@@ -2,7 +2,8 @@
 // slot and sends it out to competent carers; Sam (competent) confirms interest, Ali
 // (not competent) never sees it; the manager selects Sam with his rule check in view;
 // the shift appears in Sam's calendar, and in the calendar feed behind his secret link
-// until he turns it off. Bulk actions: clearing a week is one undoable step.
+// until he turns it off. Bulk actions: clearing a week is one undoable step. The draft
+// saves itself a few seconds after the last change.
 import { expect, test } from "@playwright/test";
 import { DEMO_PASSWORD, MAPLE_COURT, hydrated, mondayAhead, signIn } from "./session.mjs";
 
@@ -118,6 +119,7 @@ test("clearing a week asks first and is one step to undo", async ({ page }, info
   await expect(page).toHaveURL(/\/admin/);
   await page.goto(`/admin/rota?package=${MAPLE_COURT}&week=${mondayAhead(7)}`);
   await hydrated(page);
+  await page.locator("[data-test=autosave]").uncheck();
   const monday = page.locator('[data-test=slot][data-kind=DAY][data-weekday="0"]');
   const tuesday = page.locator('[data-test=slot][data-kind=DAY][data-weekday="1"]');
   const sam = page.locator("[data-test=panel-carer]", { hasText: "Sam" });
@@ -137,4 +139,28 @@ test("clearing a week asks first and is one step to undo", async ({ page }, info
   await expect(page.locator("[data-test=rota-grid] [data-test=placed]")).toHaveCount(0);
   await page.locator("[data-test=undo]").click();
   await expect(page.locator("[data-test=rota-grid] [data-test=placed]")).toHaveCount(placed);
+});
+
+test("the draft saves itself a few seconds after the last change", async ({ page }, info) => {
+  test.skip(info.project.name !== "desktop", "the same editor on phones");
+  await signIn(page, "manager@example.com");
+  await expect(page).toHaveURL(/\/admin/);
+  await page.goto(`/admin/rota?package=${MAPLE_COURT}&week=${mondayAhead(8)}`);
+  await hydrated(page);
+  await expect(page.locator("[data-test=autosave]")).toBeChecked();
+  const sunday = page.locator('[data-test=slot][data-kind=DAY][data-weekday="6"]');
+  const sam = page.locator("[data-test=panel-carer]", { hasText: "Sam" });
+  await sam.locator("[data-test=choose]").click();
+  if ((await sunday.locator("[data-test=placed]").count()) > 0) {
+    await sunday.locator("[data-test=remove]").first().click();
+  } else {
+    await sunday.locator("[data-test=place-here]").click();
+  }
+  await expect(page.locator("[data-test=save-state]")).toHaveText("Unsaved changes");
+  await expect(page.locator("[data-test=save-state]")).toHaveText("All changes saved", { timeout: 10_000 });
+  // What was saved is there after a reload.
+  const placed = await sunday.locator("[data-test=placed]").count();
+  await page.reload();
+  await hydrated(page);
+  await expect(sunday.locator("[data-test=placed]")).toHaveCount(placed);
 });

@@ -27,6 +27,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+/// How long after the last change the draft saves itself.
+const AUTOSAVE_AFTER: std::time::Duration = std::time::Duration::from_secs(3);
+
 #[component]
 pub fn RotaPage() -> impl IntoView {
     let query = use_query_map();
@@ -260,6 +263,9 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
     // A save carries the version it sent: only a success marks that version saved (a
     // lost connection leaves the changes unsaved), and the server's check is compared
     // only if nothing changed while it was away.
+    // Only a save asked for with the button says so in a toast; autosaves show in the
+    // save state beside it (failures always toast).
+    let announce = StoredValue::new(false);
     let save = Action::new(
         move |(assignments, revision, version): &(Vec<SlotAssignment>, i64, u64)| {
             let (assignments, revision, version, week) =
@@ -288,20 +294,44 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
                             mine.len()
                         )));
                     }
-                    toasts.show(ToastKind::Success, "Draft saved");
+                    if announce.get_value() {
+                        toasts.show(ToastKind::Success, "Draft saved");
+                    }
                 }
                 Err(err) => toasts.show(ToastKind::Error, err.to_string()),
             }
         }
     });
     let dirty = Memo::new(move |_| editing.version.get() != editing.saved_version.get());
-    let save_now = move || {
+    let save_now = move |asked: bool| {
+        announce.set_value(asked);
         save.dispatch((
             editing.assignments(),
             editing.revision.get_untracked(),
             editing.version.get_untracked(),
         ));
     };
+    // Autosave: a few seconds after the last change, if nothing changed since and no
+    // save is on its way; a failed save waits for the next change or the button.
+    let autosave = RwSignal::new(true);
+    Effect::new(move |_| {
+        let version = editing.version.get();
+        if !autosave.get() || version == editing.saved_version.get_untracked() {
+            return;
+        }
+        set_timeout(
+            move || {
+                if autosave.get_untracked()
+                    && editing.version.get_untracked() == version
+                    && dirty.get_untracked()
+                    && !save.pending().get_untracked()
+                {
+                    save_now(false);
+                }
+            },
+            AUTOSAVE_AFTER,
+        );
+    });
 
     let week_start_for_publish = week.week_start.clone();
     let publish = Action::new(move |(revision, overrides): &(i64, Vec<Override>)| {
@@ -380,7 +410,7 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
                     on:click=move |_| editing.step_back(editing.redo, editing.undo)>"Redo"</button>
                 <button class="button" type="button" data-test="save-draft"
                     disabled=move || !dirty.get() || save.pending().get()
-                    on:click=move |_| save_now()>"Save draft"</button>
+                    on:click=move |_| save_now(true)>"Save draft"</button>
                 <button class="button button--primary" type="button" data-test="preview"
                     on:click=move |_| {
                         let overridable: Vec<(Violation, String)> = editing
@@ -409,6 +439,11 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
                             let _ = window.print();
                         }
                     }>"Print"</button>
+                <label class="checkbox small">
+                    <input type="checkbox" data-test="autosave" prop:checked=move || autosave.get()
+                        on:change=move |ev| autosave.set(event_target_checked(&ev)) />
+                    " Save as I go"
+                </label>
                 <span class="muted small" data-test="save-state">
                     {move || if save.pending().get() { "Saving…" } else if dirty.get() { "Unsaved changes" } else { "All changes saved" }}
                 </span>

@@ -609,3 +609,34 @@ async fn every_route_and_server_function_allows_exactly_what_it_declares(db: PgP
         wrong.join("\n")
     );
 }
+
+/// A server function whose arguments cannot be read answers 422 with a plain message
+/// (it used to be a bare 500 that logged nothing).
+#[sqlx::test(migrations = "../migrations")]
+async fn unreadable_server_function_arguments_are_refused_as_bad_input(db: PgPool) {
+    let state = common::state_with(db.clone(), &common::redis_url());
+    let router = server::startup::build_router(state.clone());
+    let id: Uuid = sqlx::query_scalar(
+        "insert into users (email, role, password_hash, email_verified_at) values ('args@access.example', 'ADMIN', 'x', now()) returning id",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    for (path, content_type, body) in [
+        ("/api/save_package_slots", "application/json", r#"{"package":"not-an-id"}"#),
+        ("/api/close_shift", "application/x-www-form-urlencoded", ""),
+    ] {
+        let token = sessions::start(&state, id, Role::Admin, &RequestMeta::default())
+            .await
+            .unwrap()
+            .access_token;
+        let request = Request::post(path)
+            .header("content-type", content_type)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::from(body))
+            .unwrap();
+        let response = common::send(router.clone(), request).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {}", response.body);
+        assert!(response.body.contains("could not be read"), "{path}: {}", response.body);
+    }
+}

@@ -156,11 +156,12 @@ pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
                                 .get("x-request-id")
                                 .and_then(|v| v.to_str().ok())
                                 .unwrap_or("-");
-                            // The path only: query strings can carry tokens.
+                            // The path only (query strings can carry tokens), with
+                            // the secrets some paths hold masked.
                             tracing::info_span!(
                                 "request",
                                 method = %req.method(),
-                                path = %req.uri().path(),
+                                path = %loggable_path(req.uri().path()),
                                 request_id = %id,
                             )
                         })
@@ -367,5 +368,29 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => tracing::info!("SIGINT received: shutting down"),
         () = terminate => tracing::info!("SIGTERM received: shutting down"),
+    }
+}
+
+/// Paths whose last segment is a secret (a calendar feed link, an invitation): logged
+/// with it masked.
+const SECRET_PATHS: [&str; 2] = ["/api/v1/calendar/", "/invite/"];
+
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match SECRET_PATHS.iter().find(|prefix| path.starts_with(*prefix)) {
+        Some(prefix) => format!("{prefix}…").into(),
+        None => path.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn secrets_in_paths_are_not_logged() {
+        assert_eq!(
+            super::loggable_path("/api/v1/calendar/abc.ics"),
+            "/api/v1/calendar/…"
+        );
+        assert_eq!(super::loggable_path("/invite/xyz"), "/invite/…");
+        assert_eq!(super::loggable_path("/admin/rota"), "/admin/rota");
     }
 }

@@ -29,11 +29,11 @@ pub use model::{
     Carer, MAX_CARERS, MAX_PACKAGES, MAX_SHIFTS, OptOut, Package, Rota, RotaError, RotaInput,
     Shift, ShiftKind,
 };
-pub use slots::{MAX_BREAK_MINUTES, MAX_HEADCOUNT, SlotForm, SlotPlan, SlotTime};
 pub use rules::{
     ConsecutiveNights, ContractedHours, DailyRest, NightToDayRest, NightWork, RestBreak, RuleId,
     RuleSettings, SettingsError, Severity, Switch, WeeklyAverage, WeeklyRest, YoungWorkerLimits,
 };
+pub use slots::{MAX_BREAK_MINUTES, MAX_HEADCOUNT, SlotForm, SlotPlan, SlotTime};
 
 #[cfg(test)]
 mod tests;

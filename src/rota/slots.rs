@@ -59,8 +59,18 @@ impl Default for SlotPlan {
     fn default() -> Self {
         let at = |h| Time::from_hms(h, 0, 0).expect("a valid hour");
         SlotPlan {
-            day: SlotTime { starts: at(8), ends: at(20), break_minutes: 30, headcount: 1 },
-            night: SlotTime { starts: at(20), ends: at(8), break_minutes: 30, headcount: 1 },
+            day: SlotTime {
+                starts: at(8),
+                ends: at(20),
+                break_minutes: 30,
+                headcount: 1,
+            },
+            night: SlotTime {
+                starts: at(20),
+                ends: at(8),
+                break_minutes: 30,
+                headcount: 1,
+            },
         }
     }
 }
@@ -72,12 +82,23 @@ fn time(raw: &str, field: &'static str) -> Result<Time, ValidationError> {
         .map_err(|_| ValidationError::new(field, "Enter a time such as 08:00."))
 }
 
-fn number(raw: &str, field: &'static str, min: u32, max: u32, what: &str) -> Result<u32, ValidationError> {
+fn number(
+    raw: &str,
+    field: &'static str,
+    min: u32,
+    max: u32,
+    what: &str,
+) -> Result<u32, ValidationError> {
     raw.trim()
         .parse::<u32>()
         .ok()
         .filter(|n| (min..=max).contains(n))
-        .ok_or_else(|| ValidationError::new(field, format!("{what} must be a whole number from {min} to {max}.")))
+        .ok_or_else(|| {
+            ValidationError::new(
+                field,
+                format!("{what} must be a whole number from {min} to {max}."),
+            )
+        })
 }
 
 impl SlotPlan {
@@ -91,15 +112,35 @@ impl SlotPlan {
                 starts: time(starts.0, starts.1)?,
                 ends: time(ends.0, ends.1)?,
                 break_minutes: number(rest.0, rest.1, 0, MAX_BREAK_MINUTES, "The break")?,
-                headcount: number(headcount.0, headcount.1, 1, MAX_HEADCOUNT, "The number of carers")?,
+                headcount: number(
+                    headcount.0,
+                    headcount.1,
+                    1,
+                    MAX_HEADCOUNT,
+                    "The number of carers",
+                )?,
             };
             if slot.starts == slot.ends {
-                return Err(ValidationError::new(ends.1, format!("The {prefix} shift must end at another time than it starts.")));
+                return Err(ValidationError::new(
+                    ends.1,
+                    format!("The {prefix} shift must end at another time than it starts."),
+                ));
+            }
+            // 23 h at most: in the week the clocks go back a longer slot would pass
+            // the 24 hours a shift may last.
+            if slot.minutes() > 23 * 60 {
+                return Err(ValidationError::new(
+                    ends.1,
+                    format!("The {prefix} shift may last at most 23 hours."),
+                ));
             }
             if slot.break_minutes >= slot.minutes() {
                 return Err(ValidationError::new(
                     rest.1,
-                    format!("The break must be shorter than the {prefix} shift ({} minutes).", slot.minutes()),
+                    format!(
+                        "The break must be shorter than the {prefix} shift ({} minutes).",
+                        slot.minutes()
+                    ),
                 ));
             }
             Ok(slot)

@@ -1082,14 +1082,36 @@ fn who_can_cover_ranks_free_competent_regular_carers_first_and_leaves_the_rota_a
     assert_eq!(order, [regular, newcomer, learner, busy]);
     assert_eq!(ranked[0].shifts_here, 2);
     assert!(ranked[0].violations.is_empty());
-    assert_eq!(ranked[0].headroom_hours, 24.5, "36 h less this shift's 11.5 h of work");
-    assert!(ranked[0].reasons.iter().any(|r| r == "2 shifts here in the last 4 weeks"));
+    assert_eq!(
+        ranked[0].headroom_hours, 24.5,
+        "36 h less this shift's 11.5 h of work"
+    );
+    assert!(
+        ranked[0]
+            .reasons
+            .iter()
+            .any(|r| r == "2 shifts here in the last 4 weeks")
+    );
     // Alone, the learner would leave the shift without a competent carer.
     assert!(!ranked[2].competent);
-    assert!(ranked[2].violations.iter().any(|v| v.rule == RuleId::SupervisedNonCompetent));
+    assert!(
+        ranked[2]
+            .violations
+            .iter()
+            .any(|v| v.rule == RuleId::SupervisedNonCompetent)
+    );
     assert!(ranked[3].blocked());
-    assert!(ranked[3].violations.iter().any(|v| v.rule == RuleId::NoDoubleBooking));
-    assert_eq!(checker.violations(), before, "trying candidates changes nothing");
+    assert!(
+        ranked[3]
+            .violations
+            .iter()
+            .any(|v| v.rule == RuleId::NoDoubleBooking)
+    );
+    assert_eq!(
+        checker.violations(),
+        before,
+        "trying candidates changes nothing"
+    );
     assert!(checker.rota().carers_on(slot).is_empty());
 }
 
@@ -1103,5 +1125,9 @@ fn who_can_cover_leaves_out_carers_already_on_the_shift() {
     let ranked = checker.cover(slot).unwrap();
     assert_eq!(ranked.len(), 1);
     assert_eq!(ranked[0].carer_id, off);
-    assert!(checker.cover(ShiftId::from_uuid(Uuid::from_u128(9))).is_err());
+    assert!(
+        checker
+            .cover(ShiftId::from_uuid(Uuid::from_u128(9)))
+            .is_err()
+    );
 }

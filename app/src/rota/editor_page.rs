@@ -5,12 +5,12 @@
 //! WASM); the server checks again on save and publish, and a difference is shown as the
 //! bug it would be.
 
-use super::sender::send_shift_out;
 use super::api::{
     MAX_PATTERN_WEEKS, Override, PanelCarer, Published, RotaWeek, SavedDraft, SlotAssignment,
     apply_rota_pattern, load_rota_week, load_slot_plan, publish_rota_week, save_rota_draft,
     save_slot_plan,
 };
+use super::sender::send_shift_out;
 use crate::{
     care::api::list_packages,
     components::toast::{ToastKind, use_toasts},
@@ -19,11 +19,11 @@ use caretrack::{
     ids::{CarePackageId, ShiftId, UserId},
     london,
     rota::{
-        Change, Checker, Rota, Severity, ShiftKind, SlotForm, SlotPlan, Violation,
-        sort_violations, touching,
+        Change, Checker, Rota, Severity, ShiftKind, SlotForm, SlotPlan, Violation, sort_violations,
+        touching,
     },
 };
-use leptos::prelude::*;
+use leptos::{leptos_dom::helpers::TimeoutHandle, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -314,13 +314,24 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
     // Autosave: a few seconds after the last change, if nothing changed since and no
     // save is on its way; a failed save waits for the next change or the button.
     let autosave = RwSignal::new(true);
+    // One timer at a time, cleared when the editor goes (another week, a reload), so
+    // it never fires into a disposed page.
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    let stop_timer = move || {
+        if let Some(handle) = timer.try_update_value(Option::take).flatten() {
+            handle.clear();
+        }
+    };
+    on_cleanup(stop_timer);
     Effect::new(move |_| {
         let version = editing.version.get();
+        stop_timer();
         if !autosave.get() || version == editing.saved_version.get_untracked() {
             return;
         }
-        set_timeout(
+        let handle = set_timeout_with_handle(
             move || {
+                timer.set_value(None);
                 if autosave.get_untracked()
                     && editing.version.get_untracked() == version
                     && dirty.get_untracked()
@@ -331,6 +342,7 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
             },
             AUTOSAVE_AFTER,
         );
+        timer.set_value(handle.ok());
     });
 
     let week_start_for_publish = week.week_start.clone();
@@ -359,6 +371,7 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
     });
     let previewing = RwSignal::new(false);
     let clearing = RwSignal::new(false);
+    let copying = RwSignal::new(false);
     let patterning = RwSignal::new(false);
     let previous = week.previous.clone();
     let (pattern_week, pattern_next) = (week.week_start.clone(), week.next_week.clone());
@@ -424,8 +437,7 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
                         previewing.set(true);
                     }>"Preview and publish…"</button>
                 <button class="button" type="button" data-test="copy-previous"
-                    title="Make this week's slots hold who was on them last week (undoable)"
-                    on:click=move |_| editing.apply_all(editing.changes_to(&previous))>"Copy previous week"</button>
+                    on:click=move |_| copying.set(true)>"Copy previous week…"</button>
                 <button class="button" type="button" data-test="clear-week"
                     on:click=move |_| clearing.set(true)>"Clear week…"</button>
                 <button class="button" type="button" data-test="apply-pattern"
@@ -448,7 +460,18 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
                     {move || if save.pending().get() { "Saving…" } else if dirty.get() { "Unsaved changes" } else { "All changes saved" }}
                 </span>
             </div>
-            <SlotSettings package reload />
+            <SlotSettings package reload dirty />
+            <Show when=move || copying.get()>
+                <div class="confirm" role="alert" data-test="copy-confirmation">
+                    "Put last week's carers on this week's slots, replacing who is on them now? You can undo it until you save."
+                    <button class="button button--primary" type="button" data-test="confirm-copy"
+                        on:click={
+                            let previous = previous.clone();
+                            move |_| { copying.set(false); editing.apply_all(editing.changes_to(&previous)); }
+                        }>"Copy previous week"</button>
+                    <button class="button" type="button" on:click=move |_| copying.set(false)>"Cancel"</button>
+                </div>
+            </Show>
             <Show when=move || clearing.get()>
                 <div class="confirm" role="alert" data-test="clear-confirmation">
                     "Take everyone off this week's slots? You can undo it until you save."
@@ -579,7 +602,7 @@ fn SlotCell(
 /// by the same `SlotPlan::parse` the server runs; saving asks first (future shifts
 /// nobody is on move to the new times).
 #[component]
-fn SlotSettings(package: CarePackageId, reload: RwSignal<u32>) -> impl IntoView {
+fn SlotSettings(package: CarePackageId, reload: RwSignal<u32>, dirty: Memo<bool>) -> impl IntoView {
     let toasts = use_toasts();
     let loaded = Resource::new(move || package, load_slot_plan);
     let form = RwSignal::new(None::<SlotForm>);
@@ -589,7 +612,10 @@ fn SlotSettings(package: CarePackageId, reload: RwSignal<u32>) -> impl IntoView 
         if let Some(result) = save.value().get() {
             match result {
                 Ok(moved) => {
-                    toasts.show(ToastKind::Success, format!("Shift times saved; {moved} future shifts moved to them."));
+                    toasts.show(
+                        ToastKind::Success,
+                        format!("Shift times saved; {moved} future shifts moved to them."),
+                    );
                     reload.update(|r| *r += 1);
                 }
                 Err(err) => toasts.show(ToastKind::Error, err.to_string()),
@@ -597,7 +623,11 @@ fn SlotSettings(package: CarePackageId, reload: RwSignal<u32>) -> impl IntoView 
         }
     });
     let problem = Memo::new(move |_| form.get().and_then(|f| SlotPlan::parse(&f).err()));
-    let input = move |label: &'static str, name: &'static str, kind: &'static str, get: fn(&SlotForm) -> &String, set: fn(&mut SlotForm, String)| {
+    let input = move |label: &'static str,
+                      name: &'static str,
+                      kind: &'static str,
+                      get: fn(&SlotForm) -> &String,
+                      set: fn(&mut SlotForm, String)| {
         view! {
             <label class="field field--inline">
                 <span class="small">{label}</span>
@@ -647,8 +677,11 @@ fn SlotSettings(package: CarePackageId, reload: RwSignal<u32>) -> impl IntoView 
                                 }.into_any()
                             } else {
                                 view! {
+                                    {move || dirty.get().then(|| view! {
+                                        <p class="small muted">"Save the rota draft first: saving shift times reloads the week."</p>
+                                    })}
                                     <button class="button" type="button" data-test="save-slot-settings"
-                                        disabled=move || problem.get().is_some() || save.pending().get()
+                                        disabled=move || problem.get().is_some() || save.pending().get() || dirty.get()
                                         on:click=move |_| asking.set(true)>"Save shift times…"</button>
                                 }.into_any()
                             }}
@@ -811,7 +844,10 @@ fn SendOut(shift: ShiftId, open: RwSignal<bool>, sending: RwSignal<bool>) -> imp
                 Ok(()) => {
                     open.set(true);
                     sending.set(false);
-                    toasts.show(ToastKind::Success, "Sent out: carers who may work it can now say so.");
+                    toasts.show(
+                        ToastKind::Success,
+                        "Sent out: carers who may work it can now say so.",
+                    );
                 }
                 Err(err) => toasts.show(ToastKind::Error, err.to_string()),
             }

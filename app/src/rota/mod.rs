@@ -7,9 +7,9 @@ mod editor_page;
 mod my_rota_page;
 pub mod rules_page;
 pub mod sender;
-mod shifts_page;
 #[cfg(feature = "ssr")]
 pub mod sender_ssr;
+mod shifts_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -25,6 +25,12 @@ use time::{Date, macros::format_description};
 pub fn parse_week(text: &str) -> Result<Date, AppError> {
     let day = Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
         .map_err(|_| AppError::validation("week", "Choose a week (a date such as 2026-11-02)."))?;
+    if !(2000..=2100).contains(&day.year()) {
+        return Err(AppError::validation(
+            "week",
+            "Choose a week between 2000 and 2100.",
+        ));
+    }
     if day.weekday() != time::Weekday::Monday {
         return Err(AppError::validation(
             "week",

@@ -2,12 +2,12 @@
 //! a list (phone first) — and the secret link that puts them in their phone's calendar.
 //! It refreshes itself, so a newly published shift appears without a reload.
 
-use super::api::{PersonalRota, MyShift, my_rota, new_calendar_link, turn_off_calendar_link};
-use crate::error::AppError;
+use super::api::{MyShift, PersonalRota, my_rota, new_calendar_link, turn_off_calendar_link};
 use crate::components::{
     ticker::use_ticker,
     toast::{ToastKind, use_toasts},
 };
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::time::Duration;

@@ -123,9 +123,14 @@ fn RulesForm(settings: RuleSettings) -> impl IntoView {
 }
 
 #[component]
-fn RuleRow(rule: RuleId, draft: RwSignal<Value>, problems: Memo<Vec<(Option<RuleId>, String)>>) -> impl IntoView {
+fn RuleRow(
+    rule: RuleId,
+    draft: RwSignal<Value>,
+    problems: Memo<Vec<(Option<RuleId>, String)>>,
+) -> impl IntoView {
     let key = rule.as_str();
-    let switch = move |field: &'static str| move || draft.with(|d| d["switches"][key][field].clone());
+    let switch =
+        move |field: &'static str| move || draft.with(|d| d["switches"][key][field].clone());
     let set_switch = move |field: &'static str, value: Value| {
         draft.update(|d| d["switches"][key][field] = value);
     };

@@ -157,9 +157,7 @@ pub async fn decide_application(
 pub async fn available_shifts(page: i64) -> Result<Page<OpenShift>, AppError> {
     let (user, _, state) =
         crate::auth::guard(caretrack::permissions::Permission::ApplyForShifts).await?;
-    crate::error::with_status(
-        super::sender_ssr::available(&state.db, user.user_id, page).await,
-    )
+    crate::error::with_status(super::sender_ssr::available(&state.db, user.user_id, page).await)
 }
 
 #[server(endpoint = "confirm_interest", client = crate::csrf::CsrfClient)]
@@ -173,7 +171,5 @@ pub async fn confirm_interest(shift: ShiftId) -> Result<(), AppError> {
 pub async fn my_applications(page: i64) -> Result<Page<MyApplication>, AppError> {
     let (user, _, state) =
         crate::auth::guard(caretrack::permissions::Permission::ApplyForShifts).await?;
-    crate::error::with_status(
-        super::sender_ssr::applications(&state.db, user.user_id, page).await,
-    )
+    crate::error::with_status(super::sender_ssr::applications(&state.db, user.user_id, page).await)
 }

@@ -57,6 +57,9 @@ impl From<OpenShiftRow> for OpenShift {
     }
 }
 
+/// Beyond any list's end; keeps the offset arithmetic far from overflowing.
+const MAX_PAGE: i64 = 100_000;
+
 fn page_of<T>(items: Vec<T>, total: i64, page: i64) -> Page<T> {
     Page {
         items,
@@ -98,7 +101,10 @@ async fn tell_decision(
     let title = if selected {
         format!("You have the {when} shift at {}.", shift.package_name)
     } else {
-        format!("You were not selected for the {when} shift at {}.", shift.package_name)
+        format!(
+            "You were not selected for the {when} shift at {}.",
+            shift.package_name
+        )
     };
     notify(conn, carer, "shift_decision", &title, "/carer/shifts").await?;
     let person = sqlx::query!(
@@ -149,9 +155,12 @@ pub async fn open(
             "This shift already has all the carers it needs.",
         ));
     }
-    sqlx::query!("delete from shift_required_tasks where shift_id = $1", row.id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "delete from shift_required_tasks where shift_id = $1",
+        row.id
+    )
+    .execute(&mut *tx)
+    .await?;
     if competent_only {
         let required = sqlx::query!(
             "insert into shift_required_tasks (shift_id, task_id)
@@ -191,9 +200,26 @@ pub async fn open(
     Ok(())
 }
 
+/// Takes transaction-long locks on carers (in a fixed order): a placement of a carer
+/// is decided by one transaction at a time.
+pub(super) async fn lock_carers(conn: &mut PgConnection, carers: &[Uuid]) -> Result<(), AppError> {
+    let mut carers = carers.to_vec();
+    carers.sort_unstable();
+    carers.dedup();
+    for carer in carers {
+        sqlx::query!(
+            "select pg_advisory_xact_lock(hashtextextended('carer:' || $1::uuid::text, 0))",
+            carer
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Rejects every waiting application of a shift (locked by the caller), telling each
 /// carer. Answers how many.
-async fn reject_waiting(
+pub(super) async fn reject_waiting(
     state: &AppState,
     conn: &mut PgConnection,
     actor: &Actor,
@@ -239,26 +265,45 @@ pub async fn close(state: &AppState, actor: &Actor, shift: ShiftId) -> Result<u3
     Ok(rejected)
 }
 
-/// Locks a shift that is out to carers; refuses one that is not.
-async fn lock_open(conn: &mut PgConnection, shift: Uuid) -> Result<(i64, i32), AppError> {
+/// A shift's state, read under a row lock (always taken before any application row
+/// of it, so decisions and closing cannot deadlock).
+struct LockedShift {
+    open: bool,
+    started: bool,
+    filled: i64,
+    headcount: i32,
+}
+
+async fn lock_shift(conn: &mut PgConnection, shift: Uuid) -> Result<LockedShift, AppError> {
     let row = sqlx::query!(
-        r#"select s.status::text as "status!", s.headcount,
+        r#"select s.status = 'OPEN' as "open!", s.starts_at <= now() as "started!", s.headcount,
                   (select count(*) from rota_entries e where e.shift_id = s.id) as "filled!"
              from shifts s where s.id = $1 for update"#,
         shift
     )
     .fetch_one(&mut *conn)
     .await?;
-    if row.status != "OPEN" {
+    Ok(LockedShift {
+        open: row.open,
+        started: row.started,
+        filled: row.filled,
+        headcount: row.headcount,
+    })
+}
+
+/// Locks a shift that is out to carers and has not started; refuses any other.
+async fn lock_open(conn: &mut PgConnection, shift: Uuid) -> Result<LockedShift, AppError> {
+    let locked = lock_shift(conn, shift).await?;
+    if !locked.open || locked.started {
         return Err(AppError::Conflict(
             "This shift is no longer out to carers.".into(),
         ));
     }
-    Ok((row.filled, row.headcount))
+    Ok(locked)
 }
 
 pub async fn open_shifts(db: &PgPool, page: i64) -> Result<Page<OpenShift>, AppError> {
-    let page = page.max(1);
+    let page = page.clamp(1, MAX_PAGE);
     let total = sqlx::query_scalar!(
         r#"select count(*) as "n!" from shifts
             where status = 'OPEN' and deleted_at is null and ends_at > now()"#
@@ -280,7 +325,11 @@ pub async fn open_shifts(db: &PgPool, page: i64) -> Result<Page<OpenShift>, AppE
     )
     .fetch_all(db)
     .await?;
-    Ok(page_of(rows.into_iter().map(OpenShift::from).collect(), total, page))
+    Ok(page_of(
+        rows.into_iter().map(OpenShift::from).collect(),
+        total,
+        page,
+    ))
 }
 
 /// One sent-out shift's row (whatever its status now).
@@ -403,7 +452,11 @@ pub async fn decide(
     reason: &str,
 ) -> Result<(), AppError> {
     let row = shift_row(&state.db, shift.into_uuid()).await?;
-    // The engine's verdict is read before the transaction (it reads a whole week).
+    let mut tx = state.db.begin().await?;
+    // One decision about a carer at a time, here and in publishing: the engine's verdict
+    // below cannot be overtaken by another placement of the same carer.
+    lock_carers(&mut tx, &[carer.into_uuid()]).await?;
+    let locked = lock_shift(&mut tx, row.id).await?;
     let check = if decision == Decision::Select {
         candidates(state, actor, &row, false, &[carer.into_uuid()])
             .await?
@@ -412,7 +465,6 @@ pub async fn decide(
     } else {
         None
     };
-    let mut tx = state.db.begin().await?;
     let status = sqlx::query_scalar!(
         r#"select status::text as "status!" from shift_applications
             where shift_id = $1 and carer_id = $2 for update"#,
@@ -428,7 +480,14 @@ pub async fn decide(
         .await?;
     match decision {
         Decision::Select => {
-            let (filled, headcount) = lock_open(&mut tx, row.id).await?;
+            let LockedShift {
+                filled, headcount, ..
+            } = locked;
+            if !locked.open || locked.started {
+                return Err(AppError::Conflict(
+                    "This shift is no longer out to carers.".into(),
+                ));
+            }
             if status != ApplicationStatus::Interested {
                 return Err(AppError::Conflict(format!(
                     "{name}'s application has been decided already."
@@ -511,15 +570,21 @@ pub async fn decide(
             audit::record(
                 &mut tx,
                 actor,
-                Entry::new("shift.select").entity("shift", row.id).after(serde_json::json!({
-                    "carer_id": carer, "when": row.when(), "violations": candidate.violations,
-                    "reason": reason, "filled": now_full, "rejected": rejected,
-                })),
+                Entry::new("shift.select")
+                    .entity("shift", row.id)
+                    .after(serde_json::json!({
+                        "carer_id": carer, "when": row.when(), "violations": candidate.violations,
+                        "reason": reason, "filled": now_full, "rejected": rejected,
+                    })),
             )
             .await?;
         }
         Decision::Reject => {
-            lock_open(&mut tx, row.id).await?;
+            if !locked.open {
+                return Err(AppError::Conflict(
+                    "This shift is no longer out to carers.".into(),
+                ));
+            }
             if status != ApplicationStatus::Interested {
                 return Err(AppError::Conflict(format!(
                     "{name}'s application has been decided already."
@@ -545,6 +610,11 @@ pub async fn decide(
             .await?;
         }
         Decision::Withdraw => {
+            if locked.started {
+                return Err(AppError::Conflict(
+                    "This shift has started: change who worked it on the rota.".into(),
+                ));
+            }
             if !matches!(
                 status,
                 ApplicationStatus::Interested | ApplicationStatus::Selected
@@ -594,9 +664,11 @@ pub async fn decide(
             audit::record(
                 &mut tx,
                 actor,
-                Entry::new("shift.withdraw").entity("shift", row.id).after(serde_json::json!({
-                    "carer_id": carer, "when": row.when(), "was": status,
-                })),
+                Entry::new("shift.withdraw")
+                    .entity("shift", row.id)
+                    .after(serde_json::json!({
+                        "carer_id": carer, "when": row.when(), "was": status,
+                    })),
             )
             .await?;
         }
@@ -606,7 +678,7 @@ pub async fn decide(
 }
 
 pub async fn available(db: &PgPool, carer: Uuid, page: i64) -> Result<Page<OpenShift>, AppError> {
-    let page = page.max(1);
+    let page = page.clamp(1, MAX_PAGE);
     // Open, in the future, not applied for or worked already, and every required task
     // covered by a confirmed COMPETENT-or-better rating.
     let total = sqlx::query_scalar!(
@@ -616,7 +688,8 @@ pub async fn available(db: &PgPool, carer: Uuid, page: i64) -> Result<Page<OpenS
                                 and not exists (select 1 from competency_ratings c
                                                  where c.carer_id = $1 and c.task_id = r.task_id
                                                    and c.effective_level >= 'COMPETENT'))
-              and not exists (select 1 from shift_applications a where a.shift_id = s.id and a.carer_id = $1)
+              and not exists (select 1 from shift_applications a where a.shift_id = s.id and a.carer_id = $1
+                                 and not (a.status = 'REJECTED' and a.decided_at < s.published_at))
               and not exists (select 1 from rota_entries e where e.shift_id = s.id and e.carer_id = $1)"#,
         carer
     )
@@ -634,7 +707,8 @@ pub async fn available(db: &PgPool, carer: Uuid, page: i64) -> Result<Page<OpenS
                                 and not exists (select 1 from competency_ratings c
                                                  where c.carer_id = $1 and c.task_id = r.task_id
                                                    and c.effective_level >= 'COMPETENT'))
-              and not exists (select 1 from shift_applications a where a.shift_id = s.id and a.carer_id = $1)
+              and not exists (select 1 from shift_applications a where a.shift_id = s.id and a.carer_id = $1
+                                 and not (a.status = 'REJECTED' and a.decided_at < s.published_at))
               and not exists (select 1 from rota_entries e where e.shift_id = s.id and e.carer_id = $1)
             order by s.starts_at, s.id
             limit $2 offset $3"#,
@@ -644,7 +718,11 @@ pub async fn available(db: &PgPool, carer: Uuid, page: i64) -> Result<Page<OpenS
     )
     .fetch_all(db)
     .await?;
-    Ok(page_of(rows.into_iter().map(OpenShift::from).collect(), total, page))
+    Ok(page_of(
+        rows.into_iter().map(OpenShift::from).collect(),
+        total,
+        page,
+    ))
 }
 
 /// A carer confirms interest. The shift must still be open to them; they cannot take
@@ -667,8 +745,14 @@ pub async fn apply(state: &AppState, actor: &Actor, shift: ShiftId) -> Result<()
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| AppError::Conflict("This shift is no longer open to you.".into()))?;
+    // Not selected last time, and the shift has been sent out again since: a new try.
     let added = sqlx::query!(
-        "insert into shift_applications (shift_id, carer_id) values ($1, $2) on conflict do nothing",
+        "insert into shift_applications (shift_id, carer_id) values ($1, $2)
+         on conflict (shift_id, carer_id) do update
+            set status = 'INTERESTED', applied_at = now(), decided_at = null, decided_by = null,
+                rule_check = null
+          where shift_applications.status = 'REJECTED'
+            and shift_applications.decided_at < (select published_at from shifts where id = $1)",
         row.id,
         carer
     )
@@ -713,7 +797,7 @@ pub async fn applications(
     carer: Uuid,
     page: i64,
 ) -> Result<Page<MyApplication>, AppError> {
-    let page = page.max(1);
+    let page = page.clamp(1, MAX_PAGE);
     let total = sqlx::query_scalar!(
         r#"select count(*) as "n!" from shift_applications where carer_id = $1"#,
         carer

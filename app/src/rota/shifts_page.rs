@@ -3,9 +3,8 @@
 //! the carer may apply for, and their applications).
 
 use super::sender::{
-    Applicant, ApplicationStatus, Decision, OpenShift, PAGE_SIZE, close_shift,
+    Applicant, ApplicationStatus, Decision, OpenShift, PAGE_SIZE, available_shifts, close_shift,
     confirm_interest, decide_application, list_open_shifts, load_applicants, my_applications,
-    available_shifts,
 };
 use crate::components::{
     pager::Pager,
@@ -228,7 +227,10 @@ pub fn AvailableShiftsPage() -> impl IntoView {
         if let Some(result) = apply.value().get() {
             match result {
                 Ok(()) => {
-                    toasts.show(ToastKind::Success, "Interest confirmed: your manager will decide.");
+                    toasts.show(
+                        ToastKind::Success,
+                        "Interest confirmed: your manager will decide.",
+                    );
                     version.update(|v| *v += 1);
                 }
                 Err(err) => toasts.show(ToastKind::Error, err.to_string()),

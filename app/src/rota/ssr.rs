@@ -3,7 +3,8 @@
 //! publishing with the server's own, authoritative check.
 
 use super::api::{
-    CalendarDay, CalendarWeek, Cover, CoverCandidate, MyShift, Override, PatternWeek, PersonalRota, PanelCarer, Published, RotaWeek, SavedDraft, Slot, SlotAssignment,
+    CalendarDay, CalendarWeek, Cover, CoverCandidate, MyShift, Override, PanelCarer, PatternWeek,
+    PersonalRota, Published, RotaWeek, SavedDraft, Slot, SlotAssignment,
 };
 use crate::{
     audit::{self, Actor, Entry},
@@ -184,8 +185,11 @@ pub async fn save_slot_plan(
         } else {
             plan.day
         };
-        let (start, end) =
-            slot_instants(london::business_day(shift.starts_at), slot.starts, slot.ends);
+        let (start, end) = slot_instants(
+            london::business_day(shift.starts_at),
+            slot.starts,
+            slot.ends,
+        );
         if shift.movable && (start, end) != (shift.starts_at, shift.ends_at) {
             sqlx::query!(
                 "update shifts set starts_at = $2, ends_at = $3 where id = $1",
@@ -609,11 +613,7 @@ pub async fn load_week(
         .unwrap_or_else(|| (0, published.clone()));
     let previous = week_as_planned(&state.db, &mut conn, id, week - Duration::weeks(1)).await?;
     drop(conn);
-    let previous_carers: Vec<Uuid> = previous
-        .iter()
-        .flatten()
-        .map(|c| c.into_uuid())
-        .collect();
+    let previous_carers: Vec<Uuid> = previous.iter().flatten().map(|c| c.into_uuid()).collect();
     let carers = panel(&state.db, id, &assignments, &previous_carers).await?;
     let input = engine_input(&state.db, id, week, &carers, &assignments).await?;
     let published_at = sqlx::query_scalar!(
@@ -718,7 +718,9 @@ pub async fn apply_pattern(
     let pattern = week_as_planned(&state.db, &mut conn, id, week).await?;
     drop(conn);
     let pattern_carers: Vec<Uuid> = pattern.iter().flatten().map(|c| c.into_uuid()).collect();
-    let mut answers = Vec::with_capacity(targets.len());
+    // Every week is worked out first, then all are written in one transaction: a week
+    // refused leaves none changed.
+    let mut planned = Vec::with_capacity(targets.len());
     for target in targets {
         let slots = ensure_slots(state, actor, id, target).await?;
         let assignments: Vec<SlotAssignment> = slots
@@ -731,7 +733,12 @@ pub async fn apply_pattern(
             .collect();
         let carers = panel(&state.db, id, &assignments, &pattern_carers).await?;
         let assignments = checked_assignments(&slots, &carers, assignments)?;
-        let mut tx = state.db.begin().await?;
+        planned.push((target, slots, carers, assignments));
+    }
+    let mut tx = state.db.begin().await?;
+    let mut revisions = Vec::with_capacity(planned.len());
+    for (target, _, _, assignments) in &planned {
+        let replaced = draft(&mut tx, id, *target, true).await?;
         let revision = sqlx::query_scalar!(
             "insert into rota_drafts (package_id, week_start, payload, revision, updated_by)
              values ($1, $2, $3, 1, $4)
@@ -740,7 +747,7 @@ pub async fn apply_pattern(
                            updated_by = excluded.updated_by, updated_at = now()
              returning revision",
             id,
-            target,
+            *target,
             serde_json::json!({ "slots": assignments }),
             actor.user_id
         )
@@ -751,14 +758,20 @@ pub async fn apply_pattern(
             actor,
             Entry::new("rota.apply_pattern")
                 .entity("care_package", id)
+                .before(serde_json::json!({ "draft": replaced.map(|(_, slots)| slots) }))
                 .after(serde_json::json!({
                     "from_week": super::week_text(week),
-                    "week": super::week_text(target),
+                    "week": super::week_text(*target),
                     "revision": revision,
+                    "slots": assignments,
                 })),
         )
         .await?;
-        tx.commit().await?;
+        revisions.push(revision);
+    }
+    tx.commit().await?;
+    let mut answers = Vec::with_capacity(planned.len());
+    for ((target, slots, carers, assignments), revision) in planned.into_iter().zip(revisions) {
         let input = engine_input(&state.db, id, target, &carers, &assignments).await?;
         let report = check_week(input, &slots)?;
         answers.push(PatternWeek {
@@ -912,7 +925,26 @@ pub async fn publish(
     let id = package.into_uuid();
     let name = package_name(&state.db, id).await?;
     let slots = ensure_slots(state, actor, id, week).await?;
+    // The carers concerned are locked first (as the shift sender does), so no other
+    // placement of them can slip in between this check and the commit.
+    let mut concerned: Vec<Uuid> = published(&state.db, &slots)
+        .await?
+        .into_iter()
+        .flat_map(|a| a.carer_ids)
+        .map(|c| c.into_uuid())
+        .collect();
+    let mut conn = state.db.acquire().await?;
+    if let Some((_, saved)) = draft(&mut conn, id, week, false).await? {
+        concerned.extend(
+            saved
+                .into_iter()
+                .flat_map(|a| a.carer_ids)
+                .map(|c| c.into_uuid()),
+        );
+    }
+    drop(conn);
     let mut tx = state.db.begin().await?;
+    super::sender_ssr::lock_carers(&mut tx, &concerned).await?;
     let Some((current, assignments)) = draft(&mut tx, id, week, true).await? else {
         return Err(AppError::validation(
             "revision",
@@ -973,17 +1005,26 @@ pub async fn publish(
             added += 1;
             affected.insert(carer.into_uuid());
         }
-        sqlx::query!(
-            "update shifts set status = case when status = 'OPEN' then 'OPEN'::shift_status
-                                             when $2 then 'FILLED'::shift_status else 'DRAFT'::shift_status end,
-                               published_at = now(), published_by = $3
-              where id = $1",
+        // A shift out to carers stays out until it has its carers; then those still
+        // waiting are told.
+        let filled_from_open = sqlx::query_scalar!(
+            r#"with before as (select status from shifts where id = $1)
+               update shifts set status = case when status = 'OPEN' and $4 < headcount then 'OPEN'::shift_status
+                                               when $2 then 'FILLED'::shift_status else 'DRAFT'::shift_status end,
+                                 published_at = now(), published_by = $3
+                where id = $1
+            returning (select status from before) = 'OPEN' and status = 'FILLED' as "filled!""#,
             shift,
             !now.carer_ids.is_empty(),
-            actor.user_id
+            actor.user_id,
+            i32::try_from(now.carer_ids.len()).unwrap_or(i32::MAX)
         )
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
+        if filled_from_open {
+            let row = shift_row(&state.db, shift).await?;
+            super::sender_ssr::reject_waiting(state, &mut tx, actor, &row).await?;
+        }
     }
     for (violation, reason) in &accepted {
         let shift_ids: Vec<Uuid> = violation.shift_ids.iter().map(|s| s.into_uuid()).collect();
@@ -1191,7 +1232,12 @@ pub async fn new_calendar_link(state: &AppState, actor: &Actor) -> Result<String
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut tx, actor, Entry::new("calendar_link.create").entity("user", user)).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Entry::new("calendar_link.create").entity("user", user),
+    )
+    .await?;
     tx.commit().await?;
     Ok(format!(
         "{}/api/v1/calendar/{token}.ics",
@@ -1208,7 +1254,12 @@ pub async fn turn_off_calendar_link(state: &AppState, actor: &Actor) -> Result<(
     if gone.rows_affected() == 0 {
         return Err(AppError::NotFound("Your calendar link".into()));
     }
-    audit::record(&mut tx, actor, Entry::new("calendar_link.revoke").entity("user", user)).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Entry::new("calendar_link.revoke").entity("user", user),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -1218,7 +1269,10 @@ pub async fn turn_off_calendar_link(state: &AppState, actor: &Actor) -> Result<(
 pub async fn calendar_feed(state: &AppState, token: &str) -> Result<Option<String>, AppError> {
     let hash = crate::auth::tokens::hash_token(token);
     let Some(user) = sqlx::query_scalar!(
-        "update calendar_feeds set last_read_at = now() where token_hash = $1 returning user_id",
+        "update calendar_feeds f set last_read_at = now()
+           from users u
+          where f.token_hash = $1 and u.id = f.user_id and u.is_active and u.deleted_at is null
+          returning f.user_id",
         &hash[..]
     )
     .fetch_optional(&state.db)
@@ -1290,7 +1344,11 @@ impl ShiftRow {
     }
 }
 
-pub(super) fn shift_when(starts_at: OffsetDateTime, ends_at: OffsetDateTime, kind: ShiftKind) -> String {
+pub(super) fn shift_when(
+    starts_at: OffsetDateTime,
+    ends_at: OffsetDateTime,
+    kind: ShiftKind,
+) -> String {
     format!(
         "{}, {} {}–{}",
         london::business_day(starts_at)
@@ -1346,9 +1404,12 @@ pub(super) async fn candidates(
     let id = ShiftId::from_uuid(shift.id);
     if !assignments.iter().any(|a| a.shift_id == id) {
         // A shift off the grid (other times): as published.
-        let on = sqlx::query_scalar!("select carer_id from rota_entries where shift_id = $1", shift.id)
-            .fetch_all(&state.db)
-            .await?;
+        let on = sqlx::query_scalar!(
+            "select carer_id from rota_entries where shift_id = $1",
+            shift.id
+        )
+        .fetch_all(&state.db)
+        .await?;
         assignments.push(SlotAssignment {
             shift_id: id,
             carer_ids: on.into_iter().map(UserId::from_uuid).collect(),

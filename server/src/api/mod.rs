@@ -514,6 +514,47 @@ fn api() -> Api {
     )
     .route(
         "GET",
+        "/api/v1/rota/{id}",
+        Access::Permission(Permission::ManageRota),
+        get(rota::week),
+        Doc::new(ROTA, "A package's week as the editor loads it: its 14 DAY/NIGHT slots (created on first open), the carers who may be placed, the draft (or what is published) with its revision, what carers were told, the week before, and the rules engine's input", Reply::Json("RotaWeek"))
+            .query(&[Query { name: "week", kind: "string", required: false, description: "The Monday, YYYY-MM-DD; default this week" }]),
+    )
+    .route(
+        "PUT",
+        "/api/v1/rota/{id}/draft",
+        Access::Permission(Permission::ManageRota),
+        put(rota::save_draft),
+        Doc::new(ROTA, "Save the week's draft: who is on each slot (carers never see drafts). `base_revision` is the revision the change was made on; answered with the new revision and the server's check", Reply::Json("SavedDraft"))
+            .body(Body::Json("DraftInput"))
+            .conflict("Someone saved the week since `base_revision`: load it again"),
+    )
+    .route(
+        "POST",
+        "/api/v1/rota/{id}/publish",
+        Access::Permission(Permission::ManageRota),
+        post(rota::publish),
+        Doc::new(ROTA, "Publish the saved draft of a week: refused while it breaks a blocking rule; each overridable finding needs a reason (kept and audited); the carers whose shifts changed are told", Reply::Json("Published"))
+            .body(Body::Json("PublishInput"))
+            .conflict("The draft changed since `revision`: load it again"),
+    )
+    .route(
+        "GET",
+        "/api/v1/rota/{id}/slots",
+        Access::Permission(Permission::ManageRota),
+        get(rota::slots),
+        Doc::new(ROTA, "The package's DAY and NIGHT shift times (London), breaks and headcounts", Reply::Json("SlotPlan")),
+    )
+    .route(
+        "PUT",
+        "/api/v1/rota/{id}/slots",
+        Access::Permission(Permission::ManageRota),
+        put(rota::save_slots),
+        Doc::new(ROTA, "New shift times: future shifts nobody is on move to them, published ones keep theirs; every future shift takes the new break and headcount", Reply::Json("SlotsSaved"))
+            .body(Body::Json("SlotPlan")),
+    )
+    .route(
+        "GET",
         "/api/v1/rota/{id}/week.xlsx",
         Access::Permission(Permission::ManageRota),
         get(rota::export_week),

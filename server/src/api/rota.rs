@@ -7,13 +7,14 @@ use super::{
     SignedIn,
     extract::{JsonBody, PathId, QueryParams},
 };
+use crate::export::ExportSlot;
 use app::{
     audit::Actor,
     auth::RequestMeta,
     care::api::Page,
     error::AppError,
     rota::{
-        api::{Cover, MyShift},
+        api::{Cover, MyShift, Override, Published, RotaWeek, SavedDraft, SlotAssignment},
         sender::{Decision, MyApplication, OpenShift, ShiftApplicants},
         sender_ssr as sender, ssr,
     },
@@ -28,9 +29,8 @@ use axum::{
 use caretrack::{
     ids::{ShiftId, UserId},
     london,
-    rota::{Report, RotaInput, validate_rota},
+    rota::{Report, RotaInput, SlotForm, validate_rota},
 };
-use crate::export::ExportSlot;
 use serde::Deserialize;
 use time::{Date, Duration, OffsetDateTime, macros::format_description};
 
@@ -89,10 +89,17 @@ pub async fn my_rota(
     let day = |text: Option<String>, field: &'static str, default: Date| match text {
         None => Ok(default),
         Some(text) => Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
-            .map_err(|_| AppError::validation(field, "Use a date such as 2026-11-02.")),
+            .ok()
+            .filter(|d| (2000..=2100).contains(&d.year()))
+            .ok_or_else(|| {
+                AppError::validation(
+                    field,
+                    "Use a date such as 2026-11-02, between 2000 and 2100.",
+                )
+            }),
     };
     let from = day(query.from, "from", today)?;
-    let to = day(query.to, "to", from + Duration::weeks(8))?;
+    let to = day(query.to, "to", from.saturating_add(Duration::weeks(8)))?;
     if to <= from || (to - from).whole_days() > MAX_RANGE_DAYS {
         return Err(AppError::validation(
             "to",
@@ -160,7 +167,14 @@ pub async fn send_out(
     JsonBody(body): JsonBody<SendOutBody>,
 ) -> Result<StatusCode, AppError> {
     let actor = Actor::user(&user, &meta);
-    sender::open(&state, &actor, shift.into(), body.competent_only, &body.note).await?;
+    sender::open(
+        &state,
+        &actor,
+        shift.into(),
+        body.competent_only,
+        &body.note,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -172,7 +186,9 @@ pub async fn applications(
     PathId(shift): PathId,
 ) -> Result<Json<ShiftApplicants>, AppError> {
     let actor = Actor::user(&user, &meta);
-    Ok(Json(sender::applicants(&state, &actor, shift.into()).await?))
+    Ok(Json(
+        sender::applicants(&state, &actor, shift.into()).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -267,8 +283,11 @@ pub async fn export_week(
     )
     .fetch_all(&state.db)
     .await?;
-    let shift_ids: Vec<sqlx::types::Uuid> =
-        loaded.slots.iter().map(|s| s.shift_id.into_uuid()).collect();
+    let shift_ids: Vec<sqlx::types::Uuid> = loaded
+        .slots
+        .iter()
+        .map(|s| s.shift_id.into_uuid())
+        .collect();
     let breaks = sqlx::query!(
         "select id, break_minutes from shifts where id = any($1)",
         &shift_ids
@@ -307,18 +326,25 @@ pub async fn export_week(
         "{} — week of {} (as published)",
         loaded.package.name, loaded.week_label
     );
-    let bytes = tokio::task::spawn_blocking(move || crate::export::rota_week(&title, &days, &slots))
-        .await
-        .map_err(|_| AppError::Internal)?
-        .map_err(|error| {
-            tracing::error!(%error, "the rota spreadsheet could not be written");
-            AppError::Internal
-        })?;
+    let bytes =
+        tokio::task::spawn_blocking(move || crate::export::rota_week(&title, &days, &slots))
+            .await
+            .map_err(|_| AppError::Internal)?
+            .map_err(|error| {
+                tracing::error!(%error, "the rota spreadsheet could not be written");
+                AppError::Internal
+            })?;
     let slug: String = loaded
         .package
         .name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     Ok((
         [
@@ -328,10 +354,129 @@ pub async fn export_week(
             ),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"rota-{slug}-{}.xlsx\"", loaded.week_start),
+                format!(
+                    "attachment; filename=\"rota-{slug}-{}.xlsx\"",
+                    loaded.week_start
+                ),
             ),
         ],
         bytes,
     )
         .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct OptionalWeek {
+    #[serde(default)]
+    week: String,
+}
+
+/// The Monday named by `week`, or this week's when it is left out.
+fn week_or_this(week: &str) -> Result<Date, AppError> {
+    if week.trim().is_empty() {
+        Ok(app::rota::week_of(OffsetDateTime::now_utc()))
+    } else {
+        app::rota::parse_week(week)
+    }
+}
+
+/// `GET /api/v1/rota/{package_id}?week=…`: the week as the editor loads it.
+pub async fn week(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    SignedIn(user): SignedIn,
+    PathId(package): PathId,
+    QueryParams(query): QueryParams<OptionalWeek>,
+) -> Result<Json<RotaWeek>, AppError> {
+    let actor = Actor::user(&user, &meta);
+    let week = week_or_this(&query.week)?;
+    Ok(Json(
+        ssr::load_week(&state, &actor, package.into(), week).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct DraftBody {
+    week: String,
+    base_revision: i64,
+    #[serde(default)]
+    assignments: Vec<SlotAssignment>,
+}
+
+/// `PUT /api/v1/rota/{package_id}/draft`: saves the week's draft (who is on each
+/// slot), answered with the server's check of it.
+pub async fn save_draft(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    SignedIn(user): SignedIn,
+    PathId(package): PathId,
+    JsonBody(body): JsonBody<DraftBody>,
+) -> Result<Json<SavedDraft>, AppError> {
+    let actor = Actor::user(&user, &meta);
+    let week = app::rota::parse_week(&body.week)?;
+    Ok(Json(
+        ssr::save_draft(
+            &state,
+            &actor,
+            package.into(),
+            week,
+            body.assignments,
+            body.base_revision,
+        )
+        .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct PublishBody {
+    week: String,
+    revision: i64,
+    #[serde(default)]
+    overrides: Vec<Override>,
+}
+
+/// `POST /api/v1/rota/{package_id}/publish`: publishes the saved draft of the week.
+pub async fn publish(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    SignedIn(user): SignedIn,
+    PathId(package): PathId,
+    JsonBody(body): JsonBody<PublishBody>,
+) -> Result<Json<Published>, AppError> {
+    let actor = Actor::user(&user, &meta);
+    let week = app::rota::parse_week(&body.week)?;
+    Ok(Json(
+        ssr::publish(
+            &state,
+            &actor,
+            package.into(),
+            week,
+            body.revision,
+            body.overrides,
+        )
+        .await?,
+    ))
+}
+
+/// `GET /api/v1/rota/{package_id}/slots`: the package's DAY and NIGHT shift times.
+pub async fn slots(
+    State(state): State<AppState>,
+    PathId(package): PathId,
+) -> Result<Json<SlotForm>, AppError> {
+    Ok(Json(ssr::slot_plan(&state.db, package).await?.form()))
+}
+
+/// `PUT /api/v1/rota/{package_id}/slots`: new times; future shifts nobody is on move.
+pub async fn save_slots(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    SignedIn(user): SignedIn,
+    PathId(package): PathId,
+    JsonBody(form): JsonBody<SlotForm>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let actor = Actor::user(&user, &meta);
+    let (plan, moved) = ssr::save_slot_plan(&state, &actor, package.into(), &form).await?;
+    Ok(Json(
+        serde_json::json!({ "slots": plan.form(), "shifts_moved": moved }),
+    ))
 }

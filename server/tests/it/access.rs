@@ -623,7 +623,11 @@ async fn unreadable_server_function_arguments_are_refused_as_bad_input(db: PgPoo
     .await
     .unwrap();
     for (path, content_type, body) in [
-        ("/api/save_package_slots", "application/json", r#"{"package":"not-an-id"}"#),
+        (
+            "/api/save_package_slots",
+            "application/json",
+            r#"{"package":"not-an-id"}"#,
+        ),
         ("/api/close_shift", "application/x-www-form-urlencoded", ""),
     ] {
         let token = sessions::start(&state, id, Role::Admin, &RequestMeta::default())
@@ -636,7 +640,16 @@ async fn unreadable_server_function_arguments_are_refused_as_bad_input(db: PgPoo
             .body(Body::from(body))
             .unwrap();
         let response = common::send(router.clone(), request).await;
-        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {}", response.body);
-        assert!(response.body.contains("could not be read"), "{path}: {}", response.body);
+        assert_eq!(
+            response.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}: {}",
+            response.body
+        );
+        assert!(
+            response.body.contains("could not be read"),
+            "{path}: {}",
+            response.body
+        );
     }
 }

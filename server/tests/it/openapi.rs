@@ -847,22 +847,40 @@ async fn the_shift_sender_and_the_carers_rota_over_rest_answer_as_documented(db:
 
     let send = "/api/v1/shifts/{id}/send-out";
     let sent = api
-        .call("POST", send, &send.replace("{id}", &shift.to_string()), Some(&manager), Some(json!({ "competent_only": false, "note": "Cover for leave" })))
+        .call(
+            "POST",
+            send,
+            &send.replace("{id}", &shift.to_string()),
+            Some(&manager),
+            Some(json!({ "competent_only": false, "note": "Cover for leave" })),
+        )
         .await;
     assert_eq!(sent.status, StatusCode::NO_CONTENT, "{}", sent.body);
     let open = api
-        .call("GET", "/api/v1/shifts/open", "/api/v1/shifts/open", Some(&manager), None)
+        .call(
+            "GET",
+            "/api/v1/shifts/open",
+            "/api/v1/shifts/open",
+            Some(&manager),
+            None,
+        )
         .await;
     assert_eq!(open.json()["items"][0]["shift_id"], shift.to_string());
     let available = "/api/v1/me/shifts/available";
-    let offered = api.call("GET", available, available, Some(&carer_token), None).await;
+    let offered = api
+        .call("GET", available, available, Some(&carer_token), None)
+        .await;
     assert_eq!(offered.json()["items"][0]["note"], "Cover for leave");
 
     let interest = "/api/v1/shifts/{id}/interest";
     let uri = interest.replace("{id}", &shift.to_string());
-    let first = api.call("POST", interest, &uri, Some(&carer_token), None).await;
+    let first = api
+        .call("POST", interest, &uri, Some(&carer_token), None)
+        .await;
     assert_eq!(first.status, StatusCode::NO_CONTENT, "{}", first.body);
-    let again = api.call("POST", interest, &uri, Some(&carer_token), None).await;
+    let again = api
+        .call("POST", interest, &uri, Some(&carer_token), None)
+        .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     let mine = "/api/v1/me/shift-applications";
     let applied = api.call("GET", mine, mine, Some(&carer_token), None).await;
@@ -870,29 +888,68 @@ async fn the_shift_sender_and_the_carers_rota_over_rest_answer_as_documented(db:
 
     let applications = "/api/v1/shifts/{id}/applications";
     let found = api
-        .call("GET", applications, &applications.replace("{id}", &shift.to_string()), Some(&manager), None)
+        .call(
+            "GET",
+            applications,
+            &applications.replace("{id}", &shift.to_string()),
+            Some(&manager),
+            None,
+        )
         .await;
-    assert_eq!(found.json()["applicants"][0]["blocked"], false, "{}", found.body);
+    assert_eq!(
+        found.json()["applicants"][0]["blocked"],
+        false,
+        "{}",
+        found.body
+    );
     let decisions = "/api/v1/shifts/{id}/decisions";
     let selected = api
-        .call("POST", decisions, &decisions.replace("{id}", &shift.to_string()), Some(&manager), Some(json!({ "carer_id": carer, "decision": "select" })))
+        .call(
+            "POST",
+            decisions,
+            &decisions.replace("{id}", &shift.to_string()),
+            Some(&manager),
+            Some(json!({ "carer_id": carer, "decision": "select" })),
+        )
         .await;
     assert_eq!(selected.status, StatusCode::NO_CONTENT, "{}", selected.body);
 
     let rota = "/api/v1/me/rota";
     let on = api
-        .call("GET", rota, &format!("/api/v1/me/rota?from={}&to={}", ymd(day), ymd(day + time::Duration::days(1))), Some(&carer_token), None)
+        .call(
+            "GET",
+            rota,
+            &format!(
+                "/api/v1/me/rota?from={}&to={}",
+                ymd(day),
+                ymd(day + time::Duration::days(1))
+            ),
+            Some(&carer_token),
+            None,
+        )
         .await;
     assert_eq!(on.json()[0]["shift_id"], shift.to_string(), "{}", on.body);
     assert_eq!(on.json()[0]["date"], ymd(day));
     let too_long = api
-        .call("GET", rota, "/api/v1/me/rota?from=2031-01-01&to=2032-01-01", Some(&carer_token), None)
+        .call(
+            "GET",
+            rota,
+            "/api/v1/me/rota?from=2031-01-01&to=2032-01-01",
+            Some(&carer_token),
+            None,
+        )
         .await;
     assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let cover = "/api/v1/rota/{id}/cover";
     let ranked = api
-        .call("GET", cover, &format!("/api/v1/rota/{package}/cover?slot={shift}"), Some(&manager), None)
+        .call(
+            "GET",
+            cover,
+            &format!("/api/v1/rota/{package}/cover?slot={shift}"),
+            Some(&manager),
+            None,
+        )
         .await;
     assert_eq!(ranked.status, StatusCode::OK, "{}", ranked.body);
     assert_eq!(ranked.json()["shift_id"], shift.to_string());
@@ -901,17 +958,38 @@ async fn the_shift_sender_and_the_carers_rota_over_rest_answer_as_documented(db:
     let monday = day - time::Duration::days(i64::from(day.weekday().number_days_from_monday()));
     let export = "/api/v1/rota/{id}/week.xlsx";
     let xlsx = api
-        .call("GET", export, &format!("/api/v1/rota/{package}/week.xlsx?week={}", ymd(monday)), Some(&manager), None)
+        .call(
+            "GET",
+            export,
+            &format!("/api/v1/rota/{package}/week.xlsx?week={}", ymd(monday)),
+            Some(&manager),
+            None,
+        )
         .await;
     assert_eq!(xlsx.status, StatusCode::OK, "{}", xlsx.body);
-    let mut book = zip::ZipArchive::new(std::io::Cursor::new(xlsx.bytes.clone())).expect("an xlsx is a zip");
+    let mut book =
+        zip::ZipArchive::new(std::io::Cursor::new(xlsx.bytes.clone())).expect("an xlsx is a zip");
     let mut strings = String::new();
-    std::io::Read::read_to_string(&mut book.by_name("xl/sharedStrings.xml").unwrap(), &mut strings).unwrap();
+    std::io::Read::read_to_string(
+        &mut book.by_name("xl/sharedStrings.xml").unwrap(),
+        &mut strings,
+    )
+    .unwrap();
     assert!(strings.contains("Birch Lodge — week of"), "{strings}");
-    let carer_name: String = sqlx::query_scalar("select person_name($1)").bind(carer).fetch_one(&db).await.unwrap();
+    let carer_name: String = sqlx::query_scalar("select person_name($1)")
+        .bind(carer)
+        .fetch_one(&db)
+        .await
+        .unwrap();
     assert!(strings.contains(&carer_name), "{carer_name} in {strings}");
     let refused = api
-        .call("GET", export, &format!("/api/v1/rota/{package}/week.xlsx?week={}", ymd(monday)), Some(&carer_token), None)
+        .call(
+            "GET",
+            export,
+            &format!("/api/v1/rota/{package}/week.xlsx?week={}", ymd(monday)),
+            Some(&carer_token),
+            None,
+        )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 
@@ -930,8 +1008,107 @@ async fn the_shift_sender_and_the_carers_rota_over_rest_answer_as_documented(db:
     assert!(ics.body.contains("BEGIN:VEVENT"), "{}", ics.body);
     let unfolded = ics.body.replace("\r\n ", "");
     assert!(unfolded.contains(&format!("UID:{shift}-{carer}@caretrack")));
-    assert!(ics.body.contains(&format!("DTSTART:{}T080000Z", ymd(day).replace('-', ""))));
-    sqlx::query("delete from calendar_feeds").execute(&db).await.unwrap();
+    assert!(
+        ics.body
+            .contains(&format!("DTSTART:{}T080000Z", ymd(day).replace('-', "")))
+    );
+    sqlx::query("delete from calendar_feeds")
+        .execute(&db)
+        .await
+        .unwrap();
     let gone = api.call("GET", feed, &uri, None, None).await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
+}
+
+/// The editor's services over REST, as documented: a week loads with its slots, a draft
+/// saved on an old revision is a 409, publishing puts the carer on the rota, and the
+/// package's shift times are read and changed (a break as long as the shift refused).
+#[sqlx::test(migrations = "../migrations")]
+async fn a_week_is_drafted_and_published_over_rest(db: PgPool) {
+    let api = Api::new(db.clone()).await;
+    let manager = api.login(Role::Admin).await;
+    let _carer_token = api.login(Role::Carer).await;
+    let carer: Uuid = sqlx::query_scalar("select id from users where role = 'CARER'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let package = common::package(&db, "Ash House").await;
+    sqlx::query("insert into carer_packages (carer_id, package_id) values ($1, $2)")
+        .bind(carer)
+        .bind(package)
+        .execute(&db)
+        .await
+        .unwrap();
+
+    let path = "/api/v1/rota/{id}";
+    let week = api
+        .call(
+            "GET",
+            path,
+            &format!("/api/v1/rota/{package}?week=2031-03-03"),
+            Some(&manager),
+            None,
+        )
+        .await;
+    assert_eq!(week.status, StatusCode::OK, "{}", week.body);
+    let week = week.json();
+    assert_eq!(week["slots"].as_array().unwrap().len(), 14);
+    assert_eq!(week["revision"], 0);
+    let monday_day = week["slots"][0]["shift_id"].clone();
+
+    let draft = "/api/v1/rota/{id}/draft";
+    let uri = format!("/api/v1/rota/{package}/draft");
+    let body = json!({ "week": "2031-03-03", "base_revision": 0,
+                       "assignments": [{ "shift_id": monday_day, "carer_ids": [carer] }] });
+    let saved = api
+        .call("PUT", draft, &uri, Some(&manager), Some(body.clone()))
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert_eq!(saved.json()["revision"], 1);
+    assert_eq!(saved.json()["report"]["blocking"], 0, "{}", saved.body);
+    let stale = api
+        .call("PUT", draft, &uri, Some(&manager), Some(body))
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+
+    let publish = "/api/v1/rota/{id}/publish";
+    let published = api
+        .call(
+            "POST",
+            publish,
+            &format!("/api/v1/rota/{package}/publish"),
+            Some(&manager),
+            Some(json!({ "week": "2031-03-03", "revision": 1 })),
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.body);
+    assert_eq!(published.json()["added"], 1);
+    let on: i64 = sqlx::query_scalar("select count(*) from rota_entries where carer_id = $1")
+        .bind(carer)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(on, 1);
+
+    let slots = "/api/v1/rota/{id}/slots";
+    let uri = format!("/api/v1/rota/{package}/slots");
+    let current = api.call("GET", slots, &uri, Some(&manager), None).await;
+    assert_eq!(current.json()["day_starts"], "08:00");
+    let mut form = current.json();
+    form["day_break_minutes"] = json!("720");
+    let refused = api
+        .call("PUT", slots, &uri, Some(&manager), Some(form.clone()))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.json()["error"]["fields"]["day_break_minutes"].is_string(),
+        "{}",
+        refused.body
+    );
+    form["day_break_minutes"] = json!("45");
+    let changed = api
+        .call("PUT", slots, &uri, Some(&manager), Some(form))
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert_eq!(changed.json()["slots"]["day_break_minutes"], "45");
 }

@@ -450,17 +450,31 @@ async fn shifts_go_out_to_eligible_carers_who_are_selected_onto_the_rota(db: PgP
         matches!(sender::apply(&w.state, &megan, monday_day).await, Err(AppError::Conflict(message)) if message.contains("already")),
         "interest is given once"
     );
-    assert!(offered(w.megan).await.is_empty(), "applied: no longer offered");
+    assert!(
+        offered(w.megan).await.is_empty(),
+        "applied: no longer offered"
+    );
 
     let found = sender::applicants(&w.state, &w.manager, monday_day)
         .await
         .unwrap();
     assert_eq!(found.applicants.len(), 1);
     assert!(found.applicants[0].competent);
-    assert!(!found.applicants[0].blocked, "{:?}", found.applicants[0].violations);
-    sender::decide(&w.state, &w.manager, monday_day, w.megan, Decision::Select, "")
-        .await
-        .unwrap();
+    assert!(
+        !found.applicants[0].blocked,
+        "{:?}",
+        found.applicants[0].violations
+    );
+    sender::decide(
+        &w.state,
+        &w.manager,
+        monday_day,
+        w.megan,
+        Decision::Select,
+        "",
+    )
+    .await
+    .unwrap();
     assert_eq!(
         w.count(&format!(
             "select count(*) from rota_entries where shift_id = '{monday_day}' and carer_id = '{}'",
@@ -470,12 +484,16 @@ async fn shifts_go_out_to_eligible_carers_who_are_selected_onto_the_rota(db: PgP
         1
     );
     assert_eq!(
-        w.count(&format!("select count(*) from shifts where id = '{monday_day}' and status = 'FILLED'")).await,
+        w.count(&format!(
+            "select count(*) from shifts where id = '{monday_day}' and status = 'FILLED'"
+        ))
+        .await,
         1,
         "a headcount of one is filled"
     );
     assert_eq!(
-        w.count("select count(*) from email_messages where template = 'shift_decision'").await,
+        w.count("select count(*) from email_messages where template = 'shift_decision'")
+            .await,
         1
     );
     let mine = sender::applications(&w.state.db, w.megan.into_uuid(), 1)
@@ -493,39 +511,105 @@ async fn shifts_go_out_to_eligible_carers_who_are_selected_onto_the_rota(db: PgP
         .await
         .unwrap();
     assert!(found.applicants[0].blocked);
-    assert!(found.applicants[0]
-        .violations
-        .iter()
-        .any(|v| v.rule == RuleId::SupervisedNonCompetent));
-    let refused = sender::decide(&w.state, &w.manager, monday_night, w.ali, Decision::Select, "")
-        .await;
+    assert!(
+        found.applicants[0]
+            .violations
+            .iter()
+            .any(|v| v.rule == RuleId::SupervisedNonCompetent)
+    );
+    let refused = sender::decide(
+        &w.state,
+        &w.manager,
+        monday_night,
+        w.ali,
+        Decision::Select,
+        "",
+    )
+    .await;
     assert!(
         matches!(&refused, Err(AppError::Validation { message, .. }) if message.contains("would break a rule")),
         "{refused:?}"
     );
-    sender::decide(&w.state, &w.manager, monday_night, w.ali, Decision::Reject, "")
+    sender::decide(
+        &w.state,
+        &w.manager,
+        monday_night,
+        w.ali,
+        Decision::Reject,
+        "",
+    )
+    .await
+    .unwrap();
+    assert!(
+        offered(w.ali).await.is_empty(),
+        "rejected: not offered again…"
+    );
+    // … until the shift is sent out again: then Ali may try once more.
+    sender::close(&w.state, &w.manager, monday_night)
         .await
         .unwrap();
+    sender::open(&w.state, &w.manager, monday_night, false, "")
+        .await
+        .unwrap();
+    assert_eq!(offered(w.ali).await, [monday_night]);
+    sender::apply(&w.state, &ali, monday_night).await.unwrap();
+    let mine = sender::applications(&w.state.db, w.ali.into_uuid(), 1)
+        .await
+        .unwrap();
+    assert_eq!(mine.items[0].status, ApplicationStatus::Interested);
 
     // A manager withdraws Megan: off the rota, and the shift is out again.
-    sender::decide(&w.state, &w.manager, monday_day, w.megan, Decision::Withdraw, "")
-        .await
-        .unwrap();
+    sender::decide(
+        &w.state,
+        &w.manager,
+        monday_day,
+        w.megan,
+        Decision::Withdraw,
+        "",
+    )
+    .await
+    .unwrap();
     assert_eq!(
-        w.count(&format!("select count(*) from rota_entries where shift_id = '{monday_day}'")).await,
+        w.count(&format!(
+            "select count(*) from rota_entries where shift_id = '{monday_day}'"
+        ))
+        .await,
         0
     );
     assert_eq!(
-        w.count(&format!("select count(*) from shifts where id = '{monday_day}' and status = 'OPEN'")).await,
+        w.count(&format!(
+            "select count(*) from shifts where id = '{monday_day}' and status = 'OPEN'"
+        ))
+        .await,
         1
     );
     assert_eq!(
         w.count(
-            "select count(*) from audit_log where action in ('shift.open', 'shift.interest', 'shift.select', 'shift.reject', 'shift.withdraw')"
+            "select count(*) from audit_log where action in ('shift.open', 'shift.interest', 'shift.select', 'shift.reject', 'shift.withdraw', 'shift.close')"
         )
         .await,
-        7
+        10
     );
+    // A shift that has started cannot lose its carers through the sender.
+    sqlx::query(
+        "update shifts set starts_at = now() - interval '1 hour', ends_at = now() + interval '1 hour' where id = $1",
+    )
+    .bind(monday_night.into_uuid())
+    .execute(&w.state.db)
+    .await
+    .unwrap();
+    assert!(matches!(
+        sender::decide(
+            &w.state,
+            &w.manager,
+            monday_night,
+            w.ali,
+            Decision::Withdraw,
+            ""
+        )
+        .await,
+        Err(AppError::Conflict(_))
+    ));
 }
 
 /// "Who can cover?" from the server: the week's draft as the editor has it, the
@@ -539,17 +623,29 @@ async fn who_can_cover_ranks_the_team_for_an_empty_slot(db: PgPool) {
     let cover = ssr::cover(&w.state, &w.manager, w.package, week.slots[2].shift_id)
         .await
         .unwrap();
-    let order: Vec<UserId> = cover.candidates.iter().map(|c| c.candidate.carer_id).collect();
+    let order: Vec<UserId> = cover
+        .candidates
+        .iter()
+        .map(|c| c.candidate.carer_id)
+        .collect();
     assert_eq!(order, [w.megan, w.ali]);
     assert_eq!(cover.candidates[0].name, "Megan Tester");
-    assert!(cover.candidates[1]
-        .candidate
-        .violations
-        .iter()
-        .any(|v| v.rule == RuleId::SupervisedNonCompetent));
+    assert!(
+        cover.candidates[1]
+            .candidate
+            .violations
+            .iter()
+            .any(|v| v.rule == RuleId::SupervisedNonCompetent)
+    );
     let elsewhere = common::package(&w.state.db, "Other").await;
     assert!(matches!(
-        ssr::cover(&w.state, &w.manager, CarePackageId::from_uuid(elsewhere), week.slots[2].shift_id).await,
+        ssr::cover(
+            &w.state,
+            &w.manager,
+            CarePackageId::from_uuid(elsewhere),
+            week.slots[2].shift_id
+        )
+        .await,
         Err(AppError::NotFound(_))
     ));
 }
@@ -582,18 +678,43 @@ async fn a_weeks_pattern_is_offered_to_the_next_week_and_applied_to_a_range(db: 
         .unwrap();
     assert_eq!(next.previous.len(), 14);
     assert_eq!(next.previous[2], [w.megan], "Tuesday's day slot");
-    assert!(next.previous.iter().enumerate().all(|(i, c)| i == 2 || c.is_empty()));
+    assert!(
+        next.previous
+            .iter()
+            .enumerate()
+            .all(|(i, c)| i == 2 || c.is_empty())
+    );
 
-    let applied = ssr::apply_pattern(&w.state, &w.manager, w.package, WEEK, WEEK + Duration::weeks(1), 3)
+    let applied = ssr::apply_pattern(
+        &w.state,
+        &w.manager,
+        w.package,
+        WEEK,
+        WEEK + Duration::weeks(1),
+        3,
+    )
+    .await
+    .unwrap();
+    assert_eq!(applied.len(), 3);
+    assert!(
+        applied
+            .iter()
+            .all(|week| week.revision == 1 && week.blocking == 0),
+        "{applied:?}"
+    );
+    for offset in 1..=3 {
+        let target = ssr::load_week(
+            &w.state,
+            &w.manager,
+            w.package,
+            WEEK + Duration::weeks(offset),
+        )
         .await
         .unwrap();
-    assert_eq!(applied.len(), 3);
-    assert!(applied.iter().all(|week| week.revision == 1 && week.blocking == 0), "{applied:?}");
-    for offset in 1..=3 {
-        let target = ssr::load_week(&w.state, &w.manager, w.package, WEEK + Duration::weeks(offset))
-            .await
-            .unwrap();
-        let on: Vec<&[UserId]> = target.input.shifts.iter()
+        let on: Vec<&[UserId]> = target
+            .input
+            .shifts
+            .iter()
             .filter(|s| target.slots.iter().any(|slot| slot.shift_id == s.id))
             .filter(|s| !s.carer_ids.is_empty())
             .map(|s| s.carer_ids.as_slice())
@@ -602,20 +723,36 @@ async fn a_weeks_pattern_is_offered_to_the_next_week_and_applied_to_a_range(db: 
         assert_eq!(target.revision, 1);
     }
     // Applying again replaces the drafts (their revisions move on).
-    let again = ssr::apply_pattern(&w.state, &w.manager, w.package, WEEK, WEEK + Duration::weeks(1), 1)
-        .await
-        .unwrap();
+    let again = ssr::apply_pattern(
+        &w.state,
+        &w.manager,
+        w.package,
+        WEEK,
+        WEEK + Duration::weeks(1),
+        1,
+    )
+    .await
+    .unwrap();
     assert_eq!(again[0].revision, 2);
     assert!(matches!(
         ssr::apply_pattern(&w.state, &w.manager, w.package, WEEK, WEEK, 2).await,
         Err(AppError::Validation { .. })
     ));
     assert!(matches!(
-        ssr::apply_pattern(&w.state, &w.manager, w.package, WEEK, WEEK + Duration::weeks(1), 13).await,
+        ssr::apply_pattern(
+            &w.state,
+            &w.manager,
+            w.package,
+            WEEK,
+            WEEK + Duration::weeks(1),
+            13
+        )
+        .await,
         Err(AppError::Validation { .. })
     ));
     assert_eq!(
-        w.count("select count(*) from audit_log where action = 'rota.apply_pattern'").await,
+        w.count("select count(*) from audit_log where action = 'rota.apply_pattern'")
+            .await,
         4
     );
 }
@@ -642,8 +779,16 @@ async fn rule_settings_are_checked_by_the_engine_before_they_are_stored(db: PgPo
     );
     let mut lax = ssr::rule_settings(&w.state.db).await.unwrap();
     lax.wtr_weekly_average.max_hours = 49.0;
-    assert!(ssr::save_rule_settings(&w.state, &w.manager, lax).await.is_err());
-    assert_eq!(w.count("select count(*) from audit_log where action = 'rota.rules_update'").await, 0);
+    assert!(
+        ssr::save_rule_settings(&w.state, &w.manager, lax)
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        w.count("select count(*) from audit_log where action = 'rota.rules_update'")
+            .await,
+        0
+    );
 
     let mut care = ssr::rule_settings(&w.state.db).await.unwrap();
     care.wtr_weekly_average.reference_weeks = 26;
@@ -662,7 +807,11 @@ async fn rule_settings_are_checked_by_the_engine_before_they_are_stored(db: PgPo
     assert_eq!(stored.max_contracted_hours.default_weekly_hours, 40.0);
     assert!(stored.switch(RuleId::RotationPattern).enabled);
     assert_eq!(ssr::rule_settings(&w.state.db).await.unwrap(), stored);
-    assert_eq!(w.count("select count(*) from audit_log where action = 'rota.rules_update'").await, 1);
+    assert_eq!(
+        w.count("select count(*) from audit_log where action = 'rota.rules_update'")
+            .await,
+        1
+    );
 }
 
 /// A package's slot times: a break as long as the shift is refused by name (it used
@@ -681,7 +830,11 @@ async fn new_slot_times_move_unstaffed_future_shifts_only(db: PgPool) {
         .iter()
         .map(|slot| SlotAssignment {
             shift_id: slot.shift_id,
-            carer_ids: if slot.shift_id == staffed { vec![w.megan] } else { Vec::new() },
+            carer_ids: if slot.shift_id == staffed {
+                vec![w.megan]
+            } else {
+                Vec::new()
+            },
         })
         .collect();
     w.save(plan, 0).await.unwrap();
@@ -689,13 +842,14 @@ async fn new_slot_times_move_unstaffed_future_shifts_only(db: PgPool) {
 
     let mut form = SlotPlan::default().form();
     form.day_starts = "07:00".into();
-    form.day_ends = "19:00".into();
-    form.day_break_minutes = "720".into();
+    form.day_ends = "08:00".into();
+    form.day_break_minutes = "60".into();
     let refused = ssr::save_slot_plan(&w.state, &w.manager, w.package, &form).await;
     assert!(
-        matches!(&refused, Err(AppError::Validation { field, .. }) if field == "day_break_minutes"),
+        matches!(&refused, Err(AppError::Validation { field, message }) if field == "day_break_minutes" && message.contains("shorter than the day shift (60 minutes)")),
         "{refused:?}"
     );
+    form.day_ends = "19:00".into();
     form.day_break_minutes = "45".into();
     form.day_headcount = "2".into();
     let (_, moved) = ssr::save_slot_plan(&w.state, &w.manager, w.package, &form)
@@ -712,9 +866,13 @@ async fn new_slot_times_move_unstaffed_future_shifts_only(db: PgPool) {
     let new_week = ssr::load_week(&w.state, &w.manager, w.package, WEEK + Duration::weeks(5))
         .await
         .unwrap();
-    assert_eq!(new_week.slots[0].times, "07:00–19:00", "weeks opened later use the new times");
     assert_eq!(
-        w.count("select count(*) from audit_log where action = 'rota.slots_update'").await,
+        new_week.slots[0].times, "07:00–19:00",
+        "weeks opened later use the new times"
+    );
+    assert_eq!(
+        w.count("select count(*) from audit_log where action = 'rota.slots_update'")
+            .await,
         1
     );
 }

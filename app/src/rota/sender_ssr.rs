@@ -312,13 +312,11 @@ pub async fn open_shifts(db: &PgPool, page: i64) -> Result<Page<OpenShift>, AppE
     .await?;
     let rows = sqlx::query_as!(
         OpenShiftRow,
-        r#"select s.id, p.name as package, s.starts_at, s.ends_at, s.shift_type::text as "kind!", s.headcount, s.notes,
-                  exists (select 1 from shift_required_tasks r where r.shift_id = s.id) as "competent_only!",
-                  (select count(*) from rota_entries e where e.shift_id = s.id) as "filled!",
-                  (select count(*) from shift_applications a where a.shift_id = s.id and a.status = 'INTERESTED') as "waiting!"
-             from shifts s join care_packages p on p.id = s.package_id
-            where s.status = 'OPEN' and s.deleted_at is null and s.ends_at > now()
-            order by s.starts_at, s.id
+        r#"select id as "id!", package as "package!", starts_at as "starts_at!", ends_at as "ends_at!", kind as "kind!",
+                  headcount as "headcount!", notes, competent_only as "competent_only!", filled as "filled!", waiting as "waiting!"
+             from shift_offers
+            where status = 'OPEN' and deleted_at is null and ends_at > now()
+            order by starts_at, id
             limit $1 offset $2"#,
         PAGE_SIZE,
         (page - 1) * PAGE_SIZE
@@ -336,12 +334,9 @@ pub async fn open_shifts(db: &PgPool, page: i64) -> Result<Page<OpenShift>, AppE
 async fn open_shift_row(db: &PgPool, shift: Uuid) -> Result<OpenShift, AppError> {
     let row = sqlx::query_as!(
         OpenShiftRow,
-        r#"select s.id, p.name as package, s.starts_at, s.ends_at, s.shift_type::text as "kind!", s.headcount, s.notes,
-                  exists (select 1 from shift_required_tasks r where r.shift_id = s.id) as "competent_only!",
-                  (select count(*) from rota_entries e where e.shift_id = s.id) as "filled!",
-                  (select count(*) from shift_applications a where a.shift_id = s.id and a.status = 'INTERESTED') as "waiting!"
-             from shifts s join care_packages p on p.id = s.package_id
-            where s.id = $1"#,
+        r#"select id as "id!", package as "package!", starts_at as "starts_at!", ends_at as "ends_at!", kind as "kind!",
+                  headcount as "headcount!", notes, competent_only as "competent_only!", filled as "filled!", waiting as "waiting!"
+             from shift_offers where id = $1"#,
         shift
     )
     .fetch_one(db)
@@ -679,38 +674,30 @@ pub async fn decide(
 
 pub async fn available(db: &PgPool, carer: Uuid, page: i64) -> Result<Page<OpenShift>, AppError> {
     let page = page.clamp(1, MAX_PAGE);
-    // Open, in the future, not applied for or worked already, and every required task
-    // covered by a confirmed COMPETENT-or-better rating.
+    // Open, in the future, open to this carer (`shift_open_to`: confirmed ratings), not
+    // worked or applied for already — unless not selected before it was sent out again.
     let total = sqlx::query_scalar!(
-        r#"select count(*) as "n!" from shifts s
-            where s.status = 'OPEN' and s.deleted_at is null and s.starts_at > now()
-              and not exists (select 1 from shift_required_tasks r where r.shift_id = s.id
-                                and not exists (select 1 from competency_ratings c
-                                                 where c.carer_id = $1 and c.task_id = r.task_id
-                                                   and c.effective_level >= 'COMPETENT'))
-              and not exists (select 1 from shift_applications a where a.shift_id = s.id and a.carer_id = $1
-                                 and not (a.status = 'REJECTED' and a.decided_at < s.published_at))
-              and not exists (select 1 from rota_entries e where e.shift_id = s.id and e.carer_id = $1)"#,
+        r#"select count(*) as "n!" from shift_offers o
+            where o.status = 'OPEN' and o.deleted_at is null and o.starts_at > now()
+              and shift_open_to(o.id, $1)
+              and not exists (select 1 from shift_applications a where a.shift_id = o.id and a.carer_id = $1
+                                 and not (a.status = 'REJECTED' and a.decided_at < o.published_at))
+              and not exists (select 1 from rota_entries e where e.shift_id = o.id and e.carer_id = $1)"#,
         carer
     )
     .fetch_one(db)
     .await?;
     let rows = sqlx::query_as!(
         OpenShiftRow,
-        r#"select s.id, p.name as package, s.starts_at, s.ends_at, s.shift_type::text as "kind!", s.headcount, s.notes,
-                  exists (select 1 from shift_required_tasks r where r.shift_id = s.id) as "competent_only!",
-                  (select count(*) from rota_entries e where e.shift_id = s.id) as "filled!",
-                  0::int8 as "waiting!"
-             from shifts s join care_packages p on p.id = s.package_id
-            where s.status = 'OPEN' and s.deleted_at is null and s.starts_at > now()
-              and not exists (select 1 from shift_required_tasks r where r.shift_id = s.id
-                                and not exists (select 1 from competency_ratings c
-                                                 where c.carer_id = $1 and c.task_id = r.task_id
-                                                   and c.effective_level >= 'COMPETENT'))
-              and not exists (select 1 from shift_applications a where a.shift_id = s.id and a.carer_id = $1
-                                 and not (a.status = 'REJECTED' and a.decided_at < s.published_at))
-              and not exists (select 1 from rota_entries e where e.shift_id = s.id and e.carer_id = $1)
-            order by s.starts_at, s.id
+        r#"select id as "id!", package as "package!", starts_at as "starts_at!", ends_at as "ends_at!", kind as "kind!",
+                  headcount as "headcount!", notes, competent_only as "competent_only!", filled as "filled!", 0::int8 as "waiting!"
+             from shift_offers o
+            where o.status = 'OPEN' and o.deleted_at is null and o.starts_at > now()
+              and shift_open_to(o.id, $1)
+              and not exists (select 1 from shift_applications a where a.shift_id = o.id and a.carer_id = $1
+                                 and not (a.status = 'REJECTED' and a.decided_at < o.published_at))
+              and not exists (select 1 from rota_entries e where e.shift_id = o.id and e.carer_id = $1)
+            order by o.starts_at, o.id
             limit $2 offset $3"#,
         carer,
         PAGE_SIZE,
@@ -725,19 +712,13 @@ pub async fn available(db: &PgPool, carer: Uuid, page: i64) -> Result<Page<OpenS
     ))
 }
 
-/// A carer confirms interest. The shift must still be open to them; they cannot take
-/// it back (a manager can).
 pub async fn apply(state: &AppState, actor: &Actor, shift: ShiftId) -> Result<(), AppError> {
     let carer = actor.user_id.ok_or(AppError::Unauthenticated)?;
     let row = shift_row(&state.db, shift.into_uuid()).await?;
     let mut tx = state.db.begin().await?;
     let opener = sqlx::query_scalar!(
         r#"select s.published_by from shifts s
-            where s.id = $1 and s.status = 'OPEN' and s.starts_at > now()
-              and not exists (select 1 from shift_required_tasks r where r.shift_id = s.id
-                                and not exists (select 1 from competency_ratings c
-                                                 where c.carer_id = $2 and c.task_id = r.task_id
-                                                   and c.effective_level >= 'COMPETENT'))
+            where s.id = $1 and s.status = 'OPEN' and s.starts_at > now() and shift_open_to(s.id, $2)
             for update"#,
         row.id,
         carer
@@ -805,15 +786,14 @@ pub async fn applications(
     .fetch_one(db)
     .await?;
     let rows = sqlx::query!(
-        r#"select s.id, p.name as package, s.starts_at, s.ends_at, s.shift_type::text as "kind!", s.headcount, s.notes,
-                  exists (select 1 from shift_required_tasks r where r.shift_id = s.id) as "competent_only!",
-                  (select count(*) from rota_entries e where e.shift_id = s.id) as "filled!",
+        r#"select o.id as "id!", o.package as "package!", o.starts_at as "starts_at!", o.ends_at as "ends_at!",
+                  o.kind as "kind!", o.headcount as "headcount!", o.notes,
+                  o.competent_only as "competent_only!", o.filled as "filled!",
                   a.status::text as "status!", a.applied_at
              from shift_applications a
-             join shifts s on s.id = a.shift_id
-             join care_packages p on p.id = s.package_id
+             join shift_offers o on o.id = a.shift_id
             where a.carer_id = $1
-            order by a.applied_at desc, s.id
+            order by a.applied_at desc, o.id
             limit $2 offset $3"#,
         carer,
         PAGE_SIZE,

@@ -111,6 +111,15 @@ impl World {
         .await
     }
 
+    /// How many audit entries of `action` there are.
+    async fn audits(&self, action: &str) -> i64 {
+        sqlx::query_scalar("select count(*) from audit_log where action = $1")
+            .bind(action)
+            .fetch_one(&self.state.db)
+            .await
+            .unwrap()
+    }
+
     async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)
             .fetch_one(&self.state.db)
@@ -208,11 +217,7 @@ async fn a_week_is_planned_checked_by_the_server_and_published_to_the_carers(db:
             .await,
         2
     );
-    assert_eq!(
-        w.count("select count(*) from audit_log where action = 'rota.publish'")
-            .await,
-        1
-    );
+    assert_eq!(w.audits("rota.publish").await, 1);
     assert_eq!(
         w.count("select count(*) from shifts where status = 'FILLED'")
             .await,
@@ -287,11 +292,7 @@ async fn a_warning_is_published_only_with_a_reason_which_is_kept(db: PgPool) {
     .await
     .unwrap();
     assert_eq!(kept, "Megan asked for the extra hours this week.");
-    assert_eq!(
-        w.count("select count(*) from audit_log where action = 'rota.override'")
-            .await,
-        1
-    );
+    assert_eq!(w.audits("rota.override").await, 1);
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -750,11 +751,7 @@ async fn a_weeks_pattern_is_offered_to_the_next_week_and_applied_to_a_range(db: 
         .await,
         Err(AppError::Validation { .. })
     ));
-    assert_eq!(
-        w.count("select count(*) from audit_log where action = 'rota.apply_pattern'")
-            .await,
-        4
-    );
+    assert_eq!(w.audits("rota.apply_pattern").await, 4);
 }
 
 /// The rule settings: the engine's own check refuses a statutory rule switched off or
@@ -784,11 +781,7 @@ async fn rule_settings_are_checked_by_the_engine_before_they_are_stored(db: PgPo
             .await
             .is_err()
     );
-    assert_eq!(
-        w.count("select count(*) from audit_log where action = 'rota.rules_update'")
-            .await,
-        0
-    );
+    assert_eq!(w.audits("rota.rules_update").await, 0);
 
     let mut care = ssr::rule_settings(&w.state.db).await.unwrap();
     care.wtr_weekly_average.reference_weeks = 26;
@@ -807,11 +800,7 @@ async fn rule_settings_are_checked_by_the_engine_before_they_are_stored(db: PgPo
     assert_eq!(stored.max_contracted_hours.default_weekly_hours, 40.0);
     assert!(stored.switch(RuleId::RotationPattern).enabled);
     assert_eq!(ssr::rule_settings(&w.state.db).await.unwrap(), stored);
-    assert_eq!(
-        w.count("select count(*) from audit_log where action = 'rota.rules_update'")
-            .await,
-        1
-    );
+    assert_eq!(w.audits("rota.rules_update").await, 1);
 }
 
 /// A package's slot times: a break as long as the shift is refused by name (it used
@@ -870,9 +859,5 @@ async fn new_slot_times_move_unstaffed_future_shifts_only(db: PgPool) {
         new_week.slots[0].times, "07:00–19:00",
         "weeks opened later use the new times"
     );
-    assert_eq!(
-        w.count("select count(*) from audit_log where action = 'rota.slots_update'")
-            .await,
-        1
-    );
+    assert_eq!(w.audits("rota.slots_update").await, 1);
 }

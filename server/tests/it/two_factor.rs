@@ -68,10 +68,12 @@ async fn enrol_then_sign_in_with_a_code_or_a_backup_code(db: PgPool) {
     assert!(
         matches!(wrong, Err(AppError::Validation { .. })) || code(&secret, now_step()) == "000000"
     );
-    let backup_codes =
-        two_factor::confirm_enrolment(&state, &alex, &actor, &code(&secret, now_step()))
-            .await
-            .unwrap();
+    // Kept: the replay below must send this very code (a fresh one, after the 30 s
+    // step turns, would be a new code and rightly accepted).
+    let enrolled_with = code(&secret, now_step());
+    let backup_codes = two_factor::confirm_enrolment(&state, &alex, &actor, &enrolled_with)
+        .await
+        .unwrap();
     assert_eq!(backup_codes.len(), 10);
 
     // Signing in now needs a second step.
@@ -105,7 +107,7 @@ async fn enrol_then_sign_in_with_a_code_or_a_backup_code(db: PgPool) {
         router.clone(),
         post(
             "/api/v1/auth/mfa",
-            json!({ "mfa_token": mfa_token, "code": code(&secret, now_step()) }),
+            json!({ "mfa_token": mfa_token, "code": enrolled_with }),
         ),
     )
     .await;

@@ -30,11 +30,10 @@ test("a shift goes out, a competent carer confirms interest, is selected and fin
   expect(slot, "an empty slot to send out").toBeTruthy();
   const shiftId = await slot.getAttribute("data-shift");
 
-  // Who can cover? Worked out in the browser: Sam (competent here) first.
+  // Who can cover? Worked out in the browser, with the reasons: Sam is competent here.
   await slot.locator("[data-test=cover]").click();
-  const first = slot.locator("[data-test=candidate]").first();
-  await expect(first).toContainText("Sam");
-  await expect(first).toContainText("Competent in this package's tasks");
+  const samCandidate = slot.locator("[data-test=candidate]", { hasText: "Sam" });
+  await expect(samCandidate).toContainText("Competent in this package's tasks");
 
   await slot.locator("[data-test=send-out]").click();
   const dialog = slot.locator("[data-test=send-out-dialog]");

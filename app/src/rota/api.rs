@@ -64,6 +64,8 @@ pub struct RotaWeek {
     /// Who was on each slot (same order as `slots`) the week before, as its draft has
     /// it or as published: "Copy previous week".
     pub previous: Vec<Vec<UserId>>,
+    /// The package's DAY and NIGHT times, as the shift-times form shows them.
+    pub slot_form: caretrack::rota::SlotForm,
 }
 
 /// One week a pattern was applied to, and what the server's check found there.
@@ -195,16 +197,6 @@ pub async fn publish_rota_week(
     let week = super::parse_week(&week)?;
     crate::error::with_status(
         super::ssr::publish(&state, &actor, package, week, revision, overrides).await,
-    )
-}
-
-#[server(endpoint = "package_slots", client = crate::csrf::CsrfClient)]
-pub async fn load_slot_plan(package: CarePackageId) -> Result<caretrack::rota::SlotForm, AppError> {
-    let (_, _, state) = crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
-    crate::error::with_status(
-        super::ssr::slot_plan(&state.db, package.into_uuid())
-            .await
-            .map(|plan| plan.form()),
     )
 }
 

@@ -7,8 +7,7 @@
 
 use super::api::{
     MAX_PATTERN_WEEKS, Override, PanelCarer, Published, RotaWeek, SavedDraft, SlotAssignment,
-    apply_rota_pattern, load_rota_week, load_slot_plan, publish_rota_week, save_rota_draft,
-    save_slot_plan,
+    apply_rota_pattern, load_rota_week, publish_rota_week, save_rota_draft, save_slot_plan,
 };
 use super::sender::send_shift_out;
 use crate::{
@@ -460,7 +459,7 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
                     {move || if save.pending().get() { "Saving…" } else if dirty.get() { "Unsaved changes" } else { "All changes saved" }}
                 </span>
             </div>
-            <SlotSettings package reload dirty />
+            <SlotSettings package current=week.slot_form.clone() reload dirty />
             <Show when=move || copying.get()>
                 <div class="confirm" role="alert" data-test="copy-confirmation">
                     "Put last week's carers on this week's slots, replacing who is on them now? You can undo it until you save."
@@ -602,10 +601,15 @@ fn SlotCell(
 /// by the same `SlotPlan::parse` the server runs; saving asks first (future shifts
 /// nobody is on move to the new times).
 #[component]
-fn SlotSettings(package: CarePackageId, reload: RwSignal<u32>, dirty: Memo<bool>) -> impl IntoView {
+fn SlotSettings(
+    package: CarePackageId,
+    current: SlotForm,
+    reload: RwSignal<u32>,
+    dirty: Memo<bool>,
+) -> impl IntoView {
     let toasts = use_toasts();
-    let loaded = Resource::new(move || package, load_slot_plan);
-    let form = RwSignal::new(None::<SlotForm>);
+    // Loaded with the week (no resource of its own to hydrate).
+    let form = RwSignal::new(Some(current));
     let asking = RwSignal::new(false);
     let save = Action::new(move |form: &SlotForm| save_slot_plan(package, form.clone()));
     Effect::new(move |_| {
@@ -644,12 +648,7 @@ fn SlotSettings(package: CarePackageId, reload: RwSignal<u32>, dirty: Memo<bool>
     view! {
         <details class="card rota__slot-settings" data-test="slot-settings">
             <summary>"Shift times for this package"</summary>
-            <Transition fallback=|| ()>
-                {move || loaded.get().map(|result| match result {
-                    Ok(current) => {
-                        if form.get_untracked().is_none() {
-                            form.set(Some(current));
-                        }
+            {
                         view! {
                             <div class="rota__slot-fields">
                                 {input("Day starts", "day_starts", "time", |f| &f.day_starts, |f, v| f.day_starts = v)}
@@ -685,11 +684,8 @@ fn SlotSettings(package: CarePackageId, reload: RwSignal<u32>, dirty: Memo<bool>
                                         on:click=move |_| asking.set(true)>"Save shift times…"</button>
                                 }.into_any()
                             }}
-                        }.into_any()
-                    }
-                    Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-                })}
-            </Transition>
+                        }
+            }
         </details>
     }
 }

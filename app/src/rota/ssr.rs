@@ -637,6 +637,7 @@ pub async fn load_week(
         published,
         published_at,
         previous,
+        slot_form: slot_plan(&state.db, id).await?.form(),
     })
 }
 

@@ -800,6 +800,7 @@ fn rota_schemas() -> Value {
             "published": { "type": "array", "items": schema_ref("SlotAssignment") },
             "published_at": { "type": ["string", "null"] },
             "previous": { "type": "array", "items": uuids, "description": "Who was on each slot the week before" },
+            "slot_form": schema_ref("SlotPlan"),
         }), &[]),
         "DraftInput": object(json!({
             "week": date,

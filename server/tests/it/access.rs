@@ -306,7 +306,6 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
         ),
         ("/api/new_calendar_link", (needs(P::ViewRota), "".to_owned())),
         ("/api/rule_settings", (needs(P::ManageSettings), "".to_owned())),
-        ("/api/package_slots", (needs(P::ManageRota), format!("package={nil}"))),
         (
             "/api/save_package_slots",
             (

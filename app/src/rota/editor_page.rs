@@ -131,15 +131,7 @@ impl Editing {
 
     /// Applies changes as one undoable step (those the rota refuses are skipped).
     fn apply_all(self, changes: Vec<Change>) {
-        let done: Vec<Change> = self
-            .checker
-            .try_update_value(|c| {
-                changes
-                    .into_iter()
-                    .filter(|&change| c.apply(change).is_ok())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let done = self.run(changes);
         if !done.is_empty() {
             self.undo.update(|u| u.push(done));
             self.redo.update(Vec::clear);
@@ -147,20 +139,25 @@ impl Editing {
         }
     }
 
+    /// Applies changes to the checker; answers those the rota took (the rest are
+    /// skipped: a carer already on a shift, say).
+    fn run(self, changes: Vec<Change>) -> Vec<Change> {
+        self.checker
+            .try_update_value(|c| {
+                changes
+                    .into_iter()
+                    .filter(|&change| c.apply(change).is_ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     fn step_back(self, from: RwSignal<Vec<Vec<Change>>>, to: RwSignal<Vec<Vec<Change>>>) {
         let Some(group) = from.try_update(Vec::pop).flatten() else {
             return;
         };
         let inverse: Vec<Change> = group.iter().rev().map(|c| c.inverse()).collect();
-        let done: Vec<Change> = self
-            .checker
-            .try_update_value(|c| {
-                inverse
-                    .into_iter()
-                    .filter(|&change| c.apply(change).is_ok())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let done = self.run(inverse);
         if !done.is_empty() {
             to.update(|stack| stack.push(done));
             self.version.update(|v| *v += 1);

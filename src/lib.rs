@@ -19,6 +19,7 @@ pub mod email;
 pub mod files;
 pub mod ical;
 pub mod ids;
+pub mod live;
 pub mod london;
 pub mod organisation;
 pub mod password;

@@ -20,6 +20,7 @@ pub mod error;
 pub mod home;
 pub mod identity;
 pub mod invitations;
+pub mod live;
 pub mod navigation;
 pub mod recycle_bin;
 pub mod rota;

@@ -74,6 +74,12 @@ impl RedisHandle {
             .await
             .cloned()
     }
+
+    /// A dedicated connection for subscribing (a subscribed connection can do nothing
+    /// else, so it is never the shared one).
+    pub async fn pubsub(&self) -> Result<redis::aio::PubSub, redis::RedisError> {
+        self.client.get_async_pubsub().await
+    }
 }
 
 /// Everything a request needs, cloned cheaply into each handler.

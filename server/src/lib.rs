@@ -15,6 +15,7 @@ pub mod export;
 pub mod files;
 pub mod health;
 pub mod jobs;
+pub mod live;
 pub mod mail;
 pub mod security_headers;
 pub mod seed;

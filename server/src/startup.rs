@@ -99,6 +99,8 @@ pub struct RouterExtras {
     pub dev_mailbox: Option<DevMailbox>,
     /// Mounts /files/local/… (files kept on local disk only).
     pub local_files: Option<Arc<LocalStore>>,
+    /// This instance's live sockets (`/ws`); `live::listen` feeds it from the bus.
+    pub live: Arc<crate::live::Hub>,
 }
 
 impl Default for RouterExtras {
@@ -112,6 +114,7 @@ impl Default for RouterExtras {
             },
             dev_mailbox: None,
             local_files: None,
+            live: Arc::default(),
         }
     }
 }
@@ -132,8 +135,14 @@ pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
         .route("/metrics", get(health::metrics))
         .merge(dev_mailbox_routes(extras.dev_mailbox))
         .merge(local_file_routes(extras.local_files))
+        .route("/ws", get(crate::live::upgrade))
         .merge(crate::api::routes(&state))
         .leptos_routes(&state, routes, move || shell(options.clone()))
+        // A request's live events go out once it has succeeded.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::live::publish_after,
+        ))
         // Routes only: static files (WASM, CSS, icons) and the not-found page need no
         // session lookups, rate-limit counts or token refreshes.
         .route_layer(axum::middleware::from_fn_with_state(
@@ -169,6 +178,7 @@ pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
                 )
                 .layer(PropagateRequestIdLayer::new(request_id)),
         )
+        .layer(Extension(extras.live))
         .layer(Extension(extras.job_metrics))
         .layer(Extension(extras.metrics_access))
         .with_state(state)
@@ -242,7 +252,9 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             .then(|| mailer.directory_path().cloned().map(DevMailbox))
             .flatten(),
         local_files: config.files.local_store(config.url_signing_key()),
+        live: Arc::default(),
     };
+    let live = start_live(&state, &extras.live, &shutdown);
     tracing::info!(
         environment = config.environment.as_str(),
         "listening on http://{addr}"
@@ -252,9 +264,30 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     axum::serve(listener, app)
         .with_graceful_shutdown(until_shutdown(shutdown.clone()))
         .await?;
+    let _ = live.await;
     finish(background).await;
     tracing::info!("shut down cleanly");
     Ok(())
+}
+
+/// Listens to the live bus, and closes every socket at shutdown (a server waiting for
+/// open sockets to end by themselves would never stop).
+fn start_live(
+    state: &AppState,
+    hub: &Arc<crate::live::Hub>,
+    shutdown: &watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    let closer = hub.clone();
+    let flag = shutdown.clone();
+    tokio::spawn(async move {
+        until_shutdown(flag).await;
+        closer.close_all();
+    });
+    tokio::spawn(crate::live::listen(
+        hub.clone(),
+        state.redis.clone(),
+        until_shutdown(shutdown.clone()),
+    ))
 }
 
 /// `server worker`: background jobs and the schedule, no HTTP.

@@ -251,7 +251,16 @@ async fn run_claimed(state: AppState, registry: &Registry, config: &WorkerConfig
     // Spawned so that a panicking handler is a failed attempt, not a dead worker; the
     // guard aborts it if this task is aborted (shutdown), so a job handed back to the
     // queue never keeps running here while another worker runs it again.
-    let mut run = AbortOnDrop(tokio::spawn(handler(ctx, job.payload.clone())));
+    // The job's live events go out only if it succeeded (its work committed).
+    let redis = ctx.state.redis.clone();
+    let work = handler(ctx, job.payload.clone());
+    let mut run = AbortOnDrop(tokio::spawn(async move {
+        let (outcome, events) = app::live::bus::collect(work).await;
+        if outcome.is_ok() {
+            app::live::bus::publish(&redis, events).await;
+        }
+        outcome
+    }));
     let mut heartbeat = tokio::time::interval(config.lease / 3);
     heartbeat.tick().await;
     let outcome = loop {

@@ -1,0 +1,43 @@
+//! Server functions of live updates: who is online (care managers).
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A person with at least one open tab.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnlinePerson {
+    pub name: String,
+    pub role: caretrack::Role,
+}
+
+/// Everyone online now, by name (presence keys expire 45 s after a socket's last
+/// heartbeat).
+#[server(client = crate::csrf::CsrfClient)]
+pub async fn who_is_online() -> Result<Vec<OnlinePerson>, AppError> {
+    use crate::auth::guard;
+    use caretrack::permissions::Permission;
+    let (_user, _actor, state) = guard(Permission::ViewUsers).await?;
+    let ids = super::bus::presence::online(&state.redis)
+        .await
+        .map_err(|err| {
+            tracing::warn!(error = %err, "presence could not be read");
+            AppError::Unavailable("Presence".into())
+        })?;
+    let rows = sqlx::query!(
+        r#"select person_name(id) as "name!", role::text as "role!" from users
+            where id = any($1) and deleted_at is null order by 1"#,
+        &ids
+    )
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(OnlinePerson {
+                name: row.name,
+                role: row.role.parse().ok()?,
+            })
+        })
+        .collect())
+}

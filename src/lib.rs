@@ -21,6 +21,7 @@ pub mod ical;
 pub mod ids;
 pub mod live;
 pub mod london;
+pub mod notification;
 pub mod organisation;
 pub mod password;
 pub mod permissions;

@@ -53,24 +53,43 @@ impl Room {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// A carer logged practice on a task (their progress moved).
-    TaskProgress { carer_id: UserId, task_id: TaskId },
+    TaskProgress {
+        carer_id: UserId,
+        task_id: TaskId,
+    },
     /// A carer's effective competency on a task changed.
-    CompetencyChanged { carer_id: UserId, task_id: TaskId },
+    CompetencyChanged {
+        carer_id: UserId,
+        task_id: TaskId,
+    },
     /// A carer finished the practice an assessment needs: it may be conducted.
     AssessmentReady {
         carer_id: UserId,
         assessment_id: AssessmentId,
     },
     /// A rating waits for the carer's confirmation.
-    RatingPending { carer_id: UserId },
-    RatingConfirmed { carer_id: UserId },
-    RatingDisputed { carer_id: UserId },
+    RatingPending {
+        carer_id: UserId,
+    },
+    RatingConfirmed {
+        carer_id: UserId,
+    },
+    RatingDisputed {
+        carer_id: UserId,
+    },
     /// A shift was sent out to eligible carers.
-    ShiftPublished { shift_id: ShiftId },
+    ShiftPublished {
+        shift_id: ShiftId,
+    },
     /// A carer was selected for a shift.
-    ShiftAssigned { shift_id: ShiftId, carer_id: UserId },
+    ShiftAssigned {
+        shift_id: ShiftId,
+        carer_id: UserId,
+    },
     /// A shift's offer changed (interest shown or withdrawn, closed, filled).
-    ShiftChanged { shift_id: ShiftId },
+    ShiftChanged {
+        shift_id: ShiftId,
+    },
     /// A week of a package's rota was published.
     RotaPublished {
         package_id: CarePackageId,
@@ -78,11 +97,15 @@ pub enum Event {
         week: String,
     },
     /// A care package's details, tasks or carers changed.
-    PackageUpdated { package_id: CarePackageId },
+    PackageUpdated {
+        package_id: CarePackageId,
+    },
     /// Something the care manager's dashboard counts changed.
     DashboardCounters,
     /// A record was appended to the audit log (the admins' live feed).
-    AuditAppended { action: String },
+    AuditAppended {
+        action: String,
+    },
     /// A notification was created for the socket's user.
     NotificationCreated {
         id: NotificationId,
@@ -152,11 +175,17 @@ pub struct Delivery {
 #[serde(tag = "msg", rename_all = "snake_case")]
 pub enum ServerMessage {
     /// First message after connecting: the rooms joined and their current numbers.
-    Welcome { rooms: Vec<RoomSeq> },
+    Welcome {
+        rooms: Vec<RoomSeq>,
+    },
     /// A package room was joined, with its current number.
-    Joined { room: RoomSeq },
+    Joined {
+        room: RoomSeq,
+    },
     /// A request the server would not do (e.g. a package the user may not see).
-    Refused { reason: String },
+    Refused {
+        reason: String,
+    },
     Event(Delivery),
 }
 
@@ -324,7 +353,10 @@ mod tests {
             json,
             r#"{"msg":"event","room":"role:CARER","seq":7,"event":{"type":"rota_published","package_id":"67e55044-10b1-426f-9247-bb680e5fe0c8","week":"2026-11-23"}}"#
         );
-        assert_eq!(serde_json::from_str::<ServerMessage>(&json).unwrap(), message);
+        assert_eq!(
+            serde_json::from_str::<ServerMessage>(&json).unwrap(),
+            message
+        );
         let join: ClientMessage =
             serde_json::from_str(&format!(r#"{{"msg":"join","package_id":"{id}"}}"#)).unwrap();
         assert_eq!(join, ClientMessage::Join { package_id: id });

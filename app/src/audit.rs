@@ -4,7 +4,10 @@
 //! and hash-chained by a trigger; `server audit verify` walks the chain.
 
 use crate::auth::{CurrentUser, RequestMeta};
-use caretrack::Role;
+use caretrack::{
+    Role,
+    live::{Event, Room},
+};
 use serde_json::Value;
 use sqlx::{PgConnection, types::Uuid};
 use std::net::IpAddr;
@@ -99,5 +102,12 @@ pub async fn record(
     )
     .execute(conn)
     .await?;
+    // The live feed of those who may read the log; sent once the record commits.
+    crate::live::bus::emit_to(
+        [Room::Role(Role::Admin), Room::Role(Role::Viewer)],
+        &Event::AuditAppended {
+            action: entry.action.to_owned(),
+        },
+    );
     Ok(())
 }

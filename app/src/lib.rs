@@ -22,6 +22,7 @@ pub mod identity;
 pub mod invitations;
 pub mod live;
 pub mod navigation;
+pub mod notifications;
 pub mod recycle_bin;
 pub mod rota;
 pub mod settings;
@@ -109,6 +110,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("reset-password"), ParamSegment("token")) view=account::ResetPasswordPage />
                     <Route path=(StaticSegment("confirm-email"), ParamSegment("token")) view=account::ConfirmEmailPage />
                     <Route path=StaticSegment("account") view=account::AccountPage />
+                    <Route path=StaticSegment("notifications") view=notifications::NotificationsPage />
                     <Route path=StaticSegment("admin") view=dashboard::AdminHome />
                     <Route path=(StaticSegment("admin"), StaticSegment("jobs")) view=admin_jobs::JobsPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("invitations")) view=invitations::InvitationsPage />

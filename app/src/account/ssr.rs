@@ -49,7 +49,8 @@ pub async fn request_reset(
     let state = state.clone();
     let meta = meta.clone();
     tokio::spawn(async move {
-        if let Err(err) = send_reset(&state, &email, &meta).await {
+        let sent = send_reset(&state, &email, &meta);
+        if let Err(err) = crate::live::bus::publishing(&state.redis, sent).await {
             tracing::error!(error = %err, "could not send a password reset link");
         }
     });

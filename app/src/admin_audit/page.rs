@@ -1,4 +1,5 @@
 use super::api::{AuditFilter, PAGE_SIZE, search_audit};
+use crate::live::{Topic, use_live};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -26,9 +27,11 @@ pub fn AuditPage() -> impl IntoView {
             .and_then(|p| p.parse::<i64>().ok())
             .unwrap_or(1)
     };
+    // The live feed: new records appear as they are written.
+    let live = use_live(&[Topic::Audit]);
     let results = Resource::new(
-        move || (filter(), page()),
-        |(filter, page)| search_audit(filter, page),
+        move || (filter(), page(), live.get()),
+        |(filter, page, _)| search_audit(filter, page),
     );
     let page_link = move |n: i64| format!("/admin/audit?{}&page={n}", filter().query());
     view! {

@@ -839,17 +839,14 @@ pub async fn decide(
         .execute(&mut *tx)
         .await?;
         if let Some(assessor) = a.assessor_id {
-            sqlx::query!(
-                "insert into notifications (user_id, kind, title, body, link, data)
-                 values ($1, 'assessment_returned', $2, $3, '/admin/assessments/' || $4::text,
-                         jsonb_build_object('assessment_id', $4::text))",
-                assessor,
+            let notice = crate::notifications::ssr::Notice::new(
+                caretrack::notification::NotificationKind::AssessmentReturned,
                 format!("{}'s assessment was returned to you", a.carer),
-                comments.unwrap_or_default(),
-                id.to_string()
             )
-            .execute(&mut *tx)
-            .await?;
+            .body(comments.unwrap_or_default())
+            .link(format!("/admin/assessments/{id}"))
+            .data(serde_json::json!({ "assessment_id": id.to_string() }));
+            crate::notifications::ssr::notify(&mut tx, assessor, &notice).await?;
         }
     }
     tx.commit().await?;

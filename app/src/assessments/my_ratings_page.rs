@@ -9,6 +9,7 @@ use crate::care::{
     api::{CarerProgress, my_progress},
     today::ProgressBar,
 };
+use crate::live::{Topic, use_live};
 use caretrack::{RatingState, care::format_percent, rating::RatingAction};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,8 +17,9 @@ use leptos_meta::Title;
 #[component]
 pub fn MyRatingsPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
-    let ratings = Resource::new(move || version.get(), |_| my_ratings());
-    let progress = Resource::new(move || version.get(), |_| my_progress());
+    let live = use_live(&[Topic::Rating, Topic::Competency, Topic::TaskProgress]);
+    let ratings = Resource::new(move || (version.get(), live.get()), |_| my_ratings());
+    let progress = Resource::new(move || (version.get(), live.get()), |_| my_progress());
     view! {
         <Title text="Your progress and ratings" />
         <p><a href="/carer">"← Today"</a></p>

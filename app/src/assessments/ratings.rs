@@ -12,12 +12,15 @@ use crate::{
     auth::CurrentUser,
     care::api::{Named, Page},
     error::AppError,
+    live::{Event, Room, bus},
     mail::{DisputeRaised, Email, RatingPendingConfirmation, enqueue_email},
+    notifications::ssr::{Notice, notify, notify_all},
     state::AppState,
 };
 use caretrack::{
-    CompetencyLevel, EmailAddress, RatingState, ValidationError,
+    CompetencyLevel, EmailAddress, RatingState, Role, ValidationError,
     london::{business_day, format_date, format_datetime},
+    notification::{Channel, NotificationKind},
     rating::{FIRST_REMINDER, REMINDERS_UNTIL, RatingAction, reminder_due, review_due},
 };
 use sqlx::{PgConnection, types::Uuid};
@@ -92,16 +95,27 @@ pub async fn issue(
     .execute(&mut *tx)
     .await?;
     let task_names = tasks.join(", ");
-    sqlx::query!(
-        "insert into notifications (user_id, kind, title, link, data)
-         values ($1, 'rating_pending', $2, '/carer/ratings', jsonb_build_object('assessment_id', $3::text))",
-        a.carer_id,
-        format!("Your {} assessment: {}. Please confirm it.", a.title, level.label()),
-        id.to_string()
+    let notice = Notice::new(
+        NotificationKind::RatingPending,
+        format!(
+            "Your {} assessment: {}. Please confirm it.",
+            a.title,
+            level.label()
+        ),
     )
-    .execute(&mut *tx)
-    .await?;
-    if let Ok(to) = EmailAddress::parse(&a.carer_email) {
+    .link("/carer/ratings")
+    .data(serde_json::json!({ "assessment_id": id.to_string() }));
+    let by_email = notify(tx, a.carer_id, &notice).await?.wants(Channel::Email);
+    let carer: caretrack::ids::UserId = a.carer_id.into();
+    bus::emit_to(
+        [
+            Room::User(carer),
+            Room::Role(Role::Admin),
+            Room::Role(Role::Assessor),
+        ],
+        &Event::RatingPending { carer_id: carer },
+    );
+    if by_email && let Ok(to) = EmailAddress::parse(&a.carer_email) {
         let email = Email::RatingPendingConfirmation(RatingPendingConfirmation {
             carer_name: a.carer.clone(),
             task_name: task_names.clone(),
@@ -129,20 +143,23 @@ pub async fn ask_for_approval(
     tx: &mut PgConnection,
     id: Uuid,
 ) -> Result<(), AppError> {
-    sqlx::query!(
-        "insert into notifications (user_id, kind, title, link, data)
-         select u.id, 'assessment_approval',
-                person_name(a.carer_id) || '''s ' || v.title || ' assessment needs approval',
-                '/admin/assessments/' || a.id, jsonb_build_object('assessment_id', a.id::text)
-           from assessments a
-           join assessment_template_versions v on v.id = a.template_version_id
-           join users u on u.role in ('ADMIN', 'ASSESSOR') and u.is_active and u.deleted_at is null
-                       and u.id is distinct from a.assessor_id
-          where a.id = $1",
+    let ask = sqlx::query!(
+        r#"select u.id, person_name(a.carer_id) || '''s ' || v.title || ' assessment needs approval' as "title!"
+             from assessments a
+             join assessment_template_versions v on v.id = a.template_version_id
+             join users u on u.role in ('ADMIN', 'ASSESSOR') and u.is_active and u.deleted_at is null
+                         and u.id is distinct from a.assessor_id
+            where a.id = $1"#,
         id
     )
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
+    for person in ask {
+        let notice = Notice::new(NotificationKind::AssessmentApproval, person.title)
+            .link(format!("/admin/assessments/{id}"))
+            .data(serde_json::json!({ "assessment_id": id.to_string() }));
+        notify(tx, person.id, &notice).await?;
+    }
     Ok(())
 }
 
@@ -328,6 +345,22 @@ pub async fn answer(
         tell_managers_of_dispute(state, &mut tx, user.user_id, &current.task, level, &reason)
             .await?;
     }
+    let carer: caretrack::ids::UserId = user.user_id.into();
+    let event = match action {
+        RatingAction::Dispute => Event::RatingDisputed { carer_id: carer },
+        _ => Event::RatingConfirmed { carer_id: carer },
+    };
+    bus::emit_to(
+        [
+            Room::User(carer),
+            Room::Role(Role::Admin),
+            Room::Role(Role::Assessor),
+        ],
+        &event,
+    );
+    if action.makes_effective() {
+        competency_changed(carer, current.task_id);
+    }
     audit::record(
         &mut tx,
         actor,
@@ -342,6 +375,21 @@ pub async fn answer(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A carer's effective level on a task changed: their pages and the office's refetch.
+fn competency_changed(carer: caretrack::ids::UserId, task: Uuid) {
+    bus::emit_to(
+        [
+            Room::User(carer),
+            Room::Role(Role::Admin),
+            Room::Role(Role::Assessor),
+        ],
+        &Event::CompetencyChanged {
+            carer_id: carer,
+            task_id: task.into(),
+        },
+    );
 }
 
 async fn tell_managers_of_dispute(
@@ -360,16 +408,15 @@ async fn tell_managers_of_dispute(
     .fetch_all(&mut *tx)
     .await?;
     for manager in managers {
-        sqlx::query!(
-            "insert into notifications (user_id, kind, title, link, data)
-             values ($1, 'rating_disputed', $2, '/admin/progress/confirmations',
-                     jsonb_build_object('carer_id', $3::text))",
-            manager.id,
+        let notice = Notice::new(
+            NotificationKind::RatingDisputed,
             format!("{} disputes their {task} rating", manager.carer),
-            carer.to_string()
         )
-        .execute(&mut *tx)
-        .await?;
+        .link("/admin/progress/confirmations")
+        .data(serde_json::json!({ "carer_id": carer.to_string() }));
+        if !notify(tx, manager.id, &notice).await?.wants(Channel::Email) {
+            continue;
+        }
         if let Ok(to) = EmailAddress::parse(&manager.email) {
             let email = Email::DisputeRaised(DisputeRaised {
                 admin_name: manager.name,
@@ -556,17 +603,31 @@ pub async fn resolve(
             "/carer/ratings",
         ),
     };
-    sqlx::query!(
-        "insert into notifications (user_id, kind, title, body, link)
-         values ($1, 'rating_resolved', $2, $3, $4)",
-        current.carer_id,
-        title,
-        resolution,
-        link
-    )
-    .execute(&mut *tx)
-    .await?;
+    // An amended rating waits for the carer's confirmation like any new one.
+    let kind = match action {
+        RatingAction::Amend => NotificationKind::RatingPending,
+        _ => NotificationKind::RatingResolved,
+    };
+    let notice = Notice::new(kind, title).body(resolution.clone()).link(link);
+    let by_email = notify(&mut tx, current.carer_id, &notice)
+        .await?
+        .wants(Channel::Email);
+    let carer: caretrack::ids::UserId = current.carer_id.into();
+    if action == RatingAction::Amend {
+        bus::emit_to(
+            [
+                Room::User(carer),
+                Room::Role(Role::Admin),
+                Room::Role(Role::Assessor),
+            ],
+            &Event::RatingPending { carer_id: carer },
+        );
+    }
+    if action.makes_effective() {
+        competency_changed(carer, current.task_id);
+    }
     if action == RatingAction::Amend
+        && by_email
         && let (Ok(to_address), Some(level)) = (EmailAddress::parse(&current.email), level)
     {
         let manager: String =
@@ -715,15 +776,16 @@ pub async fn set_manually(
     } else {
         0
     };
-    sqlx::query!(
-        "insert into notifications (user_id, kind, title, body, link)
-         select c, 'rating_set', $2, $3, '/carer/ratings' from unnest($1::uuid[]) c",
-        carers,
+    let notice = Notice::new(
+        NotificationKind::RatingSet,
         format!("Your {task_name} rating is now {}", level.label()),
-        reason
     )
-    .execute(&mut *tx)
-    .await?;
+    .body(reason.clone())
+    .link("/carer/ratings");
+    notify_all(&mut tx, carers, &notice).await?;
+    for &carer in carers {
+        competency_changed(carer.into(), task);
+    }
     audit::record(
         &mut tx,
         actor,
@@ -894,14 +956,17 @@ pub async fn send_reminders(state: &AppState) -> Result<usize, AppError> {
             .map(|l| l.label().to_owned())
             .collect();
         levels.dedup();
-        sqlx::query!(
-            "insert into notifications (user_id, kind, title, link)
-             values ($1, 'rating_reminder', $2, '/carer/ratings')",
-            carer,
-            format!("Reminder: please confirm or dispute your rating for {tasks}")
+        let notice = Notice::new(
+            NotificationKind::RatingReminder,
+            format!("Reminder: please confirm or dispute your rating for {tasks}"),
         )
-        .execute(&mut *tx)
-        .await?;
+        .link("/carer/ratings");
+        if !notify(&mut tx, *carer, &notice)
+            .await?
+            .wants(Channel::Email)
+        {
+            continue;
+        }
         let first = &ratings[0];
         if let Ok(to) = EmailAddress::parse(&first.email) {
             let email = Email::RatingPendingConfirmation(RatingPendingConfirmation {
@@ -940,16 +1005,21 @@ pub async fn remind_of_reviews(state: &AppState) -> Result<i64, AppError> {
     if c.overdue + c.soon == 0 {
         return Ok(0);
     }
-    sqlx::query!(
-        "insert into notifications (user_id, kind, title, link)
-         select id, 'reviews_due', $1, '/admin/progress/confirmations'
-           from users where role = 'ADMIN' and is_active and deleted_at is null",
+    let managers = sqlx::query_scalar!(
+        "select id from users where role = 'ADMIN' and is_active and deleted_at is null"
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let notice = Notice::new(
+        NotificationKind::ReviewsDue,
         format!(
             "Competency reviews: {} overdue, {} due within {REVIEW_WINDOW_DAYS} days",
             c.overdue, c.soon
-        )
+        ),
     )
-    .execute(&state.db)
-    .await?;
+    .link("/admin/progress/confirmations");
+    let mut tx = state.db.begin().await?;
+    notify_all(&mut tx, &managers, &notice).await?;
+    tx.commit().await?;
     Ok(c.overdue + c.soon)
 }

@@ -12,6 +12,7 @@ use super::{
     ratings_api::{QueueKind, QueueRow, ResolveRating, SetRating, rating_queue, task_ratings},
     workflow_page::ProgressTabs,
 };
+use crate::live::{Topic, use_live};
 use crate::{
     care::api::{Page, task_choices},
     components::{
@@ -182,9 +183,10 @@ pub fn ConfirmationsPage() -> impl IntoView {
     let which = RwSignal::new(QueueKind::Disputed);
     let page = RwSignal::new(1i64);
     let version = RwSignal::new(0u32);
+    let live = use_live(&[Topic::Rating, Topic::Competency]);
     let queue = Resource::new(
-        move || (which.get(), page.get(), version.get()),
-        |(which, page, _)| rating_queue(which, page),
+        move || (which.get(), page.get(), version.get(), live.get()),
+        |(which, page, _, _)| rating_queue(which, page),
     );
     let tab = move |this: QueueKind, label: &'static str| {
         view! {

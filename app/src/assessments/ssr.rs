@@ -2,10 +2,16 @@
 
 use crate::{
     error::AppError,
+    live::{Event, Room, bus},
     mail::{AssessmentAvailable, Email, enqueue_email},
+    notifications::ssr::{Notice, notify},
     state::AppState,
 };
-use caretrack::EmailAddress;
+use caretrack::{
+    EmailAddress, Role,
+    notification::{Channel, NotificationKind},
+};
+use serde_json::json;
 use sqlx::types::Uuid;
 
 /// The job kind the logging statement enqueues when an assessment becomes ready.
@@ -67,16 +73,15 @@ pub async fn announce_ready(state: &AppState, assessment_id: Uuid) -> Result<usi
                 "/admin/progress".to_owned(),
             )
         };
-        sqlx::query!(
-            "insert into notifications (user_id, kind, title, link, data)
-             values ($1, 'assessment_ready', $2, $3, jsonb_build_object('assessment_id', $4::text))",
-            person.id,
-            title,
-            link,
-            assessment_id.to_string()
-        )
-        .execute(&mut *tx)
-        .await?;
+        let notice = Notice::new(NotificationKind::AssessmentReady, title)
+            .link(link.clone())
+            .data(json!({ "assessment_id": assessment_id.to_string() }));
+        if !notify(&mut tx, person.id, &notice)
+            .await?
+            .wants(Channel::Email)
+        {
+            continue;
+        }
         let Ok(to) = EmailAddress::parse(&person.email) else {
             continue;
         };
@@ -90,5 +95,18 @@ pub async fn announce_ready(state: &AppState, assessment_id: Uuid) -> Result<usi
         enqueue_email(&mut tx, &to, &email).await?;
     }
     tx.commit().await?;
+    let carer = about.carer_id.into();
+    bus::emit_to(
+        [
+            Room::User(carer),
+            Room::Role(Role::Admin),
+            Room::Role(Role::Assessor),
+        ],
+        &Event::AssessmentReady {
+            carer_id: carer,
+            assessment_id: assessment_id.into(),
+        },
+    );
+    bus::emit(Room::Role(Role::Admin), Event::DashboardCounters);
     Ok(people.len())
 }

@@ -10,13 +10,13 @@ use super::{
 use crate::identity::use_can;
 use crate::{
     care::api::{Page, carer_choices},
-    components::{pager::Pager, ticker::use_ticker},
+    components::pager::Pager,
+    live::{Topic, use_live},
 };
 use caretrack::{conduct::AssessmentStatus, permissions::Permission};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
-use std::time::Duration;
 
 /// The four progress pages, as tabs above each.
 #[component]
@@ -59,7 +59,7 @@ pub fn ProgressTabs(current: &'static str) -> impl IntoView {
 pub fn AssessmentsPage() -> impl IntoView {
     let page = RwSignal::new(1i64);
     let filter = RwSignal::new(AssessmentFilter::default());
-    let tick = use_ticker(Duration::from_secs(10));
+    let tick = use_live(&[Topic::Assessment, Topic::TaskProgress, Topic::Rating]);
     let list = Resource::new(
         move || (filter.get(), page.get(), tick.get()),
         |(filter, page, _)| assessments(filter, page),

@@ -138,7 +138,8 @@ pub async fn login(
             let meta = meta.clone();
             let account_id = account.map(|a| a.id);
             tokio::spawn(async move {
-                if let Err(err) = record_failure(&state, &email, account_id, &meta).await {
+                let recorded = record_failure(&state, &email, account_id, &meta);
+                if let Err(err) = crate::live::bus::publishing(&state.redis, recorded).await {
                     tracing::error!(error = %err, "could not record a failed sign-in");
                 }
             });

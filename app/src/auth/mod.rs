@@ -203,7 +203,9 @@ pub async fn deny(
         .await
     }
     .await;
-    if let Err(err) = result {
-        tracing::error!(error = %err, "could not audit a permission denial");
+    match result {
+        // Committed, though the request will fail: its feed event goes out now.
+        Ok(()) => crate::live::bus::committed(&state.redis).await,
+        Err(err) => tracing::error!(error = %err, "could not audit a permission denial"),
     }
 }

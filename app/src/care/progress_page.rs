@@ -5,6 +5,7 @@ use super::{
     api::{CarerProgress, ProgressRow, ResetProgress, carer_choices, load_progress},
     today::ProgressBar,
 };
+use crate::live::{Topic, use_live};
 use crate::{
     components::{
         form::{Field, field_error, form_error},
@@ -28,9 +29,10 @@ pub fn ProgressPage() -> impl IntoView {
             .and_then(|id| id.parse::<UserId>().ok()),
     );
     let version = RwSignal::new(0u32);
+    let live = use_live(&[Topic::TaskProgress, Topic::Rating, Topic::Competency]);
     let progress = Resource::new(
-        move || (chosen.get(), version.get()),
-        |(carer, _)| async move {
+        move || (chosen.get(), version.get(), live.get()),
+        |(carer, _, _)| async move {
             match carer {
                 Some(carer) => load_progress(carer).await.map(Some),
                 None => Ok(None),

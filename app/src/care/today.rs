@@ -3,6 +3,7 @@
 //! what is waiting for them (ratings to confirm, notifications) and their latest logs.
 
 use super::api::{LogPractice, Today, TodayTask, load_today};
+use crate::live::{Topic, use_live, use_package_rooms};
 use crate::{
     components::{
         form::{Field, field_error, form_error},
@@ -52,7 +53,31 @@ pub fn ProgressBar(label: String, progress: ProgressReport) -> impl IntoView {
 pub fn CarerHome() -> impl IntoView {
     let me = use_me();
     let version = RwSignal::new(0u32);
-    let today = Resource::new(move || version.get(), |_| load_today());
+    let live = use_live(&[
+        Topic::TaskProgress,
+        Topic::Package,
+        Topic::Rating,
+        Topic::Competency,
+        Topic::Assessment,
+        Topic::Notification,
+    ]);
+    let today = Resource::new(move || (version.get(), live.get()), |_| load_today());
+    // The rooms of the packages the carer works at: a change to one reaches this page.
+    use_package_rooms(Signal::derive(move || {
+        let mut ids: Vec<_> = today
+            .get()
+            .and_then(Result::ok)
+            .map(|day| {
+                day.tasks
+                    .iter()
+                    .flat_map(|task| task.packages.iter().map(|p| p.id))
+                    .collect()
+            })
+            .unwrap_or_default();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }));
     view! {
         <Title text="Today" />
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>

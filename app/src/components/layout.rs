@@ -21,6 +21,8 @@ pub fn Layout(children: Children) -> impl IntoView {
     );
     provide_context(crate::identity::CurrentMe(me));
     let me_now = move || me.get().and_then(Result::ok).flatten();
+    // One live socket per tab while someone is signed in.
+    let live = crate::live::provide_live(Signal::derive(move || me_now().is_some()));
     let sign_out = ServerAction::<crate::identity::api::SignOut>::new();
 
     view! {
@@ -73,6 +75,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 me_now()
                                     .map(|me| {
                                         view! {
+                                            <li class="nav-bell"><crate::notifications::NotificationBell /></li>
                                             <li class="nav-user">
                                                 <span class="muted" data-test="signed-in-as">{me.display_name}</span>
                                                 <ActionForm action=sign_out attr:class="inline-form">
@@ -88,6 +91,11 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </nav>
             </div>
         </header>
+        <Show when=move || live.session_ended.get()>
+            <div class="alert alert--warning session-ended" role="alert" data-test="session-ended">
+                "You have been signed out. "<a href="/login">"Sign in again"</a>
+            </div>
+        </Show>
         <main id="main" class="site-main">
             {children()}
         </main>

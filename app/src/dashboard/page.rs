@@ -1,18 +1,32 @@
 use super::api::{Counts, Dashboard, load_dashboard};
 use crate::{
-    components::ticker::use_ticker,
     identity::{SignInPrompt, use_me},
+    live::{Topic, use_live_every},
 };
 use caretrack::{Role, care::format_percent};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::time::Duration;
 
-/// The care manager's home. The figures refresh every ten seconds.
+/// Everything the dashboard counts or lists (its recent activity is the audit log).
+const COUNTED: &[Topic] = &[
+    Topic::Dashboard,
+    Topic::Audit,
+    Topic::TaskProgress,
+    Topic::Rating,
+    Topic::Competency,
+    Topic::Assessment,
+    Topic::Shift,
+    Topic::Rota,
+    Topic::Package,
+];
+
+/// The care manager's home. The figures are live (refetched at most once a second
+/// while changes arrive).
 #[component]
 pub fn AdminHome() -> impl IntoView {
     let me = use_me();
-    let tick = use_ticker(Duration::from_secs(10));
+    let tick = use_live_every(COUNTED, Duration::from_secs(1));
     let dashboard = Resource::new(move || tick.get(), |_| load_dashboard());
     view! {
         <Title text="Care manager" />

@@ -54,6 +54,19 @@ pub async fn collect<F: Future>(work: F) -> (F::Output, Vec<(Room, Event)>) {
         .await
 }
 
+/// Runs `work` with its own outbox and publishes what it raised if it succeeded: for
+/// jobs and for work spawned off a request.
+pub async fn publishing<T, E>(
+    redis: &RedisHandle,
+    work: impl Future<Output = Result<T, E>>,
+) -> Result<T, E> {
+    let (outcome, events) = collect(work).await;
+    if outcome.is_ok() {
+        publish(redis, events).await;
+    }
+    outcome
+}
+
 /// Publishes what the current task has raised so far, now: for work committed on its
 /// own before the request fails (a refusal recorded in the audit log, then a 403).
 pub async fn committed(redis: &RedisHandle) {
@@ -81,11 +94,7 @@ pub async fn publish(redis: &RedisHandle, events: Vec<(Room, Event)>) {
         for (room, event) in &events {
             let key = room.key();
             let json = serde_json::to_string(event).map_err(|err| {
-                redis::RedisError::from((
-                    redis::ErrorKind::Client,
-                    "event",
-                    err.to_string(),
-                ))
+                redis::RedisError::from((redis::ErrorKind::Client, "event", err.to_string()))
             })?;
             pipe.cmd("EVAL")
                 .arg(PUBLISH)
@@ -106,7 +115,10 @@ pub async fn publish(redis: &RedisHandle, events: Vec<(Room, Event)>) {
 }
 
 /// The current number of each room (0 for a room that has had no event).
-pub async fn room_seqs(redis: &RedisHandle, rooms: &[Room]) -> Result<Vec<RoomSeq>, redis::RedisError> {
+pub async fn room_seqs(
+    redis: &RedisHandle,
+    rooms: &[Room],
+) -> Result<Vec<RoomSeq>, redis::RedisError> {
     let keys: Vec<String> = rooms.iter().map(Room::key).collect();
     let mut conn = redis.connection().await?;
     let seqs: Vec<Option<u64>> = redis::cmd("MGET")
@@ -138,7 +150,11 @@ pub mod presence {
     }
 
     /// Marks a socket present (again).
-    pub async fn mark(redis: &RedisHandle, user: Uuid, socket: &str) -> Result<(), redis::RedisError> {
+    pub async fn mark(
+        redis: &RedisHandle,
+        user: Uuid,
+        socket: &str,
+    ) -> Result<(), redis::RedisError> {
         let mut conn = redis.connection().await?;
         redis::cmd("SET")
             .arg(key(user, socket))
@@ -149,7 +165,11 @@ pub mod presence {
             .await
     }
 
-    pub async fn clear(redis: &RedisHandle, user: Uuid, socket: &str) -> Result<(), redis::RedisError> {
+    pub async fn clear(
+        redis: &RedisHandle,
+        user: Uuid,
+        socket: &str,
+    ) -> Result<(), redis::RedisError> {
         let mut conn = redis.connection().await?;
         redis::cmd("DEL")
             .arg(key(user, socket))

@@ -12,8 +12,8 @@ pub mod bus;
 #[cfg(feature = "hydrate")]
 mod socket;
 
-pub use caretrack::live::{Event, Room, Topic};
 use caretrack::ids::CarePackageId;
+pub use caretrack::live::{Event, Room, Topic};
 use leptos::prelude::*;
 
 /// The tab's live connection, shared through context by the layout.
@@ -53,6 +53,11 @@ impl Live {
         }
     }
 
+    /// A change made on this page: listeners of `topic` refetch as if an event came.
+    pub fn touch(&self, topic: Topic) {
+        self.topics[topic.index()].update(|n| *n += 1);
+    }
+
     /// Events were missed: every page refetches.
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn missed(&self) {
@@ -86,29 +91,58 @@ pub fn use_live(topics: &'static [Topic]) -> Signal<u64> {
     })
 }
 
-/// Joins the room of the package `package` names while the calling component lives
-/// (the server checks the person may see it), so package-wide events reach the page.
-pub fn use_package_room(package: Signal<Option<CarePackageId>>) {
+/// Like `use_live`, but moving at most once per `at_most` (the last change wins): for
+/// pages whose refetch is heavy and whose topics are busy (the dashboard).
+pub fn use_live_every(topics: &'static [Topic], at_most: std::time::Duration) -> Signal<u64> {
+    let source = use_live(topics);
+    let out = RwSignal::new(0);
+    let pending = StoredValue::new(false);
+    Effect::new(move |previous: Option<()>| {
+        source.track();
+        if previous.is_none() || pending.get_value() {
+            return;
+        }
+        pending.set_value(true);
+        set_timeout(
+            move || {
+                pending.try_set_value(false);
+                out.try_set(source.get_untracked());
+            },
+            at_most,
+        );
+    });
+    out.into()
+}
+
+/// Joins the rooms of the packages `packages` names while the calling component lives
+/// (the server checks the person may see each), so package-wide events reach the page.
+pub fn use_package_rooms(packages: Signal<Vec<CarePackageId>>) {
     let Some(live) = use_context::<Live>() else {
         return;
     };
-    Effect::new(move |previous: Option<Option<CarePackageId>>| {
-        let current = package.get();
-        if previous.flatten() != current {
-            live.packages.update(|rooms| {
-                if let Some(old) = previous.flatten() {
-                    rooms.retain(|id| *id != old);
+    // Pages may ask for the same room: each asks for its own copy and takes back only
+    // its own.
+    let swap = move |old: &[CarePackageId], new: &[CarePackageId]| {
+        live.packages.try_update(|rooms| {
+            for id in old {
+                if let Some(at) = rooms.iter().position(|room| room == id) {
+                    rooms.swap_remove(at);
                 }
-                if let Some(new) = current {
-                    rooms.push(new);
-                }
-            });
+            }
+            rooms.extend_from_slice(new);
+        });
+    };
+    Effect::new(move |previous: Option<Vec<CarePackageId>>| {
+        let current = packages.get();
+        let previous = previous.unwrap_or_default();
+        if previous != current {
+            swap(&previous, &current);
         }
         current
     });
     on_cleanup(move || {
-        if let Some(id) = package.get_untracked() {
-            live.packages.try_update(|rooms| rooms.retain(|room| *room != id));
+        if let Some(current) = packages.try_get_untracked() {
+            swap(&current, &[]);
         }
     });
 }

@@ -180,7 +180,9 @@ fn receive(shared: &Shared, live: Live, message: ServerMessage) {
 
 /// Sends joins and leaves so the socket's package rooms match what pages ask for.
 fn sync_rooms(shared: &Shared, live: Live) {
-    let wanted = live.packages.get_untracked();
+    let mut wanted = live.packages.get_untracked();
+    wanted.sort_unstable();
+    wanted.dedup();
     let mut conn = shared.borrow_mut();
     let Some(socket) = conn.socket.clone() else {
         return;

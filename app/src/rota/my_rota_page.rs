@@ -1,25 +1,19 @@
 //! `/carer/rota`: the carer's own confirmed shifts — four weeks as a calendar, eight as
 //! a list (phone first) — and the secret link that puts them in their phone's calendar.
-//! It refreshes itself, so a newly published shift appears without a reload.
+//! It is live: a newly published rota or shift appears without a reload.
 
 use super::api::{MyShift, PersonalRota, my_rota, new_calendar_link, turn_off_calendar_link};
-use crate::components::{
-    ticker::use_ticker,
-    toast::{ToastKind, use_toasts},
-};
+use crate::components::toast::{ToastKind, use_toasts};
 use crate::error::AppError;
+use crate::live::{Topic, use_live};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use std::time::Duration;
-
-/// How often the page looks for a newly published rota (the real-time hub replaces it).
-const REFRESH: Duration = Duration::from_secs(5);
 
 #[component]
 pub fn MyRotaPage() -> impl IntoView {
-    let tick = use_ticker(REFRESH);
+    let tick = use_live(&[Topic::Rota, Topic::Shift]);
     let link_version = RwSignal::new(0u32);
-    // Kept here: the list refreshes every few seconds, and a link shown once or a
+    // Kept here: the list refreshes when the rota changes, and a link shown once or a
     // question being asked must survive that.
     let made = RwSignal::new(None::<String>);
     let asking = RwSignal::new(None::<&'static str>);

@@ -14,13 +14,16 @@ use crate::{
     audit::{self, Actor, Entry},
     care::api::Page,
     error::AppError,
+    live::{Event, Room, bus},
     mail::{Email, ShiftDecision, enqueue_email},
+    notifications::ssr::{Notice, notify},
     state::AppState,
 };
 use caretrack::{
-    EmailAddress,
+    EmailAddress, Role,
     ids::{ShiftId, UserId},
     london,
+    notification::{Channel, NotificationKind},
     rota::{ShiftKind, Violation},
 };
 use sqlx::{PgConnection, PgPool, types::Uuid};
@@ -69,26 +72,6 @@ fn page_of<T>(items: Vec<T>, total: i64, page: i64) -> Page<T> {
     }
 }
 
-/// An in-app notification for one person.
-async fn notify(
-    conn: &mut PgConnection,
-    user: Uuid,
-    kind: &str,
-    title: &str,
-    link: &str,
-) -> Result<(), AppError> {
-    sqlx::query!(
-        "insert into notifications (user_id, kind, title, link) values ($1, $2, $3, $4)",
-        user,
-        kind,
-        title,
-        link
-    )
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
 /// Tells a carer whether they were selected: in the app and by email.
 async fn tell_decision(
     state: &AppState,
@@ -106,7 +89,15 @@ async fn tell_decision(
             shift.package_name
         )
     };
-    notify(conn, carer, "shift_decision", &title, "/carer/shifts").await?;
+    let kind = if selected {
+        NotificationKind::ShiftSelected
+    } else {
+        NotificationKind::ShiftDecision
+    };
+    let notice = Notice::new(kind, title).link("/carer/shifts");
+    if !notify(conn, carer, &notice).await?.wants(Channel::Email) {
+        return Ok(());
+    }
     let person = sqlx::query!(
         r#"select email, person_name(id) as "name!" from users where id = $1"#,
         carer
@@ -197,7 +188,19 @@ pub async fn open(
     )
     .await?;
     tx.commit().await?;
+    shift_news(Event::ShiftPublished { shift_id: shift }, None);
     Ok(())
+}
+
+/// Who hears of a change to a sent-out shift: every carer (their list of shifts on
+/// offer is worked out when they refetch), the office, and the carer it concerns.
+fn shift_news(event: Event, carer: Option<UserId>) {
+    bus::emit_to(
+        [Room::Role(Role::Carer), Room::Role(Role::Admin)]
+            .into_iter()
+            .chain(carer.map(Room::User)),
+        &event,
+    );
 }
 
 /// Takes transaction-long locks on carers (in a fixed order): a placement of a carer
@@ -262,6 +265,7 @@ pub async fn close(state: &AppState, actor: &Actor, shift: ShiftId) -> Result<u3
     )
     .await?;
     tx.commit().await?;
+    shift_news(Event::ShiftChanged { shift_id: shift }, None);
     Ok(rejected)
 }
 
@@ -644,18 +648,16 @@ pub async fn decide(
                 .await?;
                 follow_in_draft(&mut tx, &row, carer, false).await?;
             }
-            notify(
-                &mut tx,
-                carer.into_uuid(),
-                "shift_decision",
-                &format!(
+            let notice = Notice::new(
+                NotificationKind::ShiftDecision,
+                format!(
                     "A manager withdrew your interest in the {} shift at {}.",
                     row.when(),
                     row.package_name
                 ),
-                "/carer/shifts",
             )
-            .await?;
+            .link("/carer/shifts");
+            notify(&mut tx, carer.into_uuid(), &notice).await?;
             audit::record(
                 &mut tx,
                 actor,
@@ -669,6 +671,14 @@ pub async fn decide(
         }
     }
     tx.commit().await?;
+    let event = match decision {
+        Decision::Select => Event::ShiftAssigned {
+            shift_id: shift,
+            carer_id: carer,
+        },
+        _ => Event::ShiftChanged { shift_id: shift },
+    };
+    shift_news(event, Some(carer));
     Ok(())
 }
 
@@ -748,18 +758,16 @@ pub async fn apply(state: &AppState, actor: &Actor, shift: ShiftId) -> Result<()
         let name = sqlx::query_scalar!(r#"select person_name($1) as "n!""#, carer)
             .fetch_one(&mut *tx)
             .await?;
-        notify(
-            &mut tx,
-            manager,
-            "shift_interest",
-            &format!(
+        let notice = Notice::new(
+            NotificationKind::ShiftInterest,
+            format!(
                 "{name} would like the {} shift at {}.",
                 row.when(),
                 row.package_name
             ),
-            "/admin/shifts",
         )
-        .await?;
+        .link("/admin/shifts");
+        notify(&mut tx, manager, &notice).await?;
     }
     audit::record(
         &mut tx,
@@ -770,6 +778,10 @@ pub async fn apply(state: &AppState, actor: &Actor, shift: ShiftId) -> Result<()
     )
     .await?;
     tx.commit().await?;
+    bus::emit_to(
+        [Room::Role(Role::Admin), Room::User(carer.into())],
+        &Event::ShiftChanged { shift_id: shift },
+    );
     Ok(())
 }
 

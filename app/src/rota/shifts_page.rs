@@ -10,6 +10,7 @@ use crate::components::{
     pager::Pager,
     toast::{ToastKind, use_toasts},
 };
+use crate::live::{Topic, use_live};
 use caretrack::{ids::ShiftId, rota::Severity};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -30,9 +31,10 @@ fn shift_summary(shift: &OpenShift) -> String {
 pub fn OpenShiftsPage() -> impl IntoView {
     let page = RwSignal::new(1i64);
     let version = RwSignal::new(0u32);
+    let live = use_live(&[Topic::Shift]);
     let shifts = Resource::new(
-        move || (page.get(), version.get()),
-        |(page, _)| list_open_shifts(page),
+        move || (page.get(), version.get(), live.get()),
+        |(page, _, _)| list_open_shifts(page),
     );
     let chosen = RwSignal::new(None::<ShiftId>);
     view! {
@@ -214,13 +216,14 @@ pub fn AvailableShiftsPage() -> impl IntoView {
     let applied_page = RwSignal::new(1i64);
     let version = RwSignal::new(0u32);
     let toasts = use_toasts();
+    let live = use_live(&[Topic::Shift]);
     let shifts = Resource::new(
-        move || (page.get(), version.get()),
-        |(page, _)| available_shifts(page),
+        move || (page.get(), version.get(), live.get()),
+        |(page, _, _)| available_shifts(page),
     );
     let applications = Resource::new(
-        move || (applied_page.get(), version.get()),
-        |(page, _)| my_applications(page),
+        move || (applied_page.get(), version.get(), live.get()),
+        |(page, _, _)| my_applications(page),
     );
     let apply = Action::new(move |shift: &ShiftId| confirm_interest(*shift));
     Effect::new(move |_| {

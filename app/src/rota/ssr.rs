@@ -10,13 +10,16 @@ use crate::{
     audit::{self, Actor, Entry},
     care::api::Named,
     error::AppError,
+    live::{Event, Room, bus},
     mail::{Email, RotaPublished, enqueue_email},
+    notifications::ssr::{Notice, notify},
     state::AppState,
 };
 use caretrack::{
-    EmailAddress,
+    EmailAddress, Role,
     ids::{CarePackageId, ShiftId, TaskId, UserId},
     london,
+    notification::{Channel, NotificationKind},
     rota::{
         Candidate, Carer, Checker, OptOut, Package, Report, Rota, RotaInput, RuleSettings, Shift,
         ShiftKind, SlotPlan, SlotTime, Violation, touching,
@@ -1088,15 +1091,18 @@ pub async fn publish(
     .fetch_all(&mut *tx)
     .await?;
     for person in &people {
-        sqlx::query!(
-            "insert into notifications (user_id, kind, title, link, data)
-             values ($1, 'rota_published', $2, '/carer/rota', jsonb_build_object('package_id', $3::text))",
-            person.id,
+        let notice = Notice::new(
+            NotificationKind::RotaPublished,
             format!("Your rota at {name} for the week of {week_of} has changed."),
-            id.to_string()
         )
-        .execute(&mut *tx)
-        .await?;
+        .link("/carer/rota")
+        .data(serde_json::json!({ "package_id": id.to_string() }));
+        if !notify(&mut tx, person.id, &notice)
+            .await?
+            .wants(Channel::Email)
+        {
+            continue;
+        }
         if let Ok(to) = EmailAddress::parse(&person.email) {
             let email = Email::RotaPublished(RotaPublished {
                 carer_name: person.name.clone(),
@@ -1116,6 +1122,16 @@ pub async fn publish(
     )
     .await?;
     tx.commit().await?;
+    let event = Event::RotaPublished {
+        package_id: id.into(),
+        week: super::week_text(week),
+    };
+    bus::emit_to(
+        [Room::Package(id.into()), Room::Role(Role::Admin)]
+            .into_iter()
+            .chain(people.iter().map(|p| Room::User(p.id.into()))),
+        &event,
+    );
     Ok(Published {
         added,
         removed,

@@ -255,11 +255,7 @@ async fn run_claimed(state: AppState, registry: &Registry, config: &WorkerConfig
     let redis = ctx.state.redis.clone();
     let work = handler(ctx, job.payload.clone());
     let mut run = AbortOnDrop(tokio::spawn(async move {
-        let (outcome, events) = app::live::bus::collect(work).await;
-        if outcome.is_ok() {
-            app::live::bus::publish(&redis, events).await;
-        }
-        outcome
+        app::live::bus::publishing(&redis, work).await
     }));
     let mut heartbeat = tokio::time::interval(config.lease / 3);
     heartbeat.tick().await;

@@ -169,7 +169,11 @@ pub async fn listen(hub: Arc<Hub>, redis: Arc<RedisHandle>, shutdown: impl Futur
 
 /// Publishes the events a request raised once it has succeeded (a 2xx or 3xx answer
 /// comes after the commit; an error answer means the change rolled back).
-pub async fn publish_after(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn publish_after(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let (response, events) = bus::collect(next.run(request)).await;
     if response.status().as_u16() < 400 {
         bus::publish(&state.redis, events).await;

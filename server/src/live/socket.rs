@@ -36,6 +36,10 @@ use std::{
 };
 use tokio::time::{MissedTickBehavior, interval};
 
+/// How long a new socket waits for this instance to hear the bus (at start, or while
+/// Redis is back after an outage) before it is closed to try again later.
+const BUS_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// `GET /ws`: the upgrade, for a signed-in person from one of our own pages.
 pub async fn upgrade(
     State(state): State<AppState>,
@@ -126,6 +130,13 @@ impl Drop for Membership<'_> {
 }
 
 async fn serve(mut socket: WebSocket, state: AppState, hub: Arc<Hub>, user: CurrentUser) {
+    // Welcomed only once this instance hears the bus, so nothing after the welcome's
+    // numbers can pass it by.
+    let hearing = tokio::time::timeout(BUS_WAIT, hub.wait_subscribed()).await;
+    if hearing.is_err() {
+        let _ = socket.send(closing(1011, "live updates unavailable")).await;
+        return;
+    }
     let (id, outgoing, mut incoming_events) = hub.new_socket();
     let presence_name = format!("{}-{id}", user.session_id);
     let mut member = Membership {
@@ -144,9 +155,7 @@ async fn serve(mut socket: WebSocket, state: AppState, hub: Arc<Hub>, user: Curr
         Ok(rooms) => ServerMessage::Welcome { rooms },
         Err(err) => {
             tracing::warn!(error = %err, "live socket refused: Redis unavailable");
-            let _ = socket
-                .send(closing(1011, "live updates unavailable"))
-                .await;
+            let _ = socket.send(closing(1011, "live updates unavailable")).await;
             return;
         }
     };
@@ -252,29 +261,30 @@ async fn handle(
         });
     };
     match message {
-        ClientMessage::Join { package_id } => match may_see_package(state, user, package_id).await
-        {
-            Ok(true) => {
-                let room = Room::Package(package_id);
-                let key = member.join(room);
-                let seq = match bus::room_seqs(&state.redis, &[room]).await {
-                    Ok(mut seqs) => seqs.pop().map_or(0, |s| s.seq),
-                    Err(_) => 0,
-                };
-                Some(ServerMessage::Joined {
-                    room: RoomSeq { room: key, seq },
-                })
+        ClientMessage::Join { package_id } => {
+            match may_see_package(state, user, package_id).await {
+                Ok(true) => {
+                    let room = Room::Package(package_id);
+                    let key = member.join(room);
+                    let seq = match bus::room_seqs(&state.redis, &[room]).await {
+                        Ok(mut seqs) => seqs.pop().map_or(0, |s| s.seq),
+                        Err(_) => 0,
+                    };
+                    Some(ServerMessage::Joined {
+                        room: RoomSeq { room: key, seq },
+                    })
+                }
+                Ok(false) => Some(ServerMessage::Refused {
+                    reason: "you cannot see that care package".into(),
+                }),
+                Err(err) => {
+                    tracing::warn!(error = %err, "live socket: package check failed");
+                    Some(ServerMessage::Refused {
+                        reason: "could not check the care package; try again".into(),
+                    })
+                }
             }
-            Ok(false) => Some(ServerMessage::Refused {
-                reason: "you cannot see that care package".into(),
-            }),
-            Err(err) => {
-                tracing::warn!(error = %err, "live socket: package check failed");
-                Some(ServerMessage::Refused {
-                    reason: "could not check the care package; try again".into(),
-                })
-            }
-        },
+        }
         ClientMessage::Leave { package_id } => {
             member.leave(Room::Package(package_id));
             None

@@ -15,6 +15,7 @@ mod files;
 mod http;
 mod invitations;
 mod jobs;
+mod live;
 mod openapi;
 mod rota;
 mod schema;

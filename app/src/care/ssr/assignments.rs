@@ -83,6 +83,7 @@ pub async fn set_package_tasks(
     )
     .await?;
     tx.commit().await?;
+    super::package_updated(package, true);
     Ok(change)
 }
 
@@ -149,6 +150,7 @@ pub async fn set_package_carers(
     )
     .await?;
     tx.commit().await?;
+    super::package_updated(package, true);
     Ok(change)
 }
 

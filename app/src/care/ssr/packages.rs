@@ -295,6 +295,7 @@ pub async fn save(
         }
     };
     tx.commit().await?;
+    super::package_updated(id, false);
     Ok(id.into())
 }
 
@@ -321,5 +322,6 @@ pub async fn delete(state: &AppState, actor: &Actor, id: CarePackageId) -> Resul
     )
     .await?;
     tx.commit().await?;
+    super::package_updated(id, true);
     Ok(())
 }

@@ -10,7 +10,12 @@
 use super::super::api::{
     CarerProgress, LoggedPractice, Named, ProgressRow, RecentLog, Today, TodayTask,
 };
-use crate::{auth::CurrentUser, error::AppError, state::AppState};
+use crate::{
+    auth::CurrentUser,
+    error::AppError,
+    live::{Event, Room, bus},
+    state::AppState,
+};
 use caretrack::{
     DailyCompletionCount, Role,
     care::{self, Progress, remaining_today},
@@ -82,10 +87,24 @@ pub async fn log(
     .await;
 
     match result {
-        Ok(Some(row)) => Ok(LoggedPractice {
-            assessment_ready: row.assessment_ready,
-            ..answer(entry.task_id, row.logged_today, row.current, row.target)
-        }),
+        Ok(Some(row)) => {
+            let carer_id = carer.into();
+            bus::emit_to(
+                [
+                    Room::User(carer_id),
+                    Room::Role(Role::Admin),
+                    Room::Role(Role::Assessor),
+                ],
+                &Event::TaskProgress {
+                    carer_id,
+                    task_id: entry.task_id,
+                },
+            );
+            Ok(LoggedPractice {
+                assessment_ready: row.assessment_ready,
+                ..answer(entry.task_id, row.logged_today, row.current, row.target)
+            })
+        }
         Ok(None) => match replay(state, carer, entry.task_id, key).await? {
             Some(first) => Ok(first),
             None => Err(refusal(state, carer, task, package, day, logged_at).await),

@@ -1,0 +1,82 @@
+//! Wire types and server functions of the notification centre (everyone signed in).
+
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::error::with_status;
+use caretrack::notification::Choice;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const PAGE_SIZE: i64 = 20;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationItem {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+    /// UK time.
+    pub when: String,
+    pub read: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationPage {
+    pub items: Vec<NotificationItem>,
+    pub total: i64,
+    pub unread: i64,
+    pub page: i64,
+}
+
+/// One's notifications, newest first; `unread_only` leaves out the read ones.
+#[server(client = crate::csrf::CsrfClient)]
+pub async fn my_notifications(page: i64, unread_only: bool) -> Result<NotificationPage, AppError> {
+    let (user, state) = signed_in().await?;
+    with_status(super::ssr::list(&state.db, user.user_id, page, unread_only).await)
+}
+
+/// How many of one's notifications are unread (the bell).
+#[server(client = crate::csrf::CsrfClient)]
+pub async fn unread_notifications() -> Result<i64, AppError> {
+    let (user, state) = signed_in().await?;
+    with_status(super::ssr::unread(&state.db, user.user_id).await)
+}
+
+/// Marks one notification read; it must be one's own. Answers the unread count.
+#[server(client = crate::csrf::CsrfClient)]
+pub async fn mark_notification_read(id: String) -> Result<i64, AppError> {
+    let (user, state) = signed_in().await?;
+    let id = id
+        .parse()
+        .map_err(|_| AppError::NotFound("The notification".into()))?;
+    with_status(super::ssr::mark_read(&state.db, user.user_id, Some(id)).await)
+}
+
+/// Marks every notification read. Answers the unread count (0).
+#[server(client = crate::csrf::CsrfClient)]
+pub async fn mark_all_notifications_read() -> Result<i64, AppError> {
+    let (user, state) = signed_in().await?;
+    with_status(super::ssr::mark_read(&state.db, user.user_id, None).await)
+}
+
+/// One's choices, for the kinds one's role receives.
+#[server(client = crate::csrf::CsrfClient)]
+pub async fn notification_choices() -> Result<Vec<Choice>, AppError> {
+    let (user, state) = signed_in().await?;
+    with_status(super::ssr::choices(&state.db, user.user_id, user.role).await)
+}
+
+/// Saves one's choices (kinds the role does not receive are refused).
+#[server(client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+pub async fn save_notification_choices(choices: Vec<Choice>) -> Result<Vec<Choice>, AppError> {
+    let (user, state) = signed_in().await?;
+    with_status(super::ssr::save_choices(&state, &user, &choices).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn signed_in() -> Result<(crate::auth::CurrentUser, crate::state::AppState), AppError> {
+    let (user, _actor, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ManageOwnAccount).await?;
+    Ok((user, state))
+}

@@ -1,0 +1,10 @@
+//! The notification centre: the bell, the list with mark read / mark all read, and each
+//! person's choice of channel per kind. `ssr::notify` is how every feature tells
+//! someone something.
+
+pub mod api;
+mod page;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use page::{NotificationBell, NotificationsPage};

@@ -30,21 +30,21 @@ pub struct NotificationPage {
 }
 
 /// One's notifications, newest first; `unread_only` leaves out the read ones.
-#[server(client = crate::csrf::CsrfClient)]
+#[server(endpoint = "my_notifications", client = crate::csrf::CsrfClient)]
 pub async fn my_notifications(page: i64, unread_only: bool) -> Result<NotificationPage, AppError> {
     let (user, state) = signed_in().await?;
     with_status(super::ssr::list(&state.db, user.user_id, page, unread_only).await)
 }
 
 /// How many of one's notifications are unread (the bell).
-#[server(client = crate::csrf::CsrfClient)]
+#[server(endpoint = "unread_notifications", client = crate::csrf::CsrfClient)]
 pub async fn unread_notifications() -> Result<i64, AppError> {
     let (user, state) = signed_in().await?;
     with_status(super::ssr::unread(&state.db, user.user_id).await)
 }
 
 /// Marks one notification read; it must be one's own. Answers the unread count.
-#[server(client = crate::csrf::CsrfClient)]
+#[server(endpoint = "mark_notification_read", client = crate::csrf::CsrfClient)]
 pub async fn mark_notification_read(id: String) -> Result<i64, AppError> {
     let (user, state) = signed_in().await?;
     let id = id
@@ -54,21 +54,21 @@ pub async fn mark_notification_read(id: String) -> Result<i64, AppError> {
 }
 
 /// Marks every notification read. Answers the unread count (0).
-#[server(client = crate::csrf::CsrfClient)]
+#[server(endpoint = "mark_all_notifications_read", client = crate::csrf::CsrfClient)]
 pub async fn mark_all_notifications_read() -> Result<i64, AppError> {
     let (user, state) = signed_in().await?;
     with_status(super::ssr::mark_read(&state.db, user.user_id, None).await)
 }
 
 /// One's choices, for the kinds one's role receives.
-#[server(client = crate::csrf::CsrfClient)]
+#[server(endpoint = "notification_choices", client = crate::csrf::CsrfClient)]
 pub async fn notification_choices() -> Result<Vec<Choice>, AppError> {
     let (user, state) = signed_in().await?;
     with_status(super::ssr::choices(&state.db, user.user_id, user.role).await)
 }
 
 /// Saves one's choices (kinds the role does not receive are refused).
-#[server(client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "save_notification_choices", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
 pub async fn save_notification_choices(choices: Vec<Choice>) -> Result<Vec<Choice>, AppError> {
     let (user, state) = signed_in().await?;
     with_status(super::ssr::save_choices(&state, &user, &choices).await)

@@ -1252,10 +1252,18 @@ async fn a_dispute_is_amended_then_confirmed_or_sent_for_reassessment(db: PgPool
             "ratings.reassess"
         ]
     );
+    // The reassessment is news of a resolution; the amendment is a rating to confirm.
     assert_eq!(
         w.count("select count(*) from notifications where kind = 'rating_resolved'")
             .await,
-        2
+        1
+    );
+    assert_eq!(
+        w.count(
+            "select count(*) from notifications where kind = 'rating_pending' and title like '%amended%'"
+        )
+        .await,
+        1
     );
 }
 

@@ -304,12 +304,18 @@ impl Drop for Servers {
     }
 }
 
-/// `POST` with a bearer token over a fresh connection: the status and body.
+/// `POST` with a bearer token over a fresh connection: the status and body. A body
+/// starting with `{` is sent as JSON, anything else as a form.
 async fn post(port: u16, path: &str, token: &str, body: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let kind = if body.starts_with('{') {
+        "application/json"
+    } else {
+        "application/x-www-form-urlencoded"
+    };
     let request = format!(
         "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+         Content-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     stream.write_all(request.as_bytes()).await.unwrap();
@@ -418,4 +424,102 @@ async fn an_event_raised_on_one_instance_reaches_a_socket_on_another(db: PgPool)
     )
     .await;
     assert_eq!(mirrored, ServerMessage::Event(delivery));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn notifications_follow_each_persons_choices_and_arrive_live(db: PgPool) {
+    use app::{
+        live::bus,
+        notifications::ssr::{Notice, notify},
+    };
+    use caretrack::notification::{Channel, NotificationKind};
+
+    let (port, state) = serve_here(db.clone()).await;
+    let (carer, _, token) = signed_in(&state, Role::Carer, "Sam").await;
+    let mut socket = open(port, Some(&token), &ours(port)).await.unwrap();
+    next(&mut socket).await;
+
+    // Sam wants no word of rota changes in the app or by email, only on the phone.
+    let choices = r#"{"choices":[{"kind":"rota_published","in_app":false,"email":false,"push":true}]}"#;
+    let (status, body) = post(port, "/api/save_notification_choices", &token, choices).await;
+    assert_eq!(status, 200, "{body}");
+    let saved: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let rota = saved
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "rota_published")
+        .unwrap();
+    assert_eq!((rota["in_app"].as_bool(), rota["push"].as_bool()), (Some(false), Some(true)));
+    assert!(
+        saved.as_array().unwrap().iter().all(|c| c["kind"] != "rating_disputed"),
+        "carers are not offered the managers' kinds"
+    );
+    let foreign = r#"{"choices":[{"kind":"rating_disputed","in_app":false,"email":false,"push":false}]}"#;
+    let (status, body) = post(port, "/api/save_notification_choices", &token, foreign).await;
+    assert_eq!(status, 422, "{body}");
+
+    // Told of a rating to confirm (all channels on by default) and of a rota change.
+    let told = bus::publishing(&state.redis, async {
+        let mut tx = state.db.begin().await?;
+        let rating = Notice::new(NotificationKind::RatingPending, "Please confirm your rating")
+            .link("/carer/ratings");
+        let rota = Notice::new(NotificationKind::RotaPublished, "Your rota changed");
+        let answers = (
+            notify(&mut tx, carer, &rating).await?,
+            notify(&mut tx, carer, &rota).await?,
+        );
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(answers)
+    })
+    .await
+    .unwrap();
+    assert!(told.0.wants(Channel::Email) && told.0.wants(Channel::Push));
+    assert!(!told.1.wants(Channel::InApp) && !told.1.wants(Channel::Email));
+    assert!(told.1.wants(Channel::Push));
+
+    let heard = wait_for(&mut socket, |m| {
+        matches!(m, ServerMessage::Event(d) if matches!(d.event, Event::NotificationCreated { .. }))
+    })
+    .await;
+    let ServerMessage::Event(delivery) = heard else {
+        unreachable!()
+    };
+    let Event::NotificationCreated { title, link, .. } = delivery.event else {
+        unreachable!()
+    };
+    assert_eq!(title, "Please confirm your rating");
+    assert_eq!(link.as_deref(), Some("/carer/ratings"));
+
+    let kinds: Vec<String> =
+        sqlx::query_scalar("select kind from notifications where user_id = $1")
+            .bind(carer)
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(kinds, ["rating_pending"], "the rota change was not kept in the app");
+
+    let (_, unread) = post(port, "/api/unread_notifications", &token, "").await;
+    assert_eq!(unread, "1");
+    let (_, page) = post(port, "/api/my_notifications", &token, "page=1&unread_only=true").await;
+    let page: serde_json::Value = serde_json::from_str(&page).unwrap();
+    assert_eq!(page["total"], 1);
+    let id = page["items"][0]["id"].as_str().unwrap().to_owned();
+
+    // Someone else's notification is not found; one's own is marked read.
+    let (_, _, other) = signed_in(&state, Role::Carer, "Jo").await;
+    let (status, _) = post(port, "/api/mark_notification_read", &other, &format!("id={id}")).await;
+    assert_eq!(status, 404);
+    let (status, left) = post(port, "/api/mark_notification_read", &token, &format!("id={id}")).await;
+    assert_eq!((status, left.as_str()), (200, "0"));
+    let (_, all) = post(port, "/api/mark_all_notifications_read", &token, "").await;
+    assert_eq!(all, "0");
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where action = 'notifications.preferences' and actor_id = $1",
+    )
+    .bind(carer)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1, "the refused save changed nothing");
 }

@@ -1,6 +1,6 @@
 // The rota editor: the browser's engine checks each drop at once, without asking the
 // server; the server checks again on save (and must agree) and on publish; the carer
-// sees the published shift on their own rota without reloading.
+// sees the published shift on their own rota within a second, without reloading.
 import { expect, test } from "@playwright/test";
 import { DEMO_PASSWORD, MAPLE_COURT, hydrated, mondayAhead, signIn } from "./session.mjs";
 
@@ -79,13 +79,37 @@ test("a non-competent carer alone on a night is flagged at once, a competent one
   for (const reason of await preview.locator("[data-test=override-reason]").all()) {
     await reason.fill("Agreed with the carer; covered by the on-call manager.");
   }
+  // Sam's page is live: the new night appears within a second of the publish being
+  // answered, without a reload (a marker set on his page now survives).
+  await expect(sam.locator("[data-test=live]")).toHaveAttribute("data-connected", "true");
+  await sam.evaluate(() => (window.__notReloaded = true));
+  const bell = sam.locator("[data-test=bell-count]");
+  const unreadBefore = (await bell.count()) > 0 ? Number(await bell.textContent()) : 0;
+  const nights = "[data-test=my-shift]";
+  const before = await sam.locator(nights, { hasText: "Night shift at Maple Court" }).count();
+  const appeared = sam
+    .waitForFunction(
+      (count) =>
+        [...document.querySelectorAll("[data-test=my-shift]")].filter((shift) =>
+          shift.textContent.includes("Night shift at Maple Court"),
+        ).length > count,
+      before,
+      { polling: "raf", timeout: 10_000 },
+    )
+    .then(() => Date.now());
+  const answered = page
+    .waitForResponse((response) => response.url().includes("/api/publish_rota_week") && response.ok())
+    .then(() => Date.now());
   await preview.locator("[data-test=confirm-publish]").click();
+  const [published, shown] = await Promise.all([answered, appeared]);
+  test.info().annotations.push({ type: "live delivery (ms)", description: String(shown - published) });
+  expect(shown - published, "ms from the publish answer to Sam's page").toBeLessThan(1000);
   await expect(page.locator(".toast--success").last()).toContainText("Published");
-
-  // Sam's page refreshes itself: the Wednesday night is there, with Jo.
-  const shift = sam.locator("[data-test=my-shift]", { hasText: "Night shift at Maple Court" });
-  await expect(shift.first()).toBeVisible({ timeout: 15_000 });
+  expect(await sam.evaluate(() => window.__notReloaded)).toBe(true);
+  const shift = sam.locator(nights, { hasText: "Night shift at Maple Court" });
   await expect(shift.first()).toContainText("Jo");
+  // He is told in the bell too.
+  await expect(bell).toHaveText(String(unreadBefore + 1));
   await carer.close();
 });
 

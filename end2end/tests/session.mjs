@@ -75,3 +75,20 @@ export async function assessableTasks(page, names, target) {
   await form.getByRole("button", { name: "Save template" }).click();
   await expect(page.locator(".toast--success").last()).toContainText("Saved as a new version");
 }
+
+// The first task card with room for `count` more (a task reaching its target leaves the
+// list), with its progress before.
+export async function taskWithRoom(page, count) {
+  await expect(page.locator("[data-test=today-task]").first()).toBeVisible();
+  for (const candidate of await page.locator("[data-test=today-task]").all()) {
+    const text = await candidate.locator("[data-test=progress-text]").textContent();
+    const [done, target] = text.match(/^(\d+) of (\d+)/).slice(1).map(Number);
+    if (target - done > count) {
+      const name = await candidate.getAttribute("data-task");
+      const card = page.locator(`[data-test=today-task][data-task="${name}"]`);
+      await expect(card.getByRole("heading")).toContainText(`Today, have you performed ${name}?`);
+      return { card, done, target };
+    }
+  }
+  throw new Error(`no task with room for ${count} more`);
+}

@@ -22,7 +22,9 @@ pub fn Layout(children: Children) -> impl IntoView {
     provide_context(crate::identity::CurrentMe(me));
     let me_now = move || me.get().and_then(Result::ok).flatten();
     // One live socket per tab while someone is signed in.
-    let live = crate::live::provide_live(Signal::derive(move || me_now().is_some()));
+    let signed_in = Signal::derive(move || me_now().is_some());
+    let live = crate::live::provide_live(signed_in);
+    let unread = crate::notifications::unread_count();
     let sign_out = ServerAction::<crate::identity::api::SignOut>::new();
 
     view! {
@@ -75,7 +77,14 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 me_now()
                                     .map(|me| {
                                         view! {
-                                            <li class="nav-bell"><crate::notifications::NotificationBell /></li>
+                                            <li class="nav-bell">
+                                                <span class="live-dot" data-test="live"
+                                                    data-connected=move || live.connected.get().to_string()
+                                                    title=move || if live.connected.get() { "Live updates on" } else { "Live updates paused: reconnecting" }>
+                                                    <span class="visually-hidden">{move || if live.connected.get() { "Live" } else { "Reconnecting" }}</span>
+                                                </span>
+                                                <crate::notifications::NotificationBell unread />
+                                            </li>
                                             <li class="nav-user">
                                                 <span class="muted" data-test="signed-in-as">{me.display_name}</span>
                                                 <ActionForm action=sign_out attr:class="inline-form">

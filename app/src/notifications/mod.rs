@@ -7,4 +7,4 @@ mod page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use page::{NotificationBell, NotificationsPage};
+pub use page::{NotificationBell, NotificationsPage, unread_count};

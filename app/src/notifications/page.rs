@@ -18,11 +18,20 @@ use leptos_meta::Title;
 
 const TOPICS: &[Topic] = &[Topic::Notification];
 
-/// The bell: unread count, live; a new notification also shows as a toast.
-#[component]
-pub fn NotificationBell() -> impl IntoView {
+/// The unread count for the bell, live and again after each navigation; made by the
+/// layout outside its Transition (a resource made inside one hydrates out of order).
+pub fn unread_count() -> Resource<Result<i64, crate::error::AppError>> {
     let live = use_live(TOPICS);
-    let unread = Resource::new(move || live.get(), |_| unread_notifications());
+    let location = leptos_router::hooks::use_location();
+    Resource::new(
+        move || (location.pathname.get(), live.get()),
+        |_| unread_notifications(),
+    )
+}
+
+/// The bell: the unread count; a new notification also shows as a toast.
+#[component]
+pub fn NotificationBell(unread: Resource<Result<i64, crate::error::AppError>>) -> impl IntoView {
     let toasts = use_toasts();
     if let Some(live) = use_context::<Live>() {
         Effect::new(move |_| {
@@ -36,11 +45,9 @@ pub fn NotificationBell() -> impl IntoView {
         <a class="bell" href="/notifications" data-test="bell"
             aria-label=move || format!("Notifications: {} unread", count())>
             <span aria-hidden="true">"🔔"</span>
-            <Transition fallback=|| ()>
-                {move || (count() > 0).then(|| view! {
-                    <span class="badge badge--warn bell__count" data-test="bell-count">{count()}</span>
-                })}
-            </Transition>
+            {move || (count() > 0).then(|| view! {
+                <span class="badge badge--warn bell__count" data-test="bell-count">{count()}</span>
+            })}
         </a>
     }
 }

@@ -82,7 +82,7 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
         ),
         ("/api/my_devices", (SignedIn, "".to_owned())),
         ("/api/my_notifications", (SignedIn, "page=1&unread_only=false".to_owned())),
-        ("/api/unread_notifications", (SignedIn, "".to_owned())),
+        ("/api/unread_notifications", (Public, "".to_owned())),
         ("/api/mark_notification_read", (SignedIn, id.to_owned())),
         ("/api/mark_all_notifications_read", (SignedIn, "".to_owned())),
         ("/api/notification_choices", (SignedIn, "".to_owned())),

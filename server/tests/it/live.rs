@@ -440,7 +440,8 @@ async fn notifications_follow_each_persons_choices_and_arrive_live(db: PgPool) {
     next(&mut socket).await;
 
     // Sam wants no word of rota changes in the app or by email, only on the phone.
-    let choices = r#"{"choices":[{"kind":"rota_published","in_app":false,"email":false,"push":true}]}"#;
+    let choices =
+        r#"{"choices":[{"kind":"rota_published","in_app":false,"email":false,"push":true}]}"#;
     let (status, body) = post(port, "/api/save_notification_choices", &token, choices).await;
     assert_eq!(status, 200, "{body}");
     let saved: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -450,20 +451,31 @@ async fn notifications_follow_each_persons_choices_and_arrive_live(db: PgPool) {
         .iter()
         .find(|c| c["kind"] == "rota_published")
         .unwrap();
-    assert_eq!((rota["in_app"].as_bool(), rota["push"].as_bool()), (Some(false), Some(true)));
+    assert_eq!(
+        (rota["in_app"].as_bool(), rota["push"].as_bool()),
+        (Some(false), Some(true))
+    );
     assert!(
-        saved.as_array().unwrap().iter().all(|c| c["kind"] != "rating_disputed"),
+        saved
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["kind"] != "rating_disputed"),
         "carers are not offered the managers' kinds"
     );
-    let foreign = r#"{"choices":[{"kind":"rating_disputed","in_app":false,"email":false,"push":false}]}"#;
+    let foreign =
+        r#"{"choices":[{"kind":"rating_disputed","in_app":false,"email":false,"push":false}]}"#;
     let (status, body) = post(port, "/api/save_notification_choices", &token, foreign).await;
     assert_eq!(status, 422, "{body}");
 
     // Told of a rating to confirm (all channels on by default) and of a rota change.
     let told = bus::publishing(&state.redis, async {
         let mut tx = state.db.begin().await?;
-        let rating = Notice::new(NotificationKind::RatingPending, "Please confirm your rating")
-            .link("/carer/ratings");
+        let rating = Notice::new(
+            NotificationKind::RatingPending,
+            "Please confirm your rating",
+        )
+        .link("/carer/ratings");
         let rota = Notice::new(NotificationKind::RotaPublished, "Your rota changed");
         let answers = (
             notify(&mut tx, carer, &rating).await?,
@@ -497,20 +509,42 @@ async fn notifications_follow_each_persons_choices_and_arrive_live(db: PgPool) {
             .fetch_all(&db)
             .await
             .unwrap();
-    assert_eq!(kinds, ["rating_pending"], "the rota change was not kept in the app");
+    assert_eq!(
+        kinds,
+        ["rating_pending"],
+        "the rota change was not kept in the app"
+    );
 
     let (_, unread) = post(port, "/api/unread_notifications", &token, "").await;
     assert_eq!(unread, "1");
-    let (_, page) = post(port, "/api/my_notifications", &token, "page=1&unread_only=true").await;
+    let (_, page) = post(
+        port,
+        "/api/my_notifications",
+        &token,
+        "page=1&unread_only=true",
+    )
+    .await;
     let page: serde_json::Value = serde_json::from_str(&page).unwrap();
     assert_eq!(page["total"], 1);
     let id = page["items"][0]["id"].as_str().unwrap().to_owned();
 
     // Someone else's notification is not found; one's own is marked read.
     let (_, _, other) = signed_in(&state, Role::Carer, "Jo").await;
-    let (status, _) = post(port, "/api/mark_notification_read", &other, &format!("id={id}")).await;
+    let (status, _) = post(
+        port,
+        "/api/mark_notification_read",
+        &other,
+        &format!("id={id}"),
+    )
+    .await;
     assert_eq!(status, 404);
-    let (status, left) = post(port, "/api/mark_notification_read", &token, &format!("id={id}")).await;
+    let (status, left) = post(
+        port,
+        "/api/mark_notification_read",
+        &token,
+        &format!("id={id}"),
+    )
+    .await;
     assert_eq!((status, left.as_str()), (200, "0"));
     let (_, all) = post(port, "/api/mark_all_notifications_read", &token, "").await;
     assert_eq!(all, "0");

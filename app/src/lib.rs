@@ -23,6 +23,7 @@ pub mod invitations;
 pub mod live;
 pub mod navigation;
 pub mod notifications;
+pub mod pwa;
 pub mod recycle_bin;
 pub mod rota;
 pub mod settings;
@@ -92,6 +93,8 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/caretrack.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Link rel="manifest" href="/manifest.webmanifest" />
+        <Link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
         <Meta name="theme-color" content="#0f5c5b" />
         <Meta
             name="description"

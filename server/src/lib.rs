@@ -16,6 +16,7 @@ pub mod files;
 pub mod health;
 pub mod jobs;
 pub mod live;
+pub mod pwa;
 pub mod mail;
 pub mod security_headers;
 pub mod seed;

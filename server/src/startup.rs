@@ -136,6 +136,8 @@ pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
         .merge(dev_mailbox_routes(extras.dev_mailbox))
         .merge(local_file_routes(extras.local_files))
         .route("/ws", get(crate::live::upgrade))
+        .route("/sw.js", get(crate::pwa::service_worker))
+        .route("/offline.html", get(crate::pwa::offline_page))
         .merge(crate::api::routes(&state))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         // A request's live events go out once it has succeeded.

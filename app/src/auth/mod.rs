@@ -192,7 +192,9 @@ pub async fn deny(
     permission: Permission,
 ) {
     tracing::info!(user_id = %user.user_id, role = user.role.as_str(), permission = permission.as_str(), "permission denied");
-    let result = async {
+    // Its own outbox, published at once: the record is committed though the request
+    // fails (and during a page's streamed render there is no request outbox at all).
+    let recorded = crate::live::bus::publishing(&state.redis, async {
         let mut conn = state.db.acquire().await?;
         audit::record(
             &mut conn,
@@ -201,11 +203,9 @@ pub async fn deny(
                 .after(serde_json::json!({ "permission": permission.as_str() })),
         )
         .await
-    }
+    })
     .await;
-    match result {
-        // Committed, though the request will fail: its feed event goes out now.
-        Ok(()) => crate::live::bus::committed(&state.redis).await,
-        Err(err) => tracing::error!(error = %err, "could not audit a permission denial"),
+    if let Err(err) = recorded {
+        tracing::error!(error = %err, "could not audit a permission denial");
     }
 }

@@ -111,6 +111,35 @@ pub struct LoggedPractice {
     pub assessment_ready: bool,
 }
 
+/// A log made while the phone had no connection, kept on it until sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedLog {
+    /// Made when the log was typed; sent again as often as needed, counted once.
+    pub idempotency_key: String,
+    pub task_id: TaskId,
+    pub care_package_id: CarePackageId,
+    /// As typed (checked by the server like an online log).
+    pub count: String,
+    /// When it was made, RFC 3339 from the phone's clock: the day it counts for.
+    pub logged_at: String,
+    /// For telling the carer what was refused.
+    pub task_name: String,
+}
+
+/// What became of one sent log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SyncOutcome {
+    /// Counted now (or before: a key already counted answers its first result).
+    Counted,
+    /// Refused for good (over the day's cap, no longer assigned, too old …): why.
+    Refused(String),
+    /// Not decided (the server could not do it just now): keep it and send it again.
+    Later,
+}
+
+/// The most logs one sync sends.
+pub const SYNC_BATCH: usize = 100;
+
 /// One task's row in a carer's progress.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProgressRow {
@@ -245,6 +274,15 @@ pub async fn log_practice(
         )
         .await,
     )
+}
+
+/// Sends logs kept offline, oldest first: each is counted once by its idempotency
+/// key, for the day it was made, within that day's cap. Answers one outcome per log,
+/// in order.
+#[server(endpoint = "sync_practice", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+pub async fn sync_practice(logs: Vec<QueuedLog>) -> Result<Vec<SyncOutcome>, AppError> {
+    let (user, _, state) = guarded(caretrack::permissions::Permission::LogPractice).await?;
+    crate::error::with_status(super::ssr::practice::sync(&state, user.user_id, &logs).await)
 }
 
 #[server(endpoint = "carer_progress", client = crate::csrf::CsrfClient)]

@@ -3,6 +3,9 @@
 pub mod api;
 mod package_page;
 mod packages_page;
+pub mod pending;
+#[cfg(feature = "hydrate")]
+mod offline;
 mod progress_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -2,7 +2,8 @@
 //! short of its target, with global progress and what is left of today's allowance,
 //! what is waiting for them (ratings to confirm, notifications) and their latest logs.
 
-use super::api::{LogPractice, Today, TodayTask, load_today};
+use super::api::{LogPractice, QueuedLog, Today, TodayTask, load_today};
+use super::pending::{PendingLogs, now_rfc3339};
 use crate::live::{Topic, use_live, use_package_rooms};
 use crate::{
     components::{
@@ -61,7 +62,13 @@ pub fn CarerHome() -> impl IntoView {
         Topic::Assessment,
         Topic::Notification,
     ]);
-    let today = Resource::new(move || (version.get(), live.get()), |_| load_today());
+    // Logs kept on this phone while offline; counted ones refresh the page.
+    let pending = PendingLogs::new();
+    provide_context(pending);
+    let today = Resource::new(
+        move || (version.get(), live.get(), pending.counted.get()),
+        |_| load_today(),
+    );
     // The rooms of the packages the carer works at: a change to one reaches this page.
     use_package_rooms(Signal::derive(move || {
         let mut ids: Vec<_> = today
@@ -92,6 +99,7 @@ pub fn CarerHome() -> impl IntoView {
                 Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
             })}
         </Transition>
+        <PendingPanel pending />
         <Transition fallback=|| ()>
             {move || today.get().map(|result| match result {
                 Ok(today) => view! { <TodayList today version /> }.into_any(),
@@ -100,6 +108,31 @@ pub fn CarerHome() -> impl IntoView {
                 Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
             })}
         </Transition>
+    }
+}
+
+/// Logs waiting on this phone, and what the server refused when they were sent.
+#[component]
+fn PendingPanel(pending: PendingLogs) -> impl IntoView {
+    view! {
+        <Show when=move || { pending.count.get() > 0 }>
+            <div class="alert alert--warning pending-sync" role="status">
+                <span data-test="pending-sync">{move || format!("Pending sync ({})", pending.count.get())}</span>
+                " · kept on this phone until there is a connection. "
+                <button class="button" type="button" data-test="send-now" on:click=move |_| pending.send()>
+                    "Send now"
+                </button>
+            </div>
+        </Show>
+        <Show when=move || !pending.refused.get().is_empty()>
+            <div class="alert alert--error" role="alert" data-test="refused-logs">
+                <p>{move || format!("{} log(s) made offline were not counted:", pending.refused.get().len())}</p>
+                <ul>
+                    {move || pending.refused.get().into_iter().map(|why| view! { <li>{why}</li> }).collect_view()}
+                </ul>
+                <button class="button" type="button" on:click=move |_| pending.refused.set(Vec::new())>"Dismiss"</button>
+            </div>
+        </Show>
     }
 }
 
@@ -188,6 +221,36 @@ fn TaskCard(task: TodayTask, version: RwSignal<u32>) -> impl IntoView {
     // A new key once a log is accepted, so the next tap is a new log, not a replay.
     let key = RwSignal::new(new_key());
     let name = task.name.clone();
+    // What was sent, kept while it is in flight: if the phone has no connection, the
+    // log is kept on it with its key and sent later.
+    let sent = StoredValue::new(None::<LogPractice>);
+    Effect::new(move |_| {
+        if let Some(input) = log.input().get() {
+            sent.set_value(Some(input));
+        }
+    });
+    let pending = use_context::<PendingLogs>();
+    let task_name = name.clone();
+    Effect::new(move |_| {
+        if let Some(Err(AppError::Transport(_))) = log.value().get()
+            && let (Some(pending), Some(input)) = (pending, sent.get_value())
+        {
+            pending.keep(QueuedLog {
+                idempotency_key: input.idempotency_key,
+                task_id: input.task_id,
+                care_package_id: input.care_package_id,
+                count: input.count,
+                logged_at: now_rfc3339(),
+                task_name: task_name.clone(),
+            });
+            log.value().set(None);
+            key.set(new_key());
+            toasts.show(
+                ToastKind::Info,
+                "No connection: kept on this phone and sent when you are back online.",
+            );
+        }
+    });
     Effect::new(move |_| {
         if let Some(Ok(logged)) = log.value().get() {
             toasts.show(

@@ -25,6 +25,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let signed_in = Signal::derive(move || me_now().is_some());
     let live = crate::live::provide_live(signed_in);
     let unread = crate::notifications::unread_count();
+    crate::pwa::provide_pwa(signed_in);
     let sign_out = ServerAction::<crate::identity::api::SignOut>::new();
 
     view! {
@@ -105,6 +106,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 "You have been signed out. "<a href="/login">"Sign in again"</a>
             </div>
         </Show>
+        <crate::pwa::UpdatePrompt />
         <main id="main" class="site-main">
             {children()}
         </main>

@@ -55,7 +55,8 @@ pub async fn collect<F: Future>(work: F) -> (F::Output, Vec<(Room, Event)>) {
 }
 
 /// Runs `work` with its own outbox and publishes what it raised if it succeeded: for
-/// jobs and for work spawned off a request.
+/// jobs, for work spawned off a request, and for work committed on its own before the
+/// request fails (a nested outbox takes the events for itself).
 pub async fn publishing<T, E>(
     redis: &RedisHandle,
     work: impl Future<Output = Result<T, E>>,
@@ -65,13 +66,6 @@ pub async fn publishing<T, E>(
         publish(redis, events).await;
     }
     outcome
-}
-
-/// Publishes what the current task has raised so far, now: for work committed on its
-/// own before the request fails (a refusal recorded in the audit log, then a 403).
-pub async fn committed(redis: &RedisHandle) {
-    let events = OUTBOX.try_with(RefCell::take).unwrap_or_default();
-    publish(redis, events).await;
 }
 
 /// Numbers each event in its room and publishes it, in one round trip. The message is

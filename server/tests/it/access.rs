@@ -149,6 +149,10 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
                 format!("task_id={nil}&care_package_id={nil}&count=1&idempotency_key={nil}"),
             ),
         ),
+        (
+            "/api/sync_practice",
+            (needs(P::LogPractice), r#"{"logs":[]}"#.to_owned()),
+        ),
         ("/api/carer_progress", (needs(P::ViewProgress), format!("carer={nil}"))),
         (
             "/api/set_package_tasks",

@@ -1056,3 +1056,61 @@ async fn practice_counts_only_from_the_placement_and_a_deactivated_carer_does_no
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
     assert_eq!(saved.json()["added"], json!(["Jo Tester"]));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn logs_kept_offline_are_counted_once_each_within_the_cap(db: PgPool) {
+    let api = Api::new(db);
+    let manager = api.person(Role::Admin, "Mia").await;
+    let carer = api.person(Role::Carer, "Sam").await;
+    let (package, task) = api.setup(&manager, &carer, 500).await;
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let kept = |count: &str, at: &str| {
+        json!({
+            "idempotency_key": Uuid::new_v4(), "task_id": task, "care_package_id": package,
+            "count": count, "logged_at": at, "task_name": "Medication",
+        })
+    };
+    let logs = json!({ "logs": [
+        kept("2", &now),
+        kept("3", &now),
+        kept("96", &now),
+        kept("1", "last Tuesday"),
+        kept("lots", &now),
+    ]});
+    let send = || api.call(&carer, "POST", "/api/sync_practice", Some(logs.clone()));
+    let first = send().await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let outcomes = first.json();
+    assert_eq!(outcomes[0], "Counted");
+    assert_eq!(outcomes[1], "Counted");
+    assert_eq!(
+        outcomes[2]["Refused"],
+        "You can log 95 more for this task today."
+    );
+    assert_eq!(
+        outcomes[3]["Refused"],
+        "The time it was logged is unreadable."
+    );
+    assert!(outcomes[4]["Refused"].as_str().unwrap().contains("number"), "{outcomes}");
+
+    // The phone lost the answer and sends everything again: nothing counts twice.
+    let again = send().await.json();
+    assert_eq!(again, outcomes);
+    let (total, rows): (i32, i64) = sqlx::query_as(
+        "select (select total from task_daily_totals where carer_id = $1),
+                (select count(*) from task_completions where carer_id = $1 and source = 'OFFLINE_SYNC')",
+    )
+    .bind(carer.id)
+    .fetch_one(&api.state.db)
+    .await
+    .unwrap();
+    assert_eq!((total, rows), (5, 2));
+
+    let too_many = json!({ "logs": (0..101).map(|_| kept("1", &now)).collect::<Vec<_>>() });
+    let refused = api
+        .call(&carer, "POST", "/api/sync_practice", Some(too_many))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+}

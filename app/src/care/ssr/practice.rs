@@ -8,7 +8,8 @@
 //! stored totals of the first request are answered again.
 
 use super::super::api::{
-    CarerProgress, LoggedPractice, Named, ProgressRow, RecentLog, Today, TodayTask,
+    CarerProgress, LoggedPractice, Named, ProgressRow, QueuedLog, RecentLog, SYNC_BATCH,
+    SyncOutcome, Today, TodayTask,
 };
 use crate::{
     auth::CurrentUser,
@@ -46,6 +47,47 @@ pub async fn log_typed(
 ) -> Result<LoggedPractice, AppError> {
     let count = care::parse_daily_count(count, 0)?;
     log(state, carer, entry, count).await
+}
+
+/// Logs kept offline, in order (`api::sync_practice`).
+pub async fn sync(
+    state: &AppState,
+    carer: Uuid,
+    logs: &[QueuedLog],
+) -> Result<Vec<SyncOutcome>, AppError> {
+    if logs.len() > SYNC_BATCH {
+        return Err(AppError::validation(
+            "logs",
+            format!("Send at most {SYNC_BATCH} logs at a time."),
+        ));
+    }
+    let mut outcomes = Vec::with_capacity(logs.len());
+    for queued in logs {
+        let logged_at = OffsetDateTime::parse(
+            &queued.logged_at,
+            &time::format_description::well_known::Rfc3339,
+        );
+        let outcome = match logged_at {
+            Err(_) => SyncOutcome::Refused("The time it was logged is unreadable.".into()),
+            Ok(logged_at) => {
+                let entry = Entry {
+                    task_id: queued.task_id,
+                    care_package_id: queued.care_package_id,
+                    idempotency_key: &queued.idempotency_key,
+                    logged_at: Some(logged_at),
+                };
+                match log_typed(state, carer, entry, &queued.count).await {
+                    Ok(_) => SyncOutcome::Counted,
+                    Err(
+                        AppError::Internal | AppError::Unavailable(_) | AppError::Transport(_),
+                    ) => SyncOutcome::Later,
+                    Err(refused) => SyncOutcome::Refused(refused.to_string()),
+                }
+            }
+        };
+        outcomes.push(outcome);
+    }
+    Ok(outcomes)
 }
 
 pub async fn log(

@@ -1,0 +1,87 @@
+// The carer app on a phone: installable (manifest, icons, service worker), usable
+// offline, and logs made without a connection are kept with their idempotency keys and
+// counted exactly once when it returns — the daily cap still applies.
+import { expect, test } from "@playwright/test";
+import { hydrated, signIn, taskWithRoom } from "./session.mjs";
+
+test("the carer app is installable and opens offline", async ({ page, context, baseURL }) => {
+  await signIn(page, "megan@example.com");
+  await expect(page).toHaveURL(/\/carer$/);
+  await hydrated(page);
+
+  const manifest = await page.evaluate(async () => {
+    const link = document.querySelector("link[rel=manifest]");
+    const response = await fetch(link.href);
+    return { ok: response.ok, body: await response.json() };
+  });
+  expect(manifest.ok).toBe(true);
+  expect(manifest.body).toMatchObject({ display: "standalone", start_url: "/carer", theme_color: "#0f5c5b" });
+  const sizes = manifest.body.icons.map((icon) => icon.sizes);
+  expect(sizes).toEqual(expect.arrayContaining(["192x192", "512x512"]));
+  expect(manifest.body.icons.some((icon) => icon.purpose === "maskable")).toBe(true);
+  for (const icon of manifest.body.icons) {
+    const answer = await page.request.get(icon.src);
+    expect(answer.status(), icon.src).toBe(200);
+    expect(answer.headers()["content-type"], icon.src).toContain(icon.type);
+  }
+
+  // The worker is installed for the whole site and, after a reload, controls the page.
+  const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+  expect(scope).toBe(new URL("/", baseURL).href);
+  await page.reload();
+  await hydrated(page);
+  expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+
+  // Offline: the home page opens from the copy kept on the phone; a page never opened
+  // here says so.
+  await context.setOffline(true);
+  await page.goto("/carer");
+  await expect(page.locator("[data-test=home-heading]")).toContainText("Megan");
+  await page.goto("/carer/shifts");
+  await expect(page.locator("[data-test=offline-page]")).toContainText("You are offline");
+  await context.setOffline(false);
+});
+
+test("logs made offline wait on the phone, are counted once back online, and the cap still holds", async ({ page, context }) => {
+  test.setTimeout(60_000);
+  await signIn(page, "megan@example.com");
+  await expect(page).toHaveURL(/\/carer$/);
+  await hydrated(page);
+  const { card, done } = await taskWithRoom(page, 6);
+  const name = await card.getAttribute("data-task");
+  const today = async () => Number((await card.locator("[data-test=logged-today]").textContent()).match(/Logged today: (\d+)/)[1]);
+  const before = await today();
+  const count = card.getByLabel("How many times?");
+  const log = async (n) => {
+    await count.fill(String(n));
+    await count.evaluate((input) => input.removeAttribute("max"));
+    await card.getByRole("button", { name: "Log" }).click();
+    await expect(page.locator(".toast--info").last()).toContainText("kept on this phone");
+  };
+
+  await context.setOffline(true);
+  await log(2);
+  await expect(page.locator("[data-test=pending-sync]")).toHaveText("Pending sync (1)");
+  await log(3);
+  // More than is left today: the phone cannot know, the server will refuse it.
+  await log(100 - before);
+  await expect(page.locator("[data-test=pending-sync]")).toHaveText("Pending sync (3)");
+  // Nothing counted yet.
+  await expect(card.locator("[data-test=progress-text]")).toContainText(`${done} of`);
+
+  await context.setOffline(false);
+  await expect(page.locator(".toast--success").last()).toContainText("Sent 2 log(s)");
+  await expect(page.locator("[data-test=pending-sync]")).toHaveCount(0);
+  const refused = page.locator("[data-test=refused-logs]");
+  await expect(refused).toContainText("1 log(s) made offline were not counted");
+  await expect(refused).toContainText(`${name} × ${100 - before}`);
+  await expect(refused).toContainText("more for this task today");
+  // Exactly the two accepted logs, once each.
+  const after = page.locator(`[data-test=today-task][data-task="${name}"]`);
+  await expect(after.locator("[data-test=progress-text]")).toContainText(`${done + 5} of`);
+  await expect(after.locator("[data-test=logged-today]")).toContainText(`Logged today: ${before + 5}`);
+  await page.reload();
+  await hydrated(page);
+  await expect(after.locator("[data-test=logged-today]")).toContainText(`Logged today: ${before + 5}`);
+  await expect(page.locator("[data-test=pending-sync]")).toHaveCount(0);
+});

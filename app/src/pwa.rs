@@ -85,14 +85,16 @@ mod browser {
         let Some(container) = container() else {
             return;
         };
-        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            let kind = js_sys::Reflect::get(&event.data(), &"type".into())
-                .ok()
-                .and_then(|v| v.as_string());
-            if kind.as_deref() == Some("SYNC_PRACTICE") {
-                pwa.sync_requested.update(|n| *n += 1);
-            }
-        });
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |event: web_sys::MessageEvent| {
+                let kind = js_sys::Reflect::get(&event.data(), &"type".into())
+                    .ok()
+                    .and_then(|v| v.as_string());
+                if kind.as_deref() == Some("SYNC_PRACTICE") {
+                    pwa.sync_requested.update(|n| *n += 1);
+                }
+            },
+        );
         container.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget(); // for the life of the tab
         let on_controller = Closure::<dyn FnMut()>::new(move || {

@@ -21,11 +21,16 @@ fn build_version(state: &AppState) -> &'static str {
     static VERSION: OnceLock<String> = OnceLock::new();
     VERSION.get_or_init(|| {
         let options = &state.leptos_options;
-        let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+        let dir =
+            std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
         let name = options.output_name.as_ref();
         let mut hasher = Sha256::new();
         let mut found = false;
-        for file in [format!("{name}.js"), format!("{name}.wasm"), format!("{name}.css")] {
+        for file in [
+            format!("{name}.js"),
+            format!("{name}.wasm"),
+            format!("{name}.css"),
+        ] {
             if let Ok(bytes) = std::fs::read(dir.join(file)) {
                 hasher.update(&bytes);
                 found = true;

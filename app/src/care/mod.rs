@@ -1,11 +1,11 @@
 //! Care packages, tasks, assignments and daily practice (SPEC §2).
 
 pub mod api;
+#[cfg(feature = "hydrate")]
+mod offline;
 mod package_page;
 mod packages_page;
 pub mod pending;
-#[cfg(feature = "hydrate")]
-mod offline;
 mod progress_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;

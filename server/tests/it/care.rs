@@ -1093,7 +1093,10 @@ async fn logs_kept_offline_are_counted_once_each_within_the_cap(db: PgPool) {
         outcomes[3]["Refused"],
         "The time it was logged is unreadable."
     );
-    assert!(outcomes[4]["Refused"].as_str().unwrap().contains("number"), "{outcomes}");
+    assert!(
+        outcomes[4]["Refused"].as_str().unwrap().contains("number"),
+        "{outcomes}"
+    );
 
     // The phone lost the answer and sends everything again: nothing counts twice.
     let again = send().await.json();
@@ -1112,5 +1115,10 @@ async fn logs_kept_offline_are_counted_once_each_within_the_cap(db: PgPool) {
     let refused = api
         .call(&carer, "POST", "/api/sync_practice", Some(too_many))
         .await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
 }

@@ -78,9 +78,9 @@ pub async fn sync(
                 };
                 match log_typed(state, carer, entry, &queued.count).await {
                     Ok(_) => SyncOutcome::Counted,
-                    Err(
-                        AppError::Internal | AppError::Unavailable(_) | AppError::Transport(_),
-                    ) => SyncOutcome::Later,
+                    Err(AppError::Internal | AppError::Unavailable(_) | AppError::Transport(_)) => {
+                        SyncOutcome::Later
+                    }
                     Err(refused) => SyncOutcome::Refused(refused.to_string()),
                 }
             }

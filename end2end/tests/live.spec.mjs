@@ -1,9 +1,9 @@
-// Live updates: the care manager's dashboard counters and the audit log follow what
-// happens elsewhere without a reload; the notification centre marks read.
+// Live updates: the care manager's dashboard counters, who is online and the audit log
+// follow what happens elsewhere without a reload.
 import { expect, test } from "@playwright/test";
 import { hydrated, signIn, taskWithRoom } from "./session.mjs";
 
-test("the dashboard's counters and the audit log are live", async ({ page, browser }, info) => {
+test("the dashboard's counters, who is online and the audit log are live", async ({ page, browser }, info) => {
   test.skip(info.project.name !== "desktop", "one office browser is enough");
   test.setTimeout(60_000);
   await signIn(page, "manager@example.com");
@@ -25,6 +25,8 @@ test("the dashboard's counters and the audit log are live", async ({ page, brows
   await card.getByRole("button", { name: "Log" }).click();
   await expect(ali.locator(".toast--success")).toContainText("Logged.");
   await expect(figure).toHaveText(String(before + 2), { timeout: 5_000 });
+  // Ali's phone is open, so the manager sees him online.
+  await expect(page.locator("[data-test=online-now] [data-test=online-person]", { hasText: "Ali" })).toBeVisible();
 
   // The audit log shows a change the moment it is made.
   await page.goto("/admin/audit");

@@ -1,4 +1,5 @@
 use super::api::{Counts, Dashboard, load_dashboard};
+use crate::live::api::who_is_online;
 use crate::{
     identity::{SignInPrompt, use_me},
     live::{Topic, use_live_every},
@@ -50,6 +51,38 @@ pub fn AdminHome() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || dashboard.get().and_then(Result::ok).map(|dashboard| view! { <Cards dashboard /> })}
         </Transition>
+        <OnlineNow />
+    }
+}
+
+/// Who has CareTrack open now. Presence is time-based (a socket's key lapses 45 s after
+/// its last heartbeat), so the list is read again every 30 s as well as with the
+/// dashboard.
+#[component]
+fn OnlineNow() -> impl IntoView {
+    let tick = crate::components::ticker::use_ticker(Duration::from_secs(30));
+    let live = use_live_every(COUNTED, Duration::from_secs(1));
+    let online = Resource::new(move || (tick.get(), live.get()), |_| who_is_online());
+    view! {
+        <section class="card" data-test="online-now">
+            <h2>"Online now"</h2>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || online.get().map(|result| match result {
+                    Err(err) => view! { <p class="muted">{err.to_string()}</p> }.into_any(),
+                    Ok(people) if people.is_empty() => view! { <p class="muted">"Nobody is online right now."</p> }.into_any(),
+                    Ok(people) => view! {
+                        <ul class="online-list">
+                            {people.into_iter().map(|person| view! {
+                                <li data-test="online-person">
+                                    <span class="live-dot" data-connected="true" aria-hidden="true"></span>
+                                    " "{person.name}" "<span class="muted">{person.role.label()}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                })}
+            </Transition>
+        </section>
     }
 }
 

@@ -160,18 +160,18 @@ mod browser {
         on_update.forget();
     }
 
+    /// The active registration, once the worker is ready (none without workers).
+    async fn ready() -> Option<ServiceWorkerRegistration> {
+        let promise = container()?.ready().ok()?;
+        JsFuture::from(promise)
+            .await
+            .ok()
+            .map(ServiceWorkerRegistration::from)
+    }
+
     pub(super) fn apply_update() {
-        let Some(container) = container() else {
-            return;
-        };
         leptos::task::spawn_local(async move {
-            let Ok(ready) = container.ready().map(|p| JsFuture::from(p)) else {
-                return;
-            };
-            let Ok(registration) = ready.await.map(ServiceWorkerRegistration::from) else {
-                return;
-            };
-            if let Some(waiting) = registration.waiting() {
+            if let Some(waiting) = ready().await.and_then(|r| r.waiting()) {
                 RELOAD_ON_CHANGE.with(|flag| flag.set(true));
                 let _ = waiting.post_message(&message("SKIP_WAITING"));
             }
@@ -179,14 +179,8 @@ mod browser {
     }
 
     pub(super) fn request_sync() {
-        let Some(container) = container() else {
-            return;
-        };
         leptos::task::spawn_local(async move {
-            let Ok(ready) = container.ready().map(|p| JsFuture::from(p)) else {
-                return;
-            };
-            let Ok(registration) = ready.await else {
+            let Some(registration) = ready().await else {
                 return;
             };
             // `registration.sync` is not in web-sys's stable API: reached by name.

@@ -12,13 +12,13 @@ use crate::{
     auth::CurrentUser,
     care::api::{Named, Page},
     error::AppError,
-    live::{Event, Room, bus},
+    live::{Event, bus},
     mail::{DisputeRaised, Email, RatingPendingConfirmation, enqueue_email},
     notifications::ssr::{Notice, notify, notify_all},
     state::AppState,
 };
 use caretrack::{
-    CompetencyLevel, EmailAddress, RatingState, Role, ValidationError,
+    CompetencyLevel, EmailAddress, RatingState, ValidationError,
     london::{business_day, format_date, format_datetime},
     notification::{Channel, NotificationKind},
     rating::{FIRST_REMINDER, REMINDERS_UNTIL, RatingAction, reminder_due, review_due},
@@ -108,11 +108,7 @@ pub async fn issue(
     let by_email = notify(tx, a.carer_id, &notice).await?.wants(Channel::Email);
     let carer: caretrack::ids::UserId = a.carer_id.into();
     bus::emit_to(
-        [
-            Room::User(carer),
-            Room::Role(Role::Admin),
-            Room::Role(Role::Assessor),
-        ],
+        bus::carer_and_office(carer),
         &Event::RatingPending { carer_id: carer },
     );
     if by_email && let Ok(to) = EmailAddress::parse(&a.carer_email) {
@@ -350,14 +346,7 @@ pub async fn answer(
         RatingAction::Dispute => Event::RatingDisputed { carer_id: carer },
         _ => Event::RatingConfirmed { carer_id: carer },
     };
-    bus::emit_to(
-        [
-            Room::User(carer),
-            Room::Role(Role::Admin),
-            Room::Role(Role::Assessor),
-        ],
-        &event,
-    );
+    bus::emit_to(bus::carer_and_office(carer), &event);
     if action.makes_effective() {
         competency_changed(carer, current.task_id);
     }
@@ -380,11 +369,7 @@ pub async fn answer(
 /// A carer's effective level on a task changed: their pages and the office's refetch.
 fn competency_changed(carer: caretrack::ids::UserId, task: Uuid) {
     bus::emit_to(
-        [
-            Room::User(carer),
-            Room::Role(Role::Admin),
-            Room::Role(Role::Assessor),
-        ],
+        bus::carer_and_office(carer),
         &Event::CompetencyChanged {
             carer_id: carer,
             task_id: task.into(),
@@ -615,11 +600,7 @@ pub async fn resolve(
     let carer: caretrack::ids::UserId = current.carer_id.into();
     if action == RatingAction::Amend {
         bus::emit_to(
-            [
-                Room::User(carer),
-                Room::Role(Role::Admin),
-                Room::Role(Role::Assessor),
-            ],
+            bus::carer_and_office(carer),
             &Event::RatingPending { carer_id: carer },
         );
     }

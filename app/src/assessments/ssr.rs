@@ -97,11 +97,7 @@ pub async fn announce_ready(state: &AppState, assessment_id: Uuid) -> Result<usi
     tx.commit().await?;
     let carer = about.carer_id.into();
     bus::emit_to(
-        [
-            Room::User(carer),
-            Room::Role(Role::Admin),
-            Room::Role(Role::Assessor),
-        ],
+        bus::carer_and_office(carer),
         &Event::AssessmentReady {
             carer_id: carer,
             assessment_id: assessment_id.into(),

@@ -36,6 +36,17 @@ pub fn emit(room: Room, event: Event) {
     }
 }
 
+/// The rooms that follow a carer's practice and competence: the carer's own and the
+/// office's (care managers and assessors).
+pub fn carer_and_office(carer: caretrack::ids::UserId) -> [Room; 3] {
+    use caretrack::Role;
+    [
+        Room::User(carer),
+        Room::Role(Role::Admin),
+        Room::Role(Role::Assessor),
+    ]
+}
+
 /// Raises one event in several rooms.
 pub fn emit_to(rooms: impl IntoIterator<Item = Room>, event: &Event) {
     for room in rooms {

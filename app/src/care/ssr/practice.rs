@@ -14,7 +14,7 @@ use super::super::api::{
 use crate::{
     auth::CurrentUser,
     error::AppError,
-    live::{Event, Room, bus},
+    live::{Event, bus},
     state::AppState,
 };
 use caretrack::{
@@ -132,11 +132,7 @@ pub async fn log(
         Ok(Some(row)) => {
             let carer_id = carer.into();
             bus::emit_to(
-                [
-                    Room::User(carer_id),
-                    Room::Role(Role::Admin),
-                    Room::Role(Role::Assessor),
-                ],
+                bus::carer_and_office(carer_id),
                 &Event::TaskProgress {
                     carer_id,
                     task_id: entry.task_id,

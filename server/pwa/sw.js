@@ -14,10 +14,12 @@
 const VERSION = "__VERSION__";
 const SHELL = `shell-${VERSION}`;
 const PAGES = "pages";
+// Fetched at install. The WASM is not: it is the largest file and the page is loading
+// it at that very moment; it is kept when the next page load fetches it through the
+// worker (pages and /pkg files are stored as they pass).
 const SHELL_FILES = [
   "/offline.html",
   "/pkg/caretrack.js",
-  "/pkg/caretrack.wasm",
   "/pkg/caretrack.css",
   "/favicon.svg",
   "/icons/icon-192.png",

@@ -69,22 +69,6 @@ pub fn CarerHome() -> impl IntoView {
         move || (version.get(), live.get(), pending.counted.get()),
         |_| load_today(),
     );
-    // The rooms of the packages the carer works at: a change to one reaches this page.
-    use_package_rooms(Signal::derive(move || {
-        let mut ids: Vec<_> = today
-            .get()
-            .and_then(Result::ok)
-            .map(|day| {
-                day.tasks
-                    .iter()
-                    .flat_map(|task| task.packages.iter().map(|p| p.id))
-                    .collect()
-            })
-            .unwrap_or_default();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    }));
     view! {
         <Title text="Today" />
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -138,6 +122,15 @@ fn PendingPanel(pending: PendingLogs) -> impl IntoView {
 
 #[component]
 fn TodayList(today: Today, version: RwSignal<u32>) -> impl IntoView {
+    // The rooms of the packages the carer works at: a change to one reaches this page.
+    let mut packages: Vec<_> = today
+        .tasks
+        .iter()
+        .flat_map(|task| task.packages.iter().map(|p| p.id))
+        .collect();
+    packages.sort_unstable();
+    packages.dedup();
+    use_package_rooms(Signal::derive(move || packages.clone()));
     let waiting = |n: i64, one: &str, many: &str| match n {
         0 => format!("No {many}"),
         1 => format!("1 {one}"),

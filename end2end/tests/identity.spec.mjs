@@ -1,13 +1,7 @@
 import { test, expect } from "@playwright/test";
-import { hydrated, signIn } from "./session.mjs";
+import { hydrated, openMenu, signIn } from "./session.mjs";
 
 // Demo people from `server seed --demo` (run by run-e2e.mjs).
-
-async function openMenu(page, info) {
-  if (info.project.name === "phone") {
-    await page.getByRole("button", { name: "Menu" }).click();
-  }
-}
 
 test("a wrong password is refused with a message that names neither part", async ({ page }) => {
   await signIn(page, "manager@example.com", "not the right password");

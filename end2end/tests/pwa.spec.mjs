@@ -2,7 +2,7 @@
 // offline, and logs made without a connection are kept with their idempotency keys and
 // counted exactly once when it returns — the daily cap still applies.
 import { expect, test } from "@playwright/test";
-import { hydrated, signIn, taskWithRoom } from "./session.mjs";
+import { hydrated, openMenu, signIn, taskWithRoom } from "./session.mjs";
 
 test("the carer app is installable and opens offline", async ({ page, context, baseURL }) => {
   await signIn(page, "megan@example.com");
@@ -83,5 +83,65 @@ test("logs made offline wait on the phone, are counted once back online, and the
   await page.reload();
   await hydrated(page);
   await expect(after.locator("[data-test=logged-today]")).toContainText(`Logged today: ${before + 5}`);
+  await expect(page.locator("[data-test=pending-sync]")).toHaveCount(0);
+});
+
+test("logs kept on a shared phone are sent only by the carer who made them", async ({ page, context }, info) => {
+  test.setTimeout(60_000);
+  await signIn(page, "megan@example.com");
+  await expect(page).toHaveURL(/\/carer$/);
+  await hydrated(page);
+  const { card } = await taskWithRoom(page, 1);
+  const name = await card.getAttribute("data-task");
+  const loggedToday = async (where) =>
+    Number((await where.locator("[data-test=logged-today]").textContent()).match(/Logged today: (\d+)/)[1]);
+  const before = await loggedToday(card);
+
+  // Made offline; the server stays out of reach after the line returns, so the log waits.
+  await context.setOffline(true);
+  await card.getByLabel("How many times?").fill("1");
+  await card.getByRole("button", { name: "Log" }).click();
+  await expect(page.locator("[data-test=pending-sync]")).toHaveText("Pending sync (1)");
+  await page.route("**/api/sync_practice", (route) => route.abort());
+  await context.setOffline(false);
+
+  // Signing out says what is waiting, and asking to stay keeps Megan signed in.
+  await openMenu(page, info);
+  await page.locator("[data-test=sign-out]").click();
+  const ask = page.locator("[data-test=unsent-logs]");
+  await expect(ask).toContainText("1 log(s) you made on this phone have not been sent yet");
+  await ask.getByRole("button", { name: "Stay signed in" }).click();
+  await expect(ask).toHaveCount(0);
+  await expect(page.locator("[data-test=signed-in-as]")).toBeVisible();
+  await openMenu(page, info);
+  await page.locator("[data-test=sign-out]").click();
+  await ask.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.unroute("**/api/sync_practice");
+
+  // Sam signs in on the same phone: Megan's log is not his to send, nor shown as his.
+  const sent = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/api/sync_practice")) sent.push(request.postData());
+  });
+  await signIn(page, "sam@example.com");
+  await expect(page).toHaveURL(/\/carer$/);
+  await hydrated(page);
+  await expect(page.locator("[data-test=home-heading]")).toContainText("Sam");
+  await expect(page.locator("[data-test=pending-sync]")).toHaveCount(0);
+  // Nothing waiting of his: signing out does not ask.
+  await openMenu(page, info);
+  await page.locator("[data-test=sign-out]").click();
+  await expect(page).toHaveURL(/\/login/);
+  expect(sent).toEqual([]);
+
+  // Megan again: her log is sent and counted once, for her.
+  await signIn(page, "megan@example.com");
+  await expect(page).toHaveURL(/\/carer$/);
+  await hydrated(page);
+  await expect(page.locator(".toast--success").last()).toContainText("Sent 1 log(s)");
+  expect(sent).toHaveLength(1);
+  const after = page.locator(`[data-test=today-task][data-task="${name}"]`);
+  await expect(after.locator("[data-test=logged-today]")).toContainText(`Logged today: ${before + 1}`);
   await expect(page.locator("[data-test=pending-sync]")).toHaveCount(0);
 });

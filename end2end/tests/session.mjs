@@ -30,6 +30,13 @@ export async function signIn(page, email, password = DEMO_PASSWORD) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
+/** On the phone layout, opens the folded navigation (if it is not open already). */
+export async function openMenu(page, info) {
+  if (info.project.name !== "phone") return;
+  const toggle = page.getByRole("button", { name: "Menu" });
+  if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+}
+
 /** Adds a task on the Tasks page (signed in as a care manager) and waits for "Task added". */
 export async function addTask(page, name, target, category = "") {
   await page.goto("/admin/tasks");

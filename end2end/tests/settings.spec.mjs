@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { hydrated, signIn } from "./session.mjs";
+import { hydrated, openMenu, signIn } from "./session.mjs";
 import { execFileSync } from "node:child_process";
 
 // Back to the defaults, whatever the test left behind.
@@ -16,9 +16,7 @@ test("a manager changes the carers' session length from the Settings page", asyn
   await signIn(page, "manager@example.com");
   await expect(page).toHaveURL(/\/admin$/);
 
-  if (info.project.name === "phone") {
-    await page.getByRole("button", { name: "Menu" }).click();
-  }
+  await openMenu(page, info);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
   await expect(page).toHaveURL(/\/admin\/settings$/);
   await hydrated(page);

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { hydrated } from "./session.mjs";
+import { hydrated, openMenu } from "./session.mjs";
 
 test("home page hydrates and the status check round-trips to PostgreSQL", async ({ page }, info) => {
   const errors = [];
@@ -11,9 +11,7 @@ test("home page hydrates and the status check round-trips to PostgreSQL", async 
   await hydrated(page);
 
   // Client-side navigation (the router is live after hydration).
-  if (info.project.name === "phone") {
-    await page.getByRole("button", { name: "Menu" }).click();
-  }
+  await openMenu(page, info);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { DEMO_PASSWORD, hydrated, signIn } from "./session.mjs";
+import { DEMO_PASSWORD, hydrated, openMenu, signIn } from "./session.mjs";
 import { createHmac } from "node:crypto";
 import { execFileSync } from "node:child_process";
 
@@ -52,9 +52,7 @@ test("a care manager turns on two-step verification and signs in with a code", a
   const backupCode = (await backupCodes.first().innerText()).trim();
 
   // Signing in now takes the password and then a code.
-  if (info.project.name === "phone") {
-    await page.getByRole("button", { name: "Menu" }).click();
-  }
+  await openMenu(page, info);
   await page.locator("[data-test=sign-out]").click();
   await expect(page).toHaveURL(/\/login$/);
   await signIn(page, "manager@example.com");

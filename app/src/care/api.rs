@@ -116,6 +116,9 @@ pub struct LoggedPractice {
 pub struct QueuedLog {
     /// Made when the log was typed; sent again as often as needed, counted once.
     pub idempotency_key: String,
+    /// Who made it: only they send it (a phone may be shared by carers who sign in
+    /// and out on it).
+    pub carer: UserId,
     pub task_id: TaskId,
     pub care_package_id: CarePackageId,
     /// As typed (checked by the server like an online log).

@@ -3,6 +3,7 @@
 //! it is sent, and still applies the daily cap.
 
 use super::api::QueuedLog;
+use caretrack::ids::UserId;
 use leptos::{
     prelude::*,
     wasm_bindgen::{JsCast, JsValue, closure::Closure},
@@ -71,14 +72,16 @@ pub async fn keep(log: &QueuedLog) -> Result<(), JsValue> {
     finished(&request).await.map(|_| ())
 }
 
-/// Every kept log, oldest first by when it was made.
-pub async fn kept() -> Result<Vec<QueuedLog>, JsValue> {
+/// The logs `carer` made on this device and has not sent yet, oldest first by when
+/// they were made (a phone may be shared: others' logs wait for them).
+pub async fn kept_by(carer: UserId) -> Result<Vec<QueuedLog>, JsValue> {
     let store = store(IdbTransactionMode::Readonly).await?;
     let all = finished(&store.get_all()?).await?;
     let mut logs: Vec<QueuedLog> = js_sys::Array::from(&all)
         .iter()
         .filter_map(|value| value.as_string())
-        .filter_map(|json| serde_json::from_str(&json).ok())
+        .filter_map(|json| serde_json::from_str::<QueuedLog>(&json).ok())
+        .filter(|log| log.carer == carer)
         .collect();
     logs.sort_by(|a, b| a.logged_at.cmp(&b.logged_at));
     Ok(logs)

@@ -4,6 +4,7 @@
 //! fires, on opening the page, or when the carer taps "Send now".
 
 use super::api::QueuedLog;
+use caretrack::ids::UserId;
 use leptos::prelude::*;
 
 /// The carer home's queue of offline logs.
@@ -15,21 +16,37 @@ pub struct PendingLogs {
     pub refused: RwSignal<Vec<String>>,
     /// Moves when sent logs were counted (the page refetches).
     pub counted: RwSignal<u32>,
+    /// Who is signed in: only their logs are counted and sent (others who share the
+    /// phone keep theirs until they sign in). Unknown while the layout asks.
+    owner: Signal<Option<UserId>>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     sending: StoredValue<bool>,
 }
 
 impl PendingLogs {
     pub fn new() -> Self {
+        let owner = match use_context::<crate::identity::CurrentMe>() {
+            Some(crate::identity::CurrentMe(me)) => {
+                let known = crate::identity::known_me(me);
+                Signal::derive(move || known.with(|me| me.as_ref().map(|me| me.user_id)))
+            }
+            None => Signal::stored(None),
+        };
         let pending = Self {
             count: RwSignal::new(0),
             refused: RwSignal::new(Vec::new()),
             counted: RwSignal::new(0),
+            owner,
             sending: StoredValue::new(false),
         };
         #[cfg(feature = "hydrate")]
         browser::watch(pending);
         pending
+    }
+
+    /// Who the logs kept now belong to (`None` while unknown: nothing is kept or sent).
+    pub fn owner(&self) -> Option<UserId> {
+        self.owner.get_untracked()
     }
 
     /// Keeps a log that could not be sent.
@@ -51,6 +68,15 @@ impl Default for PendingLogs {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// How many logs `owner` made on this phone and has not sent yet (asked before they
+/// sign out: the logs stay for them, but they should know).
+#[cfg(feature = "hydrate")]
+pub async fn waiting_on_this_phone(owner: UserId) -> usize {
+    super::offline::kept_by(owner)
+        .await
+        .map_or(0, |logs| logs.len())
 }
 
 /// The moment a log is made, as RFC 3339 from the phone's clock.
@@ -97,12 +123,19 @@ mod browser {
                 }
             });
         }
-        // Whatever an earlier visit left: counted now, and sent if there is a line.
-        send_with(pending, toasts);
+        // Whatever an earlier visit left: counted and sent once it is known whose
+        // phone it is now (and again if someone else signs in).
+        Effect::new(move |_| {
+            if pending.owner.get().is_some() {
+                send_with(pending, toasts);
+            }
+        });
     }
 
     async fn recount(pending: PendingLogs) {
-        if let Ok(logs) = offline::kept().await {
+        if let Some(owner) = pending.owner()
+            && let Ok(logs) = offline::kept_by(owner).await
+        {
             pending.count.try_set(logs.len());
         }
     }
@@ -149,8 +182,11 @@ mod browser {
     /// counted and what was refused.
     async fn send_all(pending: PendingLogs) -> (usize, Vec<String>) {
         let (mut counted, mut refused) = (0, Vec::new());
+        let Some(owner) = pending.owner() else {
+            return (counted, refused);
+        };
         loop {
-            let Ok(kept) = offline::kept().await else {
+            let Ok(kept) = offline::kept_by(owner).await else {
                 break;
             };
             pending.count.try_set(kept.len());

@@ -227,9 +227,11 @@ fn TaskCard(task: TodayTask, version: RwSignal<u32>) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Err(AppError::Transport(_))) = log.value().get()
             && let (Some(pending), Some(input)) = (pending, sent.get_value())
+            && let Some(carer) = pending.owner()
         {
             pending.keep(QueuedLog {
                 idempotency_key: input.idempotency_key,
+                carer,
                 task_id: input.task_id,
                 care_package_id: input.care_package_id,
                 count: input.count,

@@ -21,12 +21,16 @@ pub fn Layout(children: Children) -> impl IntoView {
     );
     provide_context(crate::identity::CurrentMe(me));
     let me_now = move || me.get().and_then(Result::ok).flatten();
-    // One live socket per tab while someone is signed in.
-    let signed_in = Signal::derive(move || me_now().is_some());
+    // One live socket per tab while someone is signed in (losing the line is not
+    // signing out).
+    let known = crate::identity::known_me(me);
+    let signed_in = Signal::derive(move || known.with(Option::is_some));
     let live = crate::live::provide_live(signed_in);
     let unread = crate::notifications::unread_count();
     crate::pwa::provide_pwa(signed_in);
     let sign_out = ServerAction::<crate::identity::api::SignOut>::new();
+    // Logs made offline and not yet sent, found on signing out: asked about first.
+    let unsent = RwSignal::new(None::<usize>);
 
     view! {
         <a class="skip-link" href="#main">
@@ -90,7 +94,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                                                 <span class="muted" data-test="signed-in-as">{me.display_name}</span>
                                                 <ActionForm action=sign_out attr:class="inline-form">
                                                     <input type="hidden" name="_csrf" value=crate::csrf::csrf_token() />
-                                                    <button class="link-button" type="submit" data-test="sign-out">"Sign out"</button>
+                                                    <button class="link-button" type="submit" data-test="sign-out"
+                                                        on:click=move |ev| check_unsent(ev, me.user_id, sign_out, unsent)>"Sign out"</button>
                                                 </ActionForm>
                                             </li>
                                         }
@@ -106,6 +111,17 @@ pub fn Layout(children: Children) -> impl IntoView {
                 "You have been signed out. "<a href="/login">"Sign in again"</a>
             </div>
         </Show>
+        <Show when=move || unsent.get().is_some()>
+            <div class="alert alert--warning confirm" role="alertdialog" data-test="unsent-logs">
+                {move || format!(
+                    "{} log(s) you made on this phone have not been sent yet. They stay on this phone and are sent when you next sign in on it. Sign out anyway? ",
+                    unsent.get().unwrap_or_default()
+                )}
+                <button class="button button--danger" type="button" data-test="sign-out-anyway"
+                    on:click=move |_| { unsent.set(None); sign_out.dispatch(crate::identity::api::SignOut {}); }>"Sign out"</button>
+                <button class="button" type="button" on:click=move |_| unsent.set(None)>"Stay signed in"</button>
+            </div>
+        </Show>
         <crate::pwa::UpdatePrompt />
         <main id="main" class="site-main">
             {children()}
@@ -114,5 +130,28 @@ pub fn Layout(children: Children) -> impl IntoView {
             <p>"CareTrack Pro · competency, daily practice and rota for UK home care"</p>
         </footer>
         <crate::components::toast::ToastRegion />
+    }
+}
+
+/// Signing out with logs still waiting on this phone asks first; otherwise it goes on
+/// (without JavaScript the form simply posts).
+#[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+fn check_unsent(
+    ev: leptos::ev::MouseEvent,
+    owner: caretrack::ids::UserId,
+    sign_out: ServerAction<crate::identity::api::SignOut>,
+    unsent: RwSignal<Option<usize>>,
+) {
+    #[cfg(feature = "hydrate")]
+    {
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            match crate::care::pending::waiting_on_this_phone(owner).await {
+                0 => {
+                    sign_out.dispatch(crate::identity::api::SignOut {});
+                }
+                n => unsent.set(Some(n)),
+            }
+        });
     }
 }

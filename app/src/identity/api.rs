@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 /// The signed-in person, as the header and home pages show them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {
+    /// Whose logs kept offline on this device are theirs to send.
+    pub user_id: caretrack::ids::UserId,
     pub email: String,
     pub role: Role,
     pub display_name: String,
@@ -117,6 +119,7 @@ pub async fn whoami() -> Result<Option<Me>, AppError> {
         _ => row.email.clone(),
     };
     Ok(Some(Me {
+        user_id: user.user_id.into(),
         email: row.email,
         role: user.role,
         display_name,

@@ -7,4 +7,4 @@ mod me;
 
 pub use homes::{RoleHome, SignInPrompt};
 pub use login_page::LoginPage;
-pub use me::{CurrentMe, use_can, use_me};
+pub use me::{CurrentMe, known_me, use_can, use_me};

@@ -1062,22 +1062,27 @@ async fn logs_kept_offline_are_counted_once_each_within_the_cap(db: PgPool) {
     let api = Api::new(db);
     let manager = api.person(Role::Admin, "Mia").await;
     let carer = api.person(Role::Carer, "Sam").await;
+    let other = api.person(Role::Carer, "Jo").await;
     let (package, task) = api.setup(&manager, &carer, 500).await;
     let now = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap();
-    let kept = |count: &str, at: &str| {
+    let made_by = |who: Uuid, count: &str, at: &str| {
         json!({
-            "idempotency_key": Uuid::new_v4(), "task_id": task, "care_package_id": package,
-            "count": count, "logged_at": at, "task_name": "Medication",
+            "idempotency_key": Uuid::new_v4(), "carer": who, "task_id": task,
+            "care_package_id": package, "count": count, "logged_at": at,
+            "task_name": "Medication",
         })
     };
+    let kept = |count: &str, at: &str| made_by(carer.id, count, at);
     let logs = json!({ "logs": [
         kept("2", &now),
         kept("3", &now),
         kept("96", &now),
         kept("1", "last Tuesday"),
         kept("lots", &now),
+        // Jo's, left on a phone Sam now uses: kept for Jo, never counted for Sam.
+        made_by(other.id, "1", &now),
     ]});
     let send = || api.call(&carer, "POST", "/api/sync_practice", Some(logs.clone()));
     let first = send().await;
@@ -1097,6 +1102,7 @@ async fn logs_kept_offline_are_counted_once_each_within_the_cap(db: PgPool) {
         outcomes[4]["Refused"].as_str().unwrap().contains("number"),
         "{outcomes}"
     );
+    assert_eq!(outcomes[5], "Later");
 
     // The phone lost the answer and sends everything again: nothing counts twice.
     let again = send().await.json();

@@ -68,6 +68,8 @@ pub async fn sync(
             &time::format_description::well_known::Rfc3339,
         );
         let outcome = match logged_at {
+            // Someone else's log on a shared phone: theirs to send when they sign in.
+            _ if Uuid::from(queued.carer) != carer => SyncOutcome::Later,
             Err(_) => SyncOutcome::Refused("The time it was logged is unreadable.".into()),
             Ok(logged_at) => {
                 let entry = Entry {

@@ -44,6 +44,9 @@ pub struct AppSettings {
     pub organisation_name: String,
     /// Where people reach the app, for links in emails (no trailing slash).
     pub public_url: String,
+    /// The VAPID public key browsers subscribe to pushes with (base64url); `None` when
+    /// this server sends no pushes.
+    pub push_public_key: Option<String>,
 }
 
 /// A Redis connection that is opened on first use and re-opened by the connection

@@ -19,6 +19,7 @@ Commands:
   keys rotate    Re-encrypt personal data sealed with an older key using the
                  current one (the first in DATA_ENCRYPTION_KEYS). Safe to run
                  while the app serves; afterwards the old key can be removed.
+  keys vapid     Print a new Web Push (VAPID) key pair for VAPID_PRIVATE_KEY.
   help           Show this message.
 
 Configuration comes from the environment and a .env file; see README.md.";
@@ -38,6 +39,7 @@ pub enum Command {
     },
     AuditVerify,
     KeysRotate,
+    KeysVapid,
     Help,
 }
 
@@ -108,6 +110,7 @@ impl Command {
             },
             Some("keys") => match (args.get(1).map(String::as_str), args.get(2)) {
                 (Some("rotate"), None) => Ok(Command::KeysRotate),
+                (Some("vapid"), None) => Ok(Command::KeysVapid),
                 (_, Some(extra)) => unexpected(extra),
                 (other, None) => Err(format!("unknown keys command {other:?}\n\n{USAGE}")),
             },
@@ -172,6 +175,7 @@ mod tests {
         assert!(parse(&["audit"]).is_err());
         assert_eq!(parse(&["keys", "rotate"]), Ok(Command::KeysRotate));
         assert!(parse(&["keys", "rotate", "now"]).is_err());
+        assert_eq!(parse(&["keys", "vapid"]), Ok(Command::KeysVapid));
     }
 
     #[test]

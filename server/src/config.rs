@@ -46,6 +46,9 @@ pub struct Config {
     /// argon2id cost (`ARGON2_MEMORY_KIB`, `ARGON2_ITERATIONS`, `ARGON2_PARALLELISM`).
     pub password_hashing: HashParams,
     encryption_keys: Vec<(String, SecretBox<[u8; KEY_BYTES]>)>,
+    /// Web Push identity (`VAPID_PRIVATE_KEY`, `VAPID_SUBJECT`); without it no pushes
+    /// are sent and browsers are not offered them.
+    pub vapid: Option<std::sync::Arc<crate::push::crypto::Vapid>>,
 }
 
 impl fmt::Debug for Config {
@@ -65,6 +68,7 @@ impl fmt::Debug for Config {
                 &self.metrics_token.as_ref().map(|_| "[REDACTED]"),
             )
             .field("log_filter", &self.log_filter)
+            .field("web_push", &self.vapid.is_some())
             .field(
                 "encryption_key_ids",
                 &self
@@ -277,6 +281,25 @@ impl Config {
             problems.push("PUBLIC_URL must use https:// in production".into());
         }
 
+        let vapid_subject =
+            get("VAPID_SUBJECT").unwrap_or_else(|| format!("mailto:{}", mail_from.email));
+        if !(vapid_subject.starts_with("mailto:") || vapid_subject.starts_with("https://")) {
+            problems.push(format!(
+                "VAPID_SUBJECT must be a mailto: or https: URL where push services can reach you (got {vapid_subject:?})"
+            ));
+        }
+        let vapid = get("VAPID_PRIVATE_KEY").and_then(|key| {
+            crate::push::crypto::Vapid::new(&key, vapid_subject)
+                .map(std::sync::Arc::new)
+                .map_err(|_| {
+                    problems.push(
+                        "VAPID_PRIVATE_KEY must be a base64url P-256 private key: make one with `server keys vapid`"
+                            .into(),
+                    )
+                })
+                .ok()
+        });
+
         let organisation_name =
             get("ORGANISATION_NAME").unwrap_or_else(|| "CareTrack Demo Care Ltd".to_owned());
         let log_filter = get("RUST_LOG")
@@ -305,6 +328,7 @@ impl Config {
             files,
             password_hashing,
             encryption_keys,
+            vapid,
         })
     }
 
@@ -313,6 +337,10 @@ impl Config {
             environment: self.environment,
             organisation_name: self.organisation_name.clone(),
             public_url: self.public_url.clone(),
+            push_public_key: self
+                .vapid
+                .as_ref()
+                .map(|vapid| vapid.public_key().to_owned()),
         }
     }
 

@@ -17,6 +17,7 @@ pub mod health;
 pub mod jobs;
 pub mod live;
 pub mod mail;
+pub mod push;
 pub mod pwa;
 pub mod security_headers;
 pub mod seed;
@@ -125,6 +126,7 @@ pub async fn run(command: Command, config: Config) -> Result<(), ServerError> {
             );
             Ok(())
         }
-        Command::Help => Ok(()),
+        // Answered by `main` before any configuration is read.
+        Command::Help | Command::KeysVapid => Ok(()),
     }
 }

@@ -13,6 +13,14 @@ async fn main() -> ExitCode {
         println!("{}", server::cli::USAGE);
         return ExitCode::SUCCESS;
     }
+    if let server::cli::Command::KeysVapid = command {
+        // Needs no configuration: it is how part of it is made.
+        let (private, public) = server::push::crypto::Vapid::generate();
+        println!(
+            "VAPID_PRIVATE_KEY={private}\n# public key (browsers subscribe with it): {public}"
+        );
+        return ExitCode::SUCCESS;
+    }
     // A missing .env is normal in production (the environment is set by the platform).
     let _ = dotenvy::dotenv();
     let config = match server::config::Config::from_env() {

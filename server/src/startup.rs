@@ -341,12 +341,19 @@ fn start_background(
     mailer: Arc<Mailer>,
 ) -> Vec<JoinHandle<()>> {
     let mut tasks = Vec::new();
+    let pusher = config.vapid.clone().and_then(|vapid| {
+        crate::push::Pusher::new(vapid)
+            .inspect_err(|err| tracing::error!(error = %err, "pushes will not be sent"))
+            .ok()
+            .map(Arc::new)
+    });
     if config.worker_concurrency > 0 {
         tasks.push(tokio::spawn(worker::run(
             state.clone(),
             Arc::new(Registry::standard(
                 mailer,
                 config.files.clamd_addr.as_deref().map(Arc::from),
+                pusher,
             )),
             WorkerConfig {
                 lease: config.job_lease,

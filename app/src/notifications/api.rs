@@ -79,7 +79,8 @@ pub async fn save_notification_choices(choices: Vec<Choice>) -> Result<Vec<Choic
 }
 
 #[cfg(feature = "ssr")]
-async fn signed_in() -> Result<(crate::auth::CurrentUser, crate::state::AppState), AppError> {
+pub(super) async fn signed_in()
+-> Result<(crate::auth::CurrentUser, crate::state::AppState), AppError> {
     let (user, _actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageOwnAccount).await?;
     Ok((user, state))

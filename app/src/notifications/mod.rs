@@ -4,6 +4,7 @@
 
 pub mod api;
 mod page;
+pub mod push;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

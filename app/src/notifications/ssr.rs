@@ -84,7 +84,8 @@ pub async fn choice(
 }
 
 /// Tells `user`: the notification centre entry (unless they turned in-app off for the
-/// kind) and its live event. Answers their choice; the caller sends its email only if
+/// kind) and its live event, and a push to each of their phones when they want the kind
+/// pushed. Answers their choice; the caller sends its email only if
 /// `choice.wants(Channel::Email)`.
 pub async fn notify(
     conn: &mut PgConnection,
@@ -114,6 +115,15 @@ pub async fn notify(
                 link: notice.link.clone(),
             },
         );
+    }
+    if choice.wants(Channel::Push) {
+        let message = super::push::PushMessage {
+            title: notice.title.clone(),
+            body: notice.body.clone(),
+            link: notice.link.clone(),
+            tag: notice.kind.as_str().to_owned(),
+        };
+        super::push::ssr::enqueue_for(conn, user, message).await?;
     }
     Ok(choice)
 }

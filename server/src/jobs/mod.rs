@@ -72,8 +72,19 @@ impl Registry {
     }
 
     /// The handlers every CareTrack process knows. Features add theirs here.
-    pub fn standard(mailer: Arc<crate::mail::Mailer>, clamd_addr: Option<Arc<str>>) -> Self {
+    pub fn standard(
+        mailer: Arc<crate::mail::Mailer>,
+        clamd_addr: Option<Arc<str>>,
+        pusher: Option<Arc<crate::push::Pusher>>,
+    ) -> Self {
         let mut registry = Self::new();
+        registry.register(
+            app::notifications::push::SEND_PUSH_KIND,
+            move |ctx, payload| {
+                let pusher = pusher.clone();
+                async move { crate::push::send_queued(ctx, pusher.as_deref(), payload).await }
+            },
+        );
         registry.register(app::mail::SEND_EMAIL_KIND, move |ctx, payload| {
             let mailer = mailer.clone();
             async move {

@@ -91,6 +91,15 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
             (SignedIn, r#"{"choices":[]}"#.to_owned()),
         ),
         ("/api/who_is_online", (needs(P::ViewUsers), "".to_owned())),
+        ("/api/push_public_key", (SignedIn, "".to_owned())),
+        (
+            "/api/subscribe_push",
+            (
+                SignedIn,
+                r#"{"subscription":{"endpoint":"x","p256dh":"x","auth":"x"}}"#.to_owned(),
+            ),
+        ),
+        ("/api/unsubscribe_push", (SignedIn, "endpoint=x".to_owned())),
         ("/api/sign_out_device", (SignedIn, id.to_owned())),
         ("/api/two_factor_status", (SignedIn, "".to_owned())),
         ("/api/start_two_factor", (SignedIn, "".to_owned())),

@@ -103,7 +103,7 @@ async fn run_worker_until(db: &PgPool, mailer: Arc<Mailer>, sql: &str) -> bool {
     let state = common::state_with(db.clone(), &common::redis_url());
     let handle = tokio::spawn(worker::run(
         state,
-        Arc::new(Registry::standard(mailer, None)),
+        Arc::new(Registry::standard(mailer, None, None)),
         fast_worker(),
         async move {
             let _ = stopped.await;

@@ -592,6 +592,7 @@ async fn uploads_stay_quarantined_until_clamd_passes_them(db: PgPool) {
         Arc::new(Registry::standard(
             mailer,
             Some(Arc::from(clamd.addr.as_str())),
+            None,
         )),
         worker::WorkerConfig {
             poll_interval: Duration::from_millis(100),

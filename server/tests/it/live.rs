@@ -41,6 +41,11 @@ type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 /// The router on a local port with its own hub listening to the bus.
 async fn serve_here(db: PgPool) -> (u16, AppState) {
     let state = common::state_with(db, &common::redis_url());
+    (serve_state(state.clone()).await, state)
+}
+
+/// Serves `state` on a local port, as `serve_here` does; the port.
+pub(crate) async fn serve_state(state: AppState) -> u16 {
     let hub = Arc::new(Hub::default());
     let router = startup::build_router_with(
         state.clone(),
@@ -64,11 +69,11 @@ async fn serve_here(db: PgPool) -> (u16, AppState) {
         std::future::pending(),
     ));
     hub.wait_subscribed().await;
-    (port, state)
+    port
 }
 
 /// A signed-in person of `role`: their id, session and access token.
-async fn signed_in(state: &AppState, role: Role, first: &str) -> (Uuid, Uuid, String) {
+pub(crate) async fn signed_in(state: &AppState, role: Role, first: &str) -> (Uuid, Uuid, String) {
     let id = common::person(&state.db, role.as_str(), first).await;
     let tokens = sessions::start(state, id, role, &RequestMeta::default())
         .await
@@ -306,7 +311,7 @@ impl Drop for Servers {
 
 /// `POST` with a bearer token over a fresh connection: the status and body. A body
 /// starting with `{` is sent as JSON, anything else as a form.
-async fn post(port: u16, path: &str, token: &str, body: &str) -> (u16, String) {
+pub(crate) async fn post(port: u16, path: &str, token: &str, body: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
     let kind = if body.starts_with('{') {
         "application/json"

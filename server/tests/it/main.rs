@@ -17,6 +17,7 @@ mod invitations;
 mod jobs;
 mod live;
 mod openapi;
+mod push;
 mod rota;
 mod schema;
 mod settings;

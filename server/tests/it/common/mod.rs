@@ -88,6 +88,7 @@ pub fn state_with(db: PgPool, redis_url: &str) -> AppState {
             environment: Environment::Test,
             organisation_name: "Test Care Ltd".into(),
             public_url: "https://care.example".into(),
+            push_public_key: None,
         }),
         cipher: Arc::new(test_cipher()),
         // Files on local disk under the temp dir; tests of S3 swap in their own store.

@@ -1,0 +1,199 @@
+//! Web Push: a person's browsers subscribe (the service worker's push manager, with the
+//! server's VAPID public key), and `notify` queues one `push.send` job per subscription
+//! when they want the kind pushed. The server encrypts and delivers (`server::push`);
+//! the service worker shows the notification and opens its link.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const SEND_PUSH_KIND: &str = "push.send";
+
+/// What the service worker shows: `sw.js` reads these fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushMessage {
+    pub title: String,
+    pub body: String,
+    /// The app path a tap opens.
+    pub link: Option<String>,
+    /// One shown per tag: a newer push of the kind replaces the older.
+    pub tag: String,
+}
+
+/// A browser's subscription as `PushSubscription.toJSON()` gives it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subscription {
+    pub endpoint: String,
+    /// base64url: the browser's P-256 public key.
+    pub p256dh: String,
+    /// base64url: 16 bytes.
+    pub auth: String,
+}
+
+/// The key browsers subscribe with (base64url), or `None` when this server does not
+/// send pushes.
+#[server(endpoint = "push_public_key", client = crate::csrf::CsrfClient)]
+pub async fn push_public_key() -> Result<Option<String>, AppError> {
+    let (_, state) = super::api::signed_in().await?;
+    Ok(state.settings.push_public_key.clone())
+}
+
+/// Keeps this browser's subscription for the signed-in person (a browser someone else
+/// subscribed before now reaches this person only). Audited.
+#[server(endpoint = "subscribe_push", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+pub async fn subscribe_push(subscription: Subscription) -> Result<(), AppError> {
+    let (user, state) = super::api::signed_in().await?;
+    crate::error::with_status(ssr::subscribe(&state, &user, &subscription).await)
+}
+
+/// Forgets this browser's subscription (turned off here, or signing out).
+#[server(endpoint = "unsubscribe_push", client = crate::csrf::CsrfClient)]
+pub async fn unsubscribe_push(endpoint: String) -> Result<(), AppError> {
+    let (user, state) = super::api::signed_in().await?;
+    crate::error::with_status(ssr::unsubscribe(&state, &user, &endpoint).await)
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::{PushMessage, SEND_PUSH_KIND, Subscription};
+    use crate::{
+        audit::{self, Actor, Entry},
+        auth::CurrentUser,
+        error::AppError,
+        jobs::{NewJob, enqueue},
+        state::{AppState, Environment},
+    };
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
+    use serde::{Deserialize, Serialize};
+    use sqlx::{PgConnection, types::Uuid};
+
+    /// The `push.send` job: one message to one subscription.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct PushJob {
+        pub subscription_id: Uuid,
+        pub message: PushMessage,
+    }
+
+    /// Longest endpoint kept (push services' URLs are a few hundred characters).
+    const MAX_ENDPOINT: usize = 1024;
+    /// The body shown on a phone is cut here (a push carries under 4 KB).
+    const MAX_BODY: usize = 1000;
+
+    /// Queues `message` for each of `user`'s working subscriptions; how many.
+    pub async fn enqueue_for(
+        conn: &mut PgConnection,
+        user: Uuid,
+        message: PushMessage,
+    ) -> Result<usize, sqlx::Error> {
+        let subscriptions = sqlx::query_scalar!(
+            "select id from push_subscriptions where user_id = $1 and failed_at is null",
+            user
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let message = PushMessage {
+            body: message.body.chars().take(MAX_BODY).collect(),
+            ..message
+        };
+        for &subscription_id in &subscriptions {
+            let job = PushJob {
+                subscription_id,
+                message: message.clone(),
+            };
+            // A push a day late is noise: a few quick retries, then it is dropped.
+            let mut job = NewJob::new(SEND_PUSH_KIND, &job);
+            job.max_attempts = 5;
+            enqueue(conn, job).await?;
+        }
+        Ok(subscriptions.len())
+    }
+
+    /// What is wrong with a subscription a browser sent, if anything.
+    fn check(subscription: &Subscription, environment: Environment) -> Result<(), AppError> {
+        let invalid = |field: &str, message: &str| Err(AppError::validation(field, message));
+        let endpoint = subscription.endpoint.trim();
+        // Push services are https; a plain-http endpoint is only for local testing.
+        let allowed = endpoint.starts_with("https://")
+            || (environment != Environment::Production && endpoint.starts_with("http://"));
+        if !allowed || endpoint.len() > MAX_ENDPOINT || endpoint.contains(char::is_whitespace) {
+            return invalid("endpoint", "This is not a push service address.");
+        }
+        match B64.decode(subscription.p256dh.trim_end_matches('=')) {
+            Ok(key) if key.len() == 65 && key[0] == 0x04 => {}
+            _ => return invalid("p256dh", "The browser's push key is not readable."),
+        }
+        match B64.decode(subscription.auth.trim_end_matches('=')) {
+            Ok(secret) if secret.len() == 16 => Ok(()),
+            _ => invalid("auth", "The browser's push secret is not readable."),
+        }
+    }
+
+    pub async fn subscribe(
+        state: &AppState,
+        user: &CurrentUser,
+        subscription: &Subscription,
+    ) -> Result<(), AppError> {
+        if state.settings.push_public_key.is_none() {
+            return Err(AppError::Conflict(
+                "Notifications to phones are not set up on this server.".into(),
+            ));
+        }
+        check(subscription, state.settings.environment)?;
+        let meta = crate::auth::request_meta();
+        let user_agent: Option<String> = meta
+            .user_agent
+            .as_deref()
+            .map(|ua| ua.chars().take(300).collect());
+        let mut tx = state.db.begin().await?;
+        let id = sqlx::query_scalar!(
+            "insert into push_subscriptions (user_id, endpoint, p256dh, auth_secret, user_agent)
+             values ($1, $2, $3, $4, $5)
+             on conflict (endpoint) do update
+                set user_id = excluded.user_id, p256dh = excluded.p256dh,
+                    auth_secret = excluded.auth_secret, user_agent = excluded.user_agent,
+                    failed_at = null
+             returning id",
+            user.user_id,
+            subscription.endpoint.trim(),
+            subscription.p256dh.trim_end_matches('='),
+            subscription.auth.trim_end_matches('='),
+            user_agent
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            &Actor::user(user, &meta),
+            Entry::new("notifications.push_subscribed").entity("push_subscription", id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn unsubscribe(
+        state: &AppState,
+        user: &CurrentUser,
+        endpoint: &str,
+    ) -> Result<(), AppError> {
+        let mut tx = state.db.begin().await?;
+        let removed = sqlx::query_scalar!(
+            "delete from push_subscriptions where user_id = $1 and endpoint = $2 returning id",
+            user.user_id,
+            endpoint.trim()
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(id) = removed {
+            let meta = crate::auth::request_meta();
+            audit::record(
+                &mut tx,
+                &Actor::user(user, &meta),
+                Entry::new("notifications.push_unsubscribed").entity("push_subscription", id),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -69,6 +69,10 @@ write_env() {
   # with it must stay readable across restarts.
   grep -q '^DATA_ENCRYPTION_KEYS=' "$ROOT/.env" ||
     set_env DATA_ENCRYPTION_KEYS "dev1:$(head -c 32 /dev/urandom | base64)"
+  # The Web Push (VAPID) key: 32 random bytes are a P-256 private key (the chance they
+  # are not is 2^-32; the server says so if it happens). Kept: browsers subscribed with it.
+  grep -q '^VAPID_PRIVATE_KEY=' "$ROOT/.env" ||
+    set_env VAPID_PRIVATE_KEY "$(head -c 32 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=')"
 }
 
 up() {

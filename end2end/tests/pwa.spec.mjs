@@ -2,7 +2,7 @@
 // offline, and logs made without a connection are kept with their idempotency keys and
 // counted exactly once when it returns — the daily cap still applies.
 import { expect, test } from "@playwright/test";
-import { hydrated, openMenu, signIn, taskWithRoom } from "./session.mjs";
+import { hydrated, openMenu, signIn, sql, taskWithRoom } from "./session.mjs";
 
 test("the carer app is installable and opens offline", async ({ page, context, baseURL }) => {
   await signIn(page, "megan@example.com");
@@ -144,4 +144,56 @@ test("logs kept on a shared phone are sent only by the carer who made them", asy
   const after = page.locator(`[data-test=today-task][data-task="${name}"]`);
   await expect(after.locator("[data-test=logged-today]")).toContainText(`Logged today: ${before + 1}`);
   await expect(page.locator("[data-test=pending-sync]")).toHaveCount(0);
+});
+
+test("a carer turns on notifications for this phone, and signing out turns them off", async ({ page, context }, info) => {
+  // This machine has no network, so Chromium's own push service cannot be reached: its
+  // subscribe answers a subscription with real P-256 keys and an endpoint here. What
+  // CareTrack does with it — permission, keeping it, showing it, forgetting it — is real
+  // (delivery to a push service is covered by the server's push tests).
+  await context.grantPermissions(["notifications"]);
+  await context.addInitScript(() => {
+    const b64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const stored = () => JSON.parse(localStorage.getItem("e2e-push") || "null");
+    const wrap = (json) => json && {
+      endpoint: json.endpoint,
+      toJSON: () => json,
+      unsubscribe: async () => (localStorage.removeItem("e2e-push"), true),
+    };
+    PushManager.prototype.subscribe = async function (options) {
+      if (!options.userVisibleOnly || !options.applicationServerKey) throw new Error("bad options");
+      const pair = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"]);
+      const json = {
+        endpoint: `${location.origin}/e2e-push/${crypto.randomUUID()}`,
+        keys: { p256dh: b64(await crypto.subtle.exportKey("raw", pair.publicKey)), auth: b64(crypto.getRandomValues(new Uint8Array(16))) },
+      };
+      localStorage.setItem("e2e-push", JSON.stringify(json));
+      return wrap(json);
+    };
+    PushManager.prototype.getSubscription = async function () {
+      return wrap(stored());
+    };
+  });
+  await signIn(page, "megan@example.com");
+  await expect(page).toHaveURL(/\/carer$/);
+  await page.goto("/notifications");
+  await hydrated(page);
+  const state = page.locator("[data-test=push-state]");
+  await expect(state).toContainText("Off.");
+  await page.locator("[data-test=push-on]").click();
+  await expect(page.locator(".toast--success").last()).toContainText("Notifications are on for this phone.");
+  await expect(state).toHaveText("On for this phone.");
+  const endpoint = await page.evaluate(() => JSON.parse(localStorage.getItem("e2e-push")).endpoint);
+  const kept = () => sql(`select u.email from push_subscriptions s join users u on u.id = s.user_id where s.endpoint = '${endpoint}'`);
+  expect(kept()).toBe("megan@example.com");
+
+  // Still on after a reload; signing out forgets it here and on the server.
+  await page.reload();
+  await hydrated(page);
+  await expect(state).toHaveText("On for this phone.");
+  await openMenu(page, info);
+  await page.locator("[data-test=sign-out]").click();
+  await expect(page).toHaveURL(/\/login/);
+  expect(kept()).toBe("");
+  expect(await page.evaluate(() => localStorage.getItem("e2e-push"))).toBeNull();
 });

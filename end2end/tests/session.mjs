@@ -1,6 +1,7 @@
 // What most specs start with: waiting for hydration, signing in as a demo person, and
 // (for the office) adding a task to work with.
 import { expect } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 
 /** The demo accounts' password (server/src/seed.rs). */
 export const DEMO_PASSWORD = "CareTrack-demo-2026";
@@ -28,6 +29,11 @@ export async function signIn(page, email, password = DEMO_PASSWORD) {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Runs SQL against the e2e database (DATABASE_URL); its output, trimmed. */
+export function sql(query) {
+  return execFileSync("psql", [process.env.DATABASE_URL, "-tAc", query]).toString().trim();
 }
 
 /** On the phone layout, opens the folded navigation (if it is not open already). */

@@ -50,6 +50,7 @@ pub async fn metrics(
     State(state): State<AppState>,
     Extension(access): Extension<MetricsAccess>,
     Extension(job_metrics): Extension<Arc<JobMetrics>>,
+    Extension(hub): Extension<Arc<crate::live::Hub>>,
     headers: HeaderMap,
 ) -> Response {
     match &access.token {
@@ -68,7 +69,15 @@ pub async fn metrics(
         None => {}
     }
     match metrics::render(&state.db, &job_metrics).await {
-        Ok(body) => ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response(),
+        Ok(mut body) => {
+            body.push_str(&format!(
+                "# HELP caretrack_live_sockets Live sockets open on this instance.\n\
+                 # TYPE caretrack_live_sockets gauge\n\
+                 caretrack_live_sockets {}\n",
+                hub.sockets()
+            ));
+            ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+        }
         Err(err) => {
             tracing::warn!(error = %err, "metrics: database unreachable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable\n").into_response()

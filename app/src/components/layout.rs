@@ -118,7 +118,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     unsent.get().unwrap_or_default()
                 )}
                 <button class="button button--danger" type="button" data-test="sign-out-anyway"
-                    on:click=move |_| { unsent.set(None); sign_out.dispatch(crate::identity::api::SignOut {}); }>"Sign out"</button>
+                    on:click=move |_| { unsent.set(None); leave(sign_out); }>"Sign out"</button>
                 <button class="button" type="button" on:click=move |_| unsent.set(None)>"Stay signed in"</button>
             </div>
         </Show>
@@ -147,11 +147,21 @@ fn check_unsent(
         ev.prevent_default();
         leptos::task::spawn_local(async move {
             match crate::care::pending::waiting_on_this_phone(owner).await {
-                0 => {
-                    sign_out.dispatch(crate::identity::api::SignOut {});
-                }
+                0 => leave(sign_out),
                 n => unsent.set(Some(n)),
             }
         });
     }
+}
+
+/// Signs out, first forgetting this browser's push subscription: whoever uses the
+/// phone next must not receive this person's notifications.
+fn leave(sign_out: ServerAction<crate::identity::api::SignOut>) {
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        crate::notifications::push_switch::forget_on_this_device().await;
+        sign_out.dispatch(crate::identity::api::SignOut {});
+    });
+    #[cfg(not(feature = "hydrate"))]
+    sign_out.dispatch(crate::identity::api::SignOut {});
 }

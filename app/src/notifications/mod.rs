@@ -5,6 +5,7 @@
 pub mod api;
 mod page;
 pub mod push;
+pub mod push_switch;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

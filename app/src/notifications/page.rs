@@ -172,6 +172,7 @@ fn Choices() -> impl IntoView {
                     Ok(choices) => choice_form(choices, save).into_any(),
                 })}
             </Transition>
+            <super::push_switch::PushSwitch />
         </section>
     }
 }

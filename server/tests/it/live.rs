@@ -169,6 +169,19 @@ async fn only_a_signed_in_page_of_ours_may_open_a_socket(db: PgPool) {
     };
     let names: Vec<&str> = rooms.iter().map(|r| r.room.as_str()).collect();
     assert!(names.iter().any(|r| r.starts_with("user:")) && names.contains(&"role:CARER"));
+
+    // Operators see the instance's open sockets.
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    stream
+        .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut metrics = String::new();
+    stream.read_to_string(&mut metrics).await.unwrap();
+    assert!(
+        metrics.contains("\ncaretrack_live_sockets 1\n"),
+        "{metrics}"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -108,13 +108,34 @@ pub mod ssr {
         Ok(subscriptions.len())
     }
 
+    /// The browsers' push services (Chrome, Edge's and Samsung's via FCM, Firefox,
+    /// Safari, Windows). In production the server posts only to these, so a
+    /// subscription cannot aim the server's requests at anything else.
+    const PUSH_SERVICES: [&str; 4] = [
+        ".googleapis.com",
+        ".mozilla.com",
+        ".push.apple.com",
+        ".notify.windows.com",
+    ];
+
     /// What is wrong with a subscription a browser sent, if anything.
-    fn check(subscription: &Subscription, environment: Environment) -> Result<(), AppError> {
+    pub(super) fn check(
+        subscription: &Subscription,
+        environment: Environment,
+    ) -> Result<(), AppError> {
         let invalid = |field: &str, message: &str| Err(AppError::validation(field, message));
         let endpoint = subscription.endpoint.trim();
-        // Push services are https; a plain-http endpoint is only for local testing.
-        let allowed = endpoint.starts_with("https://")
-            || (environment != Environment::Production && endpoint.starts_with("http://"));
+        let allowed = match environment {
+            Environment::Production => endpoint
+                .strip_prefix("https://")
+                .and_then(|rest| rest.split(['/', '?']).next())
+                .is_some_and(|host| {
+                    !host.contains(['@', ':'])
+                        && PUSH_SERVICES.iter().any(|service| host.ends_with(service))
+                }),
+            // A local push service for development and tests.
+            _ => endpoint.starts_with("https://") || endpoint.starts_with("http://"),
+        };
         if !allowed || endpoint.len() > MAX_ENDPOINT || endpoint.contains(char::is_whitespace) {
             return invalid("endpoint", "This is not a push service address.");
         }
@@ -195,5 +216,45 @@ pub mod ssr {
         }
         tx.commit().await?;
         Ok(())
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::{Subscription, ssr::check};
+    use crate::state::Environment;
+
+    fn with(endpoint: &str) -> Subscription {
+        Subscription {
+            endpoint: endpoint.into(),
+            // An uncompressed point's prefix and a 16-byte secret, base64url.
+            p256dh: format!("BA{}", "A".repeat(85)),
+            auth: "AAAAAAAAAAAAAAAAAAAAAA".into(),
+        }
+    }
+
+    #[test]
+    fn in_production_only_the_browsers_push_services_are_posted_to() {
+        let production = Environment::Production;
+        for real in [
+            "https://fcm.googleapis.com/fcm/send/abc:def",
+            "https://updates.push.services.mozilla.com/wpush/v2/gAAA",
+            "https://web.push.apple.com/QGuQyavXutnMH6Ig2uYOJDwA",
+            "https://wns2-par02p.notify.windows.com/w/?token=BQYAAAD",
+        ] {
+            assert!(check(&with(real), production).is_ok(), "{real}");
+        }
+        for aimed in [
+            "http://fcm.googleapis.com/fcm/send/abc",
+            "https://169.254.169.254/latest/meta-data",
+            "https://internal.example/admin",
+            "https://googleapis.com.evil.example/x",
+            "https://user@evil.example?.googleapis.com",
+            "https://fcm.googleapis.com:8443/x",
+        ] {
+            assert!(check(&with(aimed), production).is_err(), "{aimed}");
+        }
+        assert!(check(&with("http://127.0.0.1:4000/push/1"), Environment::Test).is_ok());
+        assert!(check(&with("javascript:alert(1)"), Environment::Test).is_err());
     }
 }

@@ -6,10 +6,7 @@ use crate::common;
 use app::mail::{Email, Invitation, enqueue_email};
 use caretrack::{EmailAddress, retry::RetryPolicy};
 use server::{
-    jobs::{
-        Registry,
-        worker::{self, WorkerConfig},
-    },
+    jobs::{Registry, worker::WorkerConfig},
     mail::{Brand, Mailer, send_queued_email},
 };
 use sqlx::{PgPool, types::Uuid};
@@ -99,31 +96,13 @@ fn fast_worker() -> WorkerConfig {
 }
 
 async fn run_worker_until(db: &PgPool, mailer: Arc<Mailer>, sql: &str) -> bool {
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let state = common::state_with(db.clone(), &common::redis_url());
-    let handle = tokio::spawn(worker::run(
-        state,
-        Arc::new(Registry::standard(mailer, None, None)),
+    common::work_until(
+        common::state_with(db.clone(), &common::redis_url()),
+        Registry::standard(mailer, None, None),
         fast_worker(),
-        async move {
-            let _ = stopped.await;
-        },
-    ));
-    let mut reached = false;
-    for _ in 0..200 {
-        if sqlx::query_scalar::<_, bool>(sql)
-            .fetch_one(db)
-            .await
-            .unwrap()
-        {
-            reached = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    stop.send(()).unwrap();
-    handle.await.unwrap();
-    reached
+        sql,
+    )
+    .await
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -17,10 +17,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use caretrack::{Role, notification::NotificationKind, retry::RetryPolicy};
 use p256::{PublicKey, SecretKey, ecdh::diffie_hellman, elliptic_curve::sec1::ToEncodedPoint};
 use server::{
-    jobs::{
-        Registry,
-        worker::{self, WorkerConfig},
-    },
+    jobs::{Registry, worker::WorkerConfig},
     mail::{Brand, Mailer},
     push::{Pusher, crypto::Vapid},
 };
@@ -178,9 +175,8 @@ fn subscription(endpoint: &str, p256dh: &str, auth: &[u8]) -> String {
     .to_string()
 }
 
-/// Runs the real worker until `sql` holds (or 10 s pass).
+/// Runs the real worker, sending pushes with `pusher`, until `sql` holds (or 10 s pass).
 async fn work_until(state: &app::state::AppState, pusher: Arc<Pusher>, sql: &str) -> bool {
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let mailer = Mailer::directory(
         std::env::temp_dir().join("caretrack-push-test-mail"),
         "Sunrise Care <rota@sunrise.example>".parse().unwrap(),
@@ -189,37 +185,17 @@ async fn work_until(state: &app::state::AppState, pusher: Arc<Pusher>, sql: &str
             logo_url: String::new(),
         },
     );
-    let handle = tokio::spawn(worker::run(
-        state.clone(),
-        Arc::new(Registry::standard(Arc::new(mailer), None, Some(pusher))),
-        WorkerConfig {
-            poll_interval: Duration::from_millis(50),
-            retry: RetryPolicy {
-                base: time::Duration::milliseconds(10),
-                cap: time::Duration::milliseconds(30),
-                max_attempts: 5,
-            },
-            ..WorkerConfig::new(2)
+    let config = WorkerConfig {
+        poll_interval: Duration::from_millis(50),
+        retry: RetryPolicy {
+            base: time::Duration::milliseconds(10),
+            cap: time::Duration::milliseconds(30),
+            max_attempts: 5,
         },
-        async move {
-            let _ = stopped.await;
-        },
-    ));
-    let mut reached = false;
-    for _ in 0..200 {
-        if sqlx::query_scalar::<_, bool>(sql)
-            .fetch_one(&state.db)
-            .await
-            .unwrap()
-        {
-            reached = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    stop.send(()).unwrap();
-    handle.await.unwrap();
-    reached
+        ..WorkerConfig::new(2)
+    };
+    let registry = Registry::standard(Arc::new(mailer), None, Some(pusher));
+    common::work_until(state.clone(), registry, config, sql).await
 }
 
 async fn tell(state: &app::state::AppState, carer: Uuid, notice: &Notice) {

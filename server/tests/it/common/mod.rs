@@ -212,3 +212,38 @@ pub async fn package(db: &PgPool, name: &str) -> Uuid {
     .await
     .unwrap()
 }
+
+/// Runs the real job worker with `registry` until `sql` (a boolean query) holds,
+/// polling every 50 ms for at most 10 s; whether it came to hold.
+pub async fn work_until(
+    state: AppState,
+    registry: server::jobs::Registry,
+    config: server::jobs::worker::WorkerConfig,
+    sql: &str,
+) -> bool {
+    let db = state.db.clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let handle = tokio::spawn(server::jobs::worker::run(
+        state,
+        Arc::new(registry),
+        config,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let mut reached = false;
+    for _ in 0..200 {
+        if sqlx::query_scalar::<_, bool>(sql)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        {
+            reached = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    stop.send(()).unwrap();
+    handle.await.unwrap();
+    reached
+}

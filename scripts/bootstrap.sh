@@ -11,7 +11,7 @@ SQLX_CLI_VERSION=0.8.6
 S3S_FS_VERSION=0.17.0
 # python3-aiosmtpd: the real SMTP server the email tests deliver to. clamav-daemon: the
 # real virus scanner the upload tests use (with a test signature; no download needed).
-APT_PACKAGES=(postgresql redis-server chromium mold python3-aiosmtpd clamav-daemon)
+APT_PACKAGES=(postgresql redis-server chromium mold python3-aiosmtpd clamav-daemon poppler-utils)
 # Tools are built once per machine, sharing one target dir between them.
 TOOLS_TARGET="${CARETRACK_CACHE_DIR:-$HOME/.cache/caretrack}/tools-target"
 

@@ -17,8 +17,11 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 step "formatting"
 cargo fmt --all --check
 
+step "deployment files: Dockerfile (hadolint) and render.yaml"
+scripts/check-deploy.sh
+
 step "clippy: server side (ssr)"
-cargo clippy --locked -p caretrack -p app -p server --all-targets -- -D warnings
+cargo clippy --locked -p caretrack -p app -p reports -p server --all-targets -- -D warnings
 
 step "clippy: browser side (hydrate, wasm32)"
 cargo clippy --locked -p caretrack -p app -p frontend --target wasm32-unknown-unknown -- -D warnings
@@ -31,7 +34,7 @@ sqlx migrate run --source migrations >/dev/null
 scripts/sqlx-prepare.sh --check
 
 step "unit and integration tests (real PostgreSQL and Redis)"
-cargo test --locked -p caretrack -p app -p server
+cargo test --locked -p caretrack -p app -p reports -p server
 
 step "end-to-end tests in Chromium"
 e2e_db="caretrack_e2e_$$"

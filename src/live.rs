@@ -113,6 +113,10 @@ pub enum Event {
         title: String,
         link: Option<String>,
     },
+    /// A PDF report moved on (progress, ready, failed, archived, expired).
+    ReportChanged {
+        report_id: uuid::Uuid,
+    },
 }
 
 impl Event {
@@ -133,6 +137,7 @@ impl Event {
             Event::DashboardCounters => Topic::Dashboard,
             Event::AuditAppended { .. } => Topic::Audit,
             Event::NotificationCreated { .. } => Topic::Notification,
+            Event::ReportChanged { .. } => Topic::Report,
         }
     }
 }
@@ -151,10 +156,11 @@ pub enum Topic {
     Dashboard,
     Audit,
     Notification,
+    Report,
 }
 
 impl Topic {
-    pub const COUNT: usize = 10;
+    pub const COUNT: usize = 11;
 
     /// A dense index (0..COUNT), for per-topic counters.
     pub const fn index(self) -> usize {

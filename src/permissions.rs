@@ -51,6 +51,8 @@ crate::closed_set::closed_set! {
         ApplyForShifts = "APPLY_FOR_SHIFTS", "Apply for shifts";
         /// Reports and PDF evidence packs.
         ViewReports = "VIEW_REPORTS", "See reports";
+        /// Keep a report past its expiry, or let it expire again.
+        ArchiveReports = "ARCHIVE_REPORTS", "Archive reports";
         /// The audit log and its export.
         ViewAudit = "VIEW_AUDIT", "See the audit log";
         /// The background job queue: counts, failures, retry and discard.

@@ -25,6 +25,7 @@ pub mod navigation;
 pub mod notifications;
 pub mod pwa;
 pub mod recycle_bin;
+pub mod reports;
 pub mod rota;
 pub mod settings;
 pub mod status;
@@ -125,6 +126,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("tasks")) view=care::TasksPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("progress")) view=care::ProgressPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("recycle-bin")) view=recycle_bin::RecycleBinPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("reports")) view=reports::ReportsPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("rota")) view=rota::RotaPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("shifts")) view=rota::OpenShiftsPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("settings"), StaticSegment("rota-rules")) view=rota::RuleSettingsPage />

@@ -54,6 +54,7 @@ pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
         (Permission::ManageRota, "Open shifts", "/admin/shifts"),
         (Permission::ViewUsers, "People", "/admin/users"),
         (Permission::ManageUsers, "Invitations", "/admin/invitations"),
+        (Permission::ViewReports, "Reports", "/admin/reports"),
         (Permission::ViewAudit, "Audit log", "/admin/audit"),
         (
             Permission::ManageRecycleBin,

@@ -19,6 +19,7 @@ pub mod live;
 pub mod mail;
 pub mod push;
 pub mod pwa;
+pub mod reports;
 pub mod security_headers;
 pub mod seed;
 pub mod startup;

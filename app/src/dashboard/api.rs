@@ -23,6 +23,9 @@ pub struct Counts {
     pub average_progress: Option<f64>,
     /// Everything in the recycle bin.
     pub recycle_bin: i64,
+    /// PDF reports ready to download, and being made.
+    pub reports_ready: i64,
+    pub reports_in_progress: i64,
     /// Assessments ready to start, in progress (or returned), awaiting approval.
     pub assessments_ready: i64,
     pub assessments_in_progress: i64,

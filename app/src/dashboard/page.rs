@@ -121,6 +121,8 @@ fn Cards(dashboard: Dashboard) -> impl IntoView {
         carers_active_today,
         average_progress,
         recycle_bin,
+        reports_ready,
+        reports_in_progress,
         audit_events_today,
         assessments_ready,
         assessments_in_progress,
@@ -157,6 +159,9 @@ fn Cards(dashboard: Dashboard) -> impl IntoView {
             <Card title="Ratings" href=Some("/admin/progress/confirmations") test="dash-ratings"
                 figure=ratings_pending.to_string()
                 detail=format!("waiting for carers to confirm · {ratings_disputed} disputed · reviews: {reviews_overdue} overdue, {reviews_due} due within 30 days") />
+            <Card title="PDF reports" href=Some("/admin/reports") test="dash-reports"
+                figure=reports_ready.to_string()
+                detail=format!("ready to download · {reports_in_progress} being made") />
             <Card title="Recycle bin" href=Some("/admin/recycle-bin") test="dash-bin"
                 figure=recycle_bin.to_string() detail="deleted records, kept for restore".into() />
             <Card title="Audit log" href=Some("/admin/audit") test="dash-audit"

@@ -36,6 +36,8 @@ pub async fn dashboard(state: &AppState) -> Result<Dashboard, AppError> {
              (select count(distinct carer_id) from task_completions where business_date = $1) as "active!",
              (select case when total > 0 then floor(done * 1000 / total) / 10 end from progress) as "average",
              (select count(*) from recycle_bin_items) as "bin!",
+             (select count(*) from reports where status = 'READY') as "reports_ready!",
+             (select count(*) from reports where status in ('QUEUED', 'RUNNING')) as "reports_in_progress!",
              (select count(*) from audit_log where occurred_at >= $2) as "audit!",
              (select count(*) from assessments where deleted_at is null and status = 'READY') as "ready!",
              (select count(*) from assessments where deleted_at is null
@@ -85,6 +87,8 @@ pub async fn dashboard(state: &AppState) -> Result<Dashboard, AppError> {
             carers_active_today: c.active,
             average_progress: c.average,
             recycle_bin: c.bin,
+            reports_ready: c.reports_ready,
+            reports_in_progress: c.reports_in_progress,
             audit_events_today: c.audit,
             assessments_ready: c.ready,
             assessments_in_progress: c.conducting,

@@ -7,7 +7,6 @@ use super::{
     SignedIn,
     extract::{JsonBody, PathId, QueryParams},
 };
-use crate::export::ExportSlot;
 use app::{
     audit::Actor,
     auth::RequestMeta,
@@ -271,57 +270,11 @@ pub async fn export_week(
 ) -> Result<Response, AppError> {
     let actor = Actor::user(&user, &meta);
     let week = app::rota::parse_week(&query.week)?;
-    let loaded = ssr::load_week(&state, &actor, package.into(), week).await?;
-    let people: Vec<sqlx::types::Uuid> = loaded
-        .published
-        .iter()
-        .flat_map(|a| a.carer_ids.iter().map(|c| c.into_uuid()))
-        .collect();
-    let names = sqlx::query!(
-        r#"select id, person_name(id) as "name!" from users where id = any($1)"#,
-        &people
-    )
-    .fetch_all(&state.db)
-    .await?;
-    let shift_ids: Vec<sqlx::types::Uuid> = loaded
-        .slots
-        .iter()
-        .map(|s| s.shift_id.into_uuid())
-        .collect();
-    let breaks = sqlx::query!(
-        "select id, break_minutes from shifts where id = any($1)",
-        &shift_ids
-    )
-    .fetch_all(&state.db)
-    .await?;
-    let slots: Vec<ExportSlot> = loaded
-        .slots
-        .iter()
-        .zip(&loaded.published)
-        .map(|(slot, published)| ExportSlot {
-            weekday: slot.weekday,
-            night: slot.kind == caretrack::rota::ShiftKind::Night,
-            date: slot.day_label.clone(),
-            times: slot.times.clone(),
-            break_minutes: breaks
-                .iter()
-                .find(|b| b.id == slot.shift_id.into_uuid())
-                .map_or(0, |b| b.break_minutes),
-            headcount: slot.headcount,
-            carers: published
-                .carer_ids
-                .iter()
-                .filter_map(|c| names.iter().find(|n| n.id == c.into_uuid()))
-                .map(|n| n.name.clone())
-                .collect(),
-        })
-        .collect();
-    let days: Vec<String> = loaded
-        .slots
-        .iter()
-        .filter(|s| s.kind == caretrack::rota::ShiftKind::Day)
-        .map(|s| s.day_label.clone())
-        .collect();
+    let crate::export::PublishedWeek {
+        loaded,
+        days,
+        slots,
+    } = crate::export::published_week(&state, &actor, package.into(), week).await?;
     let title = format!(
         "{} — week of {} (as published)",
         loaded.package.name, loaded.week_label

@@ -143,6 +143,10 @@ impl Registry {
                     .map_err(|err| format!("announcing a ready assessment failed: {err}"))
             },
         );
+        registry.register(app::reports::RENDER_KIND, crate::reports::run_render);
+        registry.register(app::reports::EXPIRE_KIND, |ctx, _| {
+            crate::reports::run_expiry(ctx)
+        });
         registry.register(crate::files::GC_KIND, |ctx, _| {
             crate::files::run_garbage_collection(ctx)
         });

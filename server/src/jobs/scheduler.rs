@@ -50,6 +50,11 @@ pub fn standard_schedule() -> Vec<ScheduledJob> {
             kind: REVIEW_REMINDER_KIND,
         },
         ScheduledJob {
+            name: "expire-reports",
+            schedule: CronSchedule::parse("50 * * * *").expect("valid cron"),
+            kind: app::reports::EXPIRE_KIND,
+        },
+        ScheduledJob {
             name: "purge-recycle-bin",
             schedule: CronSchedule::parse("20 2 * * *").expect("valid cron"),
             kind: RECYCLE_BIN_PURGE_KIND,

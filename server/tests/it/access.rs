@@ -146,6 +146,21 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
             (needs(P::ManageRecycleBin), format!("kind=Task&ids[0]={nil}")),
         ),
         ("/api/task_choices", (needs(P::ManageCare), "".to_owned())),
+        ("/api/reports_list", (needs(P::ViewReports), "page=1".to_owned())),
+        ("/api/reports_choices", (needs(P::ViewReports), "".to_owned())),
+        (
+            "/api/reports_request",
+            (
+                needs(P::ViewReports),
+                r#"{"request":{"kind":"COMPLIANCE","from":"2026-11-30","to":"2026-11-01"}}"#
+                    .to_owned(),
+            ),
+        ),
+        ("/api/reports_link", (needs(P::ViewReports), id.to_owned())),
+        (
+            "/api/reports_archive",
+            (needs(P::ArchiveReports), format!("{id}&keep=true")),
+        ),
         ("/api/carer_choices", (needs(P::ViewProgress), "".to_owned())),
         (
             "/api/reset_progress",
@@ -448,6 +463,7 @@ fn pages() -> BTreeMap<&'static str, Access> {
         ("/admin/packages/{id}", needs(P::ViewCare)),
         ("/admin/progress", needs(P::ViewProgress)),
         ("/admin/recycle-bin", needs(P::ManageRecycleBin)),
+        ("/admin/reports", needs(P::ViewReports)),
         (
             "/admin/assessments/templates",
             needs(P::ManageAssessmentTemplates),

@@ -18,6 +18,7 @@ mod jobs;
 mod live;
 mod openapi;
 mod push;
+mod reports;
 mod rota;
 mod schema;
 mod settings;

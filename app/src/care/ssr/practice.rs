@@ -353,10 +353,18 @@ pub async fn progress(
     viewer: &CurrentUser,
     carer: UserId,
 ) -> Result<CarerProgress, AppError> {
-    let carer = *carer.as_uuid();
-    if viewer.role.scope(Permission::ViewProgress) == Some(Scope::Own) && viewer.user_id != carer {
+    if viewer.role.scope(Permission::ViewProgress) == Some(Scope::Own)
+        && viewer.user_id != *carer.as_uuid()
+    {
         return Err(AppError::NotFound("The carer".into()));
     }
+    progress_of(state, carer).await
+}
+
+/// A carer's progress, for whoever is entitled to it (the caller checked): the
+/// progress page and the evidence pack.
+pub async fn progress_of(state: &AppState, carer: UserId) -> Result<CarerProgress, AppError> {
+    let carer = *carer.as_uuid();
     let person = sqlx::query!(
         r#"select u.role::text as "role!", coalesce(p.first_name || ' ' || p.last_name, u.email) as "name!"
              from users u left join user_profiles p on p.user_id = u.id

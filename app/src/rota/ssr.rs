@@ -425,7 +425,7 @@ async fn engine_input(
     db: &PgPool,
     package: Uuid,
     week: Date,
-    carers: &[PanelCarer],
+    carers: &[UserId],
     week_assignments: &[SlotAssignment],
 ) -> Result<RotaInput, AppError> {
     let settings = rule_settings(db).await?;
@@ -439,7 +439,7 @@ async fn engine_input(
         .iter()
         .map(|a| (a.shift_id.into_uuid(), a))
         .collect();
-    let carer_ids: Vec<Uuid> = carers.iter().map(|c| c.id.into_uuid()).collect();
+    let carer_ids: Vec<Uuid> = carers.iter().map(|c| c.into_uuid()).collect();
     let week_ids: Vec<Uuid> = week_shifts.keys().copied().collect();
 
     let people = sqlx::query!(
@@ -510,7 +510,7 @@ async fn engine_input(
     )
     .fetch_all(db)
     .await?;
-    let in_panel: BTreeSet<UserId> = carers.iter().map(|c| c.id).collect();
+    let in_panel: BTreeSet<UserId> = carers.iter().copied().collect();
     let mut shifts: Vec<Shift> = rows
         .into_iter()
         .map(|r| Shift {
@@ -580,6 +580,30 @@ async fn engine_input(
     })
 }
 
+fn panel_ids(carers: &[PanelCarer]) -> Vec<UserId> {
+    carers.iter().map(|c| c.id).collect()
+}
+
+/// The rule breaches in a package's week as published (the compliance summary): the
+/// engine's verdict on what carers were told, whatever a draft holds since.
+pub async fn published_breaches(
+    state: &AppState,
+    actor: &Actor,
+    package: Uuid,
+    week: Date,
+) -> Result<Vec<caretrack::rota::Violation>, AppError> {
+    let slots = ensure_slots(state, actor, package, week).await?;
+    let assignments = published(&state.db, &slots).await?;
+    let mut carers: Vec<UserId> = assignments
+        .iter()
+        .flat_map(|a| a.carer_ids.iter().copied())
+        .collect();
+    carers.sort_unstable();
+    carers.dedup();
+    let input = engine_input(&state.db, package, week, &carers, &assignments).await?;
+    Ok(check_week(input, &slots)?.violations)
+}
+
 /// The server's check of the week: what touches one of its slots.
 fn check_week(input: RotaInput, slots: &[Slot]) -> Result<Report, AppError> {
     let ids: Vec<ShiftId> = slots.iter().map(|s| s.shift_id).collect();
@@ -618,7 +642,7 @@ pub async fn load_week(
     drop(conn);
     let previous_carers: Vec<Uuid> = previous.iter().flatten().map(|c| c.into_uuid()).collect();
     let carers = panel(&state.db, id, &assignments, &previous_carers).await?;
-    let input = engine_input(&state.db, id, week, &carers, &assignments).await?;
+    let input = engine_input(&state.db, id, week, &panel_ids(&carers), &assignments).await?;
     let published_at = sqlx::query_scalar!(
         "select max(published_at) from rota_publications where package_id = $1 and week_start = $2",
         id,
@@ -776,7 +800,7 @@ pub async fn apply_pattern(
     tx.commit().await?;
     let mut answers = Vec::with_capacity(planned.len());
     for ((target, slots, carers, assignments), revision) in planned.into_iter().zip(revisions) {
-        let input = engine_input(&state.db, id, target, &carers, &assignments).await?;
+        let input = engine_input(&state.db, id, target, &panel_ids(&carers), &assignments).await?;
         let report = check_week(input, &slots)?;
         answers.push(PatternWeek {
             week_start: super::week_text(target),
@@ -894,7 +918,7 @@ pub async fn save_draft(
     tx.commit().await?;
 
     let carers = panel(&state.db, id, &assignments, &[]).await?;
-    let input = engine_input(&state.db, id, week, &carers, &assignments).await?;
+    let input = engine_input(&state.db, id, week, &panel_ids(&carers), &assignments).await?;
     Ok(SavedDraft {
         revision,
         report: check_week(input, &slots)?,
@@ -959,7 +983,7 @@ pub async fn publish(
         return Err(stale_revision());
     }
     let carers = panel(&state.db, id, &assignments, &[]).await?;
-    let input = engine_input(&state.db, id, week, &carers, &assignments).await?;
+    let input = engine_input(&state.db, id, week, &panel_ids(&carers), &assignments).await?;
     let report = check_week(input, &slots)?;
     if let Some(blocking) = report.violations.iter().find(|v| v.blocks_publishing()) {
         return Err(AppError::validation(
@@ -1433,7 +1457,14 @@ pub(super) async fn candidates(
         });
     }
     let carers = panel(&state.db, shift.package, &assignments, also).await?;
-    let input = engine_input(&state.db, shift.package, week, &carers, &assignments).await?;
+    let input = engine_input(
+        &state.db,
+        shift.package,
+        week,
+        &panel_ids(&carers),
+        &assignments,
+    )
+    .await?;
     let rota = Rota::new(input).map_err(|error| {
         tracing::error!(%error, "the stored rota is not valid engine input");
         AppError::Internal

@@ -238,3 +238,93 @@ async fn requests_are_checked_before_anything_is_queued(db: PgPool) {
         .unwrap();
     assert_eq!(queued, 0);
 }
+
+/// A published week with a warning accepted for a reason: the rota shows who works,
+/// the compliance summary the override, the engine's finding and the period's figures.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_rota_and_the_compliance_summary_show_a_published_week(db: PgPool) {
+    use crate::rota::{WEEK, world};
+    use app::rota::api::{Override, SlotAssignment};
+    let w = world(db.clone()).await;
+    sqlx::query("update user_profiles set contracted_weekly_hours = 10 where user_id = $1")
+        .bind(w.megan.into_uuid())
+        .execute(&db)
+        .await
+        .unwrap();
+    let week = app::rota::ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+        .await
+        .unwrap();
+    let report = w
+        .save(
+            vec![SlotAssignment {
+                shift_id: week.slots[0].shift_id,
+                carer_ids: vec![w.megan],
+            }],
+            0,
+        )
+        .await
+        .unwrap();
+    let warning = report.violations[0].clone();
+    w.publish(
+        1,
+        vec![Override {
+            rule: warning.rule,
+            carer_id: warning.carer_id,
+            shift_ids: warning.shift_ids.clone(),
+            reason: "Megan asked for the extra hours this week.".into(),
+        }],
+    )
+    .await
+    .unwrap();
+
+    let mut manager = w.manager.clone();
+    manager.role = Some(Role::Admin);
+    let rota = ssr::request(
+        &w.state,
+        &manager,
+        ReportRequest::RotaWeek {
+            package_id: w.package,
+            week: app::rota::week_text(WEEK),
+        },
+    )
+    .await
+    .unwrap();
+    let compliance = ssr::request(
+        &w.state,
+        &manager,
+        ReportRequest::Compliance {
+            from: app::rota::week_text(WEEK),
+            to: app::rota::week_text(WEEK + time::Duration::days(6)),
+        },
+    )
+    .await
+    .unwrap();
+    let both_ready = "select count(*) = 2 from reports where status = 'READY'";
+    assert!(common::work_until(w.state.clone(), registry(), config(), both_ready).await);
+
+    let rota_text = pdf_text(&w.state, rota.parse().unwrap()).await;
+    for expected in [
+        "Rota",
+        "Elm Cottage",
+        "Megan Tester",
+        "1 of 1",
+        "Hours this week",
+    ] {
+        assert!(
+            rota_text.contains(expected),
+            "{expected:?} missing from {rota_text}"
+        );
+    }
+    let text = pdf_text(&w.state, compliance.parse().unwrap()).await;
+    for expected in [
+        "Compliance summary",
+        // The figures' grid reads column by column.
+        "Published weeks checked Shifts worked Hours worked (less breaks) Rule overrides Rule breaches",
+        "1 1 11.5 1 1 — errors: 0, warnings: 1 0 0",
+        "Megan asked for the extra hours this week.",
+        caretrack::rota::RuleId::MaxContractedHours.label(),
+        "Planned for 11.5 h",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from {text}");
+    }
+}

@@ -22,19 +22,19 @@ use sqlx::{PgPool, types::Uuid};
 use time::{Date, Duration, macros::date};
 
 /// A Monday far from today, so nothing else in the database is near it.
-const WEEK: Date = date!(2031 - 03 - 03);
+pub(crate) const WEEK: Date = date!(2031 - 03 - 03);
 
-struct World {
-    state: AppState,
-    manager: Actor,
-    package: CarePackageId,
+pub(crate) struct World {
+    pub(crate) state: AppState,
+    pub(crate) manager: Actor,
+    pub(crate) package: CarePackageId,
     /// Competent in the package's task.
-    megan: UserId,
+    pub(crate) megan: UserId,
     /// Not yet.
     ali: UserId,
 }
 
-async fn world(db: PgPool) -> World {
+pub(crate) async fn world(db: PgPool) -> World {
     let state = common::state_with(db.clone(), &common::redis_url());
     let manager = common::person(&db, "ADMIN", "Alex").await;
     let megan = common::person(&db, "CARER", "Megan").await;
@@ -78,7 +78,7 @@ async fn world(db: PgPool) -> World {
 }
 
 impl World {
-    async fn save(
+    pub(crate) async fn save(
         &self,
         assignments: Vec<SlotAssignment>,
         revision: i64,
@@ -95,7 +95,7 @@ impl World {
         .map(|saved| saved.report)
     }
 
-    async fn publish(
+    pub(crate) async fn publish(
         &self,
         revision: i64,
         overrides: Vec<Override>,

@@ -42,6 +42,8 @@ admin_url="${DATABASE_URL%/*}/postgres"
 psql "$admin_url" -qc "create database $e2e_db" >/dev/null
 # A real SMTP server for the e2e run: the invitation test reads the link from its inbox.
 e2e_mail_root="$(mktemp -d)"
+# The server's logs of the whole run (JSON, info level), scanned for personal data after.
+e2e_log="$e2e_mail_root/server.log"
 e2e_maildir="$e2e_mail_root/inbox" # created by the server as a Maildir (new/, cur/, tmp/)
 smtp_port="$(free_port 2525)"
 /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$e2e_maildir" &
@@ -64,7 +66,12 @@ DATABASE_URL="${DATABASE_URL%/*}/$e2e_db" \
   E2E_MAILDIR="$e2e_maildir" \
   LEPTOS_SITE_ADDR="127.0.0.1:$site_port" \
   LEPTOS_RELOAD_PORT="$reload_port" \
-  RUST_LOG="${E2E_RUST_LOG:-warn}" \
-  cargo leptos end-to-end --cargo-locked
+  RUST_LOG="${E2E_RUST_LOG:-info,sqlx=warn,leptos_axum=warn}" \
+  LOG_FORMAT=json \
+  cargo leptos end-to-end --cargo-locked 2>&1 |
+  tee "$e2e_log" | grep -v '^{"timestamp"'
+
+step "no personal data in the e2e run's server logs"
+scripts/check-logs.sh "$e2e_log"
 
 step "all checks passed"

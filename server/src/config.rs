@@ -41,6 +41,9 @@ pub struct Config {
     /// Absolute URL of the provider's logo for emails; empty for none.
     pub organisation_logo_url: String,
     pub log_filter: String,
+    /// One JSON object per line (production's default: log collectors parse it), or
+    /// plain text.
+    pub log_format: crate::telemetry::LogFormat,
     /// Where uploads are kept, and how downloads are signed and scanned.
     pub files: crate::files::config::FileConfig,
     /// argon2id cost (`ARGON2_MEMORY_KIB`, `ARGON2_ITERATIONS`, `ARGON2_PARALLELISM`).
@@ -68,6 +71,7 @@ impl fmt::Debug for Config {
                 &self.metrics_token.as_ref().map(|_| "[REDACTED]"),
             )
             .field("log_filter", &self.log_filter)
+            .field("log_format", &self.log_format)
             .field("web_push", &self.vapid.is_some())
             .field(
                 "encryption_key_ids",
@@ -304,6 +308,15 @@ impl Config {
             get("ORGANISATION_NAME").unwrap_or_else(|| "CareTrack Demo Care Ltd".to_owned());
         let log_filter = get("RUST_LOG")
             .unwrap_or_else(|| "info,sqlx=warn,tower_http=info,leptos_axum=warn".to_owned());
+        let log_format = match get("LOG_FORMAT").as_deref() {
+            None if environment == Environment::Production => crate::telemetry::LogFormat::Json,
+            None | Some("text") => crate::telemetry::LogFormat::Text,
+            Some("json") => crate::telemetry::LogFormat::Json,
+            Some(other) => {
+                problems.push(format!("LOG_FORMAT must be json or text, not {other:?}"));
+                crate::telemetry::LogFormat::Text
+            }
+        };
 
         if !problems.is_empty() {
             return Err(ConfigError { problems });
@@ -325,6 +338,7 @@ impl Config {
             mail_dir,
             organisation_logo_url,
             log_filter,
+            log_format,
             files,
             password_hashing,
             encryption_keys,

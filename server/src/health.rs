@@ -51,6 +51,7 @@ pub async fn metrics(
     Extension(access): Extension<MetricsAccess>,
     Extension(job_metrics): Extension<Arc<JobMetrics>>,
     Extension(hub): Extension<Arc<crate::live::Hub>>,
+    Extension(http): Extension<Arc<crate::http_metrics::HttpMetrics>>,
     headers: HeaderMap,
 ) -> Response {
     match &access.token {
@@ -76,6 +77,20 @@ pub async fn metrics(
                  caretrack_live_sockets {}\n",
                 hub.sockets()
             ));
+            let pool = &state.db;
+            let idle = pool.num_idle();
+            body.push_str(&format!(
+                "# HELP caretrack_db_pool_connections PostgreSQL connections of this instance's pool.\n\
+                 # TYPE caretrack_db_pool_connections gauge\n\
+                 caretrack_db_pool_connections{{state=\"idle\"}} {idle}\n\
+                 caretrack_db_pool_connections{{state=\"in_use\"}} {}\n\
+                 # HELP caretrack_db_pool_max_connections The pool's limit.\n\
+                 # TYPE caretrack_db_pool_max_connections gauge\n\
+                 caretrack_db_pool_max_connections {}\n",
+                (pool.size() as usize).saturating_sub(idle),
+                pool.options().get_max_connections()
+            ));
+            http.render(&mut body);
             ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
         }
         Err(err) => {

@@ -14,6 +14,7 @@ pub mod config;
 pub mod export;
 pub mod files;
 pub mod health;
+pub mod http_metrics;
 pub mod jobs;
 pub mod live;
 pub mod mail;

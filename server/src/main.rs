@@ -30,7 +30,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(78); // EX_CONFIG
         }
     };
-    server::telemetry::init(&config.log_filter);
+    server::telemetry::init(&config.log_filter, config.log_format);
     match server::run(command, config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -101,6 +101,8 @@ pub struct RouterExtras {
     pub local_files: Option<Arc<LocalStore>>,
     /// This instance's live sockets (`/ws`); `live::listen` feeds it from the bus.
     pub live: Arc<crate::live::Hub>,
+    /// Requests by route, status and duration (`/metrics`).
+    pub http_metrics: Arc<crate::http_metrics::HttpMetrics>,
 }
 
 impl Default for RouterExtras {
@@ -115,6 +117,7 @@ impl Default for RouterExtras {
             dev_mailbox: None,
             local_files: None,
             live: Arc::default(),
+            http_metrics: Arc::default(),
         }
     }
 }
@@ -151,6 +154,8 @@ pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
             state.clone(),
             crate::authn::authenticate,
         ))
+        // Outermost of the route layers: the time includes authentication.
+        .route_layer(axum::middleware::from_fn(crate::http_metrics::measure))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn({
             let environment = state.settings.environment;
@@ -182,6 +187,7 @@ pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
         )
         .layer(Extension(extras.live))
         .layer(Extension(extras.job_metrics))
+        .layer(Extension(extras.http_metrics))
         .layer(Extension(extras.metrics_access))
         .with_state(state)
 }
@@ -255,6 +261,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             .flatten(),
         local_files: config.files.local_store(config.url_signing_key()),
         live: Arc::default(),
+        http_metrics: Arc::default(),
     };
     let live = start_live(&state, &extras.live, &shutdown);
     tracing::info!(

@@ -309,3 +309,39 @@ async fn pages_carry_a_nonce_policy_and_everything_else_a_closed_one(db: PgPool)
         );
     }
 }
+
+/// Rate, errors and duration per route pattern (never per path), the pool's state.
+#[sqlx::test(migrations = "../migrations")]
+async fn metrics_count_requests_by_route_pattern_and_show_the_pool(db: PgPool) {
+    let router = app(db.clone());
+    for path in [
+        "/healthz",
+        "/healthz",
+        "/api/v1/files/00000000-0000-4000-8000-000000000001",
+        "/api/no_such_function",
+    ] {
+        get(router.clone(), path).await;
+    }
+    let res = get(router, "/metrics").await;
+    assert_eq!(res.status, StatusCode::OK);
+    for line in [
+        r#"caretrack_http_requests_total{method="GET",route="/healthz",status="2xx"} 2"#,
+        r#"caretrack_http_request_duration_seconds_count{method="GET",route="/healthz"} 2"#,
+        r#"caretrack_http_request_duration_seconds_bucket{method="GET",route="/healthz",le="+Inf"} 2"#,
+        "# TYPE caretrack_db_pool_connections gauge",
+    ] {
+        assert!(
+            res.body.lines().any(|l| l == line),
+            "{line} missing from\n{}",
+            res.body
+        );
+    }
+    assert!(
+        res.body.contains(r#"route="/api/v1/files/{id}""#),
+        "the pattern, not the id: {}",
+        res.body
+    );
+    assert!(!res.body.contains("00000000-0000-4000-8000-000000000001"));
+    assert!(!res.body.contains("no_such_function"));
+    assert!(res.body.contains("caretrack_db_pool_max_connections "));
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Fails if a server log holds personal data of the demo organisation: its clients' names
+# and addresses, its staff's names, emails and phone numbers (all read from
+# server/src/seed.rs, so the list follows the demo data). `make test` runs it on the logs
+# of the whole end-to-end run, which signs every demo person in and opens their records.
+#   scripts/check-logs.sh LOGFILE
+set -euo pipefail
+log="${1:?usage: scripts/check-logs.sh LOGFILE}"
+seed="$(dirname "$0")/../server/src/seed.rs"
+patterns="$(mktemp)"
+trap 'rm -f "$patterns"' EXIT
+{
+  sed -n 's/^ *client: "\(.*\)",$/\1/p' "$seed"
+  # Address lines with a house number (the others are also package or town names).
+  sed -n 's/^ *address: "\(.*\)",$/\1/p' "$seed" | sed 's/\\n/\n/g' | grep '[0-9]'
+  sed -n 's/^ *email: "\(.*\)",$/\1/p' "$seed"
+  sed -n 's/^ *phone: "\(.*\)",$/\1/p' "$seed"
+  paste -d' ' <(sed -n 's/^ *first_name: "\(.*\)",$/\1/p' "$seed") \
+    <(sed -n 's/^ *last_name: "\(.*\)",$/\1/p' "$seed")
+} | sort -u >"$patterns"
+
+values="$(wc -l <"$patterns")"
+if [ "$values" -lt 20 ]; then
+  echo "check-logs: only $values demo values found in server/src/seed.rs; has its layout changed?" >&2
+  exit 1
+fi
+# The check means something only if the log recorded the traffic.
+requests="$(grep -c '"request"' "$log" || true)"
+if [ "$requests" -lt 100 ]; then
+  echo "check-logs: $log holds $requests request log lines; expected the e2e run's (at info level, JSON)" >&2
+  exit 1
+fi
+if grep -n -F -f "$patterns" "$log" >&2; then
+  echo "check-logs: the lines above hold personal data of the demo organisation" >&2
+  exit 1
+fi
+echo "check-logs: $requests request lines, none with any of $values demo names, addresses, emails or phone numbers"

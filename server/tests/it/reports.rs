@@ -43,6 +43,28 @@ fn manager() -> Actor {
     }
 }
 
+/// The demo organisation, on the test database.
+async fn demo(db: &PgPool) -> app::state::AppState {
+    let state = common::state_with(db.clone(), &common::redis_url());
+    seed_demo(db, &state.cipher, app::state::Environment::Development)
+        .await
+        .unwrap();
+    state
+}
+
+/// The manager asks for Sam's evidence pack; the report's id.
+async fn ask_for_sams_pack(state: &app::state::AppState) -> String {
+    ssr::request(
+        state,
+        &manager(),
+        ReportRequest::EvidencePack {
+            carer_id: SAM.parse::<Uuid>().unwrap().into(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
 async fn pdf_text(state: &app::state::AppState, id: Uuid) -> String {
     let key: String = sqlx::query_scalar("select object_key from reports where id = $1")
         .bind(id)
@@ -67,21 +89,8 @@ async fn pdf_text(state: &app::state::AppState, id: Uuid) -> String {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn an_evidence_pack_is_gathered_typeset_stored_and_downloaded_once_ready(db: PgPool) {
-    let state = common::state_with(db.clone(), &common::redis_url());
-    seed_demo(&db, &state.cipher, app::state::Environment::Development)
-        .await
-        .unwrap();
-    let id: Uuid = ssr::request(
-        &state,
-        &manager(),
-        ReportRequest::EvidencePack {
-            carer_id: SAM.parse::<Uuid>().unwrap().into(),
-        },
-    )
-    .await
-    .unwrap()
-    .parse()
-    .unwrap();
+    let state = demo(&db).await;
+    let id: Uuid = ask_for_sams_pack(&state).await.parse().unwrap();
     // Not ready yet: no link.
     let early = ssr::link(&state, &manager(), &id.to_string()).await;
     assert!(early.unwrap_err().to_string().contains("not ready"));
@@ -137,22 +146,10 @@ async fn an_evidence_pack_is_gathered_typeset_stored_and_downloaded_once_ready(d
 
 #[sqlx::test(migrations = "../migrations")]
 async fn expired_reports_lose_their_file_unless_archived(db: PgPool) {
-    let state = common::state_with(db.clone(), &common::redis_url());
-    seed_demo(&db, &state.cipher, app::state::Environment::Development)
-        .await
-        .unwrap();
+    let state = demo(&db).await;
     let mut ids = Vec::new();
     for _ in 0..2 {
-        let id = ssr::request(
-            &state,
-            &manager(),
-            ReportRequest::EvidencePack {
-                carer_id: SAM.parse::<Uuid>().unwrap().into(),
-            },
-        )
-        .await
-        .unwrap();
-        ids.push(id);
+        ids.push(ask_for_sams_pack(&state).await);
     }
     let all_ready = "select count(*) = 2 from reports where status = 'READY'";
     assert!(common::work_until(state.clone(), registry(), config(), all_ready).await);
@@ -203,10 +200,7 @@ async fn expired_reports_lose_their_file_unless_archived(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn requests_are_checked_before_anything_is_queued(db: PgPool) {
-    let state = common::state_with(db.clone(), &common::redis_url());
-    seed_demo(&db, &state.cipher, app::state::Environment::Development)
-        .await
-        .unwrap();
+    let state = demo(&db).await;
     let manager_is_no_carer = ReportRequest::EvidencePack {
         carer_id: MANAGER.parse::<Uuid>().unwrap().into(),
     };
@@ -244,26 +238,14 @@ async fn requests_are_checked_before_anything_is_queued(db: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn the_rota_and_the_compliance_summary_show_a_published_week(db: PgPool) {
     use crate::rota::{WEEK, world};
-    use app::rota::api::{Override, SlotAssignment};
+    use app::rota::api::Override;
     let w = world(db.clone()).await;
     sqlx::query("update user_profiles set contracted_weekly_hours = 10 where user_id = $1")
         .bind(w.megan.into_uuid())
         .execute(&db)
         .await
         .unwrap();
-    let week = app::rota::ssr::load_week(&w.state, &w.manager, w.package, WEEK)
-        .await
-        .unwrap();
-    let report = w
-        .save(
-            vec![SlotAssignment {
-                shift_id: week.slots[0].shift_id,
-                carer_ids: vec![w.megan],
-            }],
-            0,
-        )
-        .await
-        .unwrap();
+    let report = w.save_megan_on_monday().await;
     let warning = report.violations[0].clone();
     w.publish(
         1,

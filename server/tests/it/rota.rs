@@ -111,6 +111,22 @@ impl World {
         .await
     }
 
+    /// Megan on the week's first slot (Monday's day shift), saved as the first draft.
+    pub(crate) async fn save_megan_on_monday(&self) -> Report {
+        let week = ssr::load_week(&self.state, &self.manager, self.package, WEEK)
+            .await
+            .unwrap();
+        self.save(
+            vec![SlotAssignment {
+                shift_id: week.slots[0].shift_id,
+                carer_ids: vec![self.megan],
+            }],
+            0,
+        )
+        .await
+        .unwrap()
+    }
+
     /// How many audit entries of `action` there are.
     async fn audits(&self, action: &str) -> i64 {
         sqlx::query_scalar("select count(*) from audit_log where action = $1")
@@ -242,20 +258,7 @@ async fn a_warning_is_published_only_with_a_reason_which_is_kept(db: PgPool) {
         .execute(&w.state.db)
         .await
         .unwrap();
-    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
-        .await
-        .unwrap();
-    let monday_day = week.slots[0].shift_id;
-    let report = w
-        .save(
-            vec![SlotAssignment {
-                shift_id: monday_day,
-                carer_ids: vec![w.megan],
-            }],
-            0,
-        )
-        .await
-        .unwrap();
+    let report = w.save_megan_on_monday().await;
     assert_eq!(rules(&report), vec![RuleId::MaxContractedHours]);
     let warning = report.violations[0].clone();
     assert!(warning.overridable && !warning.blocks_publishing());
@@ -316,19 +319,7 @@ async fn published_shifts_elsewhere_count_towards_the_rules(db: PgPool) {
     .await
     .unwrap();
     // ... so a Monday day shift from 08:00 here leaves her no daily rest.
-    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
-        .await
-        .unwrap();
-    let report = w
-        .save(
-            vec![SlotAssignment {
-                shift_id: week.slots[0].shift_id,
-                carer_ids: vec![w.megan],
-            }],
-            0,
-        )
-        .await
-        .unwrap();
+    let report = w.save_megan_on_monday().await;
     let found = rules(&report);
     assert!(found.contains(&RuleId::WtrDailyRest), "{found:?}");
     assert!(found.contains(&RuleId::NightToDayRest), "{found:?}");

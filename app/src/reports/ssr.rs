@@ -22,7 +22,8 @@ use time::{Date, Duration, OffsetDateTime, macros::format_description};
 /// The longest period a compliance summary covers.
 const LONGEST_PERIOD_DAYS: i64 = 366;
 
-fn parse_day(field: &str, text: &str) -> Result<Date, AppError> {
+/// A day as the forms and the stored parameters spell it, `YYYY-MM-DD`.
+pub fn parse_day(field: &str, text: &str) -> Result<Date, AppError> {
     Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
         .map_err(|_| AppError::validation(field, "Choose a date (such as 2026-11-02)."))
 }

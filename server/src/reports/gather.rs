@@ -55,11 +55,7 @@ pub async fn report(
         }
         "COMPLIANCE" => {
             let day = |field: &str| {
-                time::Date::parse(
-                    parameters[field].as_str().unwrap_or_default(),
-                    time::macros::format_description!("[year]-[month]-[day]"),
-                )
-                .map_err(|_| AppError::validation(field, "missing from the report's parameters"))
+                app::reports::ssr::parse_day(field, parameters[field].as_str().unwrap_or_default())
             };
             compliance(state, requester, day("from")?, day("to")?, cover)
                 .await

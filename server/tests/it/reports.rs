@@ -310,3 +310,31 @@ async fn the_rota_and_the_compliance_summary_show_a_published_week(db: PgPool) {
         assert!(text.contains(expected), "{expected:?} missing from {text}");
     }
 }
+
+/// A report whose subject is gone by the time the worker gets to it fails on its last
+/// try: the row says so and points to the Jobs page, and no link is given.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_report_that_cannot_be_made_is_marked_failed_after_its_last_try(db: PgPool) {
+    let state = demo(&db).await;
+    let id = ask_for_sams_pack(&state).await;
+    sqlx::query("update users set deleted_at = now() where id = $1::uuid")
+        .bind(SAM)
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query("update jobs set max_attempts = 1 where kind = 'reports.render'")
+        .execute(&db)
+        .await
+        .unwrap();
+    let failed = format!("select status = 'FAILED' from reports where id = '{id}'");
+    assert!(common::work_until(state.clone(), registry(), config(), &failed).await);
+    let list = ssr::list(&db, 1).await.unwrap();
+    assert_eq!(list.rows[0].status, app::reports::api::ReportStatus::Failed);
+    assert!(
+        list.rows[0].error.contains("Jobs page"),
+        "{:?}",
+        list.rows[0]
+    );
+    let refused = ssr::link(&state, &manager(), &id).await.unwrap_err();
+    assert!(refused.to_string().contains("not ready"), "{refused}");
+}

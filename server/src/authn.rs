@@ -10,6 +10,7 @@
 //! (`Sec-Fetch-Site: same-origin`, or a matching `Origin`) and repeat the CSRF token
 //! (`app::csrf`): a cross-site form post is refused before it reaches a handler.
 
+use crate::client_ip::TrustedProxies;
 use app::{
     auth::{
         CurrentUser, RequestMeta,
@@ -29,7 +30,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use std::net::SocketAddr;
+use std::{net::SocketAddr, sync::Arc};
 
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
@@ -40,12 +41,19 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
+/// Who is asking from where. The address is the client's as far as the trusted proxies
+/// (`TRUSTED_PROXIES`, put in the request's extensions by the router) tell it: the one
+/// every per-address limit counts against and every audit record and session keeps.
 fn request_meta(request: &Request) -> RequestMeta {
+    let extensions = request.extensions();
+    let proxies = extensions.get::<Arc<TrustedProxies>>();
     RequestMeta {
-        ip: request
-            .extensions()
+        ip: extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|info| info.0.ip()),
+            .map(|info| match proxies {
+                Some(proxies) => proxies.client_ip(info.0.ip(), request.headers()),
+                None => info.0.ip().to_canonical(),
+            }),
         user_agent: request
             .headers()
             .get(header::USER_AGENT)

@@ -8,8 +8,9 @@ Usage: server [COMMAND]
 Commands:
   serve          Run the web server (default). Applies pending migrations first
                  unless MIGRATE_ON_START=false.
-  worker         Run background jobs and the schedule only (no HTTP), so
-                 production can scale workers separately.
+  worker         Run background jobs and the schedule only, so production can
+                 scale workers separately. Serves /healthz and /metrics on
+                 WORKER_METRICS_ADDR if it is set, nothing else over HTTP.
   migrate        Apply pending database migrations and exit.
   seed --demo    Load the demo organisation (idempotent; refused in production).
   create-admin --email EMAIL --first-name NAME --last-name NAME

@@ -30,6 +30,13 @@ pub struct Config {
     /// How long a claimed job stays reserved without a heartbeat: how soon the jobs of a
     /// crashed worker run again.
     pub job_lease: std::time::Duration,
+    /// Succeeded jobs older than this many days are deleted by the daily `jobs.prune`
+    /// (dead ones are kept longer: `jobs::prune::DEAD_KEEP_DAYS`, or this if longer).
+    pub jobs_keep_days: u32,
+    /// Where `server worker` serves `/healthz` and `/metrics`; none: no listener.
+    pub worker_metrics_addr: Option<std::net::SocketAddr>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`).
+    pub trusted_proxies: crate::client_ip::TrustedProxies,
     /// Bearer token for `/metrics`; without one, `/metrics` is open in development and
     /// test and absent in production.
     pub metrics_token: Option<SecretString>,
@@ -66,6 +73,9 @@ impl fmt::Debug for Config {
             .field("worker_concurrency", &self.worker_concurrency)
             .field("scheduler_enabled", &self.scheduler_enabled)
             .field("job_lease", &self.job_lease)
+            .field("jobs_keep_days", &self.jobs_keep_days)
+            .field("worker_metrics_addr", &self.worker_metrics_addr)
+            .field("trusted_proxies", &format_args!("{}", self.trusted_proxies))
             .field(
                 "metrics_token",
                 &self.metrics_token.as_ref().map(|_| "[REDACTED]"),
@@ -205,6 +215,26 @@ impl Config {
             },
         };
 
+        let worker_metrics_addr = get("WORKER_METRICS_ADDR").and_then(|raw| {
+            raw.parse::<std::net::SocketAddr>()
+                .map_err(|_| {
+                    problems.push(format!(
+                        "WORKER_METRICS_ADDR must be an address and port to listen on, e.g. 0.0.0.0:9100 (got {raw:?})"
+                    ))
+                })
+                .ok()
+        });
+
+        let trusted_proxies = match get("TRUSTED_PROXIES") {
+            None => crate::client_ip::TrustedProxies::none(),
+            Some(raw) => crate::client_ip::TrustedProxies::parse(&raw).unwrap_or_else(|problem| {
+                problems.push(format!(
+                    "TRUSTED_PROXIES must be comma-separated IP addresses or CIDR ranges of your reverse proxies (e.g. 10.0.0.0/8,192.0.2.7): {problem}"
+                ));
+                crate::client_ip::TrustedProxies::none()
+            }),
+        };
+
         let encryption_keys = match get("DATA_ENCRYPTION_KEYS") {
             None => {
                 problems.push(
@@ -267,6 +297,7 @@ impl Config {
             iterations: bounded("ARGON2_ITERATIONS", 1..=20, defaults.iterations),
             parallelism: bounded("ARGON2_PARALLELISM", 1..=16, defaults.parallelism),
         };
+        let jobs_keep_days = bounded("JOBS_KEEP_DAYS", 1..=3650, 14);
 
         let public_url = get("PUBLIC_URL")
             .unwrap_or_else(|| {
@@ -332,6 +363,9 @@ impl Config {
             worker_concurrency,
             scheduler_enabled,
             job_lease,
+            jobs_keep_days,
+            worker_metrics_addr,
+            trusted_proxies,
             metrics_token: get("METRICS_TOKEN").map(SecretString::from),
             smtp_url: smtp_url.map(SecretString::from),
             mail_from,
@@ -492,6 +526,9 @@ mod tests {
         assert_eq!(config.worker_concurrency, 4);
         assert!(config.scheduler_enabled);
         assert_eq!(config.job_lease, std::time::Duration::from_secs(60));
+        assert_eq!(config.jobs_keep_days, 14);
+        assert_eq!(config.worker_metrics_addr, None);
+        assert!(config.trusted_proxies.is_empty());
         assert_eq!(config.field_cipher().current_key_id(), "k1");
     }
 
@@ -514,6 +551,9 @@ mod tests {
         vars.push(("WORKER_CONCURRENCY", "lots"));
         vars.push(("SCHEDULER_ENABLED", "maybe"));
         vars.push(("JOB_LEASE_SECONDS", "0"));
+        vars.push(("JOBS_KEEP_DAYS", "0"));
+        vars.push(("WORKER_METRICS_ADDR", "9100"));
+        vars.push(("TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal"));
         let err = load(&vars).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("APP_ENV must be development, test or production"));
@@ -521,6 +561,11 @@ mod tests {
         assert!(text.contains("WORKER_CONCURRENCY must be a whole number from 0 to 64"));
         assert!(text.contains("SCHEDULER_ENABLED must be true or false"));
         assert!(text.contains("JOB_LEASE_SECONDS must be a whole number from 1 to 3600"));
+        assert!(text.contains("JOBS_KEEP_DAYS must be a whole number from 1 to 3650"));
+        assert!(text.contains("WORKER_METRICS_ADDR must be an address and port"));
+        assert!(text.contains(
+            "TRUSTED_PROXIES must be comma-separated IP addresses or CIDR ranges of your reverse proxies (e.g. 10.0.0.0/8,192.0.2.7): \"proxy.internal\" is not an IP address"
+        ));
         assert!(text.contains("DATABASE_URL must start with postgres://"));
         assert!(!text.contains("hunter2"), "a password leaked into:\n{text}");
     }
@@ -603,5 +648,26 @@ mod tests {
         let text = load(&vars).unwrap_err().to_string();
         assert!(text.contains("MAIL_FROM must be an address"));
         assert!(text.contains("ORGANISATION_LOGO_URL must be an absolute"));
+    }
+
+    #[test]
+    fn proxies_retention_and_the_worker_listener_are_read() {
+        let mut vars = valid();
+        vars.push(("TRUSTED_PROXIES", "10.0.0.0/8, 2001:db8::/32"));
+        vars.push(("JOBS_KEEP_DAYS", "30"));
+        vars.push(("WORKER_METRICS_ADDR", "0.0.0.0:9100"));
+        let config = load(&vars).unwrap();
+        assert!(
+            config
+                .trusted_proxies
+                .trusts("10.20.30.40".parse().unwrap())
+        );
+        assert!(!config.trusted_proxies.trusts("192.0.2.1".parse().unwrap()));
+        assert_eq!(config.jobs_keep_days, 30);
+        assert_eq!(
+            config.worker_metrics_addr,
+            Some("0.0.0.0:9100".parse().unwrap())
+        );
+        assert!(format!("{config:?}").contains("10.0.0.0/8,2001:db8::/32"));
     }
 }

@@ -15,6 +15,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde_json::json;
+use sqlx::PgPool;
 use std::sync::Arc;
 
 pub async fn healthz() -> impl IntoResponse {
@@ -54,20 +55,8 @@ pub async fn metrics(
     Extension(http): Extension<Arc<crate::http_metrics::HttpMetrics>>,
     headers: HeaderMap,
 ) -> Response {
-    match &access.token {
-        Some(token) => {
-            let presented = headers
-                .get(header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .unwrap_or_default();
-            if !constant_time_eq(presented.as_bytes(), token.as_bytes()) {
-                return (StatusCode::UNAUTHORIZED, "metrics need the bearer token\n")
-                    .into_response();
-            }
-        }
-        None if !access.open_without_token => return StatusCode::NOT_FOUND.into_response(),
-        None => {}
+    if let Some(refusal) = access.refusal(&headers) {
+        return refusal;
     }
     match metrics::render(&state.db, &job_metrics).await {
         Ok(mut body) => {
@@ -77,27 +66,79 @@ pub async fn metrics(
                  caretrack_live_sockets {}\n",
                 hub.sockets()
             ));
-            let pool = &state.db;
-            let idle = pool.num_idle();
-            body.push_str(&format!(
-                "# HELP caretrack_db_pool_connections PostgreSQL connections of this instance's pool.\n\
-                 # TYPE caretrack_db_pool_connections gauge\n\
-                 caretrack_db_pool_connections{{state=\"idle\"}} {idle}\n\
-                 caretrack_db_pool_connections{{state=\"in_use\"}} {}\n\
-                 # HELP caretrack_db_pool_max_connections The pool's limit.\n\
-                 # TYPE caretrack_db_pool_max_connections gauge\n\
-                 caretrack_db_pool_max_connections {}\n",
-                (pool.size() as usize).saturating_sub(idle),
-                pool.options().get_max_connections()
-            ));
+            render_pool(&state.db, &mut body);
             http.render(&mut body);
-            ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+            exposition(body)
         }
-        Err(err) => {
-            tracing::warn!(error = %err, "metrics: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable\n").into_response()
+        Err(err) => unreachable_database(err),
+    }
+}
+
+/// `/metrics` of `server worker` (on `WORKER_METRICS_ADDR`): the queue, this process's
+/// job counters and its database pool, guarded like the web server's.
+pub async fn worker_metrics(
+    State(pool): State<PgPool>,
+    Extension(access): Extension<MetricsAccess>,
+    Extension(job_metrics): Extension<Arc<JobMetrics>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(refusal) = access.refusal(&headers) {
+        return refusal;
+    }
+    match metrics::render(&pool, &job_metrics).await {
+        Ok(mut body) => {
+            render_pool(&pool, &mut body);
+            exposition(body)
+        }
+        Err(err) => unreachable_database(err),
+    }
+}
+
+impl MetricsAccess {
+    /// The answer to a scrape that may not read the metrics, if this one may not: 401
+    /// without the configured bearer token, 404 when there is none and the metrics are
+    /// hidden (production).
+    pub fn refusal(&self, headers: &HeaderMap) -> Option<Response> {
+        match &self.token {
+            Some(token) => {
+                let presented = headers
+                    .get(header::AUTHORIZATION)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.strip_prefix("Bearer "))
+                    .unwrap_or_default();
+                (!constant_time_eq(presented.as_bytes(), token.as_bytes())).then(|| {
+                    (StatusCode::UNAUTHORIZED, "metrics need the bearer token\n").into_response()
+                })
+            }
+            None if !self.open_without_token => Some(StatusCode::NOT_FOUND.into_response()),
+            None => None,
         }
     }
+}
+
+/// Appends this process's database pool figures to `out`.
+pub fn render_pool(pool: &PgPool, out: &mut String) {
+    let idle = pool.num_idle();
+    out.push_str(&format!(
+        "# HELP caretrack_db_pool_connections PostgreSQL connections of this instance's pool.\n\
+         # TYPE caretrack_db_pool_connections gauge\n\
+         caretrack_db_pool_connections{{state=\"idle\"}} {idle}\n\
+         caretrack_db_pool_connections{{state=\"in_use\"}} {}\n\
+         # HELP caretrack_db_pool_max_connections The pool's limit.\n\
+         # TYPE caretrack_db_pool_max_connections gauge\n\
+         caretrack_db_pool_max_connections {}\n",
+        (pool.size() as usize).saturating_sub(idle),
+        pool.options().get_max_connections()
+    ));
+}
+
+fn exposition(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+}
+
+fn unreachable_database(err: sqlx::Error) -> Response {
+    tracing::warn!(error = %err, "metrics: database unreachable");
+    (StatusCode::SERVICE_UNAVAILABLE, "database unreachable\n").into_response()
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -10,6 +10,7 @@ pub mod admin_cli;
 pub mod api;
 pub mod authn;
 pub mod cli;
+pub mod client_ip;
 pub mod config;
 pub mod export;
 pub mod files;

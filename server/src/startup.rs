@@ -2,12 +2,14 @@
 
 use crate::{
     ServerError,
+    client_ip::TrustedProxies,
     config::Config,
     files::local::LocalStore,
     health::{self, MetricsAccess},
     jobs::{
         Registry,
         metrics::JobMetrics,
+        prune::JobRetention,
         scheduler::{self, standard_schedule},
         worker::{self, WorkerConfig},
     },
@@ -34,8 +36,6 @@ use tower_http::{
 };
 use tracing::Level;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
-
 fn pool_options(config: &Config) -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(config.database_max_connections)
@@ -47,6 +47,17 @@ pub async fn connect_database(config: &Config) -> Result<PgPool, ServerError> {
     Ok(pool_options(config)
         .connect(config.database_url.expose_secret())
         .await?)
+}
+
+/// The migrations embedded in this build. Migrations the database has but this build
+/// does not know (a newer release's, after a rollback to an older one) are ignored
+/// instead of refused, so the previous release can start and run `server migrate`
+/// against the newer schema: every migration must work with the previous release's
+/// code anyway (docs/OPERATIONS.md, upgrades). Changed migrations are still refused.
+pub fn migrator() -> sqlx::migrate::Migrator {
+    let mut migrator = sqlx::migrate!("../migrations");
+    migrator.set_ignore_missing(true);
+    migrator
 }
 
 /// Applies pending migrations; returns how many were new. Safe with several instances
@@ -63,7 +74,7 @@ pub async fn migrate(pool: &PgPool) -> Result<usize, ServerError> {
     } else {
         0
     };
-    MIGRATOR.run(pool).await?;
+    migrator().run(pool).await?;
     let applied_after: i64 =
         sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
             .fetch_one(pool)
@@ -103,6 +114,9 @@ pub struct RouterExtras {
     pub live: Arc<crate::live::Hub>,
     /// Requests by route, status and duration (`/metrics`).
     pub http_metrics: Arc<crate::http_metrics::HttpMetrics>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (none: the TCP peer
+    /// is the client).
+    pub trusted_proxies: Arc<TrustedProxies>,
 }
 
 impl Default for RouterExtras {
@@ -118,6 +132,7 @@ impl Default for RouterExtras {
             local_files: None,
             live: Arc::default(),
             http_metrics: Arc::default(),
+            trusted_proxies: Arc::default(),
         }
     }
 }
@@ -189,7 +204,31 @@ pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
         .layer(Extension(extras.job_metrics))
         .layer(Extension(extras.http_metrics))
         .layer(Extension(extras.metrics_access))
+        .layer(Extension(extras.trusted_proxies))
         .with_state(state)
+}
+
+/// What `server worker` serves on `WORKER_METRICS_ADDR`: `/healthz` and `/metrics` (the
+/// queue, this process's job counters and database pool), guarded like `serve`'s.
+pub fn worker_router(db: PgPool, job_metrics: Arc<JobMetrics>, access: MetricsAccess) -> Router {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/metrics", get(health::worker_metrics))
+        .layer(Extension(job_metrics))
+        .layer(Extension(access))
+        .with_state(db)
+}
+
+/// Who may read `/metrics`: with `METRICS_TOKEN` only its bearer; without one, anyone
+/// outside production and nobody in it.
+fn metrics_access(config: &Config) -> MetricsAccess {
+    MetricsAccess {
+        token: config
+            .metrics_token
+            .as_ref()
+            .map(|t| Arc::from(t.expose_secret())),
+        open_without_token: config.environment != Environment::Production,
+    }
 }
 
 fn dev_mailbox_routes(mailbox: Option<DevMailbox>) -> Router<AppState> {
@@ -249,20 +288,18 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     );
     let extras = RouterExtras {
         job_metrics: job_metrics.clone(),
-        metrics_access: MetricsAccess {
-            token: config
-                .metrics_token
-                .as_ref()
-                .map(|t| Arc::from(t.expose_secret())),
-            open_without_token: config.environment != Environment::Production,
-        },
+        metrics_access: metrics_access(&config),
         dev_mailbox: (config.environment == Environment::Development)
             .then(|| mailer.directory_path().cloned().map(DevMailbox))
             .flatten(),
         local_files: config.files.local_store(config.url_signing_key()),
         live: Arc::default(),
         http_metrics: Arc::default(),
+        trusted_proxies: Arc::new(config.trusted_proxies.clone()),
     };
+    if !config.trusted_proxies.is_empty() {
+        tracing::info!(proxies = %config.trusted_proxies, "client addresses taken from X-Forwarded-For through trusted proxies");
+    }
     let live = start_live(&state, &extras.live, &shutdown);
     tracing::info!(
         environment = config.environment.as_str(),
@@ -299,7 +336,8 @@ fn start_live(
     ))
 }
 
-/// `server worker`: background jobs and the schedule, no HTTP.
+/// `server worker`: background jobs and the schedule; over HTTP only `/healthz` and
+/// `/metrics`, when `WORKER_METRICS_ADDR` is set.
 pub async fn work(config: Config) -> Result<(), ServerError> {
     if config.worker_concurrency == 0 {
         return Err(ServerError::Refused(
@@ -310,9 +348,33 @@ pub async fn work(config: Config) -> Result<(), ServerError> {
     if config.migrate_on_start {
         migrate(&state.db).await?;
     }
+    let metrics_listener = match config.worker_metrics_addr {
+        Some(addr) => Some(
+            tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|source| ServerError::Bind { addr, source })?,
+        ),
+        None => None,
+    };
     let shutdown = shutdown_channel();
     let mailer = Arc::new(config.mailer().map_err(ServerError::Refused)?);
-    let background = start_background(&config, &state, &shutdown, Arc::default(), mailer);
+    let job_metrics = Arc::new(JobMetrics::default());
+    let mut background = start_background(&config, &state, &shutdown, job_metrics.clone(), mailer);
+    if let Some(listener) = metrics_listener {
+        let router = worker_router(state.db.clone(), job_metrics, metrics_access(&config));
+        let stop = until_shutdown(shutdown.clone());
+        if let Ok(addr) = listener.local_addr() {
+            tracing::info!("worker metrics on http://{addr}/metrics");
+        }
+        background.push(tokio::spawn(async move {
+            if let Err(err) = axum::serve(listener, router)
+                .with_graceful_shutdown(stop)
+                .await
+            {
+                tracing::error!(error = %err, "the worker's metrics listener stopped");
+            }
+        }));
+    }
     until_shutdown(shutdown).await;
     finish(background).await;
     tracing::info!("worker shut down cleanly");
@@ -357,11 +419,16 @@ fn start_background(
     if config.worker_concurrency > 0 {
         tasks.push(tokio::spawn(worker::run(
             state.clone(),
-            Arc::new(Registry::standard(
-                mailer,
-                config.files.clamd_addr.as_deref().map(Arc::from),
-                pusher,
-            )),
+            Arc::new({
+                let mut registry = Registry::standard(
+                    mailer,
+                    config.files.clamd_addr.as_deref().map(Arc::from),
+                    pusher,
+                );
+                registry
+                    .keep_finished_jobs(JobRetention::keeping_succeeded_for(config.jobs_keep_days));
+                registry
+            }),
             WorkerConfig {
                 lease: config.job_lease,
                 metrics: job_metrics,

@@ -9,6 +9,7 @@
 //! its last error kept for the Jobs page.
 
 pub mod metrics;
+pub mod prune;
 pub mod scheduler;
 pub mod worker;
 
@@ -59,16 +60,48 @@ impl Registry {
         F: Fn(JobContext, Value) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<(), JobFailure>> + Send + 'static,
     {
-        let previous = self.handlers.insert(
-            kind,
-            Arc::new(move |ctx, payload| Box::pin(handler(ctx, payload))),
-        );
+        let previous = self.insert(kind, handler);
         assert!(previous.is_none(), "job kind {kind} registered twice");
         self
     }
 
+    fn insert<F, Fut>(&mut self, kind: &'static str, handler: F) -> Option<BoxedHandler>
+    where
+        F: Fn(JobContext, Value) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), JobFailure>> + Send + 'static,
+    {
+        self.handlers.insert(
+            kind,
+            Arc::new(move |ctx, payload| Box::pin(handler(ctx, payload))),
+        )
+    }
+
     fn get(&self, kind: &str) -> Option<BoxedHandler> {
         self.handlers.get(kind).cloned()
+    }
+
+    /// Whether a handler runs jobs of `kind`.
+    pub fn handles(&self, kind: &str) -> bool {
+        self.handlers.contains_key(kind)
+    }
+
+    /// How long `jobs.prune` keeps finished jobs (`JOBS_KEEP_DAYS`); the standard
+    /// registry starts with the defaults.
+    pub fn keep_finished_jobs(&mut self, retention: prune::JobRetention) -> &mut Self {
+        self.insert(prune::PRUNE_KIND, move |ctx, _| async move {
+            let pruned = prune::prune_finished(&ctx.state.db, retention, prune::BATCH)
+                .await
+                .map_err(|err| format!("pruning finished jobs failed: {err}"))?;
+            tracing::info!(
+                succeeded = pruned.succeeded,
+                dead = pruned.dead,
+                succeeded_keep_days = retention.succeeded_days,
+                dead_keep_days = retention.dead_days,
+                "finished jobs pruned"
+            );
+            Ok(())
+        });
+        self
     }
 
     /// The handlers every CareTrack process knows. Features add theirs here.
@@ -147,6 +180,7 @@ impl Registry {
         registry.register(app::reports::EXPIRE_KIND, |ctx, _| {
             crate::reports::run_expiry(ctx)
         });
+        registry.keep_finished_jobs(prune::JobRetention::default());
         registry.register(crate::files::GC_KIND, |ctx, _| {
             crate::files::run_garbage_collection(ctx)
         });
@@ -172,3 +206,31 @@ impl Registry {
 }
 
 pub const DIAGNOSTIC_SLEEP_KIND: &str = "diagnostics.sleep";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_scheduled_kind_has_a_handler() {
+        let mailer = crate::mail::Mailer::directory(
+            std::env::temp_dir().join("caretrack-registry-test"),
+            "Test <test@care.example>".parse().unwrap(),
+            crate::mail::Brand {
+                organisation_name: "Test".into(),
+                logo_url: String::new(),
+            },
+        );
+        let mut registry = Registry::standard(Arc::new(mailer), None, None);
+        for entry in scheduler::standard_schedule() {
+            assert!(
+                registry.handles(entry.kind),
+                "{} has no handler",
+                entry.kind
+            );
+        }
+        // Setting the retention replaces the standard handler rather than adding one.
+        registry.keep_finished_jobs(prune::JobRetention::keeping_succeeded_for(30));
+        assert!(registry.handles(prune::PRUNE_KIND));
+    }
+}

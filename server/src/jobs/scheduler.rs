@@ -54,6 +54,12 @@ pub fn standard_schedule() -> Vec<ScheduledJob> {
             schedule: CronSchedule::parse("50 * * * *").expect("valid cron"),
             kind: app::reports::EXPIRE_KIND,
         },
+        // A quiet hour, after the night's other sweeps.
+        ScheduledJob {
+            name: "prune-finished-jobs",
+            schedule: CronSchedule::parse("10 4 * * *").expect("valid cron"),
+            kind: super::prune::PRUNE_KIND,
+        },
         ScheduledJob {
             name: "purge-recycle-bin",
             schedule: CronSchedule::parse("20 2 * * *").expect("valid cron"),

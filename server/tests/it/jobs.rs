@@ -469,3 +469,124 @@ async fn cleanup_removes_only_dead_credentials(db: PgPool) {
     .unwrap();
     assert_eq!(live_tokens, 2, "live tokens are kept");
 }
+
+/// `jobs.prune`: old finished jobs go, in batches; recent ones and unfinished ones stay,
+/// however old.
+#[sqlx::test(migrations = "../migrations")]
+async fn old_finished_jobs_are_pruned_and_nothing_else(db: PgPool) {
+    use server::jobs::prune::{JobRetention, Pruned, prune_finished};
+    // (label, status, days since it last changed, finished?)
+    let jobs = [
+        ("succeeded-old-1", "SUCCEEDED", 20, true),
+        ("succeeded-old-2", "SUCCEEDED", 15, true),
+        ("succeeded-old-3", "SUCCEEDED", 400, true),
+        ("succeeded-old-4", "SUCCEEDED", 30, true),
+        ("succeeded-old-5", "SUCCEEDED", 16, false), // finished_at missing: updated_at counts
+        ("succeeded-recent", "SUCCEEDED", 13, true),
+        ("succeeded-today", "SUCCEEDED", 0, true),
+        ("dead-old", "DEAD", 91, true),
+        ("dead-recent", "DEAD", 20, true),
+        ("failed-awaiting-retry", "FAILED", 200, false),
+        ("queued-long-ago", "QUEUED", 200, false),
+        ("running-long-ago", "RUNNING", 200, false),
+    ];
+    for (label, status, days, finished) in jobs {
+        sqlx::query(
+            "insert into jobs (kind, payload, status, attempts, created_at, updated_at,
+                               finished_at, lease_expires_at, locked_by)
+             values ('test.record', jsonb_build_object('label', $1::text), $2::text::job_status,
+                     1, now() - make_interval(days => $3 + 1), now() - make_interval(days => $3),
+                     case when $4 then now() - make_interval(days => $3) end,
+                     case when $2 = 'RUNNING' then now() + interval '1 minute' end,
+                     case when $2 = 'RUNNING' then 'elsewhere' end)",
+        )
+        .bind(label)
+        .bind(status)
+        .bind(days)
+        .bind(finished)
+        .execute(&db)
+        .await
+        .unwrap();
+    }
+
+    // Batches of 2: the five old succeeded jobs take three statements.
+    let pruned = prune_finished(&db, JobRetention::keeping_succeeded_for(14), 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        pruned,
+        Pruned {
+            succeeded: 5,
+            dead: 1
+        }
+    );
+    let left: Vec<String> =
+        sqlx::query_scalar("select payload->>'label' from jobs order by payload->>'label'")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(
+        left,
+        [
+            "dead-recent",
+            "failed-awaiting-retry",
+            "queued-long-ago",
+            "running-long-ago",
+            "succeeded-recent",
+            "succeeded-today",
+        ]
+    );
+    // Nothing more to do the next day.
+    assert_eq!(
+        prune_finished(&db, JobRetention::default(), 1000)
+            .await
+            .unwrap(),
+        Pruned::default()
+    );
+}
+
+/// The scheduled sweep runs as a job through the worker with the standard handlers.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_prune_job_runs_through_the_worker(db: PgPool) {
+    sqlx::query(
+        "insert into jobs (kind, status, updated_at, finished_at)
+         values ('test.record', 'SUCCEEDED', now() - interval '30 days', now() - interval '30 days'),
+                ('test.record', 'SUCCEEDED', now() - interval '1 day', now() - interval '1 day')",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+    let mut conn = db.acquire().await.unwrap();
+    enqueue(
+        &mut conn,
+        NewJob::new(server::jobs::prune::PRUNE_KIND, &json!({})),
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    let mailer = server::mail::Mailer::directory(
+        std::env::temp_dir().join("caretrack-prune-test"),
+        "Test <test@care.example>".parse().unwrap(),
+        server::mail::Brand {
+            organisation_name: "Test".into(),
+            logo_url: String::new(),
+        },
+    );
+    let mut registry = Registry::standard(Arc::new(mailer), None, None);
+    registry.keep_finished_jobs(server::jobs::prune::JobRetention::keeping_succeeded_for(7));
+    let (stop, handle) = start_worker(&db, registry, fast_config("pruner"));
+    let done = wait_for(
+        &db,
+        "select count(*) from jobs where kind = 'jobs.prune' and status = 'SUCCEEDED'",
+        1,
+    )
+    .await;
+    stop.send(()).unwrap();
+    handle.await.unwrap();
+    assert_eq!(done, 1, "the prune job ran");
+    assert_eq!(
+        count(&db, "select count(*) from jobs where kind = 'test.record'").await,
+        1,
+        "the 30-day-old job went, yesterday's stayed"
+    );
+}

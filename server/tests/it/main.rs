@@ -10,6 +10,7 @@ mod assessments;
 mod audit;
 mod auth;
 mod care;
+mod client_ip;
 mod email;
 mod files;
 mod http;

@@ -215,3 +215,44 @@ async fn the_schema_refuses_inconsistent_data(db: PgPool) {
         Some("assessment_template_tasks_task_key")
     );
 }
+
+/// A rollback: the previous release's `server migrate` (and its start) meets a database
+/// that already has the newer release's migrations. It carries on instead of refusing
+/// the migrations it does not know; a migration changed after it was applied is still
+/// refused.
+#[sqlx::test(migrations = "../migrations")]
+async fn an_older_release_migrates_a_database_with_newer_migrations(db: PgPool) {
+    use sqlx::migrate::MigrateError;
+    sqlx::query(
+        "insert into _sqlx_migrations (version, description, success, checksum, execution_time)
+         values (99991231000000, 'from a newer release', true, '\\x00'::bytea, 0)",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+    // What the strict default would have said.
+    let strict = sqlx::migrate!("../migrations").run(&db).await;
+    assert!(
+        matches!(strict, Err(MigrateError::VersionMissing(99991231000000))),
+        "{strict:?}"
+    );
+    assert_eq!(server::startup::migrate(&db).await.unwrap(), 0);
+
+    sqlx::query(
+        "update _sqlx_migrations set checksum = '\\x00'::bytea
+          where version = (select min(version) from _sqlx_migrations)",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+    let changed = server::startup::migrate(&db).await;
+    assert!(
+        matches!(
+            changed,
+            Err(server::ServerError::Migrate(MigrateError::VersionMismatch(
+                _
+            )))
+        ),
+        "{changed:?}"
+    );
+}

@@ -8,6 +8,7 @@
 //! crate; once built, a value proves its own validity and downstream code need not
 //! re-check it.
 
+pub mod analytics;
 pub mod assessment;
 pub mod care;
 pub mod closed_set;

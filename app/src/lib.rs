@@ -11,6 +11,7 @@
 pub mod account;
 pub mod admin_audit;
 pub mod admin_jobs;
+pub mod analytics;
 pub mod assessments;
 pub mod care;
 pub mod components;
@@ -37,6 +38,8 @@ pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod crypto;
+#[cfg(feature = "ssr")]
+pub mod csv;
 #[cfg(feature = "ssr")]
 pub mod files;
 #[cfg(feature = "ssr")]
@@ -127,6 +130,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("progress")) view=care::ProgressPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("recycle-bin")) view=recycle_bin::RecycleBinPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("reports")) view=reports::ReportsPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("analytics")) view=analytics::AnalyticsPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("rota")) view=rota::RotaPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("shifts")) view=rota::OpenShiftsPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("settings"), StaticSegment("rota-rules")) view=rota::RuleSettingsPage />

@@ -55,6 +55,7 @@ pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
         (Permission::ViewUsers, "People", "/admin/users"),
         (Permission::ManageUsers, "Invitations", "/admin/invitations"),
         (Permission::ViewReports, "Reports", "/admin/reports"),
+        (Permission::ViewReports, "Analytics", "/admin/analytics"),
         (Permission::ViewAudit, "Audit log", "/admin/audit"),
         (
             Permission::ManageRecycleBin,

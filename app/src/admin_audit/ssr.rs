@@ -135,21 +135,6 @@ pub async fn search(db: &PgPool, filter: &AuditFilter, page: i64) -> Result<Audi
     Ok(AuditPage { items, total, page })
 }
 
-/// A CSV field: quoted when it holds a comma, quote or line break; a leading `=`, `+`,
-/// `-` or `@` is prefixed with `'` so spreadsheets do not run it as a formula.
-pub fn csv_field(value: &str) -> String {
-    let guarded = if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
-}
-
 /// Every matching row as CSV (oldest first), read in pages so memory stays flat.
 pub async fn export_csv(
     db: &PgPool,
@@ -157,7 +142,19 @@ pub async fn export_csv(
     mut write: impl FnMut(String),
 ) -> Result<usize, AppError> {
     let c = criteria(db, filter).await?;
-    write("id,occurred_at_utc,actor_email,actor_role,ip,user_agent,action,entity_type,entity_id,before,after\n".into());
+    write(crate::csv::line([
+        "id",
+        "occurred_at_utc",
+        "actor_email",
+        "actor_role",
+        "ip",
+        "user_agent",
+        "action",
+        "entity_type",
+        "entity_id",
+        "before",
+        "after",
+    ]));
     if c.no_such_actor {
         return Ok(0);
     }
@@ -203,31 +200,10 @@ pub async fn export_csv(
                 json_text(r.before),
                 json_text(r.after),
             ];
-            chunk.push_str(
-                &fields
-                    .iter()
-                    .map(|f| csv_field(f))
-                    .collect::<Vec<_>>()
-                    .join(","),
-            );
-            chunk.push('\n');
+            chunk.push_str(&crate::csv::line(fields));
             written += 1;
         }
         write(chunk);
     }
     Ok(written)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_field;
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("-1"), "'-1");
-    }
 }

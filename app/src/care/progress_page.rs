@@ -45,7 +45,9 @@ pub fn ProgressPage() -> impl IntoView {
         <div class="page-header"><div>
             <h1>"Progress"</h1>
             <p class="muted">"Each carer's practice per task, counted across every package they work at."</p>
-        </div></div>
+        </div>
+        <a class="button" href="/api/v1/admin/progress.csv" download="" data-test="progress-csv">"Download CSV (every carer)"</a>
+        </div>
         <crate::assessments::ProgressTabs current="/admin/progress" />
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || carers.get().map(|list| match list {

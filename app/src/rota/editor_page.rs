@@ -440,6 +440,8 @@ fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> impl IntoView {
                     on:click=move |_| patterning.set(true)>"Apply this week to…"</button>
                 <a class="button" data-test="export-xlsx" download=""
                     href=format!("/api/v1/rota/{package}/week.xlsx?week={}", week.week_start)>"Excel"</a>
+                <a class="button" data-test="export-csv" download=""
+                    href=format!("/api/v1/rota/{package}/week.csv?week={}", week.week_start)>"CSV"</a>
                 <button class="button" type="button" data-test="print"
                     on:click=move |_| {
                         #[cfg(feature = "hydrate")]

@@ -58,6 +58,15 @@ pub fn UsersPage() -> impl IntoView {
         </div>
         <div class="filters">
             <SearchBox search page placeholder="Name or email" test="user-search" />
+            <a class="button" data-test="users-csv" download=""
+                href=move || {
+                    let tab = tab.get();
+                    format!(
+                        "/api/v1/admin/users.csv?tab={tab:?}&search={}&fully_assessed={}",
+                        caretrack::text::percent_encode(&search.get()),
+                        tab == Tab::Carers && fully_assessed.get()
+                    )
+                }>"Download CSV"</a>
             <Show when=move || tab.get() == Tab::Carers>
                 <label class="checkbox">
                     <input type="checkbox" data-test="fully-assessed"

@@ -27,6 +27,70 @@ pub async fn list(
     page: i64,
 ) -> Result<UserPage, AppError> {
     let page = page.max(1);
+    let (items, total) = rows(
+        state,
+        tab,
+        search,
+        fully_assessed,
+        PAGE_SIZE,
+        (page - 1) * PAGE_SIZE,
+    )
+    .await?;
+    Ok(UserPage { items, total, page })
+}
+
+/// The list as the People page filters it, as CSV (read 500 at a time).
+pub async fn export_csv(
+    state: &AppState,
+    tab: Tab,
+    search: &str,
+    fully_assessed: bool,
+) -> Result<String, AppError> {
+    const CHUNK: i64 = 500;
+    let mut out = crate::csv::line([
+        "id",
+        "name",
+        "email",
+        "role",
+        "active",
+        "locked",
+        "last_sign_in",
+    ]);
+    let mut offset = 0;
+    loop {
+        let (items, _) = rows(state, tab, search, fully_assessed, CHUNK, offset).await?;
+        let done = i64::try_from(items.len()).unwrap_or(0) < CHUNK;
+        for u in items {
+            out.push_str(&crate::csv::line([
+                u.id,
+                u.name,
+                u.email,
+                u.role.label().to_owned(),
+                yes_no(u.active).into(),
+                yes_no(u.locked).into(),
+                u.last_sign_in.unwrap_or_default(),
+            ]));
+        }
+        if done {
+            return Ok(out);
+        }
+        offset += CHUNK;
+    }
+}
+
+fn yes_no(value: bool) -> &'static str {
+    if value { "yes" } else { "no" }
+}
+
+/// One window of the filtered list, with the filter's total.
+async fn rows(
+    state: &AppState,
+    tab: Tab,
+    search: &str,
+    fully_assessed: bool,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<UserRow>, i64), AppError> {
     let roles: Vec<String> = match tab {
         Tab::Carers => vec![Role::Carer.as_str().into()],
         Tab::Office => vec![
@@ -56,8 +120,8 @@ pub async fn list(
         &roles,
         &pattern,
         fully_assessed,
-        PAGE_SIZE,
-        (page - 1) * PAGE_SIZE
+        limit,
+        offset
     )
     .fetch_all(&state.db)
     .await?;
@@ -77,7 +141,7 @@ pub async fn list(
             last_sign_in: row.last_login_at.map(caretrack::london::format_datetime),
         })
         .collect();
-    Ok(UserPage { items, total, page })
+    Ok((items, total))
 }
 
 /// The target's current role and state, locked for the change.

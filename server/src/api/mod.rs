@@ -5,6 +5,7 @@ pub mod assessments;
 pub mod audit;
 pub mod auth;
 pub mod care;
+pub mod exports;
 pub mod extract;
 pub mod files;
 pub mod jobs;
@@ -279,6 +280,43 @@ fn api() -> Api {
                 description: "YYYY-MM-DD, inclusive",
             },
         ]),
+    )
+    .route(
+        "GET",
+        "/api/v1/admin/users.csv",
+        Access::Permission(Permission::ViewUsers),
+        get(exports::users),
+        Doc::new(ADMIN, "People as CSV, filtered like the People page", Reply::Csv).query(&[
+            Query {
+                name: "tab",
+                kind: "string",
+                required: false,
+                description: "`Carers` (the default) or `Office`",
+            },
+            Query {
+                name: "search",
+                kind: "string",
+                required: false,
+                description: "Part of the name or email",
+            },
+            Query {
+                name: "fully_assessed",
+                kind: "boolean",
+                required: false,
+                description: "Only carers rated in every task they are assigned",
+            },
+        ]),
+    )
+    .route(
+        "GET",
+        "/api/v1/admin/progress.csv",
+        Access::Permission(Permission::ViewProgress),
+        get(exports::progress),
+        Doc::new(
+            ADMIN,
+            "Every carer's progress and competency per task, as CSV",
+            Reply::Csv,
+        ),
     )
     .route(
         "GET",
@@ -559,6 +597,14 @@ fn api() -> Api {
         Access::Permission(Permission::ManageRota),
         get(rota::export_week),
         Doc::new(ROTA, "A package's week as published, as an Excel workbook: the grid of days × DAY/NIGHT, and one row per carer per shift", Reply::Spreadsheet)
+            .query(&[Query { name: "week", kind: "string", required: true, description: "The Monday, YYYY-MM-DD" }]),
+    )
+    .route(
+        "GET",
+        "/api/v1/rota/{id}/week.csv",
+        Access::Permission(Permission::ManageRota),
+        get(rota::export_week_csv),
+        Doc::new(ROTA, "A package's week as published, as CSV: one row per carer per shift", Reply::Csv)
             .query(&[Query { name: "week", kind: "string", required: true, description: "The Monday, YYYY-MM-DD" }]),
     )
     .route(

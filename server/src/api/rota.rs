@@ -287,18 +287,7 @@ pub async fn export_week(
                 tracing::error!(%error, "the rota spreadsheet could not be written");
                 AppError::Internal
             })?;
-    let slug: String = loaded
-        .package
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    let slug = slug(&loaded.package.name);
     Ok((
         [
             (
@@ -316,6 +305,75 @@ pub async fn export_week(
         bytes,
     )
         .into_response())
+}
+
+/// A file-name-safe form of a package's name.
+fn slug(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// `GET /api/v1/rota/{package_id}/week.csv?week=…`: the week as published, one row per
+/// carer per shift (a shift nobody is on has one row with no carer), like the
+/// spreadsheet's payroll sheet. Audited: it names who worked when.
+pub async fn export_week_csv(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    SignedIn(user): SignedIn,
+    PathId(package): PathId,
+    QueryParams(query): QueryParams<WeekQuery>,
+) -> Result<Response, AppError> {
+    let actor = Actor::user(&user, &meta);
+    let week = app::rota::parse_week(&query.week)?;
+    let crate::export::PublishedWeek { loaded, slots, .. } =
+        crate::export::published_week(&state, &actor, package.into(), week).await?;
+    let mut csv = app::csv::line([
+        "package",
+        "date",
+        "shift",
+        "times",
+        "unpaid_break_minutes",
+        "paid_hours",
+        "headcount",
+        "carer",
+    ]);
+    for slot in &slots {
+        let carers: Vec<&str> = if slot.carers.is_empty() {
+            vec![""]
+        } else {
+            slot.carers.iter().map(String::as_str).collect()
+        };
+        for carer in carers {
+            csv.push_str(&app::csv::line([
+                loaded.package.name.clone(),
+                slot.date.clone(),
+                if slot.night { "Night" } else { "Day" }.to_owned(),
+                slot.times.clone(),
+                slot.break_minutes.to_string(),
+                format!("{:.2}", slot.hours),
+                slot.headcount.to_string(),
+                carer.to_owned(),
+            ]));
+        }
+    }
+    super::exports::audit_export(
+        &state,
+        &actor,
+        "rota.export",
+        serde_json::json!({ "package_id": package, "week": loaded.week_start, "format": "csv" }),
+    )
+    .await?;
+    Ok(super::exports::csv_attachment(
+        &format!("rota-{}-{}", slug(&loaded.package.name), loaded.week_start),
+        axum::body::Body::from(csv),
+    ))
 }
 
 #[derive(Deserialize)]

@@ -161,6 +161,16 @@ fn server_functions() -> BTreeMap<&'static str, (Access, String)> {
             "/api/reports_archive",
             (needs(P::ArchiveReports), format!("{id}&keep=true")),
         ),
+        ("/api/analytics_progress", (needs(P::ViewReports), "page=1".to_owned())),
+        ("/api/analytics_coverage", (needs(P::ViewReports), "page=1".to_owned())),
+        (
+            "/api/analytics_hours",
+            (
+                needs(P::ViewReports),
+                "from=2026-11-01&to=2026-11-28&page=1".to_owned(),
+            ),
+        ),
+        ("/api/analytics_assessments", (needs(P::ViewReports), "".to_owned())),
         ("/api/carer_choices", (needs(P::ViewProgress), "".to_owned())),
         (
             "/api/reset_progress",
@@ -464,6 +474,7 @@ fn pages() -> BTreeMap<&'static str, Access> {
         ("/admin/progress", needs(P::ViewProgress)),
         ("/admin/recycle-bin", needs(P::ManageRecycleBin)),
         ("/admin/reports", needs(P::ViewReports)),
+        ("/admin/analytics", needs(P::ViewReports)),
         (
             "/admin/assessments/templates",
             needs(P::ManageAssessmentTemplates),

@@ -6,6 +6,7 @@ mod common;
 
 mod access;
 mod account;
+mod analytics;
 mod assessments;
 mod audit;
 mod auth;

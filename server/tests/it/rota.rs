@@ -31,7 +31,7 @@ pub(crate) struct World {
     /// Competent in the package's task.
     pub(crate) megan: UserId,
     /// Not yet.
-    ali: UserId,
+    pub(crate) ali: UserId,
 }
 
 pub(crate) async fn world(db: PgPool) -> World {

@@ -15,7 +15,14 @@ test("the analytics charts arrive drawn in the server's HTML", async ({ page }) 
   ]) {
     expect(html).toContain(heading);
   }
-  expect((html.match(/<svg class="chart"/g) ?? []).length).toBeGreaterThanOrEqual(4);
+  for (const chart of [
+    "Carers per progress band, for each task",
+    "Competent carers per task at Maple Court",
+    "Rota hours per carer, split into weekday days, weekend days and nights",
+    "Assessments completed in each of the last twelve months",
+  ]) {
+    expect(html).toMatch(new RegExp(`<svg [^>]*aria-label="${chart}"[^>]*class="chart"`));
+  }
   expect(html).toContain("Medication administration");
   expect(html).toContain("Maple Court");
 });
@@ -29,7 +36,8 @@ test("a manager reads the charts, changes the hours period and downloads the dat
   // Progress: a bar per demo task, each part named for screen readers and tooltips.
   const progress = page.locator("[data-test=chart-progress]");
   await expect(progress.locator("svg.chart")).toHaveAttribute("role", "img");
-  await expect(progress.locator("svg title").filter({ hasText: /^Medication administration: \d+ complete$/ })).toHaveCount(1);
+  await expect(progress.locator("svg .chart-label").filter({ hasText: "Medication administration" })).toHaveCount(1);
+  await expect(progress.locator("svg title").filter({ hasText: /^Medication administration: \d+ (not started|under half|half or more|complete)$/ }).first()).toBeAttached();
 
   // Coverage: one chart per package on the page.
   const coverage = page.locator("[data-test=chart-coverage]");
@@ -47,7 +55,7 @@ test("a manager reads the charts, changes the hours period and downloads the dat
   await expect(hours.locator("[data-test=hours-from]")).toHaveValue("2026-11-30");
   await hours.locator("[data-test=hours-to]").fill("2026-12-27");
   await hours.locator("[data-test=hours-show]").click();
-  await expect(hours.locator("[data-test=hours-summary]")).toContainText("2026-11-30 to 2026-12-27");
+  await expect(hours.locator("[data-test=hours-summary]")).toContainText("30 Nov 2026 to 27 Dec 2026");
 
   await expect(page.locator("[data-test=chart-assessments] svg.chart")).toBeVisible();
 

@@ -49,8 +49,11 @@ pub struct CarerHours {
 /// Every active carer's rota hours between two days (inclusive), busiest first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HoursChart {
+    /// The period's first and last day (`YYYY-MM-DD`, for the form).
     pub from: String,
     pub to: String,
+    /// The same, for people: "26 Oct 2026 to 22 Nov 2026".
+    pub period: String,
     pub carers: Page<CarerHours>,
     /// Over every carer, not just this page.
     pub fairness: Fairness,

@@ -1,7 +1,8 @@
 //! Two SVG charts, drawn on the server like the rest of the page: horizontal stacked bars
 //! (one row per task, package task or carer) and columns (one per month). Both scale to
-//! their container through the `viewBox`, name every bar in a `<title>` (a tooltip, and
-//! what a screen reader reads), and carry their figures as text, not only as lengths.
+//! their container through the `viewBox` (on a phone the frame scrolls sideways rather
+//! than shrink the text below reading size), name every bar in a `<title>` (a tooltip,
+//! and what a screen reader reads), and carry their figures as text, not only as lengths.
 
 use caretrack::analytics::{nice_ceiling, ticks};
 use leptos::prelude::*;
@@ -128,10 +129,12 @@ pub fn StackedBars(
         })
         .collect_view();
     view! {
-        <svg class="chart" viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-label=caption>
-            {grid}
-            {bars}
-        </svg>
+        <div class="chart-frame">
+            <svg class="chart" viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-label=caption>
+                {grid}
+                {bars}
+            </svg>
+        </div>
     }
 }
 
@@ -175,10 +178,12 @@ pub fn Columns(caption: String, columns: Vec<(String, u64)>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <svg class="chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=caption>
-            {grid}
-            {bars}
-        </svg>
+        <div class="chart-frame">
+            <svg class="chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=caption>
+                {grid}
+                {bars}
+            </svg>
+        </div>
     }
 }
 

@@ -283,9 +283,8 @@ fn hours_view(chart: HoursChart, page: RwSignal<i64>) -> AnyView {
     }
     let f = chart.fairness;
     let summary = format!(
-        "{} to {}: {} carers, {} h each on average; {} h between the most and the fewest hours; {} of worked hours are nights or weekends on average.",
-        chart.from,
-        chart.to,
+        "{}: {} carers, {} h each on average; {} h between the most and the fewest hours; {} of worked hours are nights or weekends on average.",
+        chart.period,
         f.carers,
         hours(f.mean_minutes),
         hours(f.spread_minutes),

@@ -245,6 +245,11 @@ pub async fn hours(
     Ok(HoursChart {
         from: crate::rota::week_text(first),
         to: crate::rota::week_text(last),
+        period: format!(
+            "{} to {}",
+            london::format_date(first),
+            london::format_date(last)
+        ),
         carers: Page {
             items,
             total,

@@ -50,7 +50,18 @@ pub fn UsersPage() -> impl IntoView {
                 <h1>"People"</h1>
                 <p class="muted">"Everyone with an account. New people join by invitation."</p>
             </div>
-            <a class="button button--primary" href="/admin/invitations">"Invite someone"</a>
+            <div class="actions">
+                <a class="button" data-test="users-csv" download=""
+                    href=move || {
+                        let tab = tab.get();
+                        format!(
+                            "/api/v1/admin/users.csv?tab={tab:?}&search={}&fully_assessed={}",
+                            caretrack::text::percent_encode(&search.get()),
+                            tab == Tab::Carers && fully_assessed.get()
+                        )
+                    }>"Download CSV"</a>
+                <a class="button button--primary" href="/admin/invitations">"Invite someone"</a>
+            </div>
         </div>
         <div class="tabs" role="tablist">
             {tab_button("Carers", Tab::Carers)}
@@ -58,15 +69,6 @@ pub fn UsersPage() -> impl IntoView {
         </div>
         <div class="filters">
             <SearchBox search page placeholder="Name or email" test="user-search" />
-            <a class="button" data-test="users-csv" download=""
-                href=move || {
-                    let tab = tab.get();
-                    format!(
-                        "/api/v1/admin/users.csv?tab={tab:?}&search={}&fully_assessed={}",
-                        caretrack::text::percent_encode(&search.get()),
-                        tab == Tab::Carers && fully_assessed.get()
-                    )
-                }>"Download CSV"</a>
             <Show when=move || tab.get() == Tab::Carers>
                 <label class="checkbox">
                     <input type="checkbox" data-test="fully-assessed"

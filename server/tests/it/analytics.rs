@@ -192,6 +192,14 @@ async fn the_hours_period_is_checked(db: PgPool) {
     let today = caretrack::london::business_day(now);
     assert_eq!(chart.to, app::rota::week_text(today));
     assert_eq!(chart.from, app::rota::week_text(today - Duration::days(27)));
+    assert_eq!(
+        chart.period,
+        format!(
+            "{} to {}",
+            caretrack::london::format_date(today - Duration::days(27)),
+            caretrack::london::format_date(today)
+        )
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

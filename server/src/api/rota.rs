@@ -259,6 +259,17 @@ pub struct WeekQuery {
     week: String,
 }
 
+/// The week an export asks for, as carers were told it.
+async fn published(
+    state: &AppState,
+    actor: &Actor,
+    package: sqlx::types::Uuid,
+    query: &WeekQuery,
+) -> Result<crate::export::PublishedWeek, AppError> {
+    let week = app::rota::parse_week(&query.week)?;
+    crate::export::published_week(state, actor, package.into(), week).await
+}
+
 /// `GET /api/v1/rota/{package_id}/week.xlsx?week=…`: the week as published, as a
 /// spreadsheet (the grid, and one row per carer per shift).
 pub async fn export_week(
@@ -269,12 +280,11 @@ pub async fn export_week(
     QueryParams(query): QueryParams<WeekQuery>,
 ) -> Result<Response, AppError> {
     let actor = Actor::user(&user, &meta);
-    let week = app::rota::parse_week(&query.week)?;
     let crate::export::PublishedWeek {
         loaded,
         days,
         slots,
-    } = crate::export::published_week(&state, &actor, package.into(), week).await?;
+    } = published(&state, &actor, package, &query).await?;
     let title = format!(
         "{} — week of {} (as published)",
         loaded.package.name, loaded.week_label
@@ -331,9 +341,8 @@ pub async fn export_week_csv(
     QueryParams(query): QueryParams<WeekQuery>,
 ) -> Result<Response, AppError> {
     let actor = Actor::user(&user, &meta);
-    let week = app::rota::parse_week(&query.week)?;
     let crate::export::PublishedWeek { loaded, slots, .. } =
-        crate::export::published_week(&state, &actor, package.into(), week).await?;
+        published(&state, &actor, package, &query).await?;
     let mut csv = app::csv::line([
         "package",
         "date",

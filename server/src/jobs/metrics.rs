@@ -37,9 +37,13 @@ pub async fn render(pool: &PgPool, metrics: &JobMetrics) -> Result<String, sqlx:
     )
     .fetch_all(pool)
     .await?;
-    let enqueued: i64 = sqlx::query_scalar!(r#"select count(*) as "count!" from jobs"#)
-        .fetch_one(pool)
-        .await?;
+    // The rows there now plus those `jobs.prune` has deleted: it never falls.
+    let enqueued: i64 = sqlx::query_scalar!(
+        r#"select (select count(*) from jobs)
+                  + coalesce((select count from jobs_pruned), 0) as "count!""#
+    )
+    .fetch_one(pool)
+    .await?;
     let oldest_due_s: f64 = sqlx::query_scalar!(
         r#"select coalesce(extract(epoch from now() - min(run_at)), 0)::float8 as "age!"
            from jobs where status in ('QUEUED', 'FAILED') and run_at <= now()"#

@@ -74,22 +74,29 @@ async fn delete_older(
     let mut deleted = 0;
     loop {
         // `updated_at` first: `jobs_status_idx` (status, updated_at) finds the rows.
-        let done = sqlx::query(
-            "delete from jobs
-              where id in (select id from jobs
-                            where status = $1::text::job_status
-                              and updated_at < now() - make_interval(days => $2)
-                              and coalesce(finished_at, updated_at)
-                                  < now() - make_interval(days => $2)
-                            limit $3
-                            for update skip locked)",
+        // One statement deletes a batch and adds it to the tally the enqueued-jobs
+        // counter reads, so the counter never falls.
+        let done: i64 = sqlx::query_scalar(
+            "with gone as (
+                 delete from jobs
+                  where id in (select id from jobs
+                                where status = $1::text::job_status
+                                  and updated_at < now() - make_interval(days => $2)
+                                  and coalesce(finished_at, updated_at)
+                                      < now() - make_interval(days => $2)
+                                limit $3
+                                for update skip locked)
+                 returning 1
+             )
+             update jobs_pruned set count = count + (select count(*) from gone)
+             returning (select count(*) from gone)",
         )
         .bind(status)
         .bind(days)
         .bind(i64::from(batch))
-        .execute(pool)
-        .await?
-        .rows_affected();
+        .fetch_one(pool)
+        .await?;
+        let done = u64::try_from(done).unwrap_or(0);
         deleted += done;
         if done < u64::from(batch) {
             return Ok(deleted);

@@ -509,6 +509,17 @@ async fn old_finished_jobs_are_pruned_and_nothing_else(db: PgPool) {
         .unwrap();
     }
 
+    let enqueued_total = |db: PgPool| async move {
+        let text = server::jobs::metrics::render(&db, &Default::default())
+            .await
+            .unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix("caretrack_jobs_enqueued_total "))
+            .map(str::to_owned)
+            .unwrap()
+    };
+    assert_eq!(enqueued_total(db.clone()).await, "12");
+
     // Batches of 2: the five old succeeded jobs take three statements.
     let pruned = prune_finished(&db, JobRetention::keeping_succeeded_for(14), 2)
         .await
@@ -536,6 +547,8 @@ async fn old_finished_jobs_are_pruned_and_nothing_else(db: PgPool) {
             "succeeded-today",
         ]
     );
+    // Jobs ever enqueued is a counter: pruning rows does not make it fall.
+    assert_eq!(enqueued_total(db.clone()).await, "12");
     // Nothing more to do the next day.
     assert_eq!(
         prune_finished(&db, JobRetention::default(), 1000)

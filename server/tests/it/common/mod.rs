@@ -138,12 +138,18 @@ pub async fn send(app: Router, mut request: Request<Body>) -> TestResponse {
             .extensions_mut()
             .insert(axum::extract::ConnectInfo(addr));
     }
-    let response = app.oneshot(request).await.expect("the router never fails");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = to_bytes(response.into_body(), 4 * 1024 * 1024)
-        .await
-        .unwrap();
+    // A request that never finishes fails its test by name instead of hanging the run.
+    let what = format!("{} {}", request.method(), request.uri());
+    let (response, bytes) = tokio::time::timeout(std::time::Duration::from_secs(60), async move {
+        let response = app.oneshot(request).await.expect("the router never fails");
+        let (parts, body) = response.into_parts();
+        let bytes = to_bytes(body, 4 * 1024 * 1024).await.unwrap();
+        (parts, bytes)
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{what} did not answer within 60 s"));
+    let status = response.status;
+    let headers = response.headers.clone();
     TestResponse {
         status,
         headers,

@@ -95,12 +95,14 @@ impl HoursKind {
     /// A night shift counts as night whatever the day; a day shift is a weekend one when
     /// it starts on a Saturday or Sunday in London.
     pub fn of(starts_at: OffsetDateTime, night: bool) -> Self {
-        if night {
-            Self::Night
-        } else if is_weekend(london::business_day(starts_at)) {
-            Self::WeekendDay
-        } else {
-            Self::WeekdayDay
+        Self::from_parts(is_weekend(london::business_day(starts_at)), night)
+    }
+
+    fn from_parts(weekend: bool, night: bool) -> Self {
+        match (night, weekend) {
+            (true, _) => Self::Night,
+            (false, true) => Self::WeekendDay,
+            (false, false) => Self::WeekdayDay,
         }
     }
 }
@@ -126,14 +128,15 @@ impl HoursMix {
     /// unpaid break).
     pub fn add(&mut self, starts_at: OffsetDateTime, minutes: i64, night: bool) {
         let minutes = minutes.max(0);
-        match HoursKind::of(starts_at, night) {
+        let weekend = is_weekend(london::business_day(starts_at));
+        match HoursKind::from_parts(weekend, night) {
             HoursKind::WeekdayDay => self.weekday_minutes += minutes,
             HoursKind::WeekendDay => self.weekend_minutes += minutes,
             HoursKind::Night => self.night_minutes += minutes,
         }
         self.shifts += 1;
         self.nights += u32::from(night);
-        self.weekend_shifts += u32::from(is_weekend(london::business_day(starts_at)));
+        self.weekend_shifts += u32::from(weekend);
     }
 
     pub fn total_minutes(&self) -> i64 {

@@ -44,8 +44,10 @@ pub async fn progress(db: &PgPool, page: i64) -> Result<Page<TaskBands>, AppErro
     // Each active carer assigned the task (through any live package, once however many),
     // with the global count they have logged.
     let rows = sqlx::query!(
-        r#"select a.task_id as "task_id!", coalesce(tp.completed_count, 0) as "current!"
+        r#"select a.task_id as "task_id!", t.target_count,
+                  coalesce(tp.completed_count, 0) as "current!"
              from carer_assigned_tasks a
+             join tasks t on t.id = a.task_id
              join users u on u.id = a.carer_id
              left join task_progress tp on tp.task_id = a.task_id and tp.carer_id = a.carer_id
             where a.task_id = any($1) and u.role = 'CARER' and u.is_active
@@ -54,13 +56,11 @@ pub async fn progress(db: &PgPool, page: i64) -> Result<Page<TaskBands>, AppErro
     )
     .fetch_all(db)
     .await?;
-    let targets: HashMap<Uuid, i32> = tasks.iter().map(|t| (t.id, t.target_count)).collect();
     let mut bands: HashMap<Uuid, BandCounts> = HashMap::new();
     for row in rows {
-        let target = targets.get(&row.task_id).copied().unwrap_or(1);
         bands.entry(row.task_id).or_default().add(Progress {
             current: row.current,
-            target,
+            target: row.target_count,
         });
     }
     Ok(Page {

@@ -259,15 +259,25 @@ pub struct WeekQuery {
     week: String,
 }
 
-/// The week an export asks for, as carers were told it.
+/// The week an export asks for, as carers were told it. Every export of it is audited
+/// (`rota.export`, with the format): it names who worked when.
 async fn published(
     state: &AppState,
     actor: &Actor,
     package: sqlx::types::Uuid,
     query: &WeekQuery,
+    format: &'static str,
 ) -> Result<crate::export::PublishedWeek, AppError> {
     let week = app::rota::parse_week(&query.week)?;
-    crate::export::published_week(state, actor, package.into(), week).await
+    let published = crate::export::published_week(state, actor, package.into(), week).await?;
+    super::exports::audit_export(
+        state,
+        actor,
+        "rota.export",
+        serde_json::json!({ "package_id": package, "week": published.loaded.week_start, "format": format }),
+    )
+    .await?;
+    Ok(published)
 }
 
 /// `GET /api/v1/rota/{package_id}/week.xlsx?week=…`: the week as published, as a
@@ -284,7 +294,7 @@ pub async fn export_week(
         loaded,
         days,
         slots,
-    } = published(&state, &actor, package, &query).await?;
+    } = published(&state, &actor, package, &query, "xlsx").await?;
     let title = format!(
         "{} — week of {} (as published)",
         loaded.package.name, loaded.week_label
@@ -332,7 +342,7 @@ fn slug(name: &str) -> String {
 
 /// `GET /api/v1/rota/{package_id}/week.csv?week=…`: the week as published, one row per
 /// carer per shift (a shift nobody is on has one row with no carer), like the
-/// spreadsheet's payroll sheet. Audited: it names who worked when.
+/// spreadsheet's payroll sheet.
 pub async fn export_week_csv(
     State(state): State<AppState>,
     Extension(meta): Extension<RequestMeta>,
@@ -342,7 +352,7 @@ pub async fn export_week_csv(
 ) -> Result<Response, AppError> {
     let actor = Actor::user(&user, &meta);
     let crate::export::PublishedWeek { loaded, slots, .. } =
-        published(&state, &actor, package, &query).await?;
+        published(&state, &actor, package, &query, "csv").await?;
     let mut csv = app::csv::line([
         "package",
         "date",
@@ -372,13 +382,6 @@ pub async fn export_week_csv(
             ]));
         }
     }
-    super::exports::audit_export(
-        &state,
-        &actor,
-        "rota.export",
-        serde_json::json!({ "package_id": package, "week": loaded.week_start, "format": "csv" }),
-    )
-    .await?;
     Ok(super::exports::csv_attachment(
         &format!("rota-{}-{}", slug(&loaded.package.name), loaded.week_start),
         axum::body::Body::from(csv),

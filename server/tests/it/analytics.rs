@@ -310,6 +310,22 @@ async fn table_views_export_as_csv_to_those_allowed(db: PgPool) {
     );
     assert_eq!(csv(router.clone(), &carer, &path).await.status, 403);
 
+    // The spreadsheet of the same week is audited the same way, with its format.
+    let xlsx = csv(
+        router.clone(),
+        &boss,
+        &path.replace("week.csv", "week.xlsx"),
+    )
+    .await;
+    assert_eq!(xlsx.status, 200, "{}", xlsx.body);
+    let formats: Vec<String> = sqlx::query_scalar(
+        "select after->>'format' from audit_log where action = 'rota.export' order by id",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(formats, ["csv", "xlsx"]);
+
     for action in ["users.export", "progress.export", "rota.export"] {
         assert!(audits(&db, action).await >= 1, "{action} is audited");
     }

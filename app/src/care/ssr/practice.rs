@@ -501,26 +501,24 @@ pub async fn reset(
 }
 
 /// Every carer's progress on every task they are assigned or have logged, as the
-/// Progress page shows it one carer at a time, as CSV. `user` sees what their scope of
-/// `ViewProgress` allows: a carer, their own rows only.
+/// Progress page shows it one carer at a time, as CSV. The route requires
+/// `ViewProgress`; a carer (scope `Own`) gets their own rows only.
 pub async fn progress_csv(state: &AppState, user: &CurrentUser) -> Result<String, AppError> {
-    let only = match user.role.scope(Permission::ViewProgress) {
-        Some(Scope::All) => None,
-        Some(Scope::Own) => Some(user.user_id),
-        None => return Err(AppError::Forbidden),
-    };
+    let only =
+        (user.role.scope(Permission::ViewProgress) == Some(Scope::Own)).then_some(user.user_id);
     let rows = sqlx::query!(
         r#"with pairs as (
-               select carer_id, task_id from carer_assigned_tasks
-               union
-               select carer_id, task_id from task_progress
+               select carer_id, task_id, bool_or(assigned) as assigned
+                 from (select carer_id, task_id, true as assigned from carer_assigned_tasks
+                       union all
+                       select carer_id, task_id, false from task_progress) p
+                group by carer_id, task_id
            )
            select u.id as carer_id, person_name(u.id) as "carer!", u.email, u.is_active,
                   t.name as task, t.category, t.target_count,
                   coalesce(tp.completed_count, 0) as "current!",
                   tp.last_logged_at as "last_logged_at?",
-                  exists (select 1 from carer_assigned_tasks a
-                           where a.carer_id = x.carer_id and a.task_id = x.task_id) as "assigned!",
+                  x.assigned as "assigned!",
                   r.effective_level::text as "effective?", r.state::text as "rating_state?"
              from pairs x
              join users u on u.id = x.carer_id and u.role = 'CARER' and u.deleted_at is null

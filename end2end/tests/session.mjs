@@ -61,12 +61,7 @@ export async function placeAtRiverside(page, names, target) {
   for (const name of names) await addTask(page, name, target);
   await page.goto("/admin/packages");
   await hydrated(page);
-  // Go where the link points rather than click it: the list re-renders when the live
-  // event of the task just added arrives, and a click on the row being replaced is lost
-  // (seen once in CI: the page stayed on the list).
-  const link = page.getByRole("link", { name: "Riverside House" });
-  await page.goto(await link.getAttribute("href"));
-  await hydrated(page);
+  await page.getByRole("link", { name: "Riverside House" }).click();
   const tasks = page.locator("[data-test=choose-tasks]");
   for (const name of names) await tasks.getByLabel(name).check();
   await tasks.locator("[data-test=save-tasks]").click();

@@ -45,16 +45,21 @@ RUN CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
 
 WORKDIR /app
 
-# wasm-opt (binaryen) from the lock file; cargo-leptos finds it in node_modules/.bin.
+# wasm-opt (binaryen) from the lock file; cargo-leptos looks for it on PATH.
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
+ENV PATH=/app/node_modules/.bin:$PATH
 
 COPY . .
 # Queries are checked against the committed .sqlx/ data: no database at build time.
 ENV SQLX_OFFLINE=true
-RUN cargo leptos build --release --cargo-locked \
+# The same release build as scripts/lib.sh's release_build: file names hashed by content,
+# every static file precompressed (brotli and gzip). The build fails above the WASM size
+# budget (gzip: the first load, and the whole app).
+RUN cargo leptos build --release --precompress --cargo-locked \
     && test -x target/release/server \
-    && test -f target/site/pkg/caretrack.wasm
+    && test -f target/release/hash.txt \
+    && scripts/wasm-size.sh --no-build --budget-first 320 --budget-total 1024
 
 # --- run --------------------------------------------------------------------------------
 FROM debian:${DEBIAN_RELEASE}-slim AS runtime
@@ -73,6 +78,8 @@ RUN groupadd --system --gid 10001 caretrack \
 WORKDIR /app
 # Migrations are embedded in the binary (sqlx::migrate!), so migrations/ is not copied.
 COPY --from=builder /app/target/release/server /usr/local/bin/server
+# The hashed names of the site's script, WASM and stylesheet, read beside the binary.
+COPY --from=builder /app/target/release/hash.txt /usr/local/bin/hash.txt
 COPY --from=builder /app/target/site /app/site
 
 # LEPTOS_*: what cargo-leptos sets during development, read at start by leptos_config.
@@ -83,6 +90,7 @@ ENV APP_ENV=production \
     LEPTOS_OUTPUT_NAME=caretrack \
     LEPTOS_SITE_ROOT=/app/site \
     LEPTOS_SITE_PKG_DIR=pkg \
+    LEPTOS_HASH_FILES=true \
     LEPTOS_SITE_ADDR=0.0.0.0:3000
 
 USER 10001:10001

@@ -64,3 +64,13 @@ prune_workspace_artifacts() {
 locked_wasm_bindgen_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
 }
+
+# The one release build (make wasm-size, the phone benchmark; the Dockerfile runs the same
+# command): the server at opt-level 3, the WASM through the wasm-release profile and
+# wasm-opt -Oz, every static file hashed and precompressed (brotli and gzip). wasm-opt is
+# the version package-lock.json pins (binaryen from npm): cargo-leptos looks for it on PATH.
+release_build() {
+  [ -x "$ROOT/node_modules/.bin/wasm-opt" ] || die "wasm-opt is missing: run make bootstrap"
+  PATH="$ROOT/node_modules/.bin:$PATH" SQLX_OFFLINE=true \
+    cargo leptos build --release --precompress "$@"
+}

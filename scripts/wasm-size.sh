@@ -1,12 +1,55 @@
 #!/usr/bin/env bash
-# Builds the release bundle and prints the WASM size, raw and gzip-compressed.
+# The release bundle's size: builds it (unless --no-build) and prints the WASM a page
+# loads first (the main module and its script) and the whole app (every module,
+# lazily loaded ones included), raw, gzip -9 and brotli as served.
+#   scripts/wasm-size.sh [--no-build] [--budget-first KIB] [--budget-total KIB]
+# With a budget, exits non-zero when the gzip size is over it (the Dockerfile's check).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-cargo leptos build --release >/dev/null
-wasm="$ROOT/target/site/pkg/caretrack.wasm"
-[ -f "$wasm" ] || die "no WASM at $wasm"
-raw=$(stat -c %s "$wasm")
-gz=$(gzip -9 -c "$wasm" | wc -c)
-printf 'release WASM: %s bytes raw (%s KiB), %s bytes gzip -9 (%s KiB)\n' \
-  "$raw" $((raw / 1024)) "$gz" $((gz / 1024))
+build=1 budget_first="" budget_total=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) build=0 ;;
+    --budget-first) budget_first=$2; shift ;;
+    --budget-total) budget_total=$2; shift ;;
+    *) die "unknown option $1" ;;
+  esac
+  shift
+done
+[ "$build" = 1 ] && release_build >/dev/null
+pkg="${LEPTOS_SITE_ROOT:-$ROOT/target/site}/pkg"
+[ -d "$pkg" ] || die "no site at $pkg: build first"
+
+# The main module: caretrack.wasm, or caretrack.<hash>.wasm with hashed file names.
+main_wasm="$(ls "$pkg"/caretrack.wasm "$pkg"/caretrack.*.wasm 2>/dev/null | head -n1)"
+main_js="$(ls "$pkg"/caretrack.js "$pkg"/caretrack.*.js 2>/dev/null | head -n1)"
+[ -n "$main_wasm" ] && [ -n "$main_js" ] || die "no caretrack WASM/JS in $pkg"
+
+sizes() { # files… → "raw gzip brotli" in bytes
+  local raw=0 gz=0 br=0 f
+  for f in "$@"; do
+    raw=$((raw + $(stat -c %s "$f")))
+    gz=$((gz + $(gzip -9 -c "$f" | wc -c)))
+    if [ -f "$f.br" ]; then br=$((br + $(stat -c %s "$f.br"))); else br=$((br + $(gzip -9 -c "$f" | wc -c))); fi
+  done
+  echo "$raw $gz $br"
+}
+report() { # label raw gz br
+  printf '%-34s %7s KiB raw  %6s KiB gzip  %6s KiB brotli\n' "$1" $(($2 / 1024)) $(($3 / 1024)) $(($4 / 1024))
+}
+read -r f_raw f_gz f_br <<<"$(sizes "$main_wasm" "$main_js")"
+mapfile -t every < <(find "$pkg" -maxdepth 1 -type f \( -name '*.wasm' -o -name '*.js' \) | sort)
+read -r t_raw t_gz t_br <<<"$(sizes "${every[@]}")"
+report "first load (main WASM + script)" "$f_raw" "$f_gz" "$f_br"
+report "whole app (${#every[@]} WASM/JS files)" "$t_raw" "$t_gz" "$t_br"
+over=0
+if [ -n "$budget_first" ] && [ $((f_gz / 1024)) -gt "$budget_first" ]; then
+  warn "first load is $((f_gz / 1024)) KiB gzip, over the budget of $budget_first KiB"
+  over=1
+fi
+if [ -n "$budget_total" ] && [ $((t_gz / 1024)) -gt "$budget_total" ]; then
+  warn "the whole app is $((t_gz / 1024)) KiB gzip, over the budget of $budget_total KiB"
+  over=1
+fi
+exit "$over"

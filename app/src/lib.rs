@@ -54,7 +54,7 @@ pub mod state;
 use caretrack::Role;
 use components::{layout::Layout, toast::provide_toasts};
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     ParamSegment, StaticSegment,
     components::{Route, Router, Routes},
@@ -71,6 +71,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
+                // caretrack.<hash>.css when the build names files by their content.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -95,7 +97,6 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/caretrack.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Link rel="manifest" href="/manifest.webmanifest" />
         <Link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />

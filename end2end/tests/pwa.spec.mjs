@@ -1,8 +1,9 @@
 // The carer app on a phone: installable (manifest, icons, service worker), usable
 // offline, and logs made without a connection are kept with their idempotency keys and
-// counted exactly once when it returns — the daily cap still applies.
+// counted exactly once when it returns — the daily cap still applies; and the home page
+// is whole in the server's HTML, its Log form working before (or without) the WASM.
 import { expect, test } from "@playwright/test";
-import { hydrated, openMenu, signIn, sql, taskWithRoom } from "./session.mjs";
+import { DEMO_PASSWORD, hydrated, openMenu, signIn, sql, taskWithRoom } from "./session.mjs";
 
 test("the carer app is installable and opens offline", async ({ page, context, baseURL }) => {
   await signIn(page, "megan@example.com");
@@ -196,4 +197,35 @@ test("a carer turns on notifications for this phone, and signing out turns them 
   await expect(page).toHaveURL(/\/login/);
   expect(kept()).toBe("");
   expect(await page.evaluate(() => localStorage.getItem("e2e-push"))).toBeNull();
+});
+
+test("the carer's home is in the server's HTML, and its Log form works without JavaScript", async ({ browser }, info) => {
+  test.skip(info.project.name !== "phone", "one phone is enough: no script runs");
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  // Signing in is a plain form post; the server sends the carer home.
+  await page.goto("/login");
+  await page.getByLabel("Email").fill("sam@example.com");
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/carer$/);
+  await expect(page.locator("body")).not.toHaveAttribute("data-hydrated", "true");
+
+  // Today's tasks and their forms are in the HTML the server sent, not added by a script.
+  const html = await (await page.request.get("/carer")).text();
+  expect(html).toContain('data-test="today-task"');
+  expect(html).toMatch(/<form[^>]*action="\/api\/log_practice/);
+  expect(html).toContain('name="idempotency_key" value="');
+  expect(html).toContain('name="_csrf" value="');
+
+  const { card } = await taskWithRoom(page, 2);
+  const loggedToday = async () =>
+    Number((await card.locator("[data-test=logged-today]").textContent()).match(/Logged today: (\d+)/)[1]);
+  const before = await loggedToday();
+  await card.getByLabel("How many times?").fill("2");
+  await card.getByRole("button", { name: "Log" }).click();
+  // The post is answered with the page again, counting the log.
+  await expect(page).toHaveURL(/\/carer$/);
+  await expect.poll(loggedToday).toBe(before + 2);
+  await context.close();
 });

@@ -5,13 +5,21 @@
 // - Pages: network first; offline, the copy kept from the last visit, else the
 //   offline page. Only signed-in carers' pages are kept (their own data, on their
 //   own phone); office pages are never stored.
-// - The app shell (WASM, JS, CSS, icons, manifest): network first as well (an old
-//   script must never hydrate a new page), the cached copy when offline.
+// - The app shell (WASM, JS, CSS, icons, manifest). The build's files under /pkg/ are
+//   named by their content (caretrack.<hash>.wasm): a kept copy is always the right one,
+//   so they come from this worker's cache first and the network only once. Without
+//   hashed names (a development build) they go network first (an old script must never
+//   hydrate a new page), the cached copy when offline; so do icons and the manifest.
 // - API calls are never cached.
 // - Background Sync ("practice-sync"): wakes the open pages to send the logs they
 //   queued while offline (the page holds the queue and the session).
 // - Web Push: shows the notification; a tap opens its link.
 const VERSION = "__VERSION__";
+// The build's script and stylesheet as pages ask for them, and whether the build names
+// its files by their content (server/src/pwa.rs fills these in).
+const SCRIPT = "__SCRIPT__";
+const STYLESHEET = "__STYLESHEET__";
+const HASHED = "__HASHED__" === "true";
 const SHELL = `shell-${VERSION}`;
 const PAGES = "pages";
 // Fetched at install. The WASM is not: it is the largest file and the page is loading
@@ -19,8 +27,8 @@ const PAGES = "pages";
 // worker (pages and /pkg files are stored as they pass).
 const SHELL_FILES = [
   "/offline.html",
-  "/pkg/caretrack.js",
-  "/pkg/caretrack.css",
+  SCRIPT,
+  STYLESHEET,
   "/favicon.svg",
   "/icons/icon-192.png",
   "/manifest.webmanifest",
@@ -65,6 +73,18 @@ async function page(request) {
   }
 }
 
+// A file named by its content: the kept copy if there is one, else the network (kept).
+async function hashed(request) {
+  const copy = await caches.match(request);
+  if (copy) return copy;
+  const response = await fetch(request);
+  if (response.ok) {
+    const cache = await caches.open(SHELL);
+    await cache.put(request, response.clone());
+  }
+  return response;
+}
+
 async function shell(request) {
   try {
     const response = await fetch(request);
@@ -87,6 +107,8 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/api/") || url.pathname === "/ws") return;
   if (request.mode === "navigate") {
     event.respondWith(page(request));
+  } else if (HASHED && url.pathname.startsWith("/pkg/")) {
+    event.respondWith(hashed(request));
   } else if (SHELL_FILES.includes(url.pathname) || url.pathname.startsWith("/pkg/") || url.pathname.startsWith("/icons/")) {
     event.respondWith(shell(request));
   }

@@ -9,6 +9,7 @@
 pub mod admin_cli;
 pub mod api;
 pub mod authn;
+pub mod caching;
 pub mod cli;
 pub mod client_ip;
 pub mod config;

@@ -22,9 +22,10 @@ use app::{
     App, shell,
     state::{AppState, Environment, RedisHandle},
 };
-use axum::{Extension, Router, http::HeaderName, routing::get};
+use axum::{Extension, Router, handler::Handler, http::HeaderName, routing::get};
 use leptos::prelude::{LeptosOptions, get_configuration};
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use leptos_router::SsrMode;
 use secrecy::ExposeSecret;
 use sqlx::{PgPool, postgres::PgPoolOptions};
 use std::{sync::Arc, time::Duration};
@@ -32,6 +33,7 @@ use tokio::{sync::watch, task::JoinHandle};
 use tower::ServiceBuilder;
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    services::ServeDir,
     trace::{DefaultOnResponse, TraceLayer},
 };
 use tracing::Level;
@@ -144,9 +146,10 @@ pub fn build_router(state: AppState) -> Router {
 
 /// Every route: probes, metrics, server functions, pages, static files.
 pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
-    let routes = generate_route_list(App);
+    let routes = whole_pages(generate_route_list(App));
     let request_id = HeaderName::from_static("x-request-id");
     let options = state.leptos_options.clone();
+    let options_for_cache = state.leptos_options.clone();
     Router::<AppState>::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -171,7 +174,25 @@ pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
         ))
         // Outermost of the route layers: the time includes authentication.
         .route_layer(axum::middleware::from_fn(crate::http_metrics::measure))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // The built site's files (precompressed variants chosen by Accept-Encoding,
+        // conditional requests answered 304); anything else is the app's 404 page.
+        .fallback_service(
+            ServeDir::new(&*state.leptos_options.site_root)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(
+                    leptos_axum::file_and_error_handler::<AppState, _>(shell)
+                        .with_state(state.clone()),
+                ),
+        )
+        .layer(axum::middleware::from_fn({
+            let policy = crate::caching::AssetPolicy::new(
+                &options_for_cache.site_pkg_dir,
+                options_for_cache.hash_files,
+            );
+            move |request, next| crate::caching::add(policy.clone(), request, next)
+        }))
+        .layer(crate::caching::compression())
         .layer(axum::middleware::from_fn({
             let environment = state.settings.environment;
             move |request, next| crate::security_headers::add(environment, request, next)
@@ -206,6 +227,25 @@ pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
         .layer(Extension(extras.metrics_access))
         .layer(Extension(extras.trusted_proxies))
         .with_state(state)
+}
+
+/// Every page is rendered whole before it is sent (`SsrMode::Async`): the HTML holds the
+/// page's real content — a carer's tasks and their forms — readable and usable before the
+/// WASM arrives, or without JavaScript at all, with no placeholders swapped by scripts.
+/// Out-of-order streaming would gain nothing here: responses are compressed, and the
+/// compressor sends a page once it has all of it.
+fn whole_pages(routes: Vec<AxumRouteListing>) -> Vec<AxumRouteListing> {
+    routes
+        .into_iter()
+        .map(|route| {
+            AxumRouteListing::new(
+                route.path().to_owned(),
+                SsrMode::Async,
+                route.methods(),
+                Vec::new(),
+            )
+        })
+        .collect()
 }
 
 /// What `server worker` serves on `WORKER_METRICS_ADDR`: `/healthz` and `/metrics` (the

@@ -300,9 +300,13 @@ fn TaskCard(task: TodayTask, version: RwSignal<u32>) -> impl IntoView {
                 view! { <p class="muted" data-test="cap-reached">{format!("You have logged {} today, the most for one day. Well done.", task.logged_today)}</p> }.into_any()
             } else {
                 view! {
+                    // A plain form before the WASM arrives (or without JavaScript): the
+                    // key and the CSRF token are in the HTML, and the server answers the
+                    // post by sending the page back.
                     <ActionForm action=log attr:class="form form--inline">
+                        <input type="hidden" name="_csrf" value=crate::csrf::csrf_token() />
                         <input type="hidden" name="task_id" value=task.task_id.to_string() />
-                        <input type="hidden" name="idempotency_key" prop:value=move || key.get() />
+                        <input type="hidden" name="idempotency_key" value=move || key.get() />
                         {package}
                         <Field
                             form=form

@@ -12,6 +12,7 @@ mod audit;
 mod auth;
 mod care;
 mod client_ip;
+mod delivery;
 mod email;
 mod files;
 mod http;

@@ -2,7 +2,7 @@
 # Fast on a carer's phone? Lighthouse 12 (pinned in scripts/lighthouse) with its mobile
 # profile — a mid-range phone's CPU and screen, simulated slow 4G — in Debian's Chromium,
 # against a release build serving the demo organisation:
-#   scripts/bench-phone.sh [--json FILE]
+#   scripts/bench-phone.sh [--no-build] [--json FILE]
 # Prints per page: performance, accessibility, LCP, TBT, bytes on the wire, and the WASM
 # bytes a repeat visit downloads; then the targets missed.
 set -euo pipefail
@@ -10,8 +10,8 @@ set -euo pipefail
 cd "$ROOT"
 "$ROOT/scripts/services.sh" up >/dev/null
 load_env
-release_build
-say "release WASM: $(scripts/wasm-size.sh --no-build | tr '\n' ' ')"
+if [ "${1:-}" = "--no-build" ]; then shift; else release_build; fi
+scripts/wasm-size.sh --no-build
 
 lighthouse_dir="$ROOT/scripts/lighthouse"
 if [ ! -d "$lighthouse_dir/node_modules" ] || [ "$lighthouse_dir/package-lock.json" -nt "$lighthouse_dir/node_modules/.package-lock.json" ]; then

@@ -17,13 +17,17 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ "$build" = 1 ] && release_build >/dev/null
+if [ "$build" = 1 ]; then release_build >/dev/null; fi
 pkg="${LEPTOS_SITE_ROOT:-$ROOT/target/site}/pkg"
 [ -d "$pkg" ] || die "no site at $pkg: build first"
 
 # The main module: caretrack.wasm, or caretrack.<hash>.wasm with hashed file names.
-main_wasm="$(ls "$pkg"/caretrack.wasm "$pkg"/caretrack.*.wasm 2>/dev/null | head -n1)"
-main_js="$(ls "$pkg"/caretrack.js "$pkg"/caretrack.*.js 2>/dev/null | head -n1)"
+first_of() { # glob patterns… → the first existing file
+  local f
+  for f in "$@"; do [ -f "$f" ] && { echo "$f"; return; }; done
+}
+main_wasm="$(first_of "$pkg"/caretrack.wasm "$pkg"/caretrack.*.wasm)"
+main_js="$(first_of "$pkg"/caretrack.js "$pkg"/caretrack.*.js)"
 [ -n "$main_wasm" ] && [ -n "$main_js" ] || die "no caretrack WASM/JS in $pkg"
 
 sizes() { # files… → "raw gzip brotli" in bytes

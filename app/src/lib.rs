@@ -73,7 +73,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 // caretrack.<hash>.css when the build names files by their content.
                 <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                // Deferred: the WASM is fetched at low priority and runs once the page
+                // is idle, so the server's HTML paints first on a slow phone (its forms
+                // work as plain forms until then).
+                <HydrationScripts options defer=true />
                 <MetaTags />
             </head>
             <body>

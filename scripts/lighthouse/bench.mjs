@@ -74,8 +74,10 @@ async function wasmBytesOnLoad(page, url) {
   return bytes;
 }
 
+// BENCH_PAGES=/carer,/admin measures only those.
+const only = (process.env.BENCH_PAGES ?? "").split(",").filter(Boolean);
 const rows = [];
-for (const { path, person } of PAGES) {
+for (const { path, person } of PAGES.filter((p) => !only.length || only.includes(p.path))) {
   const context = await contextFor(person);
   const page = await context.newPage();
   const url = `${base}${path}`;
@@ -100,6 +102,7 @@ for (const { path, person } of PAGES) {
     tbtMs: Math.round(audits["total-blocking-time"].numericValue),
     bytes: audits["total-byte-weight"].numericValue,
     repeatWasmBytes: repeatWasm,
+    lcpElement: audits["largest-contentful-paint-element"]?.details?.items?.[0]?.items?.[0]?.node?.snippet ?? "",
     failedAudits: Object.values(audits)
       .filter((a) => a.score !== null && a.score < 1 && result.lhr.categories.accessibility.auditRefs.some((r) => r.id === a.id))
       .map((a) => `${a.id} (${(a.details?.items ?? []).map((i) => i.node?.snippet ?? "").filter(Boolean).slice(0, 3).join(" ")})`),
@@ -122,6 +125,7 @@ for (const r of rows) {
       kb(r.repeatWasmBytes).padStart(10),
     ].join(" "),
   );
+  if (r.lcpMs >= TARGET.lcpMs) console.log(`                largest contentful paint: ${r.lcpElement}`);
   if (r.failedAudits.length) console.log(`                accessibility audits below 1: ${r.failedAudits.join(", ")}`);
 }
 const misses = rows.flatMap((r) => {

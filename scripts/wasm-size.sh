@@ -31,11 +31,13 @@ main_js="$(first_of "$pkg"/caretrack.js "$pkg"/caretrack.*.js)"
 [ -n "$main_wasm" ] && [ -n "$main_js" ] || die "no caretrack WASM/JS in $pkg"
 
 sizes() { # files… → "raw gzip brotli" in bytes
-  local raw=0 gz=0 br=0 f
+  local raw=0 gz=0 br=0 f g
   for f in "$@"; do
     raw=$((raw + $(stat -c %s "$f")))
-    gz=$((gz + $(gzip -9 -c "$f" | wc -c)))
-    if [ -f "$f.br" ]; then br=$((br + $(stat -c %s "$f.br"))); else br=$((br + $(gzip -9 -c "$f" | wc -c))); fi
+    g=$(gzip -9 -c "$f" | wc -c)
+    gz=$((gz + g))
+    # As served: the build's .br when there is one (a build without --precompress: gzip).
+    if [ -f "$f.br" ]; then br=$((br + $(stat -c %s "$f.br"))); else br=$((br + g)); fi
   done
   echo "$raw $gz $br"
 }

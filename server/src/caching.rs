@@ -27,14 +27,16 @@ use tower_http::compression::{
     predicate::{DefaultPredicate, NotForContentType, Predicate},
 };
 
+const ACCEPT_ENCODING: &[u8] = b"accept-encoding";
+
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 pub const REVALIDATE: &str = "no-cache";
 
 /// What the cache policy needs to know about the site (from `LeptosOptions`).
 #[derive(Clone, Debug)]
 pub struct AssetPolicy {
-    /// `/pkg/`: where the build's own files are served.
-    pkg_prefix: String,
+    /// `/pkg/`: where the build's own files are served (shared: cloned per request).
+    pkg_prefix: std::sync::Arc<str>,
     /// Whether the build's file names carry content hashes.
     hashed: bool,
 }
@@ -42,14 +44,14 @@ pub struct AssetPolicy {
 impl AssetPolicy {
     pub fn new(site_pkg_dir: &str, hashed: bool) -> Self {
         Self {
-            pkg_prefix: format!("/{}/", site_pkg_dir.trim_matches('/')),
+            pkg_prefix: format!("/{}/", site_pkg_dir.trim_matches('/')).into(),
             hashed,
         }
     }
 
     /// The `Cache-Control` value for a successful response to `path`.
     fn policy(&self, path: &str) -> &'static str {
-        if self.hashed && path.starts_with(&self.pkg_prefix) {
+        if self.hashed && path.starts_with(&*self.pkg_prefix) {
             IMMUTABLE
         } else {
             REVALIDATE
@@ -59,23 +61,26 @@ impl AssetPolicy {
 
 /// Sets `Cache-Control` on every successful or not-modified response without one.
 pub async fn add(policy: AssetPolicy, request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_owned();
+    let kept = policy.policy(request.uri().path());
     let mut response = next.run(request).await;
     let status = response.status();
     let headers = response.headers_mut();
     // Static files are chosen by `Accept-Encoding` (precompressed variants): a shared
-    // cache must key on it. (Responses compressed on the fly get it from the compressor.)
-    if !headers.get_all(header::VARY).iter().any(|v| {
-        v.to_str()
-            .is_ok_and(|v| v.to_ascii_lowercase().contains("accept-encoding"))
-    }) {
+    // cache must key on it. (Responses compressed on the fly get it from the compressor,
+    // which sees this one and adds no second.)
+    let keyed = headers.get_all(header::VARY).iter().any(|v| {
+        v.as_bytes()
+            .windows(ACCEPT_ENCODING.len())
+            .any(|w| w.eq_ignore_ascii_case(ACCEPT_ENCODING))
+    });
+    if !keyed {
         headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     if headers.contains_key(header::CACHE_CONTROL) {
         return response;
     }
     let value = if status.is_success() || status == StatusCode::NOT_MODIFIED {
-        policy.policy(&path)
+        kept
     } else {
         // Errors are never kept: the next try may succeed.
         "no-store"

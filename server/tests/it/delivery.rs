@@ -181,6 +181,8 @@ async fn pages_and_answers_are_compressed_on_the_fly_and_never_kept(db: PgPool) 
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(header(&page, header::CONTENT_ENCODING), "br");
     assert_eq!(header(&page, header::CACHE_CONTROL), "no-cache");
+    // One `Vary: accept-encoding`, though both the compressor and the cache policy key on it.
+    assert_eq!(page.headers.get_all(header::VARY).iter().count(), 1);
     let html = String::from_utf8(unbrotli(&page.bytes)).unwrap();
     assert!(html.contains("<form"), "{html}");
     assert!(page.bytes.len() < html.len() / 2);

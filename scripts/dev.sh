@@ -13,10 +13,10 @@ port_in_use "${LEPTOS_SITE_ADDR##*:}" &&
   die "something is already listening on $LEPTOS_SITE_ADDR (set LEPTOS_SITE_ADDR=127.0.0.1:PORT to use another port)"
 
 say "building (the first build takes several minutes)"
-cargo leptos build
+cargo leptos build --split
 server_bin="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')/debug/server"
 "$server_bin" migrate
 "$server_bin" seed --demo
 
 say "serving on http://$LEPTOS_SITE_ADDR (Ctrl-C to stop; services keep running: make services-down)"
-exec cargo leptos watch
+exec cargo leptos watch --split

@@ -72,5 +72,5 @@ locked_wasm_bindgen_version() {
 release_build() {
   [ -x "$ROOT/node_modules/.bin/wasm-opt" ] || die "wasm-opt is missing: run make bootstrap"
   PATH="$ROOT/node_modules/.bin:$PATH" SQLX_OFFLINE=true \
-    cargo leptos build --release --precompress "$@"
+    cargo leptos build --release --precompress --split "$@"
 }

@@ -14,6 +14,7 @@ pub mod admin_jobs;
 pub mod analytics;
 pub mod assessments;
 pub mod care;
+pub mod codec;
 pub mod components;
 pub mod csrf;
 pub mod dashboard;
@@ -24,6 +25,7 @@ pub mod invitations;
 pub mod live;
 pub mod navigation;
 pub mod notifications;
+pub mod office_routes;
 pub mod pwa;
 pub mod recycle_bin;
 pub mod reports;
@@ -56,9 +58,10 @@ use components::{layout::Layout, toast::provide_toasts};
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    ParamSegment, StaticSegment,
+    Lazy, ParamSegment, StaticSegment,
     components::{Route, Router, Routes},
 };
+use office_routes as office;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -122,28 +125,28 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("confirm-email"), ParamSegment("token")) view=account::ConfirmEmailPage />
                     <Route path=StaticSegment("account") view=account::AccountPage />
                     <Route path=StaticSegment("notifications") view=notifications::NotificationsPage />
-                    <Route path=StaticSegment("admin") view=dashboard::AdminHome />
-                    <Route path=(StaticSegment("admin"), StaticSegment("jobs")) view=admin_jobs::JobsPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("invitations")) view=invitations::InvitationsPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("users")) view=users::UsersPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=admin_audit::AuditPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=settings::SettingsPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("packages")) view=care::PackagesPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("packages"), ParamSegment("id")) view=care::PackagePage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("tasks")) view=care::TasksPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("progress")) view=care::ProgressPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("recycle-bin")) view=recycle_bin::RecycleBinPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("reports")) view=reports::ReportsPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("analytics")) view=analytics::AnalyticsPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("rota")) view=rota::RotaPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("shifts")) view=rota::OpenShiftsPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("settings"), StaticSegment("rota-rules")) view=rota::RuleSettingsPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("assessments"), StaticSegment("templates")) view=assessments::TemplatesPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("assessments"), StaticSegment("templates"), ParamSegment("id")) view=assessments::TemplatePage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("assessments"), ParamSegment("id")) view=assessments::ConductPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("progress"), StaticSegment("assessments")) view=assessments::AssessmentsPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("progress"), StaticSegment("ratings")) view=assessments::ManualRatingsPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("progress"), StaticSegment("confirmations")) view=assessments::ConfirmationsPage />
+                    <Route path=StaticSegment("admin") view={Lazy::<office::Dashboard>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("jobs")) view={Lazy::<office::Jobs>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("invitations")) view={Lazy::<office::Invitations>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("users")) view={Lazy::<office::Users>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("audit")) view={Lazy::<office::Audit>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("settings")) view={Lazy::<office::Settings>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("packages")) view={Lazy::<office::Packages>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("packages"), ParamSegment("id")) view={Lazy::<office::Package>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("tasks")) view={Lazy::<office::Tasks>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("progress")) view={Lazy::<office::Progress>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("recycle-bin")) view={Lazy::<office::RecycleBin>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("reports")) view={Lazy::<office::Reports>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("analytics")) view={Lazy::<office::Analytics>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("rota")) view={Lazy::<office::Rota>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("shifts")) view={Lazy::<office::OpenShifts>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("settings"), StaticSegment("rota-rules")) view={Lazy::<office::RuleSettings>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("assessments"), StaticSegment("templates")) view={Lazy::<office::Templates>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("assessments"), StaticSegment("templates"), ParamSegment("id")) view={Lazy::<office::Template>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("assessments"), ParamSegment("id")) view={Lazy::<office::Conduct>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("progress"), StaticSegment("assessments")) view={Lazy::<office::Assessments>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("progress"), StaticSegment("ratings")) view={Lazy::<office::ManualRatings>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("progress"), StaticSegment("confirmations")) view={Lazy::<office::Confirmations>::new()} />
                     <Route path=(StaticSegment("invite"), ParamSegment("token")) view=invitations::AcceptInvitationPage />
                     <Route path=StaticSegment("assessor") view=|| view! { <identity::RoleHome role=Role::Assessor /> } />
                     <Route path=StaticSegment("carer") view=care::CarerHome />

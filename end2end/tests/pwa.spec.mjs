@@ -227,5 +227,13 @@ test("the carer's home is in the server's HTML, and its Log form works without J
   // The post is answered by sending the browser back to the page, counting the log.
   await expect(page).toHaveURL(/\/carer\??$/);
   await expect.poll(loggedToday).toBe(before + 2);
+
+  // The phone's menu opens without a script too, and its links go where they say.
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav).toBeHidden();
+  await page.getByRole("button", { name: "Menu" }).click();
+  await expect(nav).toBeVisible();
+  await nav.getByRole("link", { name: "Your rota" }).click();
+  await expect(page).toHaveURL(/\/carer\/rota$/);
   await context.close();
 });

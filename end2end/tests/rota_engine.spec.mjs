@@ -81,12 +81,12 @@ test("the browser's engine and the server's /rota/check agree on 60 random rotas
   const corpus = Array.from({ length: 60 }, (_, i) => ({ seed: 1000 + i, rota: randomRota(1000 + i) }));
   const results = await page.evaluate(async (corpus) => {
     // The page's own module (its name carries a content hash).
-    const engine = await import(document.querySelector("link[rel=modulepreload]").href);
+    const engine = await import(document.querySelector("link[rel=modulepreload][href*=\"/pkg/caretrack\"]").href);
     const csrf = document.cookie.match(/(?:^|; )ct_csrf=([^;]+)/)?.[1] ?? "";
     const out = [];
     for (const { seed, rota } of corpus) {
       const body = JSON.stringify(rota);
-      const browser = JSON.parse(engine.check_rota(body));
+      const browser = JSON.parse(await engine.check_rota(body));
       const response = await fetch("/api/v1/rota/check", {
         method: "POST",
         headers: { "content-type": "application/json", "x-csrf-token": csrf },
@@ -118,7 +118,7 @@ test("bad input gets the same refusal from both engines", async ({ page }, info)
   rota.shifts[0].end = rota.shifts[0].start;
   const { browser, server } = await page.evaluate(async (rota) => {
     // The page's own module (its name carries a content hash).
-    const engine = await import(document.querySelector("link[rel=modulepreload]").href);
+    const engine = await import(document.querySelector("link[rel=modulepreload][href*=\"/pkg/caretrack\"]").href);
     const csrf = document.cookie.match(/(?:^|; )ct_csrf=([^;]+)/)?.[1] ?? "";
     const body = JSON.stringify(rota);
     const response = await fetch("/api/v1/rota/check", {
@@ -126,7 +126,7 @@ test("bad input gets the same refusal from both engines", async ({ page }, info)
       headers: { "content-type": "application/json", "x-csrf-token": csrf },
       body,
     });
-    return { browser: JSON.parse(engine.check_rota(body)), server: await response.json() };
+    return { browser: JSON.parse(await engine.check_rota(body)), server: await response.json() };
   }, rota);
   expect(browser.error).toContain("ends before it starts");
   expect(server.error.fields.shifts).toBe(browser.error);

@@ -22,13 +22,13 @@ async fn signed_in() -> Result<
 }
 
 /// Emails a reset link if the address has an account; says the same either way.
-#[server(endpoint = "request_password_reset", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "request_password_reset", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     let (state, meta) = context()?;
     crate::error::with_status(super::ssr::request_reset(&state, &email, &meta).await)
 }
 
-#[server(endpoint = "reset_password", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "reset_password", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn reset_password(
     token: String,
     password: String,
@@ -42,7 +42,7 @@ pub async fn reset_password(
     Ok(())
 }
 
-#[server(endpoint = "change_password", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "change_password", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn change_password(
     current_password: String,
     password: String,
@@ -62,7 +62,7 @@ pub async fn change_password(
     )
 }
 
-#[server(endpoint = "request_email_change", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "request_email_change", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn request_email_change(
     new_email: String,
     current_password: String,
@@ -74,7 +74,7 @@ pub async fn request_email_change(
     )
 }
 
-#[server(endpoint = "confirm_email_change", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "confirm_email_change", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn confirm_email_change(token: String) -> Result<String, AppError> {
     let (state, meta) = context()?;
     crate::error::with_status(super::ssr::confirm_email_change(&state, &token, &meta).await)
@@ -91,7 +91,7 @@ pub struct Device {
     pub current: bool,
 }
 
-#[server(endpoint = "my_devices", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "my_devices", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_devices() -> Result<Vec<Device>, AppError> {
     let (user, _, state) = signed_in().await?;
     let sessions =
@@ -110,7 +110,7 @@ pub async fn my_devices() -> Result<Vec<Device>, AppError> {
 }
 
 /// Signs one of the caller's own devices out (not found for anyone else's).
-#[server(endpoint = "sign_out_device", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "sign_out_device", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn sign_out_device(id: String) -> Result<(), AppError> {
     let (user, actor, state) = signed_in().await?;
     let id: sqlx::types::Uuid = id
@@ -139,7 +139,7 @@ pub struct TwoFactorStatus {
     pub backup_codes_left: i64,
 }
 
-#[server(endpoint = "two_factor_status", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "two_factor_status", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_two_factor_status() -> Result<TwoFactorStatus, AppError> {
     let (user, _, state) = signed_in().await?;
     let (enabled, backup_codes_left) =
@@ -152,7 +152,7 @@ pub async fn load_two_factor_status() -> Result<TwoFactorStatus, AppError> {
 
 /// A new secret to scan: the QR code (an SVG `data:` URL, as the CSP allows images) and
 /// the secret for typing in.
-#[server(endpoint = "start_two_factor", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "start_two_factor", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn start_two_factor() -> Result<(String, String), AppError> {
     let (user, _, state) = signed_in().await?;
     let enrolment =
@@ -166,7 +166,7 @@ pub async fn start_two_factor() -> Result<(String, String), AppError> {
 }
 
 /// Confirms with a first code; returns the backup codes (shown once).
-#[server(endpoint = "confirm_two_factor", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "confirm_two_factor", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn confirm_two_factor(code: String) -> Result<Vec<String>, AppError> {
     let (user, actor, state) = signed_in().await?;
     crate::error::with_status(
@@ -174,7 +174,7 @@ pub async fn confirm_two_factor(code: String) -> Result<Vec<String>, AppError> {
     )
 }
 
-#[server(endpoint = "disable_two_factor", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "disable_two_factor", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn disable_two_factor(current_password: String, code: String) -> Result<(), AppError> {
     let (user, actor, state) = signed_in().await?;
     crate::error::with_status(

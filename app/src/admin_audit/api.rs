@@ -56,7 +56,7 @@ pub struct AuditPage {
     pub page: i64,
 }
 
-#[server(endpoint = "search_audit", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "search_audit", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn search_audit(filter: AuditFilter, page: i64) -> Result<AuditPage, AppError> {
     crate::error::with_status(
         crate::auth::require(caretrack::permissions::Permission::ViewAudit).await,

@@ -34,13 +34,13 @@ async fn manager() -> Result<(crate::audit::Actor, crate::state::AppState), AppE
     Ok((actor, state))
 }
 
-#[server(endpoint = "assessment_templates", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "assessment_templates", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn assessment_templates(page: i64) -> Result<Page<TemplateSummary>, AppError> {
     let (_, state) = manager().await?;
     crate::error::with_status(super::templates::list(&state, page).await)
 }
 
-#[server(endpoint = "assessment_template", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "assessment_template", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn assessment_template(id: String) -> Result<TemplateDetail, AppError> {
     let (_, state) = manager().await?;
     let id = id
@@ -50,7 +50,7 @@ pub async fn assessment_template(id: String) -> Result<TemplateDetail, AppError>
 }
 
 /// Saves a template: a new one, or (with `id`) a new version of it. Answers its id.
-#[server(endpoint = "save_assessment_template", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "save_assessment_template", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn save_assessment_template(
     id: Option<String>,
     form: TemplateForm,
@@ -69,7 +69,7 @@ pub async fn save_assessment_template(
 }
 
 /// Moves a template to the recycle bin.
-#[server(endpoint = "delete_assessment_template", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "delete_assessment_template", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn delete_assessment_template(id: String) -> Result<(), AppError> {
     let (actor, state) = manager().await?;
     let id = id

@@ -160,7 +160,7 @@ pub(crate) fn assessment_id(id: &str) -> Result<sqlx::types::Uuid, AppError> {
         .map_err(|_| AppError::NotFound("The assessment".into()))
 }
 
-#[server(endpoint = "assessments", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "assessments", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn assessments(
     filter: AssessmentFilter,
     page: i64,
@@ -170,13 +170,13 @@ pub async fn assessments(
 }
 
 /// Starts a ready assessment (or takes a returned one up again) as the caller.
-#[server(endpoint = "start_assessment", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "start_assessment", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn start_assessment(id: String) -> Result<(), AppError> {
     let (actor, state) = assessor().await?;
     crate::error::with_status(super::conduct::start(&state, &actor, assessment_id(&id)?).await)
 }
 
-#[server(endpoint = "assessment_for_conduct", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "assessment_for_conduct", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn assessment_for_conduct(id: String) -> Result<ConductView, AppError> {
     let (actor, state) = assessor().await?;
     let viewer = actor.user_id.ok_or(AppError::Unauthenticated)?;
@@ -185,7 +185,7 @@ pub async fn assessment_for_conduct(id: String) -> Result<ConductView, AppError>
 
 /// The approval chain: approves (`approve`) or returns, with comments, a submitted
 /// assessment someone else conducted.
-#[server(endpoint = "decide_assessment", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "decide_assessment", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn decide_assessment(
     id: String,
     approve: bool,
@@ -198,13 +198,13 @@ pub async fn decide_assessment(
 }
 
 /// The stored draft, for a device catching up with another one.
-#[server(endpoint = "assessment_draft", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "assessment_draft", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn assessment_draft(id: String) -> Result<DraftState, AppError> {
     let (_, state) = assessor().await?;
     crate::error::with_status(super::conduct::draft(&state.db, assessment_id(&id)?).await)
 }
 
-#[server(endpoint = "save_assessment_draft", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "save_assessment_draft", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn save_assessment_draft(id: String, edit: DraftEdit) -> Result<DraftState, AppError> {
     let (actor, state) = assessor().await?;
     crate::error::with_status(
@@ -213,7 +213,7 @@ pub async fn save_assessment_draft(id: String, edit: DraftEdit) -> Result<DraftS
 }
 
 /// Scores the stored draft and records the judgement; answers the new status.
-#[server(endpoint = "submit_assessment", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "submit_assessment", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn submit_assessment(
     id: String,
     form: JudgementForm,
@@ -225,7 +225,7 @@ pub async fn submit_assessment(
 }
 
 /// Attaches an uploaded file (purpose ASSESSMENT_EVIDENCE) to an open assessment.
-#[server(endpoint = "attach_evidence", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "attach_evidence", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn attach_evidence(id: String, file_id: String, caption: String) -> Result<(), AppError> {
     let (actor, state) = assessor().await?;
     let file = file_id
@@ -236,7 +236,7 @@ pub async fn attach_evidence(id: String, file_id: String, caption: String) -> Re
     )
 }
 
-#[server(endpoint = "remove_evidence", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "remove_evidence", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn remove_evidence(id: String, file_id: String) -> Result<(), AppError> {
     let (actor, state) = assessor().await?;
     let file = file_id

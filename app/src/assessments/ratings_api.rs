@@ -98,13 +98,13 @@ async fn carer() -> Result<
     crate::auth::guard(caretrack::permissions::Permission::ConfirmOwnRatings).await
 }
 
-#[server(endpoint = "my_ratings", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "my_ratings", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_ratings() -> Result<CarerRatings, AppError> {
     let (user, _, state) = carer().await?;
     crate::error::with_status(super::ratings::for_carer(&state, user.user_id).await)
 }
 
-#[server(endpoint = "my_assessment_answers", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "my_assessment_answers", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_assessment_answers(assessment_id: String) -> Result<AssessmentAnswers, AppError> {
     let (user, _, state) = carer().await?;
     let id = assessment_id
@@ -115,7 +115,7 @@ pub async fn my_assessment_answers(assessment_id: String) -> Result<AssessmentAn
 
 /// Confirms (`dispute` false) or disputes, with a reason, one of the caller's pending
 /// ratings.
-#[server(endpoint = "answer_rating", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "answer_rating", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn answer_rating(id: String, dispute: bool, reason: String) -> Result<(), AppError> {
     let (user, actor, state) = carer().await?;
     let id = id
@@ -167,7 +167,7 @@ pub struct TaskRating {
     pub progress: String,
 }
 
-#[server(endpoint = "rating_queue", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "rating_queue", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn rating_queue(queue: QueueKind, page: i64) -> Result<Page<QueueRow>, AppError> {
     let (_, _, state) =
         crate::auth::guard(caretrack::permissions::Permission::ResolveDisputes).await?;
@@ -175,7 +175,7 @@ pub async fn rating_queue(queue: QueueKind, page: i64) -> Result<Page<QueueRow>,
 }
 
 /// Upholds, amends (with `level`) or sends for reassessment a disputed rating.
-#[server(endpoint = "resolve_rating", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "resolve_rating", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn resolve_rating(
     id: String,
     action: RatingAction,
@@ -192,7 +192,7 @@ pub async fn resolve_rating(
     )
 }
 
-#[server(endpoint = "task_ratings", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "task_ratings", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn task_ratings(task: TaskId) -> Result<Vec<TaskRating>, AppError> {
     let (_, _, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRatings).await?;
@@ -200,7 +200,7 @@ pub async fn task_ratings(task: TaskId) -> Result<Vec<TaskRating>, AppError> {
 }
 
 /// Sets a rating for one or many carers on a task, with a reason; answers how many.
-#[server(endpoint = "set_rating", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "set_rating", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn set_rating(
     carers: Vec<UserId>,
     task: TaskId,

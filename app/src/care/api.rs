@@ -180,20 +180,20 @@ async fn guarded(
     crate::auth::guard(permission).await
 }
 
-#[server(endpoint = "care_packages", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "care_packages", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn list_packages(search: String, page: i64) -> Result<Page<PackageSummary>, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::ViewCare).await?;
     crate::error::with_status(super::ssr::packages::list(&state, &user, &search, page).await)
 }
 
-#[server(endpoint = "care_package", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "care_package", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_package(id: CarePackageId) -> Result<PackageDetail, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::ViewCare).await?;
     crate::error::with_status(super::ssr::packages::detail(&state, &user, id).await)
 }
 
 /// Creates a package (no `id`) or changes one.
-#[server(endpoint = "save_care_package", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "save_care_package", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn save_package(
     #[server(default)] id: Option<CarePackageId>,
     name: String,
@@ -211,19 +211,19 @@ pub async fn save_package(
     crate::error::with_status(super::ssr::packages::save(&state, &actor, id, &form).await)
 }
 
-#[server(endpoint = "delete_care_package", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "delete_care_package", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn delete_package(id: CarePackageId) -> Result<(), AppError> {
     let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
     crate::error::with_status(super::ssr::packages::delete(&state, &actor, id).await)
 }
 
-#[server(endpoint = "tasks", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "tasks", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn list_tasks(search: String, page: i64) -> Result<Page<TaskSummary>, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::ViewCare).await?;
     crate::error::with_status(super::ssr::tasks::list(&state, &user, &search, page).await)
 }
 
-#[server(endpoint = "save_task", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "save_task", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn save_task(
     #[server(default)] id: Option<TaskId>,
     name: String,
@@ -241,13 +241,13 @@ pub async fn save_task(
     crate::error::with_status(super::ssr::tasks::save(&state, &actor, id, &form).await)
 }
 
-#[server(endpoint = "delete_task", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "delete_task", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn delete_task(id: TaskId) -> Result<(), AppError> {
     let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
     crate::error::with_status(super::ssr::tasks::delete(&state, &actor, id).await)
 }
 
-#[server(endpoint = "today", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "today", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_today() -> Result<Today, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::LogPractice).await?;
     crate::error::with_status(super::ssr::practice::today(&state, user.user_id).await)
@@ -255,7 +255,7 @@ pub async fn load_today() -> Result<Today, AppError> {
 
 /// Logs completions of a task for today. `count` is the text typed, so that a slip is
 /// an error beside the field rather than a failed request.
-#[server(endpoint = "log_practice", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "log_practice", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn log_practice(
     task_id: TaskId,
     care_package_id: CarePackageId,
@@ -282,20 +282,20 @@ pub async fn log_practice(
 /// Sends logs kept offline, oldest first: each is counted once by its idempotency
 /// key, for the day it was made, within that day's cap. Answers one outcome per log,
 /// in order.
-#[server(endpoint = "sync_practice", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "sync_practice", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn sync_practice(logs: Vec<QueuedLog>) -> Result<Vec<SyncOutcome>, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::LogPractice).await?;
     crate::error::with_status(super::ssr::practice::sync(&state, user.user_id, &logs).await)
 }
 
-#[server(endpoint = "carer_progress", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "carer_progress", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_progress(carer: UserId) -> Result<CarerProgress, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::ViewProgress).await?;
     crate::error::with_status(super::ssr::practice::progress(&state, &user, carer).await)
 }
 
 /// The signed-in carer's own progress per task, with their ratings.
-#[server(endpoint = "my_progress", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "my_progress", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_progress() -> Result<CarerProgress, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::ViewProgress).await?;
     crate::error::with_status(
@@ -320,7 +320,7 @@ pub struct CarerImpact {
     pub with_progress: i64,
 }
 
-#[server(endpoint = "set_package_tasks", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "set_package_tasks", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn set_package_tasks(
     package: CarePackageId,
     tasks: Vec<TaskId>,
@@ -331,7 +331,7 @@ pub async fn set_package_tasks(
     )
 }
 
-#[server(endpoint = "set_package_carers", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "set_package_carers", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn set_package_carers(
     package: CarePackageId,
     carers: Vec<UserId>,
@@ -342,7 +342,7 @@ pub async fn set_package_carers(
     )
 }
 
-#[server(endpoint = "preview_package_carers", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "preview_package_carers", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn preview_package_carers(
     package: CarePackageId,
     carers: Vec<UserId>,
@@ -354,21 +354,21 @@ pub async fn preview_package_carers(
 }
 
 /// Every live task, by name: the choices when assigning tasks to a package.
-#[server(endpoint = "task_choices", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "task_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn task_choices() -> Result<Vec<Named<TaskId>>, AppError> {
     let (_, _, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
     crate::error::with_status(super::ssr::assignments::task_choices(&state).await)
 }
 
 /// Active carers, by name (carers: only themselves).
-#[server(endpoint = "carer_choices", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "carer_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn carer_choices() -> Result<Vec<Named<UserId>>, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::ViewProgress).await?;
     crate::error::with_status(super::ssr::assignments::carer_choices(&state, &user).await)
 }
 
 /// Sets a carer's progress on a task back to 0, with the reason (audited).
-#[server(endpoint = "reset_progress", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "reset_progress", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn reset_progress(carer: UserId, task: TaskId, reason: String) -> Result<(), AppError> {
     let (_, actor, state) = guarded(caretrack::permissions::Permission::ResetProgress).await?;
     crate::error::with_status(

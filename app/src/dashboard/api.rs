@@ -55,7 +55,7 @@ pub struct Dashboard {
     pub recent: Vec<Activity>,
 }
 
-#[server(endpoint = "dashboard", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "dashboard", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_dashboard() -> Result<Dashboard, AppError> {
     let (_, _, state) = crate::auth::guard(caretrack::permissions::Permission::ManageCare).await?;
     crate::error::with_status(super::ssr::dashboard(&state).await)

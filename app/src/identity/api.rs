@@ -53,7 +53,7 @@ async fn finish_sign_in(
 }
 
 /// Signs in with an email and password.
-#[server(endpoint = "sign_in", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "sign_in", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppError> {
     use crate::auth::{
         login::{LoginOutcome, login},
@@ -70,7 +70,7 @@ pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppE
 }
 
 /// The second step of signing in: a code from the authenticator app or a backup code.
-#[server(endpoint = "sign_in_second_step", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "sign_in_second_step", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn sign_in_second_step(mfa_token: String, code: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let meta = crate::auth::request_meta();
@@ -83,7 +83,7 @@ pub async fn sign_in_second_step(mfa_token: String, code: String) -> Result<(), 
 }
 
 /// Ends this browser's session and clears its cookies.
-#[server(endpoint = "sign_out", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "sign_out", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::auth::{cookies::cleared_cookies, current_user, request_meta, sessions};
     let state = crate::state::app_state()?;
@@ -101,7 +101,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 /// Who is signed in on this browser, if anyone.
-#[server(endpoint = "whoami", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "whoami", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn whoami() -> Result<Option<Me>, AppError> {
     let Ok(user) = crate::auth::current_user() else {
         return Ok(None);

@@ -77,7 +77,7 @@ async fn manager() -> Result<
     crate::auth::guard(caretrack::permissions::Permission::ManageUsers).await
 }
 
-#[server(endpoint = "invite_person", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "invite_person", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn invite_person(
     first_name: String,
     last_name: String,
@@ -94,25 +94,25 @@ pub async fn invite_person(
     crate::error::with_status(super::ssr::create(&state, &user, &actor, invitation).await)
 }
 
-#[server(endpoint = "list_invitations", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "list_invitations", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn list_invitations(page: i64) -> Result<InvitationPage, AppError> {
     let (_, _, state) = manager().await?;
     super::ssr::list(&state, page).await
 }
 
-#[server(endpoint = "resend_invitation", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "resend_invitation", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn resend_invitation(id: String) -> Result<(), AppError> {
     let (user, actor, state) = manager().await?;
     crate::error::with_status(super::ssr::resend(&state, &user, &actor, &id).await)
 }
 
-#[server(endpoint = "revoke_invitation", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "revoke_invitation", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn revoke_invitation(id: String) -> Result<(), AppError> {
     let (user, actor, state) = manager().await?;
     crate::error::with_status(super::ssr::revoke(&state, &user, &actor, &id).await)
 }
 
-#[server(endpoint = "invitation_for", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "invitation_for", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn invitation_for(token: String) -> Result<InvitationView, AppError> {
     let state = crate::state::app_state()?;
     let meta = crate::auth::request_meta();
@@ -122,7 +122,7 @@ pub async fn invitation_for(token: String) -> Result<InvitationView, AppError> {
 }
 
 /// Creates the account from the invitation, signs in and goes to the role's home.
-#[server(endpoint = "accept_invitation", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "accept_invitation", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn accept_invitation(
     token: String,
     first_name: String,

@@ -13,7 +13,7 @@ pub struct OnlinePerson {
 
 /// Everyone online now, by name (presence keys expire 45 s after a socket's last
 /// heartbeat).
-#[server(endpoint = "who_is_online", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "who_is_online", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn who_is_online() -> Result<Vec<OnlinePerson>, AppError> {
     use crate::auth::guard;
     use caretrack::permissions::Permission;

@@ -30,7 +30,7 @@ pub struct NotificationPage {
 }
 
 /// One's notifications, newest first; `unread_only` leaves out the read ones.
-#[server(endpoint = "my_notifications", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "my_notifications", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_notifications(page: i64, unread_only: bool) -> Result<NotificationPage, AppError> {
     let (user, state) = signed_in().await?;
     with_status(super::ssr::list(&state.db, user.user_id, page, unread_only).await)
@@ -38,7 +38,7 @@ pub async fn my_notifications(page: i64, unread_only: bool) -> Result<Notificati
 
 /// How many of one's notifications are unread (the bell, on every page: a visitor
 /// has none, rather than an error that would mark the page unauthorised).
-#[server(endpoint = "unread_notifications", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "unread_notifications", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn unread_notifications() -> Result<i64, AppError> {
     let Ok(user) = crate::auth::current_user() else {
         return Ok(0);
@@ -48,7 +48,7 @@ pub async fn unread_notifications() -> Result<i64, AppError> {
 }
 
 /// Marks one notification read; it must be one's own. Answers the unread count.
-#[server(endpoint = "mark_notification_read", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "mark_notification_read", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn mark_notification_read(id: String) -> Result<i64, AppError> {
     let (user, state) = signed_in().await?;
     let id = id
@@ -58,21 +58,21 @@ pub async fn mark_notification_read(id: String) -> Result<i64, AppError> {
 }
 
 /// Marks every notification read. Answers the unread count (0).
-#[server(endpoint = "mark_all_notifications_read", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "mark_all_notifications_read", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn mark_all_notifications_read() -> Result<i64, AppError> {
     let (user, state) = signed_in().await?;
     with_status(super::ssr::mark_read(&state.db, user.user_id, None).await)
 }
 
 /// One's choices, for the kinds one's role receives.
-#[server(endpoint = "notification_choices", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "notification_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn notification_choices() -> Result<Vec<Choice>, AppError> {
     let (user, state) = signed_in().await?;
     with_status(super::ssr::choices(&state.db, user.user_id, user.role).await)
 }
 
 /// Saves one's choices (kinds the role does not receive are refused).
-#[server(endpoint = "save_notification_choices", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "save_notification_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn save_notification_choices(choices: Vec<Choice>) -> Result<Vec<Choice>, AppError> {
     let (user, state) = signed_in().await?;
     with_status(super::ssr::save_choices(&state, &user, &choices).await)

@@ -87,14 +87,14 @@ pub struct BinCounts {
     pub keep_days: i32,
 }
 
-#[server(endpoint = "recycle_bin", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "recycle_bin", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_bin(kind: BinKind, page: i64) -> Result<BinPage, AppError> {
     let (_, _, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRecycleBin).await?;
     crate::error::with_status(super::ssr::list(&state, kind, page).await)
 }
 
-#[server(endpoint = "recycle_bin_counts", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "recycle_bin_counts", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_bin_counts() -> Result<BinCounts, AppError> {
     let (_, _, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRecycleBin).await?;
@@ -102,7 +102,7 @@ pub async fn load_bin_counts() -> Result<BinCounts, AppError> {
 }
 
 /// Restores the chosen records; answers how many came back.
-#[server(endpoint = "recycle_bin_restore", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "recycle_bin_restore", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn restore(kind: BinKind, ids: Vec<String>) -> Result<usize, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRecycleBin).await?;
@@ -111,7 +111,7 @@ pub async fn restore(kind: BinKind, ids: Vec<String>) -> Result<usize, AppError>
 
 /// Deletes the chosen records for good (people: erases them, leaving an anonymous
 /// stub); answers how many went.
-#[server(endpoint = "recycle_bin_purge", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "recycle_bin_purge", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn purge(kind: BinKind, ids: Vec<String>) -> Result<usize, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRecycleBin).await?;

@@ -108,20 +108,20 @@ pub struct ReportChoices {
     pub last_month: (String, String),
 }
 
-#[server(endpoint = "reports_list", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "reports_list", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_reports(page: i64) -> Result<ReportList, AppError> {
     let (_, _, state) = crate::auth::guard(caretrack::permissions::Permission::ViewReports).await?;
     super::ssr::list(&state.db, page).await
 }
 
-#[server(endpoint = "reports_choices", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "reports_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_report_choices() -> Result<ReportChoices, AppError> {
     let (user, _, state) =
         crate::auth::guard(caretrack::permissions::Permission::ViewReports).await?;
     super::ssr::choices(&state, &user).await
 }
 
-#[server(endpoint = "reports_request", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "reports_request", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn request_report(request: ReportRequest) -> Result<String, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ViewReports).await?;
@@ -129,7 +129,7 @@ pub async fn request_report(request: ReportRequest) -> Result<String, AppError> 
 }
 
 /// A link that downloads the report for the next few minutes.
-#[server(endpoint = "reports_link", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "reports_link", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn report_link(id: String) -> Result<String, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ViewReports).await?;
@@ -137,7 +137,7 @@ pub async fn report_link(id: String) -> Result<String, AppError> {
 }
 
 /// Keeps a report past its expiry (`keep`), or lets it expire again.
-#[server(endpoint = "reports_archive", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "reports_archive", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn archive_report(id: String, keep: bool) -> Result<(), AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ArchiveReports).await?;

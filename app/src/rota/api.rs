@@ -157,7 +157,7 @@ pub struct Cover {
     pub candidates: Vec<CoverCandidate>,
 }
 
-#[server(endpoint = "rota_week", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "rota_week", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_rota_week(package: CarePackageId, week: String) -> Result<RotaWeek, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
@@ -170,7 +170,7 @@ pub async fn load_rota_week(package: CarePackageId, week: String) -> Result<Rota
     crate::error::with_status(super::ssr::load_week(&state, &actor, package, week).await)
 }
 
-#[server(endpoint = "save_rota_draft", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "save_rota_draft", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn save_rota_draft(
     package: CarePackageId,
     week: String,
@@ -185,7 +185,7 @@ pub async fn save_rota_draft(
     )
 }
 
-#[server(endpoint = "publish_rota_week", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "publish_rota_week", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn publish_rota_week(
     package: CarePackageId,
     week: String,
@@ -201,7 +201,7 @@ pub async fn publish_rota_week(
 }
 
 /// Stores a package's DAY and NIGHT slots; answers how many future shifts moved.
-#[server(endpoint = "save_package_slots", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "save_package_slots", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn save_slot_plan(
     package: CarePackageId,
     form: caretrack::rota::SlotForm,
@@ -220,7 +220,7 @@ pub const MAX_PATTERN_WEEKS: u32 = 12;
 
 /// Copies the saved draft (or, with none, the published rota) of `week` into the drafts
 /// of `weeks` weeks from `from` (replacing their drafts), each checked by the server.
-#[server(endpoint = "apply_rota_pattern", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "apply_rota_pattern", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn apply_rota_pattern(
     package: CarePackageId,
     week: String,
@@ -237,7 +237,7 @@ pub async fn apply_rota_pattern(
 }
 
 /// The next eight weeks of the signed-in carer's rota; the calendar shows four.
-#[server(endpoint = "my_rota", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "my_rota", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_rota() -> Result<PersonalRota, AppError> {
     let (user, _, state) = crate::auth::guard(caretrack::permissions::Permission::ViewRota).await?;
     crate::error::with_status(super::ssr::my_rota_page(&state, user.user_id).await)
@@ -245,14 +245,14 @@ pub async fn my_rota() -> Result<PersonalRota, AppError> {
 
 /// Makes the signed-in person a new secret calendar link (the old one stops working)
 /// and answers it: it is shown once, as only its hash is kept.
-#[server(endpoint = "new_calendar_link", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "new_calendar_link", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn new_calendar_link() -> Result<String, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ViewRota).await?;
     crate::error::with_status(super::ssr::new_calendar_link(&state, &actor).await)
 }
 
-#[server(endpoint = "turn_off_calendar_link", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "turn_off_calendar_link", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn turn_off_calendar_link() -> Result<(), AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ViewRota).await?;

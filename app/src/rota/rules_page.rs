@@ -13,14 +13,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde_json::Value;
 
-#[server(endpoint = "rule_settings", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "rule_settings", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_rule_settings() -> Result<RuleSettings, AppError> {
     let (_, _, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageSettings).await?;
     crate::error::with_status(super::ssr::rule_settings(&state.db).await)
 }
 
-#[server(endpoint = "save_rule_settings", client = crate::csrf::CsrfClient, input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "save_rule_settings", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn save_rule_settings(settings: RuleSettings) -> Result<RuleSettings, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageSettings).await?;

@@ -102,7 +102,7 @@ pub struct ShiftApplicants {
 }
 
 /// Sends a shift out: carers eligible for it see it under "Available shifts".
-#[server(endpoint = "send_shift_out", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "send_shift_out", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn send_shift_out(
     shift: ShiftId,
     competent_only: bool,
@@ -116,20 +116,20 @@ pub async fn send_shift_out(
 }
 
 /// Stops taking interest: waiting applicants are told they were not selected.
-#[server(endpoint = "close_shift", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "close_shift", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn close_shift(shift: ShiftId) -> Result<u32, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
     crate::error::with_status(super::sender_ssr::close(&state, &actor, shift).await)
 }
 
-#[server(endpoint = "open_shifts", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "open_shifts", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn list_open_shifts(page: i64) -> Result<Page<OpenShift>, AppError> {
     let (_, _, state) = crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
     crate::error::with_status(super::sender_ssr::open_shifts(&state.db, page).await)
 }
 
-#[server(endpoint = "shift_applicants", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "shift_applicants", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_applicants(shift: ShiftId) -> Result<ShiftApplicants, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
@@ -138,7 +138,7 @@ pub async fn load_applicants(shift: ShiftId) -> Result<ShiftApplicants, AppError
 
 /// Selects, rejects or withdraws one application. Selecting runs the rules engine:
 /// refused while it breaks a blocking rule; other findings need `reason`.
-#[server(endpoint = "decide_application", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "decide_application", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn decide_application(
     shift: ShiftId,
     carer: UserId,
@@ -153,21 +153,21 @@ pub async fn decide_application(
 }
 
 /// Open shifts the signed-in carer may apply for.
-#[server(endpoint = "available_shifts", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "available_shifts", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn available_shifts(page: i64) -> Result<Page<OpenShift>, AppError> {
     let (user, _, state) =
         crate::auth::guard(caretrack::permissions::Permission::ApplyForShifts).await?;
     crate::error::with_status(super::sender_ssr::available(&state.db, user.user_id, page).await)
 }
 
-#[server(endpoint = "confirm_interest", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "confirm_interest", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn confirm_interest(shift: ShiftId) -> Result<(), AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ApplyForShifts).await?;
     crate::error::with_status(super::sender_ssr::apply(&state, &actor, shift).await)
 }
 
-#[server(endpoint = "my_applications", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "my_applications", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_applications(page: i64) -> Result<Page<MyApplication>, AppError> {
     let (user, _, state) =
         crate::auth::guard(caretrack::permissions::Permission::ApplyForShifts).await?;

@@ -4,7 +4,7 @@ use crate::error::AppError;
 use caretrack::organisation::SecuritySettings;
 use leptos::prelude::*;
 
-#[server(endpoint = "organisation_settings", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "organisation_settings", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_settings() -> Result<SecuritySettings, AppError> {
     let (_, _, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageSettings).await?;
@@ -12,7 +12,7 @@ pub async fn load_settings() -> Result<SecuritySettings, AppError> {
 }
 
 /// The form's fields as typed; numbers are checked by the domain core.
-#[server(endpoint = "save_organisation_settings", client = crate::csrf::CsrfClient)]
+#[server(endpoint = "save_organisation_settings", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn save_settings(
     #[server(default)] require_admin_2fa: Option<String>,
     max_sessions_per_user: String,

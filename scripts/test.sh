@@ -68,7 +68,7 @@ DATABASE_URL="${DATABASE_URL%/*}/$e2e_db" \
   LEPTOS_RELOAD_PORT="$reload_port" \
   RUST_LOG="${E2E_RUST_LOG:-info,sqlx=warn,leptos_axum=warn}" \
   LOG_FORMAT=json \
-  cargo leptos end-to-end --split --cargo-locked 2>  cargo leptos end-to-end --cargo-locked 2>&1 |1 |
+  cargo leptos end-to-end --split --cargo-locked 2>&1 |
   tee "$e2e_log" | grep -v '^{"timestamp"'
 
 step "no personal data in the e2e run's server logs"

@@ -8,7 +8,9 @@ mod router;
 mod shutdown;
 
 pub use database::{connect_database, migrate, migrator};
-pub use router::{RouterExtras, build_router, build_router_with, loggable_path, worker_router};
+pub use router::{
+    RouterExtras, build_router, build_router_with, loggable_path, page_routes, worker_router,
+};
 
 use crate::{
     ServerError,

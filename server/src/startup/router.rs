@@ -14,7 +14,7 @@ use axum::{Extension, Router, handler::Handler, http::HeaderName, routing::get};
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use leptos_router::SsrMode;
 use sqlx::PgPool;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tower::ServiceBuilder;
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -65,7 +65,7 @@ pub fn build_router(state: AppState) -> Router {
 
 /// Every route: probes, metrics, server functions, pages, static files.
 pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
-    let routes = whole_pages(generate_route_list(App));
+    let routes = page_routes().to_vec();
     let request_id = HeaderName::from_static("x-request-id");
     let options = state.leptos_options.clone();
     let cache_policy = crate::caching::AssetPolicy::new(
@@ -145,6 +145,16 @@ pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
         .layer(Extension(extras.metrics_access))
         .layer(Extension(extras.trusted_proxies))
         .with_state(state)
+}
+
+/// The app's pages, listed once per process. Listing runs the whole app with resource
+/// loading suppressed by a process-wide flag (leptos-rs/leptos#4773): a page rendering
+/// on another thread meanwhile waits forever for its data. A server lists before it
+/// serves; the integration tests build a router per test, side by side, so every router
+/// (and any test that walks the pages) takes this one listing.
+pub fn page_routes() -> &'static [AxumRouteListing] {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| whole_pages(generate_route_list(App)))
 }
 
 /// Every page is rendered whole before it is sent (`SsrMode::Async`): the HTML holds the

@@ -632,7 +632,7 @@ async fn every_route_and_server_function_allows_exactly_what_it_declares(db: PgP
 
     // Pages: every route must be listed, and none may fail for anyone.
     let declared_pages = pages();
-    for listing in leptos_axum::generate_route_list(app::App) {
+    for listing in server::startup::page_routes() {
         let path = listing.path().to_owned();
         if !declared_pages.contains_key(path.as_str()) {
             wrong.push(format!("page {path} has no entry in the access matrix"));

@@ -39,11 +39,15 @@ pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod build_files;
+#[cfg(feature = "ssr")]
 pub mod crypto;
 #[cfg(feature = "ssr")]
 pub mod csv;
 #[cfg(feature = "ssr")]
 pub mod files;
+#[cfg(feature = "ssr")]
+pub mod hydration;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 #[cfg(feature = "ssr")]
@@ -56,7 +60,7 @@ pub mod state;
 use caretrack::Role;
 use components::{layout::Layout, toast::provide_toasts};
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
+use leptos_meta::{Link, Meta, Title, provide_meta_context};
 use leptos_router::{
     Lazy, ParamSegment, StaticSegment,
     components::{Route, Router, Routes},
@@ -64,8 +68,8 @@ use leptos_router::{
 use office_routes as office;
 
 /// The HTML document around the app, rendered on the server only.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
     security::set_content_security_policy(&options);
     view! {
         <!DOCTYPE html>
@@ -75,17 +79,24 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
                 // caretrack.<hash>.css when the build names files by their content.
-                <HashedStylesheet options=options.clone() id="leptos" />
-                // Deferred: the WASM is fetched at low priority and runs once the page
-                // is idle, so the server's HTML paints first on a slow phone (its forms
-                // work as plain forms until then).
-                <HydrationScripts options defer=true />
-                <MetaTags />
+                <leptos_meta::HashedStylesheet options=options.clone() id="leptos" />
+                // The WASM is fetched once the page has loaded and runs when it is
+                // idle: the server's HTML paints first on a slow phone (its forms work
+                // as plain forms until then).
+                <hydration::DeferredHydration options />
+                <leptos_meta::MetaTags />
             </head>
             <body>
                 <App />
             </body>
         </html>
+    }
+}
+
+/// Sets `data-hydrated` on the document's body: the page is live.
+fn mark_hydrated() {
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
     }
 }
 
@@ -95,10 +106,12 @@ pub fn App() -> impl IntoView {
     provide_toasts();
 
     // Marks the document once the WASM has taken over, so people (and end-to-end tests)
-    // can tell a static page from a live one. Effects run only in the browser.
+    // can tell a static page from a live one. Effects run only in the browser. An office
+    // page is live once its own chunk has hydrated, and marks the document itself.
     Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
+        let path = window().location().pathname().unwrap_or_default();
+        if !office::is_office_path(&path) {
+            mark_hydrated();
         }
     });
 

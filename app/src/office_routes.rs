@@ -7,6 +7,10 @@
 //!
 //! Written out one by one: `#[lazy_route]` names each chunk by where it is written,
 //! so a generating macro would give them all the same name.
+//!
+//! Every `/admin` route is one of these ([`is_office_path`]): on a first load the page
+//! is live only once its chunk has arrived and hydrated, so the document is marked
+//! hydrated by the page ([`page`]) rather than by `App`.
 
 use crate::{
     admin_audit, admin_jobs, analytics, assessments, care, dashboard, invitations, recycle_bin,
@@ -14,6 +18,18 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
+
+/// Whether `path` is an office page (a lazy route).
+pub fn is_office_path(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/")
+}
+
+/// A lazy page's view: marks the document hydrated once it has been (effects run after
+/// the view they are created with has hydrated, and only in the browser).
+fn page(view: impl IntoView + 'static) -> AnyView {
+    Effect::new(|_| crate::mark_hydrated());
+    view.into_any()
+}
 
 /// `/admin`
 pub struct Dashboard;
@@ -25,7 +41,7 @@ impl LazyRoute for Dashboard {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <dashboard::AdminHome /> }.into_any()
+        page(view! { <dashboard::AdminHome /> })
     }
 }
 
@@ -39,7 +55,7 @@ impl LazyRoute for Jobs {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <admin_jobs::JobsPage /> }.into_any()
+        page(view! { <admin_jobs::JobsPage /> })
     }
 }
 
@@ -53,7 +69,7 @@ impl LazyRoute for Invitations {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <invitations::InvitationsPage /> }.into_any()
+        page(view! { <invitations::InvitationsPage /> })
     }
 }
 
@@ -67,7 +83,7 @@ impl LazyRoute for Users {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <users::UsersPage /> }.into_any()
+        page(view! { <users::UsersPage /> })
     }
 }
 
@@ -81,7 +97,7 @@ impl LazyRoute for Audit {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <admin_audit::AuditPage /> }.into_any()
+        page(view! { <admin_audit::AuditPage /> })
     }
 }
 
@@ -95,7 +111,7 @@ impl LazyRoute for Settings {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <settings::SettingsPage /> }.into_any()
+        page(view! { <settings::SettingsPage /> })
     }
 }
 
@@ -109,7 +125,7 @@ impl LazyRoute for Packages {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <care::PackagesPage /> }.into_any()
+        page(view! { <care::PackagesPage /> })
     }
 }
 
@@ -123,7 +139,7 @@ impl LazyRoute for Package {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <care::PackagePage /> }.into_any()
+        page(view! { <care::PackagePage /> })
     }
 }
 
@@ -137,7 +153,7 @@ impl LazyRoute for Tasks {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <care::TasksPage /> }.into_any()
+        page(view! { <care::TasksPage /> })
     }
 }
 
@@ -151,7 +167,7 @@ impl LazyRoute for Progress {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <care::ProgressPage /> }.into_any()
+        page(view! { <care::ProgressPage /> })
     }
 }
 
@@ -165,7 +181,7 @@ impl LazyRoute for RecycleBin {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <recycle_bin::RecycleBinPage /> }.into_any()
+        page(view! { <recycle_bin::RecycleBinPage /> })
     }
 }
 
@@ -179,7 +195,7 @@ impl LazyRoute for Reports {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <reports::ReportsPage /> }.into_any()
+        page(view! { <reports::ReportsPage /> })
     }
 }
 
@@ -193,7 +209,7 @@ impl LazyRoute for Analytics {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <analytics::AnalyticsPage /> }.into_any()
+        page(view! { <analytics::AnalyticsPage /> })
     }
 }
 
@@ -207,7 +223,7 @@ impl LazyRoute for Rota {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <rota::RotaPage /> }.into_any()
+        page(view! { <rota::RotaPage /> })
     }
 }
 
@@ -221,7 +237,7 @@ impl LazyRoute for OpenShifts {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <rota::OpenShiftsPage /> }.into_any()
+        page(view! { <rota::OpenShiftsPage /> })
     }
 }
 
@@ -235,7 +251,7 @@ impl LazyRoute for RuleSettings {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <rota::RuleSettingsPage /> }.into_any()
+        page(view! { <rota::RuleSettingsPage /> })
     }
 }
 
@@ -249,7 +265,7 @@ impl LazyRoute for Templates {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <assessments::TemplatesPage /> }.into_any()
+        page(view! { <assessments::TemplatesPage /> })
     }
 }
 
@@ -263,7 +279,7 @@ impl LazyRoute for Template {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <assessments::TemplatePage /> }.into_any()
+        page(view! { <assessments::TemplatePage /> })
     }
 }
 
@@ -277,7 +293,7 @@ impl LazyRoute for Conduct {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <assessments::ConductPage /> }.into_any()
+        page(view! { <assessments::ConductPage /> })
     }
 }
 
@@ -291,7 +307,7 @@ impl LazyRoute for Assessments {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <assessments::AssessmentsPage /> }.into_any()
+        page(view! { <assessments::AssessmentsPage /> })
     }
 }
 
@@ -305,7 +321,7 @@ impl LazyRoute for ManualRatings {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <assessments::ManualRatingsPage /> }.into_any()
+        page(view! { <assessments::ManualRatingsPage /> })
     }
 }
 
@@ -319,6 +335,6 @@ impl LazyRoute for Confirmations {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <assessments::ConfirmationsPage /> }.into_any()
+        page(view! { <assessments::ConfirmationsPage /> })
     }
 }

@@ -80,8 +80,10 @@ test("the browser's engine and the server's /rota/check agree on 60 random rotas
 
   const corpus = Array.from({ length: 60 }, (_, i) => ({ seed: 1000 + i, rota: randomRota(1000 + i) }));
   const results = await page.evaluate(async (corpus) => {
-    // The page's own module (its name carries a content hash).
-    const engine = await import(document.querySelector("link[rel=modulepreload][href*=\"/pkg/caretrack\"]").href);
+    // The module the page started (its name carries a content hash).
+    const engine = await import(
+      performance.getEntriesByType("resource").find((entry) => /\/pkg\/caretrack[^/]*\.js$/.test(entry.name)).name
+    );
     const csrf = document.cookie.match(/(?:^|; )ct_csrf=([^;]+)/)?.[1] ?? "";
     const out = [];
     for (const { seed, rota } of corpus) {
@@ -117,8 +119,10 @@ test("bad input gets the same refusal from both engines", async ({ page }, info)
   const rota = randomRota(7);
   rota.shifts[0].end = rota.shifts[0].start;
   const { browser, server } = await page.evaluate(async (rota) => {
-    // The page's own module (its name carries a content hash).
-    const engine = await import(document.querySelector("link[rel=modulepreload][href*=\"/pkg/caretrack\"]").href);
+    // The module the page started (its name carries a content hash).
+    const engine = await import(
+      performance.getEntriesByType("resource").find((entry) => /\/pkg\/caretrack[^/]*\.js$/.test(entry.name)).name
+    );
     const csrf = document.cookie.match(/(?:^|; )ct_csrf=([^;]+)/)?.[1] ?? "";
     const body = JSON.stringify(rota);
     const response = await fetch("/api/v1/rota/check", {

@@ -25,11 +25,11 @@ pub mod invitations;
 pub mod live;
 pub mod navigation;
 pub mod notifications;
-pub mod office_routes;
 pub mod pwa;
 pub mod recycle_bin;
 pub mod reports;
 pub mod rota;
+pub mod routes;
 pub mod settings;
 pub mod status;
 pub mod users;
@@ -57,7 +57,6 @@ pub mod security;
 #[cfg(feature = "ssr")]
 pub mod state;
 
-use caretrack::Role;
 use components::{layout::Layout, toast::provide_toasts};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title, provide_meta_context};
@@ -65,7 +64,7 @@ use leptos_router::{
     Lazy, ParamSegment, StaticSegment,
     components::{Route, Router, Routes},
 };
-use office_routes as office;
+use routes::{office, personal};
 
 /// The HTML document around the app, rendered on the server only.
 #[cfg(feature = "ssr")]
@@ -93,27 +92,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Sets `data-hydrated` on the document's body: the page is live.
-fn mark_hydrated() {
-    if let Some(body) = document().body() {
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_toasts();
 
-    // Marks the document once the WASM has taken over, so people (and end-to-end tests)
-    // can tell a static page from a live one. Effects run only in the browser. An office
-    // page is live once its own chunk has hydrated, and marks the document itself.
-    Effect::new(move |_| {
-        let path = window().location().pathname().unwrap_or_default();
-        if !office::is_office_path(&path) {
-            mark_hydrated();
-        }
-    });
+    // Marks the document once the WASM has taken over (a lazy page marks it once its own
+    // chunk has hydrated). Effects run only in the browser.
+    Effect::new(|_| routes::mark_hydrated_unless_lazy());
 
     view! {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
@@ -130,14 +116,14 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=home::HomePage />
-                    <Route path=StaticSegment("status") view=status::SystemStatusPage />
+                    <Route path=StaticSegment("") view={Lazy::<personal::Home>::new()} />
+                    <Route path=StaticSegment("status") view={Lazy::<personal::Status>::new()} />
                     <Route path=StaticSegment("login") view=identity::LoginPage />
-                    <Route path=StaticSegment("forgot-password") view=account::ForgotPasswordPage />
-                    <Route path=(StaticSegment("reset-password"), ParamSegment("token")) view=account::ResetPasswordPage />
-                    <Route path=(StaticSegment("confirm-email"), ParamSegment("token")) view=account::ConfirmEmailPage />
-                    <Route path=StaticSegment("account") view=account::AccountPage />
-                    <Route path=StaticSegment("notifications") view=notifications::NotificationsPage />
+                    <Route path=StaticSegment("forgot-password") view={Lazy::<personal::ForgotPassword>::new()} />
+                    <Route path=(StaticSegment("reset-password"), ParamSegment("token")) view={Lazy::<personal::ResetPassword>::new()} />
+                    <Route path=(StaticSegment("confirm-email"), ParamSegment("token")) view={Lazy::<personal::ConfirmEmail>::new()} />
+                    <Route path=StaticSegment("account") view={Lazy::<personal::Account>::new()} />
+                    <Route path=StaticSegment("notifications") view={Lazy::<personal::Notifications>::new()} />
                     <Route path=StaticSegment("admin") view={Lazy::<office::Dashboard>::new()} />
                     <Route path=(StaticSegment("admin"), StaticSegment("jobs")) view={Lazy::<office::Jobs>::new()} />
                     <Route path=(StaticSegment("admin"), StaticSegment("invitations")) view={Lazy::<office::Invitations>::new()} />
@@ -160,13 +146,13 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("progress"), StaticSegment("assessments")) view={Lazy::<office::Assessments>::new()} />
                     <Route path=(StaticSegment("admin"), StaticSegment("progress"), StaticSegment("ratings")) view={Lazy::<office::ManualRatings>::new()} />
                     <Route path=(StaticSegment("admin"), StaticSegment("progress"), StaticSegment("confirmations")) view={Lazy::<office::Confirmations>::new()} />
-                    <Route path=(StaticSegment("invite"), ParamSegment("token")) view=invitations::AcceptInvitationPage />
-                    <Route path=StaticSegment("assessor") view=|| view! { <identity::RoleHome role=Role::Assessor /> } />
+                    <Route path=(StaticSegment("invite"), ParamSegment("token")) view={Lazy::<personal::AcceptInvitation>::new()} />
+                    <Route path=StaticSegment("assessor") view={Lazy::<personal::AssessorHome>::new()} />
                     <Route path=StaticSegment("carer") view=care::CarerHome />
-                    <Route path=(StaticSegment("carer"), StaticSegment("ratings")) view=assessments::MyRatingsPage />
-                    <Route path=(StaticSegment("carer"), StaticSegment("rota")) view=rota::MyRotaPage />
-                    <Route path=(StaticSegment("carer"), StaticSegment("shifts")) view=rota::AvailableShiftsPage />
-                    <Route path=StaticSegment("viewer") view=|| view! { <identity::RoleHome role=Role::Viewer /> } />
+                    <Route path=(StaticSegment("carer"), StaticSegment("ratings")) view={Lazy::<personal::MyRatings>::new()} />
+                    <Route path=(StaticSegment("carer"), StaticSegment("rota")) view={Lazy::<personal::MyRota>::new()} />
+                    <Route path=(StaticSegment("carer"), StaticSegment("shifts")) view={Lazy::<personal::AvailableShifts>::new()} />
+                    <Route path=StaticSegment("viewer") view={Lazy::<personal::ViewerHome>::new()} />
                 </Routes>
             </Layout>
         </Router>

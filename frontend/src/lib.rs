@@ -8,8 +8,8 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Lazy: the office's pages are separate chunks (app::office_routes), and a first
-    // load on one of them hydrates once its chunk has arrived.
+    // Lazy: most pages are separate chunks (app::routes), and a first load on one of
+    // them hydrates once its chunk has arrived.
     leptos::mount::hydrate_lazy(app::App);
 }
 

@@ -1,17 +1,6 @@
-//! The office's pages, each loaded the first time it is opened.
-//!
-//! A carer's phone never downloads them: each is a lazy route whose view `cargo leptos
-//! build --split` moves into its own WASM chunk (with the code only it uses), fetched
-//! when the route is entered and, on a first load, preloaded by the server's HTML. The
-//! carer's pages, sign-in and the account pages stay in the main bundle.
-//!
-//! Written out one by one: `#[lazy_route]` names each chunk by where it is written,
-//! so a generating macro would give them all the same name.
-//!
-//! Every `/admin` route is one of these ([`is_office_path`]): on a first load the page
-//! is live only once its chunk has arrived and hydrated, so the document is marked
-//! hydrated by the page ([`page`]) rather than by `App`.
+//! The office's pages (`/admin…`): a carer's phone never downloads them.
 
+use super::{lazy_page, page};
 use crate::{
     admin_audit, admin_jobs, analytics, assessments, care, dashboard, invitations, recycle_bin,
     reports, rota, settings, users,
@@ -19,25 +8,13 @@ use crate::{
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
-/// Whether `path` is an office page (a lazy route).
-pub fn is_office_path(path: &str) -> bool {
-    path == "/admin" || path.starts_with("/admin/")
-}
-
-/// A lazy page's view: marks the document hydrated once it has been (effects run after
-/// the view they are created with has hydrated, and only in the browser).
-fn page(view: impl IntoView + 'static) -> AnyView {
-    Effect::new(|_| crate::mark_hydrated());
-    view.into_any()
-}
-
 /// `/admin`
 pub struct Dashboard;
 
 #[lazy_route]
 impl LazyRoute for Dashboard {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -51,7 +28,7 @@ pub struct Jobs;
 #[lazy_route]
 impl LazyRoute for Jobs {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -65,7 +42,7 @@ pub struct Invitations;
 #[lazy_route]
 impl LazyRoute for Invitations {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -79,7 +56,7 @@ pub struct Users;
 #[lazy_route]
 impl LazyRoute for Users {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -93,7 +70,7 @@ pub struct Audit;
 #[lazy_route]
 impl LazyRoute for Audit {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -107,7 +84,7 @@ pub struct Settings;
 #[lazy_route]
 impl LazyRoute for Settings {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -121,7 +98,7 @@ pub struct Packages;
 #[lazy_route]
 impl LazyRoute for Packages {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -135,7 +112,7 @@ pub struct Package;
 #[lazy_route]
 impl LazyRoute for Package {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -149,7 +126,7 @@ pub struct Tasks;
 #[lazy_route]
 impl LazyRoute for Tasks {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -163,7 +140,7 @@ pub struct Progress;
 #[lazy_route]
 impl LazyRoute for Progress {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -177,7 +154,7 @@ pub struct RecycleBin;
 #[lazy_route]
 impl LazyRoute for RecycleBin {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -191,7 +168,7 @@ pub struct Reports;
 #[lazy_route]
 impl LazyRoute for Reports {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -205,7 +182,7 @@ pub struct Analytics;
 #[lazy_route]
 impl LazyRoute for Analytics {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -219,7 +196,7 @@ pub struct Rota;
 #[lazy_route]
 impl LazyRoute for Rota {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -233,7 +210,7 @@ pub struct OpenShifts;
 #[lazy_route]
 impl LazyRoute for OpenShifts {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -247,7 +224,7 @@ pub struct RuleSettings;
 #[lazy_route]
 impl LazyRoute for RuleSettings {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -261,7 +238,7 @@ pub struct Templates;
 #[lazy_route]
 impl LazyRoute for Templates {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -275,7 +252,7 @@ pub struct Template;
 #[lazy_route]
 impl LazyRoute for Template {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -289,7 +266,7 @@ pub struct Conduct;
 #[lazy_route]
 impl LazyRoute for Conduct {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -303,7 +280,7 @@ pub struct Assessments;
 #[lazy_route]
 impl LazyRoute for Assessments {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -317,7 +294,7 @@ pub struct ManualRatings;
 #[lazy_route]
 impl LazyRoute for ManualRatings {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {
@@ -331,7 +308,7 @@ pub struct Confirmations;
 #[lazy_route]
 impl LazyRoute for Confirmations {
     fn data() -> Self {
-        Self
+        lazy_page(Self)
     }
 
     fn view(_this: Self) -> AnyView {

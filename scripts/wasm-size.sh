@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The release bundle's size: builds it (unless --no-build) and prints the WASM a page
-# loads first (the main module and its script) and the whole app (every module,
+# loads first (the main module and its scripts) and the whole app (every module,
 # lazily loaded ones included), raw, gzip -9 and brotli as served.
 #   scripts/wasm-size.sh [--no-build] [--budget-first KIB] [--budget-total KIB]
 # With a budget, exits non-zero when the gzip size is over it (the Dockerfile's check).
@@ -21,14 +21,26 @@ if [ "$build" = 1 ]; then release_build >/dev/null; fi
 pkg="${LEPTOS_SITE_ROOT:-$ROOT/target/site}/pkg"
 [ -d "$pkg" ] || die "no site at $pkg: build first"
 
-# The main module: caretrack.wasm, or caretrack.<hash>.wasm with hashed file names.
-first_of() { # glob patterns… → the first existing file
-  local f
-  for f in "$@"; do [ -f "$f" ] && { echo "$f"; return; }; done
+# This build's files. Hashed names change with every build and old ones stay in the
+# directory (the build does not clear it), so each is the newest of its kind.
+newest() { # glob patterns… → the most recently written existing file
+  ls -t "$@" 2>/dev/null | grep -v '\.\(br\|gz\)$' | head -n 1 || true
 }
-main_wasm="$(first_of "$pkg"/caretrack.wasm "$pkg"/caretrack.*.wasm)"
-main_js="$(first_of "$pkg"/caretrack.js "$pkg"/caretrack.*.js)"
+main_wasm="$(newest "$pkg"/caretrack.wasm "$pkg"/caretrack.*.wasm)"
+main_js="$(newest "$pkg"/caretrack.js "$pkg"/caretrack.*.js)"
 [ -n "$main_wasm" ] && [ -n "$main_js" ] || die "no caretrack WASM/JS in $pkg"
+# A split build: the loader the main script imports, and the manifest of lazy modules.
+split_js="$(newest "$pkg"/__wasm_split.*js)"
+manifest="$(newest "$pkg"/__wasm_split_manifest*.json)"
+first=("$main_wasm" "$main_js")
+[ -n "$split_js" ] && first+=("$split_js")
+every=("${first[@]}")
+if [ -n "$manifest" ]; then
+  # Every module the manifest lists, once (chunks shared by pages are listed by each).
+  mapfile -t lazy < <(python3 -c 'import json, sys
+print("\n".join(sorted({m for ms in json.load(open(sys.argv[1])).values() for m in ms})))' "$manifest")
+  for module in "${lazy[@]}"; do every+=("$pkg/$module.wasm"); done
+fi
 
 sizes() { # files… → "raw gzip brotli" in bytes
   local raw=0 gz=0 br=0 f g
@@ -44,10 +56,9 @@ sizes() { # files… → "raw gzip brotli" in bytes
 report() { # label raw gz br
   printf '%-34s %7s KiB raw  %6s KiB gzip  %6s KiB brotli\n' "$1" $(($2 / 1024)) $(($3 / 1024)) $(($4 / 1024))
 }
-read -r f_raw f_gz f_br <<<"$(sizes "$main_wasm" "$main_js")"
-mapfile -t every < <(find "$pkg" -maxdepth 1 -type f \( -name '*.wasm' -o -name '*.js' \) | sort)
+read -r f_raw f_gz f_br <<<"$(sizes "${first[@]}")"
 read -r t_raw t_gz t_br <<<"$(sizes "${every[@]}")"
-report "first load (main WASM + script)" "$f_raw" "$f_gz" "$f_br"
+report "first load (main WASM + scripts)" "$f_raw" "$f_gz" "$f_br"
 report "whole app (${#every[@]} WASM/JS files)" "$t_raw" "$t_gz" "$t_br"
 over=0
 if [ -n "$budget_first" ] && [ $((f_gz / 1024)) -gt "$budget_first" ]; then

@@ -30,12 +30,16 @@ pub fn build_files(options: &LeptosOptions) -> &'static BuildFiles {
     FILES.get_or_init(|| {
         let name = options.output_name.as_ref();
         let hashes = if options.hash_files {
-            std::env::current_exe()
-                .ok()
-                .and_then(|exe| {
-                    std::fs::read_to_string(exe.with_file_name(options.hash_file.as_ref())).ok()
-                })
-                .unwrap_or_default()
+            let read = std::env::current_exe().ok().and_then(|exe| {
+                std::fs::read_to_string(exe.with_file_name(options.hash_file.as_ref())).ok()
+            });
+            if read.is_none() {
+                // Pages would ask for names the build did not write and never come alive.
+                tracing::error!(
+                    "LEPTOS_HASH_FILES is on but the hash file is not beside the server binary"
+                );
+            }
+            read.unwrap_or_default()
         } else {
             String::new()
         };

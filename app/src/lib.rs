@@ -92,14 +92,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Sets `data-hydrated` on the document's body once the WASM has taken over (called by
+/// `frontend` when hydration, a lazy page's chunk included, is complete), so people and
+/// end-to-end tests can tell a static page from a live one.
+pub fn mark_hydrated() {
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_toasts();
-
-    // Marks the document once the WASM has taken over (a lazy page marks it once its own
-    // chunk has hydrated). Effects run only in the browser.
-    Effect::new(|_| routes::mark_hydrated_unless_lazy());
 
     view! {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />

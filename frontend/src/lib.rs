@@ -8,9 +8,18 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Lazy: most pages are separate chunks (app::routes), and a first load on one of
-    // them hydrates once its chunk has arrived.
-    leptos::mount::hydrate_lazy(app::App);
+    // Lazy (what `hydrate_lazy` does, then the mark): most pages are separate chunks
+    // (app::routes), and a first load on one of them hydrates once its chunk has
+    // arrived; the page is live, and marked so, when the whole of it has hydrated.
+    wasm_bindgen_futures::spawn_local(async {
+        let Some(body) = leptos::prelude::document().body() else {
+            return;
+        };
+        leptos::mount::hydrate_from_async(body, app::App)
+            .await
+            .forget();
+        app::mark_hydrated();
+    });
 }
 
 /// Checks a rota given as `RotaInput` JSON: a `Report` as JSON, or `{"error": "..."}`

@@ -1,6 +1,5 @@
 //! The office's pages (`/admin…`): a carer's phone never downloads them.
 
-use super::{lazy_page, page};
 use crate::{
     admin_audit, admin_jobs, analytics, assessments, care, dashboard, invitations, recycle_bin,
     reports, rota, settings, users,
@@ -14,11 +13,11 @@ pub struct Dashboard;
 #[lazy_route]
 impl LazyRoute for Dashboard {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <dashboard::AdminHome /> })
+        view! { <dashboard::AdminHome /> }.into_any()
     }
 }
 
@@ -28,11 +27,11 @@ pub struct Jobs;
 #[lazy_route]
 impl LazyRoute for Jobs {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <admin_jobs::JobsPage /> })
+        view! { <admin_jobs::JobsPage /> }.into_any()
     }
 }
 
@@ -42,11 +41,11 @@ pub struct Invitations;
 #[lazy_route]
 impl LazyRoute for Invitations {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <invitations::InvitationsPage /> })
+        view! { <invitations::InvitationsPage /> }.into_any()
     }
 }
 
@@ -56,11 +55,11 @@ pub struct Users;
 #[lazy_route]
 impl LazyRoute for Users {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <users::UsersPage /> })
+        view! { <users::UsersPage /> }.into_any()
     }
 }
 
@@ -70,11 +69,11 @@ pub struct Audit;
 #[lazy_route]
 impl LazyRoute for Audit {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <admin_audit::AuditPage /> })
+        view! { <admin_audit::AuditPage /> }.into_any()
     }
 }
 
@@ -84,11 +83,11 @@ pub struct Settings;
 #[lazy_route]
 impl LazyRoute for Settings {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <settings::SettingsPage /> })
+        view! { <settings::SettingsPage /> }.into_any()
     }
 }
 
@@ -98,11 +97,11 @@ pub struct Packages;
 #[lazy_route]
 impl LazyRoute for Packages {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <care::PackagesPage /> })
+        view! { <care::PackagesPage /> }.into_any()
     }
 }
 
@@ -112,11 +111,11 @@ pub struct Package;
 #[lazy_route]
 impl LazyRoute for Package {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <care::PackagePage /> })
+        view! { <care::PackagePage /> }.into_any()
     }
 }
 
@@ -126,11 +125,11 @@ pub struct Tasks;
 #[lazy_route]
 impl LazyRoute for Tasks {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <care::TasksPage /> })
+        view! { <care::TasksPage /> }.into_any()
     }
 }
 
@@ -140,11 +139,11 @@ pub struct Progress;
 #[lazy_route]
 impl LazyRoute for Progress {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <care::ProgressPage /> })
+        view! { <care::ProgressPage /> }.into_any()
     }
 }
 
@@ -154,11 +153,11 @@ pub struct RecycleBin;
 #[lazy_route]
 impl LazyRoute for RecycleBin {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <recycle_bin::RecycleBinPage /> })
+        view! { <recycle_bin::RecycleBinPage /> }.into_any()
     }
 }
 
@@ -168,11 +167,11 @@ pub struct Reports;
 #[lazy_route]
 impl LazyRoute for Reports {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <reports::ReportsPage /> })
+        view! { <reports::ReportsPage /> }.into_any()
     }
 }
 
@@ -182,11 +181,11 @@ pub struct Analytics;
 #[lazy_route]
 impl LazyRoute for Analytics {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <analytics::AnalyticsPage /> })
+        view! { <analytics::AnalyticsPage /> }.into_any()
     }
 }
 
@@ -196,11 +195,11 @@ pub struct Rota;
 #[lazy_route]
 impl LazyRoute for Rota {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <rota::RotaPage /> })
+        view! { <rota::RotaPage /> }.into_any()
     }
 }
 
@@ -210,11 +209,11 @@ pub struct OpenShifts;
 #[lazy_route]
 impl LazyRoute for OpenShifts {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <rota::OpenShiftsPage /> })
+        view! { <rota::OpenShiftsPage /> }.into_any()
     }
 }
 
@@ -224,11 +223,11 @@ pub struct RuleSettings;
 #[lazy_route]
 impl LazyRoute for RuleSettings {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <rota::RuleSettingsPage /> })
+        view! { <rota::RuleSettingsPage /> }.into_any()
     }
 }
 
@@ -238,11 +237,11 @@ pub struct Templates;
 #[lazy_route]
 impl LazyRoute for Templates {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <assessments::TemplatesPage /> })
+        view! { <assessments::TemplatesPage /> }.into_any()
     }
 }
 
@@ -252,11 +251,11 @@ pub struct Template;
 #[lazy_route]
 impl LazyRoute for Template {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <assessments::TemplatePage /> })
+        view! { <assessments::TemplatePage /> }.into_any()
     }
 }
 
@@ -266,11 +265,11 @@ pub struct Conduct;
 #[lazy_route]
 impl LazyRoute for Conduct {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <assessments::ConductPage /> })
+        view! { <assessments::ConductPage /> }.into_any()
     }
 }
 
@@ -280,11 +279,11 @@ pub struct Assessments;
 #[lazy_route]
 impl LazyRoute for Assessments {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <assessments::AssessmentsPage /> })
+        view! { <assessments::AssessmentsPage /> }.into_any()
     }
 }
 
@@ -294,11 +293,11 @@ pub struct ManualRatings;
 #[lazy_route]
 impl LazyRoute for ManualRatings {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <assessments::ManualRatingsPage /> })
+        view! { <assessments::ManualRatingsPage /> }.into_any()
     }
 }
 
@@ -308,10 +307,10 @@ pub struct Confirmations;
 #[lazy_route]
 impl LazyRoute for Confirmations {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <assessments::ConfirmationsPage /> })
+        view! { <assessments::ConfirmationsPage /> }.into_any()
     }
 }

@@ -3,7 +3,6 @@
 //! each the first time it is opened and keeps it (the service worker keeps `/pkg` files
 //! as they pass), like the page itself.
 
-use super::{lazy_page, page};
 use crate::{account, assessments, home, identity, invitations, notifications, rota, status};
 use caretrack::Role;
 use leptos::prelude::*;
@@ -15,11 +14,11 @@ pub struct Home;
 #[lazy_route]
 impl LazyRoute for Home {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <home::HomePage /> })
+        view! { <home::HomePage /> }.into_any()
     }
 }
 
@@ -29,11 +28,11 @@ pub struct Status;
 #[lazy_route]
 impl LazyRoute for Status {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <status::SystemStatusPage /> })
+        view! { <status::SystemStatusPage /> }.into_any()
     }
 }
 
@@ -43,11 +42,11 @@ pub struct ForgotPassword;
 #[lazy_route]
 impl LazyRoute for ForgotPassword {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <account::ForgotPasswordPage /> })
+        view! { <account::ForgotPasswordPage /> }.into_any()
     }
 }
 
@@ -57,11 +56,11 @@ pub struct ResetPassword;
 #[lazy_route]
 impl LazyRoute for ResetPassword {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <account::ResetPasswordPage /> })
+        view! { <account::ResetPasswordPage /> }.into_any()
     }
 }
 
@@ -71,11 +70,11 @@ pub struct ConfirmEmail;
 #[lazy_route]
 impl LazyRoute for ConfirmEmail {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <account::ConfirmEmailPage /> })
+        view! { <account::ConfirmEmailPage /> }.into_any()
     }
 }
 
@@ -85,11 +84,11 @@ pub struct Account;
 #[lazy_route]
 impl LazyRoute for Account {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <account::AccountPage /> })
+        view! { <account::AccountPage /> }.into_any()
     }
 }
 
@@ -99,11 +98,11 @@ pub struct Notifications;
 #[lazy_route]
 impl LazyRoute for Notifications {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <notifications::NotificationsPage /> })
+        view! { <notifications::NotificationsPage /> }.into_any()
     }
 }
 
@@ -113,11 +112,11 @@ pub struct AcceptInvitation;
 #[lazy_route]
 impl LazyRoute for AcceptInvitation {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <invitations::AcceptInvitationPage /> })
+        view! { <invitations::AcceptInvitationPage /> }.into_any()
     }
 }
 
@@ -127,11 +126,11 @@ pub struct AssessorHome;
 #[lazy_route]
 impl LazyRoute for AssessorHome {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <identity::RoleHome role=Role::Assessor /> })
+        view! { <identity::RoleHome role=Role::Assessor /> }.into_any()
     }
 }
 
@@ -141,11 +140,11 @@ pub struct ViewerHome;
 #[lazy_route]
 impl LazyRoute for ViewerHome {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <identity::RoleHome role=Role::Viewer /> })
+        view! { <identity::RoleHome role=Role::Viewer /> }.into_any()
     }
 }
 
@@ -155,11 +154,11 @@ pub struct MyRatings;
 #[lazy_route]
 impl LazyRoute for MyRatings {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <assessments::MyRatingsPage /> })
+        view! { <assessments::MyRatingsPage /> }.into_any()
     }
 }
 
@@ -169,11 +168,11 @@ pub struct MyRota;
 #[lazy_route]
 impl LazyRoute for MyRota {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <rota::MyRotaPage /> })
+        view! { <rota::MyRotaPage /> }.into_any()
     }
 }
 
@@ -183,10 +182,10 @@ pub struct AvailableShifts;
 #[lazy_route]
 impl LazyRoute for AvailableShifts {
     fn data() -> Self {
-        lazy_page(Self)
+        Self
     }
 
     fn view(_this: Self) -> AnyView {
-        page(view! { <rota::AvailableShiftsPage /> })
+        view! { <rota::AvailableShiftsPage /> }.into_any()
     }
 }

@@ -1,191 +1,56 @@
 //! Everyone's pages beyond the first: a carer's rota, shifts and ratings, notifications,
-//! the account, the pages an email link opens, the status page. A carer's phone fetches
-//! each the first time it is opened and keeps it (the service worker keeps `/pkg` files
-//! as they pass), like the page itself.
+//! the account, the pages an email link opens, the status page. One chunk: a carer's
+//! phone fetches it the first time one of them is opened and keeps it (the service
+//! worker keeps `/pkg` files as they pass), like the page itself.
 
 use crate::{account, assessments, home, identity, invitations, notifications, rota, status};
 use caretrack::Role;
 use leptos::prelude::*;
-use leptos_router::{LazyRoute, lazy_route};
 
-/// `/`
-pub struct Home;
+lazy_pages!(personal_page, __preload_personal_page, Personal {
+    /// `/`
+    Home,
+    /// `/status`
+    Status,
+    /// `/forgot-password`
+    ForgotPassword,
+    /// `/reset-password/{token}`
+    ResetPassword,
+    /// `/confirm-email/{token}`
+    ConfirmEmail,
+    /// `/account`
+    Account,
+    /// `/notifications`
+    Notifications,
+    /// `/invite/{token}`
+    AcceptInvitation,
+    /// `/assessor`
+    AssessorHome,
+    /// `/viewer`
+    ViewerHome,
+    /// `/carer/ratings`
+    MyRatings,
+    /// `/carer/rota`
+    MyRota,
+    /// `/carer/shifts`
+    AvailableShifts,
+});
 
-#[lazy_route]
-impl LazyRoute for Home {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <home::HomePage /> }.into_any()
-    }
-}
-
-/// `/status`
-pub struct Status;
-
-#[lazy_route]
-impl LazyRoute for Status {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <status::SystemStatusPage /> }.into_any()
-    }
-}
-
-/// `/forgot-password`
-pub struct ForgotPassword;
-
-#[lazy_route]
-impl LazyRoute for ForgotPassword {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <account::ForgotPasswordPage /> }.into_any()
-    }
-}
-
-/// `/reset-password/{token}`
-pub struct ResetPassword;
-
-#[lazy_route]
-impl LazyRoute for ResetPassword {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <account::ResetPasswordPage /> }.into_any()
-    }
-}
-
-/// `/confirm-email/{token}`
-pub struct ConfirmEmail;
-
-#[lazy_route]
-impl LazyRoute for ConfirmEmail {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <account::ConfirmEmailPage /> }.into_any()
-    }
-}
-
-/// `/account`
-pub struct Account;
-
-#[lazy_route]
-impl LazyRoute for Account {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <account::AccountPage /> }.into_any()
-    }
-}
-
-/// `/notifications`
-pub struct Notifications;
-
-#[lazy_route]
-impl LazyRoute for Notifications {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <notifications::NotificationsPage /> }.into_any()
-    }
-}
-
-/// `/invite/{token}`
-pub struct AcceptInvitation;
-
-#[lazy_route]
-impl LazyRoute for AcceptInvitation {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <invitations::AcceptInvitationPage /> }.into_any()
-    }
-}
-
-/// `/assessor`
-pub struct AssessorHome;
-
-#[lazy_route]
-impl LazyRoute for AssessorHome {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <identity::RoleHome role=Role::Assessor /> }.into_any()
-    }
-}
-
-/// `/viewer`
-pub struct ViewerHome;
-
-#[lazy_route]
-impl LazyRoute for ViewerHome {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <identity::RoleHome role=Role::Viewer /> }.into_any()
-    }
-}
-
-/// `/carer/ratings`
-pub struct MyRatings;
-
-#[lazy_route]
-impl LazyRoute for MyRatings {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <assessments::MyRatingsPage /> }.into_any()
-    }
-}
-
-/// `/carer/rota`
-pub struct MyRota;
-
-#[lazy_route]
-impl LazyRoute for MyRota {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <rota::MyRotaPage /> }.into_any()
-    }
-}
-
-/// `/carer/shifts`
-pub struct AvailableShifts;
-
-#[lazy_route]
-impl LazyRoute for AvailableShifts {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <rota::AvailableShiftsPage /> }.into_any()
+#[lazy]
+fn personal_page(page: Personal) -> AnyView {
+    match page {
+        Personal::Home => view! { <home::HomePage /> }.into_any(),
+        Personal::Status => view! { <status::SystemStatusPage /> }.into_any(),
+        Personal::ForgotPassword => view! { <account::ForgotPasswordPage /> }.into_any(),
+        Personal::ResetPassword => view! { <account::ResetPasswordPage /> }.into_any(),
+        Personal::ConfirmEmail => view! { <account::ConfirmEmailPage /> }.into_any(),
+        Personal::Account => view! { <account::AccountPage /> }.into_any(),
+        Personal::Notifications => view! { <notifications::NotificationsPage /> }.into_any(),
+        Personal::AcceptInvitation => view! { <invitations::AcceptInvitationPage /> }.into_any(),
+        Personal::AssessorHome => view! { <identity::RoleHome role=Role::Assessor /> }.into_any(),
+        Personal::ViewerHome => view! { <identity::RoleHome role=Role::Viewer /> }.into_any(),
+        Personal::MyRatings => view! { <assessments::MyRatingsPage /> }.into_any(),
+        Personal::MyRota => view! { <rota::MyRotaPage /> }.into_any(),
+        Personal::AvailableShifts => view! { <rota::AvailableShiftsPage /> }.into_any(),
     }
 }

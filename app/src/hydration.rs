@@ -4,7 +4,7 @@
 //! signal it never competes with the page's own HTML, stylesheet and icons.
 
 use crate::build_files::build_files;
-use leptos::{hydration::HydrationScriptsProps, prelude::*};
+use leptos::prelude::*;
 
 /// Imports the main module, instantiates its WASM and hydrates, once the `load` event has
 /// fired and the browser is idle (`timeout` is the backstop for a page never idle).
@@ -20,14 +20,15 @@ const START: &str = r#"(function (js, wasm) {
 /// In place of Leptos' `<HydrationScripts>`, whose tags preload the main module and its
 /// WASM from the page's head: even at low priority, a download that starts before the
 /// page has painted is one a phone on a slow signal waits for.
+///
+/// Nor does it register the split build's manifest, from which the server would add
+/// preloads for the chunks of the lazy route a page renders (for an office page, the
+/// office's chunk, several hundred kilobytes, held the page's paint back by three
+/// seconds). Hydrating a lazy route fetches its chunks itself, all at once, once the
+/// main module runs.
 #[component]
 pub fn DeferredHydration(options: LeptosOptions) -> impl IntoView {
     let files = build_files(&options);
-    // Called for what it registers, not for its tags: the split build's manifest, from
-    // which the server adds preloads for the chunks of the lazy route a page renders.
-    let _ = leptos::hydration::HydrationScripts(
-        HydrationScriptsProps::builder().options(options).build(),
-    );
     let nonce = leptos::nonce::use_nonce();
     view! {
         <script type="module" nonce=nonce>

@@ -228,6 +228,21 @@ test("the carer's home is in the server's HTML, and its Log form works without J
   await expect(page).toHaveURL(/\/carer\??$/);
   await expect.poll(loggedToday).toBe(before + 2);
 
+  // A refused post comes back to the page with the reason, and nothing is counted. (The
+  // browser's own checks would stop a 0 from being sent: this asks the server.)
+  const count = card.getByLabel("How many times?");
+  await count.evaluate((input) => input.removeAttribute("min"));
+  await count.fill("0");
+  await card.getByRole("button", { name: "Log" }).click();
+  await expect(page).toHaveURL(/\/carer$/);
+  const refused = page.locator("[data-test=form-refused]");
+  await expect(refused).toContainText("Completions per day must be between 1 and 100");
+  expect(await loggedToday()).toBe(before + 2);
+  // Shown once: the next visit is the plain page.
+  await page.reload();
+  await expect(page.locator("[data-test=today-task]").first()).toBeVisible();
+  await expect(refused).toHaveCount(0);
+
   // The phone's menu opens without a script too, and its links go where they say.
   const nav = page.getByRole("navigation", { name: "Main" });
   await expect(nav).toBeHidden();

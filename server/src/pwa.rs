@@ -19,8 +19,9 @@ const WORKER: &str = include_str!("../pwa/sw.js");
 const OFFLINE_PAGE: &str = include_str!("../pwa/offline.html");
 
 /// The service worker's view of the build: its files (`app::build_files`) and a version,
-/// the first 16 hex digits of a SHA-256 over the three files (`dev` when they are not
-/// there, as in tests without a front-end build).
+/// the first 16 hex digits of a SHA-256 over the build's content hashes, or, when its
+/// names carry none, over the three files themselves (`dev` when they are not there,
+/// as in tests without a front-end build).
 struct SiteFiles {
     files: &'static BuildFiles,
     version: String,
@@ -32,10 +33,15 @@ fn site_files(state: &AppState) -> &'static SiteFiles {
         let files = build_files(&state.leptos_options);
         let mut hasher = Sha256::new();
         let mut found = false;
-        for name in files.names() {
-            if let Ok(bytes) = std::fs::read(files.dir.join(name)) {
-                hasher.update(&bytes);
-                found = true;
+        if files.hashed {
+            hasher.update(files.hashes.as_bytes());
+            found = true;
+        } else {
+            for name in files.names() {
+                if let Ok(bytes) = std::fs::read(files.dir.join(name)) {
+                    hasher.update(&bytes);
+                    found = true;
+                }
             }
         }
         let version = if found {

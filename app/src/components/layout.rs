@@ -124,6 +124,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         </Show>
         <crate::pwa::UpdatePrompt />
         <main id="main" class="site-main">
+            <super::form_refusal::FormRefusal />
             {children()}
         </main>
         <footer class="site-footer">

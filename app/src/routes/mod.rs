@@ -2,7 +2,7 @@
 //!
 //! `cargo leptos build --split` moves each group's views, with the code only they use,
 //! into a WASM chunk of its own, fetched when one of its routes is entered (on a first
-//! load, preloaded by the server's HTML). The main module holds what a carer opens
+//! load, when the main module hydrates the page: see [`crate::hydration`]). The main module holds what a carer opens
 //! first — the shell, sign-in and the day's tasks (`/login`, `/carer`) — and the rest
 //! waits until someone opens it: everyone's other pages ([`personal`]), the office's
 //! ([`office`]), its assessment work and its rota editor.

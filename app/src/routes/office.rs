@@ -8,38 +8,42 @@ use crate::{
 };
 use leptos::prelude::*;
 
-lazy_pages!(office_page, __preload_office_page, Office {
-    /// `/admin`
-    Dashboard,
-    /// `/admin/jobs`
-    Jobs,
-    /// `/admin/invitations`
-    Invitations,
-    /// `/admin/users`
-    Users,
-    /// `/admin/audit`
-    Audit,
-    /// `/admin/settings`
-    Settings,
-    /// `/admin/packages`
-    Packages,
-    /// `/admin/packages/{id}`
-    Package,
-    /// `/admin/tasks`
-    Tasks,
-    /// `/admin/progress`
-    Progress,
-    /// `/admin/recycle-bin`
-    RecycleBin,
-    /// `/admin/reports`
-    Reports,
-    /// `/admin/analytics`
-    Analytics,
-    /// `/admin/shifts`
-    OpenShifts,
-    /// `/admin/settings/rota-rules`
-    RuleSettings,
-});
+lazy_pages!(
+    office_page,
+    __preload_office_page,
+    Office {
+        /// `/admin`
+        Dashboard,
+        /// `/admin/jobs`
+        Jobs,
+        /// `/admin/invitations`
+        Invitations,
+        /// `/admin/users`
+        Users,
+        /// `/admin/audit`
+        Audit,
+        /// `/admin/settings`
+        Settings,
+        /// `/admin/packages`
+        Packages,
+        /// `/admin/packages/{id}`
+        Package,
+        /// `/admin/tasks`
+        Tasks,
+        /// `/admin/progress`
+        Progress,
+        /// `/admin/recycle-bin`
+        RecycleBin,
+        /// `/admin/reports`
+        Reports,
+        /// `/admin/analytics`
+        Analytics,
+        /// `/admin/shifts`
+        OpenShifts,
+        /// `/admin/settings/rota-rules`
+        RuleSettings,
+    }
+);
 
 #[lazy]
 fn office_page(page: Office) -> AnyView {
@@ -62,20 +66,24 @@ fn office_page(page: Office) -> AnyView {
     }
 }
 
-lazy_pages!(assessing_page, __preload_assessing_page, Assessing {
-    /// `/admin/assessments/templates`
-    Templates,
-    /// `/admin/assessments/templates/{id}`
-    Template,
-    /// `/admin/assessments/{id}`
-    Conduct,
-    /// `/admin/progress/assessments`
-    Assessments,
-    /// `/admin/progress/ratings`
-    ManualRatings,
-    /// `/admin/progress/confirmations`
-    Confirmations,
-});
+lazy_pages!(
+    assessing_page,
+    __preload_assessing_page,
+    Assessing {
+        /// `/admin/assessments/templates`
+        Templates,
+        /// `/admin/assessments/templates/{id}`
+        Template,
+        /// `/admin/assessments/{id}`
+        Conduct,
+        /// `/admin/progress/assessments`
+        Assessments,
+        /// `/admin/progress/ratings`
+        ManualRatings,
+        /// `/admin/progress/confirmations`
+        Confirmations,
+    }
+);
 
 #[lazy]
 fn assessing_page(page: Assessing) -> AnyView {
@@ -89,10 +97,14 @@ fn assessing_page(page: Assessing) -> AnyView {
     }
 }
 
-lazy_pages!(rota_editor_page, __preload_rota_editor_page, RotaEditor {
-    /// `/admin/rota`
-    Rota,
-});
+lazy_pages!(
+    rota_editor_page,
+    __preload_rota_editor_page,
+    RotaEditor {
+        /// `/admin/rota`
+        Rota,
+    }
+);
 
 #[lazy]
 fn rota_editor_page(page: RotaEditor) -> AnyView {

@@ -7,34 +7,38 @@ use crate::{account, assessments, home, identity, invitations, notifications, ro
 use caretrack::Role;
 use leptos::prelude::*;
 
-lazy_pages!(personal_page, __preload_personal_page, Personal {
-    /// `/`
-    Home,
-    /// `/status`
-    Status,
-    /// `/forgot-password`
-    ForgotPassword,
-    /// `/reset-password/{token}`
-    ResetPassword,
-    /// `/confirm-email/{token}`
-    ConfirmEmail,
-    /// `/account`
-    Account,
-    /// `/notifications`
-    Notifications,
-    /// `/invite/{token}`
-    AcceptInvitation,
-    /// `/assessor`
-    AssessorHome,
-    /// `/viewer`
-    ViewerHome,
-    /// `/carer/ratings`
-    MyRatings,
-    /// `/carer/rota`
-    MyRota,
-    /// `/carer/shifts`
-    AvailableShifts,
-});
+lazy_pages!(
+    personal_page,
+    __preload_personal_page,
+    Personal {
+        /// `/`
+        Home,
+        /// `/status`
+        Status,
+        /// `/forgot-password`
+        ForgotPassword,
+        /// `/reset-password/{token}`
+        ResetPassword,
+        /// `/confirm-email/{token}`
+        ConfirmEmail,
+        /// `/account`
+        Account,
+        /// `/notifications`
+        Notifications,
+        /// `/invite/{token}`
+        AcceptInvitation,
+        /// `/assessor`
+        AssessorHome,
+        /// `/viewer`
+        ViewerHome,
+        /// `/carer/ratings`
+        MyRatings,
+        /// `/carer/rota`
+        MyRota,
+        /// `/carer/shifts`
+        AvailableShifts,
+    }
+);
 
 #[lazy]
 fn personal_page(page: Personal) -> AnyView {

@@ -80,6 +80,7 @@ async fn prepare_file_storage(config: &Config) -> Result<(), ServerError> {
 
 pub async fn serve(config: Config) -> Result<(), ServerError> {
     let leptos_options = leptos_options()?;
+    app::build_files::check(&leptos_options).map_err(ServerError::Refused)?;
     let addr = leptos_options.site_addr;
     let state = build_state(&config, leptos_options)?;
     if config.migrate_on_start {

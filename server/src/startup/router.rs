@@ -83,6 +83,11 @@ pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
         .route("/offline.html", get(crate::pwa::offline_page))
         .merge(crate::api::routes(&state))
         .leptos_routes(&state, routes, move || shell(options.clone()))
+        // A refused plain form post goes back to its page with the refusal.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::form_refusal::redirect_back,
+        ))
         // A request's live events go out once it has succeeded.
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -127,6 +127,55 @@ async fn the_status_server_function_reads_the_database(db: PgPool) {
     assert!(body["figures"]["migrations_applied"].as_i64().unwrap() >= 5);
 }
 
+#[sqlx::test(migrations = "../migrations")]
+async fn a_refused_plain_form_post_goes_back_to_its_page_with_the_reason(db: PgPool) {
+    // Signing in before the WASM has arrived: a plain form post from `/login`.
+    let request = Request::post("/api/sign_in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .header(header::REFERER, "http://localhost:3000/login")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::COOKIE, "ct_csrf=form-token")
+        .body(Body::from(
+            "_csrf=form-token&email=nobody%40example.com&password=wrong-password-1",
+        ))
+        .unwrap();
+    let refused = send(app(db.clone()), request).await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER, "{}", refused.body);
+    assert_eq!(refused.headers[header::LOCATION], "/login");
+    let cookie = refused.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.starts_with("ct_refused=") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    let refusal = cookie.split(';').next().unwrap().to_owned();
+
+    // The page it goes back to says why, once, and clears the cookie.
+    let page = send(
+        app(db),
+        Request::get("/login")
+            .header(header::COOKIE, refusal)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(r#"data-test="form-refused""#)
+            && page.body.contains("The email or password is incorrect."),
+        "{}",
+        page.body
+    );
+    let cleared: Vec<_> = page.headers.get_all(header::SET_COOKIE).iter().collect();
+    assert!(
+        cleared
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("ct_refused=;")
+                && c.to_str().unwrap().contains("Max-Age=0")),
+        "{cleared:?}"
+    );
+}
+
 /// A private Redis server for a test that stops and restarts it.
 struct OwnRedis {
     port: u16,

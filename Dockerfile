@@ -62,7 +62,7 @@ ENV SQLX_OFFLINE=true
 RUN cargo leptos build --release --precompress --split --cargo-locked \
     && test -x target/release/server \
     && test -f target/release/hash.txt \
-    && scripts/wasm-size.sh --no-build --budget-first 580 --budget-total 2750
+    && scripts/wasm-size.sh --no-build --budget-first 450 --budget-total 1500
 
 # --- run --------------------------------------------------------------------------------
 FROM debian:${DEBIAN_RELEASE}-slim AS runtime

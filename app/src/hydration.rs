@@ -9,8 +9,13 @@ use leptos::prelude::*;
 /// Imports the main module, instantiates its WASM and hydrates, once the `load` event has
 /// fired and the browser is idle (`timeout` is the backstop for a page never idle).
 const START: &str = r#"(function (js, wasm) {
+	// Hydrating in a task of its own, not in the one that finished instantiating: two
+	// shorter tasks block a phone's main thread less than one long one.
 	const start = () =>
-		import(js).then((app) => app.default({ module_or_path: wasm }).then(() => app.hydrate()));
+		import(js)
+			.then((app) => app.default({ module_or_path: wasm }).then(() => app))
+			.then((app) => new Promise((go) => setTimeout(() => go(app))))
+			.then((app) => app.hydrate());
 	const whenIdle = () =>
 		"requestIdleCallback" in window ? requestIdleCallback(start, { timeout: 2000 }) : setTimeout(start);
 	if (document.readyState === "complete") whenIdle();

@@ -70,6 +70,20 @@ pub fn AssessmentsPage() -> impl IntoView {
         filter.update(|f| change(f));
         page.set(1);
     };
+    // Held by the page, not the row: the list refetches on every live event (starting an
+    // assessment sends one), and a row drawn again must not lose the start it sent.
+    let start = Starting {
+        action: ServerAction::<StartAssessment>::new(),
+        id: RwSignal::new(None),
+    };
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = start.action.value().get()
+            && let Some(id) = start.id.get_untracked()
+        {
+            navigate(&format!("/admin/assessments/{id}"), Default::default());
+        }
+    });
     view! {
         <Title text="Assessments" />
         <div class="page-header"><div>
@@ -117,7 +131,7 @@ pub fn AssessmentsPage() -> impl IntoView {
         </div>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || list.get().map(|result| match result {
-                Ok(list) => view! { <AssessmentTable list page /> }.into_any(),
+                Ok(list) => view! { <AssessmentTable list page start /> }.into_any(),
                 Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
             })}
         </Transition>
@@ -125,7 +139,11 @@ pub fn AssessmentsPage() -> impl IntoView {
 }
 
 #[component]
-fn AssessmentTable(list: Page<AssessmentRow>, page: RwSignal<i64>) -> impl IntoView {
+fn AssessmentTable(
+    list: Page<AssessmentRow>,
+    page: RwSignal<i64>,
+    start: Starting,
+) -> impl IntoView {
     if list.total == 0 {
         return view! { <p class="card muted" data-test="no-assessments">"No assessments match."</p> }
             .into_any();
@@ -138,7 +156,7 @@ fn AssessmentTable(list: Page<AssessmentRow>, page: RwSignal<i64>) -> impl IntoV
                 <th scope="col"><span class="visually-hidden">"Action"</span></th>
             </tr></thead>
             <tbody>
-                {list.items.into_iter().map(|row| view! { <Row row /> }).collect_view()}
+                {list.items.into_iter().map(|row| view! { <Row row start /> }).collect_view()}
             </tbody>
         </table>
         <Pager page current=list.page total=list.total page_size=list.page_size what="assessments" />
@@ -146,19 +164,18 @@ fn AssessmentTable(list: Page<AssessmentRow>, page: RwSignal<i64>) -> impl IntoV
     .into_any()
 }
 
+/// The start of an assessment the page is waiting for: which one, and its answer.
+#[derive(Clone, Copy)]
+struct Starting {
+    action: ServerAction<StartAssessment>,
+    id: RwSignal<Option<String>>,
+}
+
 #[component]
-fn Row(row: AssessmentRow) -> impl IntoView {
-    let start = ServerAction::<StartAssessment>::new();
+fn Row(row: AssessmentRow, start: Starting) -> impl IntoView {
     let href = format!("/admin/assessments/{}", row.id);
-    let navigate = use_navigate();
-    {
-        let href = href.clone();
-        Effect::new(move |_| {
-            if let Some(Ok(())) = start.value().get() {
-                navigate(&href, Default::default());
-            }
-        });
-    }
+    let this = row.id.clone();
+    let is_this = move || start.id.with(|id| id.as_deref() == Some(this.as_str()));
     let result = match (row.final_level, row.score.clone()) {
         (Some(level), Some(score)) => format!("{} ({score})", level.label()),
         _ => String::new(),
@@ -167,12 +184,16 @@ fn Row(row: AssessmentRow) -> impl IntoView {
     let action = match row.status {
         AssessmentStatus::Ready => view! {
             <button class="button button--primary" type="button" data-test="start-assessment"
-                disabled=move || start.pending().get()
-                on:click=move |_| { start.dispatch(StartAssessment { id: id.clone() }); }>"Start"</button>
+                disabled=move || start.action.pending().get()
+                on:click=move |_| {
+                    start.id.set(Some(id.clone()));
+                    start.action.dispatch(StartAssessment { id: id.clone() });
+                }>"Start"</button>
         }
         .into_any(),
         AssessmentStatus::InProgress | AssessmentStatus::Returned => {
-            view! { <a class="button" href=href.clone() data-test="resume-assessment">"Resume"</a> }.into_any()
+            view! { <a class="button" href=href.clone() data-test="resume-assessment">"Resume"</a> }
+                .into_any()
         }
         _ => view! { <a class="button" href=href.clone()>"Open"</a> }.into_any(),
     };
@@ -187,7 +208,7 @@ fn Row(row: AssessmentRow) -> impl IntoView {
             <td>{result}</td>
             <td>
                 {action}
-                {move || start.value().get().and_then(Result::err).map(|err| view! {
+                {move || is_this().then(|| start.action.value().get().and_then(Result::err)).flatten().map(|err| view! {
                     <p class="field-error" role="alert">{err.to_string()}</p>
                 })}
             </td>

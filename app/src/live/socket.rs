@@ -1,11 +1,6 @@
 //! The browser's end of `/ws` (web-sys `WebSocket`): connect while signed in, route
 //! what arrives to the `Live` counters, join the package rooms pages ask for, and
 //! reconnect with exponential backoff and jitter, at once when the network returns.
-//!
-//! Reading a message (serde for every kind of event) is a split point of its own
-//! ([`read_message`]): fetched with the first message, after the page is live, rather
-//! than in the first load. Messages wait in [`Connection::inbox`] meanwhile and are
-//! handled one at a time, in the order they came.
 
 use super::Live;
 use caretrack::{
@@ -17,7 +12,7 @@ use leptos::{
     wasm_bindgen::{JsCast, closure::Closure},
     web_sys::{self, CloseEvent, MessageEvent, WebSocket},
 };
-use std::{cell::RefCell, collections::VecDeque, rc::Rc, time::Duration};
+use std::{cell::RefCell, rc::Rc, time::Duration};
 
 #[derive(Default)]
 struct Connection {
@@ -32,10 +27,6 @@ struct Connection {
     /// Package rooms joined on the current socket.
     joined: Vec<CarePackageId>,
     retry: Option<TimeoutHandle>,
-    /// Messages received and not yet handled, oldest first.
-    inbox: VecDeque<String>,
-    /// Whether a task is handling the inbox.
-    reading: bool,
 }
 
 type Shared = Rc<RefCell<Connection>>;
@@ -114,14 +105,10 @@ fn connect(shared: &Shared, live: Live) {
         else {
             return;
         };
-        let start = {
-            let mut conn = shared.borrow_mut();
-            conn.inbox.push_back(text);
-            !std::mem::replace(&mut conn.reading, true)
+        let Ok(message) = serde_json::from_str::<ServerMessage>(&text) else {
+            return;
         };
-        if start {
-            leptos::task::spawn_local(read_inbox(shared.clone(), live));
-        }
+        receive(shared, live, message);
     });
     let on_close = callback(shared, live, |shared, live, event| {
         let code = event.dyn_ref::<CloseEvent>().map(CloseEvent::code);
@@ -159,30 +146,6 @@ fn callback(
             handle(&shared, live, event);
         }
     })
-}
-
-/// Parses one message from the server; `None` for one it cannot read.
-#[lazy]
-fn read_message(text: String) -> Option<ServerMessage> {
-    serde_json::from_str(&text).ok()
-}
-
-/// Handles the inbox, in order, until it is empty.
-async fn read_inbox(shared: Shared, live: Live) {
-    loop {
-        let next = {
-            let mut conn = shared.borrow_mut();
-            let next = conn.inbox.pop_front();
-            conn.reading = next.is_some();
-            next
-        };
-        let Some(text) = next else {
-            return;
-        };
-        if let Some(message) = read_message(text).await {
-            receive(&shared, live, message);
-        }
-    }
 }
 
 fn receive(shared: &Shared, live: Live, message: ServerMessage) {

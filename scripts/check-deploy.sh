@@ -59,8 +59,8 @@ expect_same WASM_BINDGEN_VERSION "$(dockerfile_arg WASM_BINDGEN_VERSION)" \
   "$(locked_wasm_bindgen_version)" Cargo.lock
 grep -q '^COPY package.json package-lock.json' Dockerfile ||
   die "Dockerfile: wasm-opt must come from package-lock.json (npm ci), as in development"
-grep -q 'cargo leptos build --release --precompress --split' Dockerfile ||
-  die "Dockerfile: the release build must be scripts/lib.sh's release_build (--release --precompress --split)"
+grep -q "scripts/lib.sh && release_build" Dockerfile ||
+  die "Dockerfile: the release build must be scripts/lib.sh's release_build"
 grep -q 'wasm-size.sh --no-build --budget' Dockerfile ||
   die "Dockerfile: the build must check the WASM size budget (scripts/wasm-size.sh)"
 if grep -q 'fuse-ld=mold' .cargo/config.toml && ! grep -q 'apt-get install.* mold' Dockerfile; then

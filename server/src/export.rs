@@ -1,7 +1,7 @@
 //! Spreadsheet exports (xlsx, through rust_xlsxwriter). The rota's week: a grid sheet
 //! laid out like the editor, and a sheet with one row per carer per shift for payroll.
 
-use app::{audit::Actor, error::AppError, rota::api::RotaWeek, state::AppState};
+use app::{audit::Actor, error::AppError, rota::week::api::RotaWeek, state::AppState};
 use caretrack::ids::CarePackageId;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 use time::Date;
@@ -36,7 +36,7 @@ pub async fn published_week(
     package: CarePackageId,
     week: Date,
 ) -> Result<PublishedWeek, AppError> {
-    let loaded = app::rota::ssr::load_week(state, actor, package, week).await?;
+    let loaded = app::rota::week::ssr::load_week(state, actor, package, week).await?;
     let people: Vec<sqlx::types::Uuid> = loaded
         .published
         .iter()

@@ -52,7 +52,7 @@ pub async fn dashboard(state: &AppState) -> Result<Dashboard, AppError> {
                and review_due_on between $1 and $3) as "reviews_due!""#,
         today,
         since,
-        today + time::Duration::days(crate::assessments::ratings::REVIEW_WINDOW_DAYS)
+        today + time::Duration::days(crate::assessments::ratings::ssr::REVIEW_WINDOW_DAYS)
     )
     .fetch_one(&state.db)
     .await?;

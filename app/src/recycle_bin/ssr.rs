@@ -379,7 +379,7 @@ async fn restore_templates(conn: &mut PgConnection, ids: &[Uuid]) -> Result<Vec<
     )
     .execute(&mut *conn)
     .await
-    .map_err(crate::assessments::templates::task_taken)?;
+    .map_err(crate::assessments::templates::ssr::task_taken)?;
     Ok(restored)
 }
 

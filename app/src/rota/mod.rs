@@ -2,21 +2,19 @@
 //! DAY and NIGHT slots and the rules engine checks every drop in the browser; drafts,
 //! publishing (the server checks again, and is authoritative); the carer's own rota.
 
-pub mod api;
-mod editor_page;
-mod my_rota_page;
-pub mod rules_page;
+pub mod carer_rota;
+pub mod cover;
+#[cfg(feature = "ssr")]
+pub mod engine;
+pub mod rules;
 pub mod sender;
-#[cfg(feature = "ssr")]
-pub mod sender_ssr;
-mod shifts_page;
-#[cfg(feature = "ssr")]
-pub mod ssr;
+pub mod slots;
+pub mod week;
 
-pub use editor_page::RotaPage;
-pub use my_rota_page::MyRotaPage;
-pub use rules_page::RuleSettingsPage;
-pub use shifts_page::{AvailableShiftsPage, OpenShiftsPage};
+pub use carer_rota::MyRotaPage;
+pub use rules::RuleSettingsPage;
+pub use sender::{AvailableShiftsPage, OpenShiftsPage};
+pub use week::RotaPage;
 
 use crate::error::AppError;
 use time::{Date, macros::format_description};

@@ -8,12 +8,12 @@ use super::{
 };
 use app::{
     assessments::{
-        api::TemplateSummary,
-        conduct,
-        conduct_api::{AssessmentFilter, AssessmentRow, ConductView, DraftEdit, DraftState},
-        ratings,
-        ratings_api::CarerRatings,
-        templates,
+        conduct::{
+            api::{AssessmentFilter, AssessmentRow, ConductView, DraftEdit, DraftState},
+            ssr as conduct,
+        },
+        ratings::{api::CarerRatings, ssr as ratings},
+        templates::{api::TemplateSummary, ssr as templates},
     },
     audit::Actor,
     auth::RequestMeta,

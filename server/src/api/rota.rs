@@ -13,9 +13,17 @@ use app::{
     care::api::Page,
     error::AppError,
     rota::{
-        api::{Cover, MyShift, Override, Published, RotaWeek, SavedDraft, SlotAssignment},
-        sender::{Decision, MyApplication, OpenShift, ShiftApplicants},
-        sender_ssr as sender, ssr,
+        carer_rota::{api::MyShift, ssr as carer_rota},
+        cover::{api::Cover, ssr as cover},
+        sender::{
+            api::{Decision, MyApplication, OpenShift, ShiftApplicants},
+            ssr as sender,
+        },
+        slots::ssr as slots,
+        week::{
+            api::{Override, Published, RotaWeek, SavedDraft, SlotAssignment},
+            ssr as rota_week,
+        },
     },
     state::AppState,
 };
@@ -55,7 +63,7 @@ pub async fn calendar_feed(
     Path(file): Path<String>,
 ) -> Result<Response, AppError> {
     let token = file.strip_suffix(".ics").unwrap_or(&file);
-    let feed = ssr::calendar_feed(&state, token)
+    let feed = carer_rota::calendar_feed(&state, token)
         .await?
         .ok_or_else(|| AppError::NotFound("That calendar".into()))?;
     Ok((
@@ -106,7 +114,7 @@ pub async fn my_rota(
         ));
     }
     Ok(Json(
-        ssr::my_rota(
+        carer_rota::my_rota(
             &state.db,
             user.user_id,
             london::start_of_day(from),
@@ -131,7 +139,7 @@ pub async fn cover(
 ) -> Result<Json<Cover>, AppError> {
     let actor = Actor::user(&user, &meta);
     Ok(Json(
-        ssr::cover(&state, &actor, package.into(), query.slot).await?,
+        cover::cover(&state, &actor, package.into(), query.slot).await?,
     ))
 }
 
@@ -414,7 +422,7 @@ pub async fn week(
     let actor = Actor::user(&user, &meta);
     let week = week_or_this(&query.week)?;
     Ok(Json(
-        ssr::load_week(&state, &actor, package.into(), week).await?,
+        rota_week::load_week(&state, &actor, package.into(), week).await?,
     ))
 }
 
@@ -438,7 +446,7 @@ pub async fn save_draft(
     let actor = Actor::user(&user, &meta);
     let week = app::rota::parse_week(&body.week)?;
     Ok(Json(
-        ssr::save_draft(
+        rota_week::save_draft(
             &state,
             &actor,
             package.into(),
@@ -469,7 +477,7 @@ pub async fn publish(
     let actor = Actor::user(&user, &meta);
     let week = app::rota::parse_week(&body.week)?;
     Ok(Json(
-        ssr::publish(
+        rota_week::publish(
             &state,
             &actor,
             package.into(),
@@ -486,7 +494,7 @@ pub async fn slots(
     State(state): State<AppState>,
     PathId(package): PathId,
 ) -> Result<Json<SlotForm>, AppError> {
-    Ok(Json(ssr::slot_plan(&state.db, package).await?.form()))
+    Ok(Json(slots::slot_plan(&state.db, package).await?.form()))
 }
 
 /// `PUT /api/v1/rota/{package_id}/slots`: new times; future shifts nobody is on move.
@@ -498,7 +506,7 @@ pub async fn save_slots(
     JsonBody(form): JsonBody<SlotForm>,
 ) -> Result<Json<serde_json::Value>, AppError> {
     let actor = Actor::user(&user, &meta);
-    let (plan, moved) = ssr::save_slot_plan(&state, &actor, package.into(), &form).await?;
+    let (plan, moved) = slots::save_slot_plan(&state, &actor, package.into(), &form).await?;
     Ok(Json(
         serde_json::json!({ "slots": plan.form(), "shifts_moved": moved }),
     ))

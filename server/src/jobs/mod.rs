@@ -152,25 +152,25 @@ impl Registry {
             Ok(())
         });
         registry.register(scheduler::RATING_REMINDERS_KIND, |ctx, _| async move {
-            app::assessments::ratings::send_reminders(&ctx.state)
+            app::assessments::ratings::ssr::send_reminders(&ctx.state)
                 .await
                 .map(|carers| tracing::info!(carers, "rating reminders sent"))
                 .map_err(|err| format!("rating reminders failed: {err}"))
         });
         registry.register(scheduler::REVIEW_REMINDER_KIND, |ctx, _| async move {
-            app::assessments::ratings::remind_of_reviews(&ctx.state)
+            app::assessments::ratings::ssr::remind_of_reviews(&ctx.state)
                 .await
                 .map(|reviews| tracing::info!(reviews, "review reminder sent"))
                 .map_err(|err| format!("review reminder failed: {err}"))
         });
         registry.register(
-            app::assessments::ssr::READY_JOB_KIND,
+            app::assessments::ready::READY_JOB_KIND,
             |ctx, payload| async move {
                 let id = payload["assessment_id"]
                     .as_str()
                     .and_then(|id| id.parse().ok())
                     .ok_or("the job has no valid assessment_id")?;
-                app::assessments::ssr::announce_ready(&ctx.state, id)
+                app::assessments::ready::announce_ready(&ctx.state, id)
                     .await
                     .map(|told| tracing::info!(told, "assessment ready announced"))
                     .map_err(|err| format!("announcing a ready assessment failed: {err}"))

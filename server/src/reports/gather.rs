@@ -401,8 +401,13 @@ async fn compliance(
     let mut breaches = Vec::new();
     for week in &weeks {
         breaches.extend(
-            app::rota::ssr::published_breaches(state, requester, week.package_id, week.week_start)
-                .await?,
+            app::rota::engine::ssr::published_breaches(
+                state,
+                requester,
+                week.package_id,
+                week.week_start,
+            )
+            .await?,
         );
     }
     // A carer's breach spanning two weeks is found from both: report it once.

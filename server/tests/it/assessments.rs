@@ -5,7 +5,7 @@
 use crate::common;
 
 use app::{
-    assessments::ssr::announce_ready,
+    assessments::ready::announce_ready,
     care::ssr::practice::{self, Entry},
     state::AppState,
 };
@@ -275,7 +275,7 @@ fn template_form(title: &str) -> caretrack::assessment::TemplateForm {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn editing_a_template_makes_a_new_version_and_keeps_the_old_one(db: PgPool) {
-    use app::{assessments::templates, audit::Actor};
+    use app::{assessments::templates::ssr as templates, audit::Actor};
     let w = world(db).await;
     let actor = Actor::default();
     let tasks: Vec<caretrack::ids::TaskId> = w.tasks.iter().map(|t| (*t).into()).collect();
@@ -365,7 +365,7 @@ async fn editing_a_template_makes_a_new_version_and_keeps_the_old_one(db: PgPool
 #[sqlx::test(migrations = "../migrations")]
 async fn a_deleted_template_frees_its_tasks_and_comes_back_only_if_they_are_still_free(db: PgPool) {
     use app::{
-        assessments::templates,
+        assessments::templates::ssr as templates,
         audit::Actor,
         recycle_bin::{api::BinKind, ssr as bin},
     };
@@ -477,7 +477,7 @@ async fn a_deleted_template_frees_its_tasks_and_comes_back_only_if_they_are_stil
 
 #[sqlx::test(migrations = "../migrations")]
 async fn two_templates_saved_at_once_cannot_both_take_a_task(db: PgPool) {
-    use app::{assessments::templates, audit::Actor};
+    use app::{assessments::templates::ssr as templates, audit::Actor};
     let w = world(db.clone()).await;
     let hoist: caretrack::ids::TaskId = w.tasks[1].into();
     // Free the hoist, then let another save take it without committing yet: the check
@@ -546,7 +546,7 @@ async fn two_templates_saved_at_once_cannot_both_take_a_task(db: PgPool) {
 /// items (knowledge, two practical, emergency).
 async fn started(w: &World) -> (Uuid, app::audit::Actor, Vec<Uuid>) {
     use app::{
-        assessments::{conduct, templates},
+        assessments::{conduct::ssr as conduct, templates::ssr as templates},
         audit::Actor,
     };
     let tasks: Vec<caretrack::ids::TaskId> = w.tasks.iter().map(|t| (*t).into()).collect();
@@ -583,8 +583,8 @@ async fn started(w: &World) -> (Uuid, app::audit::Actor, Vec<Uuid>) {
 fn edit(
     device: &str,
     items: &[(Uuid, Option<u8>, bool, i64)],
-) -> app::assessments::conduct_api::DraftEdit {
-    use app::assessments::conduct_api::{DraftEdit, ItemEdit};
+) -> app::assessments::conduct::api::DraftEdit {
+    use app::assessments::conduct::api::{DraftEdit, ItemEdit};
     DraftEdit {
         device_id: device.into(),
         step: caretrack::conduct::Step::Practical,
@@ -608,7 +608,7 @@ fn edit(
 async fn the_draft_keeps_the_last_write_per_item_and_says_when_it_replaced_another_device(
     db: PgPool,
 ) {
-    use app::{assessments::conduct, error::AppError};
+    use app::{assessments::conduct::ssr as conduct, error::AppError};
     let w = world(db).await;
     let (id, actor, items) = started(&w).await;
 
@@ -704,7 +704,7 @@ async fn a_submitted_assessment_is_scored_by_the_core_and_the_carer_confirms_or_
     db: PgPool,
 ) {
     use app::{
-        assessments::{conduct, ratings},
+        assessments::{conduct::ssr as conduct, ratings::ssr as ratings},
         auth::CurrentUser,
         error::AppError,
     };
@@ -945,7 +945,7 @@ async fn a_submitted_assessment_is_scored_by_the_core_and_the_carer_confirms_or_
 
 #[sqlx::test(migrations = "../migrations")]
 async fn with_the_approval_chain_on_a_submission_waits_and_issues_nothing(db: PgPool) {
-    use app::assessments::conduct;
+    use app::assessments::conduct::ssr as conduct;
     let w = world(db).await;
     sqlx::query("update organisation_settings set approval_chain_enabled = true")
         .execute(&w.state.db)
@@ -1077,7 +1077,7 @@ async fn with_the_approval_chain_on_a_submission_waits_and_issues_nothing(db: Pg
 /// `started`, then every item scored 3 of 4 (75 %: Competent) and submitted: two
 /// pending ratings. Answers them (Medication's first) and the assessor.
 async fn completed(w: &World) -> ([Uuid; 2], app::audit::Actor) {
-    use app::assessments::conduct;
+    use app::assessments::conduct::ssr as conduct;
     let (id, actor, items) = started(w).await;
     let all: Vec<_> = items.iter().map(|i| (*i, Some(3), false, 0)).collect();
     conduct::save_draft(&w.state, &actor, id, &edit("tablet", &all))
@@ -1122,7 +1122,7 @@ fn carer_of(w: &World) -> (app::auth::CurrentUser, app::audit::Actor) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_dispute_is_amended_then_confirmed_or_sent_for_reassessment(db: PgPool) {
-    use app::{assessments::ratings, error::AppError};
+    use app::{assessments::ratings::ssr as ratings, error::AppError};
     use caretrack::{CompetencyLevel, rating::RatingAction as A};
     let w = world(db).await;
     let ([medication, hoist], _) = completed(&w).await;
@@ -1269,7 +1269,7 @@ async fn a_dispute_is_amended_then_confirmed_or_sent_for_reassessment(db: PgPool
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_manager_sets_ratings_directly_and_not_assessed_resets_that_tasks_progress(db: PgPool) {
-    use app::{assessments::ratings, error::AppError};
+    use app::{assessments::ratings::ssr as ratings, error::AppError};
     use caretrack::CompetencyLevel;
     let w = world(db).await;
     w.log(0, 2).await;
@@ -1370,7 +1370,7 @@ async fn a_manager_sets_ratings_directly_and_not_assessed_resets_that_tasks_prog
 async fn carers_are_reminded_after_48_hours_then_daily_for_a_week_and_managers_of_reviews(
     db: PgPool,
 ) {
-    use app::assessments::{ratings, ratings_api::QueueKind};
+    use app::assessments::{ratings::api::QueueKind, ratings::ssr as ratings};
     use caretrack::rating::RatingAction;
     let w = world(db).await;
     let ([medication, _], _) = completed(&w).await;

@@ -238,7 +238,7 @@ async fn requests_are_checked_before_anything_is_queued(db: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn the_rota_and_the_compliance_summary_show_a_published_week(db: PgPool) {
     use crate::rota::{WEEK, world};
-    use app::rota::api::Override;
+    use app::rota::week::api::Override;
     let w = world(db.clone()).await;
     sqlx::query("update user_profiles set contracted_weekly_hours = 10 where user_id = $1")
         .bind(w.megan.into_uuid())

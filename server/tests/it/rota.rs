@@ -9,8 +9,13 @@ use app::{
     audit::Actor,
     error::AppError,
     rota::{
-        api::{Override, SlotAssignment},
-        ssr,
+        cover::ssr as cover,
+        rules::ssr as rules,
+        slots::ssr as slots,
+        week::{
+            api::{Override, SlotAssignment},
+            ssr as rota_week,
+        },
     },
     state::AppState,
 };
@@ -83,7 +88,7 @@ impl World {
         assignments: Vec<SlotAssignment>,
         revision: i64,
     ) -> Result<Report, AppError> {
-        ssr::save_draft(
+        rota_week::save_draft(
             &self.state,
             &self.manager,
             self.package,
@@ -99,8 +104,8 @@ impl World {
         &self,
         revision: i64,
         overrides: Vec<Override>,
-    ) -> Result<app::rota::api::Published, AppError> {
-        ssr::publish(
+    ) -> Result<app::rota::week::api::Published, AppError> {
+        rota_week::publish(
             &self.state,
             &self.manager,
             self.package,
@@ -113,7 +118,7 @@ impl World {
 
     /// Megan on the week's first slot (Monday's day shift), saved as the first draft.
     pub(crate) async fn save_megan_on_monday(&self) -> Report {
-        let week = ssr::load_week(&self.state, &self.manager, self.package, WEEK)
+        let week = rota_week::load_week(&self.state, &self.manager, self.package, WEEK)
             .await
             .unwrap();
         self.save(
@@ -151,7 +156,7 @@ fn rules(report: &Report) -> Vec<RuleId> {
 #[sqlx::test(migrations = "../migrations")]
 async fn a_week_is_planned_checked_by_the_server_and_published_to_the_carers(db: PgPool) {
     let w = world(db).await;
-    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+    let week = rota_week::load_week(&w.state, &w.manager, w.package, WEEK)
         .await
         .unwrap();
     assert_eq!(week.slots.len(), 14, "seven days × DAY and NIGHT");
@@ -164,7 +169,7 @@ async fn a_week_is_planned_checked_by_the_server_and_published_to_the_carers(db:
         .collect();
     assert_eq!(panel, vec![("Ali Tester", false), ("Megan Tester", true)]);
     // Opening the week again finds the same slots.
-    let again = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+    let again = rota_week::load_week(&w.state, &w.manager, w.package, WEEK)
         .await
         .unwrap();
     assert_eq!(again.slots, week.slots);
@@ -242,7 +247,7 @@ async fn a_week_is_planned_checked_by_the_server_and_published_to_the_carers(db:
     );
 
     // The published week now opens from what carers were told.
-    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+    let week = rota_week::load_week(&w.state, &w.manager, w.package, WEEK)
         .await
         .unwrap();
     assert_eq!(week.revision, 0);
@@ -329,7 +334,7 @@ async fn published_shifts_elsewhere_count_towards_the_rules(db: PgPool) {
 async fn only_the_package_team_can_be_placed_and_only_on_the_weeks_slots(db: PgPool) {
     let w = world(db.clone()).await;
     let stranger = UserId::from_uuid(common::person(&db, "CARER", "Jo").await);
-    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+    let week = rota_week::load_week(&w.state, &w.manager, w.package, WEEK)
         .await
         .unwrap();
     let placed = w
@@ -371,7 +376,7 @@ async fn only_the_package_team_can_be_placed_and_only_on_the_weeks_slots(db: PgP
 #[sqlx::test(migrations = "../migrations")]
 async fn two_first_saves_at_once_keep_one_and_refuse_the_other(db: PgPool) {
     let w = world(db).await;
-    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+    let week = rota_week::load_week(&w.state, &w.manager, w.package, WEEK)
         .await
         .unwrap();
     let on = |carer: UserId| {
@@ -399,11 +404,11 @@ async fn two_first_saves_at_once_keep_one_and_refuse_the_other(db: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn shifts_go_out_to_eligible_carers_who_are_selected_onto_the_rota(db: PgPool) {
     use app::rota::{
-        sender::{ApplicationStatus, Decision},
-        sender_ssr as sender,
+        sender::api::{ApplicationStatus, Decision},
+        sender::ssr as sender,
     };
     let w = world(db).await;
-    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+    let week = rota_week::load_week(&w.state, &w.manager, w.package, WEEK)
         .await
         .unwrap();
     let (monday_day, monday_night) = (week.slots[0].shift_id, week.slots[1].shift_id);
@@ -609,10 +614,10 @@ async fn shifts_go_out_to_eligible_carers_who_are_selected_onto_the_rota(db: PgP
 #[sqlx::test(migrations = "../migrations")]
 async fn who_can_cover_ranks_the_team_for_an_empty_slot(db: PgPool) {
     let w = world(db).await;
-    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+    let week = rota_week::load_week(&w.state, &w.manager, w.package, WEEK)
         .await
         .unwrap();
-    let cover = ssr::cover(&w.state, &w.manager, w.package, week.slots[2].shift_id)
+    let cover = cover::cover(&w.state, &w.manager, w.package, week.slots[2].shift_id)
         .await
         .unwrap();
     let order: Vec<UserId> = cover
@@ -631,7 +636,7 @@ async fn who_can_cover_ranks_the_team_for_an_empty_slot(db: PgPool) {
     );
     let elsewhere = common::package(&w.state.db, "Other").await;
     assert!(matches!(
-        ssr::cover(
+        cover::cover(
             &w.state,
             &w.manager,
             CarePackageId::from_uuid(elsewhere),
@@ -648,7 +653,7 @@ async fn who_can_cover_ranks_the_team_for_an_empty_slot(db: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn a_weeks_pattern_is_offered_to_the_next_week_and_applied_to_a_range(db: PgPool) {
     let w = world(db).await;
-    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+    let week = rota_week::load_week(&w.state, &w.manager, w.package, WEEK)
         .await
         .unwrap();
     let plan: Vec<SlotAssignment> = week
@@ -665,7 +670,7 @@ async fn a_weeks_pattern_is_offered_to_the_next_week_and_applied_to_a_range(db: 
         .collect();
     w.save(plan, 0).await.unwrap();
 
-    let next = ssr::load_week(&w.state, &w.manager, w.package, WEEK + Duration::weeks(1))
+    let next = rota_week::load_week(&w.state, &w.manager, w.package, WEEK + Duration::weeks(1))
         .await
         .unwrap();
     assert_eq!(next.previous.len(), 14);
@@ -677,7 +682,7 @@ async fn a_weeks_pattern_is_offered_to_the_next_week_and_applied_to_a_range(db: 
             .all(|(i, c)| i == 2 || c.is_empty())
     );
 
-    let applied = ssr::apply_pattern(
+    let applied = rota_week::apply_pattern(
         &w.state,
         &w.manager,
         w.package,
@@ -695,7 +700,7 @@ async fn a_weeks_pattern_is_offered_to_the_next_week_and_applied_to_a_range(db: 
         "{applied:?}"
     );
     for offset in 1..=3 {
-        let target = ssr::load_week(
+        let target = rota_week::load_week(
             &w.state,
             &w.manager,
             w.package,
@@ -715,7 +720,7 @@ async fn a_weeks_pattern_is_offered_to_the_next_week_and_applied_to_a_range(db: 
         assert_eq!(target.revision, 1);
     }
     // Applying again replaces the drafts (their revisions move on).
-    let again = ssr::apply_pattern(
+    let again = rota_week::apply_pattern(
         &w.state,
         &w.manager,
         w.package,
@@ -727,11 +732,11 @@ async fn a_weeks_pattern_is_offered_to_the_next_week_and_applied_to_a_range(db: 
     .unwrap();
     assert_eq!(again[0].revision, 2);
     assert!(matches!(
-        ssr::apply_pattern(&w.state, &w.manager, w.package, WEEK, WEEK, 2).await,
+        rota_week::apply_pattern(&w.state, &w.manager, w.package, WEEK, WEEK, 2).await,
         Err(AppError::Validation { .. })
     ));
     assert!(matches!(
-        ssr::apply_pattern(
+        rota_week::apply_pattern(
             &w.state,
             &w.manager,
             w.package,
@@ -752,7 +757,7 @@ async fn a_weeks_pattern_is_offered_to_the_next_week_and_applied_to_a_range(db: 
 async fn rule_settings_are_checked_by_the_engine_before_they_are_stored(db: PgPool) {
     use caretrack::rota::Switch;
     let w = world(db).await;
-    let mut off = ssr::rule_settings(&w.state.db).await.unwrap();
+    let mut off = rules::rule_settings(&w.state.db).await.unwrap();
     off.switches.insert(
         RuleId::WtrDailyRest,
         Switch {
@@ -760,21 +765,21 @@ async fn rule_settings_are_checked_by_the_engine_before_they_are_stored(db: PgPo
             ..RuleId::WtrDailyRest.default_switch()
         },
     );
-    let refused = ssr::save_rule_settings(&w.state, &w.manager, off).await;
+    let refused = rules::save_rule_settings(&w.state, &w.manager, off).await;
     assert!(
         matches!(&refused, Err(AppError::Validation { field, message }) if field == "wtr_daily_rest" && message.contains("cannot be switched off")),
         "{refused:?}"
     );
-    let mut lax = ssr::rule_settings(&w.state.db).await.unwrap();
+    let mut lax = rules::rule_settings(&w.state.db).await.unwrap();
     lax.wtr_weekly_average.max_hours = 49.0;
     assert!(
-        ssr::save_rule_settings(&w.state, &w.manager, lax)
+        rules::save_rule_settings(&w.state, &w.manager, lax)
             .await
             .is_err()
     );
     assert_eq!(w.audits("rota.rules_update").await, 0);
 
-    let mut care = ssr::rule_settings(&w.state.db).await.unwrap();
+    let mut care = rules::rule_settings(&w.state.db).await.unwrap();
     care.wtr_weekly_average.reference_weeks = 26;
     care.max_contracted_hours.default_weekly_hours = 40.0;
     care.switches.insert(
@@ -784,13 +789,13 @@ async fn rule_settings_are_checked_by_the_engine_before_they_are_stored(db: PgPo
             ..RuleId::RotationPattern.default_switch()
         },
     );
-    let stored = ssr::save_rule_settings(&w.state, &w.manager, care.clone())
+    let stored = rules::save_rule_settings(&w.state, &w.manager, care.clone())
         .await
         .unwrap();
     assert_eq!(stored.wtr_weekly_average.reference_weeks, 26);
     assert_eq!(stored.max_contracted_hours.default_weekly_hours, 40.0);
     assert!(stored.switch(RuleId::RotationPattern).enabled);
-    assert_eq!(ssr::rule_settings(&w.state.db).await.unwrap(), stored);
+    assert_eq!(rules::rule_settings(&w.state.db).await.unwrap(), stored);
     assert_eq!(w.audits("rota.rules_update").await, 1);
 }
 
@@ -801,7 +806,7 @@ async fn rule_settings_are_checked_by_the_engine_before_they_are_stored(db: PgPo
 async fn new_slot_times_move_unstaffed_future_shifts_only(db: PgPool) {
     use caretrack::rota::SlotPlan;
     let w = world(db).await;
-    let week = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+    let week = rota_week::load_week(&w.state, &w.manager, w.package, WEEK)
         .await
         .unwrap();
     let staffed = week.slots[0].shift_id;
@@ -824,7 +829,7 @@ async fn new_slot_times_move_unstaffed_future_shifts_only(db: PgPool) {
     form.day_starts = "07:00".into();
     form.day_ends = "08:00".into();
     form.day_break_minutes = "60".into();
-    let refused = ssr::save_slot_plan(&w.state, &w.manager, w.package, &form).await;
+    let refused = slots::save_slot_plan(&w.state, &w.manager, w.package, &form).await;
     assert!(
         matches!(&refused, Err(AppError::Validation { field, message }) if field == "day_break_minutes" && message.contains("shorter than the day shift (60 minutes)")),
         "{refused:?}"
@@ -832,18 +837,18 @@ async fn new_slot_times_move_unstaffed_future_shifts_only(db: PgPool) {
     form.day_ends = "19:00".into();
     form.day_break_minutes = "45".into();
     form.day_headcount = "2".into();
-    let (_, moved) = ssr::save_slot_plan(&w.state, &w.manager, w.package, &form)
+    let (_, moved) = slots::save_slot_plan(&w.state, &w.manager, w.package, &form)
         .await
         .unwrap();
     assert_eq!(moved, 6, "the week's other six day shifts");
-    let again = ssr::load_week(&w.state, &w.manager, w.package, WEEK)
+    let again = rota_week::load_week(&w.state, &w.manager, w.package, WEEK)
         .await
         .unwrap();
     assert_eq!(again.slots[0].times, "08:00–20:00", "Megan was told 08:00");
     assert_eq!(again.slots[2].times, "07:00–19:00");
     assert_eq!(again.slots[2].headcount, 2);
     assert_eq!(again.slots[1].times, "20:00–08:00", "nights unchanged");
-    let new_week = ssr::load_week(&w.state, &w.manager, w.package, WEEK + Duration::weeks(5))
+    let new_week = rota_week::load_week(&w.state, &w.manager, w.package, WEEK + Duration::weeks(5))
         .await
         .unwrap();
     assert_eq!(

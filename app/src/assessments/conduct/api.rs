@@ -1,0 +1,246 @@
+//! Wire types and server functions of the assessment workflow: the list on progress
+//! page 2, starting an assessment, the conductor's view, its autosaved draft, evidence,
+//! and the submission.
+
+use crate::{
+    care::api::{Named, Page},
+    error::AppError,
+};
+use caretrack::{
+    CompetencyLevel,
+    assessment::{Section, Thresholds, Weights},
+    conduct::{AssessmentStatus, ItemRule, JudgementForm, Response, Step},
+    ids::UserId,
+};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What progress page 2 shows; every part optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentFilter {
+    pub status: Option<AssessmentStatus>,
+    pub carer: Option<UserId>,
+    pub template: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentRow {
+    pub id: String,
+    pub carer: Named<UserId>,
+    pub title: String,
+    pub version: i32,
+    pub status: AssessmentStatus,
+    /// When it became ready (London time).
+    pub ready_at: String,
+    pub assessor: Option<String>,
+    /// "72.50 %", once submitted.
+    pub score: Option<String>,
+    pub final_level: Option<CompetencyLevel>,
+}
+
+/// One item as stored in the draft, with who wrote it last.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredResponse {
+    pub item_id: String,
+    pub response: Response,
+    /// 0 while nothing is stored.
+    pub revision: i64,
+    pub updated_by: Option<String>,
+}
+
+/// The review step as stored in the draft.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredReview {
+    pub form: JudgementForm,
+    pub revision: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConductItem {
+    pub id: String,
+    pub section: Section,
+    pub position: i32,
+    pub prompt: String,
+    /// Knowledge and emergency items; served to assessors only.
+    pub model_answer: Option<String>,
+    pub rule: ItemRule,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub file_id: String,
+    pub name: String,
+    pub size: String,
+    pub caption: String,
+    pub added_by: String,
+}
+
+/// What the assessor decided, once submitted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub score: String,
+    pub suggested: CompetencyLevel,
+    pub final_level: CompetencyLevel,
+    pub reason: Option<String>,
+    pub comments: String,
+    pub approval_comments: Option<String>,
+}
+
+/// Everything the conductor needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConductView {
+    pub id: String,
+    pub carer: Named<UserId>,
+    pub title: String,
+    pub version: i32,
+    pub status: AssessmentStatus,
+    pub assessor: Option<String>,
+    pub weights: Weights,
+    pub scale_max: u8,
+    pub thresholds: Thresholds,
+    /// The tasks the rating will cover.
+    pub tasks: Vec<String>,
+    pub items: Vec<ConductItem>,
+    pub step: Step,
+    pub draft: DraftState,
+    pub evidence: Vec<Evidence>,
+    /// Submitting sends it for approval first (organisation setting).
+    pub approval_required: bool,
+    /// The viewer may approve or return it (waiting for approval, and not theirs).
+    pub may_approve: bool,
+    /// Why the approver returned it, while it is returned.
+    pub returned_comments: Option<String>,
+    pub outcome: Option<Outcome>,
+}
+
+/// The stored draft: every item's response and the review.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftState {
+    pub items: Vec<StoredResponse>,
+    pub review: StoredReview,
+    /// What this save replaced that another device had changed since this one last
+    /// looked (item prompts, or the review step): last write wins, and says so.
+    pub overwritten: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemEdit {
+    pub item_id: String,
+    pub response: Response,
+    /// The revision this device last saw (0: none).
+    pub base_revision: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewEdit {
+    pub form: JudgementForm,
+    pub base_revision: i64,
+}
+
+/// One autosave: the edited items, the review if it changed, and the step shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftEdit {
+    /// This browser's id (kept in its local storage).
+    pub device_id: String,
+    pub step: Step,
+    pub items: Vec<ItemEdit>,
+    pub review: Option<ReviewEdit>,
+}
+
+#[cfg(feature = "ssr")]
+async fn assessor() -> Result<(crate::audit::Actor, crate::state::AppState), AppError> {
+    let (_, actor, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ConductAssessments).await?;
+    Ok((actor, state))
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) fn assessment_id(id: &str) -> Result<sqlx::types::Uuid, AppError> {
+    id.parse()
+        .map_err(|_| AppError::NotFound("The assessment".into()))
+}
+
+#[server(endpoint = "assessments", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
+pub async fn assessments(
+    filter: AssessmentFilter,
+    page: i64,
+) -> Result<Page<AssessmentRow>, AppError> {
+    let (_, state) = assessor().await?;
+    crate::error::with_status(super::ssr::list(&state, &filter, page).await)
+}
+
+/// Starts a ready assessment (or takes a returned one up again) as the caller.
+#[server(endpoint = "start_assessment", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
+pub async fn start_assessment(id: String) -> Result<(), AppError> {
+    let (actor, state) = assessor().await?;
+    crate::error::with_status(super::ssr::start(&state, &actor, assessment_id(&id)?).await)
+}
+
+#[server(endpoint = "assessment_for_conduct", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
+pub async fn assessment_for_conduct(id: String) -> Result<ConductView, AppError> {
+    let (actor, state) = assessor().await?;
+    let viewer = actor.user_id.ok_or(AppError::Unauthenticated)?;
+    crate::error::with_status(super::ssr::view(&state, assessment_id(&id)?, viewer).await)
+}
+
+/// The approval chain: approves (`approve`) or returns, with comments, a submitted
+/// assessment someone else conducted.
+#[server(endpoint = "decide_assessment", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
+pub async fn decide_assessment(
+    id: String,
+    approve: bool,
+    comments: String,
+) -> Result<AssessmentStatus, AppError> {
+    let (actor, state) = assessor().await?;
+    crate::error::with_status(
+        super::ssr::decide(&state, &actor, assessment_id(&id)?, approve, &comments).await,
+    )
+}
+
+/// The stored draft, for a device catching up with another one.
+#[server(endpoint = "assessment_draft", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
+pub async fn assessment_draft(id: String) -> Result<DraftState, AppError> {
+    let (_, state) = assessor().await?;
+    crate::error::with_status(super::ssr::draft(&state.db, assessment_id(&id)?).await)
+}
+
+#[server(endpoint = "save_assessment_draft", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
+pub async fn save_assessment_draft(id: String, edit: DraftEdit) -> Result<DraftState, AppError> {
+    let (actor, state) = assessor().await?;
+    crate::error::with_status(
+        super::ssr::save_draft(&state, &actor, assessment_id(&id)?, &edit).await,
+    )
+}
+
+/// Scores the stored draft and records the judgement; answers the new status.
+#[server(endpoint = "submit_assessment", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
+pub async fn submit_assessment(
+    id: String,
+    form: JudgementForm,
+) -> Result<AssessmentStatus, AppError> {
+    let (actor, state) = assessor().await?;
+    crate::error::with_status(super::ssr::submit(&state, &actor, assessment_id(&id)?, &form).await)
+}
+
+/// Attaches an uploaded file (purpose ASSESSMENT_EVIDENCE) to an open assessment.
+#[server(endpoint = "attach_evidence", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
+pub async fn attach_evidence(id: String, file_id: String, caption: String) -> Result<(), AppError> {
+    let (actor, state) = assessor().await?;
+    let file = file_id
+        .parse()
+        .map_err(|_| AppError::NotFound("The file".into()))?;
+    crate::error::with_status(
+        super::ssr::attach_evidence(&state, &actor, assessment_id(&id)?, file, &caption).await,
+    )
+}
+
+#[server(endpoint = "remove_evidence", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
+pub async fn remove_evidence(id: String, file_id: String) -> Result<(), AppError> {
+    let (actor, state) = assessor().await?;
+    let file = file_id
+        .parse()
+        .map_err(|_| AppError::NotFound("The file".into()))?;
+    crate::error::with_status(
+        super::ssr::remove_evidence(&state, &actor, assessment_id(&id)?, file).await,
+    )
+}

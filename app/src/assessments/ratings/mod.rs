@@ -1,0 +1,11 @@
+//! Competency ratings: the carer's own (`/carer/ratings`), the office's queues and
+//! manual ratings (progress pages 3 and 4).
+
+pub mod api;
+mod my_ratings_page;
+mod ratings_pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use my_ratings_page::MyRatingsPage;
+pub use ratings_pages::{ConfirmationsPage, ManualRatingsPage};

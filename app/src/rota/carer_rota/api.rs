@@ -1,0 +1,67 @@
+//! A carer's own rota: wire types and server functions.
+
+use crate::error::AppError;
+use caretrack::{ids::ShiftId, rota::ShiftKind};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One upcoming shift on a carer's own rota.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MyShift {
+    pub shift_id: ShiftId,
+    pub package: String,
+    /// The London day it starts, `YYYY-MM-DD`.
+    pub date: String,
+    pub day_label: String,
+    pub times: String,
+    pub kind: ShiftKind,
+    pub colleagues: Vec<String>,
+}
+
+/// A carer's own rota: the shifts, and the same shifts as a calendar of weeks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PersonalRota {
+    pub shifts: Vec<MyShift>,
+    pub weeks: Vec<CalendarWeek>,
+    /// When their calendar link was made (none: no link).
+    pub calendar_link_since: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CalendarWeek {
+    /// "Week of 23 Nov 2026".
+    pub label: String,
+    pub days: Vec<CalendarDay>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CalendarDay {
+    /// "Mon 23".
+    pub label: String,
+    pub today: bool,
+    /// Positions in [`PersonalRota::shifts`].
+    pub shifts: Vec<usize>,
+}
+
+/// The next eight weeks of the signed-in carer's rota; the calendar shows four.
+#[server(endpoint = "my_rota", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
+pub async fn my_rota() -> Result<PersonalRota, AppError> {
+    let (user, _, state) = crate::auth::guard(caretrack::permissions::Permission::ViewRota).await?;
+    crate::error::with_status(super::ssr::my_rota_page(&state, user.user_id).await)
+}
+
+/// Makes the signed-in person a new secret calendar link (the old one stops working)
+/// and answers it: it is shown once, as only its hash is kept.
+#[server(endpoint = "new_calendar_link", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
+pub async fn new_calendar_link() -> Result<String, AppError> {
+    let (_, actor, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ViewRota).await?;
+    crate::error::with_status(super::ssr::new_calendar_link(&state, &actor).await)
+}
+
+#[server(endpoint = "turn_off_calendar_link", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
+pub async fn turn_off_calendar_link() -> Result<(), AppError> {
+    let (_, actor, state) =
+        crate::auth::guard(caretrack::permissions::Permission::ViewRota).await?;
+    crate::error::with_status(super::ssr::turn_off_calendar_link(&state, &actor).await)
+}

@@ -15,6 +15,7 @@ pub mod closed_set;
 pub mod competency;
 pub mod conduct;
 pub mod counts;
+pub mod days;
 pub mod device;
 pub mod email;
 pub mod files;

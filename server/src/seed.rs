@@ -277,13 +277,9 @@ pub async fn seed_demo(
         .await?
         .rows_affected();
         summary.users += created;
-        let date_of_birth = user.date_of_birth.map(|raw| {
-            time::Date::parse(
-                raw,
-                time::macros::format_description!("[year]-[month]-[day]"),
-            )
-            .expect("demo dates are valid")
-        });
+        let date_of_birth = user
+            .date_of_birth
+            .map(|raw| caretrack::days::parse(raw).expect("demo dates are valid"));
         sqlx::query!(
             r#"insert into user_profiles (user_id, first_name, last_name, phone, date_of_birth, job_title)
                values ($1, $2, $3, $4, $5, $6)

@@ -23,12 +23,12 @@ closed_set! {
 /// A carer's written opt-out of the 48-hour average (WTR reg. 5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OptOut {
-    #[serde(with = "iso_date")]
+    #[serde(with = "crate::days::wire")]
     pub from: Date,
     /// The last day it is in force (none: until withdrawn).
     #[serde(
         default,
-        with = "iso_date::option",
+        with = "crate::days::wire::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub to: Option<Date>,
@@ -47,7 +47,7 @@ pub struct Carer {
     /// Needed for the young-worker rules; none: treated as an adult.
     #[serde(
         default,
-        with = "iso_date::option",
+        with = "crate::days::wire::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub date_of_birth: Option<Date>,
@@ -62,7 +62,7 @@ pub struct Carer {
     /// Employed for less than the reference period: averages run from this day.
     #[serde(
         default,
-        with = "iso_date::option",
+        with = "crate::days::wire::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub employed_from: Option<Date>,
@@ -109,7 +109,7 @@ pub struct RotaInput {
     /// averages and rests, but a breach made only of history is not reported again.
     #[serde(
         default,
-        with = "iso_date::option",
+        with = "crate::days::wire::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub planning_from: Option<Date>,
@@ -476,46 +476,4 @@ fn eighteenth_birthday(birth: Date) -> Date {
     Date::from_calendar_date(year, birth.month(), birth.day()).unwrap_or_else(|_| {
         Date::from_calendar_date(year, time::Month::March, 1).expect("1 March exists")
     })
-}
-
-/// `YYYY-MM-DD` dates on the wire.
-pub(crate) mod iso_date {
-    use serde::{Deserialize, Deserializer, Serializer, de::Error};
-    use time::{Date, macros::format_description};
-
-    const FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
-        format_description!("[year]-[month]-[day]");
-
-    pub fn serialize<S: Serializer>(date: &Date, serializer: S) -> Result<S::Ok, S::Error> {
-        let text = date.format(FORMAT).map_err(serde::ser::Error::custom)?;
-        serializer.serialize_str(&text)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Date::parse(&text, FORMAT)
-            .map_err(|_| D::Error::custom(format!("{text:?} is not a date (YYYY-MM-DD)")))
-    }
-
-    pub mod option {
-        use super::*;
-
-        pub fn serialize<S: Serializer>(
-            date: &Option<Date>,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            match date {
-                Some(date) => super::serialize(date, serializer),
-                None => serializer.serialize_none(),
-            }
-        }
-
-        pub fn deserialize<'de, D: Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Option<Date>, D::Error> {
-            #[derive(Deserialize)]
-            struct Wrapped(#[serde(with = "super")] Date);
-            Ok(Option::<Wrapped>::deserialize(deserializer)?.map(|Wrapped(date)| date))
-        }
-    }
 }

@@ -4,7 +4,7 @@ use super::api::{AuditFilter, AuditPage, AuditRow, PAGE_SIZE};
 use crate::error::AppError;
 use caretrack::{EmailAddress, london};
 use sqlx::{PgPool, types::Uuid};
-use time::{Date, OffsetDateTime, macros::format_description};
+use time::{Date, OffsetDateTime};
 
 /// The filter in the form the queries take.
 pub struct Criteria {
@@ -22,9 +22,9 @@ fn day(raw: &str, field: &str) -> Result<Option<Date>, AppError> {
     if raw.is_empty() {
         return Ok(None);
     }
-    Date::parse(raw, format_description!("[year]-[month]-[day]"))
+    caretrack::days::parse(raw)
         .map(Some)
-        .map_err(|_| AppError::validation(field, "Enter a date as YYYY-MM-DD."))
+        .ok_or_else(|| AppError::validation(field, "Enter a date as YYYY-MM-DD."))
 }
 
 pub async fn criteria(db: &PgPool, filter: &AuditFilter) -> Result<Criteria, AppError> {

@@ -243,8 +243,8 @@ pub async fn hours(
         .take(usize::try_from(BARS_PER_PAGE).unwrap_or(10))
         .collect();
     Ok(HoursChart {
-        from: crate::rota::week_text(first),
-        to: crate::rota::week_text(last),
+        from: caretrack::days::text(first),
+        to: caretrack::days::text(last),
         period: format!(
             "{} to {}",
             london::format_date(first),

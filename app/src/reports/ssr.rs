@@ -17,19 +17,15 @@ use caretrack::live::{Event, Room};
 use caretrack::london;
 use serde_json::json;
 use sqlx::{PgPool, types::Uuid};
-use time::{Date, Duration, OffsetDateTime, macros::format_description};
+use time::{Date, Duration, OffsetDateTime};
 
 /// The longest period a compliance summary covers.
 const LONGEST_PERIOD_DAYS: i64 = 366;
 
 /// A day as the forms and the stored parameters spell it, `YYYY-MM-DD`.
 pub fn parse_day(field: &str, text: &str) -> Result<Date, AppError> {
-    Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
-        .map_err(|_| AppError::validation(field, "Choose a date (such as 2026-11-02)."))
-}
-
-fn day_text(day: Date) -> String {
-    crate::rota::week_text(day)
+    caretrack::days::parse(text)
+        .ok_or_else(|| AppError::validation(field, "Choose a date (such as 2026-11-02)."))
 }
 
 fn report_id(id: &str) -> Result<Uuid, AppError> {
@@ -83,7 +79,7 @@ pub async fn request(
             .ok_or_else(|| AppError::validation("package", "Choose a care package."))?;
             (
                 format!("Rota · {name} · week of {}", london::format_date(week)),
-                json!({ "package_id": package_id, "week": day_text(week) }),
+                json!({ "package_id": package_id, "week": caretrack::days::text(week) }),
             )
         }
         ReportRequest::Compliance { from, to } => {
@@ -106,7 +102,7 @@ pub async fn request(
                     london::format_date(from),
                     london::format_date(to)
                 ),
-                json!({ "from": day_text(from), "to": day_text(to) }),
+                json!({ "from": caretrack::days::text(from), "to": caretrack::days::text(to) }),
             )
         }
     };
@@ -217,15 +213,18 @@ pub async fn choices(state: &AppState, user: &CurrentUser) -> Result<ReportChoic
     })
     .collect();
     let today = london::business_day(OffsetDateTime::now_utc());
-    let this_monday = crate::rota::week_of(OffsetDateTime::now_utc());
+    let this_monday = caretrack::days::week_of(OffsetDateTime::now_utc());
     let first_of_this_month = today.replace_day(1).expect("day 1 exists");
     let last_of_last_month = first_of_this_month - Duration::days(1);
     let first_of_last_month = last_of_last_month.replace_day(1).expect("day 1 exists");
     Ok(ReportChoices {
         carers,
         packages,
-        this_monday: day_text(this_monday),
-        last_month: (day_text(first_of_last_month), day_text(last_of_last_month)),
+        this_monday: caretrack::days::text(this_monday),
+        last_month: (
+            caretrack::days::text(first_of_last_month),
+            caretrack::days::text(last_of_last_month),
+        ),
     })
 }
 

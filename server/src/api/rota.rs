@@ -39,7 +39,7 @@ use caretrack::{
     rota::{Report, RotaInput, SlotForm, validate_rota},
 };
 use serde::Deserialize;
-use time::{Date, Duration, OffsetDateTime, macros::format_description};
+use time::{Date, Duration, OffsetDateTime};
 
 /// The largest body the check accepts: 17 weeks of history for a few hundred carers
 /// is a few megabytes of JSON.
@@ -95,9 +95,8 @@ pub async fn my_rota(
     let today = london::business_day(OffsetDateTime::now_utc());
     let day = |text: Option<String>, field: &'static str, default: Date| match text {
         None => Ok(default),
-        Some(text) => Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
-            .ok()
-            .filter(|d| (2000..=2100).contains(&d.year()))
+        Some(text) => caretrack::days::parse(&text)
+            .filter(|d| caretrack::days::YEARS.contains(&d.year()))
             .ok_or_else(|| {
                 AppError::validation(
                     field,
@@ -405,7 +404,7 @@ pub struct OptionalWeek {
 /// The Monday named by `week`, or this week's when it is left out.
 fn week_or_this(week: &str) -> Result<Date, AppError> {
     if week.trim().is_empty() {
-        Ok(app::rota::week_of(OffsetDateTime::now_utc()))
+        Ok(caretrack::days::week_of(OffsetDateTime::now_utc()))
     } else {
         app::rota::parse_week(week)
     }

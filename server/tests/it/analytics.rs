@@ -116,8 +116,8 @@ async fn the_charts_count_what_the_rows_say(db: PgPool) {
     .fetch_one(&db)
     .await
     .unwrap();
-    let week = app::rota::week_text(WEEK);
-    let sunday = app::rota::week_text(WEEK + Duration::days(6));
+    let week = caretrack::days::text(WEEK);
+    let sunday = caretrack::days::text(WEEK + Duration::days(6));
     let hours = ssr::hours(&db, &week, &sunday, 1, OffsetDateTime::now_utc())
         .await
         .unwrap();
@@ -137,8 +137,8 @@ async fn the_charts_count_what_the_rows_say(db: PgPool) {
     // The week after has nothing.
     let later = ssr::hours(
         &db,
-        &app::rota::week_text(WEEK + Duration::days(7)),
-        &app::rota::week_text(WEEK + Duration::days(13)),
+        &caretrack::days::text(WEEK + Duration::days(7)),
+        &caretrack::days::text(WEEK + Duration::days(13)),
         1,
         OffsetDateTime::now_utc(),
     )
@@ -190,8 +190,11 @@ async fn the_hours_period_is_checked(db: PgPool) {
     let now = OffsetDateTime::now_utc();
     let chart = ssr::hours(&db, "", "", 1, now).await.unwrap();
     let today = caretrack::london::business_day(now);
-    assert_eq!(chart.to, app::rota::week_text(today));
-    assert_eq!(chart.from, app::rota::week_text(today - Duration::days(27)));
+    assert_eq!(chart.to, caretrack::days::text(today));
+    assert_eq!(
+        chart.from,
+        caretrack::days::text(today - Duration::days(27))
+    );
     assert_eq!(
         chart.period,
         format!(
@@ -281,7 +284,7 @@ async fn table_views_export_as_csv_to_those_allowed(db: PgPool) {
     let path = format!(
         "/api/v1/rota/{}/week.csv?week={}",
         w.package,
-        app::rota::week_text(WEEK)
+        caretrack::days::text(WEEK)
     );
     let rota = csv(router.clone(), &boss, &path).await;
     assert_eq!(rota.status, 200, "{}", rota.body);

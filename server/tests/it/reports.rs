@@ -266,7 +266,7 @@ async fn the_rota_and_the_compliance_summary_show_a_published_week(db: PgPool) {
         &manager,
         ReportRequest::RotaWeek {
             package_id: w.package,
-            week: app::rota::week_text(WEEK),
+            week: caretrack::days::text(WEEK),
         },
     )
     .await
@@ -275,8 +275,8 @@ async fn the_rota_and_the_compliance_summary_show_a_published_week(db: PgPool) {
         &w.state,
         &manager,
         ReportRequest::Compliance {
-            from: app::rota::week_text(WEEK),
-            to: app::rota::week_text(WEEK + time::Duration::days(6)),
+            from: caretrack::days::text(WEEK),
+            to: caretrack::days::text(WEEK + time::Duration::days(6)),
         },
     )
     .await

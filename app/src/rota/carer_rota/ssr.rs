@@ -44,7 +44,7 @@ pub async fn my_rota(
             MyShift {
                 shift_id: ShiftId::from_uuid(r.id),
                 package: r.package,
-                date: crate::rota::week_text(day),
+                date: caretrack::days::text(day),
                 day_label: london::format_date(day),
                 times: format!("{}–{}", hhmm(r.starts_at), hhmm(r.ends_at)),
                 kind: r.kind.parse().unwrap_or(ShiftKind::Day),
@@ -61,7 +61,7 @@ pub(in crate::rota) const CALENDAR_WEEKS: i64 = 4;
 pub async fn my_rota_page(state: &AppState, carer: Uuid) -> Result<PersonalRota, AppError> {
     let now = OffsetDateTime::now_utc();
     let today = london::business_day(now);
-    let monday = crate::rota::week_of(now);
+    let monday = caretrack::days::week_of(now);
     let shifts = my_rota(
         &state.db,
         carer,
@@ -77,7 +77,7 @@ pub async fn my_rota_page(state: &AppState, carer: Uuid) -> Result<PersonalRota,
                 days: (0..7)
                     .map(|d| {
                         let day = first + Duration::days(d);
-                        let date = crate::rota::week_text(day);
+                        let date = caretrack::days::text(day);
                         CalendarDay {
                             label: day
                                 .format(time::macros::format_description!(

@@ -81,7 +81,7 @@ pub(in crate::rota) async fn candidates(
     draft_too: bool,
     also: &[Uuid],
 ) -> Result<Vec<(PanelCarer, Candidate)>, AppError> {
-    let week = crate::rota::week_of(shift.starts_at);
+    let week = caretrack::days::week_of(shift.starts_at);
     let slots = ensure_slots(state, actor, shift.package, week).await?;
     let mut assignments = published(&state.db, &slots).await?;
     if draft_too {

@@ -109,7 +109,7 @@ pub async fn load_rota_week(package: CarePackageId, week: String) -> Result<Rota
         crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
     // No week chosen: this one.
     let week = if week.trim().is_empty() {
-        crate::rota::week_of(time::OffsetDateTime::now_utc())
+        caretrack::days::week_of(time::OffsetDateTime::now_utc())
     } else {
         crate::rota::parse_week(&week)?
     };

@@ -78,7 +78,7 @@ pub(in crate::rota) async fn follow_in_draft(
     carer: UserId,
     on: bool,
 ) -> Result<(), AppError> {
-    let week = crate::rota::week_of(shift.starts_at);
+    let week = caretrack::days::week_of(shift.starts_at);
     let Some(payload) = sqlx::query_scalar!(
         "select payload from rota_drafts where package_id = $1 and week_start = $2 for update",
         shift.package,

@@ -50,10 +50,10 @@ pub async fn load_week(
     .map(london::format_datetime);
     Ok(RotaWeek {
         package: Named { id: package, name },
-        week_start: crate::rota::week_text(week),
+        week_start: caretrack::days::text(week),
         week_label: london::format_date(week),
-        previous_week: crate::rota::week_text(week - Duration::weeks(1)),
-        next_week: crate::rota::week_text(week + Duration::weeks(1)),
+        previous_week: caretrack::days::text(week - Duration::weeks(1)),
+        next_week: caretrack::days::text(week + Duration::weeks(1)),
         slots,
         carers,
         input,
@@ -185,8 +185,8 @@ pub async fn apply_pattern(
                 .entity("care_package", id)
                 .before(serde_json::json!({ "draft": replaced.map(|(_, slots)| slots) }))
                 .after(serde_json::json!({
-                    "from_week": crate::rota::week_text(week),
-                    "week": crate::rota::week_text(*target),
+                    "from_week": caretrack::days::text(week),
+                    "week": caretrack::days::text(*target),
                     "revision": revision,
                     "slots": assignments,
                 })),
@@ -200,7 +200,7 @@ pub async fn apply_pattern(
         let input = engine_input(&state.db, id, target, &panel_ids(&carers), &assignments).await?;
         let report = check_week(input, &slots)?;
         answers.push(PatternWeek {
-            week_start: crate::rota::week_text(target),
+            week_start: caretrack::days::text(target),
             week_label: london::format_date(target),
             revision,
             errors: report.errors,
@@ -310,7 +310,7 @@ pub async fn save_draft(
         Entry::new("rota.draft_save")
             .entity("care_package", id)
             .after(
-                serde_json::json!({ "week": crate::rota::week_text(week), "revision": revision }),
+                serde_json::json!({ "week": caretrack::days::text(week), "revision": revision }),
             ),
     )
     .await?;

@@ -236,13 +236,13 @@ pub async fn publish(
         actor,
         Entry::new("rota.publish")
             .entity("care_package", id)
-            .after(serde_json::json!({ "week": crate::rota::week_text(week), "summary": summary })),
+            .after(serde_json::json!({ "week": caretrack::days::text(week), "summary": summary })),
     )
     .await?;
     tx.commit().await?;
     let event = Event::RotaPublished {
         package_id: id.into(),
-        week: crate::rota::week_text(week),
+        week: caretrack::days::text(week),
     };
     bus::emit_to(
         [Room::Package(id.into()), Room::Role(Role::Admin)]

@@ -1,8 +1,8 @@
 //! One's own account: password (forgotten and changed), email address, devices.
 
 pub mod api;
-mod pages;
+mod account_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use pages::{AccountPage, ConfirmEmailPage, ForgotPasswordPage, ResetPasswordPage};
+pub use account_page::{AccountPage, ConfirmEmailPage, ForgotPasswordPage, ResetPasswordPage};

@@ -1,8 +1,8 @@
 //! The audit log page (care managers and viewers) and its CSV export.
 
 pub mod api;
-mod page;
+mod audit_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use page::AuditPage;
+pub use audit_page::AuditPage;

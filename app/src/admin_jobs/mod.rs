@@ -1,8 +1,8 @@
 //! The Jobs page (admin): the background queue's state, failures, retry and discard.
 
 pub mod api;
-mod page;
+mod jobs_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use page::JobsPage;
+pub use jobs_page::JobsPage;

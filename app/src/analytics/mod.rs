@@ -6,8 +6,8 @@
 
 pub mod api;
 mod charts;
-mod page;
+mod analytics_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use page::AnalyticsPage;
+pub use analytics_page::AnalyticsPage;

@@ -10,10 +10,10 @@ mod progress_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 mod tasks_page;
-pub mod today;
+pub mod today_page;
 
 pub use package_page::PackagePage;
 pub use packages_page::PackagesPage;
 pub use progress_page::ProgressPage;
 pub use tasks_page::TasksPage;
-pub use today::CarerHome;
+pub use today_page::CarerHome;

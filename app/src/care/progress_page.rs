@@ -3,7 +3,7 @@
 
 use super::{
     api::{CarerProgress, ProgressRow, ResetProgress, carer_choices, load_progress},
-    today::ProgressBar,
+    today_page::ProgressBar,
 };
 use crate::live::{Topic, use_live};
 use crate::{

@@ -1,8 +1,8 @@
 //! The care manager's home: a card per feature with live counts, and recent activity.
 
 pub mod api;
-mod page;
+mod dashboard_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use page::AdminHome;
+pub use dashboard_page::AdminHome;

@@ -1,10 +1,10 @@
 //! Signing in and out, and each role's home page.
 
 pub mod api;
-mod homes;
+mod homes_page;
 mod login_page;
 mod me;
 
-pub use homes::{RoleHome, SignInPrompt};
+pub use homes_page::{RoleHome, SignInPrompt};
 pub use login_page::LoginPage;
 pub use me::{CurrentMe, known_me, use_can, use_me};

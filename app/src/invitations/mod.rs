@@ -2,8 +2,8 @@
 //! accepts from the emailed link.
 
 pub mod api;
-mod pages;
+mod invitations_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use pages::{AcceptInvitationPage, InvitationsPage};
+pub use invitations_page::{AcceptInvitationPage, InvitationsPage};

@@ -3,10 +3,10 @@
 //! someone something.
 
 pub mod api;
-mod page;
+mod notifications_page;
 pub mod push;
 pub mod push_switch;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use page::{NotificationBell, NotificationsPage, unread_count};
+pub use notifications_page::{NotificationBell, NotificationsPage, unread_count};

@@ -4,8 +4,8 @@
 //! data goes and an anonymous stub keeps their practice and the audit chain whole.
 
 pub mod api;
-mod page;
+mod recycle_bin_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use page::RecycleBinPage;
+pub use recycle_bin_page::RecycleBinPage;

@@ -4,11 +4,11 @@
 //! [`KEEP_DAYS`] unless archived.
 
 pub mod api;
-mod page;
+mod reports_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use page::ReportsPage;
+pub use reports_page::ReportsPage;
 
 /// The job that renders one report: payload `{"report_id": "…"}`.
 pub const RENDER_KIND: &str = "reports.render";

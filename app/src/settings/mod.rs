@@ -2,8 +2,8 @@
 //! lifetimes, devices per person and the sign-in lockout.
 
 pub mod api;
-mod page;
+mod settings_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use page::SettingsPage;
+pub use settings_page::SettingsPage;

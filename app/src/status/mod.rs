@@ -2,8 +2,8 @@
 //! and Redis) and backs the `/readyz` probe with the same check.
 
 pub mod api;
-mod page;
+mod status_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use page::SystemStatusPage;
+pub use status_page::SystemStatusPage;

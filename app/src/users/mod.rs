@@ -2,8 +2,8 @@
 //! role changes, signing someone out everywhere.
 
 pub mod api;
-mod page;
+mod users_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use page::UsersPage;
+pub use users_page::UsersPage;

@@ -3,9 +3,9 @@
 
 pub mod api;
 mod my_ratings_page;
-mod ratings_pages;
+mod ratings_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use my_ratings_page::MyRatingsPage;
-pub use ratings_pages::{ConfirmationsPage, ManualRatingsPage};
+pub use ratings_page::{ConfirmationsPage, ManualRatingsPage};

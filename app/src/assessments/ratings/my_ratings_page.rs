@@ -7,7 +7,7 @@ use super::api::{
 };
 use crate::care::{
     api::{CarerProgress, my_progress},
-    today::ProgressBar,
+    today_page::ProgressBar,
 };
 use crate::live::{Topic, use_live};
 use caretrack::{RatingState, care::format_percent, rating::RatingAction};

@@ -1,7 +1,7 @@
 //! One's own account: password (forgotten and changed), email address, devices.
 
-pub mod api;
 mod account_page;
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

@@ -4,9 +4,9 @@
 //! are SVG drawn on the server, so they show before the page hydrates and print as they
 //! are; the maths is `caretrack::analytics`.
 
+mod analytics_page;
 pub mod api;
 mod charts;
-mod analytics_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

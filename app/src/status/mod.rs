@@ -2,8 +2,8 @@
 //! and Redis) and backs the `/readyz` probe with the same check.
 
 pub mod api;
-mod status_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+mod status_page;
 
 pub use status_page::SystemStatusPage;

@@ -2,8 +2,8 @@
 //! role changes, signing someone out everywhere.
 
 pub mod api;
-mod users_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+mod users_page;
 
 pub use users_page::UsersPage;

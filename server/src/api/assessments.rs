@@ -210,3 +210,93 @@ pub async fn competencies(
     }
     Ok(Json(ratings::for_carer(&state, id).await?))
 }
+
+/// This feature's REST routes: who may call each, and its documentation (`super::api`).
+pub(super) fn routes(api: super::Api) -> super::Api {
+    use super::Access;
+    use super::openapi::{ASSESSMENTS, Body, Doc, Query, Reply};
+    use axum::routing::{get, post};
+    use caretrack::permissions::Permission;
+    api
+    .route(
+        "GET",
+        "/api/v1/assessment-templates",
+        Access::Permission(Permission::ManageAssessmentTemplates),
+        get(list_templates),
+        Doc::new(ASSESSMENTS, "Assessment templates (their current versions)", Reply::Json("TemplatePage"))
+            .query(&[Query { name: "page", kind: "integer", required: false, description: "From 1; 25 a page" }]),
+    )
+    .route(
+        "POST",
+        "/api/v1/assessment-templates",
+        Access::Permission(Permission::ManageAssessmentTemplates),
+        post(create_template),
+        Doc::new(ASSESSMENTS, "Write a template: sections of items, weights adding to 100, the scale, pass thresholds, the tasks it covers (a task belongs to one template)", Reply::Created("CreatedId"))
+            .body(Body::Json("TemplateInput")),
+    )
+    .route(
+        "GET",
+        "/api/v1/assessments",
+        Access::Permission(Permission::ConductAssessments),
+        get(list_assessments),
+        Doc::new(ASSESSMENTS, "Assessments: ready first, then returned, in progress, awaiting approval, completed", Reply::Json("AssessmentPage"))
+            .query(&[
+                Query { name: "state", kind: "string", required: false, description: "ready, in_progress, awaiting_approval, returned, completed or cancelled" },
+                Query { name: "carer", kind: "string", required: false, description: "A carer's id" },
+                Query { name: "template", kind: "string", required: false, description: "A template's id" },
+                Query { name: "page", kind: "integer", required: false, description: "From 1; 25 a page" },
+            ]),
+    )
+    .route(
+        "GET",
+        "/api/v1/assessments/{id}",
+        Access::Permission(Permission::ConductAssessments),
+        get(get_assessment),
+        Doc::new(ASSESSMENTS, "One assessment as the conductor shows it: items with model answers, the saved draft, evidence, the outcome once submitted", Reply::Json("ConductView")),
+    )
+    .route(
+        "POST",
+        "/api/v1/assessments/{id}/start",
+        Access::Permission(Permission::ConductAssessments),
+        post(start),
+        Doc::new(ASSESSMENTS, "Start a ready assessment (or resume a returned one); you become its assessor", Reply::NoContent),
+    )
+    .route(
+        "POST",
+        "/api/v1/assessments/{id}/draft",
+        Access::Permission(Permission::ConductAssessments),
+        post(save_draft),
+        Doc::new(ASSESSMENTS, "Autosave answers and scores: the last write per item wins; the answer names the items whose newer edit from another device this replaced", Reply::Json("DraftState"))
+            .body(Body::Json("DraftEdit")),
+    )
+    .route(
+        "POST",
+        "/api/v1/assessments/{id}/submit",
+        Access::Permission(Permission::ConductAssessments),
+        post(submit),
+        Doc::new(ASSESSMENTS, "Score the saved draft and award a level (a level other than the suggestion needs a reason); completes it, or waits for approval", Reply::Json("Submitted"))
+            .body(Body::Json("Judgement")),
+    )
+    .route(
+        "POST",
+        "/api/v1/ratings/{id}/confirm",
+        Access::Permission(Permission::ConfirmOwnRatings),
+        post(confirm),
+        Doc::new(ASSESSMENTS, "Confirm one of your pending ratings: it then counts for shifts", Reply::NoContent),
+    )
+    .route(
+        "POST",
+        "/api/v1/ratings/{id}/dispute",
+        Access::Permission(Permission::ConfirmOwnRatings),
+        post(dispute),
+        Doc::new(ASSESSMENTS, "Dispute one of your pending ratings, with a reason: a care manager resolves it", Reply::NoContent)
+            .body(Body::Json("DisputeInput")),
+    )
+    .route(
+        "GET",
+        "/api/v1/carers/{id}/competencies",
+        Access::Permission(Permission::ViewProgress),
+        get(competencies),
+        Doc::new(ASSESSMENTS, "A carer's ratings: waiting for them, effective levels per task, history (carers: their own only)", Reply::Json("CarerRatings")),
+    )
+}

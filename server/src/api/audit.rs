@@ -50,3 +50,49 @@ pub async fn export(
     });
     Ok(csv_attachment(&dated("audit"), Body::from_stream(body)))
 }
+
+/// This feature's REST routes: who may call each, and its documentation (`super::api`).
+pub(super) fn routes(api: super::Api) -> super::Api {
+    use super::Access;
+    use super::openapi::{ADMIN, Doc, Query, Reply};
+    use axum::routing::get;
+    use caretrack::permissions::Permission;
+    api.route(
+        "GET",
+        "/api/v1/admin/audit.csv",
+        Access::Permission(Permission::ViewAudit),
+        get(export),
+        Doc::new(ADMIN, "The audit log as CSV", Reply::Csv).query(&[
+            Query {
+                name: "user",
+                kind: "string",
+                required: false,
+                description: "The actor's email address",
+            },
+            Query {
+                name: "action",
+                kind: "string",
+                required: false,
+                description: "An action or its start, e.g. `auth.`",
+            },
+            Query {
+                name: "entity_type",
+                kind: "string",
+                required: false,
+                description: "e.g. user",
+            },
+            Query {
+                name: "from",
+                kind: "string",
+                required: false,
+                description: "YYYY-MM-DD, inclusive",
+            },
+            Query {
+                name: "to",
+                kind: "string",
+                required: false,
+                description: "YYYY-MM-DD, inclusive",
+            },
+        ]),
+    )
+}

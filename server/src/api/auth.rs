@@ -190,3 +190,78 @@ pub async fn revoke_my_session(
     sessions::revoke(&state, id, reason, &actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// This feature's REST routes: who may call each, and its documentation (`super::api`).
+pub(super) fn routes(api: super::Api) -> super::Api {
+    use super::Access::{Public, SignedIn};
+    use super::openapi::{AUTH, Body, Doc, Reply};
+    use axum::routing::{delete, get, post};
+    api.route(
+        "POST",
+        "/api/v1/auth/login",
+        Public,
+        post(login),
+        Doc::new(
+            AUTH,
+            "Sign in; answers with tokens, or asks for a second step",
+            Reply::Json("LoginResult"),
+        )
+        .body(Body::Json("LoginRequest"))
+        .refused("The email or password is incorrect (the same answer for a locked account)"),
+    )
+    .route(
+        "POST",
+        "/api/v1/auth/mfa",
+        Public,
+        post(mfa),
+        Doc::new(
+            AUTH,
+            "Second step: a code from the authenticator app or a backup code",
+            Reply::Json("Tokens"),
+        )
+        .body(Body::Json("MfaRequest"))
+        .refused("The code or the sign-in attempt is not valid"),
+    )
+    .route(
+        "POST",
+        "/api/v1/auth/refresh",
+        Public,
+        post(refresh),
+        Doc::new(
+            AUTH,
+            "New tokens for a refresh token (single use)",
+            Reply::Json("Tokens"),
+        )
+        .body(Body::Json("RefreshRequest"))
+        .refused("The refresh token is unknown, used or expired (a reused one ends the session)"),
+    )
+    .route(
+        "POST",
+        "/api/v1/auth/logout",
+        SignedIn,
+        post(logout),
+        Doc::new(AUTH, "End this session", Reply::NoContent),
+    )
+    .route(
+        "GET",
+        "/api/v1/me",
+        SignedIn,
+        get(me),
+        Doc::new(AUTH, "Who is signed in", Reply::Json("User")),
+    )
+    .route(
+        "GET",
+        "/api/v1/me/sessions",
+        SignedIn,
+        get(my_sessions),
+        Doc::new(AUTH, "Your live sessions (devices)", Reply::List("Session")),
+    )
+    .route(
+        "DELETE",
+        "/api/v1/me/sessions/{id}",
+        SignedIn,
+        delete(revoke_my_session),
+        Doc::new(AUTH, "Sign one of your devices out", Reply::NoContent),
+    )
+    // Which purposes a role may upload is checked inside (caretrack::files::upload_permission).
+}

@@ -278,3 +278,134 @@ pub async fn log_completion(
     .await?;
     Ok((StatusCode::CREATED, Json(logged)))
 }
+
+/// This feature's REST routes: who may call each, and its documentation (`super::api`).
+pub(super) fn routes(api: super::Api) -> super::Api {
+    use super::Access;
+    use super::openapi::{Body, CARE, Doc, PRACTICE, Query, Reply};
+    use axum::routing::{delete, get, patch, post, put};
+    use caretrack::permissions::Permission;
+    let view_care = Access::Permission(Permission::ViewCare);
+    let manage_care = Access::Permission(Permission::ManageCare);
+    let log_practice = Access::Permission(Permission::LogPractice);
+    const LIST: &[Query] = &[
+        Query {
+            name: "search",
+            kind: "string",
+            required: false,
+            description: "Part of the name (or district, category)",
+        },
+        Query {
+            name: "page",
+            kind: "integer",
+            required: false,
+            description: "From 1; 25 a page",
+        },
+    ];
+
+    api
+    .route(
+        "GET",
+        "/api/v1/care-packages",
+        view_care,
+        get(list_packages),
+        Doc::new(CARE, "Care packages (carers: the ones they work at)", Reply::Json("PackagePage")).query(LIST),
+    )
+    .route(
+        "POST",
+        "/api/v1/care-packages",
+        manage_care,
+        post(create_package),
+        Doc::new(CARE, "Create a care package; the client's name and address are encrypted at rest", Reply::Created("Package"))
+            .body(Body::Json("PackageInput")),
+    )
+    .route(
+        "GET",
+        "/api/v1/care-packages/{id}",
+        view_care,
+        get(get_package),
+        Doc::new(CARE, "A care package with its tasks and carers; client details only for managers and its carers", Reply::Json("Package")),
+    )
+    .route(
+        "PATCH",
+        "/api/v1/care-packages/{id}",
+        manage_care,
+        patch(update_package),
+        Doc::new(CARE, "Change a care package (fields left out keep their values)", Reply::Json("Package"))
+            .body(Body::Json("PackageInput")),
+    )
+    .route(
+        "DELETE",
+        "/api/v1/care-packages/{id}",
+        manage_care,
+        delete(delete_package),
+        Doc::new(CARE, "Move a care package to the recycle bin", Reply::NoContent),
+    )
+    .route(
+        "PUT",
+        "/api/v1/care-packages/{id}/tasks",
+        manage_care,
+        put(set_package_tasks),
+        Doc::new(CARE, "Set the tasks performed at a package (progress is global and never reset)", Reply::Json("AssignmentChange"))
+            .body(Body::Json("TaskIds")),
+    )
+    .route(
+        "PUT",
+        "/api/v1/care-packages/{id}/carers",
+        manage_care,
+        put(set_package_carers),
+        Doc::new(CARE, "Set the carers who work at a package", Reply::Json("AssignmentChange"))
+            .body(Body::Json("CarerIds")),
+    )
+    .route(
+        "GET",
+        "/api/v1/tasks",
+        view_care,
+        get(list_tasks),
+        Doc::new(CARE, "Tasks (carers: those of their packages)", Reply::Json("TaskPage")).query(LIST),
+    )
+    .route(
+        "POST",
+        "/api/v1/tasks",
+        manage_care,
+        post(create_task),
+        Doc::new(CARE, "Create a task", Reply::Created("Task")).body(Body::Json("TaskInput")),
+    )
+    .route(
+        "PATCH",
+        "/api/v1/tasks/{id}",
+        manage_care,
+        patch(update_task),
+        Doc::new(CARE, "Change a task (fields left out keep their values)", Reply::Json("Task"))
+            .body(Body::Json("TaskInput")),
+    )
+    .route(
+        "DELETE",
+        "/api/v1/tasks/{id}",
+        manage_care,
+        delete(delete_task),
+        Doc::new(CARE, "Move a task to the recycle bin", Reply::NoContent),
+    )
+    .route(
+        "GET",
+        "/api/v1/carers/{id}/progress",
+        Access::Permission(Permission::ViewProgress),
+        get(carer_progress),
+        Doc::new(PRACTICE, "A carer's global progress per task (carers: their own only)", Reply::Json("CarerProgress")),
+    )
+    .route(
+        "GET",
+        "/api/v1/me/tasks/today",
+        log_practice,
+        get(today),
+        Doc::new(PRACTICE, "The signed-in carer's tasks for today (tasks at their target are left out)", Reply::Json("Today")),
+    )
+    .route(
+        "POST",
+        "/api/v1/me/task-completions",
+        log_practice,
+        post(log_completion),
+        Doc::new(PRACTICE, "Log completions for today: at most 100 per task per London day; a repeated idempotency key answers the first result", Reply::Created("LoggedPractice"))
+            .body(Body::Json("CompletionInput")),
+    )
+}

@@ -104,3 +104,53 @@ pub async fn progress(
     .await?;
     Ok(csv_attachment(&dated("progress"), Body::from(csv)))
 }
+
+/// This feature's REST routes: who may call each, and its documentation (`super::api`).
+pub(super) fn routes(api: super::Api) -> super::Api {
+    use super::Access;
+    use super::openapi::{ADMIN, Doc, Query, Reply};
+    use axum::routing::get;
+    use caretrack::permissions::Permission;
+    api.route(
+        "GET",
+        "/api/v1/admin/users.csv",
+        Access::Permission(Permission::ViewUsers),
+        get(users),
+        Doc::new(
+            ADMIN,
+            "People as CSV, filtered like the People page",
+            Reply::Csv,
+        )
+        .query(&[
+            Query {
+                name: "tab",
+                kind: "string",
+                required: false,
+                description: "`Carers` (the default) or `Office`",
+            },
+            Query {
+                name: "search",
+                kind: "string",
+                required: false,
+                description: "Part of the name or email",
+            },
+            Query {
+                name: "fully_assessed",
+                kind: "boolean",
+                required: false,
+                description: "Only carers rated in every task they are assigned",
+            },
+        ]),
+    )
+    .route(
+        "GET",
+        "/api/v1/admin/progress.csv",
+        Access::Permission(Permission::ViewProgress),
+        get(progress),
+        Doc::new(
+            ADMIN,
+            "Every carer's progress and competency per task, as CSV",
+            Reply::Csv,
+        ),
+    )
+}

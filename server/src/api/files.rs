@@ -110,3 +110,54 @@ pub async fn download_url(
 ) -> Result<Json<DownloadUrl>, AppError> {
     Ok(Json(link(&state, user, id).await?))
 }
+
+/// This feature's REST routes: who may call each, and its documentation (`super::api`).
+pub(super) fn routes(api: super::Api) -> super::Api {
+    use super::Access::SignedIn;
+    use super::openapi::{Body, Doc, FILES, Query, Reply};
+    use axum::routing::{get, post};
+    api.route(
+        "POST",
+        "/api/v1/files",
+        SignedIn,
+        post(upload),
+        Doc::new(
+            FILES,
+            "Upload a file (JPEG, PNG or PDF); it is virus-scanned before anyone can download it",
+            Reply::Created("StoredFile"),
+        )
+        .body(Body::File)
+        .query(&[
+            Query {
+                name: "purpose",
+                kind: "string",
+                required: true,
+                description: "What the file is for, e.g. PROFILE_PHOTO",
+            },
+            Query {
+                name: "name",
+                kind: "string",
+                required: false,
+                description: "The file's name on your device",
+            },
+        ]),
+    )
+    .route(
+        "GET",
+        "/api/v1/files/{id}",
+        SignedIn,
+        get(download),
+        Doc::new(FILES, "Download a file", Reply::Redirect),
+    )
+    .route(
+        "GET",
+        "/api/v1/files/{id}/url",
+        SignedIn,
+        get(download_url),
+        Doc::new(
+            FILES,
+            "A short-lived download link",
+            Reply::Json("DownloadUrl"),
+        ),
+    )
+}

@@ -51,3 +51,43 @@ pub async fn discard(
     ssr::discard(&state.db, &id, &actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// This feature's REST routes: who may call each, and its documentation (`super::api`).
+pub(super) fn routes(api: super::Api) -> super::Api {
+    use super::Access;
+    use super::openapi::{ADMIN, Doc, Query, Reply};
+    use axum::routing::{get, post};
+    use caretrack::permissions::Permission;
+    let manage_jobs = Access::Permission(Permission::ManageJobs);
+    api.route(
+        "GET",
+        "/api/v1/admin/jobs",
+        manage_jobs,
+        get(overview),
+        Doc::new(
+            ADMIN,
+            "Background jobs: counts by queue and status, failures (25 a page)",
+            Reply::Json("JobsOverview"),
+        )
+        .query(&[Query {
+            name: "page",
+            kind: "integer",
+            required: false,
+            description: "From 1",
+        }]),
+    )
+    .route(
+        "POST",
+        "/api/v1/admin/jobs/{id}/retry",
+        manage_jobs,
+        post(retry),
+        Doc::new(ADMIN, "Run a failed job again", Reply::NoContent),
+    )
+    .route(
+        "POST",
+        "/api/v1/admin/jobs/{id}/discard",
+        manage_jobs,
+        post(discard),
+        Doc::new(ADMIN, "Give up on a failed job", Reply::NoContent),
+    )
+}

@@ -948,3 +948,23 @@ pub async fn page() -> Response {
     );
     response
 }
+
+/// This feature's REST routes: who may call each, and its documentation (`super::api`).
+pub(super) fn routes(api: super::Api) -> super::Api {
+    use super::Access::Public;
+    use axum::routing::get;
+    api.route(
+        "GET",
+        "/api/v1/openapi.json",
+        Public,
+        get(json),
+        Doc::new("", "This document", Reply::Json("")).hidden(),
+    )
+    .route(
+        "GET",
+        "/api/docs",
+        Public,
+        get(page),
+        Doc::new("", "Swagger UI", Reply::Page).hidden(),
+    )
+}

@@ -6,6 +6,7 @@ use super::{
     SignedIn,
     extract::{JsonBody, PathId, QueryParams},
 };
+use crate::api::extract::Acting;
 use app::{
     assessments::{
         conduct::{
@@ -15,14 +16,12 @@ use app::{
         ratings::{api::CarerRatings, ssr as ratings},
         templates::{api::TemplateSummary, ssr as templates},
     },
-    audit::Actor,
-    auth::RequestMeta,
     care::api::Page,
     error::AppError,
     state::AppState,
 };
 use axum::{
-    Extension, Json,
+    Json,
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Response},
@@ -64,11 +63,9 @@ pub struct Created {
 /// A new template (version 1); a new version is saved through the page.
 pub async fn create_template(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     JsonBody(body): JsonBody<TemplateBody>,
 ) -> Result<Response, AppError> {
-    let actor = Actor::user(&user, &meta);
     let id = templates::save(&state, &actor, None, &body.form, &body.task_ids).await?;
     Ok((StatusCode::CREATED, Json(Created { id: id.to_string() })).into_response())
 }
@@ -125,23 +122,19 @@ pub async fn get_assessment(
 /// Starts a ready assessment (or resumes a returned one) as the caller.
 pub async fn start(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
-    let actor = Actor::user(&user, &meta);
     conduct::start(&state, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn save_draft(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     PathId(id): PathId,
     JsonBody(edit): JsonBody<DraftEdit>,
 ) -> Result<Json<DraftState>, AppError> {
-    let actor = Actor::user(&user, &meta);
     Ok(Json(conduct::save_draft(&state, &actor, id, &edit).await?))
 }
 
@@ -152,23 +145,19 @@ pub struct Submitted {
 
 pub async fn submit(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     PathId(id): PathId,
     JsonBody(form): JsonBody<JudgementForm>,
 ) -> Result<Json<Submitted>, AppError> {
-    let actor = Actor::user(&user, &meta);
     let status = conduct::submit(&state, &actor, id, &form).await?;
     Ok(Json(Submitted { status }))
 }
 
 pub async fn confirm(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { user, actor }: Acting,
     PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
-    let actor = Actor::user(&user, &meta);
     ratings::answer(&state, &user, &actor, id, RatingAction::Confirm, "").await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -180,12 +169,10 @@ pub struct DisputeBody {
 
 pub async fn dispute(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { user, actor }: Acting,
     PathId(id): PathId,
     JsonBody(body): JsonBody<DisputeBody>,
 ) -> Result<StatusCode, AppError> {
-    let actor = Actor::user(&user, &meta);
     ratings::answer(
         &state,
         &user,

@@ -2,30 +2,27 @@
 //! streamed a thousand rows at a time. The export is itself audited.
 
 use super::{
-    SignedIn,
     exports::{audit_export, csv_attachment, dated},
     extract::QueryParams,
 };
+use crate::api::extract::Acting;
 use app::{
     admin_audit::{api::AuditFilter, ssr},
-    audit::Actor,
-    auth::RequestMeta,
     error::AppError,
     state::AppState,
 };
-use axum::{Extension, body::Body, extract::State, response::Response};
+use axum::{body::Body, extract::State, response::Response};
 
 pub async fn export(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     QueryParams(filter): QueryParams<AuditFilter>,
 ) -> Result<Response, AppError> {
     // Refuse bad filters as JSON, before the CSV starts.
     ssr::criteria(&state.db, &filter).await?;
     audit_export(
         &state,
-        &Actor::user(&user, &meta),
+        &actor,
         "audit.export",
         serde_json::to_value(&filter).unwrap_or_default(),
     )

@@ -4,9 +4,9 @@ use super::{
     SignedIn,
     extract::{JsonBody, PathId},
 };
+use crate::api::extract::Acting;
 use crate::authn::bearer;
 use app::{
-    audit::Actor,
     auth::{
         RequestMeta,
         cookies::{REFRESH_COOKIE, cleared_cookies, cookie},
@@ -126,11 +126,9 @@ pub async fn refresh(
 /// Ends the current session (bearer or cookie) and clears the cookies.
 pub async fn logout(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { user, actor }: Acting,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let actor = Actor::user(&user, &meta);
     sessions::revoke(&state, user.session_id, "SIGNED_OUT", &actor).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     if bearer(&headers).is_none() || cookie(&headers, REFRESH_COOKIE).is_some() {
@@ -166,8 +164,7 @@ pub async fn my_sessions(
 
 pub async fn revoke_my_session(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { user, actor }: Acting,
     PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
     // Only the caller's own sessions: someone else's id is simply not found.
@@ -181,7 +178,6 @@ pub async fn revoke_my_session(
     if !owned {
         return Err(AppError::NotFound("The session".into()));
     }
-    let actor = Actor::user(&user, &meta);
     let reason = if id == user.session_id {
         "SIGNED_OUT"
     } else {

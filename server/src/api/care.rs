@@ -7,9 +7,8 @@ use super::{
     SignedIn,
     extract::{JsonBody, PathId, QueryParams},
 };
+use crate::api::extract::Acting;
 use app::{
-    audit::Actor,
-    auth::RequestMeta,
     care::{
         api::{
             AssignmentChange, CarerProgress, LoggedPractice, PackageDetail, PackageSummary, Page,
@@ -21,7 +20,7 @@ use app::{
     state::AppState,
 };
 use axum::{
-    Extension, Json,
+    Json,
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Response},
@@ -70,11 +69,9 @@ pub struct PackageBody {
 
 pub async fn create_package(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { user, actor }: Acting,
     JsonBody(body): JsonBody<PackageBody>,
 ) -> Result<Response, AppError> {
-    let actor = Actor::user(&user, &meta);
     let form = PackageForm {
         name: body.name.unwrap_or_default(),
         postcode_district: body.postcode_district.unwrap_or_default(),
@@ -88,12 +85,10 @@ pub async fn create_package(
 
 pub async fn update_package(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { user, actor }: Acting,
     PathId(id): PathId,
     JsonBody(body): JsonBody<PackageBody>,
 ) -> Result<Json<PackageDetail>, AppError> {
-    let actor = Actor::user(&user, &meta);
     let id = CarePackageId::from(id);
     let current = packages::detail(&state, &user, id).await?;
     let form = PackageForm {
@@ -112,11 +107,9 @@ pub async fn update_package(
 
 pub async fn delete_package(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
-    let actor = Actor::user(&user, &meta);
     packages::delete(&state, &actor, id.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -128,12 +121,10 @@ pub struct TaskIds {
 
 pub async fn set_package_tasks(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     PathId(id): PathId,
     JsonBody(body): JsonBody<TaskIds>,
 ) -> Result<Json<AssignmentChange>, AppError> {
-    let actor = Actor::user(&user, &meta);
     Ok(Json(
         assignments::set_package_tasks(&state, &actor, id.into(), &body.task_ids).await?,
     ))
@@ -146,12 +137,10 @@ pub struct CarerIds {
 
 pub async fn set_package_carers(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     PathId(id): PathId,
     JsonBody(body): JsonBody<CarerIds>,
 ) -> Result<Json<AssignmentChange>, AppError> {
-    let actor = Actor::user(&user, &meta);
     Ok(Json(
         assignments::set_package_carers(&state, &actor, id.into(), &body.carer_ids).await?,
     ))
@@ -198,23 +187,19 @@ impl TaskBody {
 
 pub async fn create_task(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     JsonBody(body): JsonBody<TaskBody>,
 ) -> Result<Response, AppError> {
-    let actor = Actor::user(&user, &meta);
     let id = tasks::save(&state, &actor, None, &body.into_form(None)).await?;
     Ok((StatusCode::CREATED, Json(tasks::get(&state, id).await?)).into_response())
 }
 
 pub async fn update_task(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     PathId(id): PathId,
     JsonBody(body): JsonBody<TaskBody>,
 ) -> Result<Json<TaskSummary>, AppError> {
-    let actor = Actor::user(&user, &meta);
     let id = TaskId::from(id);
     let current = tasks::get(&state, id).await?;
     tasks::save(&state, &actor, Some(id), &body.into_form(Some(current))).await?;
@@ -223,11 +208,9 @@ pub async fn update_task(
 
 pub async fn delete_task(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
-    let actor = Actor::user(&user, &meta);
     tasks::delete(&state, &actor, id.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

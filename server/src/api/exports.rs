@@ -2,16 +2,15 @@
 //! carer's progress. Each export is audited (it carries personal data); the audit log's
 //! own export is `audit.rs`, the rota week's is in `rota.rs`.
 
-use super::{SignedIn, extract::QueryParams};
+use super::extract::QueryParams;
+use crate::api::extract::Acting;
 use app::{
     audit::{self, Actor, Entry},
-    auth::RequestMeta,
     error::AppError,
     state::AppState,
     users::api::Tab,
 };
 use axum::{
-    Extension,
     body::Body,
     extract::State,
     http::header,
@@ -71,8 +70,7 @@ pub struct UserFilter {
 /// `GET /api/v1/admin/users.csv`
 pub async fn users(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     QueryParams(filter): QueryParams<UserFilter>,
 ) -> Result<Response, AppError> {
     let csv =
@@ -80,7 +78,7 @@ pub async fn users(
             .await?;
     audit_export(
         &state,
-        &Actor::user(&user, &meta),
+        &actor,
         "users.export",
         serde_json::to_value(&filter).unwrap_or_default(),
     )
@@ -91,17 +89,10 @@ pub async fn users(
 /// `GET /api/v1/admin/progress.csv`
 pub async fn progress(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { user, actor }: Acting,
 ) -> Result<Response, AppError> {
     let csv = app::care::ssr::practice::progress_csv(&state, &user).await?;
-    audit_export(
-        &state,
-        &Actor::user(&user, &meta),
-        "progress.export",
-        serde_json::Value::Null,
-    )
-    .await?;
+    audit_export(&state, &actor, "progress.export", serde_json::Value::Null).await?;
     Ok(csv_attachment(&dated("progress"), Body::from(csv)))
 }
 

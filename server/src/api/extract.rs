@@ -1,7 +1,11 @@
 //! Axum's extractors, answering bad input in the API's error shape
 //! (`{error: {code, message, fields?}}`) instead of Axum's plain-text rejections.
 
-use app::error::AppError;
+use app::{
+    audit::Actor,
+    auth::{CurrentUser, RequestMeta},
+    error::AppError,
+};
 use axum::{
     extract::{FromRequest, FromRequestParts, Request},
     http::request::Parts,
@@ -47,5 +51,45 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
             .await
             .map(|axum::extract::Path(id)| Self(id))
             .map_err(|_| AppError::NotFound("That record".into()))
+    }
+}
+
+/// The signed-in user, or 401.
+pub struct SignedIn(pub CurrentUser);
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        parts
+            .extensions
+            .get::<CurrentUser>()
+            .copied()
+            .map(SignedIn)
+            .ok_or(AppError::Unauthenticated)
+    }
+}
+
+/// The signed-in caller as the services take them: who they are, and the actor (user,
+/// address, browser) that audit entries name. 401 when signed out.
+pub struct Acting {
+    pub user: CurrentUser,
+    pub actor: Actor,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Acting {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let SignedIn(user) = SignedIn::from_request_parts(parts, state).await?;
+        let meta = parts
+            .extensions
+            .get::<RequestMeta>()
+            .cloned()
+            .unwrap_or_default();
+        Ok(Self {
+            actor: Actor::user(&user, &meta),
+            user,
+        })
     }
 }

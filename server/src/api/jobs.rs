@@ -1,16 +1,15 @@
 //! `/api/v1/admin/jobs`: the Jobs page's data for integrations (care managers; the
 //! permission is checked before these run, `super::require`).
 
-use super::{SignedIn, extract::QueryParams};
+use super::extract::QueryParams;
+use crate::api::extract::Acting;
 use app::{
     admin_jobs::{api::JobsOverview, ssr},
-    audit::Actor,
-    auth::RequestMeta,
     error::AppError,
     state::AppState,
 };
 use axum::{
-    Extension, Json,
+    Json,
     extract::{Path, State},
     http::StatusCode,
 };
@@ -32,22 +31,18 @@ pub async fn overview(
 
 pub async fn retry(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    let actor = Actor::user(&user, &meta);
     ssr::retry(&state.db, &id, &actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn discard(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    let actor = Actor::user(&user, &meta);
     ssr::discard(&state.db, &id, &actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }

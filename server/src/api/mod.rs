@@ -12,6 +12,8 @@ pub mod jobs;
 pub mod openapi;
 pub mod rota;
 
+pub use extract::SignedIn;
+
 use app::{
     auth::{CurrentUser, RequestMeta, authorize},
     error::AppError,
@@ -19,29 +21,12 @@ use app::{
 };
 use axum::{
     Router,
-    extract::{FromRequestParts, Request, State},
-    http::request::Parts,
+    extract::{Request, State},
     middleware::Next,
     response::Response,
     routing::MethodRouter,
 };
 use caretrack::permissions::Permission;
-
-/// The signed-in user, or 401.
-pub struct SignedIn(pub CurrentUser);
-
-impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        parts
-            .extensions
-            .get::<CurrentUser>()
-            .copied()
-            .map(SignedIn)
-            .ok_or(AppError::Unauthenticated)
-    }
-}
 
 /// Who may call a route: checked by the route's own extractors and guard, declared here
 /// so that the access test can walk every route for every role.

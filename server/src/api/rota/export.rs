@@ -1,12 +1,9 @@
 //! A published week as a spreadsheet (`week.xlsx`) or CSV (`week.csv`).
 
-use crate::api::{
-    SignedIn,
-    extract::{PathId, QueryParams},
-};
-use app::{audit::Actor, auth::RequestMeta, error::AppError, state::AppState};
+use crate::api::extract::Acting;
+use crate::api::extract::{PathId, QueryParams};
+use app::{audit::Actor, error::AppError, state::AppState};
 use axum::{
-    Extension,
     extract::State,
     http::header,
     response::{IntoResponse, Response},
@@ -43,12 +40,10 @@ pub(super) async fn published(
 /// spreadsheet (the grid, and one row per carer per shift).
 pub async fn export_week(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     PathId(package): PathId,
     QueryParams(query): QueryParams<WeekQuery>,
 ) -> Result<Response, AppError> {
-    let actor = Actor::user(&user, &meta);
     let crate::export::PublishedWeek {
         loaded,
         days,
@@ -104,12 +99,10 @@ pub(super) fn slug(name: &str) -> String {
 /// spreadsheet's payroll sheet.
 pub async fn export_week_csv(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     PathId(package): PathId,
     QueryParams(query): QueryParams<WeekQuery>,
 ) -> Result<Response, AppError> {
-    let actor = Actor::user(&user, &meta);
     let crate::export::PublishedWeek { loaded, slots, .. } =
         published(&state, &actor, package, &query, "csv").await?;
     let mut csv = app::csv::line([

@@ -1,12 +1,11 @@
 //! The shift sender over REST: shifts sent out, applicants, decisions, a carer's interest.
 
+use crate::api::extract::Acting;
 use crate::api::{
     SignedIn,
     extract::{JsonBody, PathId, QueryParams},
 };
 use app::{
-    audit::Actor,
-    auth::RequestMeta,
     care::api::Page,
     error::AppError,
     rota::sender::{
@@ -15,7 +14,7 @@ use app::{
     },
     state::AppState,
 };
-use axum::{Extension, Json, extract::State, http::StatusCode};
+use axum::{Json, extract::State, http::StatusCode};
 use caretrack::ids::UserId;
 use serde::Deserialize;
 
@@ -44,12 +43,10 @@ pub struct SendOutBody {
 /// `POST /api/v1/shifts/{id}/send-out`.
 pub async fn send_out(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     PathId(shift): PathId,
     JsonBody(body): JsonBody<SendOutBody>,
 ) -> Result<StatusCode, AppError> {
-    let actor = Actor::user(&user, &meta);
     sender::open(
         &state,
         &actor,
@@ -64,11 +61,9 @@ pub async fn send_out(
 /// `GET /api/v1/shifts/{id}/applications`: applicants, each with the rule check.
 pub async fn applications(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     PathId(shift): PathId,
 ) -> Result<Json<ShiftApplicants>, AppError> {
-    let actor = Actor::user(&user, &meta);
     Ok(Json(
         sender::applicants(&state, &actor, shift.into()).await?,
     ))
@@ -85,12 +80,10 @@ pub struct DecisionBody {
 /// `POST /api/v1/shifts/{id}/decisions`: select, reject or withdraw one application.
 pub async fn decide(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     PathId(shift): PathId,
     JsonBody(body): JsonBody<DecisionBody>,
 ) -> Result<StatusCode, AppError> {
-    let actor = Actor::user(&user, &meta);
     sender::decide(
         &state,
         &actor,
@@ -118,11 +111,9 @@ pub async fn available(
 /// manager can withdraw it).
 pub async fn interest(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     PathId(shift): PathId,
 ) -> Result<StatusCode, AppError> {
-    let actor = Actor::user(&user, &meta);
     sender::apply(&state, &actor, shift.into()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,12 +1,8 @@
 //! A package's week over REST: read, draft, publish, its slot plan, who can cover a shift.
 
-use crate::api::{
-    SignedIn,
-    extract::{JsonBody, PathId, QueryParams},
-};
+use crate::api::extract::Acting;
+use crate::api::extract::{JsonBody, PathId, QueryParams};
 use app::{
-    audit::Actor,
-    auth::RequestMeta,
     error::AppError,
     rota::{
         cover::{api::Cover, ssr as cover},
@@ -18,7 +14,7 @@ use app::{
     },
     state::AppState,
 };
-use axum::{Extension, Json, extract::State};
+use axum::{Json, extract::State};
 use caretrack::{ids::ShiftId, rota::SlotForm};
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
@@ -31,12 +27,10 @@ pub struct CoverQuery {
 /// `GET /api/v1/rota/{package_id}/cover?slot=…`: who can cover one of its shifts.
 pub async fn cover(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     PathId(package): PathId,
     QueryParams(query): QueryParams<CoverQuery>,
 ) -> Result<Json<Cover>, AppError> {
-    let actor = Actor::user(&user, &meta);
     Ok(Json(
         cover::cover(&state, &actor, package.into(), query.slot).await?,
     ))
@@ -60,12 +54,10 @@ pub(super) fn week_or_this(week: &str) -> Result<Date, AppError> {
 /// `GET /api/v1/rota/{package_id}?week=…`: the week as the editor loads it.
 pub async fn week(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     PathId(package): PathId,
     QueryParams(query): QueryParams<OptionalWeek>,
 ) -> Result<Json<RotaWeek>, AppError> {
-    let actor = Actor::user(&user, &meta);
     let week = week_or_this(&query.week)?;
     Ok(Json(
         rota_week::load_week(&state, &actor, package.into(), week).await?,
@@ -84,12 +76,10 @@ pub struct DraftBody {
 /// slot), answered with the server's check of it.
 pub async fn save_draft(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     PathId(package): PathId,
     JsonBody(body): JsonBody<DraftBody>,
 ) -> Result<Json<SavedDraft>, AppError> {
-    let actor = Actor::user(&user, &meta);
     let week = app::rota::parse_week(&body.week)?;
     Ok(Json(
         rota_week::save_draft(
@@ -115,12 +105,10 @@ pub struct PublishBody {
 /// `POST /api/v1/rota/{package_id}/publish`: publishes the saved draft of the week.
 pub async fn publish(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     PathId(package): PathId,
     JsonBody(body): JsonBody<PublishBody>,
 ) -> Result<Json<Published>, AppError> {
-    let actor = Actor::user(&user, &meta);
     let week = app::rota::parse_week(&body.week)?;
     Ok(Json(
         rota_week::publish(
@@ -146,12 +134,10 @@ pub async fn slots(
 /// `PUT /api/v1/rota/{package_id}/slots`: new times; future shifts nobody is on move.
 pub async fn save_slots(
     State(state): State<AppState>,
-    Extension(meta): Extension<RequestMeta>,
-    SignedIn(user): SignedIn,
+    Acting { actor, .. }: Acting,
     PathId(package): PathId,
     JsonBody(form): JsonBody<SlotForm>,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let actor = Actor::user(&user, &meta);
     let (plan, moved) = slots::save_slot_plan(&state, &actor, package.into(), &form).await?;
     Ok(Json(
         serde_json::json!({ "slots": plan.form(), "shifts_moved": moved }),

@@ -116,20 +116,7 @@ pub async fn sign_out_device(id: String) -> Result<(), AppError> {
     let id: sqlx::types::Uuid = id
         .parse()
         .map_err(|_| AppError::NotFound("The device".into()))?;
-    let owned = crate::auth::sessions::list_live(&state, user.user_id, None)
-        .await?
-        .iter()
-        .any(|s| s.id == id);
-    if !owned {
-        return crate::error::with_status(Err(AppError::NotFound("The device".into())));
-    }
-    let reason = if id == user.session_id {
-        "SIGNED_OUT"
-    } else {
-        "REVOKED_BY_USER"
-    };
-    crate::auth::sessions::revoke(&state, id, reason, &actor).await?;
-    Ok(())
+    crate::error::with_status(crate::auth::sessions::sign_out_own(&state, &user, id, &actor).await)
 }
 
 /// Two-step verification as the account page shows it.

@@ -326,6 +326,33 @@ async fn revoke_on(
     Ok(done.rows_affected() == 1)
 }
 
+/// Signs out one of `user`'s own sessions (this one, or another device): someone else's
+/// session, or one already ended, is not found. Both doors, the account page and
+/// `DELETE /api/v1/me/sessions/{id}`, come here.
+pub async fn sign_out_own(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let owned = sqlx::query_scalar!(
+        "select exists (select 1 from sessions where id = $1 and user_id = $2 and revoked_at is null) as \"owned!\"",
+        id,
+        user.user_id
+    )
+    .fetch_one(&state.db)
+    .await?;
+    if !owned {
+        return Err(AppError::NotFound("The session".into()));
+    }
+    let reason = if id == user.session_id {
+        "SIGNED_OUT"
+    } else {
+        "REVOKED_BY_USER"
+    };
+    revoke(state, id, reason, actor).await.map(|_| ())
+}
+
 /// Ends one session (sign out, or revoked from a device list) and audits it.
 pub async fn revoke(
     state: &AppState,

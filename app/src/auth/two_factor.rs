@@ -296,6 +296,8 @@ pub async fn answer_challenge(
             "This sign-in has timed out. Enter your email and password again.".into(),
         )
     };
+    // Counted before anything is looked up, whichever door the code came through.
+    super::rate_limit::hit(state, super::rate_limit::LOGIN_PER_IP, &meta.ip_key()).await?;
     let key = challenge_key(token);
     let mut redis = state.redis.connection().await?;
     let value: Option<String> = redis::cmd("GET").arg(&key).query_async(&mut redis).await?;

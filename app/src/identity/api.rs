@@ -74,8 +74,6 @@ pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppE
 pub async fn sign_in_second_step(mfa_token: String, code: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let meta = crate::auth::request_meta();
-    let ip = meta.ip_key();
-    crate::auth::rate_limit::hit(&state, crate::auth::rate_limit::LOGIN_PER_IP, &ip).await?;
     let (tokens, user_id, role) = crate::error::with_status(
         crate::auth::two_factor::answer_challenge(&state, &mfa_token, &code, &meta).await,
     )?;
@@ -107,21 +105,5 @@ pub async fn whoami() -> Result<Option<Me>, AppError> {
         return Ok(None);
     };
     let state = crate::state::app_state()?;
-    let row = sqlx::query!(
-        r#"select u.email, p.first_name as "first_name?", p.last_name as "last_name?"
-             from users u left join user_profiles p on p.user_id = u.id where u.id = $1"#,
-        user.user_id
-    )
-    .fetch_one(&state.db)
-    .await?;
-    let display_name = match (row.first_name, row.last_name) {
-        (Some(first), Some(last)) => format!("{first} {last}"),
-        _ => row.email.clone(),
-    };
-    Ok(Some(Me {
-        user_id: user.user_id.into(),
-        email: row.email,
-        role: user.role,
-        display_name,
-    }))
+    crate::error::with_status(super::ssr::me(&state, &user).await).map(Some)
 }

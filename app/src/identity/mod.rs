@@ -4,6 +4,8 @@ pub mod api;
 mod homes_page;
 mod login_page;
 mod me;
+#[cfg(feature = "ssr")]
+pub mod ssr;
 
 pub use homes_page::{RoleHome, SignInPrompt};
 pub use login_page::LoginPage;

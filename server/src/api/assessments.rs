@@ -30,7 +30,6 @@ use caretrack::{
     assessment::TemplateForm,
     conduct::{AssessmentStatus, JudgementForm},
     ids::TaskId,
-    permissions::{Permission, Scope},
     rating::RatingAction,
 };
 use serde::{Deserialize, Serialize};
@@ -192,10 +191,7 @@ pub async fn competencies(
     SignedIn(user): SignedIn,
     PathId(id): PathId,
 ) -> Result<Json<CarerRatings>, AppError> {
-    if user.role.scope(Permission::ViewProgress) == Some(Scope::Own) && user.user_id != id {
-        return Err(AppError::NotFound("The carer".into()));
-    }
-    Ok(Json(ratings::for_carer(&state, id).await?))
+    Ok(Json(ratings::competencies(&state, &user, id).await?))
 }
 
 /// This feature's REST routes: who may call each, and its documentation (`super::api`).

@@ -85,8 +85,6 @@ pub async fn mfa(
     Extension(meta): Extension<RequestMeta>,
     JsonBody(body): JsonBody<MfaRequest>,
 ) -> Result<Json<TokenResponse>, AppError> {
-    let ip = meta.ip_key();
-    app::auth::rate_limit::hit(&state, app::auth::rate_limit::LOGIN_PER_IP, &ip).await?;
     let (tokens, user_id, role) =
         two_factor::answer_challenge(&state, &body.mfa_token, &body.code, &meta).await?;
     let email = sqlx::query_scalar!("select email from users where id = $1", user_id)
@@ -143,12 +141,10 @@ pub async fn me(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
 ) -> Result<Json<SignedInUser>, AppError> {
-    let email = sqlx::query_scalar!("select email from users where id = $1", user.user_id)
-        .fetch_one(&state.db)
-        .await?;
+    let me = app::identity::ssr::me(&state, &user).await?;
     Ok(Json(SignedInUser {
         id: user.user_id,
-        email,
+        email: me.email,
         role: user.role,
     }))
 }
@@ -167,23 +163,7 @@ pub async fn revoke_my_session(
     Acting { user, actor }: Acting,
     PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
-    // Only the caller's own sessions: someone else's id is simply not found.
-    let owned = sqlx::query_scalar!(
-        "select exists (select 1 from sessions where id = $1 and user_id = $2 and revoked_at is null) as \"owned!\"",
-        id,
-        user.user_id
-    )
-    .fetch_one(&state.db)
-    .await?;
-    if !owned {
-        return Err(AppError::NotFound("The session".into()));
-    }
-    let reason = if id == user.session_id {
-        "SIGNED_OUT"
-    } else {
-        "REVOKED_BY_USER"
-    };
-    sessions::revoke(&state, id, reason, &actor).await?;
+    sessions::sign_out_own(&state, &user, id, &actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -3,12 +3,26 @@
 use crate::assessments::ratings::api::{
     Achievement, AnswerLine, AssessmentAnswers, CarerRatings, MyRating, PendingRating, RatingChange,
 };
-use crate::{error::AppError, state::AppState};
+use crate::{auth::CurrentUser, error::AppError, state::AppState};
+use caretrack::permissions::{Permission, Scope};
 use caretrack::{
     CompetencyLevel, RatingState,
     london::{format_date, format_datetime},
 };
 use sqlx::types::Uuid;
+
+/// A carer's competencies as `viewer` may see them: a carer sees only their own (anyone
+/// else's is not found, as if it did not exist); the office sees any carer's.
+pub async fn competencies(
+    state: &AppState,
+    viewer: &CurrentUser,
+    carer: Uuid,
+) -> Result<CarerRatings, AppError> {
+    if viewer.role.scope(Permission::ViewProgress) == Some(Scope::Own) && viewer.user_id != carer {
+        return Err(AppError::NotFound("The carer".into()));
+    }
+    for_carer(state, carer).await
+}
 
 /// What the carer sees: ratings waiting for them, every rating with its effective
 /// level, and the history of changes (newest first, the latest 50).

@@ -11,7 +11,7 @@ mod reminders;
 mod resolve;
 
 pub use answer::answer;
-pub use carer::{answers_for_carer, for_carer};
+pub use carer::{answers_for_carer, competencies, for_carer};
 pub use issue::{ask_for_approval, issue};
 pub use manual::{PAGE_SIZE, queue, set_manually, task_ratings};
 pub use reminders::{REVIEW_WINDOW_DAYS, remind_of_reviews, send_reminders};

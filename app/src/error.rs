@@ -108,11 +108,10 @@ impl FromServerFnError for AppError {
         | ServerFnErrorErr::Deserialization(detail) = &value
         {
             tracing::warn!(%detail, "a server function's arguments could not be read");
-            return with_status::<()>(Err(AppError::validation(
+            return AppError::validation(
                 "request",
                 "The request could not be read. Reload the page and try again.",
-            )))
-            .unwrap_err();
+            );
         }
         AppError::Transport(value.to_string())
     }
@@ -122,19 +121,6 @@ impl From<ValidationError> for AppError {
     fn from(err: ValidationError) -> Self {
         AppError::validation(err.field, err.message)
     }
-}
-
-/// Answers a server function's failure with its own HTTP status (401, 403, 422 …)
-/// rather than a blanket 500, so logs and monitoring tell refusals from faults.
-#[cfg(feature = "ssr")]
-pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(err) = &result
-        && let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
-        && let Ok(status) = axum::http::StatusCode::from_u16(err.status_code())
-    {
-        response.set_status(status);
-    }
-    result
 }
 
 #[cfg(feature = "ssr")]

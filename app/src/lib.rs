@@ -33,6 +33,7 @@ pub mod routes;
 pub mod settings;
 pub mod status;
 pub mod users;
+pub mod wire;
 
 #[cfg(feature = "ssr")]
 pub mod audit;

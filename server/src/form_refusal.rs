@@ -6,18 +6,15 @@
 //! the message in a short-lived cookie the page shows once
 //! (`app::components::form_refusal`).
 
-use app::{auth::cookies::refusal_cookie, error::AppError, state::AppState};
+use app::{auth::cookies::refusal_cookie, state::AppState};
 use axum::{
-    body::{Body, to_bytes},
+    body::Body,
     extract::{Request, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use leptos::server_fn::error::{FromServerFnError, SERVER_FN_ERROR_HEADER};
-
-/// A refusal is one encoded error: far below this.
-const MAX_ERROR_BYTES: usize = 16 * 1024;
+use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 
 pub async fn redirect_back(
     State(state): State<AppState>,
@@ -32,10 +29,7 @@ pub async fn redirect_back(
     if !response.headers().contains_key(SERVER_FN_ERROR_HEADER) {
         return response;
     }
-    let message = match to_bytes(response.into_body(), MAX_ERROR_BYTES).await {
-        Ok(bytes) => AppError::de(bytes).to_string(),
-        Err(_) => AppError::Internal.to_string(),
-    };
+    let message = crate::fn_status::read_error(response).await.2.to_string();
     let mut answer = (StatusCode::SEE_OTHER, Body::empty()).into_response();
     let headers = answer.headers_mut();
     if let Ok(location) = HeaderValue::from_str(&back) {

@@ -15,6 +15,7 @@ pub mod client_ip;
 pub mod config;
 pub mod export;
 pub mod files;
+pub mod fn_status;
 pub mod form_refusal;
 pub mod health;
 pub mod http_metrics;

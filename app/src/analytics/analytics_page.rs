@@ -6,9 +6,9 @@ use super::api::{
     coverage_by_package, hours_by_carer, task_progress_bands,
 };
 use super::charts::{BarRow, Columns, Legend, Segment, StackedBars};
-use crate::care::api::Page;
 use crate::components::pager::Pager;
 use crate::live::use_live;
+use crate::wire::Page;
 use caretrack::analytics::{ProgressBand, hours};
 use caretrack::live::Topic;
 use leptos::prelude::*;

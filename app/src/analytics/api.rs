@@ -1,7 +1,7 @@
 //! Wire types and server functions of the Analytics page. Each chart pages on its own.
 
-use crate::care::api::{Named, Page};
 use crate::error::AppError;
+use crate::wire::{Named, Page};
 use caretrack::analytics::{BandCounts, Fairness, HoursMix, YearMonth};
 use caretrack::ids::{CarePackageId, TaskId, UserId};
 use leptos::prelude::*;
@@ -84,7 +84,7 @@ pub async fn coverage_by_package(page: i64) -> Result<Page<PackageCoverage>, App
 pub async fn hours_by_carer(from: String, to: String, page: i64) -> Result<HoursChart, AppError> {
     let (_, _, state) = crate::auth::guard(caretrack::permissions::Permission::ViewReports).await?;
     let now = time::OffsetDateTime::now_utc();
-    crate::error::with_status(super::ssr::hours(&state.db, &from, &to, page, now).await)
+    super::ssr::hours(&state.db, &from, &to, page, now).await
 }
 
 #[server(endpoint = "analytics_assessments", client = crate::csrf::CsrfClient, output = crate::codec::Json)]

@@ -5,9 +5,9 @@ use super::api::{
     BARS_PER_PAGE, CarerHours, HoursChart, MAX_PERIOD_DAYS, MONTHS, MonthCount, PACKAGES_PER_PAGE,
     PackageCoverage, TaskBands, TaskCoverage,
 };
-use crate::care::api::{Named, Page};
 use crate::error::AppError;
 use crate::reports::ssr::parse_day;
+use crate::wire::{Named, Page};
 use caretrack::analytics::{self, BandCounts, Fairness, HoursMix, YearMonth};
 use caretrack::care::Progress;
 use caretrack::london;

@@ -2,6 +2,7 @@
 //! practice. The REST handlers under `/api/v1` call the same services (`super::ssr`).
 
 use crate::error::AppError;
+use crate::wire::{Named, Page};
 use caretrack::{
     care::ProgressReport,
     ids::{CarePackageId, TaskId, UserId},
@@ -11,15 +12,6 @@ use serde::{Deserialize, Serialize};
 
 pub const PAGE_SIZE: i64 = 25;
 
-/// One page of a list, with the total for the pager.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub total: i64,
-    pub page: i64,
-    pub page_size: i64,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackageSummary {
     pub id: CarePackageId,
@@ -27,12 +19,6 @@ pub struct PackageSummary {
     pub postcode_district: String,
     pub tasks: i64,
     pub carers: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Named<Id> {
-    pub id: Id,
-    pub name: String,
 }
 
 /// A package with what is attached to it. The client's name and address are present
@@ -183,13 +169,13 @@ async fn guarded(
 #[server(endpoint = "care_packages", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn list_packages(search: String, page: i64) -> Result<Page<PackageSummary>, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::ViewCare).await?;
-    crate::error::with_status(super::ssr::packages::list(&state, &user, &search, page).await)
+    super::ssr::packages::list(&state, &user, &search, page).await
 }
 
 #[server(endpoint = "care_package", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_package(id: CarePackageId) -> Result<PackageDetail, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::ViewCare).await?;
-    crate::error::with_status(super::ssr::packages::detail(&state, &user, id).await)
+    super::ssr::packages::detail(&state, &user, id).await
 }
 
 /// Creates a package (no `id`) or changes one.
@@ -208,19 +194,19 @@ pub async fn save_package(
         client_name,
         address,
     };
-    crate::error::with_status(super::ssr::packages::save(&state, &actor, id, &form).await)
+    super::ssr::packages::save(&state, &actor, id, &form).await
 }
 
 #[server(endpoint = "delete_care_package", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn delete_package(id: CarePackageId) -> Result<(), AppError> {
     let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    crate::error::with_status(super::ssr::packages::delete(&state, &actor, id).await)
+    super::ssr::packages::delete(&state, &actor, id).await
 }
 
 #[server(endpoint = "tasks", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn list_tasks(search: String, page: i64) -> Result<Page<TaskSummary>, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::ViewCare).await?;
-    crate::error::with_status(super::ssr::tasks::list(&state, &user, &search, page).await)
+    super::ssr::tasks::list(&state, &user, &search, page).await
 }
 
 #[server(endpoint = "save_task", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
@@ -238,19 +224,19 @@ pub async fn save_task(
         description,
         target_count,
     };
-    crate::error::with_status(super::ssr::tasks::save(&state, &actor, id, &form).await)
+    super::ssr::tasks::save(&state, &actor, id, &form).await
 }
 
 #[server(endpoint = "delete_task", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn delete_task(id: TaskId) -> Result<(), AppError> {
     let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    crate::error::with_status(super::ssr::tasks::delete(&state, &actor, id).await)
+    super::ssr::tasks::delete(&state, &actor, id).await
 }
 
 #[server(endpoint = "today", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_today() -> Result<Today, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::LogPractice).await?;
-    crate::error::with_status(super::ssr::practice::today(&state, user.user_id).await)
+    super::ssr::practice::today(&state, user.user_id).await
 }
 
 /// Logs completions of a task for today. `count` is the text typed, so that a slip is
@@ -263,20 +249,18 @@ pub async fn log_practice(
     idempotency_key: String,
 ) -> Result<LoggedPractice, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::LogPractice).await?;
-    crate::error::with_status(
-        super::ssr::practice::log_typed(
-            &state,
-            user.user_id,
-            super::ssr::practice::Entry {
-                task_id,
-                care_package_id,
-                idempotency_key: &idempotency_key,
-                logged_at: None,
-            },
-            &count,
-        )
-        .await,
+    super::ssr::practice::log_typed(
+        &state,
+        user.user_id,
+        super::ssr::practice::Entry {
+            task_id,
+            care_package_id,
+            idempotency_key: &idempotency_key,
+            logged_at: None,
+        },
+        &count,
     )
+    .await
 }
 
 /// Sends logs kept offline, oldest first: each is counted once by its idempotency
@@ -285,22 +269,20 @@ pub async fn log_practice(
 #[server(endpoint = "sync_practice", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn sync_practice(logs: Vec<QueuedLog>) -> Result<Vec<SyncOutcome>, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::LogPractice).await?;
-    crate::error::with_status(super::ssr::practice::sync(&state, user.user_id, &logs).await)
+    super::ssr::practice::sync(&state, user.user_id, &logs).await
 }
 
 #[server(endpoint = "carer_progress", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_progress(carer: UserId) -> Result<CarerProgress, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::ViewProgress).await?;
-    crate::error::with_status(super::ssr::practice::progress(&state, &user, carer).await)
+    super::ssr::practice::progress(&state, &user, carer).await
 }
 
 /// The signed-in carer's own progress per task, with their ratings.
 #[server(endpoint = "my_progress", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_progress() -> Result<CarerProgress, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::ViewProgress).await?;
-    crate::error::with_status(
-        super::ssr::practice::progress(&state, &user, user.user_id.into()).await,
-    )
+    super::ssr::practice::progress(&state, &user, user.user_id.into()).await
 }
 
 /// What an assignment change did (names, for the confirmation message).
@@ -326,9 +308,7 @@ pub async fn set_package_tasks(
     tasks: Vec<TaskId>,
 ) -> Result<AssignmentChange, AppError> {
     let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    crate::error::with_status(
-        super::ssr::assignments::set_package_tasks(&state, &actor, package, &tasks).await,
-    )
+    super::ssr::assignments::set_package_tasks(&state, &actor, package, &tasks).await
 }
 
 #[server(endpoint = "set_package_carers", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
@@ -337,9 +317,7 @@ pub async fn set_package_carers(
     carers: Vec<UserId>,
 ) -> Result<AssignmentChange, AppError> {
     let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    crate::error::with_status(
-        super::ssr::assignments::set_package_carers(&state, &actor, package, &carers).await,
-    )
+    super::ssr::assignments::set_package_carers(&state, &actor, package, &carers).await
 }
 
 #[server(endpoint = "preview_package_carers", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
@@ -348,30 +326,26 @@ pub async fn preview_package_carers(
     carers: Vec<UserId>,
 ) -> Result<Vec<CarerImpact>, AppError> {
     let (_, _, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    crate::error::with_status(
-        super::ssr::assignments::preview_package_carers(&state, package, &carers).await,
-    )
+    super::ssr::assignments::preview_package_carers(&state, package, &carers).await
 }
 
 /// Every live task, by name: the choices when assigning tasks to a package.
 #[server(endpoint = "task_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn task_choices() -> Result<Vec<Named<TaskId>>, AppError> {
     let (_, _, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    crate::error::with_status(super::ssr::assignments::task_choices(&state).await)
+    super::ssr::assignments::task_choices(&state).await
 }
 
 /// Active carers, by name (carers: only themselves).
 #[server(endpoint = "carer_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn carer_choices() -> Result<Vec<Named<UserId>>, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::ViewProgress).await?;
-    crate::error::with_status(super::ssr::assignments::carer_choices(&state, &user).await)
+    super::ssr::assignments::carer_choices(&state, &user).await
 }
 
 /// Sets a carer's progress on a task back to 0, with the reason (audited).
 #[server(endpoint = "reset_progress", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn reset_progress(carer: UserId, task: TaskId, reason: String) -> Result<(), AppError> {
     let (_, actor, state) = guarded(caretrack::permissions::Permission::ResetProgress).await?;
-    crate::error::with_status(
-        super::ssr::practice::reset(&state, &actor, carer, task, &reason).await,
-    )
+    super::ssr::practice::reset(&state, &actor, carer, task, &reason).await
 }

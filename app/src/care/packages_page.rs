@@ -1,6 +1,7 @@
 //! Care packages for the office: search, a page at a time, and a form for a new one.
 
-use super::api::{Page, SavePackage, list_packages};
+use super::api::{SavePackage, list_packages};
+use crate::wire::Page;
 use crate::{
     components::{
         form::{Field, field_error, form_error},

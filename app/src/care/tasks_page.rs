@@ -1,6 +1,7 @@
 //! Tasks for the office: search, a page at a time, add, change and delete (after asking).
 
-use super::api::{Page, SaveTask, TaskSummary, delete_task, list_tasks};
+use super::api::{SaveTask, TaskSummary, delete_task, list_tasks};
+use crate::wire::Page;
 use crate::{
     components::{
         form::{Field, field_error, form_error},

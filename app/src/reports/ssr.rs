@@ -8,11 +8,11 @@ use super::api::{
 use super::{KEEP_DAYS, RENDER_KIND};
 use crate::audit::{self, Actor, Entry};
 use crate::auth::CurrentUser;
-use crate::care::api::Named;
 use crate::error::AppError;
 use crate::jobs::{NewJob, enqueue};
 use crate::live::bus;
 use crate::state::AppState;
+use crate::wire::Named;
 use caretrack::live::{Event, Room};
 use caretrack::london;
 use serde_json::json;

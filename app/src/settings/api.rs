@@ -31,5 +31,5 @@ pub async fn save_settings(
         lockout_threshold,
         lockout_minutes,
     };
-    crate::error::with_status(super::ssr::save(&state, &user, &actor, &form).await)
+    super::ssr::save(&state, &user, &actor, &form).await
 }

@@ -7,6 +7,7 @@ use super::{
     extract::{JsonBody, PathId, QueryParams},
 };
 use crate::api::extract::Acting;
+use app::wire::Page;
 use app::{
     assessments::{
         conduct::{
@@ -16,7 +17,6 @@ use app::{
         ratings::{api::CarerRatings, ssr as ratings},
         templates::{api::TemplateSummary, ssr as templates},
     },
-    care::api::Page,
     error::AppError,
     state::AppState,
 };

@@ -8,10 +8,11 @@ use super::{
     extract::{JsonBody, PathId, QueryParams},
 };
 use crate::api::extract::Acting;
+use app::wire::Page;
 use app::{
     care::{
         api::{
-            AssignmentChange, CarerProgress, LoggedPractice, PackageDetail, PackageSummary, Page,
+            AssignmentChange, CarerProgress, LoggedPractice, PackageDetail, PackageSummary,
             TaskSummary, Today,
         },
         ssr::{assignments, packages, practice, tasks},

@@ -83,6 +83,10 @@ pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
         .route("/offline.html", get(crate::pwa::offline_page))
         .merge(crate::api::routes(&state))
         .leptos_routes(&state, routes, move || shell(options.clone()))
+        // A server function's error answers with its own status, not server_fn's 500.
+        .route_layer(axum::middleware::from_fn(
+            crate::fn_status::status_from_error,
+        ))
         // A refused plain form post goes back to its page with the refusal.
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -703,3 +703,42 @@ async fn unreadable_server_function_arguments_are_refused_as_bad_input(db: PgPoo
         );
     }
 }
+
+/// Every server function's failure answers with the error's own status: one layer maps
+/// it, so a function cannot forget to. Signing out a device by an id that is not one
+/// failed before the function reached its own status mapping, and answered 500.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_server_functions_failure_answers_with_its_own_status(db: PgPool) {
+    let state = common::state_with(db.clone(), &common::redis_url());
+    let router = server::startup::build_router(state.clone());
+    let id: Uuid = sqlx::query_scalar(
+        "insert into users (email, role, password_hash, email_verified_at) values ('status@access.example', 'CARER', 'x', now()) returning id",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    let token = sessions::start(&state, id, Role::Carer, &RequestMeta::default())
+        .await
+        .unwrap()
+        .access_token;
+    for (body, status) in [
+        ("id=not-a-device", StatusCode::NOT_FOUND),
+        (
+            "id=6c1d7d36-5b35-4b1e-9d0e-6f2f6a1c0c11",
+            StatusCode::NOT_FOUND,
+        ),
+    ] {
+        let request = Request::post("/api/sign_out_device")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::from(body))
+            .unwrap();
+        let response = common::send(router.clone(), request).await;
+        assert_eq!(response.status, status, "{body}: {}", response.body);
+        assert!(
+            response.body.contains("NotFound"),
+            "{body}: {}",
+            response.body
+        );
+    }
+}

@@ -6,8 +6,9 @@
 use super::api::{AssessmentFilter, AssessmentRow, StartAssessment, assessments};
 use crate::assessments::templates::api::assessment_templates;
 use crate::identity::use_can;
+use crate::wire::Page;
 use crate::{
-    care::api::{Page, carer_choices},
+    care::api::carer_choices,
     components::pager::Pager,
     live::{Topic, use_live},
 };

@@ -11,8 +11,9 @@
 use super::api::{QueueKind, QueueRow, ResolveRating, SetRating, rating_queue, task_ratings};
 use crate::assessments::conduct::ProgressTabs;
 use crate::live::{Topic, use_live};
+use crate::wire::Page;
 use crate::{
-    care::api::{Page, task_choices},
+    care::api::task_choices,
     components::{
         pager::Pager,
         toast::{ToastKind, use_toasts},

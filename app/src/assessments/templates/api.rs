@@ -1,9 +1,7 @@
 //! Wire types and server functions of assessment templates.
 
-use crate::{
-    care::api::{Named, Page},
-    error::AppError,
-};
+use crate::error::AppError;
+use crate::wire::{Named, Page};
 use caretrack::{assessment::TemplateForm, ids::TaskId};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -37,7 +35,7 @@ async fn manager() -> Result<(crate::audit::Actor, crate::state::AppState), AppE
 #[server(endpoint = "assessment_templates", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn assessment_templates(page: i64) -> Result<Page<TemplateSummary>, AppError> {
     let (_, state) = manager().await?;
-    crate::error::with_status(super::ssr::list(&state, page).await)
+    super::ssr::list(&state, page).await
 }
 
 #[server(endpoint = "assessment_template", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
@@ -46,7 +44,7 @@ pub async fn assessment_template(id: String) -> Result<TemplateDetail, AppError>
     let id = id
         .parse()
         .map_err(|_| AppError::NotFound("The assessment template".into()))?;
-    crate::error::with_status(super::ssr::get(&state, id).await)
+    super::ssr::get(&state, id).await
 }
 
 /// Saves a template: a new one, or (with `id`) a new version of it. Answers its id.
@@ -61,11 +59,9 @@ pub async fn save_assessment_template(
         .map(|id| id.parse())
         .transpose()
         .map_err(|_| AppError::NotFound("The assessment template".into()))?;
-    crate::error::with_status(
-        super::ssr::save(&state, &actor, id, &form, &task_ids)
-            .await
-            .map(|id| id.to_string()),
-    )
+    super::ssr::save(&state, &actor, id, &form, &task_ids)
+        .await
+        .map(|id| id.to_string())
 }
 
 /// Moves a template to the recycle bin.
@@ -75,5 +71,5 @@ pub async fn delete_assessment_template(id: String) -> Result<(), AppError> {
     let id = id
         .parse()
         .map_err(|_| AppError::NotFound("The assessment template".into()))?;
-    crate::error::with_status(super::ssr::delete(&state, &actor, id).await)
+    super::ssr::delete(&state, &actor, id).await
 }

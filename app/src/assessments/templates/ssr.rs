@@ -4,9 +4,9 @@
 //! template (the database refuses a second; here the refusal names the other one).
 
 use super::api::{TemplateDetail, TemplateSummary};
+use crate::wire::{Named, Page};
 use crate::{
     audit::{self, Actor, Entry},
-    care::api::{Named, Page},
     error::AppError,
     state::AppState,
 };

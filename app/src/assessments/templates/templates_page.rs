@@ -7,8 +7,9 @@ use super::api::{
     SaveAssessmentTemplate, TemplateDetail, TemplateSummary, assessment_template,
     assessment_templates, delete_assessment_template,
 };
+use crate::wire::{Named, Page};
 use crate::{
-    care::api::{Named, Page, task_choices},
+    care::api::task_choices,
     components::{
         pager::Pager,
         toast::{ToastKind, use_toasts},

@@ -2,7 +2,8 @@
 //! the whole list for one package; progress is global per carer × task, so assigning
 //! never resets or duplicates it (nothing here touches `task_progress`).
 
-use super::super::api::{AssignmentChange, CarerImpact, Named};
+use super::super::api::{AssignmentChange, CarerImpact};
+use crate::wire::Named;
 use crate::{
     audit::{self, Actor, Entry},
     error::AppError,

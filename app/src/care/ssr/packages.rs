@@ -3,7 +3,8 @@
 //! cipher, bound to this row and column, and opened only for those allowed to read them.
 //! The audit trail records that client details changed, never the details themselves.
 
-use super::super::api::{Named, PAGE_SIZE, PackageDetail, PackageSummary, Page};
+use super::super::api::{PAGE_SIZE, PackageDetail, PackageSummary};
+use crate::wire::{Named, Page};
 use crate::{
     audit::{self, Actor, Entry},
     auth::CurrentUser,

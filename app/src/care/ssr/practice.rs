@@ -8,9 +8,10 @@
 //! stored totals of the first request are answered again.
 
 use super::super::api::{
-    CarerProgress, LoggedPractice, Named, ProgressRow, QueuedLog, RecentLog, SYNC_BATCH,
-    SyncOutcome, Today, TodayTask,
+    CarerProgress, LoggedPractice, ProgressRow, QueuedLog, RecentLog, SYNC_BATCH, SyncOutcome,
+    Today, TodayTask,
 };
+use crate::wire::Named;
 use crate::{
     auth::CurrentUser,
     error::AppError,

@@ -1,6 +1,7 @@
 //! Tasks: care activities with a target count. Names are unique among live tasks.
 
-use super::super::api::{PAGE_SIZE, Page, TaskSummary};
+use super::super::api::{PAGE_SIZE, TaskSummary};
+use crate::wire::Page;
 use crate::{
     audit::{self, Actor, Entry},
     auth::CurrentUser,

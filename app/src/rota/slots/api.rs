@@ -12,9 +12,7 @@ pub async fn save_slot_plan(
 ) -> Result<u64, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
-    crate::error::with_status(
-        super::ssr::save_slot_plan(&state, &actor, package, &form)
-            .await
-            .map(|(_, moved)| moved),
-    )
+    super::ssr::save_slot_plan(&state, &actor, package, &form)
+        .await
+        .map(|(_, moved)| moved)
 }

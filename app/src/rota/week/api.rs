@@ -2,7 +2,8 @@
 //! checks every move with the same engine (`caretrack::rota`) the server runs here on
 //! save and publish.
 
-use crate::{care::api::Named, error::AppError};
+use crate::error::AppError;
+use crate::wire::Named;
 use caretrack::{
     ids::{CarePackageId, ShiftId, UserId},
     rota::{Report, RotaInput, RuleId, ShiftKind},
@@ -113,7 +114,7 @@ pub async fn load_rota_week(package: CarePackageId, week: String) -> Result<Rota
     } else {
         crate::rota::parse_week(&week)?
     };
-    crate::error::with_status(super::ssr::load_week(&state, &actor, package, week).await)
+    super::ssr::load_week(&state, &actor, package, week).await
 }
 
 #[server(endpoint = "save_rota_draft", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
@@ -126,9 +127,7 @@ pub async fn save_rota_draft(
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
     let week = crate::rota::parse_week(&week)?;
-    crate::error::with_status(
-        super::ssr::save_draft(&state, &actor, package, week, assignments, base_revision).await,
-    )
+    super::ssr::save_draft(&state, &actor, package, week, assignments, base_revision).await
 }
 
 #[server(endpoint = "publish_rota_week", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
@@ -141,9 +140,7 @@ pub async fn publish_rota_week(
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
     let week = crate::rota::parse_week(&week)?;
-    crate::error::with_status(
-        super::ssr::publish(&state, &actor, package, week, revision, overrides).await,
-    )
+    super::ssr::publish(&state, &actor, package, week, revision, overrides).await
 }
 
 /// The most weeks one "apply this week's pattern" writes.
@@ -162,7 +159,5 @@ pub async fn apply_rota_pattern(
         crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
     let week = crate::rota::parse_week(&week)?;
     let from = crate::rota::parse_week(&from)?;
-    crate::error::with_status(
-        super::ssr::apply_pattern(&state, &actor, package, week, from, weeks).await,
-    )
+    super::ssr::apply_pattern(&state, &actor, package, week, from, weeks).await
 }

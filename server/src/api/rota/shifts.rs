@@ -5,8 +5,8 @@ use crate::api::{
     SignedIn,
     extract::{JsonBody, PathId, QueryParams},
 };
+use app::wire::Page;
 use app::{
-    care::api::Page,
     error::AppError,
     rota::sender::{
         api::{Decision, MyApplication, OpenShift, ShiftApplicants},

@@ -1,11 +1,8 @@
 //! Progress page 2's list of assessments, filtered and paged.
 
 use crate::assessments::conduct::api::{AssessmentFilter, AssessmentRow};
-use crate::{
-    care::api::{Named, Page},
-    error::AppError,
-    state::AppState,
-};
+use crate::wire::{Named, Page};
+use crate::{error::AppError, state::AppState};
 use caretrack::{assessment::WeightedScore, london::format_datetime};
 use sqlx::types::Uuid;
 

@@ -4,7 +4,8 @@
 use crate::assessments::conduct::api::{
     ConductItem, ConductView, DraftState, Evidence, Outcome, StoredResponse, StoredReview,
 };
-use crate::{care::api::Named, error::AppError, state::AppState};
+use crate::wire::Named;
+use crate::{error::AppError, state::AppState};
 use caretrack::{
     CompetencyLevel,
     assessment::{Section, Thresholds, WeightedScore, Weights},

@@ -1,9 +1,9 @@
 //! Ratings set by hand (NOT_ASSESSED resets progress), the queues, a task's ratings.
 
 use crate::assessments::ratings::api::{QueueKind, QueueRow, TaskRating};
+use crate::wire::{Named, Page};
 use crate::{
     audit::{self, Actor, Entry},
-    care::api::{Named, Page},
     error::AppError,
     notifications::ssr::{Notice, notify_all},
     state::AppState,

@@ -5,7 +5,8 @@ use crate::rota::cover::ssr::{candidates, shift_row, shift_when};
 use crate::rota::sender::api::{
     Applicant, ApplicationStatus, MyApplication, OpenShift, PAGE_SIZE, ShiftApplicants,
 };
-use crate::{audit::Actor, care::api::Page, error::AppError, state::AppState};
+use crate::wire::Page;
+use crate::{audit::Actor, error::AppError, state::AppState};
 use caretrack::{
     ids::{ShiftId, UserId},
     london,

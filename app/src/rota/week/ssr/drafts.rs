@@ -6,9 +6,9 @@ use crate::rota::{
     week::api::{PanelCarer, PatternWeek, RotaWeek, SavedDraft, Slot, SlotAssignment},
     week::ssr::reads::{draft, package_name, panel, panel_ids, published},
 };
+use crate::wire::Named;
 use crate::{
     audit::{self, Actor, Entry},
-    care::api::Named,
     error::AppError,
     state::AppState,
 };

@@ -10,9 +10,13 @@ use app::auth::{
 };
 use app::crypto::{FieldCipher, KEY_BYTES};
 use app::state::{AppSettings, Environment};
-use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use std::fmt;
+
+mod reader;
+mod sections;
+
+use reader::Reader;
 
 pub struct Config {
     pub environment: Environment,
@@ -123,253 +127,55 @@ impl Config {
 
     /// Builds the configuration from any source of variables (tests pass a map).
     pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let mut problems = Vec::new();
-        let get = |name: &str| {
-            var(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
-
-        let environment = match get("APP_ENV") {
-            None => Environment::Development,
-            Some(raw) => Environment::parse(&raw).unwrap_or_else(|| {
-                problems.push(format!(
-                    "APP_ENV must be development, test or production (got {raw:?})"
-                ));
-                Environment::Development
-            }),
-        };
-
-        let database_url = get("DATABASE_URL").unwrap_or_else(|| {
-            problems.push(
-                "DATABASE_URL is missing: the PostgreSQL URL, e.g. postgres://user@host:5432/caretrack"
-                    .into(),
-            );
-            String::new()
-        });
-        if !database_url.is_empty()
-            && !(database_url.starts_with("postgres://")
-                || database_url.starts_with("postgresql://"))
-        {
-            // Never echo the value: it may hold a password.
-            problems.push("DATABASE_URL must start with postgres:// or postgresql://".into());
-        }
-
-        let database_max_connections = match get("DATABASE_MAX_CONNECTIONS") {
-            None => 10,
-            Some(raw) => match raw.parse::<u32>() {
-                Ok(n) if (1..=500).contains(&n) => n,
-                _ => {
-                    problems.push(format!(
-                        "DATABASE_MAX_CONNECTIONS must be a whole number from 1 to 500 (got {raw:?})"
-                    ));
-                    10
-                }
-            },
-        };
-
-        let redis_url = get("REDIS_URL").unwrap_or_else(|| {
-            problems
-                .push("REDIS_URL is missing: the Redis URL, e.g. redis://127.0.0.1:6379/0".into());
-            String::new()
-        });
-        if !redis_url.is_empty() && redis::Client::open(redis_url.as_str()).is_err() {
-            problems.push("REDIS_URL is not a valid Redis URL (redis://host:port/db)".into());
-        }
-
-        let mut flag = |name: &str, default: bool| match get(name).as_deref() {
-            None => default,
-            Some("true" | "1" | "yes") => true,
-            Some("false" | "0" | "no") => false,
-            Some(raw) => {
-                problems.push(format!("{name} must be true or false (got {raw:?})"));
-                default
-            }
-        };
-        let migrate_on_start = flag("MIGRATE_ON_START", true);
-        let scheduler_enabled = flag("SCHEDULER_ENABLED", true);
-
-        let worker_concurrency = match get("WORKER_CONCURRENCY") {
-            None => 4,
-            Some(raw) => match raw.parse::<usize>() {
-                Ok(n) if n <= 64 => n,
-                _ => {
-                    problems.push(format!(
-                        "WORKER_CONCURRENCY must be a whole number from 0 to 64 (got {raw:?})"
-                    ));
-                    4
-                }
-            },
-        };
-
-        let job_lease = match get("JOB_LEASE_SECONDS") {
-            None => std::time::Duration::from_secs(60),
-            Some(raw) => match raw.parse::<u64>() {
-                Ok(n) if (1..=3600).contains(&n) => std::time::Duration::from_secs(n),
-                _ => {
-                    problems.push(format!(
-                        "JOB_LEASE_SECONDS must be a whole number from 1 to 3600 (got {raw:?})"
-                    ));
-                    std::time::Duration::from_secs(60)
-                }
-            },
-        };
-
-        let worker_metrics_addr = get("WORKER_METRICS_ADDR").and_then(|raw| {
-            raw.parse::<std::net::SocketAddr>()
-                .map_err(|_| {
-                    problems.push(format!(
-                        "WORKER_METRICS_ADDR must be an address and port to listen on, e.g. 0.0.0.0:9100 (got {raw:?})"
-                    ))
-                })
-                .ok()
-        });
-
-        let trusted_proxies = match get("TRUSTED_PROXIES") {
-            None => crate::client_ip::TrustedProxies::none(),
-            Some(raw) => crate::client_ip::TrustedProxies::parse(&raw).unwrap_or_else(|problem| {
-                problems.push(format!(
-                    "TRUSTED_PROXIES must be comma-separated IP addresses or CIDR ranges of your reverse proxies (e.g. 10.0.0.0/8,192.0.2.7): {problem}"
-                ));
-                crate::client_ip::TrustedProxies::none()
-            }),
-        };
-
-        let encryption_keys = match get("DATA_ENCRYPTION_KEYS") {
-            None => {
-                problems.push(
-                    "DATA_ENCRYPTION_KEYS is missing: comma-separated id:base64 pairs of 32-byte keys, \
-                     the first used for new data (generate one with `openssl rand -base64 32`)"
-                        .into(),
-                );
-                Vec::new()
-            }
-            Some(raw) => parse_keys(&raw).unwrap_or_else(|problem| {
-                problems.push(problem);
-                Vec::new()
-            }),
-        };
-
-        let smtp_url = get("SMTP_URL");
-        if smtp_url.is_none() && environment == Environment::Production {
-            problems.push(
-                "SMTP_URL is required in production: e.g. smtp://user:password@smtp.example.com:587?tls=required"
-                    .into(),
-            );
-        }
-        let mail_from = get("MAIL_FROM")
-            .unwrap_or_else(|| "CareTrack Pro <no-reply@caretrack.invalid>".to_owned());
-        let mail_from = mail_from.parse::<lettre::message::Mailbox>().unwrap_or_else(|_| {
-            problems.push(format!(
-                "MAIL_FROM must be an address like \"Sunrise Care <rota@sunrise-care.co.uk>\" (got {mail_from:?})"
-            ));
-            "CareTrack Pro <no-reply@caretrack.invalid>".parse().expect("valid default")
-        });
-        let mail_dir =
-            std::path::PathBuf::from(get("MAIL_DIR").unwrap_or_else(|| ".data/mail".to_owned()));
-        let organisation_logo_url = get("ORGANISATION_LOGO_URL").unwrap_or_default();
-        if !organisation_logo_url.is_empty()
-            && !organisation_logo_url.starts_with("https://")
-            && !organisation_logo_url.starts_with("http://")
-        {
-            problems.push("ORGANISATION_LOGO_URL must be an absolute http(s) URL".into());
-        }
-
-        let files = crate::files::config::FileConfig::from_lookup(&get, environment, &mut problems);
-        let mut bounded =
-            |name: &str, range: std::ops::RangeInclusive<u32>, default: u32| match get(name) {
-                None => default,
-                Some(raw) => match raw.parse::<u32>() {
-                    Ok(n) if range.contains(&n) => n,
-                    _ => {
-                        problems.push(format!(
-                            "{name} must be a whole number from {} to {} (got {raw:?})",
-                            range.start(),
-                            range.end()
-                        ));
-                        default
-                    }
-                },
-            };
-        let defaults = HashParams::default();
-        let password_hashing = HashParams {
-            memory_kib: bounded("ARGON2_MEMORY_KIB", 1024..=1_048_576, defaults.memory_kib),
-            iterations: bounded("ARGON2_ITERATIONS", 1..=20, defaults.iterations),
-            parallelism: bounded("ARGON2_PARALLELISM", 1..=16, defaults.parallelism),
-        };
-        let jobs_keep_days = bounded("JOBS_KEEP_DAYS", 1..=3650, 14);
-
-        let public_url = get("PUBLIC_URL")
-            .unwrap_or_else(|| {
-                format!(
-                    "http://{}",
-                    get("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".to_owned())
-                )
-            })
-            .trim_end_matches('/')
-            .to_owned();
-        if !(public_url.starts_with("https://") || public_url.starts_with("http://")) {
-            problems.push(format!(
-                "PUBLIC_URL must be an absolute http(s) URL (got {public_url:?})"
-            ));
-        } else if environment == Environment::Production && !public_url.starts_with("https://") {
-            problems.push("PUBLIC_URL must use https:// in production".into());
-        }
-
-        let vapid_subject =
-            get("VAPID_SUBJECT").unwrap_or_else(|| format!("mailto:{}", mail_from.email));
-        if !(vapid_subject.starts_with("mailto:") || vapid_subject.starts_with("https://")) {
-            problems.push(format!(
-                "VAPID_SUBJECT must be a mailto: or https: URL where push services can reach you (got {vapid_subject:?})"
-            ));
-        }
-        let vapid = get("VAPID_PRIVATE_KEY").and_then(|key| {
-            crate::push::crypto::Vapid::new(&key, vapid_subject)
-                .map(std::sync::Arc::new)
-                .map_err(|_| {
-                    problems.push(
-                        "VAPID_PRIVATE_KEY must be a base64url P-256 private key: make one with `server keys vapid`"
-                            .into(),
-                    )
-                })
-                .ok()
-        });
-
-        let organisation_name =
-            get("ORGANISATION_NAME").unwrap_or_else(|| "CareTrack Demo Care Ltd".to_owned());
-        let log_filter = get("RUST_LOG")
+        let mut r = Reader::new(&var);
+        let environment = sections::environment(&mut r);
+        let stores = sections::stores(&mut r);
+        let jobs = sections::jobs(&mut r);
+        let trusted_proxies = sections::trusted_proxies(&mut r);
+        let encryption_keys = sections::encryption_keys(&mut r);
+        let mail = sections::mail(&mut r, environment);
+        let organisation_logo_url = sections::organisation_logo_url(&mut r);
+        let files = crate::files::config::FileConfig::from_lookup(
+            &|name| reader::trimmed(&var, name),
+            environment,
+            &mut r.problems,
+        );
+        let password_hashing = sections::password_hashing(&mut r);
+        let jobs_keep_days = r.number("JOBS_KEEP_DAYS", 1..=3650, 14);
+        let public_url = sections::public_url(&mut r, environment);
+        let vapid = sections::vapid(&mut r, &mail.mail_from);
+        let organisation_name = r
+            .get("ORGANISATION_NAME")
+            .unwrap_or_else(|| "CareTrack Demo Care Ltd".to_owned());
+        let log_filter = r
+            .get("RUST_LOG")
             .unwrap_or_else(|| "info,sqlx=warn,tower_http=info,leptos_axum=warn".to_owned());
-        let log_format = match get("LOG_FORMAT").as_deref() {
-            None if environment == Environment::Production => crate::telemetry::LogFormat::Json,
-            None | Some("text") => crate::telemetry::LogFormat::Text,
-            Some("json") => crate::telemetry::LogFormat::Json,
-            Some(other) => {
-                problems.push(format!("LOG_FORMAT must be json or text, not {other:?}"));
-                crate::telemetry::LogFormat::Text
-            }
-        };
+        let log_format = sections::log_format(&mut r, environment);
+        let metrics_token = r.get("METRICS_TOKEN").map(SecretString::from);
 
-        if !problems.is_empty() {
-            return Err(ConfigError { problems });
+        if !r.problems.is_empty() {
+            return Err(ConfigError {
+                problems: r.problems,
+            });
         }
         Ok(Self {
             environment,
-            database_url: database_url.into(),
-            database_max_connections,
-            redis_url: redis_url.into(),
+            database_url: stores.database_url.into(),
+            database_max_connections: stores.database_max_connections,
+            redis_url: stores.redis_url.into(),
             organisation_name,
             public_url,
-            migrate_on_start,
-            worker_concurrency,
-            scheduler_enabled,
-            job_lease,
+            migrate_on_start: jobs.migrate_on_start,
+            worker_concurrency: jobs.worker_concurrency,
+            scheduler_enabled: jobs.scheduler_enabled,
+            job_lease: jobs.job_lease,
             jobs_keep_days,
-            worker_metrics_addr,
+            worker_metrics_addr: jobs.worker_metrics_addr,
             trusted_proxies,
-            metrics_token: get("METRICS_TOKEN").map(SecretString::from),
-            smtp_url: smtp_url.map(SecretString::from),
-            mail_from,
-            mail_dir,
+            metrics_token,
+            smtp_url: mail.smtp_url,
+            mail_from: mail.mail_from,
+            mail_dir: mail.mail_dir,
             organisation_logo_url,
             log_filter,
             log_format,
@@ -448,44 +254,6 @@ impl Config {
         )
         .expect("validated at load: at least one key is configured")
     }
-}
-
-type Keys = Vec<(String, SecretBox<[u8; KEY_BYTES]>)>;
-
-fn parse_keys(raw: &str) -> Result<Keys, String> {
-    let mut keys: Keys = Vec::new();
-    for (position, entry) in raw.split(',').map(str::trim).enumerate() {
-        let n = position + 1;
-        let Some((id, encoded)) = entry.split_once(':') else {
-            return Err(format!(
-                "DATA_ENCRYPTION_KEYS entry {n} must look like id:base64key"
-            ));
-        };
-        let id = id.trim();
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            return Err(format!(
-                "DATA_ENCRYPTION_KEYS entry {n}: the key id must be letters, digits, - or _"
-            ));
-        }
-        if keys.iter().any(|(existing, _)| existing == id) {
-            return Err(format!("DATA_ENCRYPTION_KEYS: key id {id:?} appears twice"));
-        }
-        let bytes = BASE64.decode(encoded.trim()).map_err(|_| {
-            format!("DATA_ENCRYPTION_KEYS entry {n} ({id}): the key is not valid base64")
-        })?;
-        let key: [u8; KEY_BYTES] = bytes.try_into().map_err(|bytes: Vec<u8>| {
-            format!(
-                "DATA_ENCRYPTION_KEYS entry {n} ({id}): the key must be {KEY_BYTES} bytes (got {})",
-                bytes.len()
-            )
-        })?;
-        keys.push((id.to_owned(), SecretBox::new(Box::new(key))));
-    }
-    Ok(keys)
 }
 
 #[cfg(test)]

@@ -123,6 +123,40 @@ impl From<ValidationError> for AppError {
     }
 }
 
+/// The schema's unique rules that what someone typed can break, each with the field it
+/// marks and what to tell them: named here once for every feature and both doors. A
+/// change refused by any other unique rule is a plain conflict.
+#[cfg(feature = "ssr")]
+const UNIQUE_FIELDS: [(&str, &str, &str); 3] = [
+    (
+        "tasks_live_name_key",
+        "name",
+        "There is already a task with this name.",
+    ),
+    (
+        "users_email_key",
+        "email",
+        "There is already an account with this email address.",
+    ),
+    (
+        "invitations_open_email_key",
+        "email",
+        "There is already an open invitation for this email address.",
+    ),
+];
+
+/// What a unique rule's refusal means to the caller (see [`UNIQUE_FIELDS`]).
+#[cfg(feature = "ssr")]
+pub fn unique_violation(constraint: Option<&str>) -> AppError {
+    match UNIQUE_FIELDS
+        .iter()
+        .find(|(name, _, _)| Some(*name) == constraint)
+    {
+        Some((_, field, message)) => AppError::validation(*field, *message),
+        None => AppError::Conflict("That already exists.".into()),
+    }
+}
+
 #[cfg(feature = "ssr")]
 mod server {
     use super::AppError;
@@ -137,7 +171,7 @@ mod server {
                 }
                 sqlx::Error::Database(db) if db.is_unique_violation() => {
                     tracing::info!(constraint = ?db.constraint(), "unique constraint refused a change");
-                    AppError::Conflict("That already exists.".into())
+                    super::unique_violation(db.constraint())
                 }
                 _ => {
                     tracing::error!(error = %err, "database error");
@@ -193,6 +227,27 @@ mod tests {
             AppError::Validation { field, .. } => assert_eq!(field, "postcode_district"),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_unique_rule_someone_typed_into_marks_its_field_and_others_are_conflicts() {
+        match unique_violation(Some("users_email_key")) {
+            AppError::Validation { field, message } => {
+                assert_eq!(field, "email");
+                assert!(message.contains("already an account"), "{message}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(
+            unique_violation(Some("tasks_live_name_key")).status_code(),
+            422
+        );
+        assert_eq!(
+            unique_violation(Some("jobs_dedupe_key")),
+            AppError::Conflict("That already exists.".into())
+        );
+        assert_eq!(unique_violation(None).status_code(), 409);
     }
 
     #[test]

@@ -95,15 +95,6 @@ pub async fn get(state: &AppState, id: TaskId) -> Result<TaskSummary, AppError> 
     })
 }
 
-fn name_taken(err: sqlx::Error) -> AppError {
-    match &err {
-        sqlx::Error::Database(db) if db.constraint() == Some("tasks_live_name_key") => {
-            AppError::validation("name", "There is already a task with this name.")
-        }
-        _ => err.into(),
-    }
-}
-
 /// Creates a task (`id` is `None`) or changes one; audited with before and after.
 pub async fn save(
     state: &AppState,
@@ -131,8 +122,7 @@ pub async fn save(
                 actor.user_id
             )
             .fetch_one(&mut *tx)
-            .await
-            .map_err(name_taken)?;
+            .await?;
             audit::record(
                 &mut tx,
                 actor,
@@ -161,8 +151,7 @@ pub async fn save(
                 draft.target_count.get()
             )
             .execute(&mut *tx)
-            .await
-            .map_err(name_taken)?;
+            .await?;
             audit::record(
                 &mut tx,
                 actor,

@@ -25,7 +25,7 @@ async fn signed_in() -> Result<
 #[server(endpoint = "request_password_reset", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     let (state, meta) = context()?;
-    super::ssr::request_reset(&state, &email, &meta).await
+    crate::error::with_status(super::ssr::request_reset(&state, &email, &meta).await)
 }
 
 #[server(endpoint = "reset_password", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
@@ -35,7 +35,9 @@ pub async fn reset_password(
     password_again: String,
 ) -> Result<(), AppError> {
     let (state, meta) = context()?;
-    super::ssr::reset_password(&state, &token, &password, &password_again, &meta).await?;
+    crate::error::with_status(
+        super::ssr::reset_password(&state, &token, &password, &password_again, &meta).await,
+    )?;
     leptos_axum::redirect("/login?reset=done");
     Ok(())
 }
@@ -47,15 +49,17 @@ pub async fn change_password(
     password_again: String,
 ) -> Result<(), AppError> {
     let (user, actor, state) = signed_in().await?;
-    super::ssr::change_password(
-        &state,
-        &user,
-        &current_password,
-        &password,
-        &password_again,
-        &actor,
+    crate::error::with_status(
+        super::ssr::change_password(
+            &state,
+            &user,
+            &current_password,
+            &password,
+            &password_again,
+            &actor,
+        )
+        .await,
     )
-    .await
 }
 
 #[server(endpoint = "request_email_change", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
@@ -64,13 +68,16 @@ pub async fn request_email_change(
     current_password: String,
 ) -> Result<(), AppError> {
     let (user, actor, state) = signed_in().await?;
-    super::ssr::request_email_change(&state, &user, &new_email, &current_password, &actor).await
+    crate::error::with_status(
+        super::ssr::request_email_change(&state, &user, &new_email, &current_password, &actor)
+            .await,
+    )
 }
 
 #[server(endpoint = "confirm_email_change", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn confirm_email_change(token: String) -> Result<String, AppError> {
     let (state, meta) = context()?;
-    super::ssr::confirm_email_change(&state, &token, &meta).await
+    crate::error::with_status(super::ssr::confirm_email_change(&state, &token, &meta).await)
 }
 
 /// A signed-in device, as the devices list shows it.
@@ -109,7 +116,7 @@ pub async fn sign_out_device(id: String) -> Result<(), AppError> {
     let id: sqlx::types::Uuid = id
         .parse()
         .map_err(|_| AppError::NotFound("The device".into()))?;
-    crate::auth::sessions::sign_out_own(&state, &user, id, &actor).await
+    crate::error::with_status(crate::auth::sessions::sign_out_own(&state, &user, id, &actor).await)
 }
 
 /// Two-step verification as the account page shows it.
@@ -135,7 +142,8 @@ pub async fn load_two_factor_status() -> Result<TwoFactorStatus, AppError> {
 #[server(endpoint = "start_two_factor", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn start_two_factor() -> Result<(String, String), AppError> {
     let (user, _, state) = signed_in().await?;
-    let enrolment = crate::auth::two_factor::start_enrolment(&state, &user).await?;
+    let enrolment =
+        crate::error::with_status(crate::auth::two_factor::start_enrolment(&state, &user).await)?;
     use base64::{Engine, engine::general_purpose::STANDARD};
     let qr = format!(
         "data:image/svg+xml;base64,{}",
@@ -148,11 +156,15 @@ pub async fn start_two_factor() -> Result<(String, String), AppError> {
 #[server(endpoint = "confirm_two_factor", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn confirm_two_factor(code: String) -> Result<Vec<String>, AppError> {
     let (user, actor, state) = signed_in().await?;
-    crate::auth::two_factor::confirm_enrolment(&state, &user, &actor, &code).await
+    crate::error::with_status(
+        crate::auth::two_factor::confirm_enrolment(&state, &user, &actor, &code).await,
+    )
 }
 
 #[server(endpoint = "disable_two_factor", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn disable_two_factor(current_password: String, code: String) -> Result<(), AppError> {
     let (user, actor, state) = signed_in().await?;
-    crate::auth::two_factor::disable(&state, &user, &actor, &current_password, &code).await
+    crate::error::with_status(
+        crate::auth::two_factor::disable(&state, &user, &actor, &current_password, &code).await,
+    )
 }

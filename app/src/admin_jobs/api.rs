@@ -46,12 +46,12 @@ pub async fn load_jobs_overview(page: i64) -> Result<JobsOverview, AppError> {
 pub async fn retry_job(id: String) -> Result<(), AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageJobs).await?;
-    super::ssr::retry(&state.db, &id, &actor).await
+    crate::error::with_status(super::ssr::retry(&state.db, &id, &actor).await)
 }
 
 #[server(endpoint = "admin_jobs_discard", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn discard_job(id: String) -> Result<(), AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageJobs).await?;
-    super::ssr::discard(&state.db, &id, &actor).await
+    crate::error::with_status(super::ssr::discard(&state.db, &id, &actor).await)
 }

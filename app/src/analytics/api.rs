@@ -84,7 +84,7 @@ pub async fn coverage_by_package(page: i64) -> Result<Page<PackageCoverage>, App
 pub async fn hours_by_carer(from: String, to: String, page: i64) -> Result<HoursChart, AppError> {
     let (_, _, state) = crate::auth::guard(caretrack::permissions::Permission::ViewReports).await?;
     let now = time::OffsetDateTime::now_utc();
-    super::ssr::hours(&state.db, &from, &to, page, now).await
+    crate::error::with_status(super::ssr::hours(&state.db, &from, &to, page, now).await)
 }
 
 #[server(endpoint = "analytics_assessments", client = crate::csrf::CsrfClient, output = crate::codec::Json)]

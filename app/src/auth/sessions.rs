@@ -335,13 +335,11 @@ pub async fn sign_out_own(
     id: Uuid,
     actor: &Actor,
 ) -> Result<(), AppError> {
-    let owned = sqlx::query_scalar!(
-        "select exists (select 1 from sessions where id = $1 and user_id = $2 and revoked_at is null) as \"owned!\"",
-        id,
-        user.user_id
-    )
-    .fetch_one(&state.db)
-    .await?;
+    // Live: neither revoked nor expired, as the device list shows them.
+    let owned = list_live(state, user.user_id, None)
+        .await?
+        .iter()
+        .any(|session| session.id == id);
     if !owned {
         return Err(AppError::NotFound("The session".into()));
     }

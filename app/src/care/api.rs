@@ -169,13 +169,13 @@ async fn guarded(
 #[server(endpoint = "care_packages", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn list_packages(search: String, page: i64) -> Result<Page<PackageSummary>, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::ViewCare).await?;
-    super::ssr::packages::list(&state, &user, &search, page).await
+    crate::error::with_status(super::ssr::packages::list(&state, &user, &search, page).await)
 }
 
 #[server(endpoint = "care_package", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_package(id: CarePackageId) -> Result<PackageDetail, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::ViewCare).await?;
-    super::ssr::packages::detail(&state, &user, id).await
+    crate::error::with_status(super::ssr::packages::detail(&state, &user, id).await)
 }
 
 /// Creates a package (no `id`) or changes one.
@@ -194,19 +194,19 @@ pub async fn save_package(
         client_name,
         address,
     };
-    super::ssr::packages::save(&state, &actor, id, &form).await
+    crate::error::with_status(super::ssr::packages::save(&state, &actor, id, &form).await)
 }
 
 #[server(endpoint = "delete_care_package", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn delete_package(id: CarePackageId) -> Result<(), AppError> {
     let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    super::ssr::packages::delete(&state, &actor, id).await
+    crate::error::with_status(super::ssr::packages::delete(&state, &actor, id).await)
 }
 
 #[server(endpoint = "tasks", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn list_tasks(search: String, page: i64) -> Result<Page<TaskSummary>, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::ViewCare).await?;
-    super::ssr::tasks::list(&state, &user, &search, page).await
+    crate::error::with_status(super::ssr::tasks::list(&state, &user, &search, page).await)
 }
 
 #[server(endpoint = "save_task", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
@@ -224,19 +224,19 @@ pub async fn save_task(
         description,
         target_count,
     };
-    super::ssr::tasks::save(&state, &actor, id, &form).await
+    crate::error::with_status(super::ssr::tasks::save(&state, &actor, id, &form).await)
 }
 
 #[server(endpoint = "delete_task", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn delete_task(id: TaskId) -> Result<(), AppError> {
     let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    super::ssr::tasks::delete(&state, &actor, id).await
+    crate::error::with_status(super::ssr::tasks::delete(&state, &actor, id).await)
 }
 
 #[server(endpoint = "today", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_today() -> Result<Today, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::LogPractice).await?;
-    super::ssr::practice::today(&state, user.user_id).await
+    crate::error::with_status(super::ssr::practice::today(&state, user.user_id).await)
 }
 
 /// Logs completions of a task for today. `count` is the text typed, so that a slip is
@@ -249,18 +249,20 @@ pub async fn log_practice(
     idempotency_key: String,
 ) -> Result<LoggedPractice, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::LogPractice).await?;
-    super::ssr::practice::log_typed(
-        &state,
-        user.user_id,
-        super::ssr::practice::Entry {
-            task_id,
-            care_package_id,
-            idempotency_key: &idempotency_key,
-            logged_at: None,
-        },
-        &count,
+    crate::error::with_status(
+        super::ssr::practice::log_typed(
+            &state,
+            user.user_id,
+            super::ssr::practice::Entry {
+                task_id,
+                care_package_id,
+                idempotency_key: &idempotency_key,
+                logged_at: None,
+            },
+            &count,
+        )
+        .await,
     )
-    .await
 }
 
 /// Sends logs kept offline, oldest first: each is counted once by its idempotency
@@ -269,20 +271,22 @@ pub async fn log_practice(
 #[server(endpoint = "sync_practice", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn sync_practice(logs: Vec<QueuedLog>) -> Result<Vec<SyncOutcome>, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::LogPractice).await?;
-    super::ssr::practice::sync(&state, user.user_id, &logs).await
+    crate::error::with_status(super::ssr::practice::sync(&state, user.user_id, &logs).await)
 }
 
 #[server(endpoint = "carer_progress", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_progress(carer: UserId) -> Result<CarerProgress, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::ViewProgress).await?;
-    super::ssr::practice::progress(&state, &user, carer).await
+    crate::error::with_status(super::ssr::practice::progress(&state, &user, carer).await)
 }
 
 /// The signed-in carer's own progress per task, with their ratings.
 #[server(endpoint = "my_progress", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_progress() -> Result<CarerProgress, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::ViewProgress).await?;
-    super::ssr::practice::progress(&state, &user, user.user_id.into()).await
+    crate::error::with_status(
+        super::ssr::practice::progress(&state, &user, user.user_id.into()).await,
+    )
 }
 
 /// What an assignment change did (names, for the confirmation message).
@@ -308,7 +312,9 @@ pub async fn set_package_tasks(
     tasks: Vec<TaskId>,
 ) -> Result<AssignmentChange, AppError> {
     let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    super::ssr::assignments::set_package_tasks(&state, &actor, package, &tasks).await
+    crate::error::with_status(
+        super::ssr::assignments::set_package_tasks(&state, &actor, package, &tasks).await,
+    )
 }
 
 #[server(endpoint = "set_package_carers", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
@@ -317,7 +323,9 @@ pub async fn set_package_carers(
     carers: Vec<UserId>,
 ) -> Result<AssignmentChange, AppError> {
     let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    super::ssr::assignments::set_package_carers(&state, &actor, package, &carers).await
+    crate::error::with_status(
+        super::ssr::assignments::set_package_carers(&state, &actor, package, &carers).await,
+    )
 }
 
 #[server(endpoint = "preview_package_carers", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
@@ -326,26 +334,30 @@ pub async fn preview_package_carers(
     carers: Vec<UserId>,
 ) -> Result<Vec<CarerImpact>, AppError> {
     let (_, _, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    super::ssr::assignments::preview_package_carers(&state, package, &carers).await
+    crate::error::with_status(
+        super::ssr::assignments::preview_package_carers(&state, package, &carers).await,
+    )
 }
 
 /// Every live task, by name: the choices when assigning tasks to a package.
 #[server(endpoint = "task_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn task_choices() -> Result<Vec<Named<TaskId>>, AppError> {
     let (_, _, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    super::ssr::assignments::task_choices(&state).await
+    crate::error::with_status(super::ssr::assignments::task_choices(&state).await)
 }
 
 /// Active carers, by name (carers: only themselves).
 #[server(endpoint = "carer_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn carer_choices() -> Result<Vec<Named<UserId>>, AppError> {
     let (user, _, state) = guarded(caretrack::permissions::Permission::ViewProgress).await?;
-    super::ssr::assignments::carer_choices(&state, &user).await
+    crate::error::with_status(super::ssr::assignments::carer_choices(&state, &user).await)
 }
 
 /// Sets a carer's progress on a task back to 0, with the reason (audited).
 #[server(endpoint = "reset_progress", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn reset_progress(carer: UserId, task: TaskId, reason: String) -> Result<(), AppError> {
     let (_, actor, state) = guarded(caretrack::permissions::Permission::ResetProgress).await?;
-    super::ssr::practice::reset(&state, &actor, carer, task, &reason).await
+    crate::error::with_status(
+        super::ssr::practice::reset(&state, &actor, carer, task, &reason).await,
+    )
 }

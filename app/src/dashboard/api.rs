@@ -58,5 +58,5 @@ pub struct Dashboard {
 #[server(endpoint = "dashboard", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_dashboard() -> Result<Dashboard, AppError> {
     let (_, _, state) = crate::auth::guard(caretrack::permissions::Permission::ManageCare).await?;
-    super::ssr::dashboard(&state).await
+    crate::error::with_status(super::ssr::dashboard(&state).await)
 }

@@ -60,7 +60,7 @@ pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppE
         request_meta,
     };
     let state = crate::state::app_state()?;
-    match login(&state, &email, &password, &request_meta()).await? {
+    match crate::error::with_status(login(&state, &email, &password, &request_meta()).await)? {
         LoginOutcome::SignedIn(tokens, user) => {
             finish_sign_in(&state, &tokens, user.id, user.role).await?;
             Ok(SignInStep::Done)
@@ -74,8 +74,9 @@ pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppE
 pub async fn sign_in_second_step(mfa_token: String, code: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let meta = crate::auth::request_meta();
-    let (tokens, user_id, role) =
-        crate::auth::two_factor::answer_challenge(&state, &mfa_token, &code, &meta).await?;
+    let (tokens, user_id, role) = crate::error::with_status(
+        crate::auth::two_factor::answer_challenge(&state, &mfa_token, &code, &meta).await,
+    )?;
     finish_sign_in(&state, &tokens, user_id, role).await
 }
 
@@ -104,5 +105,5 @@ pub async fn whoami() -> Result<Option<Me>, AppError> {
         return Ok(None);
     };
     let state = crate::state::app_state()?;
-    super::ssr::me(&state, &user).await.map(Some)
+    crate::error::with_status(super::ssr::me(&state, &user).await).map(Some)
 }

@@ -91,7 +91,7 @@ pub async fn invite_person(
         email,
         role,
     };
-    super::ssr::create(&state, &user, &actor, invitation).await
+    crate::error::with_status(super::ssr::create(&state, &user, &actor, invitation).await)
 }
 
 #[server(endpoint = "list_invitations", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
@@ -103,13 +103,13 @@ pub async fn list_invitations(page: i64) -> Result<InvitationPage, AppError> {
 #[server(endpoint = "resend_invitation", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn resend_invitation(id: String) -> Result<(), AppError> {
     let (user, actor, state) = manager().await?;
-    super::ssr::resend(&state, &user, &actor, &id).await
+    crate::error::with_status(super::ssr::resend(&state, &user, &actor, &id).await)
 }
 
 #[server(endpoint = "revoke_invitation", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn revoke_invitation(id: String) -> Result<(), AppError> {
     let (user, actor, state) = manager().await?;
-    super::ssr::revoke(&state, &user, &actor, &id).await
+    crate::error::with_status(super::ssr::revoke(&state, &user, &actor, &id).await)
 }
 
 #[server(endpoint = "invitation_for", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
@@ -118,7 +118,7 @@ pub async fn invitation_for(token: String) -> Result<InvitationView, AppError> {
     let meta = crate::auth::request_meta();
     let ip = meta.ip_key();
     crate::auth::rate_limit::hit(&state, crate::auth::rate_limit::INVITATION_PER_IP, &ip).await?;
-    super::ssr::view(&state, &token).await
+    crate::error::with_status(super::ssr::view(&state, &token).await)
 }
 
 /// Creates the account from the invitation, signs in and goes to the role's home.
@@ -143,7 +143,7 @@ pub async fn accept_invitation(
         password: &password,
         password_again: &password_again,
     };
-    let (tokens, user) = super::ssr::accept(&state, input, &meta).await?;
+    let (tokens, user) = crate::error::with_status(super::ssr::accept(&state, input, &meta).await)?;
     let response = expect_context::<leptos_axum::ResponseOptions>();
     for cookie in crate::auth::cookies::token_cookies(&tokens, state.auth.secure_cookies) {
         response.append_header(axum::http::header::SET_COOKIE, cookie);

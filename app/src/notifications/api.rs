@@ -1,6 +1,8 @@
 //! Wire types and server functions of the notification centre (everyone signed in).
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::error::with_status;
 use caretrack::notification::Choice;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -31,7 +33,7 @@ pub struct NotificationPage {
 #[server(endpoint = "my_notifications", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_notifications(page: i64, unread_only: bool) -> Result<NotificationPage, AppError> {
     let (user, state) = signed_in().await?;
-    super::ssr::list(&state.db, user.user_id, page, unread_only).await
+    with_status(super::ssr::list(&state.db, user.user_id, page, unread_only).await)
 }
 
 /// How many of one's notifications are unread (the bell, on every page: a visitor
@@ -42,7 +44,7 @@ pub async fn unread_notifications() -> Result<i64, AppError> {
         return Ok(0);
     };
     let state = crate::state::app_state()?;
-    super::ssr::unread(&state.db, user.user_id).await
+    with_status(super::ssr::unread(&state.db, user.user_id).await)
 }
 
 /// Marks one notification read; it must be one's own. Answers the unread count.
@@ -52,28 +54,28 @@ pub async fn mark_notification_read(id: String) -> Result<i64, AppError> {
     let id = id
         .parse()
         .map_err(|_| AppError::NotFound("The notification".into()))?;
-    super::ssr::mark_read(&state.db, user.user_id, Some(id)).await
+    with_status(super::ssr::mark_read(&state.db, user.user_id, Some(id)).await)
 }
 
 /// Marks every notification read. Answers the unread count (0).
 #[server(endpoint = "mark_all_notifications_read", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn mark_all_notifications_read() -> Result<i64, AppError> {
     let (user, state) = signed_in().await?;
-    super::ssr::mark_read(&state.db, user.user_id, None).await
+    with_status(super::ssr::mark_read(&state.db, user.user_id, None).await)
 }
 
 /// One's choices, for the kinds one's role receives.
 #[server(endpoint = "notification_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn notification_choices() -> Result<Vec<Choice>, AppError> {
     let (user, state) = signed_in().await?;
-    super::ssr::choices(&state.db, user.user_id, user.role).await
+    with_status(super::ssr::choices(&state.db, user.user_id, user.role).await)
 }
 
 /// Saves one's choices (kinds the role does not receive are refused).
 #[server(endpoint = "save_notification_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn save_notification_choices(choices: Vec<Choice>) -> Result<Vec<Choice>, AppError> {
     let (user, state) = signed_in().await?;
-    super::ssr::save_choices(&state, &user, &choices).await
+    with_status(super::ssr::save_choices(&state, &user, &choices).await)
 }
 
 #[cfg(feature = "ssr")]

@@ -43,14 +43,14 @@ pub async fn push_public_key() -> Result<Option<String>, AppError> {
 #[server(endpoint = "subscribe_push", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn subscribe_push(subscription: Subscription) -> Result<(), AppError> {
     let (user, state) = super::api::signed_in().await?;
-    ssr::subscribe(&state, &user, &subscription).await
+    crate::error::with_status(ssr::subscribe(&state, &user, &subscription).await)
 }
 
 /// Forgets this browser's subscription (turned off here, or signing out).
 #[server(endpoint = "unsubscribe_push", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn unsubscribe_push(endpoint: String) -> Result<(), AppError> {
     let (user, state) = super::api::signed_in().await?;
-    ssr::unsubscribe(&state, &user, &endpoint).await
+    crate::error::with_status(ssr::unsubscribe(&state, &user, &endpoint).await)
 }
 
 #[cfg(feature = "ssr")]

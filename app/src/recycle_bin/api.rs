@@ -91,14 +91,14 @@ pub struct BinCounts {
 pub async fn load_bin(kind: BinKind, page: i64) -> Result<BinPage, AppError> {
     let (_, _, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRecycleBin).await?;
-    super::ssr::list(&state, kind, page).await
+    crate::error::with_status(super::ssr::list(&state, kind, page).await)
 }
 
 #[server(endpoint = "recycle_bin_counts", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_bin_counts() -> Result<BinCounts, AppError> {
     let (_, _, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRecycleBin).await?;
-    super::ssr::counts(&state).await
+    crate::error::with_status(super::ssr::counts(&state).await)
 }
 
 /// Restores the chosen records; answers how many came back.
@@ -106,7 +106,7 @@ pub async fn load_bin_counts() -> Result<BinCounts, AppError> {
 pub async fn restore(kind: BinKind, ids: Vec<String>) -> Result<usize, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRecycleBin).await?;
-    super::ssr::restore(&state, &actor, kind, &ids).await
+    crate::error::with_status(super::ssr::restore(&state, &actor, kind, &ids).await)
 }
 
 /// Deletes the chosen records for good (people: erases them, leaving an anonymous
@@ -115,5 +115,5 @@ pub async fn restore(kind: BinKind, ids: Vec<String>) -> Result<usize, AppError>
 pub async fn purge(kind: BinKind, ids: Vec<String>) -> Result<usize, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRecycleBin).await?;
-    super::ssr::purge(&state, &actor, kind, &ids).await
+    crate::error::with_status(super::ssr::purge(&state, &actor, kind, &ids).await)
 }

@@ -125,7 +125,7 @@ pub async fn load_report_choices() -> Result<ReportChoices, AppError> {
 pub async fn request_report(request: ReportRequest) -> Result<String, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ViewReports).await?;
-    super::ssr::request(&state, &actor, request).await
+    crate::error::with_status(super::ssr::request(&state, &actor, request).await)
 }
 
 /// A link that downloads the report for the next few minutes.
@@ -133,7 +133,7 @@ pub async fn request_report(request: ReportRequest) -> Result<String, AppError> 
 pub async fn report_link(id: String) -> Result<String, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ViewReports).await?;
-    super::ssr::link(&state, &actor, &id).await
+    crate::error::with_status(super::ssr::link(&state, &actor, &id).await)
 }
 
 /// Keeps a report past its expiry (`keep`), or lets it expire again.
@@ -141,5 +141,5 @@ pub async fn report_link(id: String) -> Result<String, AppError> {
 pub async fn archive_report(id: String, keep: bool) -> Result<(), AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ArchiveReports).await?;
-    super::ssr::archive(&state, &actor, &id, keep).await
+    crate::error::with_status(super::ssr::archive(&state, &actor, &id, keep).await)
 }

@@ -31,5 +31,5 @@ pub async fn save_settings(
         lockout_threshold,
         lockout_minutes,
     };
-    super::ssr::save(&state, &user, &actor, &form).await
+    crate::error::with_status(super::ssr::save(&state, &user, &actor, &form).await)
 }

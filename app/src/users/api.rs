@@ -55,23 +55,23 @@ pub async fn list_users(
 #[server(endpoint = "delete_user", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn delete_user(id: String) -> Result<(), AppError> {
     let (actor, state) = with(caretrack::permissions::Permission::ManageUsers).await?;
-    super::ssr::delete(&state, &actor, &id).await
+    crate::error::with_status(super::ssr::delete(&state, &actor, &id).await)
 }
 
 #[server(endpoint = "set_user_active", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn set_user_active(id: String, active: bool) -> Result<(), AppError> {
     let (actor, state) = with(caretrack::permissions::Permission::ManageUsers).await?;
-    super::ssr::set_active(&state, &actor, &id, active).await
+    crate::error::with_status(super::ssr::set_active(&state, &actor, &id, active).await)
 }
 
 #[server(endpoint = "change_user_role", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn change_user_role(id: String, role: String) -> Result<(), AppError> {
     let (actor, state) = with(caretrack::permissions::Permission::ManageUsers).await?;
-    super::ssr::change_role(&state, &actor, &id, &role).await
+    crate::error::with_status(super::ssr::change_role(&state, &actor, &id, &role).await)
 }
 
 #[server(endpoint = "sign_out_user", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn sign_out_user(id: String) -> Result<usize, AppError> {
     let (actor, state) = with(caretrack::permissions::Permission::RevokeAnySession).await?;
-    super::ssr::sign_out_everywhere(&state, &actor, &id).await
+    crate::error::with_status(super::ssr::sign_out_everywhere(&state, &actor, &id).await)
 }

@@ -742,3 +742,20 @@ async fn a_server_functions_failure_answers_with_its_own_status(db: PgPool) {
         );
     }
 }
+
+/// During server-side rendering a page's data comes from the server functions called
+/// directly (not over HTTP): a failure there still gives the page its status. A dead
+/// invitation link is a 404 page, not a 200 with an error on it.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_page_whose_data_is_not_found_answers_404(db: PgPool) {
+    let state = common::state_with(db.clone(), &common::redis_url());
+    let router = server::startup::build_router(state.clone());
+    let response = common::send(
+        router,
+        Request::get("/invite/no-such-token")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::NOT_FOUND, "{}", response.body);
+}

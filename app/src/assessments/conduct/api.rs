@@ -164,21 +164,21 @@ pub async fn assessments(
     page: i64,
 ) -> Result<Page<AssessmentRow>, AppError> {
     let (_, state) = assessor().await?;
-    super::ssr::list(&state, &filter, page).await
+    crate::error::with_status(super::ssr::list(&state, &filter, page).await)
 }
 
 /// Starts a ready assessment (or takes a returned one up again) as the caller.
 #[server(endpoint = "start_assessment", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn start_assessment(id: String) -> Result<(), AppError> {
     let (actor, state) = assessor().await?;
-    super::ssr::start(&state, &actor, assessment_id(&id)?).await
+    crate::error::with_status(super::ssr::start(&state, &actor, assessment_id(&id)?).await)
 }
 
 #[server(endpoint = "assessment_for_conduct", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn assessment_for_conduct(id: String) -> Result<ConductView, AppError> {
     let (actor, state) = assessor().await?;
     let viewer = actor.user_id.ok_or(AppError::Unauthenticated)?;
-    super::ssr::view(&state, assessment_id(&id)?, viewer).await
+    crate::error::with_status(super::ssr::view(&state, assessment_id(&id)?, viewer).await)
 }
 
 /// The approval chain: approves (`approve`) or returns, with comments, a submitted
@@ -190,20 +190,24 @@ pub async fn decide_assessment(
     comments: String,
 ) -> Result<AssessmentStatus, AppError> {
     let (actor, state) = assessor().await?;
-    super::ssr::decide(&state, &actor, assessment_id(&id)?, approve, &comments).await
+    crate::error::with_status(
+        super::ssr::decide(&state, &actor, assessment_id(&id)?, approve, &comments).await,
+    )
 }
 
 /// The stored draft, for a device catching up with another one.
 #[server(endpoint = "assessment_draft", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn assessment_draft(id: String) -> Result<DraftState, AppError> {
     let (_, state) = assessor().await?;
-    super::ssr::draft(&state.db, assessment_id(&id)?).await
+    crate::error::with_status(super::ssr::draft(&state.db, assessment_id(&id)?).await)
 }
 
 #[server(endpoint = "save_assessment_draft", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn save_assessment_draft(id: String, edit: DraftEdit) -> Result<DraftState, AppError> {
     let (actor, state) = assessor().await?;
-    super::ssr::save_draft(&state, &actor, assessment_id(&id)?, &edit).await
+    crate::error::with_status(
+        super::ssr::save_draft(&state, &actor, assessment_id(&id)?, &edit).await,
+    )
 }
 
 /// Scores the stored draft and records the judgement; answers the new status.
@@ -213,7 +217,7 @@ pub async fn submit_assessment(
     form: JudgementForm,
 ) -> Result<AssessmentStatus, AppError> {
     let (actor, state) = assessor().await?;
-    super::ssr::submit(&state, &actor, assessment_id(&id)?, &form).await
+    crate::error::with_status(super::ssr::submit(&state, &actor, assessment_id(&id)?, &form).await)
 }
 
 /// Attaches an uploaded file (purpose ASSESSMENT_EVIDENCE) to an open assessment.
@@ -223,7 +227,9 @@ pub async fn attach_evidence(id: String, file_id: String, caption: String) -> Re
     let file = file_id
         .parse()
         .map_err(|_| AppError::NotFound("The file".into()))?;
-    super::ssr::attach_evidence(&state, &actor, assessment_id(&id)?, file, &caption).await
+    crate::error::with_status(
+        super::ssr::attach_evidence(&state, &actor, assessment_id(&id)?, file, &caption).await,
+    )
 }
 
 #[server(endpoint = "remove_evidence", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
@@ -232,5 +238,7 @@ pub async fn remove_evidence(id: String, file_id: String) -> Result<(), AppError
     let file = file_id
         .parse()
         .map_err(|_| AppError::NotFound("The file".into()))?;
-    super::ssr::remove_evidence(&state, &actor, assessment_id(&id)?, file).await
+    crate::error::with_status(
+        super::ssr::remove_evidence(&state, &actor, assessment_id(&id)?, file).await,
+    )
 }

@@ -99,7 +99,7 @@ async fn carer() -> Result<
 #[server(endpoint = "my_ratings", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_ratings() -> Result<CarerRatings, AppError> {
     let (user, _, state) = carer().await?;
-    super::ssr::for_carer(&state, user.user_id).await
+    crate::error::with_status(super::ssr::for_carer(&state, user.user_id).await)
 }
 
 #[server(endpoint = "my_assessment_answers", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
@@ -108,7 +108,7 @@ pub async fn my_assessment_answers(assessment_id: String) -> Result<AssessmentAn
     let id = assessment_id
         .parse()
         .map_err(|_| AppError::NotFound("The assessment".into()))?;
-    super::ssr::answers_for_carer(&state, user.user_id, id).await
+    crate::error::with_status(super::ssr::answers_for_carer(&state, user.user_id, id).await)
 }
 
 /// Confirms (`dispute` false) or disputes, with a reason, one of the caller's pending
@@ -124,7 +124,7 @@ pub async fn answer_rating(id: String, dispute: bool, reason: String) -> Result<
     } else {
         caretrack::rating::RatingAction::Confirm
     };
-    super::ssr::answer(&state, &user, &actor, id, action, &reason).await
+    crate::error::with_status(super::ssr::answer(&state, &user, &actor, id, action, &reason).await)
 }
 
 /// A rating on progress page 4: waiting for the carer, or disputed.
@@ -167,7 +167,7 @@ pub struct TaskRating {
 pub async fn rating_queue(queue: QueueKind, page: i64) -> Result<Page<QueueRow>, AppError> {
     let (_, _, state) =
         crate::auth::guard(caretrack::permissions::Permission::ResolveDisputes).await?;
-    super::ssr::queue(&state, queue, page).await
+    crate::error::with_status(super::ssr::queue(&state, queue, page).await)
 }
 
 /// Upholds, amends (with `level`) or sends for reassessment a disputed rating.
@@ -183,14 +183,14 @@ pub async fn resolve_rating(
     let id = id
         .parse()
         .map_err(|_| AppError::NotFound("The rating".into()))?;
-    super::ssr::resolve(&state, &actor, id, action, level, &note).await
+    crate::error::with_status(super::ssr::resolve(&state, &actor, id, action, level, &note).await)
 }
 
 #[server(endpoint = "task_ratings", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn task_ratings(task: TaskId) -> Result<Vec<TaskRating>, AppError> {
     let (_, _, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRatings).await?;
-    super::ssr::task_ratings(&state, *task.as_uuid()).await
+    crate::error::with_status(super::ssr::task_ratings(&state, *task.as_uuid()).await)
 }
 
 /// Sets a rating for one or many carers on a task, with a reason; answers how many.
@@ -204,5 +204,7 @@ pub async fn set_rating(
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRatings).await?;
     let carers: Vec<_> = carers.iter().map(|c| *c.as_uuid()).collect();
-    super::ssr::set_manually(&state, &actor, &carers, *task.as_uuid(), level, &reason).await
+    crate::error::with_status(
+        super::ssr::set_manually(&state, &actor, &carers, *task.as_uuid(), level, &reason).await,
+    )
 }

@@ -35,7 +35,7 @@ async fn manager() -> Result<(crate::audit::Actor, crate::state::AppState), AppE
 #[server(endpoint = "assessment_templates", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn assessment_templates(page: i64) -> Result<Page<TemplateSummary>, AppError> {
     let (_, state) = manager().await?;
-    super::ssr::list(&state, page).await
+    crate::error::with_status(super::ssr::list(&state, page).await)
 }
 
 #[server(endpoint = "assessment_template", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
@@ -44,7 +44,7 @@ pub async fn assessment_template(id: String) -> Result<TemplateDetail, AppError>
     let id = id
         .parse()
         .map_err(|_| AppError::NotFound("The assessment template".into()))?;
-    super::ssr::get(&state, id).await
+    crate::error::with_status(super::ssr::get(&state, id).await)
 }
 
 /// Saves a template: a new one, or (with `id`) a new version of it. Answers its id.
@@ -59,9 +59,11 @@ pub async fn save_assessment_template(
         .map(|id| id.parse())
         .transpose()
         .map_err(|_| AppError::NotFound("The assessment template".into()))?;
-    super::ssr::save(&state, &actor, id, &form, &task_ids)
-        .await
-        .map(|id| id.to_string())
+    crate::error::with_status(
+        super::ssr::save(&state, &actor, id, &form, &task_ids)
+            .await
+            .map(|id| id.to_string()),
+    )
 }
 
 /// Moves a template to the recycle bin.
@@ -71,5 +73,5 @@ pub async fn delete_assessment_template(id: String) -> Result<(), AppError> {
     let id = id
         .parse()
         .map_err(|_| AppError::NotFound("The assessment template".into()))?;
-    super::ssr::delete(&state, &actor, id).await
+    crate::error::with_status(super::ssr::delete(&state, &actor, id).await)
 }

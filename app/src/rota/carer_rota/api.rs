@@ -47,7 +47,7 @@ pub struct CalendarDay {
 #[server(endpoint = "my_rota", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_rota() -> Result<PersonalRota, AppError> {
     let (user, _, state) = crate::auth::guard(caretrack::permissions::Permission::ViewRota).await?;
-    super::ssr::my_rota_page(&state, user.user_id).await
+    crate::error::with_status(super::ssr::my_rota_page(&state, user.user_id).await)
 }
 
 /// Makes the signed-in person a new secret calendar link (the old one stops working)
@@ -56,12 +56,12 @@ pub async fn my_rota() -> Result<PersonalRota, AppError> {
 pub async fn new_calendar_link() -> Result<String, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ViewRota).await?;
-    super::ssr::new_calendar_link(&state, &actor).await
+    crate::error::with_status(super::ssr::new_calendar_link(&state, &actor).await)
 }
 
 #[server(endpoint = "turn_off_calendar_link", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn turn_off_calendar_link() -> Result<(), AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ViewRota).await?;
-    super::ssr::turn_off_calendar_link(&state, &actor).await
+    crate::error::with_status(super::ssr::turn_off_calendar_link(&state, &actor).await)
 }

@@ -8,12 +8,12 @@ use leptos::prelude::*;
 pub async fn load_rule_settings() -> Result<RuleSettings, AppError> {
     let (_, _, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageSettings).await?;
-    super::ssr::rule_settings(&state.db).await
+    crate::error::with_status(super::ssr::rule_settings(&state.db).await)
 }
 
 #[server(endpoint = "save_rule_settings", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn save_rule_settings(settings: RuleSettings) -> Result<RuleSettings, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageSettings).await?;
-    super::ssr::save_rule_settings(&state, &actor, settings).await
+    crate::error::with_status(super::ssr::save_rule_settings(&state, &actor, settings).await)
 }

@@ -107,7 +107,7 @@ pub async fn send_shift_out(
 ) -> Result<(), AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
-    super::ssr::open(&state, &actor, shift, competent_only, &note).await
+    crate::error::with_status(super::ssr::open(&state, &actor, shift, competent_only, &note).await)
 }
 
 /// Stops taking interest: waiting applicants are told they were not selected.
@@ -115,20 +115,20 @@ pub async fn send_shift_out(
 pub async fn close_shift(shift: ShiftId) -> Result<u32, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
-    super::ssr::close(&state, &actor, shift).await
+    crate::error::with_status(super::ssr::close(&state, &actor, shift).await)
 }
 
 #[server(endpoint = "open_shifts", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn list_open_shifts(page: i64) -> Result<Page<OpenShift>, AppError> {
     let (_, _, state) = crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
-    super::ssr::open_shifts(&state.db, page).await
+    crate::error::with_status(super::ssr::open_shifts(&state.db, page).await)
 }
 
 #[server(endpoint = "shift_applicants", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_applicants(shift: ShiftId) -> Result<ShiftApplicants, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
-    super::ssr::applicants(&state, &actor, shift).await
+    crate::error::with_status(super::ssr::applicants(&state, &actor, shift).await)
 }
 
 /// Selects, rejects or withdraws one application. Selecting runs the rules engine:
@@ -142,7 +142,9 @@ pub async fn decide_application(
 ) -> Result<(), AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
-    super::ssr::decide(&state, &actor, shift, carer, decision, &reason).await
+    crate::error::with_status(
+        super::ssr::decide(&state, &actor, shift, carer, decision, &reason).await,
+    )
 }
 
 /// Open shifts the signed-in carer may apply for.
@@ -150,19 +152,19 @@ pub async fn decide_application(
 pub async fn available_shifts(page: i64) -> Result<Page<OpenShift>, AppError> {
     let (user, _, state) =
         crate::auth::guard(caretrack::permissions::Permission::ApplyForShifts).await?;
-    super::ssr::available(&state.db, user.user_id, page).await
+    crate::error::with_status(super::ssr::available(&state.db, user.user_id, page).await)
 }
 
 #[server(endpoint = "confirm_interest", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn confirm_interest(shift: ShiftId) -> Result<(), AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ApplyForShifts).await?;
-    super::ssr::apply(&state, &actor, shift).await
+    crate::error::with_status(super::ssr::apply(&state, &actor, shift).await)
 }
 
 #[server(endpoint = "my_applications", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_applications(page: i64) -> Result<Page<MyApplication>, AppError> {
     let (user, _, state) =
         crate::auth::guard(caretrack::permissions::Permission::ApplyForShifts).await?;
-    super::ssr::applications(&state.db, user.user_id, page).await
+    crate::error::with_status(super::ssr::applications(&state.db, user.user_id, page).await)
 }

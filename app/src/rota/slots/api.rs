@@ -12,7 +12,9 @@ pub async fn save_slot_plan(
 ) -> Result<u64, AppError> {
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
-    super::ssr::save_slot_plan(&state, &actor, package, &form)
-        .await
-        .map(|(_, moved)| moved)
+    crate::error::with_status(
+        super::ssr::save_slot_plan(&state, &actor, package, &form)
+            .await
+            .map(|(_, moved)| moved),
+    )
 }

@@ -114,7 +114,7 @@ pub async fn load_rota_week(package: CarePackageId, week: String) -> Result<Rota
     } else {
         crate::rota::parse_week(&week)?
     };
-    super::ssr::load_week(&state, &actor, package, week).await
+    crate::error::with_status(super::ssr::load_week(&state, &actor, package, week).await)
 }
 
 #[server(endpoint = "save_rota_draft", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
@@ -127,7 +127,9 @@ pub async fn save_rota_draft(
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
     let week = crate::rota::parse_week(&week)?;
-    super::ssr::save_draft(&state, &actor, package, week, assignments, base_revision).await
+    crate::error::with_status(
+        super::ssr::save_draft(&state, &actor, package, week, assignments, base_revision).await,
+    )
 }
 
 #[server(endpoint = "publish_rota_week", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
@@ -140,7 +142,9 @@ pub async fn publish_rota_week(
     let (_, actor, state) =
         crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
     let week = crate::rota::parse_week(&week)?;
-    super::ssr::publish(&state, &actor, package, week, revision, overrides).await
+    crate::error::with_status(
+        super::ssr::publish(&state, &actor, package, week, revision, overrides).await,
+    )
 }
 
 /// The most weeks one "apply this week's pattern" writes.
@@ -159,5 +163,7 @@ pub async fn apply_rota_pattern(
         crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
     let week = crate::rota::parse_week(&week)?;
     let from = crate::rota::parse_week(&from)?;
-    super::ssr::apply_pattern(&state, &actor, package, week, from, weeks).await
+    crate::error::with_status(
+        super::ssr::apply_pattern(&state, &actor, package, week, from, weeks).await,
+    )
 }

@@ -48,6 +48,7 @@ pub enum ScoringError {
 
 /// Each section's share of the weighted score, in percent; together 100.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Weights {
     pub knowledge: u8,
     pub practical: u8,
@@ -79,6 +80,7 @@ impl Weights {
 /// The minimum weighted score (whole percent) for each level an assessment can suggest.
 /// Below the lowest threshold the suggestion is `NotCompetent`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Thresholds(BTreeMap<CompetencyLevel, u8>);
 
 impl Thresholds {
@@ -136,6 +138,7 @@ impl Thresholds {
 
 /// One item as the assessor left it: a score, "not applicable", or nothing yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ItemScore {
     pub section: Section,
     pub score: Option<u8>,
@@ -144,6 +147,7 @@ pub struct ItemScore {
 
 /// A weighted score, floored to hundredths of a percent (0–10000).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WeightedScore(u32);
 
 impl WeightedScore {
@@ -236,6 +240,7 @@ pub const ITEM_TEXT_MAX: usize = 4000;
 
 /// One item as typed into the template form (over the API, fields left out are blank).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct ItemForm {
     pub prompt: String,
@@ -248,6 +253,7 @@ pub struct ItemForm {
 /// A template as typed: numbers are text until checked, so a mistake is answered
 /// beside its field and nothing typed is lost.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct TemplateForm {
     pub title: String,
@@ -268,6 +274,7 @@ pub struct TemplateForm {
 
 /// A checked item.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Item {
     pub section: Section,
     pub prompt: String,
@@ -277,6 +284,7 @@ pub struct Item {
 
 /// A checked template version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TemplateDraft {
     pub title: String,
     pub description: String,

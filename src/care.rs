@@ -18,6 +18,7 @@ pub const ADDRESS_LINE_MAX: usize = 100;
 
 /// A care package's form as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct PackageForm {
     pub name: String,
     pub postcode_district: String,
@@ -74,6 +75,7 @@ pub fn address_lines(raw: &str) -> Result<Vec<String>, ValidationError> {
 
 /// A task's form as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct TaskForm {
     pub name: String,
     pub category: String,
@@ -198,6 +200,7 @@ pub fn over_the_cap(remaining: i32) -> ValidationError {
 
 /// Progress towards a task's target: global per carer × task, across every package.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Progress {
     pub current: i32,
     pub target: i32,
@@ -241,6 +244,7 @@ pub fn overall_percent(tasks: &[Progress]) -> Option<f64> {
 
 /// Progress as sent to browsers and API clients: the counts and the percentage.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ProgressReport {
     pub current: i32,
     pub target: i32,

@@ -86,6 +86,7 @@ pub const REASON_MAX: usize = 4000;
 
 /// What an item allows, as the conductor needs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ItemRule {
     pub section: Section,
     pub allows_not_applicable: bool,
@@ -94,6 +95,7 @@ pub struct ItemRule {
 /// One item as the assessor left it: the carer's answer (or what was observed), a
 /// score, or "not applicable".
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Response {
     pub answer: String,
     pub score: Option<u8>,
@@ -146,6 +148,7 @@ pub fn check_response(
 
 /// An item's stored version: every write raises `revision`, and remembers the device.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Stamp {
     pub revision: i64,
     pub device_id: String,
@@ -200,6 +203,7 @@ pub const AWARDABLE: [CompetencyLevel; 5] = [
 
 /// The review step as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct JudgementForm {
     /// A `CompetencyLevel` spelling; blank until chosen.
     pub final_level: String,
@@ -211,6 +215,7 @@ pub struct JudgementForm {
 
 /// The assessor's checked decision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Judgement {
     pub final_level: CompetencyLevel,
     /// Present when the level differs from the suggestion (and kept if given anyway).

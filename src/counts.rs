@@ -7,6 +7,7 @@ macro_rules! bounded_count {
     ($(#[$doc:meta])* $name:ident, $field:literal, $min:literal ..= $max:literal, $what:literal) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
         #[serde(try_from = "i32", into = "i32")]
         pub struct $name(u16);
 

@@ -35,6 +35,8 @@ pub mod retry;
 pub mod role;
 pub mod rota;
 pub mod schedule;
+#[cfg(feature = "schemars")]
+pub mod schema;
 pub mod text;
 mod validation;
 

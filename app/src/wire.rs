@@ -4,6 +4,11 @@ use serde::{Deserialize, Serialize};
 
 /// One page of a list, with the total for the pager.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(schemars::JsonSchema),
+    schemars(rename = "{T}Page")
+)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
@@ -13,6 +18,11 @@ pub struct Page<T> {
 
 /// An id with the name a page shows for it (a task, a carer, a package).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(schemars::JsonSchema),
+    schemars(rename = "Named{Id}")
+)]
 pub struct Named<Id> {
     pub id: Id,
     pub name: String,

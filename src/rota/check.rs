@@ -17,6 +17,11 @@ use std::{borrow::Cow, collections::BTreeMap};
 
 /// One breach of one rule.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(rename = "RotaViolation")
+)]
 pub struct Violation {
     pub rule: RuleId,
     pub severity: Severity,
@@ -30,6 +35,7 @@ pub struct Violation {
     /// Plain English, with the numbers behind it.
     pub message: String,
     /// The same numbers, for machines: e.g. `average_hours`, `limit_hours`.
+    #[cfg_attr(feature = "schemars", schemars(with = "BTreeMap<String, f64>"))]
     pub details: Details,
 }
 
@@ -99,6 +105,11 @@ impl Violation {
 
 /// The answer to a rota check: every violation, and how many of each kind.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(rename = "RotaCheck")
+)]
 pub struct Report {
     pub violations: Vec<Violation>,
     pub errors: u32,
@@ -367,6 +378,7 @@ impl std::fmt::Display for Hours {
 
 /// A change the editor makes, re-checked incrementally.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Change {
     Assign {

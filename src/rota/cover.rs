@@ -19,6 +19,7 @@ const LOOKBACK_DAYS: i64 = 28;
 
 /// One carer who could take the shift, and why they rank where they do.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Candidate {
     pub carer_id: UserId,
     /// What placing them would newly break.

@@ -22,8 +22,10 @@ closed_set! {
 
 /// A carer's written opt-out of the 48-hour average (WTR reg. 5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct OptOut {
     #[serde(with = "crate::days::wire")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::Date"))]
     pub from: Date,
     /// The last day it is in force (none: until withdrawn).
     #[serde(
@@ -31,6 +33,7 @@ pub struct OptOut {
         with = "crate::days::wire::option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Date>"))]
     pub to: Option<Date>,
 }
 
@@ -42,6 +45,11 @@ impl OptOut {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(rename = "RotaCarer")
+)]
 pub struct Carer {
     pub id: UserId,
     /// Needed for the young-worker rules; none: treated as an adult.
@@ -50,6 +58,7 @@ pub struct Carer {
         with = "crate::days::wire::option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Date>"))]
     pub date_of_birth: Option<Date>,
     /// Contracted weekly hours; none: the organisation's default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,6 +74,7 @@ pub struct Carer {
         with = "crate::days::wire::option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Date>"))]
     pub employed_from: Option<Date>,
     /// Tasks with a confirmed (effective) rating of COMPETENT or above.
     #[serde(default)]
@@ -72,6 +82,11 @@ pub struct Carer {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(rename = "RotaPackage")
+)]
 pub struct Package {
     pub id: CarePackageId,
     /// The package's tasks: a competent carer is competent in all of them.
@@ -80,12 +95,19 @@ pub struct Package {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(rename = "RotaShift")
+)]
 pub struct Shift {
     pub id: ShiftId,
     pub package_id: CarePackageId,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::DateTime"))]
     pub start: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "schemars", schemars(with = "crate::schema::DateTime"))]
     pub end: OffsetDateTime,
     #[serde(default)]
     pub carer_ids: Vec<UserId>,
@@ -99,6 +121,7 @@ pub struct Shift {
 
 /// Everything one validation needs.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RotaInput {
     pub carers: Vec<Carer>,
     pub packages: Vec<Package>,
@@ -112,6 +135,7 @@ pub struct RotaInput {
         with = "crate::days::wire::option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<crate::schema::Date>"))]
     pub planning_from: Option<Date>,
 }
 

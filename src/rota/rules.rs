@@ -143,6 +143,7 @@ impl RuleId {
 
 /// Whether a rule runs, how serious its breaches are, and whether they can be accepted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Switch {
     pub enabled: bool,
     pub severity: Severity,
@@ -151,6 +152,7 @@ pub struct Switch {
 
 /// Rule 3: contracted weekly hours, unless the carer has their own limit.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct ContractedHours {
     pub default_weekly_hours: f64,
@@ -166,6 +168,7 @@ impl Default for ContractedHours {
 
 /// Rule 6: whether nights may run on consecutive days, and how many at most.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct ConsecutiveNights {
     /// False: no night shift on the day after another.
@@ -187,6 +190,7 @@ impl ConsecutiveNights {
 
 /// Rule 7: whole days of rest between a night shift and a following day shift.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct NightToDayRest {
     pub rest_days: u32,
@@ -200,6 +204,7 @@ impl Default for NightToDayRest {
 
 /// Rule 9 (WTR reg. 4).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct WeeklyAverage {
     pub max_hours: f64,
@@ -218,6 +223,7 @@ impl Default for WeeklyAverage {
 
 /// Rule 10 (WTR regs. 10 and 10(2)).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct DailyRest {
     pub adult_hours: f64,
@@ -235,6 +241,7 @@ impl Default for DailyRest {
 
 /// Rule 11 (WTR reg. 11).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct WeeklyRest {
     pub adult_hours_per_7_days: f64,
@@ -254,6 +261,7 @@ impl Default for WeeklyRest {
 
 /// Rule 12 (WTR reg. 12).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct RestBreak {
     pub adult_after_hours: f64,
@@ -275,6 +283,7 @@ impl Default for RestBreak {
 
 /// Rule 13 (WTR reg. 6).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct NightWork {
     pub max_average_hours_per_24: f64,
@@ -293,6 +302,7 @@ impl Default for NightWork {
 
 /// Rule 14 (WTR regs. 5A).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct YoungWorkerLimits {
     pub max_daily_hours: f64,
@@ -311,6 +321,7 @@ impl Default for YoungWorkerLimits {
 /// An organisation's rule settings. Every part is optional on the wire: what is left
 /// out keeps its default (the law's figure for statutory rules).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct RuleSettings {
     /// Switches that differ from [`RuleId::default_switch`].

@@ -36,6 +36,11 @@ impl SlotTime {
 
 /// The form as typed (a field left out is empty, and refused by name).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(rename = "SlotPlan")
+)]
 #[serde(default)]
 pub struct SlotForm {
     pub day_starts: String,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 pub const FAILURES_PER_PAGE: i64 = 20;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct QueueCount {
     pub queue: String,
     pub status: String,
@@ -15,6 +16,7 @@ pub struct QueueCount {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct FailedJob {
     pub id: String,
     pub kind: String,
@@ -29,6 +31,7 @@ pub struct FailedJob {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct JobsOverview {
     pub counts: Vec<QueueCount>,
     pub failures: Vec<FailedJob>,

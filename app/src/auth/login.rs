@@ -41,6 +41,7 @@ impl LoginOutcome {
 
 /// Who signed in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct SignedInUser {
     pub id: Uuid,
     pub email: String,

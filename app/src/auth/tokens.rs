@@ -19,6 +19,7 @@ const ISSUER: &str = "caretrack-pro";
 const AUDIENCE: &str = "caretrack-pro";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct AccessClaims {
     pub sub: Uuid,
     pub role: Role,

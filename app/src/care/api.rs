@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub const PAGE_SIZE: i64 = 25;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct PackageSummary {
     pub id: CarePackageId,
     pub name: String,
@@ -24,6 +25,7 @@ pub struct PackageSummary {
 /// A package with what is attached to it. The client's name and address are present
 /// only for those allowed to read them (`caretrack::care::may_see_client_details`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct PackageDetail {
     pub id: CarePackageId,
     pub name: String,
@@ -35,6 +37,7 @@ pub struct PackageDetail {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct TaskSummary {
     pub id: TaskId,
     pub name: String,
@@ -47,6 +50,7 @@ pub struct TaskSummary {
 
 /// A task on a carer's list for today.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct TodayTask {
     pub task_id: TaskId,
     pub name: String,
@@ -61,6 +65,7 @@ pub struct TodayTask {
 
 /// The carer's day: the tasks still short of their target, and overall progress.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Today {
     pub tasks: Vec<TodayTask>,
     /// Tasks assigned in all (including those complete).
@@ -76,6 +81,7 @@ pub struct Today {
 
 /// One of a carer's recent logs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct RecentLog {
     pub task: String,
     pub count: i32,
@@ -87,6 +93,7 @@ pub struct RecentLog {
 
 /// The answer to a logged completion (and, for a replay, the first answer again).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct LoggedPractice {
     pub task_id: TaskId,
     pub logged_today: i32,
@@ -99,6 +106,7 @@ pub struct LoggedPractice {
 
 /// A log made while the phone had no connection, kept on it until sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct QueuedLog {
     /// Made when the log was typed; sent again as often as needed, counted once.
     pub idempotency_key: String,
@@ -117,6 +125,7 @@ pub struct QueuedLog {
 
 /// What became of one sent log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub enum SyncOutcome {
     /// Counted now (or before: a key already counted answers its first result).
     Counted,
@@ -131,6 +140,7 @@ pub const SYNC_BATCH: usize = 100;
 
 /// One task's row in a carer's progress.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ProgressRow {
     pub task_id: TaskId,
     pub name: String,
@@ -146,6 +156,7 @@ pub struct ProgressRow {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct CarerProgress {
     pub carer: Named<UserId>,
     pub rows: Vec<ProgressRow>,
@@ -291,6 +302,7 @@ pub async fn my_progress() -> Result<CarerProgress, AppError> {
 
 /// What an assignment change did (names, for the confirmation message).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct AssignmentChange {
     pub added: Vec<String>,
     pub removed: Vec<String>,
@@ -298,6 +310,7 @@ pub struct AssignmentChange {
 
 /// What assigning a package to a carer would do to their list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct CarerImpact {
     pub carer: Named<UserId>,
     /// Tasks of the package not yet on the carer's list.

@@ -54,6 +54,7 @@ pub struct Upload {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct StoredFile {
     pub id: Uuid,
     pub purpose: FilePurpose,
@@ -71,9 +72,11 @@ pub struct Viewer {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct DownloadUrl {
     pub url: String,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ssr", schemars(with = "caretrack::schema::DateTime"))]
     pub expires_at: OffsetDateTime,
 }
 
@@ -190,6 +193,7 @@ pub async fn upload(
 
 /// The payload of a [`SCAN_JOB_KIND`] job.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ScanFile {
     pub file_id: Uuid,
 }
@@ -258,6 +262,7 @@ pub async fn mark_deleted(db: impl sqlx::PgExecutor<'_>, file_id: Uuid) -> Resul
 
 /// What a garbage collection removed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct GarbageReport {
     /// Files deleted by people (or by their owner's purge).
     pub deleted_files: u64,

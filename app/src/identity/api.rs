@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// The signed-in person, as the header and home pages show them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Me {
     /// Whose logs kept offline on this device are theirs to send.
     pub user_id: caretrack::ids::UserId,
@@ -18,6 +19,7 @@ pub struct Me {
 
 /// Where signing in stands after the password.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub enum SignInStep {
     /// Signed in; the browser is being sent home.
     Done,

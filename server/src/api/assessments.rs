@@ -29,7 +29,7 @@ use axum::{
 use caretrack::{
     assessment::TemplateForm,
     conduct::{AssessmentStatus, JudgementForm},
-    ids::TaskId,
+    ids::{AssessmentTemplateId, TaskId},
     rating::RatingAction,
 };
 use serde::{Deserialize, Serialize};
@@ -48,15 +48,17 @@ pub async fn list_templates(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct TemplateBody {
     form: TemplateForm,
     task_ids: Vec<TaskId>,
 }
 
-#[derive(Serialize)]
+/// The new template's id.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "CreatedId")]
 pub struct Created {
-    id: String,
+    id: AssessmentTemplateId,
 }
 
 /// A new template (version 1); a new version is saved through the page.
@@ -66,7 +68,7 @@ pub async fn create_template(
     JsonBody(body): JsonBody<TemplateBody>,
 ) -> Result<Response, AppError> {
     let id = templates::save(&state, &actor, None, &body.form, &body.task_ids).await?;
-    Ok((StatusCode::CREATED, Json(Created { id: id.to_string() })).into_response())
+    Ok((StatusCode::CREATED, Json(Created { id: id.into() })).into_response())
 }
 
 #[derive(Deserialize)]
@@ -137,7 +139,7 @@ pub async fn save_draft(
     Ok(Json(conduct::save_draft(&state, &actor, id, &edit).await?))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct Submitted {
     status: AssessmentStatus,
 }
@@ -161,7 +163,7 @@ pub async fn confirm(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct DisputeBody {
     reason: String,
 }
@@ -206,7 +208,7 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         "/api/v1/assessment-templates",
         Access::Permission(Permission::ManageAssessmentTemplates),
         get(list_templates),
-        Doc::new(ASSESSMENTS, "Assessment templates (their current versions)", Reply::Json("TemplatePage"))
+        Doc::new(ASSESSMENTS, "Assessment templates (their current versions)", Reply::json::<Page<TemplateSummary>>())
             .query(&[Query { name: "page", kind: "integer", required: false, description: "From 1; 25 a page" }]),
     )
     .route(
@@ -214,15 +216,15 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         "/api/v1/assessment-templates",
         Access::Permission(Permission::ManageAssessmentTemplates),
         post(create_template),
-        Doc::new(ASSESSMENTS, "Write a template: sections of items, weights adding to 100, the scale, pass thresholds, the tasks it covers (a task belongs to one template)", Reply::Created("CreatedId"))
-            .body(Body::Json("TemplateInput")),
+        Doc::new(ASSESSMENTS, "Write a template: sections of items, weights adding to 100, the scale, pass thresholds, the tasks it covers (a task belongs to one template)", Reply::created::<Created>())
+            .body(Body::json::<TemplateBody>()),
     )
     .route(
         "GET",
         "/api/v1/assessments",
         Access::Permission(Permission::ConductAssessments),
         get(list_assessments),
-        Doc::new(ASSESSMENTS, "Assessments: ready first, then returned, in progress, awaiting approval, completed", Reply::Json("AssessmentPage"))
+        Doc::new(ASSESSMENTS, "Assessments: ready first, then returned, in progress, awaiting approval, completed", Reply::json::<Page<AssessmentRow>>())
             .query(&[
                 Query { name: "state", kind: "string", required: false, description: "ready, in_progress, awaiting_approval, returned, completed or cancelled" },
                 Query { name: "carer", kind: "string", required: false, description: "A carer's id" },
@@ -235,7 +237,7 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         "/api/v1/assessments/{id}",
         Access::Permission(Permission::ConductAssessments),
         get(get_assessment),
-        Doc::new(ASSESSMENTS, "One assessment as the conductor shows it: items with model answers, the saved draft, evidence, the outcome once submitted", Reply::Json("ConductView")),
+        Doc::new(ASSESSMENTS, "One assessment as the conductor shows it: items with model answers, the saved draft, evidence, the outcome once submitted", Reply::json::<ConductView>()),
     )
     .route(
         "POST",
@@ -249,16 +251,16 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         "/api/v1/assessments/{id}/draft",
         Access::Permission(Permission::ConductAssessments),
         post(save_draft),
-        Doc::new(ASSESSMENTS, "Autosave answers and scores: the last write per item wins; the answer names the items whose newer edit from another device this replaced", Reply::Json("DraftState"))
-            .body(Body::Json("DraftEdit")),
+        Doc::new(ASSESSMENTS, "Autosave answers and scores: the last write per item wins; the answer names the items whose newer edit from another device this replaced", Reply::json::<DraftState>())
+            .body(Body::json::<DraftEdit>()),
     )
     .route(
         "POST",
         "/api/v1/assessments/{id}/submit",
         Access::Permission(Permission::ConductAssessments),
         post(submit),
-        Doc::new(ASSESSMENTS, "Score the saved draft and award a level (a level other than the suggestion needs a reason); completes it, or waits for approval", Reply::Json("Submitted"))
-            .body(Body::Json("Judgement")),
+        Doc::new(ASSESSMENTS, "Score the saved draft and award a level (a level other than the suggestion needs a reason); completes it, or waits for approval", Reply::json::<Submitted>())
+            .body(Body::json::<JudgementForm>()),
     )
     .route(
         "POST",
@@ -273,13 +275,13 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         Access::Permission(Permission::ConfirmOwnRatings),
         post(dispute),
         Doc::new(ASSESSMENTS, "Dispute one of your pending ratings, with a reason: a care manager resolves it", Reply::NoContent)
-            .body(Body::Json("DisputeInput")),
+            .body(Body::json::<DisputeBody>()),
     )
     .route(
         "GET",
         "/api/v1/carers/{id}/competencies",
         Access::Permission(Permission::ViewProgress),
         get(competencies),
-        Doc::new(ASSESSMENTS, "A carer's ratings: waiting for them, effective levels per task, history (carers: their own only)", Reply::Json("CarerRatings")),
+        Doc::new(ASSESSMENTS, "A carer's ratings: waiting for them, effective levels per task, history (carers: their own only)", Reply::json::<CarerRatings>()),
     )
 }

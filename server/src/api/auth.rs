@@ -26,13 +26,13 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct LoginRequest {
     email: String,
     password: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct TokenResponse {
     access_token: String,
     refresh_token: String,
@@ -56,24 +56,43 @@ impl TokenResponse {
     }
 }
 
+/// What a sign-in answers: tokens, or the second step.
+#[derive(Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum LoginAnswer {
+    SignedIn(TokenResponse),
+    SecondStep(MfaRequired),
+}
+
+/// A code from the authenticator app (or a backup code) is needed next.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct MfaRequired {
+    /// Always `true`.
+    mfa_required: bool,
+    /// Send with the code to `/api/v1/auth/mfa`.
+    mfa_token: String,
+}
+
 /// `{access_token, …}`, or `{mfa_required: true, mfa_token}` when a code is needed next.
 pub async fn login(
     State(state): State<AppState>,
     Extension(meta): Extension<RequestMeta>,
     JsonBody(body): JsonBody<LoginRequest>,
-) -> Result<Response, AppError> {
-    match login::login(&state, &body.email, &body.password, &meta).await? {
-        LoginOutcome::SignedIn(tokens, user) => {
-            Ok(Json(TokenResponse::new(tokens, Some(user))).into_response())
-        }
-        LoginOutcome::SecondStep { mfa_token } => Ok(Json(
-            serde_json::json!({ "mfa_required": true, "mfa_token": mfa_token }),
-        )
-        .into_response()),
-    }
+) -> Result<Json<LoginAnswer>, AppError> {
+    Ok(Json(
+        match login::login(&state, &body.email, &body.password, &meta).await? {
+            LoginOutcome::SignedIn(tokens, user) => {
+                LoginAnswer::SignedIn(TokenResponse::new(tokens, Some(user)))
+            }
+            LoginOutcome::SecondStep { mfa_token } => LoginAnswer::SecondStep(MfaRequired {
+                mfa_required: true,
+                mfa_token,
+            }),
+        },
+    ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct MfaRequest {
     mfa_token: String,
     code: String,
@@ -100,7 +119,7 @@ pub async fn mfa(
     )))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct RefreshRequest {
     refresh_token: String,
 }
@@ -180,9 +199,9 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         Doc::new(
             AUTH,
             "Sign in; answers with tokens, or asks for a second step",
-            Reply::Json("LoginResult"),
+            Reply::json::<LoginAnswer>(),
         )
-        .body(Body::Json("LoginRequest"))
+        .body(Body::json::<LoginRequest>())
         .refused("The email or password is incorrect (the same answer for a locked account)"),
     )
     .route(
@@ -193,9 +212,9 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         Doc::new(
             AUTH,
             "Second step: a code from the authenticator app or a backup code",
-            Reply::Json("Tokens"),
+            Reply::json::<TokenResponse>(),
         )
-        .body(Body::Json("MfaRequest"))
+        .body(Body::json::<MfaRequest>())
         .refused("The code or the sign-in attempt is not valid"),
     )
     .route(
@@ -206,9 +225,9 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         Doc::new(
             AUTH,
             "New tokens for a refresh token (single use)",
-            Reply::Json("Tokens"),
+            Reply::json::<TokenResponse>(),
         )
-        .body(Body::Json("RefreshRequest"))
+        .body(Body::json::<RefreshRequest>())
         .refused("The refresh token is unknown, used or expired (a reused one ends the session)"),
     )
     .route(
@@ -223,14 +242,18 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         "/api/v1/me",
         SignedIn,
         get(me),
-        Doc::new(AUTH, "Who is signed in", Reply::Json("User")),
+        Doc::new(AUTH, "Who is signed in", Reply::json::<SignedInUser>()),
     )
     .route(
         "GET",
         "/api/v1/me/sessions",
         SignedIn,
         get(my_sessions),
-        Doc::new(AUTH, "Your live sessions (devices)", Reply::List("Session")),
+        Doc::new(
+            AUTH,
+            "Your live sessions (devices)",
+            Reply::list::<SessionInfo>(),
+        ),
     )
     .route(
         "DELETE",

@@ -60,7 +60,7 @@ pub async fn get_package(
 }
 
 /// A package's fields; on `PATCH`, those left out keep their values.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct PackageBody {
     name: Option<String>,
     postcode_district: Option<String>,
@@ -115,7 +115,7 @@ pub async fn delete_package(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct TaskIds {
     task_ids: Vec<TaskId>,
 }
@@ -131,7 +131,7 @@ pub async fn set_package_tasks(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct CarerIds {
     carer_ids: Vec<UserId>,
 }
@@ -158,7 +158,7 @@ pub async fn list_tasks(
 }
 
 /// A task's fields; on `PATCH`, those left out keep their values.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct TaskBody {
     name: Option<String>,
     category: Option<String>,
@@ -231,7 +231,7 @@ pub async fn today(
     Ok(Json(practice::today(&state, user.user_id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct CompletionBody {
     task_id: TaskId,
     care_package_id: CarePackageId,
@@ -239,6 +239,7 @@ pub struct CompletionBody {
     idempotency_key: String,
     /// When it happened, for a log made offline (RFC 3339); now if left out.
     #[serde(default, with = "time::serde::rfc3339::option")]
+    #[schemars(with = "Option<caretrack::schema::DateTime>")]
     logged_at: Option<OffsetDateTime>,
 }
 
@@ -293,30 +294,30 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         "/api/v1/care-packages",
         view_care,
         get(list_packages),
-        Doc::new(CARE, "Care packages (carers: the ones they work at)", Reply::Json("PackagePage")).query(LIST),
+        Doc::new(CARE, "Care packages (carers: the ones they work at)", Reply::json::<Page<PackageSummary>>()).query(LIST),
     )
     .route(
         "POST",
         "/api/v1/care-packages",
         manage_care,
         post(create_package),
-        Doc::new(CARE, "Create a care package; the client's name and address are encrypted at rest", Reply::Created("Package"))
-            .body(Body::Json("PackageInput")),
+        Doc::new(CARE, "Create a care package; the client's name and address are encrypted at rest", Reply::created::<PackageDetail>())
+            .body(Body::json::<PackageBody>()),
     )
     .route(
         "GET",
         "/api/v1/care-packages/{id}",
         view_care,
         get(get_package),
-        Doc::new(CARE, "A care package with its tasks and carers; client details only for managers and its carers", Reply::Json("Package")),
+        Doc::new(CARE, "A care package with its tasks and carers; client details only for managers and its carers", Reply::json::<PackageDetail>()),
     )
     .route(
         "PATCH",
         "/api/v1/care-packages/{id}",
         manage_care,
         patch(update_package),
-        Doc::new(CARE, "Change a care package (fields left out keep their values)", Reply::Json("Package"))
-            .body(Body::Json("PackageInput")),
+        Doc::new(CARE, "Change a care package (fields left out keep their values)", Reply::json::<PackageDetail>())
+            .body(Body::json::<PackageBody>()),
     )
     .route(
         "DELETE",
@@ -330,38 +331,38 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         "/api/v1/care-packages/{id}/tasks",
         manage_care,
         put(set_package_tasks),
-        Doc::new(CARE, "Set the tasks performed at a package (progress is global and never reset)", Reply::Json("AssignmentChange"))
-            .body(Body::Json("TaskIds")),
+        Doc::new(CARE, "Set the tasks performed at a package (progress is global and never reset)", Reply::json::<AssignmentChange>())
+            .body(Body::json::<TaskIds>()),
     )
     .route(
         "PUT",
         "/api/v1/care-packages/{id}/carers",
         manage_care,
         put(set_package_carers),
-        Doc::new(CARE, "Set the carers who work at a package", Reply::Json("AssignmentChange"))
-            .body(Body::Json("CarerIds")),
+        Doc::new(CARE, "Set the carers who work at a package", Reply::json::<AssignmentChange>())
+            .body(Body::json::<CarerIds>()),
     )
     .route(
         "GET",
         "/api/v1/tasks",
         view_care,
         get(list_tasks),
-        Doc::new(CARE, "Tasks (carers: those of their packages)", Reply::Json("TaskPage")).query(LIST),
+        Doc::new(CARE, "Tasks (carers: those of their packages)", Reply::json::<Page<TaskSummary>>()).query(LIST),
     )
     .route(
         "POST",
         "/api/v1/tasks",
         manage_care,
         post(create_task),
-        Doc::new(CARE, "Create a task", Reply::Created("Task")).body(Body::Json("TaskInput")),
+        Doc::new(CARE, "Create a task", Reply::created::<TaskSummary>()).body(Body::json::<TaskBody>()),
     )
     .route(
         "PATCH",
         "/api/v1/tasks/{id}",
         manage_care,
         patch(update_task),
-        Doc::new(CARE, "Change a task (fields left out keep their values)", Reply::Json("Task"))
-            .body(Body::Json("TaskInput")),
+        Doc::new(CARE, "Change a task (fields left out keep their values)", Reply::json::<TaskSummary>())
+            .body(Body::json::<TaskBody>()),
     )
     .route(
         "DELETE",
@@ -375,21 +376,21 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         "/api/v1/carers/{id}/progress",
         Access::Permission(Permission::ViewProgress),
         get(carer_progress),
-        Doc::new(PRACTICE, "A carer's global progress per task (carers: their own only)", Reply::Json("CarerProgress")),
+        Doc::new(PRACTICE, "A carer's global progress per task (carers: their own only)", Reply::json::<CarerProgress>()),
     )
     .route(
         "GET",
         "/api/v1/me/tasks/today",
         log_practice,
         get(today),
-        Doc::new(PRACTICE, "The signed-in carer's tasks for today (tasks at their target are left out)", Reply::Json("Today")),
+        Doc::new(PRACTICE, "The signed-in carer's tasks for today (tasks at their target are left out)", Reply::json::<Today>()),
     )
     .route(
         "POST",
         "/api/v1/me/task-completions",
         log_practice,
         post(log_completion),
-        Doc::new(PRACTICE, "Log completions for today: at most 100 per task per London day; a repeated idempotency key answers the first result", Reply::Created("LoggedPractice"))
-            .body(Body::Json("CompletionInput")),
+        Doc::new(PRACTICE, "Log completions for today: at most 100 per task per London day; a repeated idempotency key answers the first result", Reply::created::<LoggedPractice>())
+            .body(Body::json::<CompletionBody>()),
     )
 }

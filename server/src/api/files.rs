@@ -124,7 +124,7 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         Doc::new(
             FILES,
             "Upload a file (JPEG, PNG or PDF); it is virus-scanned before anyone can download it",
-            Reply::Created("StoredFile"),
+            Reply::created::<StoredFile>(),
         )
         .body(Body::File)
         .query(&[
@@ -157,7 +157,7 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         Doc::new(
             FILES,
             "A short-lived download link",
-            Reply::Json("DownloadUrl"),
+            Reply::json::<DownloadUrl>(),
         ),
     )
 }

@@ -62,7 +62,7 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         Doc::new(
             ADMIN,
             "Background jobs: counts by queue and status, failures (25 a page)",
-            Reply::Json("JobsOverview"),
+            Reply::json::<JobsOverview>(),
         )
         .query(&[Query {
             name: "page",

@@ -55,6 +55,13 @@ fn conforms(doc: &Value, value: &Value, schema: &Value, at: &str) -> Result<(), 
             n => Err(format!("{at}: {n} of oneOf match {value}")),
         };
     }
+    if let Some(options) = schema["anyOf"].as_array()
+        && !options
+            .iter()
+            .any(|option| conforms(doc, value, option, at).is_ok())
+    {
+        return Err(format!("{at}: none of anyOf match {value}"));
+    }
     if let Some(constant) = schema.get("const")
         && value != constant
     {

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 /// What progress page 2 shows; every part optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct AssessmentFilter {
     pub status: Option<AssessmentStatus>,
     pub carer: Option<UserId>,
@@ -22,6 +23,7 @@ pub struct AssessmentFilter {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct AssessmentRow {
     pub id: String,
     pub carer: Named<UserId>,
@@ -38,6 +40,7 @@ pub struct AssessmentRow {
 
 /// One item as stored in the draft, with who wrote it last.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct StoredResponse {
     pub item_id: String,
     pub response: Response,
@@ -48,12 +51,14 @@ pub struct StoredResponse {
 
 /// The review step as stored in the draft.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct StoredReview {
     pub form: JudgementForm,
     pub revision: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ConductItem {
     pub id: String,
     pub section: Section,
@@ -65,6 +70,7 @@ pub struct ConductItem {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Evidence {
     pub file_id: String,
     pub name: String,
@@ -75,6 +81,7 @@ pub struct Evidence {
 
 /// What the assessor decided, once submitted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Outcome {
     pub score: String,
     pub suggested: CompetencyLevel,
@@ -86,6 +93,7 @@ pub struct Outcome {
 
 /// Everything the conductor needs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ConductView {
     pub id: String,
     pub carer: Named<UserId>,
@@ -113,6 +121,7 @@ pub struct ConductView {
 
 /// The stored draft: every item's response and the review.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct DraftState {
     pub items: Vec<StoredResponse>,
     pub review: StoredReview,
@@ -122,6 +131,7 @@ pub struct DraftState {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ItemEdit {
     pub item_id: String,
     pub response: Response,
@@ -130,6 +140,7 @@ pub struct ItemEdit {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ReviewEdit {
     pub form: JudgementForm,
     pub base_revision: i64,
@@ -137,6 +148,7 @@ pub struct ReviewEdit {
 
 /// One autosave: the edited items, the review if it changed, and the step shown.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct DraftEdit {
     /// This browser's id (kept in its local storage).
     pub device_id: String,

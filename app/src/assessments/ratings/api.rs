@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// A rating waiting for the carer's confirmation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct PendingRating {
     pub id: String,
     pub task: String,
@@ -29,6 +30,7 @@ pub struct PendingRating {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct MyRating {
     pub task: String,
     /// The latest rating issued.
@@ -41,6 +43,7 @@ pub struct MyRating {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct RatingChange {
     pub task: String,
     pub level: CompetencyLevel,
@@ -53,12 +56,14 @@ pub struct RatingChange {
 /// A milestone the carer reached: a task's target, an assessment completed, a
 /// competent-or-better rating confirmed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Achievement {
     pub what: String,
     pub when: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct CarerRatings {
     pub pending: Vec<PendingRating>,
     pub ratings: Vec<MyRating>,
@@ -68,6 +73,7 @@ pub struct CarerRatings {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct AnswerLine {
     pub section: Section,
     pub prompt: String,
@@ -77,6 +83,7 @@ pub struct AnswerLine {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct AssessmentAnswers {
     pub title: String,
     pub scale_max: u8,
@@ -129,6 +136,7 @@ pub async fn answer_rating(id: String, dispute: bool, reason: String) -> Result<
 
 /// A rating on progress page 4: waiting for the carer, or disputed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct QueueRow {
     pub id: String,
     pub carer: Named<UserId>,
@@ -146,6 +154,7 @@ pub struct QueueRow {
 
 /// Which ratings progress page 4 lists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub enum QueueKind {
     Disputed,
     Pending,
@@ -155,6 +164,7 @@ pub enum QueueKind {
 
 /// A carer's standing on one task (progress page 3).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct TaskRating {
     pub carer: Named<UserId>,
     pub effective: CompetencyLevel,

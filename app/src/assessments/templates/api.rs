@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct TemplateSummary {
     pub id: String,
     pub title: String,
@@ -18,6 +19,7 @@ pub struct TemplateSummary {
 
 /// A template's current version, as its form shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct TemplateDetail {
     pub id: String,
     pub version: i32,

@@ -7,15 +7,19 @@ use time::OffsetDateTime;
 
 /// A row of "Your devices".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct SessionInfo {
     pub id: Uuid,
     pub device_label: String,
     pub ip: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ssr", schemars(with = "caretrack::schema::DateTime"))]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ssr", schemars(with = "caretrack::schema::DateTime"))]
     pub last_seen_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ssr", schemars(with = "caretrack::schema::DateTime"))]
     pub expires_at: OffsetDateTime,
     pub current: bool,
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// One upcoming shift on a carer's own rota.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct MyShift {
     pub shift_id: ShiftId,
     pub package: String,
@@ -20,6 +21,7 @@ pub struct MyShift {
 
 /// A carer's own rota: the shifts, and the same shifts as a calendar of weeks.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct PersonalRota {
     pub shifts: Vec<MyShift>,
     pub weeks: Vec<CalendarWeek>,
@@ -28,6 +30,7 @@ pub struct PersonalRota {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct CalendarWeek {
     /// "Week of 23 Nov 2026".
     pub label: String,
@@ -35,6 +38,7 @@ pub struct CalendarWeek {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct CalendarDay {
     /// "Mon 23".
     pub label: String,

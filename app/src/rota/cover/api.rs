@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A carer who could take a shift, ranked (see `caretrack::rota::Candidate`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct CoverCandidate {
     pub name: String,
     #[serde(flatten)]
@@ -13,6 +14,7 @@ pub struct CoverCandidate {
 
 /// "Who can cover?": the shift and its candidates, best first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Cover {
     pub shift_id: ShiftId,
     pub package: String,

@@ -13,6 +13,7 @@ pub const PAGE_SIZE: i64 = 20;
 
 /// Where a carer's interest in a shift stands (`application_status` in the database).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ApplicationStatus {
     Interested,
@@ -43,6 +44,7 @@ impl ApplicationStatus {
 
 /// What a manager does with one application.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     Select,
@@ -52,6 +54,7 @@ pub enum Decision {
 
 /// A shift sent out to carers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct OpenShift {
     pub shift_id: ShiftId,
     pub package: String,
@@ -70,6 +73,7 @@ pub struct OpenShift {
 
 /// A carer's own application.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct MyApplication {
     pub shift: OpenShift,
     pub status: ApplicationStatus,
@@ -78,6 +82,7 @@ pub struct MyApplication {
 
 /// An applicant as the manager sees them: the engine's check of placing them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Applicant {
     pub carer_id: UserId,
     pub name: String,
@@ -92,6 +97,7 @@ pub struct Applicant {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ShiftApplicants {
     pub shift: OpenShift,
     pub on_shift: Vec<String>,

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// One cell of the editor's grid: a package's DAY or NIGHT shift on one day.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Slot {
     pub shift_id: ShiftId,
     /// Monday = 0.
@@ -28,6 +29,7 @@ pub struct Slot {
 
 /// Who is on one shift.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct SlotAssignment {
     pub shift_id: ShiftId,
     pub carer_ids: Vec<UserId>,
@@ -35,6 +37,7 @@ pub struct SlotAssignment {
 
 /// A carer in the editor's panel.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct PanelCarer {
     pub id: UserId,
     pub name: String,
@@ -46,6 +49,7 @@ pub struct PanelCarer {
 
 /// One package's week, ready for the editor.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct RotaWeek {
     pub package: Named<CarePackageId>,
     /// Monday, `YYYY-MM-DD`.
@@ -72,6 +76,7 @@ pub struct RotaWeek {
 
 /// One week a pattern was applied to, and what the server's check found there.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct PatternWeek {
     pub week_start: String,
     pub week_label: String,
@@ -83,6 +88,7 @@ pub struct PatternWeek {
 
 /// The answer to a save: the draft's new revision and the server's own check of it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct SavedDraft {
     pub revision: i64,
     pub report: Report,
@@ -90,6 +96,7 @@ pub struct SavedDraft {
 
 /// A reason for accepting one overridable violation when publishing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Override {
     pub rule: RuleId,
     pub carer_id: Option<UserId>,
@@ -98,6 +105,7 @@ pub struct Override {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Published {
     pub added: u32,
     pub removed: u32,

@@ -5,21 +5,21 @@ use crate::api::{Access, ApiRoute};
 use serde_json::{Map, Value, json};
 
 use super::{Body, Reply, TAGS};
-use crate::api::openapi::schemas::schemas;
+use crate::api::openapi::schemas::{Schemas, rename_refs};
 
-pub(super) fn schema_ref(name: &str) -> Value {
+fn schema_ref(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
 }
 
-pub(super) fn json_content(schema: Value) -> Value {
+fn json_content(schema: Value) -> Value {
     json!({ "application/json": { "schema": schema } })
 }
 
-pub(super) fn error(description: &str) -> Value {
+fn error(description: &str) -> Value {
     json!({ "description": description, "content": json_content(schema_ref("Error")) })
 }
 
-pub(super) fn operation(route: &ApiRoute) -> Value {
+fn operation(route: &ApiRoute, schemas: &mut Schemas) -> Value {
     let doc = route.doc;
     let mut op = Map::new();
     op.insert("tags".into(), json!([doc.tag]));
@@ -51,7 +51,7 @@ pub(super) fn operation(route: &ApiRoute) -> Value {
         Body::Json(schema) => {
             op.insert(
                 "requestBody".into(),
-                json!({ "required": true, "content": json_content(schema_ref(schema)) }),
+                json!({ "required": true, "content": json_content(schemas.body(schema)) }),
             );
         }
         Body::File => {
@@ -67,15 +67,15 @@ pub(super) fn operation(route: &ApiRoute) -> Value {
     let (status, ok) = match doc.reply {
         Reply::Json(schema) => (
             "200",
-            json!({ "description": "OK", "content": json_content(schema_ref(schema)) }),
+            json!({ "description": "OK", "content": json_content(schemas.reply(schema)) }),
         ),
         Reply::List(schema) => (
             "200",
-            json!({ "description": "OK", "content": json_content(json!({ "type": "array", "items": schema_ref(schema) })) }),
+            json!({ "description": "OK", "content": json_content(json!({ "type": "array", "items": schemas.reply(schema) })) }),
         ),
         Reply::Created(schema) => (
             "201",
-            json!({ "description": "Created", "content": json_content(schema_ref(schema)) }),
+            json!({ "description": "Created", "content": json_content(schemas.reply(schema)) }),
         ),
         Reply::NoContent => ("204", json!({ "description": "Done" })),
         Reply::Redirect => (
@@ -150,12 +150,25 @@ pub(super) fn path_parameters(path: &str) -> impl Iterator<Item = &str> {
 
 /// The whole document for the given routes.
 pub fn document(routes: &[ApiRoute]) -> Value {
+    let mut schemas = Schemas::new();
     let mut paths = Map::new();
     for route in routes.iter().filter(|r| !r.doc.hidden) {
         let item = paths
             .entry(route.path)
             .or_insert_with(|| Value::Object(Map::new()));
-        item[route.method.to_lowercase()] = operation(route);
+        item[route.method.to_lowercase()] = operation(route, &mut schemas);
+    }
+    let (components, renamed) = schemas.components();
+    for item in paths.values_mut() {
+        for operation in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|ops| ops.values_mut())
+        {
+            if let Some(body) = operation.get_mut("requestBody") {
+                rename_refs(body, &renamed);
+            }
+        }
     }
     json!({
         "openapi": "3.1.0",
@@ -174,7 +187,7 @@ pub fn document(routes: &[ApiRoute]) -> Value {
             "securitySchemes": {
                 "bearer": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT" },
             },
-            "schemas": schemas(),
+            "schemas": components,
         },
     })
 }

@@ -3,10 +3,12 @@
 //! Swagger UI reads it at `/api/docs` (assets vendored under `public/vendor/swagger-ui`).
 
 mod document;
-mod rota_schemas;
 mod schemas;
 
 pub use document::document;
+pub use schemas::Schema;
+
+use schemars::JsonSchema;
 
 use axum::{
     http::{HeaderValue, header},
@@ -62,21 +64,28 @@ const TAGS: [(&str, &str); 8] = [
 #[derive(Clone, Copy, Debug)]
 pub enum Body {
     None,
-    /// JSON matching the named schema in `components.schemas`.
-    Json(&'static str),
+    /// JSON of this type.
+    Json(Schema),
     /// The raw bytes of a file.
     File,
+}
+
+impl Body {
+    /// JSON read as a `T`.
+    pub const fn json<T: JsonSchema>() -> Self {
+        Self::Json(Schema::of::<T>())
+    }
 }
 
 /// The answer when all goes well.
 #[derive(Clone, Copy, Debug)]
 pub enum Reply {
-    /// 200 with JSON matching the named schema.
-    Json(&'static str),
-    /// 200 with a JSON array of the named schema.
-    List(&'static str),
-    /// 201 with JSON matching the named schema.
-    Created(&'static str),
+    /// 200 with JSON of this type.
+    Json(Schema),
+    /// 200 with a JSON array of this type.
+    List(Schema),
+    /// 201 with JSON of this type.
+    Created(Schema),
     NoContent,
     /// 303 to a short-lived download link.
     Redirect,
@@ -88,6 +97,23 @@ pub enum Reply {
     Calendar,
     /// 200 with an xlsx workbook, as a download.
     Spreadsheet,
+}
+
+impl Reply {
+    /// 200 with a `T`.
+    pub const fn json<T: JsonSchema>() -> Self {
+        Self::Json(Schema::of::<T>())
+    }
+
+    /// 200 with a list of `T`.
+    pub const fn list<T: JsonSchema>() -> Self {
+        Self::List(Schema::of::<T>())
+    }
+
+    /// 201 with the created `T`.
+    pub const fn created<T: JsonSchema>() -> Self {
+        Self::Created(Schema::of::<T>())
+    }
 }
 
 /// A query-string parameter (always a string or integer, never required unless said).
@@ -201,7 +227,7 @@ pub(super) fn routes(api: crate::api::Api) -> crate::api::Api {
         "/api/v1/openapi.json",
         Public,
         get(json),
-        Doc::new("", "This document", Reply::Json("")).hidden(),
+        Doc::new("", "This document", Reply::json::<serde_json::Value>()).hidden(),
     )
     .route(
         "GET",

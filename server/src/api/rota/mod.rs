@@ -36,6 +36,7 @@ pub async fn check(JsonBody(input): JsonBody<RotaInput>) -> Result<Json<Report>,
 pub(super) fn routes(api: super::Api) -> super::Api {
     use super::Access::{self, Public};
     use super::openapi::{Body, Doc, Query, ROTA, Reply, SHIFTS};
+    use app::{rota::sender::api::OpenShift, wire::Page};
     use axum::routing::{get, post, put};
     use caretrack::permissions::Permission;
     api
@@ -44,15 +45,15 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         "/api/v1/rota/check",
         Access::Permission(Permission::CheckRota),
         post(check).layer(axum::extract::DefaultBodyLimit::max(CHECK_BODY_LIMIT)),
-        Doc::new(ROTA, "Check a rota against the 14 rules (provider rules and the Working Time Regulations) without saving anything: the same engine the rota editor runs in the browser", Reply::Json("RotaCheck"))
-            .body(Body::Json("RotaInput")),
+        Doc::new(ROTA, "Check a rota against the 14 rules (provider rules and the Working Time Regulations) without saving anything: the same engine the rota editor runs in the browser", Reply::json::<Report>())
+            .body(Body::json::<RotaInput>()),
     )
     .route(
         "GET",
         "/api/v1/rota/{id}/cover",
         Access::Permission(Permission::ManageRota),
         get(cover),
-        Doc::new(ROTA, "Who can cover one of the package's shifts: its team and whoever is on its week, each tried on the shift by the rules engine (the week as its draft has it), best first, with the reasons", Reply::Json("Cover"))
+        Doc::new(ROTA, "Who can cover one of the package's shifts: its team and whoever is on its week, each tried on the shift by the rules engine (the week as its draft has it), best first, with the reasons", Reply::json::<app::rota::cover::api::Cover>())
             .query(&[Query { name: "slot", kind: "string", required: true, description: "The shift's id" }]),
     )
     .route(
@@ -60,7 +61,7 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         "/api/v1/rota/{id}",
         Access::Permission(Permission::ManageRota),
         get(week),
-        Doc::new(ROTA, "A package's week as the editor loads it: its 14 DAY/NIGHT slots (created on first open), the carers who may be placed, the draft (or what is published) with its revision, what carers were told, the week before, and the rules engine's input", Reply::Json("RotaWeek"))
+        Doc::new(ROTA, "A package's week as the editor loads it: its 14 DAY/NIGHT slots (created on first open), the carers who may be placed, the draft (or what is published) with its revision, what carers were told, the week before, and the rules engine's input", Reply::json::<app::rota::week::api::RotaWeek>())
             .query(&[Query { name: "week", kind: "string", required: false, description: "The Monday, YYYY-MM-DD; default this week" }]),
     )
     .route(
@@ -68,8 +69,8 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         "/api/v1/rota/{id}/draft",
         Access::Permission(Permission::ManageRota),
         put(save_draft),
-        Doc::new(ROTA, "Save the week's draft: who is on each slot (carers never see drafts). `base_revision` is the revision the change was made on; answered with the new revision and the server's check", Reply::Json("SavedDraft"))
-            .body(Body::Json("DraftInput"))
+        Doc::new(ROTA, "Save the week's draft: who is on each slot (carers never see drafts). `base_revision` is the revision the change was made on; answered with the new revision and the server's check", Reply::json::<app::rota::week::api::SavedDraft>())
+            .body(Body::json::<week::DraftBody>())
             .conflict("Someone saved the week since `base_revision`: load it again"),
     )
     .route(
@@ -77,8 +78,8 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         "/api/v1/rota/{id}/publish",
         Access::Permission(Permission::ManageRota),
         post(publish),
-        Doc::new(ROTA, "Publish the saved draft of a week: refused while it breaks a blocking rule; each overridable finding needs a reason (kept and audited); the carers whose shifts changed are told", Reply::Json("Published"))
-            .body(Body::Json("PublishInput"))
+        Doc::new(ROTA, "Publish the saved draft of a week: refused while it breaks a blocking rule; each overridable finding needs a reason (kept and audited); the carers whose shifts changed are told", Reply::json::<app::rota::week::api::Published>())
+            .body(Body::json::<week::PublishBody>())
             .conflict("The draft changed since `revision`: load it again"),
     )
     .route(
@@ -86,15 +87,15 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         "/api/v1/rota/{id}/slots",
         Access::Permission(Permission::ManageRota),
         get(slots),
-        Doc::new(ROTA, "The package's DAY and NIGHT shift times (London), breaks and headcounts", Reply::Json("SlotPlan")),
+        Doc::new(ROTA, "The package's DAY and NIGHT shift times (London), breaks and headcounts", Reply::json::<caretrack::rota::SlotForm>()),
     )
     .route(
         "PUT",
         "/api/v1/rota/{id}/slots",
         Access::Permission(Permission::ManageRota),
         put(save_slots),
-        Doc::new(ROTA, "New shift times: future shifts nobody is on move to them, published ones keep theirs; every future shift takes the new break and headcount", Reply::Json("SlotsSaved"))
-            .body(Body::Json("SlotPlan")),
+        Doc::new(ROTA, "New shift times: future shifts nobody is on move to them, published ones keep theirs; every future shift takes the new break and headcount", Reply::json::<week::SlotsSaved>())
+            .body(Body::json::<caretrack::rota::SlotForm>()),
     )
     .route(
         "GET",
@@ -117,7 +118,7 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         "/api/v1/me/rota",
         Access::Permission(Permission::ViewRota),
         get(my_rota),
-        Doc::new(ROTA, "The signed-in carer's confirmed shifts between two London dates", Reply::List("MyShift"))
+        Doc::new(ROTA, "The signed-in carer's confirmed shifts between two London dates", Reply::list::<app::rota::carer_rota::api::MyShift>())
             .query(&[
                 Query { name: "from", kind: "string", required: false, description: "YYYY-MM-DD; default today" },
                 Query { name: "to", kind: "string", required: false, description: "YYYY-MM-DD, not included; default eight weeks after `from`; at most 26 weeks after it" },
@@ -135,7 +136,7 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         "/api/v1/shifts/open",
         Access::Permission(Permission::ManageRota),
         get(open_shifts),
-        Doc::new(SHIFTS, "Shifts out to carers that have not ended, soonest first, with how many are waiting for a decision", Reply::Json("OpenShiftPage"))
+        Doc::new(SHIFTS, "Shifts out to carers that have not ended, soonest first, with how many are waiting for a decision", Reply::json::<Page<OpenShift>>())
             .query(&[Query { name: "page", kind: "integer", required: false, description: "From 1; 20 a page" }]),
     )
     .route(
@@ -144,14 +145,14 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         Access::Permission(Permission::ManageRota),
         post(send_out),
         Doc::new(SHIFTS, "Send a future shift that is short of carers out to carers: any carer, or only those with confirmed COMPETENT+ ratings in every task of its package", Reply::NoContent)
-            .body(Body::Json("SendOutInput")),
+            .body(Body::json::<shifts::SendOutBody>()),
     )
     .route(
         "GET",
         "/api/v1/shifts/{id}/applications",
         Access::Permission(Permission::ManageRota),
         get(applications),
-        Doc::new(SHIFTS, "A shift's applicants, each with the rules engine's check of selecting them (over the published rota of its week)", Reply::Json("ShiftApplicants")),
+        Doc::new(SHIFTS, "A shift's applicants, each with the rules engine's check of selecting them (over the published rota of its week)", Reply::json::<app::rota::sender::api::ShiftApplicants>()),
     )
     .route(
         "POST",
@@ -159,7 +160,7 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         Access::Permission(Permission::ManageRota),
         post(decide),
         Doc::new(SHIFTS, "Select (onto the published rota; refused while it breaks a blocking rule, a reason for other findings), reject or withdraw one application; the carer is told", Reply::NoContent)
-            .body(Body::Json("DecisionInput"))
+            .body(Body::json::<shifts::DecisionBody>())
             .conflict("The application is decided already, the shift is full, or it is no longer out to carers"),
     )
     .route(
@@ -167,7 +168,7 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         "/api/v1/me/shifts/available",
         Access::Permission(Permission::ApplyForShifts),
         get(available),
-        Doc::new(SHIFTS, "Open shifts the signed-in carer may apply for (their confirmed ratings decide competent shifts)", Reply::Json("OpenShiftPage"))
+        Doc::new(SHIFTS, "Open shifts the signed-in carer may apply for (their confirmed ratings decide competent shifts)", Reply::json::<Page<OpenShift>>())
             .query(&[Query { name: "page", kind: "integer", required: false, description: "From 1; 20 a page" }]),
     )
     .route(
@@ -183,7 +184,7 @@ pub(super) fn routes(api: super::Api) -> super::Api {
         "/api/v1/me/shift-applications",
         Access::Permission(Permission::ApplyForShifts),
         get(my_applications),
-        Doc::new(SHIFTS, "The signed-in carer's applications, newest first", Reply::Json("MyApplicationPage"))
+        Doc::new(SHIFTS, "The signed-in carer's applications, newest first", Reply::json::<Page<app::rota::sender::api::MyApplication>>())
             .query(&[Query { name: "page", kind: "integer", required: false, description: "From 1; 20 a page" }]),
     )
 }

@@ -33,7 +33,7 @@ pub async fn open_shifts(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct SendOutBody {
     competent_only: bool,
     #[serde(default)]
@@ -69,7 +69,7 @@ pub async fn applications(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct DecisionBody {
     carer_id: UserId,
     decision: Decision,

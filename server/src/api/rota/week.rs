@@ -64,7 +64,7 @@ pub async fn week(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct DraftBody {
     week: String,
     base_revision: i64,
@@ -94,7 +94,7 @@ pub async fn save_draft(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct PublishBody {
     week: String,
     revision: i64,
@@ -137,9 +137,18 @@ pub async fn save_slots(
     Acting { actor, .. }: Acting,
     PathId(package): PathId,
     JsonBody(form): JsonBody<SlotForm>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<SlotsSaved>, AppError> {
     let (plan, moved) = slots::save_slot_plan(&state, &actor, package.into(), &form).await?;
-    Ok(Json(
-        serde_json::json!({ "slots": plan.form(), "shifts_moved": moved }),
-    ))
+    Ok(Json(SlotsSaved {
+        slots: plan.form(),
+        shifts_moved: moved,
+    }))
+}
+
+/// The slot times as saved, and how many future shifts moved to them.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct SlotsSaved {
+    slots: SlotForm,
+    /// Future shifts nobody was on, moved to the new times.
+    shifts_moved: u64,
 }

@@ -108,7 +108,7 @@ impl FromServerFnError for AppError {
         | ServerFnErrorErr::Deserialization(detail) = &value
         {
             tracing::warn!(%detail, "a server function's arguments could not be read");
-            return with_status::<()>(Err(AppError::validation(
+            return crate::auth::door::with_status::<()>(Err(AppError::validation(
                 "request",
                 "The request could not be read. Reload the page and try again.",
             )))
@@ -156,19 +156,6 @@ pub fn unique_violation(constraint: Option<&str>) -> AppError {
         Some((_, field, message)) => AppError::validation(*field, *message),
         None => AppError::Conflict("That already exists.".into()),
     }
-}
-
-/// Answers a server function's failure with its own HTTP status (401, 403, 422 …)
-/// rather than a blanket 500, so logs and monitoring tell refusals from faults.
-#[cfg(feature = "ssr")]
-pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(err) = &result
-        && let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
-        && let Ok(status) = axum::http::StatusCode::from_u16(err.status_code())
-    {
-        response.set_status(status);
-    }
-    result
 }
 
 #[cfg(feature = "ssr")]

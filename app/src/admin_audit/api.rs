@@ -58,9 +58,11 @@ pub struct AuditPage {
 
 #[server(endpoint = "search_audit", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn search_audit(filter: AuditFilter, page: i64) -> Result<AuditPage, AppError> {
-    crate::error::with_status(
-        crate::auth::require(caretrack::permissions::Permission::ViewAudit).await,
-    )?;
-    let state = crate::state::app_state()?;
-    crate::error::with_status(super::ssr::search(&state.db, &filter, page).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewAudit,
+        async |crate::auth::door::Caller { state, .. }| {
+            super::ssr::search(&state.db, &filter, page).await
+        },
+    )
+    .await
 }

@@ -41,20 +41,31 @@ pub struct JobsOverview {
 
 #[server(endpoint = "admin_jobs_overview", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_jobs_overview(page: i64) -> Result<JobsOverview, AppError> {
-    let (_, _, state) = crate::auth::guard(caretrack::permissions::Permission::ManageJobs).await?;
-    super::ssr::overview(&state.db, page).await
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageJobs,
+        async |crate::auth::door::Caller { state, .. }| super::ssr::overview(&state.db, page).await,
+    )
+    .await
 }
 
 #[server(endpoint = "admin_jobs_retry", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn retry_job(id: String) -> Result<(), AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageJobs).await?;
-    crate::error::with_status(super::ssr::retry(&state.db, &id, &actor).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageJobs,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::retry(&state.db, &id, &actor).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "admin_jobs_discard", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn discard_job(id: String) -> Result<(), AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageJobs).await?;
-    crate::error::with_status(super::ssr::discard(&state.db, &id, &actor).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageJobs,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::discard(&state.db, &id, &actor).await
+        },
+    )
+    .await
 }

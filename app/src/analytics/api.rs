@@ -69,26 +69,42 @@ pub struct MonthCount {
 
 #[server(endpoint = "analytics_progress", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn task_progress_bands(page: i64) -> Result<Page<TaskBands>, AppError> {
-    let (_, _, state) = crate::auth::guard(caretrack::permissions::Permission::ViewReports).await?;
-    super::ssr::progress(&state.db, page).await
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewReports,
+        async |crate::auth::door::Caller { state, .. }| super::ssr::progress(&state.db, page).await,
+    )
+    .await
 }
 
 #[server(endpoint = "analytics_coverage", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn coverage_by_package(page: i64) -> Result<Page<PackageCoverage>, AppError> {
-    let (_, _, state) = crate::auth::guard(caretrack::permissions::Permission::ViewReports).await?;
-    super::ssr::coverage(&state.db, page).await
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewReports,
+        async |crate::auth::door::Caller { state, .. }| super::ssr::coverage(&state.db, page).await,
+    )
+    .await
 }
 
 /// Both days empty: the last four weeks up to today.
 #[server(endpoint = "analytics_hours", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn hours_by_carer(from: String, to: String, page: i64) -> Result<HoursChart, AppError> {
-    let (_, _, state) = crate::auth::guard(caretrack::permissions::Permission::ViewReports).await?;
-    let now = time::OffsetDateTime::now_utc();
-    crate::error::with_status(super::ssr::hours(&state.db, &from, &to, page, now).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewReports,
+        async |crate::auth::door::Caller { state, .. }| {
+            let now = time::OffsetDateTime::now_utc();
+            super::ssr::hours(&state.db, &from, &to, page, now).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "analytics_assessments", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn assessments_by_month() -> Result<Vec<MonthCount>, AppError> {
-    let (_, _, state) = crate::auth::guard(caretrack::permissions::Permission::ViewReports).await?;
-    super::ssr::assessments(&state.db, time::OffsetDateTime::now_utc()).await
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewReports,
+        async |crate::auth::door::Caller { state, .. }| {
+            super::ssr::assessments(&state.db, time::OffsetDateTime::now_utc()).await
+        },
+    )
+    .await
 }

@@ -3,6 +3,7 @@
 //! `caretrack::permissions`).
 
 pub mod cookies;
+pub mod door;
 pub mod login;
 pub mod passwords;
 pub mod rate_limit;
@@ -99,7 +100,7 @@ pub async fn require(permission: Permission) -> Result<(CurrentUser, Scope), App
 pub async fn guard(
     permission: Permission,
 ) -> Result<(CurrentUser, crate::audit::Actor, crate::state::AppState), AppError> {
-    let (user, _) = crate::error::with_status(require(permission).await)?;
+    let (user, _) = require(permission).await?;
     let meta = request_meta();
     Ok((user, crate::audit::Actor::user(&user, &meta), app_state()?))
 }

@@ -163,30 +163,26 @@ pub struct CarerProgress {
     pub overall_percent: Option<f64>,
 }
 
-#[cfg(feature = "ssr")]
-async fn guarded(
-    permission: caretrack::permissions::Permission,
-) -> Result<
-    (
-        crate::auth::CurrentUser,
-        crate::audit::Actor,
-        crate::state::AppState,
-    ),
-    AppError,
-> {
-    crate::auth::guard(permission).await
-}
-
 #[server(endpoint = "care_packages", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn list_packages(search: String, page: i64) -> Result<Page<PackageSummary>, AppError> {
-    let (user, _, state) = guarded(caretrack::permissions::Permission::ViewCare).await?;
-    crate::error::with_status(super::ssr::packages::list(&state, &user, &search, page).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewCare,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            super::ssr::packages::list(&state, &user, &search, page).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "care_package", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_package(id: CarePackageId) -> Result<PackageDetail, AppError> {
-    let (user, _, state) = guarded(caretrack::permissions::Permission::ViewCare).await?;
-    crate::error::with_status(super::ssr::packages::detail(&state, &user, id).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewCare,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            super::ssr::packages::detail(&state, &user, id).await
+        },
+    )
+    .await
 }
 
 /// Creates a package (no `id`) or changes one.
@@ -198,26 +194,41 @@ pub async fn save_package(
     client_name: String,
     address: String,
 ) -> Result<CarePackageId, AppError> {
-    let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    let form = caretrack::care::PackageForm {
-        name,
-        postcode_district,
-        client_name,
-        address,
-    };
-    crate::error::with_status(super::ssr::packages::save(&state, &actor, id, &form).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageCare,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            let form = caretrack::care::PackageForm {
+                name,
+                postcode_district,
+                client_name,
+                address,
+            };
+            super::ssr::packages::save(&state, &actor, id, &form).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "delete_care_package", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn delete_package(id: CarePackageId) -> Result<(), AppError> {
-    let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    crate::error::with_status(super::ssr::packages::delete(&state, &actor, id).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageCare,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::packages::delete(&state, &actor, id).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "tasks", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn list_tasks(search: String, page: i64) -> Result<Page<TaskSummary>, AppError> {
-    let (user, _, state) = guarded(caretrack::permissions::Permission::ViewCare).await?;
-    crate::error::with_status(super::ssr::tasks::list(&state, &user, &search, page).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewCare,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            super::ssr::tasks::list(&state, &user, &search, page).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "save_task", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
@@ -228,26 +239,41 @@ pub async fn save_task(
     description: String,
     target_count: String,
 ) -> Result<TaskId, AppError> {
-    let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    let form = caretrack::care::TaskForm {
-        name,
-        category,
-        description,
-        target_count,
-    };
-    crate::error::with_status(super::ssr::tasks::save(&state, &actor, id, &form).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageCare,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            let form = caretrack::care::TaskForm {
+                name,
+                category,
+                description,
+                target_count,
+            };
+            super::ssr::tasks::save(&state, &actor, id, &form).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "delete_task", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn delete_task(id: TaskId) -> Result<(), AppError> {
-    let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    crate::error::with_status(super::ssr::tasks::delete(&state, &actor, id).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageCare,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::tasks::delete(&state, &actor, id).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "today", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_today() -> Result<Today, AppError> {
-    let (user, _, state) = guarded(caretrack::permissions::Permission::LogPractice).await?;
-    crate::error::with_status(super::ssr::practice::today(&state, user.user_id).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::LogPractice,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            super::ssr::practice::today(&state, user.user_id).await
+        },
+    )
+    .await
 }
 
 /// Logs completions of a task for today. `count` is the text typed, so that a slip is
@@ -259,21 +285,24 @@ pub async fn log_practice(
     count: String,
     idempotency_key: String,
 ) -> Result<LoggedPractice, AppError> {
-    let (user, _, state) = guarded(caretrack::permissions::Permission::LogPractice).await?;
-    crate::error::with_status(
-        super::ssr::practice::log_typed(
-            &state,
-            user.user_id,
-            super::ssr::practice::Entry {
-                task_id,
-                care_package_id,
-                idempotency_key: &idempotency_key,
-                logged_at: None,
-            },
-            &count,
-        )
-        .await,
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::LogPractice,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            super::ssr::practice::log_typed(
+                &state,
+                user.user_id,
+                super::ssr::practice::Entry {
+                    task_id,
+                    care_package_id,
+                    idempotency_key: &idempotency_key,
+                    logged_at: None,
+                },
+                &count,
+            )
+            .await
+        },
     )
+    .await
 }
 
 /// Sends logs kept offline, oldest first: each is counted once by its idempotency
@@ -281,23 +310,36 @@ pub async fn log_practice(
 /// in order.
 #[server(endpoint = "sync_practice", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn sync_practice(logs: Vec<QueuedLog>) -> Result<Vec<SyncOutcome>, AppError> {
-    let (user, _, state) = guarded(caretrack::permissions::Permission::LogPractice).await?;
-    crate::error::with_status(super::ssr::practice::sync(&state, user.user_id, &logs).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::LogPractice,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            super::ssr::practice::sync(&state, user.user_id, &logs).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "carer_progress", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_progress(carer: UserId) -> Result<CarerProgress, AppError> {
-    let (user, _, state) = guarded(caretrack::permissions::Permission::ViewProgress).await?;
-    crate::error::with_status(super::ssr::practice::progress(&state, &user, carer).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewProgress,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            super::ssr::practice::progress(&state, &user, carer).await
+        },
+    )
+    .await
 }
 
 /// The signed-in carer's own progress per task, with their ratings.
 #[server(endpoint = "my_progress", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_progress() -> Result<CarerProgress, AppError> {
-    let (user, _, state) = guarded(caretrack::permissions::Permission::ViewProgress).await?;
-    crate::error::with_status(
-        super::ssr::practice::progress(&state, &user, user.user_id.into()).await,
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewProgress,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            super::ssr::practice::progress(&state, &user, user.user_id.into()).await
+        },
     )
+    .await
 }
 
 /// What an assignment change did (names, for the confirmation message).
@@ -324,10 +366,13 @@ pub async fn set_package_tasks(
     package: CarePackageId,
     tasks: Vec<TaskId>,
 ) -> Result<AssignmentChange, AppError> {
-    let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    crate::error::with_status(
-        super::ssr::assignments::set_package_tasks(&state, &actor, package, &tasks).await,
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageCare,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::assignments::set_package_tasks(&state, &actor, package, &tasks).await
+        },
     )
+    .await
 }
 
 #[server(endpoint = "set_package_carers", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
@@ -335,10 +380,13 @@ pub async fn set_package_carers(
     package: CarePackageId,
     carers: Vec<UserId>,
 ) -> Result<AssignmentChange, AppError> {
-    let (_, actor, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    crate::error::with_status(
-        super::ssr::assignments::set_package_carers(&state, &actor, package, &carers).await,
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageCare,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::assignments::set_package_carers(&state, &actor, package, &carers).await
+        },
     )
+    .await
 }
 
 #[server(endpoint = "preview_package_carers", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
@@ -346,31 +394,47 @@ pub async fn preview_package_carers(
     package: CarePackageId,
     carers: Vec<UserId>,
 ) -> Result<Vec<CarerImpact>, AppError> {
-    let (_, _, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    crate::error::with_status(
-        super::ssr::assignments::preview_package_carers(&state, package, &carers).await,
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageCare,
+        async |crate::auth::door::Caller { state, .. }| {
+            super::ssr::assignments::preview_package_carers(&state, package, &carers).await
+        },
     )
+    .await
 }
 
 /// Every live task, by name: the choices when assigning tasks to a package.
 #[server(endpoint = "task_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn task_choices() -> Result<Vec<Named<TaskId>>, AppError> {
-    let (_, _, state) = guarded(caretrack::permissions::Permission::ManageCare).await?;
-    crate::error::with_status(super::ssr::assignments::task_choices(&state).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageCare,
+        async |crate::auth::door::Caller { state, .. }| {
+            super::ssr::assignments::task_choices(&state).await
+        },
+    )
+    .await
 }
 
 /// Active carers, by name (carers: only themselves).
 #[server(endpoint = "carer_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn carer_choices() -> Result<Vec<Named<UserId>>, AppError> {
-    let (user, _, state) = guarded(caretrack::permissions::Permission::ViewProgress).await?;
-    crate::error::with_status(super::ssr::assignments::carer_choices(&state, &user).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewProgress,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            super::ssr::assignments::carer_choices(&state, &user).await
+        },
+    )
+    .await
 }
 
 /// Sets a carer's progress on a task back to 0, with the reason (audited).
 #[server(endpoint = "reset_progress", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn reset_progress(carer: UserId, task: TaskId, reason: String) -> Result<(), AppError> {
-    let (_, actor, state) = guarded(caretrack::permissions::Permission::ResetProgress).await?;
-    crate::error::with_status(
-        super::ssr::practice::reset(&state, &actor, carer, task, &reason).await,
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ResetProgress,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::practice::reset(&state, &actor, carer, task, &reason).await
+        },
     )
+    .await
 }

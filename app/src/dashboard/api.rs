@@ -57,6 +57,9 @@ pub struct Dashboard {
 
 #[server(endpoint = "dashboard", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_dashboard() -> Result<Dashboard, AppError> {
-    let (_, _, state) = crate::auth::guard(caretrack::permissions::Permission::ManageCare).await?;
-    crate::error::with_status(super::ssr::dashboard(&state).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageCare,
+        async |crate::auth::door::Caller { state, .. }| super::ssr::dashboard(&state).await,
+    )
+    .await
 }

@@ -57,55 +57,66 @@ async fn finish_sign_in(
 /// Signs in with an email and password.
 #[server(endpoint = "sign_in", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppError> {
-    use crate::auth::{
-        login::{LoginOutcome, login},
-        request_meta,
-    };
-    let state = crate::state::app_state()?;
-    match crate::error::with_status(login(&state, &email, &password, &request_meta()).await)? {
-        LoginOutcome::SignedIn(tokens, user) => {
-            finish_sign_in(&state, &tokens, user.id, user.role).await?;
-            Ok(SignInStep::Done)
+    crate::auth::door::serve_anyone(async || {
+        use crate::auth::{
+            login::{LoginOutcome, login},
+            request_meta,
+        };
+        let state = crate::state::app_state()?;
+        match login(&state, &email, &password, &request_meta()).await? {
+            LoginOutcome::SignedIn(tokens, user) => {
+                finish_sign_in(&state, &tokens, user.id, user.role).await?;
+                Ok(SignInStep::Done)
+            }
+            LoginOutcome::SecondStep { mfa_token } => Ok(SignInStep::Code { mfa_token }),
         }
-        LoginOutcome::SecondStep { mfa_token } => Ok(SignInStep::Code { mfa_token }),
-    }
+    })
+    .await
 }
 
 /// The second step of signing in: a code from the authenticator app or a backup code.
 #[server(endpoint = "sign_in_second_step", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn sign_in_second_step(mfa_token: String, code: String) -> Result<(), AppError> {
-    let state = crate::state::app_state()?;
-    let meta = crate::auth::request_meta();
-    let (tokens, user_id, role) = crate::error::with_status(
-        crate::auth::two_factor::answer_challenge(&state, &mfa_token, &code, &meta).await,
-    )?;
-    finish_sign_in(&state, &tokens, user_id, role).await
+    crate::auth::door::serve_anyone(async || {
+        let state = crate::state::app_state()?;
+        let meta = crate::auth::request_meta();
+        let (tokens, user_id, role) =
+            crate::auth::two_factor::answer_challenge(&state, &mfa_token, &code, &meta).await?;
+        finish_sign_in(&state, &tokens, user_id, role).await
+    })
+    .await
 }
 
 /// Ends this browser's session and clears its cookies.
 #[server(endpoint = "sign_out", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::auth::{cookies::cleared_cookies, current_user, request_meta, sessions};
-    let state = crate::state::app_state()?;
-    if let Ok(user) = current_user() {
-        let meta = request_meta();
-        let actor = crate::audit::Actor::user(&user, &meta);
-        sessions::revoke(&state, user.session_id, "SIGNED_OUT", &actor).await?;
-    }
-    let response = expect_context::<leptos_axum::ResponseOptions>();
-    for cookie in cleared_cookies(state.auth.secure_cookies) {
-        response.append_header(axum::http::header::SET_COOKIE, cookie);
-    }
-    leptos_axum::redirect("/login");
-    Ok(())
+    crate::auth::door::serve_anyone(async || {
+        use crate::auth::{cookies::cleared_cookies, current_user, request_meta, sessions};
+        let state = crate::state::app_state()?;
+        if let Ok(user) = current_user() {
+            let meta = request_meta();
+            let actor = crate::audit::Actor::user(&user, &meta);
+            sessions::revoke(&state, user.session_id, "SIGNED_OUT", &actor).await?;
+        }
+        let response = expect_context::<leptos_axum::ResponseOptions>();
+        for cookie in cleared_cookies(state.auth.secure_cookies) {
+            response.append_header(axum::http::header::SET_COOKIE, cookie);
+        }
+        leptos_axum::redirect("/login");
+        Ok(())
+    })
+    .await
 }
 
 /// Who is signed in on this browser, if anyone.
 #[server(endpoint = "whoami", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn whoami() -> Result<Option<Me>, AppError> {
-    let Ok(user) = crate::auth::current_user() else {
-        return Ok(None);
-    };
-    let state = crate::state::app_state()?;
-    crate::error::with_status(super::ssr::me(&state, &user).await).map(Some)
+    crate::auth::door::serve_anyone(async || {
+        let Ok(user) = crate::auth::current_user() else {
+            return Ok(None);
+        };
+        let state = crate::state::app_state()?;
+        super::ssr::me(&state, &user).await.map(Some)
+    })
+    .await
 }

@@ -65,18 +65,6 @@ pub struct InvitationView {
     pub organisation: String,
 }
 
-#[cfg(feature = "ssr")]
-async fn manager() -> Result<
-    (
-        crate::auth::CurrentUser,
-        crate::audit::Actor,
-        crate::state::AppState,
-    ),
-    AppError,
-> {
-    crate::auth::guard(caretrack::permissions::Permission::ManageUsers).await
-}
-
 #[server(endpoint = "invite_person", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn invite_person(
     first_name: String,
@@ -84,41 +72,63 @@ pub async fn invite_person(
     email: String,
     role: String,
 ) -> Result<InvitationSummary, AppError> {
-    let (user, actor, state) = manager().await?;
-    let invitation = NewInvitation {
-        first_name,
-        last_name,
-        email,
-        role,
-    };
-    crate::error::with_status(super::ssr::create(&state, &user, &actor, invitation).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageUsers,
+        async |crate::auth::door::Caller { user, actor, state }| {
+            let invitation = NewInvitation {
+                first_name,
+                last_name,
+                email,
+                role,
+            };
+            super::ssr::create(&state, &user, &actor, invitation).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "list_invitations", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn list_invitations(page: i64) -> Result<InvitationPage, AppError> {
-    let (_, _, state) = manager().await?;
-    super::ssr::list(&state, page).await
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageUsers,
+        async |crate::auth::door::Caller { state, .. }| super::ssr::list(&state, page).await,
+    )
+    .await
 }
 
 #[server(endpoint = "resend_invitation", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn resend_invitation(id: String) -> Result<(), AppError> {
-    let (user, actor, state) = manager().await?;
-    crate::error::with_status(super::ssr::resend(&state, &user, &actor, &id).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageUsers,
+        async |crate::auth::door::Caller { user, actor, state }| {
+            super::ssr::resend(&state, &user, &actor, &id).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "revoke_invitation", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn revoke_invitation(id: String) -> Result<(), AppError> {
-    let (user, actor, state) = manager().await?;
-    crate::error::with_status(super::ssr::revoke(&state, &user, &actor, &id).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageUsers,
+        async |crate::auth::door::Caller { user, actor, state }| {
+            super::ssr::revoke(&state, &user, &actor, &id).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "invitation_for", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn invitation_for(token: String) -> Result<InvitationView, AppError> {
-    let state = crate::state::app_state()?;
-    let meta = crate::auth::request_meta();
-    let ip = meta.ip_key();
-    crate::auth::rate_limit::hit(&state, crate::auth::rate_limit::INVITATION_PER_IP, &ip).await?;
-    crate::error::with_status(super::ssr::view(&state, &token).await)
+    crate::auth::door::serve_anyone(async || {
+        let state = crate::state::app_state()?;
+        let meta = crate::auth::request_meta();
+        let ip = meta.ip_key();
+        crate::auth::rate_limit::hit(&state, crate::auth::rate_limit::INVITATION_PER_IP, &ip)
+            .await?;
+        super::ssr::view(&state, &token).await
+    })
+    .await
 }
 
 /// Creates the account from the invitation, signs in and goes to the role's home.
@@ -131,23 +141,27 @@ pub async fn accept_invitation(
     password: String,
     password_again: String,
 ) -> Result<(), AppError> {
-    let state = crate::state::app_state()?;
-    let meta = crate::auth::request_meta();
-    let ip = meta.ip_key();
-    crate::auth::rate_limit::hit(&state, crate::auth::rate_limit::INVITATION_PER_IP, &ip).await?;
-    let input = super::ssr::Acceptance {
-        token: &token,
-        first_name: &first_name,
-        last_name: &last_name,
-        phone: &phone,
-        password: &password,
-        password_again: &password_again,
-    };
-    let (tokens, user) = crate::error::with_status(super::ssr::accept(&state, input, &meta).await)?;
-    let response = expect_context::<leptos_axum::ResponseOptions>();
-    for cookie in crate::auth::cookies::token_cookies(&tokens, state.auth.secure_cookies) {
-        response.append_header(axum::http::header::SET_COOKIE, cookie);
-    }
-    leptos_axum::redirect(user.role.home_path());
-    Ok(())
+    crate::auth::door::serve_anyone(async || {
+        let state = crate::state::app_state()?;
+        let meta = crate::auth::request_meta();
+        let ip = meta.ip_key();
+        crate::auth::rate_limit::hit(&state, crate::auth::rate_limit::INVITATION_PER_IP, &ip)
+            .await?;
+        let input = super::ssr::Acceptance {
+            token: &token,
+            first_name: &first_name,
+            last_name: &last_name,
+            phone: &phone,
+            password: &password,
+            password_again: &password_again,
+        };
+        let (tokens, user) = super::ssr::accept(&state, input, &meta).await?;
+        let response = expect_context::<leptos_axum::ResponseOptions>();
+        for cookie in crate::auth::cookies::token_cookies(&tokens, state.auth.secure_cookies) {
+            response.append_header(axum::http::header::SET_COOKIE, cookie);
+        }
+        leptos_axum::redirect(user.role.home_path());
+        Ok(())
+    })
+    .await
 }

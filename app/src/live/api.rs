@@ -15,29 +15,32 @@ pub struct OnlinePerson {
 /// heartbeat).
 #[server(endpoint = "who_is_online", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn who_is_online() -> Result<Vec<OnlinePerson>, AppError> {
-    use crate::auth::guard;
-    use caretrack::permissions::Permission;
-    let (_user, _actor, state) = guard(Permission::ViewUsers).await?;
-    let ids = super::bus::presence::online(&state.redis)
-        .await
-        .map_err(|err| {
-            tracing::warn!(error = %err, "presence could not be read");
-            AppError::Unavailable("Presence".into())
-        })?;
-    let rows = sqlx::query!(
-        r#"select person_name(id) as "name!", role::text as "role!" from users
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewUsers,
+        async |crate::auth::door::Caller { state, .. }| {
+            let ids = super::bus::presence::online(&state.redis)
+                .await
+                .map_err(|err| {
+                    tracing::warn!(error = %err, "presence could not be read");
+                    AppError::Unavailable("Presence".into())
+                })?;
+            let rows = sqlx::query!(
+                r#"select person_name(id) as "name!", role::text as "role!" from users
             where id = any($1) and deleted_at is null order by 1"#,
-        &ids
+                &ids
+            )
+            .fetch_all(&state.db)
+            .await?;
+            Ok(rows
+                .into_iter()
+                .filter_map(|row| {
+                    Some(OnlinePerson {
+                        name: row.name,
+                        role: row.role.parse().ok()?,
+                    })
+                })
+                .collect())
+        },
     )
-    .fetch_all(&state.db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| {
-            Some(OnlinePerson {
-                name: row.name,
-                role: row.role.parse().ok()?,
-            })
-        })
-        .collect())
+    .await
 }

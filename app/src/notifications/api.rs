@@ -1,8 +1,6 @@
 //! Wire types and server functions of the notification centre (everyone signed in).
 
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use crate::error::with_status;
 use caretrack::notification::Choice;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -32,56 +30,76 @@ pub struct NotificationPage {
 /// One's notifications, newest first; `unread_only` leaves out the read ones.
 #[server(endpoint = "my_notifications", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_notifications(page: i64, unread_only: bool) -> Result<NotificationPage, AppError> {
-    let (user, state) = signed_in().await?;
-    with_status(super::ssr::list(&state.db, user.user_id, page, unread_only).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageOwnAccount,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            super::ssr::list(&state.db, user.user_id, page, unread_only).await
+        },
+    )
+    .await
 }
 
 /// How many of one's notifications are unread (the bell, on every page: a visitor
 /// has none, rather than an error that would mark the page unauthorised).
 #[server(endpoint = "unread_notifications", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn unread_notifications() -> Result<i64, AppError> {
-    let Ok(user) = crate::auth::current_user() else {
-        return Ok(0);
-    };
-    let state = crate::state::app_state()?;
-    with_status(super::ssr::unread(&state.db, user.user_id).await)
+    crate::auth::door::serve_anyone(async || {
+        let Ok(user) = crate::auth::current_user() else {
+            return Ok(0);
+        };
+        let state = crate::state::app_state()?;
+        super::ssr::unread(&state.db, user.user_id).await
+    })
+    .await
 }
 
 /// Marks one notification read; it must be one's own. Answers the unread count.
 #[server(endpoint = "mark_notification_read", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn mark_notification_read(id: String) -> Result<i64, AppError> {
-    let (user, state) = signed_in().await?;
-    let id = id
-        .parse()
-        .map_err(|_| AppError::NotFound("The notification".into()))?;
-    with_status(super::ssr::mark_read(&state.db, user.user_id, Some(id)).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageOwnAccount,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            let id = id
+                .parse()
+                .map_err(|_| AppError::NotFound("The notification".into()))?;
+            super::ssr::mark_read(&state.db, user.user_id, Some(id)).await
+        },
+    )
+    .await
 }
 
 /// Marks every notification read. Answers the unread count (0).
 #[server(endpoint = "mark_all_notifications_read", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn mark_all_notifications_read() -> Result<i64, AppError> {
-    let (user, state) = signed_in().await?;
-    with_status(super::ssr::mark_read(&state.db, user.user_id, None).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageOwnAccount,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            super::ssr::mark_read(&state.db, user.user_id, None).await
+        },
+    )
+    .await
 }
 
 /// One's choices, for the kinds one's role receives.
 #[server(endpoint = "notification_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn notification_choices() -> Result<Vec<Choice>, AppError> {
-    let (user, state) = signed_in().await?;
-    with_status(super::ssr::choices(&state.db, user.user_id, user.role).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageOwnAccount,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            super::ssr::choices(&state.db, user.user_id, user.role).await
+        },
+    )
+    .await
 }
 
 /// Saves one's choices (kinds the role does not receive are refused).
 #[server(endpoint = "save_notification_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn save_notification_choices(choices: Vec<Choice>) -> Result<Vec<Choice>, AppError> {
-    let (user, state) = signed_in().await?;
-    with_status(super::ssr::save_choices(&state, &user, &choices).await)
-}
-
-#[cfg(feature = "ssr")]
-pub(super) async fn signed_in()
--> Result<(crate::auth::CurrentUser, crate::state::AppState), AppError> {
-    let (user, _actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageOwnAccount).await?;
-    Ok((user, state))
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageOwnAccount,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            super::ssr::save_choices(&state, &user, &choices).await
+        },
+    )
+    .await
 }

@@ -34,23 +34,36 @@ pub struct Subscription {
 /// send pushes.
 #[server(endpoint = "push_public_key", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn push_public_key() -> Result<Option<String>, AppError> {
-    let (_, state) = super::api::signed_in().await?;
-    Ok(state.settings.push_public_key.clone())
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageOwnAccount,
+        async |crate::auth::door::Caller { state, .. }| Ok(state.settings.push_public_key.clone()),
+    )
+    .await
 }
 
 /// Keeps this browser's subscription for the signed-in person (a browser someone else
 /// subscribed before now reaches this person only). Audited.
 #[server(endpoint = "subscribe_push", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn subscribe_push(subscription: Subscription) -> Result<(), AppError> {
-    let (user, state) = super::api::signed_in().await?;
-    crate::error::with_status(ssr::subscribe(&state, &user, &subscription).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageOwnAccount,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            ssr::subscribe(&state, &user, &subscription).await
+        },
+    )
+    .await
 }
 
 /// Forgets this browser's subscription (turned off here, or signing out).
 #[server(endpoint = "unsubscribe_push", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn unsubscribe_push(endpoint: String) -> Result<(), AppError> {
-    let (user, state) = super::api::signed_in().await?;
-    crate::error::with_status(ssr::unsubscribe(&state, &user, &endpoint).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageOwnAccount,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            ssr::unsubscribe(&state, &user, &endpoint).await
+        },
+    )
+    .await
 }
 
 #[cfg(feature = "ssr")]

@@ -89,31 +89,43 @@ pub struct BinCounts {
 
 #[server(endpoint = "recycle_bin", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_bin(kind: BinKind, page: i64) -> Result<BinPage, AppError> {
-    let (_, _, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageRecycleBin).await?;
-    crate::error::with_status(super::ssr::list(&state, kind, page).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageRecycleBin,
+        async |crate::auth::door::Caller { state, .. }| super::ssr::list(&state, kind, page).await,
+    )
+    .await
 }
 
 #[server(endpoint = "recycle_bin_counts", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_bin_counts() -> Result<BinCounts, AppError> {
-    let (_, _, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageRecycleBin).await?;
-    crate::error::with_status(super::ssr::counts(&state).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageRecycleBin,
+        async |crate::auth::door::Caller { state, .. }| super::ssr::counts(&state).await,
+    )
+    .await
 }
 
 /// Restores the chosen records; answers how many came back.
 #[server(endpoint = "recycle_bin_restore", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn restore(kind: BinKind, ids: Vec<String>) -> Result<usize, AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageRecycleBin).await?;
-    crate::error::with_status(super::ssr::restore(&state, &actor, kind, &ids).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageRecycleBin,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::restore(&state, &actor, kind, &ids).await
+        },
+    )
+    .await
 }
 
 /// Deletes the chosen records for good (people: erases them, leaving an anonymous
 /// stub); answers how many went.
 #[server(endpoint = "recycle_bin_purge", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn purge(kind: BinKind, ids: Vec<String>) -> Result<usize, AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageRecycleBin).await?;
-    crate::error::with_status(super::ssr::purge(&state, &actor, kind, &ids).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageRecycleBin,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::purge(&state, &actor, kind, &ids).await
+        },
+    )
+    .await
 }

@@ -110,36 +110,55 @@ pub struct ReportChoices {
 
 #[server(endpoint = "reports_list", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_reports(page: i64) -> Result<ReportList, AppError> {
-    let (_, _, state) = crate::auth::guard(caretrack::permissions::Permission::ViewReports).await?;
-    super::ssr::list(&state.db, page).await
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewReports,
+        async |crate::auth::door::Caller { state, .. }| super::ssr::list(&state.db, page).await,
+    )
+    .await
 }
 
 #[server(endpoint = "reports_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_report_choices() -> Result<ReportChoices, AppError> {
-    let (user, _, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ViewReports).await?;
-    super::ssr::choices(&state, &user).await
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewReports,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            super::ssr::choices(&state, &user).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "reports_request", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn request_report(request: ReportRequest) -> Result<String, AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ViewReports).await?;
-    crate::error::with_status(super::ssr::request(&state, &actor, request).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewReports,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::request(&state, &actor, request).await
+        },
+    )
+    .await
 }
 
 /// A link that downloads the report for the next few minutes.
 #[server(endpoint = "reports_link", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn report_link(id: String) -> Result<String, AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ViewReports).await?;
-    crate::error::with_status(super::ssr::link(&state, &actor, &id).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewReports,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::link(&state, &actor, &id).await
+        },
+    )
+    .await
 }
 
 /// Keeps a report past its expiry (`keep`), or lets it expire again.
 #[server(endpoint = "reports_archive", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn archive_report(id: String, keep: bool) -> Result<(), AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ArchiveReports).await?;
-    crate::error::with_status(super::ssr::archive(&state, &actor, &id, keep).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ArchiveReports,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::archive(&state, &actor, &id, keep).await
+        },
+    )
+    .await
 }

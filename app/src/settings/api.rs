@@ -6,9 +6,11 @@ use leptos::prelude::*;
 
 #[server(endpoint = "organisation_settings", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_settings() -> Result<SecuritySettings, AppError> {
-    let (_, _, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageSettings).await?;
-    super::ssr::load(&state).await
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageSettings,
+        async |crate::auth::door::Caller { state, .. }| super::ssr::load(&state).await,
+    )
+    .await
 }
 
 /// The form's fields as typed; numbers are checked by the domain core.
@@ -21,15 +23,19 @@ pub async fn save_settings(
     lockout_threshold: String,
     lockout_minutes: String,
 ) -> Result<SecuritySettings, AppError> {
-    let (user, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageSettings).await?;
-    let form = caretrack::organisation::SecuritySettingsForm {
-        require_admin_2fa,
-        max_sessions_per_user,
-        admin_session_hours,
-        carer_session_hours,
-        lockout_threshold,
-        lockout_minutes,
-    };
-    crate::error::with_status(super::ssr::save(&state, &user, &actor, &form).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageSettings,
+        async |crate::auth::door::Caller { user, actor, state }| {
+            let form = caretrack::organisation::SecuritySettingsForm {
+                require_admin_2fa,
+                max_sessions_per_user,
+                admin_session_hours,
+                carer_session_hours,
+                lockout_threshold,
+                lockout_minutes,
+            };
+            super::ssr::save(&state, &user, &actor, &form).await
+        },
+    )
+    .await
 }

@@ -32,14 +32,6 @@ pub struct UserPage {
     pub page: i64,
 }
 
-#[cfg(feature = "ssr")]
-async fn with(
-    permission: caretrack::permissions::Permission,
-) -> Result<(crate::audit::Actor, crate::state::AppState), AppError> {
-    let (_, actor, state) = crate::auth::guard(permission).await?;
-    Ok((actor, state))
-}
-
 #[server(endpoint = "list_users", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn list_users(
     tab: Tab,
@@ -47,31 +39,56 @@ pub async fn list_users(
     fully_assessed: bool,
     page: i64,
 ) -> Result<UserPage, AppError> {
-    let (_, state) = with(caretrack::permissions::Permission::ViewUsers).await?;
-    super::ssr::list(&state, tab, &search, fully_assessed, page).await
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewUsers,
+        async |crate::auth::door::Caller { state, .. }| {
+            super::ssr::list(&state, tab, &search, fully_assessed, page).await
+        },
+    )
+    .await
 }
 
 /// Moves someone to the recycle bin.
 #[server(endpoint = "delete_user", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn delete_user(id: String) -> Result<(), AppError> {
-    let (actor, state) = with(caretrack::permissions::Permission::ManageUsers).await?;
-    crate::error::with_status(super::ssr::delete(&state, &actor, &id).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageUsers,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::delete(&state, &actor, &id).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "set_user_active", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn set_user_active(id: String, active: bool) -> Result<(), AppError> {
-    let (actor, state) = with(caretrack::permissions::Permission::ManageUsers).await?;
-    crate::error::with_status(super::ssr::set_active(&state, &actor, &id, active).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageUsers,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::set_active(&state, &actor, &id, active).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "change_user_role", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn change_user_role(id: String, role: String) -> Result<(), AppError> {
-    let (actor, state) = with(caretrack::permissions::Permission::ManageUsers).await?;
-    crate::error::with_status(super::ssr::change_role(&state, &actor, &id, &role).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageUsers,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::change_role(&state, &actor, &id, &role).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "sign_out_user", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn sign_out_user(id: String) -> Result<usize, AppError> {
-    let (actor, state) = with(caretrack::permissions::Permission::RevokeAnySession).await?;
-    crate::error::with_status(super::ssr::sign_out_everywhere(&state, &actor, &id).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::RevokeAnySession,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::sign_out_everywhere(&state, &actor, &id).await
+        },
+    )
+    .await
 }

@@ -158,13 +158,6 @@ pub struct DraftEdit {
 }
 
 #[cfg(feature = "ssr")]
-async fn assessor() -> Result<(crate::audit::Actor, crate::state::AppState), AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ConductAssessments).await?;
-    Ok((actor, state))
-}
-
-#[cfg(feature = "ssr")]
 pub(crate) fn assessment_id(id: &str) -> Result<sqlx::types::Uuid, AppError> {
     id.parse()
         .map_err(|_| AppError::NotFound("The assessment".into()))
@@ -175,22 +168,37 @@ pub async fn assessments(
     filter: AssessmentFilter,
     page: i64,
 ) -> Result<Page<AssessmentRow>, AppError> {
-    let (_, state) = assessor().await?;
-    crate::error::with_status(super::ssr::list(&state, &filter, page).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ConductAssessments,
+        async |crate::auth::door::Caller { state, .. }| {
+            super::ssr::list(&state, &filter, page).await
+        },
+    )
+    .await
 }
 
 /// Starts a ready assessment (or takes a returned one up again) as the caller.
 #[server(endpoint = "start_assessment", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn start_assessment(id: String) -> Result<(), AppError> {
-    let (actor, state) = assessor().await?;
-    crate::error::with_status(super::ssr::start(&state, &actor, assessment_id(&id)?).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ConductAssessments,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::start(&state, &actor, assessment_id(&id)?).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "assessment_for_conduct", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn assessment_for_conduct(id: String) -> Result<ConductView, AppError> {
-    let (actor, state) = assessor().await?;
-    let viewer = actor.user_id.ok_or(AppError::Unauthenticated)?;
-    crate::error::with_status(super::ssr::view(&state, assessment_id(&id)?, viewer).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ConductAssessments,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            let viewer = actor.user_id.ok_or(AppError::Unauthenticated)?;
+            super::ssr::view(&state, assessment_id(&id)?, viewer).await
+        },
+    )
+    .await
 }
 
 /// The approval chain: approves (`approve`) or returns, with comments, a submitted
@@ -201,25 +209,36 @@ pub async fn decide_assessment(
     approve: bool,
     comments: String,
 ) -> Result<AssessmentStatus, AppError> {
-    let (actor, state) = assessor().await?;
-    crate::error::with_status(
-        super::ssr::decide(&state, &actor, assessment_id(&id)?, approve, &comments).await,
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ConductAssessments,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::decide(&state, &actor, assessment_id(&id)?, approve, &comments).await
+        },
     )
+    .await
 }
 
 /// The stored draft, for a device catching up with another one.
 #[server(endpoint = "assessment_draft", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn assessment_draft(id: String) -> Result<DraftState, AppError> {
-    let (_, state) = assessor().await?;
-    crate::error::with_status(super::ssr::draft(&state.db, assessment_id(&id)?).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ConductAssessments,
+        async |crate::auth::door::Caller { state, .. }| {
+            super::ssr::draft(&state.db, assessment_id(&id)?).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "save_assessment_draft", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn save_assessment_draft(id: String, edit: DraftEdit) -> Result<DraftState, AppError> {
-    let (actor, state) = assessor().await?;
-    crate::error::with_status(
-        super::ssr::save_draft(&state, &actor, assessment_id(&id)?, &edit).await,
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ConductAssessments,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::save_draft(&state, &actor, assessment_id(&id)?, &edit).await
+        },
     )
+    .await
 }
 
 /// Scores the stored draft and records the judgement; answers the new status.
@@ -228,29 +247,42 @@ pub async fn submit_assessment(
     id: String,
     form: JudgementForm,
 ) -> Result<AssessmentStatus, AppError> {
-    let (actor, state) = assessor().await?;
-    crate::error::with_status(super::ssr::submit(&state, &actor, assessment_id(&id)?, &form).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ConductAssessments,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::submit(&state, &actor, assessment_id(&id)?, &form).await
+        },
+    )
+    .await
 }
 
 /// Attaches an uploaded file (purpose ASSESSMENT_EVIDENCE) to an open assessment.
 #[server(endpoint = "attach_evidence", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn attach_evidence(id: String, file_id: String, caption: String) -> Result<(), AppError> {
-    let (actor, state) = assessor().await?;
-    let file = file_id
-        .parse()
-        .map_err(|_| AppError::NotFound("The file".into()))?;
-    crate::error::with_status(
-        super::ssr::attach_evidence(&state, &actor, assessment_id(&id)?, file, &caption).await,
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ConductAssessments,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            let file = file_id
+                .parse()
+                .map_err(|_| AppError::NotFound("The file".into()))?;
+
+            super::ssr::attach_evidence(&state, &actor, assessment_id(&id)?, file, &caption).await
+        },
     )
+    .await
 }
 
 #[server(endpoint = "remove_evidence", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn remove_evidence(id: String, file_id: String) -> Result<(), AppError> {
-    let (actor, state) = assessor().await?;
-    let file = file_id
-        .parse()
-        .map_err(|_| AppError::NotFound("The file".into()))?;
-    crate::error::with_status(
-        super::ssr::remove_evidence(&state, &actor, assessment_id(&id)?, file).await,
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ConductAssessments,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            let file = file_id
+                .parse()
+                .map_err(|_| AppError::NotFound("The file".into()))?;
+
+            super::ssr::remove_evidence(&state, &actor, assessment_id(&id)?, file).await
+        },
     )
+    .await
 }

@@ -91,47 +91,50 @@ pub struct AssessmentAnswers {
     pub lines: Vec<AnswerLine>,
 }
 
-#[cfg(feature = "ssr")]
-async fn carer() -> Result<
-    (
-        crate::auth::CurrentUser,
-        crate::audit::Actor,
-        crate::state::AppState,
-    ),
-    AppError,
-> {
-    crate::auth::guard(caretrack::permissions::Permission::ConfirmOwnRatings).await
-}
-
 #[server(endpoint = "my_ratings", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_ratings() -> Result<CarerRatings, AppError> {
-    let (user, _, state) = carer().await?;
-    crate::error::with_status(super::ssr::for_carer(&state, user.user_id).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ConfirmOwnRatings,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            super::ssr::for_carer(&state, user.user_id).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "my_assessment_answers", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_assessment_answers(assessment_id: String) -> Result<AssessmentAnswers, AppError> {
-    let (user, _, state) = carer().await?;
-    let id = assessment_id
-        .parse()
-        .map_err(|_| AppError::NotFound("The assessment".into()))?;
-    crate::error::with_status(super::ssr::answers_for_carer(&state, user.user_id, id).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ConfirmOwnRatings,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            let id = assessment_id
+                .parse()
+                .map_err(|_| AppError::NotFound("The assessment".into()))?;
+            super::ssr::answers_for_carer(&state, user.user_id, id).await
+        },
+    )
+    .await
 }
 
 /// Confirms (`dispute` false) or disputes, with a reason, one of the caller's pending
 /// ratings.
 #[server(endpoint = "answer_rating", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn answer_rating(id: String, dispute: bool, reason: String) -> Result<(), AppError> {
-    let (user, actor, state) = carer().await?;
-    let id = id
-        .parse()
-        .map_err(|_| AppError::NotFound("The rating".into()))?;
-    let action = if dispute {
-        caretrack::rating::RatingAction::Dispute
-    } else {
-        caretrack::rating::RatingAction::Confirm
-    };
-    crate::error::with_status(super::ssr::answer(&state, &user, &actor, id, action, &reason).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ConfirmOwnRatings,
+        async |crate::auth::door::Caller { user, actor, state }| {
+            let id = id
+                .parse()
+                .map_err(|_| AppError::NotFound("The rating".into()))?;
+            let action = if dispute {
+                caretrack::rating::RatingAction::Dispute
+            } else {
+                caretrack::rating::RatingAction::Confirm
+            };
+            super::ssr::answer(&state, &user, &actor, id, action, &reason).await
+        },
+    )
+    .await
 }
 
 /// A rating on progress page 4: waiting for the carer, or disputed.
@@ -175,9 +178,13 @@ pub struct TaskRating {
 
 #[server(endpoint = "rating_queue", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn rating_queue(queue: QueueKind, page: i64) -> Result<Page<QueueRow>, AppError> {
-    let (_, _, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ResolveDisputes).await?;
-    crate::error::with_status(super::ssr::queue(&state, queue, page).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ResolveDisputes,
+        async |crate::auth::door::Caller { state, .. }| {
+            super::ssr::queue(&state, queue, page).await
+        },
+    )
+    .await
 }
 
 /// Upholds, amends (with `level`) or sends for reassessment a disputed rating.
@@ -188,19 +195,27 @@ pub async fn resolve_rating(
     level: Option<CompetencyLevel>,
     note: String,
 ) -> Result<(), AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ResolveDisputes).await?;
-    let id = id
-        .parse()
-        .map_err(|_| AppError::NotFound("The rating".into()))?;
-    crate::error::with_status(super::ssr::resolve(&state, &actor, id, action, level, &note).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ResolveDisputes,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            let id = id
+                .parse()
+                .map_err(|_| AppError::NotFound("The rating".into()))?;
+            super::ssr::resolve(&state, &actor, id, action, level, &note).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "task_ratings", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn task_ratings(task: TaskId) -> Result<Vec<TaskRating>, AppError> {
-    let (_, _, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageRatings).await?;
-    crate::error::with_status(super::ssr::task_ratings(&state, *task.as_uuid()).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageRatings,
+        async |crate::auth::door::Caller { state, .. }| {
+            super::ssr::task_ratings(&state, *task.as_uuid()).await
+        },
+    )
+    .await
 }
 
 /// Sets a rating for one or many carers on a task, with a reason; answers how many.
@@ -211,10 +226,13 @@ pub async fn set_rating(
     level: CompetencyLevel,
     reason: String,
 ) -> Result<usize, AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageRatings).await?;
-    let carers: Vec<_> = carers.iter().map(|c| *c.as_uuid()).collect();
-    crate::error::with_status(
-        super::ssr::set_manually(&state, &actor, &carers, *task.as_uuid(), level, &reason).await,
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageRatings,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            let carers: Vec<_> = carers.iter().map(|c| *c.as_uuid()).collect();
+
+            super::ssr::set_manually(&state, &actor, &carers, *task.as_uuid(), level, &reason).await
+        },
     )
+    .await
 }

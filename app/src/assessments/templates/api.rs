@@ -27,26 +27,27 @@ pub struct TemplateDetail {
     pub tasks: Vec<Named<TaskId>>,
 }
 
-#[cfg(feature = "ssr")]
-async fn manager() -> Result<(crate::audit::Actor, crate::state::AppState), AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageAssessmentTemplates).await?;
-    Ok((actor, state))
-}
-
 #[server(endpoint = "assessment_templates", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn assessment_templates(page: i64) -> Result<Page<TemplateSummary>, AppError> {
-    let (_, state) = manager().await?;
-    crate::error::with_status(super::ssr::list(&state, page).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageAssessmentTemplates,
+        async |crate::auth::door::Caller { state, .. }| super::ssr::list(&state, page).await,
+    )
+    .await
 }
 
 #[server(endpoint = "assessment_template", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn assessment_template(id: String) -> Result<TemplateDetail, AppError> {
-    let (_, state) = manager().await?;
-    let id = id
-        .parse()
-        .map_err(|_| AppError::NotFound("The assessment template".into()))?;
-    crate::error::with_status(super::ssr::get(&state, id).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageAssessmentTemplates,
+        async |crate::auth::door::Caller { state, .. }| {
+            let id = id
+                .parse()
+                .map_err(|_| AppError::NotFound("The assessment template".into()))?;
+            super::ssr::get(&state, id).await
+        },
+    )
+    .await
 }
 
 /// Saves a template: a new one, or (with `id`) a new version of it. Answers its id.
@@ -56,24 +57,33 @@ pub async fn save_assessment_template(
     form: TemplateForm,
     task_ids: Vec<TaskId>,
 ) -> Result<String, AppError> {
-    let (actor, state) = manager().await?;
-    let id = id
-        .map(|id| id.parse())
-        .transpose()
-        .map_err(|_| AppError::NotFound("The assessment template".into()))?;
-    crate::error::with_status(
-        super::ssr::save(&state, &actor, id, &form, &task_ids)
-            .await
-            .map(|id| id.to_string()),
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageAssessmentTemplates,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            let id = id
+                .map(|id| id.parse())
+                .transpose()
+                .map_err(|_| AppError::NotFound("The assessment template".into()))?;
+
+            super::ssr::save(&state, &actor, id, &form, &task_ids)
+                .await
+                .map(|id| id.to_string())
+        },
     )
+    .await
 }
 
 /// Moves a template to the recycle bin.
 #[server(endpoint = "delete_assessment_template", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn delete_assessment_template(id: String) -> Result<(), AppError> {
-    let (actor, state) = manager().await?;
-    let id = id
-        .parse()
-        .map_err(|_| AppError::NotFound("The assessment template".into()))?;
-    crate::error::with_status(super::ssr::delete(&state, &actor, id).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageAssessmentTemplates,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            let id = id
+                .parse()
+                .map_err(|_| AppError::NotFound("The assessment template".into()))?;
+            super::ssr::delete(&state, &actor, id).await
+        },
+    )
+    .await
 }

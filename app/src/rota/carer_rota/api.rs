@@ -50,22 +50,35 @@ pub struct CalendarDay {
 /// The next eight weeks of the signed-in carer's rota; the calendar shows four.
 #[server(endpoint = "my_rota", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_rota() -> Result<PersonalRota, AppError> {
-    let (user, _, state) = crate::auth::guard(caretrack::permissions::Permission::ViewRota).await?;
-    crate::error::with_status(super::ssr::my_rota_page(&state, user.user_id).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewRota,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            super::ssr::my_rota_page(&state, user.user_id).await
+        },
+    )
+    .await
 }
 
 /// Makes the signed-in person a new secret calendar link (the old one stops working)
 /// and answers it: it is shown once, as only its hash is kept.
 #[server(endpoint = "new_calendar_link", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn new_calendar_link() -> Result<String, AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ViewRota).await?;
-    crate::error::with_status(super::ssr::new_calendar_link(&state, &actor).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewRota,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::new_calendar_link(&state, &actor).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "turn_off_calendar_link", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn turn_off_calendar_link() -> Result<(), AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ViewRota).await?;
-    crate::error::with_status(super::ssr::turn_off_calendar_link(&state, &actor).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ViewRota,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::turn_off_calendar_link(&state, &actor).await
+        },
+    )
+    .await
 }

@@ -6,14 +6,20 @@ use leptos::prelude::*;
 
 #[server(endpoint = "rule_settings", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_rule_settings() -> Result<RuleSettings, AppError> {
-    let (_, _, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageSettings).await?;
-    crate::error::with_status(super::ssr::rule_settings(&state.db).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageSettings,
+        async |crate::auth::door::Caller { state, .. }| super::ssr::rule_settings(&state.db).await,
+    )
+    .await
 }
 
 #[server(endpoint = "save_rule_settings", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn save_rule_settings(settings: RuleSettings) -> Result<RuleSettings, AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageSettings).await?;
-    crate::error::with_status(super::ssr::save_rule_settings(&state, &actor, settings).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageSettings,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::save_rule_settings(&state, &actor, settings).await
+        },
+    )
+    .await
 }

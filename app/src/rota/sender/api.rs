@@ -111,30 +111,47 @@ pub async fn send_shift_out(
     competent_only: bool,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
-    crate::error::with_status(super::ssr::open(&state, &actor, shift, competent_only, &note).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageRota,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::open(&state, &actor, shift, competent_only, &note).await
+        },
+    )
+    .await
 }
 
 /// Stops taking interest: waiting applicants are told they were not selected.
 #[server(endpoint = "close_shift", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn close_shift(shift: ShiftId) -> Result<u32, AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
-    crate::error::with_status(super::ssr::close(&state, &actor, shift).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageRota,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::close(&state, &actor, shift).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "open_shifts", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn list_open_shifts(page: i64) -> Result<Page<OpenShift>, AppError> {
-    let (_, _, state) = crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
-    crate::error::with_status(super::ssr::open_shifts(&state.db, page).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageRota,
+        async |crate::auth::door::Caller { state, .. }| {
+            super::ssr::open_shifts(&state.db, page).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "shift_applicants", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_applicants(shift: ShiftId) -> Result<ShiftApplicants, AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
-    crate::error::with_status(super::ssr::applicants(&state, &actor, shift).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageRota,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::applicants(&state, &actor, shift).await
+        },
+    )
+    .await
 }
 
 /// Selects, rejects or withdraws one application. Selecting runs the rules engine:
@@ -146,31 +163,45 @@ pub async fn decide_application(
     decision: Decision,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
-    crate::error::with_status(
-        super::ssr::decide(&state, &actor, shift, carer, decision, &reason).await,
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageRota,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::decide(&state, &actor, shift, carer, decision, &reason).await
+        },
     )
+    .await
 }
 
 /// Open shifts the signed-in carer may apply for.
 #[server(endpoint = "available_shifts", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn available_shifts(page: i64) -> Result<Page<OpenShift>, AppError> {
-    let (user, _, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ApplyForShifts).await?;
-    crate::error::with_status(super::ssr::available(&state.db, user.user_id, page).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ApplyForShifts,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            super::ssr::available(&state.db, user.user_id, page).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "confirm_interest", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn confirm_interest(shift: ShiftId) -> Result<(), AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ApplyForShifts).await?;
-    crate::error::with_status(super::ssr::apply(&state, &actor, shift).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ApplyForShifts,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::apply(&state, &actor, shift).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "my_applications", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_applications(page: i64) -> Result<Page<MyApplication>, AppError> {
-    let (user, _, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ApplyForShifts).await?;
-    crate::error::with_status(super::ssr::applications(&state.db, user.user_id, page).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ApplyForShifts,
+        async |crate::auth::door::Caller { user, state, .. }| {
+            super::ssr::applications(&state.db, user.user_id, page).await
+        },
+    )
+    .await
 }

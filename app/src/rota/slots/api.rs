@@ -10,11 +10,13 @@ pub async fn save_slot_plan(
     package: CarePackageId,
     form: caretrack::rota::SlotForm,
 ) -> Result<u64, AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
-    crate::error::with_status(
-        super::ssr::save_slot_plan(&state, &actor, package, &form)
-            .await
-            .map(|(_, moved)| moved),
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageRota,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            super::ssr::save_slot_plan(&state, &actor, package, &form)
+                .await
+                .map(|(_, moved)| moved)
+        },
     )
+    .await
 }

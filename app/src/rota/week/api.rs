@@ -114,15 +114,19 @@ pub struct Published {
 
 #[server(endpoint = "rota_week", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_rota_week(package: CarePackageId, week: String) -> Result<RotaWeek, AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
-    // No week chosen: this one.
-    let week = if week.trim().is_empty() {
-        caretrack::days::week_of(time::OffsetDateTime::now_utc())
-    } else {
-        crate::rota::parse_week(&week)?
-    };
-    crate::error::with_status(super::ssr::load_week(&state, &actor, package, week).await)
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageRota,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            // No week chosen: this one.
+            let week = if week.trim().is_empty() {
+                caretrack::days::week_of(time::OffsetDateTime::now_utc())
+            } else {
+                crate::rota::parse_week(&week)?
+            };
+            super::ssr::load_week(&state, &actor, package, week).await
+        },
+    )
+    .await
 }
 
 #[server(endpoint = "save_rota_draft", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
@@ -132,12 +136,15 @@ pub async fn save_rota_draft(
     #[server(default)] assignments: Vec<SlotAssignment>,
     base_revision: i64,
 ) -> Result<SavedDraft, AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
-    let week = crate::rota::parse_week(&week)?;
-    crate::error::with_status(
-        super::ssr::save_draft(&state, &actor, package, week, assignments, base_revision).await,
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageRota,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            let week = crate::rota::parse_week(&week)?;
+
+            super::ssr::save_draft(&state, &actor, package, week, assignments, base_revision).await
+        },
     )
+    .await
 }
 
 #[server(endpoint = "publish_rota_week", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
@@ -147,12 +154,15 @@ pub async fn publish_rota_week(
     revision: i64,
     #[server(default)] overrides: Vec<Override>,
 ) -> Result<Published, AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
-    let week = crate::rota::parse_week(&week)?;
-    crate::error::with_status(
-        super::ssr::publish(&state, &actor, package, week, revision, overrides).await,
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageRota,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            let week = crate::rota::parse_week(&week)?;
+
+            super::ssr::publish(&state, &actor, package, week, revision, overrides).await
+        },
     )
+    .await
 }
 
 /// The most weeks one "apply this week's pattern" writes.
@@ -167,11 +177,14 @@ pub async fn apply_rota_pattern(
     from: String,
     weeks: u32,
 ) -> Result<Vec<PatternWeek>, AppError> {
-    let (_, actor, state) =
-        crate::auth::guard(caretrack::permissions::Permission::ManageRota).await?;
-    let week = crate::rota::parse_week(&week)?;
-    let from = crate::rota::parse_week(&from)?;
-    crate::error::with_status(
-        super::ssr::apply_pattern(&state, &actor, package, week, from, weeks).await,
+    crate::auth::door::serve(
+        caretrack::permissions::Permission::ManageRota,
+        async |crate::auth::door::Caller { actor, state, .. }| {
+            let week = crate::rota::parse_week(&week)?;
+            let from = crate::rota::parse_week(&from)?;
+
+            super::ssr::apply_pattern(&state, &actor, package, week, from, weeks).await
+        },
     )
+    .await
 }

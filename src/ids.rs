@@ -96,6 +96,12 @@ entity_id! {
     NotificationId;
     /// A stored file (evidence, document, report).
     FileId;
+    /// A competency rating of one carer in one task (and its history).
+    RatingId;
+    /// A generated report (an evidence pack, a rota week, a compliance summary).
+    ReportId;
+    /// A background job in the queue.
+    JobId;
 }
 
 #[cfg(test)]

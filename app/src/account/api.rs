@@ -123,10 +123,12 @@ pub async fn sign_out_device(id: String) -> Result<(), AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ManageOwnAccount,
         async |crate::auth::door::Caller { user, actor, state }| {
-            let id: sqlx::types::Uuid = id
+            // Read here, not as a typed argument: a device id that is not one is not
+            // found (404), where an unreadable argument elsewhere is refused (422).
+            let id: caretrack::ids::SessionId = id
                 .parse()
                 .map_err(|_| AppError::NotFound("The device".into()))?;
-            crate::auth::sessions::sign_out_own(&state, &user, id, &actor).await
+            crate::auth::sessions::sign_out_own(&state, &user, id.into_uuid(), &actor).await
         },
     )
     .await

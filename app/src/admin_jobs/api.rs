@@ -18,7 +18,7 @@ pub struct QueueCount {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct FailedJob {
-    pub id: String,
+    pub id: caretrack::ids::JobId,
     pub kind: String,
     pub queue: String,
     /// `FAILED` (waiting to retry) or `DEAD` (out of attempts).
@@ -49,22 +49,22 @@ pub async fn load_jobs_overview(page: i64) -> Result<JobsOverview, AppError> {
 }
 
 #[server(endpoint = "admin_jobs_retry", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn retry_job(id: String) -> Result<(), AppError> {
+pub async fn retry_job(id: caretrack::ids::JobId) -> Result<(), AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ManageJobs,
         async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::retry(&state.db, &id, &actor).await
+            super::ssr::retry(&state.db, id, &actor).await
         },
     )
     .await
 }
 
 #[server(endpoint = "admin_jobs_discard", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn discard_job(id: String) -> Result<(), AppError> {
+pub async fn discard_job(id: caretrack::ids::JobId) -> Result<(), AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ManageJobs,
         async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::discard(&state.db, &id, &actor).await
+            super::ssr::discard(&state.db, id, &actor).await
         },
     )
     .await

@@ -113,9 +113,9 @@ fn status_label(status: &str) -> &'static str {
 fn FailureRow(job: FailedJob, refresh: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let toasts = use_toasts();
     let confirming = RwSignal::new(false);
-    let id = job.id.clone();
-    let retry = Action::new(move |id: &String| retry_job(id.clone()));
-    let discard = Action::new(move |id: &String| discard_job(id.clone()));
+    let id = job.id;
+    let retry = Action::new(move |id: &caretrack::ids::JobId| retry_job(*id));
+    let discard = Action::new(move |id: &caretrack::ids::JobId| discard_job(*id));
     Effect::new(move |_| {
         for (result, done) in [
             (retry.value().get(), "Job queued to run again"),
@@ -131,14 +131,14 @@ fn FailureRow(job: FailedJob, refresh: impl Fn() + Copy + Send + Sync + 'static)
             }
         }
     });
-    let (retry_id, discard_id) = (id.clone(), id.clone());
+    let (retry_id, discard_id) = (id, id);
     let badge = if job.status == "DEAD" {
         "badge badge--error"
     } else {
         "badge badge--warn"
     };
     view! {
-        <li class="failure" data-test="failure" data-job-id=id>
+        <li class="failure" data-test="failure" data-job-id=id.to_string()>
             <div class="failure__head">
                 <span class=badge>{status_label(&job.status)}</span>
                 <strong>{job.kind.clone()}</strong>
@@ -146,7 +146,7 @@ fn FailureRow(job: FailedJob, refresh: impl Fn() + Copy + Send + Sync + 'static)
             </div>
             <pre class="failure__error" data-test="failure-error">{job.last_error.clone()}</pre>
             <div class="failure__actions">
-                <button class="button" type="button" data-test="retry" on:click=move |_| { retry.dispatch(retry_id.clone()); }>"Retry now"</button>
+                <button class="button" type="button" data-test="retry" on:click=move |_| { retry.dispatch(retry_id); }>"Retry now"</button>
                 <Show
                     when=move || confirming.get()
                     fallback=move || view! {
@@ -155,8 +155,8 @@ fn FailureRow(job: FailedJob, refresh: impl Fn() + Copy + Send + Sync + 'static)
                 >
                     <span class="confirm" role="alert">"Discard this job for good? "
                         <button class="button button--danger" type="button" data-test="confirm-discard" on:click={
-                            let discard_id = discard_id.clone();
-                            move |_| { confirming.set(false); discard.dispatch(discard_id.clone()); }
+                            let discard_id = discard_id;
+                            move |_| { confirming.set(false); discard.dispatch(discard_id); }
                         }>"Discard"</button>
                         <button class="button" type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
                     </span>

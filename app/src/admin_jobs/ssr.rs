@@ -6,11 +6,8 @@ use crate::{
     error::AppError,
     jobs::NOTIFY_CHANNEL,
 };
-use sqlx::{PgPool, types::Uuid};
-
-fn parse_id(id: &str) -> Result<Uuid, AppError> {
-    id.parse().map_err(|_| AppError::NotFound("The job".into()))
-}
+use caretrack::ids::JobId;
+use sqlx::PgPool;
 
 pub async fn overview(db: &PgPool, page: i64) -> Result<JobsOverview, AppError> {
     let page = page.max(1);
@@ -45,7 +42,7 @@ pub async fn overview(db: &PgPool, page: i64) -> Result<JobsOverview, AppError> 
     .await?
     .into_iter()
     .map(|row| FailedJob {
-        id: row.id.to_string(),
+        id: row.id.into(),
         kind: row.kind,
         queue: row.queue,
         status: row.status,
@@ -64,8 +61,8 @@ pub async fn overview(db: &PgPool, page: i64) -> Result<JobsOverview, AppError> 
 }
 
 /// Runs a failed or dead job again now, with a fresh set of attempts.
-pub async fn retry(db: &PgPool, id: &str, actor: &Actor) -> Result<(), AppError> {
-    let id = parse_id(id)?;
+pub async fn retry(db: &PgPool, id: JobId, actor: &Actor) -> Result<(), AppError> {
+    let id = id.into_uuid();
     let mut tx = db.begin().await?;
     let job = sqlx::query!(
         r#"update jobs set status = 'QUEUED', attempts = 0, run_at = now(), finished_at = null
@@ -94,8 +91,8 @@ pub async fn retry(db: &PgPool, id: &str, actor: &Actor) -> Result<(), AppError>
 }
 
 /// Removes a job that is not running; its last state is kept in the audit record.
-pub async fn discard(db: &PgPool, id: &str, actor: &Actor) -> Result<(), AppError> {
-    let id = parse_id(id)?;
+pub async fn discard(db: &PgPool, id: JobId, actor: &Actor) -> Result<(), AppError> {
+    let id = id.into_uuid();
     let mut tx = db.begin().await?;
     let job = sqlx::query!(
         r#"delete from jobs where id = $1 and status <> 'RUNNING'

@@ -37,7 +37,7 @@ pub struct NewInvitation {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationSummary {
-    pub id: String,
+    pub id: caretrack::ids::InvitationId,
     pub name: String,
     pub email: String,
     pub role: Role,
@@ -97,22 +97,22 @@ pub async fn list_invitations(page: i64) -> Result<InvitationPage, AppError> {
 }
 
 #[server(endpoint = "resend_invitation", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn resend_invitation(id: String) -> Result<(), AppError> {
+pub async fn resend_invitation(id: caretrack::ids::InvitationId) -> Result<(), AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ManageUsers,
         async |crate::auth::door::Caller { user, actor, state }| {
-            super::ssr::resend(&state, &user, &actor, &id).await
+            super::ssr::resend(&state, &user, &actor, id).await
         },
     )
     .await
 }
 
 #[server(endpoint = "revoke_invitation", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn revoke_invitation(id: String) -> Result<(), AppError> {
+pub async fn revoke_invitation(id: caretrack::ids::InvitationId) -> Result<(), AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ManageUsers,
         async |crate::auth::door::Caller { user, actor, state }| {
-            super::ssr::revoke(&state, &user, &actor, &id).await
+            super::ssr::revoke(&state, &user, &actor, id).await
         },
     )
     .await

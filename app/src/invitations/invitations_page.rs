@@ -100,8 +100,8 @@ pub fn InvitationsPage() -> impl IntoView {
 fn InvitationRow(item: InvitationSummary, version: RwSignal<u32>) -> impl IntoView {
     let toasts = use_toasts();
     let confirming = RwSignal::new(false);
-    let resend = Action::new(move |id: &String| resend_invitation(id.clone()));
-    let revoke = Action::new(move |id: &String| revoke_invitation(id.clone()));
+    let resend = Action::new(move |id: &caretrack::ids::InvitationId| resend_invitation(*id));
+    let revoke = Action::new(move |id: &caretrack::ids::InvitationId| revoke_invitation(*id));
     Effect::new(move |_| {
         for (result, done) in [
             (resend.value().get(), "Invitation sent again"),
@@ -126,7 +126,7 @@ fn InvitationRow(item: InvitationSummary, version: RwSignal<u32>) -> impl IntoVi
         InvitationStatus::Accepted => "badge badge--ok",
         InvitationStatus::Expired | InvitationStatus::Revoked => "badge",
     };
-    let (resend_id, revoke_id) = (item.id.clone(), item.id.clone());
+    let (resend_id, revoke_id) = (item.id, item.id);
     let email_attr = item.email.clone();
     view! {
         <tr data-test="invitation" data-email=email_attr>
@@ -138,14 +138,14 @@ fn InvitationRow(item: InvitationSummary, version: RwSignal<u32>) -> impl IntoVi
             <td>{item.expires}</td>
             <td class="actions">
                 {open.then(|| view! {
-                    <button class="button" type="button" data-test="resend" on:click=move |_| { resend.dispatch(resend_id.clone()); }>"Send again"</button>
+                    <button class="button" type="button" data-test="resend" on:click=move |_| { resend.dispatch(resend_id); }>"Send again"</button>
                     <Show when=move || confirming.get() fallback=move || view! {
                         <button class="button button--danger" type="button" data-test="revoke" on:click=move |_| confirming.set(true)>"Revoke…"</button>
                     }>
                         <span class="confirm" role="alert">"Withdraw this invitation? "
                             <button class="button button--danger" type="button" data-test="confirm-revoke" on:click={
-                                let id = revoke_id.clone();
-                                move |_| { confirming.set(false); revoke.dispatch(id.clone()); }
+                                let id = revoke_id;
+                                move |_| { confirming.set(false); revoke.dispatch(id); }
                             }>"Revoke"</button>
                             <button class="button" type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
                         </span>

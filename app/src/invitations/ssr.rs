@@ -18,6 +18,7 @@ use crate::{
     mail::{Email, Invitation, enqueue_email},
     state::AppState,
 };
+use caretrack::ids::InvitationId;
 use caretrack::{EmailAddress, PersonName, Role, UkPhoneNumber};
 use sqlx::{PgConnection, types::Uuid};
 use time::{Duration, OffsetDateTime};
@@ -163,7 +164,7 @@ pub async fn create(
     .await?;
     tx.commit().await?;
     Ok(InvitationSummary {
-        id: id.to_string(),
+        id: id.into(),
         name: format!("{first} {last}"),
         email: email.as_str().to_owned(),
         role,
@@ -191,7 +192,7 @@ pub async fn list(state: &AppState, page: i64) -> Result<InvitationPage, AppErro
     let items = rows
         .into_iter()
         .map(|row| InvitationSummary {
-            id: row.id.to_string(),
+            id: row.id.into(),
             name: format!("{} {}", row.first_name, row.last_name),
             email: row.email,
             role: row.role.parse().unwrap_or(Role::Carer),
@@ -206,20 +207,15 @@ pub async fn list(state: &AppState, page: i64) -> Result<InvitationPage, AppErro
     Ok(InvitationPage { items, total, page })
 }
 
-fn parse_id(id: &str) -> Result<Uuid, AppError> {
-    id.parse()
-        .map_err(|_| AppError::NotFound("The invitation".into()))
-}
-
 /// Sends a pending or expired invitation again with a new link (the old link stops
 /// working) and a fresh 7 days.
 pub async fn resend(
     state: &AppState,
     user: &CurrentUser,
     actor: &Actor,
-    id: &str,
+    id: InvitationId,
 ) -> Result<(), AppError> {
-    let id = parse_id(id)?;
+    let id = id.into_uuid();
     let (token, token_hash) = new_opaque_token();
     let expires_at = OffsetDateTime::now_utc() + LIFETIME;
     let mut tx = state.db.begin().await?;
@@ -264,9 +260,9 @@ pub async fn revoke(
     state: &AppState,
     user: &CurrentUser,
     actor: &Actor,
-    id: &str,
+    id: InvitationId,
 ) -> Result<(), AppError> {
-    let id = parse_id(id)?;
+    let id = id.into_uuid();
     let mut tx = state.db.begin().await?;
     let done = sqlx::query!(
         "update invitations set revoked_at = now(), revoked_by = $2

@@ -9,7 +9,7 @@ pub const PAGE_SIZE: i64 = 20;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotificationItem {
-    pub id: String,
+    pub id: caretrack::ids::NotificationId,
     pub kind: String,
     pub title: String,
     pub body: String,
@@ -55,14 +55,11 @@ pub async fn unread_notifications() -> Result<i64, AppError> {
 
 /// Marks one notification read; it must be one's own. Answers the unread count.
 #[server(endpoint = "mark_notification_read", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn mark_notification_read(id: String) -> Result<i64, AppError> {
+pub async fn mark_notification_read(id: caretrack::ids::NotificationId) -> Result<i64, AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ManageOwnAccount,
         async |crate::auth::door::Caller { user, state, .. }| {
-            let id = id
-                .parse()
-                .map_err(|_| AppError::NotFound("The notification".into()))?;
-            super::ssr::mark_read(&state.db, user.user_id, Some(id)).await
+            super::ssr::mark_read(&state.db, user.user_id, Some(id.into_uuid())).await
         },
     )
     .await

@@ -130,7 +130,7 @@ pub fn NotificationsPage() -> impl IntoView {
 }
 
 fn row(item: NotificationItem, mark: ServerAction<MarkNotificationRead>) -> impl IntoView {
-    let id = item.id.clone();
+    let id = item.id;
     let read = item.read;
     view! {
         <li class="notification" class:notification--unread=!read data-test="notification" data-kind=item.kind.clone()>
@@ -143,7 +143,7 @@ fn row(item: NotificationItem, mark: ServerAction<MarkNotificationRead>) -> impl
                 {item.link.map(|link| view! { <a class="button" href=link>"Open"</a> })}
                 {(!read).then(|| view! {
                     <button class="button" type="button" data-test="mark-read"
-                        on:click=move |_| { mark.dispatch(MarkNotificationRead { id: id.clone() }); }>
+                        on:click=move |_| { mark.dispatch(MarkNotificationRead { id }); }>
                         "Mark read"
                     </button>
                 })}

@@ -173,7 +173,7 @@ pub async fn list(
         items: rows
             .into_iter()
             .map(|row| NotificationItem {
-                id: row.id.to_string(),
+                id: row.id.into(),
                 kind: row.kind,
                 title: row.title,
                 body: row.body,

@@ -107,11 +107,13 @@ pub async fn load_bin_counts() -> Result<BinCounts, AppError> {
 
 /// Restores the chosen records; answers how many came back.
 #[server(endpoint = "recycle_bin_restore", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn restore(kind: BinKind, ids: Vec<String>) -> Result<usize, AppError> {
+pub async fn restore(kind: BinKind, ids: Vec<String>) -> Result<u64, AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ManageRecycleBin,
         async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::restore(&state, &actor, kind, &ids).await
+            super::ssr::restore(&state, &actor, kind, &ids)
+                .await
+                .map(|n| n as u64)
         },
     )
     .await
@@ -120,11 +122,13 @@ pub async fn restore(kind: BinKind, ids: Vec<String>) -> Result<usize, AppError>
 /// Deletes the chosen records for good (people: erases them, leaving an anonymous
 /// stub); answers how many went.
 #[server(endpoint = "recycle_bin_purge", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn purge(kind: BinKind, ids: Vec<String>) -> Result<usize, AppError> {
+pub async fn purge(kind: BinKind, ids: Vec<String>) -> Result<u64, AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ManageRecycleBin,
         async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::purge(&state, &actor, kind, &ids).await
+            super::ssr::purge(&state, &actor, kind, &ids)
+                .await
+                .map(|n| n as u64)
         },
     )
     .await

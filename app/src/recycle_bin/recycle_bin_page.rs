@@ -80,15 +80,15 @@ fn BinList(list: BinPage, page: RwSignal<i64>, version: RwSignal<u32>) -> impl I
     let confirm = RwSignal::new(Confirm::None);
     let restore_action = Action::new(move |ids: &Vec<String>| restore(kind, ids.clone()));
     let purge_action = Action::new(move |ids: &Vec<String>| purge(kind, ids.clone()));
-    let report =
-        move |result: Option<Result<usize, crate::error::AppError>>, done: &str| match result {
-            Some(Ok(n)) => {
-                toasts.show(ToastKind::Success, format!("{n} {done}."));
-                version.update(|v| *v += 1);
-            }
-            Some(Err(err)) => toasts.show(ToastKind::Error, err.to_string()),
-            None => {}
-        };
+    let report = move |result: Option<Result<u64, crate::error::AppError>>, done: &str| match result
+    {
+        Some(Ok(n)) => {
+            toasts.show(ToastKind::Success, format!("{n} {done}."));
+            version.update(|v| *v += 1);
+        }
+        Some(Err(err)) => toasts.show(ToastKind::Error, err.to_string()),
+        None => {}
+    };
     Effect::new(move |_| report(restore_action.value().get(), "restored"));
     Effect::new(move |_| report(purge_action.value().get(), "purged for good"));
     if list.total == 0 {

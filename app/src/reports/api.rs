@@ -74,7 +74,7 @@ impl ReportStatus {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportRow {
-    pub id: String,
+    pub id: caretrack::ids::ReportId,
     pub title: String,
     pub status: ReportStatus,
     pub progress: i16,
@@ -141,11 +141,11 @@ pub async fn request_report(request: ReportRequest) -> Result<String, AppError> 
 
 /// A link that downloads the report for the next few minutes.
 #[server(endpoint = "reports_link", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn report_link(id: String) -> Result<String, AppError> {
+pub async fn report_link(id: caretrack::ids::ReportId) -> Result<String, AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ViewReports,
         async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::link(&state, &actor, &id).await
+            super::ssr::link(&state, &actor, id).await
         },
     )
     .await
@@ -153,11 +153,11 @@ pub async fn report_link(id: String) -> Result<String, AppError> {
 
 /// Keeps a report past its expiry (`keep`), or lets it expire again.
 #[server(endpoint = "reports_archive", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn archive_report(id: String, keep: bool) -> Result<(), AppError> {
+pub async fn archive_report(id: caretrack::ids::ReportId, keep: bool) -> Result<(), AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ArchiveReports,
         async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::archive(&state, &actor, &id, keep).await
+            super::ssr::archive(&state, &actor, id, keep).await
         },
     )
     .await

@@ -197,8 +197,8 @@ fn ReportTable(
 #[component]
 fn Row(row: ReportRow, version: RwSignal<u32>, manager: Signal<bool>) -> impl IntoView {
     let toasts = use_toasts();
-    let id = row.id.clone();
-    let download = Action::new(move |id: &String| report_link(id.clone()));
+    let id = row.id;
+    let download = Action::new(move |id: &caretrack::ids::ReportId| report_link(*id));
     Effect::new(move |_| match download.value().get() {
         Some(Ok(url)) => {
             // The link is presigned for a few minutes: follow it now.
@@ -207,7 +207,9 @@ fn Row(row: ReportRow, version: RwSignal<u32>, manager: Signal<bool>) -> impl In
         Some(Err(err)) => toasts.show(ToastKind::Error, err.to_string()),
         None => {}
     });
-    let archive = Action::new(move |(id, keep): &(String, bool)| archive_report(id.clone(), *keep));
+    let archive = Action::new(move |(id, keep): &(caretrack::ids::ReportId, bool)| {
+        archive_report(*id, *keep)
+    });
     let confirm_release = RwSignal::new(false);
     Effect::new(move |_| match archive.value().get() {
         Some(Ok(())) => version.update(|v| *v += 1),
@@ -225,7 +227,7 @@ fn Row(row: ReportRow, version: RwSignal<u32>, manager: Signal<bool>) -> impl In
     };
     let ready = row.status == ReportStatus::Ready;
     let archived = row.archived;
-    let (download_id, archive_id, release_id) = (id.clone(), id.clone(), id);
+    let (download_id, archive_id, release_id) = (id, id, id);
     view! {
         <tr data-test="report" data-status=format!("{:?}", row.status).to_uppercase()>
             <th scope="row">{row.title}</th>
@@ -235,16 +237,15 @@ fn Row(row: ReportRow, version: RwSignal<u32>, manager: Signal<bool>) -> impl In
                 {ready.then(|| view! {
                     <button class="button button--primary" type="button" data-test="download-report"
                         disabled=download.pending()
-                        on:click=move |_| { download.dispatch(download_id.clone()); }>"Download PDF"</button>
+                        on:click=move |_| { download.dispatch(download_id); }>"Download PDF"</button>
                 })}
                 {move || (ready && manager.get()).then(|| if archived {
-                    let release_id = release_id.clone();
                     if confirm_release.get() {
                         view! {
                             <span class="confirm" role="alert">
                                 {format!("Let it expire? Its file is removed {} days from now. ", super::KEEP_DAYS)}
                                 <button class="button button--danger" type="button" data-test="confirm-unarchive"
-                                    on:click=move |_| { confirm_release.set(false); archive.dispatch((release_id.clone(), false)); }>"Let it expire"</button>
+                                    on:click=move |_| { confirm_release.set(false); archive.dispatch((release_id, false)); }>"Let it expire"</button>
                                 <button class="button" type="button" on:click=move |_| confirm_release.set(false)>"Cancel"</button>
                             </span>
                         }.into_any()
@@ -255,10 +256,9 @@ fn Row(row: ReportRow, version: RwSignal<u32>, manager: Signal<bool>) -> impl In
                         }.into_any()
                     }
                 } else {
-                    let archive_id = archive_id.clone();
                     view! {
                         <button class="button" type="button" data-test="archive-report"
-                            on:click=move |_| { archive.dispatch((archive_id.clone(), true)); }>"Archive"</button>
+                            on:click=move |_| { archive.dispatch((archive_id, true)); }>"Archive"</button>
                     }.into_any()
                 })}
             </td>

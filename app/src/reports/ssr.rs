@@ -13,6 +13,7 @@ use crate::jobs::{NewJob, enqueue};
 use crate::live::bus;
 use crate::state::AppState;
 use crate::wire::Named;
+use caretrack::ids::ReportId;
 use caretrack::live::{Event, Room};
 use caretrack::london;
 use serde_json::json;
@@ -26,11 +27,6 @@ const LONGEST_PERIOD_DAYS: i64 = 366;
 pub fn parse_day(field: &str, text: &str) -> Result<Date, AppError> {
     caretrack::days::parse(text)
         .ok_or_else(|| AppError::validation(field, "Choose a date (such as 2026-11-02)."))
-}
-
-fn report_id(id: &str) -> Result<Uuid, AppError> {
-    id.parse()
-        .map_err(|_| AppError::NotFound("The report".into()))
 }
 
 /// Tells the requester's open pages that the report moved on. Published at once, not
@@ -179,7 +175,7 @@ pub async fn list(db: &PgPool, page: i64) -> Result<ReportList, AppError> {
                     _ => String::new(),
                 };
                 ReportRow {
-                    id: r.id.to_string(),
+                    id: r.id.into(),
                     title: r.title,
                     status,
                     progress: r.progress,
@@ -230,8 +226,8 @@ pub async fn choices(state: &AppState, user: &CurrentUser) -> Result<ReportChoic
 
 /// A presigned link to a ready report. Evidence packs hold personal data, so every
 /// link issued is audited.
-pub async fn link(state: &AppState, actor: &Actor, id: &str) -> Result<String, AppError> {
-    let id = report_id(id)?;
+pub async fn link(state: &AppState, actor: &Actor, id: ReportId) -> Result<String, AppError> {
+    let id = id.into_uuid();
     let report = sqlx::query!(
         "select title, status, object_key from reports where id = $1",
         id
@@ -273,7 +269,7 @@ pub async fn link(state: &AppState, actor: &Actor, id: &str) -> Result<String, A
 pub async fn archive(
     state: &AppState,
     actor: &Actor,
-    id: &str,
+    id: ReportId,
     keep: bool,
 ) -> Result<(), AppError> {
     if !actor
@@ -282,7 +278,7 @@ pub async fn archive(
     {
         return Err(AppError::Forbidden);
     }
-    let id = report_id(id)?;
+    let id = id.into_uuid();
     let mut tx = state.db.begin().await?;
     let changed = sqlx::query!(
         r#"update reports

@@ -16,7 +16,7 @@ pub enum Tab {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRow {
-    pub id: String,
+    pub id: caretrack::ids::UserId,
     pub name: String,
     pub email: String,
     pub role: Role,
@@ -50,44 +50,44 @@ pub async fn list_users(
 
 /// Moves someone to the recycle bin.
 #[server(endpoint = "delete_user", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn delete_user(id: String) -> Result<(), AppError> {
+pub async fn delete_user(id: caretrack::ids::UserId) -> Result<(), AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ManageUsers,
         async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::delete(&state, &actor, &id).await
+            super::ssr::delete(&state, &actor, id).await
         },
     )
     .await
 }
 
 #[server(endpoint = "set_user_active", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn set_user_active(id: String, active: bool) -> Result<(), AppError> {
+pub async fn set_user_active(id: caretrack::ids::UserId, active: bool) -> Result<(), AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ManageUsers,
         async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::set_active(&state, &actor, &id, active).await
+            super::ssr::set_active(&state, &actor, id, active).await
         },
     )
     .await
 }
 
 #[server(endpoint = "change_user_role", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn change_user_role(id: String, role: String) -> Result<(), AppError> {
+pub async fn change_user_role(id: caretrack::ids::UserId, role: String) -> Result<(), AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ManageUsers,
         async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::change_role(&state, &actor, &id, &role).await
+            super::ssr::change_role(&state, &actor, id, &role).await
         },
     )
     .await
 }
 
 #[server(endpoint = "sign_out_user", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn sign_out_user(id: String) -> Result<usize, AppError> {
+pub async fn sign_out_user(id: caretrack::ids::UserId) -> Result<u64, AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::RevokeAnySession,
         async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::sign_out_everywhere(&state, &actor, &id).await
+            super::ssr::sign_out_everywhere(&state, &actor, id).await
         },
     )
     .await

@@ -10,12 +10,8 @@ use crate::{
     state::AppState,
 };
 use caretrack::Role;
+use caretrack::ids::UserId;
 use sqlx::{PgConnection, types::Uuid};
-
-fn parse_id(id: &str) -> Result<Uuid, AppError> {
-    id.parse()
-        .map_err(|_| AppError::NotFound("The person".into()))
-}
 
 /// `fully_assessed` (carers only): just those with an effective rating on every task
 /// they are assigned (and at least one task).
@@ -62,7 +58,7 @@ pub async fn export_csv(
         let done = i64::try_from(items.len()).unwrap_or(0) < CHUNK;
         for u in items {
             out.push_str(&crate::csv::line([
-                u.id,
+                u.id.to_string(),
                 u.name,
                 u.email,
                 u.role.label().to_owned(),
@@ -129,7 +125,7 @@ async fn rows(
     let items = rows
         .into_iter()
         .map(|row| UserRow {
-            id: row.id.to_string(),
+            id: row.id.into(),
             name: match (row.first_name, row.last_name) {
                 (Some(first), Some(last)) => format!("{first} {last}"),
                 _ => row.email.clone(),
@@ -179,10 +175,10 @@ async fn keep_a_manager(conn: &mut PgConnection, leaving: Uuid) -> Result<(), Ap
 pub async fn set_active(
     state: &AppState,
     actor: &Actor,
-    id: &str,
+    id: UserId,
     active: bool,
 ) -> Result<(), AppError> {
-    let id = parse_id(id)?;
+    let id = id.into_uuid();
     let mut tx = state.db.begin().await?;
     let (role, was_active) = lock_user(&mut tx, id).await?;
     if was_active == active {
@@ -222,10 +218,10 @@ pub async fn set_active(
 pub async fn change_role(
     state: &AppState,
     actor: &Actor,
-    id: &str,
+    id: UserId,
     role: &str,
 ) -> Result<(), AppError> {
-    let id = parse_id(id)?;
+    let id = id.into_uuid();
     let role: Role = role
         .parse()
         .map_err(|_| AppError::validation("role", "Choose a role"))?;
@@ -263,9 +259,9 @@ pub async fn change_role(
 pub async fn sign_out_everywhere(
     state: &AppState,
     actor: &Actor,
-    id: &str,
-) -> Result<usize, AppError> {
-    let id = parse_id(id)?;
+    id: UserId,
+) -> Result<u64, AppError> {
+    let id = id.into_uuid();
     let mut tx = state.db.begin().await?;
     lock_user(&mut tx, id).await?;
     let ended = sessions::revoke_all_on(&mut tx, id, None, "REVOKED_BY_ADMIN").await?;
@@ -279,14 +275,14 @@ pub async fn sign_out_everywhere(
     .await?;
     tx.commit().await?;
     sessions::forget_all(state, &ended).await;
-    Ok(ended.len())
+    Ok(ended.len() as u64)
 }
 
 /// Moves someone to the recycle bin: they are signed out everywhere and cannot sign in;
 /// their placements, practice and ratings wait with them (`recycle_bin::ssr` restores
 /// or erases them). Nobody deletes themselves, and the last active care manager stays.
-pub async fn delete(state: &AppState, actor: &Actor, id: &str) -> Result<(), AppError> {
-    let id = parse_id(id)?;
+pub async fn delete(state: &AppState, actor: &Actor, id: UserId) -> Result<(), AppError> {
+    let id = id.into_uuid();
     if actor.user_id == Some(id) {
         return Err(AppError::Conflict(
             "You cannot delete yourself. Ask another care manager.".into(),

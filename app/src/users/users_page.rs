@@ -116,13 +116,14 @@ enum Confirm {
 fn UserRowView(user: UserRow, version: RwSignal<u32>) -> impl IntoView {
     let toasts = use_toasts();
     let confirm = RwSignal::new(Confirm::None);
-    let id = user.id.clone();
+    let id = user.id;
     let set_active =
-        Action::new(|(id, active): &(String, bool)| set_user_active(id.clone(), *active));
-    let set_role =
-        Action::new(|(id, role): &(String, String)| change_user_role(id.clone(), role.clone()));
-    let sign_out = Action::new(|id: &String| sign_out_user(id.clone()));
-    let delete = Action::new(|id: &String| delete_user(id.clone()));
+        Action::new(|(id, active): &(caretrack::ids::UserId, bool)| set_user_active(*id, *active));
+    let set_role = Action::new(|(id, role): &(caretrack::ids::UserId, String)| {
+        change_user_role(*id, role.clone())
+    });
+    let sign_out = Action::new(|id: &caretrack::ids::UserId| sign_out_user(*id));
+    let delete = Action::new(|id: &caretrack::ids::UserId| delete_user(*id));
     let report = move |result: Option<Result<String, crate::error::AppError>>| match result {
         Some(Ok(message)) => {
             toasts.show(ToastKind::Success, message);
@@ -169,7 +170,7 @@ fn UserRowView(user: UserRow, version: RwSignal<u32>) -> impl IntoView {
                 .map(|r| r.map(|()| "Moved to the recycle bin".to_owned())),
         )
     });
-    let (role_id, active_id, sign_out_id, delete_id) = (id.clone(), id.clone(), id.clone(), id);
+    let (role_id, active_id, sign_out_id, delete_id) = (id, id, id, id);
     let delete_prompt = format!(
         "Move {} to the recycle bin? They are signed out and cannot sign in; their placements and practice wait there with them until you restore or purge them. ",
         user.name
@@ -204,8 +205,8 @@ fn UserRowView(user: UserRow, version: RwSignal<u32>) -> impl IntoView {
                         {if active {
                             view! { <button class="button button--danger" type="button" data-test="deactivate" on:click=move |_| confirm.set(Confirm::Deactivate)>"Deactivate…"</button> }.into_any()
                         } else {
-                            let id = active_id.clone();
-                            view! { <button class="button" type="button" data-test="reactivate" on:click=move |_| { set_active.dispatch((id.clone(), true)); }>"Reactivate"</button> }.into_any()
+                            let id = active_id;
+                            view! { <button class="button" type="button" data-test="reactivate" on:click=move |_| { set_active.dispatch((id, true)); }>"Reactivate"</button> }.into_any()
                         }}
                         <button class="button" type="button" data-test="sign-out-everywhere" on:click=move |_| confirm.set(Confirm::SignOut)>"Sign out everywhere…"</button>
                         <button class="button button--danger" type="button" data-test="delete" on:click=move |_| confirm.set(Confirm::Delete)>"Delete…"</button>
@@ -213,28 +214,28 @@ fn UserRowView(user: UserRow, version: RwSignal<u32>) -> impl IntoView {
                     // Asked on a row of its own below (the explanation is long).
                     Confirm::Delete => view! { <span class="muted">"Delete?"</span> }.into_any(),
                     Confirm::Deactivate => {
-                        let id = active_id.clone();
+                        let id = active_id;
                         view! {
                             <span class="confirm" role="alert">"Deactivate? They are signed out and cannot sign in until reactivated. "
-                                <button class="button button--danger" type="button" data-test="confirm-deactivate" on:click=move |_| { confirm.set(Confirm::None); set_active.dispatch((id.clone(), false)); }>"Deactivate"</button>
+                                <button class="button button--danger" type="button" data-test="confirm-deactivate" on:click=move |_| { confirm.set(Confirm::None); set_active.dispatch((id, false)); }>"Deactivate"</button>
                                 <button class="button" type="button" on:click=move |_| confirm.set(Confirm::None)>"Cancel"</button>
                             </span>
                         }.into_any()
                     }
                     Confirm::Role(role) => {
-                        let id = role_id.clone();
+                        let id = role_id;
                         view! {
                             <span class="confirm" role="alert">{format!("Make them {}? They are signed out and sign in again with the new role. ", role.label().to_lowercase())}
-                                <button class="button button--primary" type="button" data-test="confirm-role" on:click=move |_| { confirm.set(Confirm::None); set_role.dispatch((id.clone(), role.as_str().to_owned())); }>"Change role"</button>
+                                <button class="button button--primary" type="button" data-test="confirm-role" on:click=move |_| { confirm.set(Confirm::None); set_role.dispatch((id, role.as_str().to_owned())); }>"Change role"</button>
                                 <button class="button" type="button" on:click=move |_| { confirm.set(Confirm::None); version.update(|v| *v += 1); }>"Cancel"</button>
                             </span>
                         }.into_any()
                     }
                     Confirm::SignOut => {
-                        let id = sign_out_id.clone();
+                        let id = sign_out_id;
                         view! {
                             <span class="confirm" role="alert">"Sign them out on every device? "
-                                <button class="button button--danger" type="button" on:click=move |_| { confirm.set(Confirm::None); sign_out.dispatch(id.clone()); }>"Sign out"</button>
+                                <button class="button button--danger" type="button" on:click=move |_| { confirm.set(Confirm::None); sign_out.dispatch(id); }>"Sign out"</button>
                                 <button class="button" type="button" on:click=move |_| confirm.set(Confirm::None)>"Cancel"</button>
                             </span>
                         }.into_any()
@@ -246,8 +247,8 @@ fn UserRowView(user: UserRow, version: RwSignal<u32>) -> impl IntoView {
             <tr class="confirm-row" data-test="delete-confirmation"><td colspan="6">
                 <div class="confirm" role="alert">{delete_prompt.clone()}
                     <button class="button button--danger" type="button" data-test="confirm-delete" on:click={
-                        let id = delete_id.clone();
-                        move |_| { confirm.set(Confirm::None); delete.dispatch(id.clone()); }
+                        let id = delete_id;
+                        move |_| { confirm.set(Confirm::None); delete.dispatch(id); }
                     }>"Delete"</button>
                     <button class="button" type="button" on:click=move |_| confirm.set(Confirm::None)>"Cancel"</button>
                 </div>

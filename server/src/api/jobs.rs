@@ -1,18 +1,14 @@
 //! `/api/v1/admin/jobs`: the Jobs page's data for integrations (care managers; the
 //! permission is checked before these run, `super::require`).
 
-use super::extract::QueryParams;
+use super::extract::{PathId, QueryParams};
 use crate::api::extract::Acting;
 use app::{
     admin_jobs::{api::JobsOverview, ssr},
     error::AppError,
     state::AppState,
 };
-use axum::{
-    Json,
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -32,18 +28,18 @@ pub async fn overview(
 pub async fn retry(
     State(state): State<AppState>,
     Acting { actor, .. }: Acting,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
-    ssr::retry(&state.db, &id, &actor).await?;
+    ssr::retry(&state.db, id.into(), &actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn discard(
     State(state): State<AppState>,
     Acting { actor, .. }: Acting,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
-    ssr::discard(&state.db, &id, &actor).await?;
+    ssr::discard(&state.db, id.into(), &actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -795,10 +795,7 @@ async fn a_submitted_assessment_is_scored_by_the_core_and_the_carer_confirms_or_
         .unwrap();
     assert_eq!(answers.lines.len(), 4);
     assert_eq!(answers.score.as_deref(), Some("82.50 %"));
-    let (first, second): (Uuid, Uuid) = (
-        mine.pending[0].id.parse().unwrap(),
-        mine.pending[1].id.parse().unwrap(),
-    );
+    let (first, second): (Uuid, Uuid) = (mine.pending[0].id.into(), mine.pending[1].id.into());
 
     ratings::answer(
         &w.state,

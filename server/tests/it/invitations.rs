@@ -204,7 +204,7 @@ async fn duplicates_expiry_resend_and_revoke(db: PgPool) {
         InvitationStatus::Expired
     );
 
-    ssr::resend(&state, &alex, &actor, &first.id).await.unwrap();
+    ssr::resend(&state, &alex, &actor, first.id).await.unwrap();
     let new_token = emailed_token(&db, "jo@example.com").await;
     assert_ne!(new_token, old_token);
     assert!(
@@ -217,11 +217,11 @@ async fn duplicates_expiry_resend_and_revoke(db: PgPool) {
     assert!(ssr::view(&state, &new_token).await.is_ok());
     assert_eq!(ssr::list(&state, 1).await.unwrap().items[0].send_count, 2);
 
-    ssr::revoke(&state, &alex, &actor, &first.id).await.unwrap();
+    ssr::revoke(&state, &alex, &actor, first.id).await.unwrap();
     let revoked = ssr::view(&state, &new_token).await.unwrap_err();
     assert!(revoked.to_string().contains("withdrawn"));
     assert!(
-        ssr::resend(&state, &alex, &actor, &first.id).await.is_err(),
+        ssr::resend(&state, &alex, &actor, first.id).await.is_err(),
         "revoked invitations stay revoked"
     );
 }

@@ -92,7 +92,7 @@ async fn an_evidence_pack_is_gathered_typeset_stored_and_downloaded_once_ready(d
     let state = demo(&db).await;
     let id: Uuid = ask_for_sams_pack(&state).await.parse().unwrap();
     // Not ready yet: no link.
-    let early = ssr::link(&state, &manager(), &id.to_string()).await;
+    let early = ssr::link(&state, &manager(), id.into()).await;
     assert!(early.unwrap_err().to_string().contains("not ready"));
 
     let ready = format!("select status = 'READY' from reports where id = '{id}'");
@@ -122,9 +122,7 @@ async fn an_evidence_pack_is_gathered_typeset_stored_and_downloaded_once_ready(d
         assert!(text.contains(expected), "{expected:?} missing from {text}");
     }
 
-    let url = ssr::link(&state, &manager(), &id.to_string())
-        .await
-        .unwrap();
+    let url = ssr::link(&state, &manager(), id.into()).await.unwrap();
     assert!(
         url.starts_with(&format!("/files/local/reports/{id}.pdf?")),
         "{url}"
@@ -154,14 +152,16 @@ async fn expired_reports_lose_their_file_unless_archived(db: PgPool) {
     let all_ready = "select count(*) = 2 from reports where status = 'READY'";
     assert!(common::work_until(state.clone(), registry(), config(), all_ready).await);
     let (kept, dropped) = (&ids[0], &ids[1]);
-    ssr::archive(&state, &manager(), kept, true).await.unwrap();
+    ssr::archive(&state, &manager(), kept.parse().unwrap(), true)
+        .await
+        .unwrap();
     // A viewer reads reports but may not archive them.
     let viewer = Actor {
         role: Some(Role::Viewer),
         ..manager()
     };
     assert!(matches!(
-        ssr::archive(&state, &viewer, dropped, true).await,
+        ssr::archive(&state, &viewer, dropped.parse().unwrap(), true).await,
         Err(app::error::AppError::Forbidden)
     ));
     sqlx::query("update reports set expires_at = now() - interval '1 minute'")
@@ -193,9 +193,15 @@ async fn expired_reports_lose_their_file_unless_archived(db: PgPool) {
         state.files.store.get(&dropped_key).await.is_err(),
         "the file is gone"
     );
-    let refused = ssr::link(&state, &manager(), dropped).await.unwrap_err();
+    let refused = ssr::link(&state, &manager(), dropped.parse().unwrap())
+        .await
+        .unwrap_err();
     assert!(refused.to_string().contains("expired"), "{refused}");
-    assert!(ssr::link(&state, &manager(), kept).await.is_ok());
+    assert!(
+        ssr::link(&state, &manager(), kept.parse().unwrap())
+            .await
+            .is_ok()
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -335,6 +341,8 @@ async fn a_report_that_cannot_be_made_is_marked_failed_after_its_last_try(db: Pg
         "{:?}",
         list.rows[0]
     );
-    let refused = ssr::link(&state, &manager(), &id).await.unwrap_err();
+    let refused = ssr::link(&state, &manager(), id.parse().unwrap())
+        .await
+        .unwrap_err();
     assert!(refused.to_string().contains("not ready"), "{refused}");
 }

@@ -91,7 +91,7 @@ async fn deactivating_signs_out_and_keeps_out_until_reactivated(db: PgPool) {
         .unwrap();
     let actor = Actor::default();
 
-    ssr::set_active(&state, &actor, &sam.to_string(), false)
+    ssr::set_active(&state, &actor, sam.into(), false)
         .await
         .unwrap();
     assert!(
@@ -103,7 +103,7 @@ async fn deactivating_signs_out_and_keeps_out_until_reactivated(db: PgPool) {
         login(&state, &email, PASSWORD, &meta).await.unwrap_err(),
         AppError::InvalidCredentials
     );
-    ssr::set_active(&state, &actor, &sam.to_string(), true)
+    ssr::set_active(&state, &actor, sam.into(), true)
         .await
         .unwrap();
     assert!(login(&state, &email, PASSWORD, &meta).await.is_ok());
@@ -127,13 +127,13 @@ async fn the_last_care_manager_cannot_be_removed(db: PgPool) {
         "This is the only active care manager. Make someone else a care manager first.".into(),
     );
     assert_eq!(
-        ssr::set_active(&state, &actor, &alex.to_string(), false)
+        ssr::set_active(&state, &actor, alex.into(), false)
             .await
             .unwrap_err(),
         last
     );
     assert_eq!(
-        ssr::change_role(&state, &actor, &alex.to_string(), "CARER")
+        ssr::change_role(&state, &actor, alex.into(), "CARER")
             .await
             .unwrap_err(),
         last
@@ -141,11 +141,11 @@ async fn the_last_care_manager_cannot_be_removed(db: PgPool) {
 
     // With a second manager, either may step down — but not both.
     let priya = person(&state, "priya@care.example", Role::Admin, "Priya", "Shah").await;
-    ssr::change_role(&state, &actor, &alex.to_string(), "ASSESSOR")
+    ssr::change_role(&state, &actor, alex.into(), "ASSESSOR")
         .await
         .unwrap();
     assert_eq!(
-        ssr::set_active(&state, &actor, &priya.to_string(), false)
+        ssr::set_active(&state, &actor, priya.into(), false)
             .await
             .unwrap_err(),
         last
@@ -179,7 +179,7 @@ async fn a_role_change_and_a_manager_sign_out_end_sessions(db: PgPool) {
         .unwrap()
         .session()
         .unwrap();
-    ssr::change_role(&state, &actor, &jo.to_string(), "ASSESSOR")
+    ssr::change_role(&state, &actor, jo.into(), "ASSESSOR")
         .await
         .unwrap();
     assert!(
@@ -204,13 +204,13 @@ async fn a_role_change_and_a_manager_sign_out_end_sessions(db: PgPool) {
         .session()
         .unwrap();
     assert_eq!(
-        ssr::sign_out_everywhere(&state, &actor, &jo.to_string())
+        ssr::sign_out_everywhere(&state, &actor, jo.into())
             .await
             .unwrap(),
         2
     );
     assert!(matches!(
-        ssr::sign_out_everywhere(&state, &actor, &Uuid::new_v4().to_string()).await,
+        ssr::sign_out_everywhere(&state, &actor, Uuid::new_v4().into()).await,
         Err(AppError::NotFound(_))
     ));
 }
@@ -239,12 +239,10 @@ async fn a_deleted_person_waits_in_the_recycle_bin_and_comes_back(db: PgPool) {
     let actor = manager_actor(alex);
 
     assert_eq!(
-        ssr::delete(&state, &actor, &alex.to_string())
-            .await
-            .unwrap_err(),
+        ssr::delete(&state, &actor, alex.into()).await.unwrap_err(),
         AppError::Conflict("You cannot delete yourself. Ask another care manager.".into())
     );
-    ssr::delete(&state, &actor, &sam.to_string()).await.unwrap();
+    ssr::delete(&state, &actor, sam.into()).await.unwrap();
     assert!(
         !sessions::is_live(&state, tokens.session_id, sam, Role::Carer)
             .await
@@ -348,9 +346,7 @@ async fn purging_a_person_erases_them_and_leaves_an_anonymous_stub(db: PgPool) {
     .unwrap();
     login(&state, email, PASSWORD, &meta()).await.unwrap();
 
-    ssr::delete(&state, &actor, &megan.to_string())
-        .await
-        .unwrap();
+    ssr::delete(&state, &actor, megan.into()).await.unwrap();
     assert_eq!(
         bin::purge(&state, &actor, BinKind::OfficeStaff, &[megan.to_string()])
             .await
@@ -436,9 +432,7 @@ async fn office_staff_are_erased_by_the_sweep_after_a_weeks_warning(db: PgPool) 
         "Shah",
     )
     .await;
-    ssr::delete(&state, &actor, &priya.to_string())
-        .await
-        .unwrap();
+    ssr::delete(&state, &actor, priya.into()).await.unwrap();
     let listed = bin::list(&state, BinKind::OfficeStaff, 1).await.unwrap();
     assert_ne!(listed.items[0].purge_on, "When you decide");
 

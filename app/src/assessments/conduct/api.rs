@@ -25,7 +25,7 @@ pub struct AssessmentFilter {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct AssessmentRow {
-    pub id: String,
+    pub id: caretrack::ids::AssessmentId,
     pub carer: Named<UserId>,
     pub title: String,
     pub version: i32,
@@ -72,7 +72,7 @@ pub struct ConductItem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Evidence {
-    pub file_id: String,
+    pub file_id: caretrack::ids::FileId,
     pub name: String,
     pub size: String,
     pub caption: String,
@@ -95,7 +95,7 @@ pub struct Outcome {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ConductView {
-    pub id: String,
+    pub id: caretrack::ids::AssessmentId,
     pub carer: Named<UserId>,
     pub title: String,
     pub version: i32,
@@ -157,12 +157,6 @@ pub struct DraftEdit {
     pub review: Option<ReviewEdit>,
 }
 
-#[cfg(feature = "ssr")]
-pub(crate) fn assessment_id(id: &str) -> Result<sqlx::types::Uuid, AppError> {
-    id.parse()
-        .map_err(|_| AppError::NotFound("The assessment".into()))
-}
-
 #[server(endpoint = "assessments", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn assessments(
     filter: AssessmentFilter,
@@ -179,23 +173,25 @@ pub async fn assessments(
 
 /// Starts a ready assessment (or takes a returned one up again) as the caller.
 #[server(endpoint = "start_assessment", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn start_assessment(id: String) -> Result<(), AppError> {
+pub async fn start_assessment(id: caretrack::ids::AssessmentId) -> Result<(), AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ConductAssessments,
         async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::start(&state, &actor, assessment_id(&id)?).await
+            super::ssr::start(&state, &actor, id.into_uuid()).await
         },
     )
     .await
 }
 
 #[server(endpoint = "assessment_for_conduct", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn assessment_for_conduct(id: String) -> Result<ConductView, AppError> {
+pub async fn assessment_for_conduct(
+    id: caretrack::ids::AssessmentId,
+) -> Result<ConductView, AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ConductAssessments,
         async |crate::auth::door::Caller { actor, state, .. }| {
             let viewer = actor.user_id.ok_or(AppError::Unauthenticated)?;
-            super::ssr::view(&state, assessment_id(&id)?, viewer).await
+            super::ssr::view(&state, id.into_uuid(), viewer).await
         },
     )
     .await
@@ -205,14 +201,14 @@ pub async fn assessment_for_conduct(id: String) -> Result<ConductView, AppError>
 /// assessment someone else conducted.
 #[server(endpoint = "decide_assessment", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn decide_assessment(
-    id: String,
+    id: caretrack::ids::AssessmentId,
     approve: bool,
     comments: String,
 ) -> Result<AssessmentStatus, AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ConductAssessments,
         async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::decide(&state, &actor, assessment_id(&id)?, approve, &comments).await
+            super::ssr::decide(&state, &actor, id.into_uuid(), approve, &comments).await
         },
     )
     .await
@@ -220,22 +216,25 @@ pub async fn decide_assessment(
 
 /// The stored draft, for a device catching up with another one.
 #[server(endpoint = "assessment_draft", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn assessment_draft(id: String) -> Result<DraftState, AppError> {
+pub async fn assessment_draft(id: caretrack::ids::AssessmentId) -> Result<DraftState, AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ConductAssessments,
         async |crate::auth::door::Caller { state, .. }| {
-            super::ssr::draft(&state.db, assessment_id(&id)?).await
+            super::ssr::draft(&state.db, id.into_uuid()).await
         },
     )
     .await
 }
 
 #[server(endpoint = "save_assessment_draft", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
-pub async fn save_assessment_draft(id: String, edit: DraftEdit) -> Result<DraftState, AppError> {
+pub async fn save_assessment_draft(
+    id: caretrack::ids::AssessmentId,
+    edit: DraftEdit,
+) -> Result<DraftState, AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ConductAssessments,
         async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::save_draft(&state, &actor, assessment_id(&id)?, &edit).await
+            super::ssr::save_draft(&state, &actor, id.into_uuid(), &edit).await
         },
     )
     .await
@@ -244,13 +243,13 @@ pub async fn save_assessment_draft(id: String, edit: DraftEdit) -> Result<DraftS
 /// Scores the stored draft and records the judgement; answers the new status.
 #[server(endpoint = "submit_assessment", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn submit_assessment(
-    id: String,
+    id: caretrack::ids::AssessmentId,
     form: JudgementForm,
 ) -> Result<AssessmentStatus, AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ConductAssessments,
         async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::submit(&state, &actor, assessment_id(&id)?, &form).await
+            super::ssr::submit(&state, &actor, id.into_uuid(), &form).await
         },
     )
     .await
@@ -258,30 +257,31 @@ pub async fn submit_assessment(
 
 /// Attaches an uploaded file (purpose ASSESSMENT_EVIDENCE) to an open assessment.
 #[server(endpoint = "attach_evidence", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn attach_evidence(id: String, file_id: String, caption: String) -> Result<(), AppError> {
+pub async fn attach_evidence(
+    id: caretrack::ids::AssessmentId,
+    file_id: caretrack::ids::FileId,
+    caption: String,
+) -> Result<(), AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ConductAssessments,
         async |crate::auth::door::Caller { actor, state, .. }| {
-            let file = file_id
-                .parse()
-                .map_err(|_| AppError::NotFound("The file".into()))?;
-
-            super::ssr::attach_evidence(&state, &actor, assessment_id(&id)?, file, &caption).await
+            let file = file_id.into_uuid();
+            super::ssr::attach_evidence(&state, &actor, id.into_uuid(), file, &caption).await
         },
     )
     .await
 }
 
 #[server(endpoint = "remove_evidence", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn remove_evidence(id: String, file_id: String) -> Result<(), AppError> {
+pub async fn remove_evidence(
+    id: caretrack::ids::AssessmentId,
+    file_id: caretrack::ids::FileId,
+) -> Result<(), AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ConductAssessments,
         async |crate::auth::door::Caller { actor, state, .. }| {
-            let file = file_id
-                .parse()
-                .map_err(|_| AppError::NotFound("The file".into()))?;
-
-            super::ssr::remove_evidence(&state, &actor, assessment_id(&id)?, file).await
+            let file = file_id.into_uuid();
+            super::ssr::remove_evidence(&state, &actor, id.into_uuid(), file).await
         },
     )
     .await

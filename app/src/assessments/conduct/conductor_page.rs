@@ -23,7 +23,12 @@ pub fn ConductPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let detail = Resource::new(
         move || (id(), reload.get()),
-        |(id, _)| assessment_for_conduct(id),
+        |(id, _)| async move {
+            match id.parse() {
+                Ok(id) => assessment_for_conduct(id).await,
+                Err(_) => Err(crate::error::AppError::NotFound("The assessment".into())),
+            }
+        },
     );
     view! {
         <Title text="Assessment" />
@@ -61,13 +66,13 @@ fn Overview(detail: ConductView, reload: RwSignal<u32>) -> impl IntoView {
             reload.update(|n| *n += 1);
         }
     });
-    let id = detail.id.clone();
+    let id = detail.id;
     let body = match (detail.status, detail.outcome.clone()) {
         (AssessmentStatus::Ready, _) => view! {
             <div class="card">
                 <p>{format!("{} is ready for this assessment.", detail.carer.name)}</p>
                 <button class="button button--primary" type="button" data-test="start-assessment"
-                    on:click=move |_| { start.dispatch(StartAssessment { id: id.clone() }); }>"Start the assessment"</button>
+                    on:click=move |_| { start.dispatch(StartAssessment { id }); }>"Start the assessment"</button>
                 {move || start.value().get().and_then(Result::err).map(|err| view! {
                     <p class="field-error" role="alert">{err.to_string()}</p>
                 })}
@@ -79,19 +84,19 @@ fn Overview(detail: ConductView, reload: RwSignal<u32>) -> impl IntoView {
     };
     let approval = detail
         .may_approve
-        .then(|| view! { <ApprovalForm id=detail.id.clone() reload /> });
+        .then(|| view! { <ApprovalForm id=detail.id reload /> });
     view! {
         {heading(&detail)}
         {body}
         {approval}
-        <EvidenceList id=detail.id.clone() evidence=RwSignal::new(detail.evidence.clone()) editable=false />
+        <EvidenceList id=detail.id evidence=RwSignal::new(detail.evidence.clone()) editable=false />
     }
 }
 
 /// The approval chain: approve (the rating goes to the carer) or return to the
 /// assessor with comments, after confirming.
 #[component]
-fn ApprovalForm(id: String, reload: RwSignal<u32>) -> impl IntoView {
+fn ApprovalForm(id: caretrack::ids::AssessmentId, reload: RwSignal<u32>) -> impl IntoView {
     let decide = ServerAction::<DecideAssessment>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = decide.value().get() {

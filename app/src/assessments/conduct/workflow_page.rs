@@ -122,7 +122,7 @@ pub fn AssessmentsPage() -> impl IntoView {
                             set_filter(&|f| f.template = template.clone());
                         }>
                             <option value="">"Any"</option>
-                            {list.items.into_iter().map(|t| view! { <option value=t.id>{t.title}</option> }).collect_view()}
+                            {list.items.into_iter().map(|t| view! { <option value=t.id.to_string()>{t.title}</option> }).collect_view()}
                         </select>
                     </label>
                 })}
@@ -167,26 +167,26 @@ fn AssessmentTable(
 #[derive(Clone, Copy)]
 struct Starting {
     action: ServerAction<StartAssessment>,
-    id: RwSignal<Option<String>>,
+    id: RwSignal<Option<caretrack::ids::AssessmentId>>,
 }
 
 #[component]
 fn Row(row: AssessmentRow, start: Starting) -> impl IntoView {
     let href = format!("/admin/assessments/{}", row.id);
-    let this = row.id.clone();
-    let is_this = move || start.id.with(|id| id.as_deref() == Some(this.as_str()));
+    let this = row.id;
+    let is_this = move || start.id.get() == Some(this);
     let result = match (row.final_level, row.score.clone()) {
         (Some(level), Some(score)) => format!("{} ({score})", level.label()),
         _ => String::new(),
     };
-    let id = row.id.clone();
+    let id = row.id;
     let action = match row.status {
         AssessmentStatus::Ready => view! {
             <button class="button button--primary" type="button" data-test="start-assessment"
                 disabled=move || start.action.pending().get()
                 on:click=move |_| {
-                    start.id.set(Some(id.clone()));
-                    start.action.dispatch(StartAssessment { id: id.clone() });
+                    start.id.set(Some(id));
+                    start.action.dispatch(StartAssessment { id });
                 }>"Start"</button>
         }
         .into_any(),

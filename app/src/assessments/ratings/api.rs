@@ -16,12 +16,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct PendingRating {
-    pub id: String,
+    pub id: caretrack::ids::RatingId,
     pub task: String,
     pub level: CompetencyLevel,
     /// The assessment's title (none for a manager's amendment without one).
     pub title: Option<String>,
-    pub assessment_id: Option<String>,
+    pub assessment_id: Option<caretrack::ids::AssessmentId>,
     pub rated_by: Option<String>,
     pub rated_at: String,
     pub comments: String,
@@ -103,14 +103,13 @@ pub async fn my_ratings() -> Result<CarerRatings, AppError> {
 }
 
 #[server(endpoint = "my_assessment_answers", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn my_assessment_answers(assessment_id: String) -> Result<AssessmentAnswers, AppError> {
+pub async fn my_assessment_answers(
+    assessment_id: caretrack::ids::AssessmentId,
+) -> Result<AssessmentAnswers, AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ConfirmOwnRatings,
         async |crate::auth::door::Caller { user, state, .. }| {
-            let id = assessment_id
-                .parse()
-                .map_err(|_| AppError::NotFound("The assessment".into()))?;
-            super::ssr::answers_for_carer(&state, user.user_id, id).await
+            super::ssr::answers_for_carer(&state, user.user_id, assessment_id.into_uuid()).await
         },
     )
     .await
@@ -119,13 +118,15 @@ pub async fn my_assessment_answers(assessment_id: String) -> Result<AssessmentAn
 /// Confirms (`dispute` false) or disputes, with a reason, one of the caller's pending
 /// ratings.
 #[server(endpoint = "answer_rating", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn answer_rating(id: String, dispute: bool, reason: String) -> Result<(), AppError> {
+pub async fn answer_rating(
+    id: caretrack::ids::RatingId,
+    dispute: bool,
+    reason: String,
+) -> Result<(), AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ConfirmOwnRatings,
         async |crate::auth::door::Caller { user, actor, state }| {
-            let id = id
-                .parse()
-                .map_err(|_| AppError::NotFound("The rating".into()))?;
+            let id = id.into_uuid();
             let action = if dispute {
                 caretrack::rating::RatingAction::Dispute
             } else {
@@ -141,7 +142,7 @@ pub async fn answer_rating(id: String, dispute: bool, reason: String) -> Result<
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct QueueRow {
-    pub id: String,
+    pub id: caretrack::ids::RatingId,
     pub carer: Named<UserId>,
     pub task: String,
     pub level: CompetencyLevel,
@@ -190,7 +191,7 @@ pub async fn rating_queue(queue: QueueKind, page: i64) -> Result<Page<QueueRow>,
 /// Upholds, amends (with `level`) or sends for reassessment a disputed rating.
 #[server(endpoint = "resolve_rating", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn resolve_rating(
-    id: String,
+    id: caretrack::ids::RatingId,
     action: RatingAction,
     level: Option<CompetencyLevel>,
     note: String,
@@ -198,9 +199,7 @@ pub async fn resolve_rating(
     crate::auth::door::serve(
         caretrack::permissions::Permission::ResolveDisputes,
         async |crate::auth::door::Caller { actor, state, .. }| {
-            let id = id
-                .parse()
-                .map_err(|_| AppError::NotFound("The rating".into()))?;
+            let id = id.into_uuid();
             super::ssr::resolve(&state, &actor, id, action, level, &note).await
         },
     )
@@ -225,13 +224,15 @@ pub async fn set_rating(
     task: TaskId,
     level: CompetencyLevel,
     reason: String,
-) -> Result<usize, AppError> {
+) -> Result<u64, AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ManageRatings,
         async |crate::auth::door::Caller { actor, state, .. }| {
             let carers: Vec<_> = carers.iter().map(|c| *c.as_uuid()).collect();
 
-            super::ssr::set_manually(&state, &actor, &carers, *task.as_uuid(), level, &reason).await
+            super::ssr::set_manually(&state, &actor, &carers, *task.as_uuid(), level, &reason)
+                .await
+                .map(|n| n as u64)
         },
     )
     .await

@@ -149,8 +149,8 @@ fn Pending(rating: PendingRating, version: RwSignal<u32>) -> impl IntoView {
     let asking = RwSignal::new(None::<RatingAction>);
     let reason = RwSignal::new(String::new());
     let answers = RwSignal::new(None::<Result<AssessmentAnswers, String>>);
-    let id = StoredValue::new(rating.id.clone());
-    let assessment = StoredValue::new(rating.assessment_id.clone());
+    let id = StoredValue::new(rating.id);
+    let assessment = StoredValue::new(rating.assessment_id);
     let send = move |dispute: bool| {
         answer.dispatch(AnswerRating {
             id: id.get_value(),

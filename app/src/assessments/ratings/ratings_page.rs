@@ -238,7 +238,7 @@ fn QueueCard(row: QueueRow, version: RwSignal<u32>) -> impl IntoView {
         }
     });
     let amended = RwSignal::new(row.level);
-    let id = StoredValue::new(row.id.clone());
+    let id = StoredValue::new(row.id);
     let disputed = row.dispute_reason.is_some();
     let facts = format!(
         "{} · by {} · {}",
@@ -271,7 +271,7 @@ fn QueueCard(row: QueueRow, version: RwSignal<u32>) -> impl IntoView {
 /// carer, after choosing and confirming.
 #[component]
 fn ResolveForm(
-    id: StoredValue<String>,
+    id: StoredValue<caretrack::ids::RatingId>,
     resolve: ServerAction<ResolveRating>,
     amended: RwSignal<CompetencyLevel>,
 ) -> impl IntoView {

@@ -2,14 +2,17 @@
 
 use crate::error::AppError;
 use crate::wire::{Named, Page};
-use caretrack::{assessment::TemplateForm, ids::TaskId};
+use caretrack::{
+    assessment::TemplateForm,
+    ids::{AssessmentTemplateId, TaskId},
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct TemplateSummary {
-    pub id: String,
+    pub id: AssessmentTemplateId,
     pub title: String,
     pub version: i32,
     pub items: i64,
@@ -21,7 +24,7 @@ pub struct TemplateSummary {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct TemplateDetail {
-    pub id: String,
+    pub id: AssessmentTemplateId,
     pub version: i32,
     pub form: TemplateForm,
     pub tasks: Vec<Named<TaskId>>,
@@ -37,14 +40,11 @@ pub async fn assessment_templates(page: i64) -> Result<Page<TemplateSummary>, Ap
 }
 
 #[server(endpoint = "assessment_template", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn assessment_template(id: String) -> Result<TemplateDetail, AppError> {
+pub async fn assessment_template(id: AssessmentTemplateId) -> Result<TemplateDetail, AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ManageAssessmentTemplates,
         async |crate::auth::door::Caller { state, .. }| {
-            let id = id
-                .parse()
-                .map_err(|_| AppError::NotFound("The assessment template".into()))?;
-            super::ssr::get(&state, id).await
+            super::ssr::get(&state, id.into_uuid()).await
         },
     )
     .await
@@ -53,21 +53,22 @@ pub async fn assessment_template(id: String) -> Result<TemplateDetail, AppError>
 /// Saves a template: a new one, or (with `id`) a new version of it. Answers its id.
 #[server(endpoint = "save_assessment_template", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn save_assessment_template(
-    id: Option<String>,
+    id: Option<AssessmentTemplateId>,
     form: TemplateForm,
     task_ids: Vec<TaskId>,
-) -> Result<String, AppError> {
+) -> Result<AssessmentTemplateId, AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ManageAssessmentTemplates,
         async |crate::auth::door::Caller { actor, state, .. }| {
-            let id = id
-                .map(|id| id.parse())
-                .transpose()
-                .map_err(|_| AppError::NotFound("The assessment template".into()))?;
-
-            super::ssr::save(&state, &actor, id, &form, &task_ids)
-                .await
-                .map(|id| id.to_string())
+            super::ssr::save(
+                &state,
+                &actor,
+                id.map(AssessmentTemplateId::into_uuid),
+                &form,
+                &task_ids,
+            )
+            .await
+            .map(AssessmentTemplateId::from)
         },
     )
     .await
@@ -75,14 +76,11 @@ pub async fn save_assessment_template(
 
 /// Moves a template to the recycle bin.
 #[server(endpoint = "delete_assessment_template", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
-pub async fn delete_assessment_template(id: String) -> Result<(), AppError> {
+pub async fn delete_assessment_template(id: AssessmentTemplateId) -> Result<(), AppError> {
     crate::auth::door::serve(
         caretrack::permissions::Permission::ManageAssessmentTemplates,
         async |crate::auth::door::Caller { actor, state, .. }| {
-            let id = id
-                .parse()
-                .map_err(|_| AppError::NotFound("The assessment template".into()))?;
-            super::ssr::delete(&state, &actor, id).await
+            super::ssr::delete(&state, &actor, id.into_uuid()).await
         },
     )
     .await

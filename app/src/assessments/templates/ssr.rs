@@ -62,7 +62,7 @@ pub async fn list(state: &AppState, page: i64) -> Result<Page<TemplateSummary>, 
         items: rows
             .into_iter()
             .map(|r| TemplateSummary {
-                id: r.id.to_string(),
+                id: r.id.into(),
                 title: r.title,
                 version: r.version,
                 items: r.items,
@@ -140,7 +140,7 @@ pub async fn get(state: &AppState, id: Uuid) -> Result<TemplateDetail, AppError>
         }
     }
     Ok(TemplateDetail {
-        id: id.to_string(),
+        id: id.into(),
         version: version.version,
         form,
         tasks: tasks

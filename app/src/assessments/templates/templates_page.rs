@@ -88,7 +88,12 @@ pub fn TemplatePage() -> impl IntoView {
         move || (id(), saved.get()),
         |(id, _)| async move {
             match id {
-                Some(id) => assessment_template(id).await.map(Some),
+                Some(id) => match id.parse() {
+                    Ok(id) => assessment_template(id).await.map(Some),
+                    Err(_) => Err(crate::error::AppError::NotFound(
+                        "The assessment template".into(),
+                    )),
+                },
                 None => Ok(None),
             }
         },
@@ -143,8 +148,8 @@ fn TemplateEditor(
 ) -> impl IntoView {
     let toasts = use_toasts();
     let navigate = use_navigate();
-    let id = detail.as_ref().map(|d| d.id.clone());
-    let delete_id = id.clone();
+    let id = detail.as_ref().map(|d| d.id);
+    let delete_id = id;
     let heading = detail.as_ref().map_or_else(
         || "New assessment template".to_owned(),
         |d| format!("{} (version {})", d.form.title, d.version),
@@ -220,7 +225,7 @@ fn TemplateEditor(
         }
         checked.set(None);
         save.dispatch(SaveAssessmentTemplate {
-            id: id.clone(),
+            id,
             form,
             task_ids: chosen.get().into_iter().collect(),
         });
@@ -355,11 +360,13 @@ fn SectionItems(
 
 /// Deleting a template, after asking: it goes to the recycle bin and lets go of its tasks.
 #[component]
-fn DeleteTemplate(id: String) -> impl IntoView {
+fn DeleteTemplate(id: caretrack::ids::AssessmentTemplateId) -> impl IntoView {
     let toasts = use_toasts();
     let navigate = use_navigate();
     let asking = RwSignal::new(false);
-    let delete = Action::new(move |id: &String| delete_assessment_template(id.clone()));
+    let delete = Action::new(move |id: &caretrack::ids::AssessmentTemplateId| {
+        delete_assessment_template(*id)
+    });
     Effect::new(move |_| match delete.value().get() {
         Some(Ok(())) => {
             toasts.show(ToastKind::Success, "Moved to the recycle bin");

@@ -44,7 +44,7 @@ pub struct CalendarDay {
     pub label: String,
     pub today: bool,
     /// Positions in [`PersonalRota::shifts`].
-    pub shifts: Vec<usize>,
+    pub shifts: Vec<u32>,
 }
 
 /// The next eight weeks of the signed-in carer's rota; the calendar shows four.

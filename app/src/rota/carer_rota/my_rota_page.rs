@@ -85,7 +85,7 @@ fn Calendar(weeks: Vec<super::api::CalendarWeek>, shifts: Vec<MyShift>) -> impl 
                             view! {
                                 <li class=class data-test="calendar-day">
                                     <span class="small muted">{day.label}</span>
-                                    {day.shifts.iter().filter_map(|&i| shifts.get(i)).map(|s| view! {
+                                    {day.shifts.iter().filter_map(|&i| shifts.get(i as usize)).map(|s| view! {
                                         <span class="my-calendar__shift" data-test="calendar-shift" data-shift=s.shift_id.to_string()
                                             title=format!("{} · {}", s.package, s.times)>
                                             {format!("{} {}", s.kind.label(), s.times)}

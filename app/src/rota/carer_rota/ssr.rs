@@ -89,7 +89,7 @@ pub async fn my_rota_page(state: &AppState, carer: Uuid) -> Result<PersonalRota,
                                 .iter()
                                 .enumerate()
                                 .filter(|(_, s)| s.date == date)
-                                .map(|(i, _)| i)
+                                .filter_map(|(i, _)| u32::try_from(i).ok())
                                 .collect(),
                         }
                     })

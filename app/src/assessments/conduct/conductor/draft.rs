@@ -42,7 +42,7 @@ pub(in crate::assessments) struct Backup {
 /// The conductor's draft in this browser, and its syncing with the server.
 #[derive(Clone, Copy)]
 pub(in crate::assessments) struct Draft {
-    pub(in crate::assessments) id: StoredValue<String>,
+    pub(in crate::assessments) id: StoredValue<caretrack::ids::AssessmentId>,
     pub(in crate::assessments) device: StoredValue<String>,
     pub(in crate::assessments) items: StoredValue<Vec<ItemState>>,
     pub(in crate::assessments) review: RwSignal<JudgementForm>,

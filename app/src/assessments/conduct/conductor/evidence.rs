@@ -7,13 +7,13 @@ use leptos::{prelude::*, task::spawn_local};
 /// uploading (through the file service) and removing, which asks first.
 #[component]
 pub(in crate::assessments) fn EvidenceList(
-    id: String,
+    id: caretrack::ids::AssessmentId,
     evidence: RwSignal<Vec<Evidence>>,
     editable: bool,
 ) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let removing = RwSignal::new(None::<String>);
+    let removing = RwSignal::new(None::<caretrack::ids::FileId>);
     let id = StoredValue::new(id);
     let on_file = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
@@ -36,7 +36,7 @@ pub(in crate::assessments) fn EvidenceList(
                 let result = match upload_evidence(file).await {
                     Ok(stored) => crate::assessments::conduct::api::attach_evidence(
                         id.get_value(),
-                        stored.file_id.clone(),
+                        stored.file_id,
                         String::new(),
                     )
                     .await
@@ -54,9 +54,9 @@ pub(in crate::assessments) fn EvidenceList(
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
     };
-    let remove = move |file_id: String| {
+    let remove = move |file_id: caretrack::ids::FileId| {
         spawn_local(async move {
-            match remove_evidence(id.get_value(), file_id.clone()).await {
+            match remove_evidence(id.get_value(), file_id).await {
                 Ok(()) => evidence.update(|list| list.retain(|e| e.file_id != file_id)),
                 Err(err) => problem.set(Some(err.to_string())),
             }
@@ -74,27 +74,22 @@ pub(in crate::assessments) fn EvidenceList(
                 view! {
                     <ul class="evidence-list">
                         {list.into_iter().map(|e| {
-                            let file_id = e.file_id.clone();
-                            let asking = {
-                                let file_id = file_id.clone();
-                                move || removing.get().as_deref() == Some(file_id.as_str())
-                            };
+                            let file_id = e.file_id;
+                            let asking = move || removing.get() == Some(file_id);
                             view! {
                                 <li data-test="evidence-file">
                                     <a href=format!("/api/v1/files/{}", e.file_id) target="_blank" rel="noopener">{e.name}</a>
                                     <span class="muted small">{format!(" {} · added by {}", e.size, e.added_by)}</span>
                                     {editable.then(|| {
-                                        let (ask_id, remove_id) = (file_id.clone(), file_id.clone());
+                                        let (ask_id, remove_id) = (file_id, file_id);
                                         view! {
-                                            <Show when=asking.clone() fallback=move || {
-                                                let ask_id = ask_id.clone();
-                                                view! { <button class="button button--link" type="button" on:click=move |_| removing.set(Some(ask_id.clone()))>"Remove"</button> }
+                                            <Show when=asking fallback=move || {
+                                                view! { <button class="button button--link" type="button" on:click=move |_| removing.set(Some(ask_id))>"Remove"</button> }
                                             }>
                                                 {
-                                                    let remove_id = remove_id.clone();
                                                     view! {
                                                         <span>" Remove this file? "</span>
-                                                        <button class="button button--danger" type="button" on:click=move |_| remove(remove_id.clone())>"Remove"</button>
+                                                        <button class="button button--danger" type="button" on:click=move |_| remove(remove_id)>"Remove"</button>
                                                         <button class="button" type="button" on:click=move |_| removing.set(None)>"Keep"</button>
                                                     }
                                                 }
@@ -128,7 +123,7 @@ pub(in crate::assessments) async fn upload_evidence(
 ) -> Result<Evidence, String> {
     #[derive(serde::Deserialize)]
     struct Stored {
-        id: String,
+        id: caretrack::ids::FileId,
         original_name: String,
         size_bytes: u64,
     }

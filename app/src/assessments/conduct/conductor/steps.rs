@@ -39,7 +39,7 @@ pub(in crate::assessments) fn Conductor(
         })
         .collect();
     let draft = Draft {
-        id: StoredValue::new(detail.id.clone()),
+        id: StoredValue::new(detail.id),
         device: StoredValue::new(local_store::device_id()),
         items: StoredValue::new(items),
         review: RwSignal::new(stored.review.form.clone()),
@@ -80,7 +80,7 @@ pub(in crate::assessments) fn Conductor(
         window().scroll_to_with_x_and_y(0.0, 0.0);
     };
     let evidence = RwSignal::new(detail.evidence.clone());
-    let assessment_id = detail.id.clone();
+    let assessment_id = detail.id;
     let approval_required = detail.approval_required;
     let carer = detail.carer.name.clone();
     let returned = detail.returned_comments.clone().map(|comments| {
@@ -128,7 +128,7 @@ pub(in crate::assessments) fn Conductor(
                 }
                 None => view! {
                     <ReviewStep draft preview carer=carer.clone() approval_required reload />
-                    <EvidenceList id=assessment_id.clone() evidence editable=true />
+                    <EvidenceList id=assessment_id evidence editable=true />
                 }.into_any(),
             };
             view! {

@@ -49,7 +49,7 @@ pub async fn list(
         .into_iter()
         .map(|r| {
             Ok(AssessmentRow {
-                id: r.id.to_string(),
+                id: r.id.into(),
                 carer: Named {
                     id: r.carer_id.into(),
                     name: r.carer,

@@ -152,7 +152,7 @@ pub async fn view(state: &AppState, id: Uuid, viewer: Uuid) -> Result<ConductVie
         returned_comments: (status == AssessmentStatus::Returned)
             .then_some(a.approval_comments)
             .flatten(),
-        id: id.to_string(),
+        id: id.into(),
         carer: Named {
             id: a.carer_id.into(),
             name: a.carer,
@@ -181,7 +181,7 @@ pub async fn view(state: &AppState, id: Uuid, viewer: Uuid) -> Result<ConductVie
         evidence: evidence
             .into_iter()
             .map(|e| Evidence {
-                file_id: e.id.to_string(),
+                file_id: e.id.into(),
                 name: e.original_name,
                 size: format_size(u64::try_from(e.size_bytes).unwrap_or(0)),
                 caption: e.caption,

@@ -51,11 +51,11 @@ pub async fn for_carer(state: &AppState, carer: Uuid) -> Result<CarerRatings, Ap
         let rating_state: RatingState = r.state.parse().map_err(|_| AppError::Internal)?;
         if rating_state == RatingState::Pending {
             pending.push(PendingRating {
-                id: r.id.to_string(),
+                id: r.id.into(),
                 task: r.task.clone(),
                 level,
                 title: r.title.clone(),
-                assessment_id: r.assessment_id.map(|a| a.to_string()),
+                assessment_id: r.assessment_id.map(Into::into),
                 rated_by: r.rated_by.clone(),
                 rated_at: format_datetime(r.rated_at),
                 comments: r.assessor_comments.clone().unwrap_or_default(),

@@ -164,7 +164,7 @@ pub async fn queue(
         .into_iter()
         .map(|r| {
             Ok(QueueRow {
-                id: r.id.to_string(),
+                id: r.id.into(),
                 carer: Named {
                     id: r.carer_id.into(),
                     name: r.carer,

@@ -1,30 +1,40 @@
-//! CSV for the exports (audit, people, progress, rota): RFC 4180 quoting, and a cell
-//! that a spreadsheet would run as a formula is defused.
+//! CSV for the exports (audit, people, progress, rota): RFC 4180 quoting by the `csv`
+//! crate, and a cell that a spreadsheet would run as a formula is defused first.
 
-/// A CSV field: quoted when it holds a comma, quote or line break; a leading `=`, `+`,
-/// `-` or `@` is prefixed with `'` so spreadsheets do not run it as a formula.
-pub fn field(value: &str) -> String {
-    let guarded = if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
+use std::borrow::Cow;
+
+/// A leading `=`, `+`, `-` or `@` is prefixed with `'` so spreadsheets do not run the
+/// cell as a formula.
+fn defused(value: &str) -> Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@']) {
+        Cow::Owned(format!("'{value}"))
     } else {
-        value.to_owned()
-    };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
+        Cow::Borrowed(value)
     }
 }
 
-/// One record, each field quoted as [`field`] does, ending with a line break.
+/// One record, its fields defused and quoted when they hold a comma, quote or line
+/// break, ending with a line break.
 pub fn line<S: AsRef<str>>(fields: impl IntoIterator<Item = S>) -> String {
-    let mut out = fields
-        .into_iter()
-        .map(|f| field(f.as_ref()))
-        .collect::<Vec<_>>()
-        .join(",");
-    out.push('\n');
-    out
+    let fields: Vec<S> = fields.into_iter().collect();
+    if fields.is_empty() {
+        return "\n".to_owned();
+    }
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    writer
+        .write_record(fields.iter().map(|f| defused(f.as_ref()).into_owned()))
+        .expect("writing to memory cannot fail");
+    let bytes = writer.into_inner().expect("flushing to memory cannot fail");
+    String::from_utf8(bytes).expect("UTF-8 fields make UTF-8 CSV")
+}
+
+/// One field as [`line`] writes it.
+pub fn field(value: &str) -> String {
+    let mut record = line([value]);
+    record.pop();
+    record
 }
 
 #[cfg(test)]

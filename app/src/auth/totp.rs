@@ -1,17 +1,16 @@
 //! Time-based one-time passwords (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits — what
 //! every authenticator app expects), the `otpauth://` enrolment URI and its QR code, and
-//! single-use backup codes.
+//! single-use backup codes. The codes and base32 come from `totp-rs`; what is ours is
+//! the policy around them: the window, refusing a replayed step, forgiving typing.
 
 use chacha20poly1305::aead::{OsRng, rand_core::RngCore};
-use hmac::{Hmac, Mac};
-use sha1::Sha1;
+use totp_rs::{Algorithm, Builder, Secret, Totp};
 
 pub const STEP_SECONDS: u64 = 30;
-const DIGITS: u32 = 6;
+const DIGITS: u8 = 6;
 /// Codes from the step before and after are accepted too (clock drift, slow typing).
-const WINDOW: i64 = 1;
+const WINDOW: u16 = 1;
 pub const BACKUP_CODES: usize = 10;
-const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 /// A new 160-bit secret (the size RFC 4226 recommends for SHA-1).
 pub fn new_secret() -> Vec<u8> {
@@ -22,67 +21,52 @@ pub fn new_secret() -> Vec<u8> {
 
 /// RFC 4648 base32 without padding: how authenticator apps take secrets.
 pub fn base32_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
-    let (mut buffer, mut bits) = (0u32, 0u32);
-    for &byte in bytes {
-        buffer = (buffer << 8) | u32::from(byte);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(BASE32[((buffer >> bits) & 31) as usize] as char);
-        }
-    }
-    if bits > 0 {
-        out.push(BASE32[((buffer << (5 - bits)) & 31) as usize] as char);
-    }
-    out
+    Secret::from(bytes.to_vec()).to_base32()
 }
 
+/// Base32 as people type it: any case, spaces and padding ignored.
 pub fn base32_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 5 / 8);
-    let (mut buffer, mut bits) = (0u32, 0u32);
-    for c in text.chars().filter(|c| !c.is_whitespace() && *c != '=') {
-        let value = BASE32
-            .iter()
-            .position(|&b| b as char == c.to_ascii_uppercase())? as u32;
-        buffer = (buffer << 5) | value;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-        }
-    }
-    Some(out)
+    let clean: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '=')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    Secret::try_from_base32(clean)
+        .ok()
+        .map(|secret| secret.as_bytes().to_vec())
 }
 
-/// The code for one time step (RFC 4226 dynamic truncation).
+/// The generator for one secret, with every parameter spelled out (the crate's
+/// defaults are ours today, but the codes must not change if they do). Older secrets
+/// may be shorter than the 128 bits the crate's strict builder insists on.
+fn totp(secret: &[u8]) -> Totp {
+    Builder::new()
+        .with_algorithm(Algorithm::SHA1)
+        .with_digits(DIGITS)
+        .with_step_duration(STEP_SECONDS)
+        .with_skew(WINDOW)
+        .with_secret(secret.to_vec())
+        .build_noncompliant()
+}
+
+/// The code for one time step.
 pub fn code_at(secret: &[u8], step: u64) -> u32 {
-    let mut mac = Hmac::<Sha1>::new_from_slice(secret).expect("HMAC takes any key length");
-    mac.update(&step.to_be_bytes());
-    let digest = mac.finalize().into_bytes();
-    let offset = (digest[19] & 0x0f) as usize;
-    let value = u32::from_be_bytes([
-        digest[offset] & 0x7f,
-        digest[offset + 1],
-        digest[offset + 2],
-        digest[offset + 3],
-    ]);
-    value % 10u32.pow(DIGITS)
+    totp(secret)
+        .generate(step * STEP_SECONDS)
+        .to_string()
+        .parse()
+        .expect("a code is six digits")
 }
 
 /// The step a valid `code` belongs to, if it matches within the window and is newer
 /// than `last_used` (a code is good once: replaying it, even within its 30 seconds, fails).
 pub fn verify(secret: &[u8], code: &str, unix_time: u64, last_used: Option<i64>) -> Option<i64> {
     let code = code.trim().replace(' ', "");
-    if code.len() != DIGITS as usize || !code.bytes().all(|b| b.is_ascii_digit()) {
+    if code.len() != usize::from(DIGITS) || !code.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let wanted: u32 = code.parse().ok()?;
-    let now = (unix_time / STEP_SECONDS) as i64;
-    (-WINDOW..=WINDOW)
-        .map(|delta| now + delta)
-        .filter(|step| *step >= 0 && last_used.is_none_or(|last| *step > last))
-        .find(|step| code_at(secret, *step as u64) == wanted)
+    let step = i64::try_from(totp(secret).check(&code, unix_time)?).ok()?;
+    last_used.is_none_or(|last| step > last).then_some(step)
 }
 
 /// What an authenticator app scans.

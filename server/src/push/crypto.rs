@@ -1,8 +1,9 @@
 //! The two pieces of cryptography a push needs:
 //! - **RFC 8291** message encryption (`aes128gcm`, RFC 8188): a fresh P-256 key per
 //!   message agrees a secret with the browser's subscription key; HKDF with the
-//!   subscription's auth secret and a random salt gives the AES-128-GCM key and nonce;
-//!   the body is one record carrying the salt and the sender's public key.
+//!   subscription's auth secret gives the input key (RFC 8291 §3.4, here); the content
+//!   coding itself (key and nonce from a random salt, the AES-128-GCM record, the header
+//!   carrying the salt and the sender's public key) is `ece-native`'s.
 //! - **RFC 8292** VAPID: an ES256 JWT (audience = the push service's origin) signed with
 //!   the application server's key, whose public half browsers subscribed with.
 
@@ -12,13 +13,13 @@ use p256::{
     PublicKey, SecretKey, ecdh::diffie_hellman, elliptic_curve::sec1::ToEncodedPoint,
     pkcs8::EncodePrivateKey,
 };
-use ring::aead;
 use sha2::Sha256;
 
 /// The record size written in the header: one record holds the whole message.
 const RECORD_SIZE: u32 = 4096;
 /// Salt (16) + record size (4) + key length (1) + uncompressed P-256 point (65).
 const HEADER_LEN: usize = 86;
+/// AES-GCM's tag.
 const TAG_LEN: usize = 16;
 /// The most a push may carry: push services accept 4096-byte bodies, of which the
 /// header, the padding delimiter and the tag take 103.
@@ -75,36 +76,17 @@ pub fn encrypt(
         .expand(&key_info, &mut ikm)
         .expect("32 bytes is a valid HKDF-SHA256 length");
 
-    // CEK and nonce from the salt (RFC 8188 §2.2, §2.3).
-    let prk = Hkdf::<Sha256>::new(Some(&salt), &ikm);
-    let mut cek = [0u8; 16];
-    let mut nonce = [0u8; 12];
-    prk.expand(b"Content-Encoding: aes128gcm\0", &mut cek)
-        .expect("16 bytes is a valid HKDF-SHA256 length");
-    prk.expand(b"Content-Encoding: nonce\0", &mut nonce)
-        .expect("12 bytes is a valid HKDF-SHA256 length");
-
-    // One record: the message, the last-record delimiter, no padding.
-    let mut record = Vec::with_capacity(plaintext.len() + 1 + TAG_LEN);
-    record.extend_from_slice(plaintext);
-    record.push(0x02);
-    let key = aead::LessSafeKey::new(
-        aead::UnboundKey::new(&aead::AES_128_GCM, &cek).expect("a 16-byte AES-128 key"),
-    );
-    key.seal_in_place_append_tag(
-        aead::Nonce::assume_unique_for_key(nonce),
-        aead::Aad::empty(),
-        &mut record,
+    // The aes128gcm content coding (RFC 8188): CEK and nonce from the salt, one record
+    // (the message, the last-record delimiter, no padding), the header naming the
+    // sender's public key.
+    ece_native::encrypt(
+        ikm,
+        salt,
+        as_public.as_bytes(),
+        std::iter::once(plaintext.to_vec()),
+        RECORD_SIZE,
     )
-    .expect("a record of at most 4096 bytes seals");
-
-    let mut body = Vec::with_capacity(HEADER_LEN + record.len());
-    body.extend_from_slice(&salt);
-    body.extend_from_slice(&RECORD_SIZE.to_be_bytes());
-    body.push(PUBLIC_KEY_LEN as u8);
-    body.extend_from_slice(as_public.as_bytes());
-    body.extend_from_slice(&record);
-    Ok(body)
+    .map_err(|_| PushCryptoError::TooLong(plaintext.len()))
 }
 
 /// Encrypts with a fresh sender key and salt (what every real push uses).

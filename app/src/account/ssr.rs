@@ -33,6 +33,7 @@ async fn display_name(state: &AppState, user_id: Uuid) -> Result<String, sqlx::E
 
 /// Sends a reset link if the address belongs to an active account. The answer is the
 /// same either way, and comes before the work is done, so it reveals nothing.
+#[tracing::instrument(skip_all)]
 pub async fn request_reset(
     state: &AppState,
     email: &str,
@@ -102,6 +103,7 @@ async fn send_reset(
 }
 
 /// Sets a new password from a reset link; every session of the account ends.
+#[tracing::instrument(skip_all)]
 pub async fn reset_password(
     state: &AppState,
     token: &str,
@@ -160,6 +162,7 @@ pub async fn reset_password(
 
 /// Changes the password of the signed-in person, who proves it is them with the current
 /// one; their other sessions end.
+#[tracing::instrument(skip_all)]
 pub async fn change_password(
     state: &AppState,
     user: &CurrentUser,
@@ -200,6 +203,7 @@ pub async fn change_password(
 }
 
 /// Sends a confirmation link to the new address; the change happens when it is opened.
+#[tracing::instrument(skip_all)]
 pub async fn request_email_change(
     state: &AppState,
     user: &CurrentUser,
@@ -259,6 +263,7 @@ pub async fn request_email_change(
 }
 
 /// Confirms a new email address from the link sent to it.
+#[tracing::instrument(skip_all)]
 pub async fn confirm_email_change(
     state: &AppState,
     token: &str,

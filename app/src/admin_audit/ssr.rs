@@ -27,6 +27,7 @@ fn day(raw: &str, field: &str) -> Result<Option<Date>, AppError> {
         .ok_or_else(|| AppError::validation(field, "Enter a date as YYYY-MM-DD."))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn criteria(db: &PgPool, filter: &AuditFilter) -> Result<Criteria, AppError> {
     let (actor, no_such_actor) = match filter.user.trim() {
         "" => (None, false),
@@ -65,6 +66,7 @@ fn json_text(value: Option<serde_json::Value>) -> String {
 }
 
 /// One page, newest first.
+#[tracing::instrument(skip_all)]
 pub async fn search(db: &PgPool, filter: &AuditFilter, page: i64) -> Result<AuditPage, AppError> {
     let page = page.max(1);
     let c = criteria(db, filter).await?;
@@ -136,6 +138,7 @@ pub async fn search(db: &PgPool, filter: &AuditFilter, page: i64) -> Result<Audi
 }
 
 /// Every matching row as CSV (oldest first), read in pages so memory stays flat.
+#[tracing::instrument(skip_all)]
 pub async fn export_csv(
     db: &PgPool,
     filter: &AuditFilter,

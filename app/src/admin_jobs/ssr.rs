@@ -9,6 +9,7 @@ use crate::{
 use caretrack::ids::JobId;
 use sqlx::PgPool;
 
+#[tracing::instrument(skip_all)]
 pub async fn overview(db: &PgPool, page: i64) -> Result<JobsOverview, AppError> {
     let page = page.max(1);
     let counts = sqlx::query!(
@@ -61,6 +62,7 @@ pub async fn overview(db: &PgPool, page: i64) -> Result<JobsOverview, AppError> 
 }
 
 /// Runs a failed or dead job again now, with a fresh set of attempts.
+#[tracing::instrument(skip_all)]
 pub async fn retry(db: &PgPool, id: JobId, actor: &Actor) -> Result<(), AppError> {
     let id = id.into_uuid();
     let mut tx = db.begin().await?;
@@ -91,6 +93,7 @@ pub async fn retry(db: &PgPool, id: JobId, actor: &Actor) -> Result<(), AppError
 }
 
 /// Removes a job that is not running; its last state is kept in the audit record.
+#[tracing::instrument(skip_all)]
 pub async fn discard(db: &PgPool, id: JobId, actor: &Actor) -> Result<(), AppError> {
     let id = id.into_uuid();
     let mut tx = db.begin().await?;

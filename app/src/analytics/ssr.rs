@@ -26,6 +26,7 @@ fn count(n: i64) -> u32 {
 }
 
 /// Per task (a page of them, by category and name), its assigned carers in progress bands.
+#[tracing::instrument(skip_all)]
 pub async fn progress(db: &PgPool, page: i64) -> Result<Page<TaskBands>, AppError> {
     let (page, skip) = offset(page, BARS_PER_PAGE);
     let total =
@@ -84,6 +85,7 @@ pub async fn progress(db: &PgPool, page: i64) -> Result<Page<TaskBands>, AppErro
 
 /// Per package (a page of them, by name): its active carers, and for each task it needs
 /// how many of them hold a confirmed rating of Competent or above.
+#[tracing::instrument(skip_all)]
 pub async fn coverage(db: &PgPool, page: i64) -> Result<Page<PackageCoverage>, AppError> {
     let (page, skip) = offset(page, PACKAGES_PER_PAGE);
     let total = sqlx::query_scalar!(
@@ -163,6 +165,7 @@ pub fn default_period(now: OffsetDateTime) -> (Date, Date) {
 /// and `to` (London days, inclusive; both empty: [`default_period`]). Every active
 /// carer is listed, those with no hours too: fairness is about who is left out as much
 /// as who works most.
+#[tracing::instrument(skip_all)]
 pub async fn hours(
     db: &PgPool,
     from: &str,
@@ -262,6 +265,7 @@ pub async fn hours(
 }
 
 /// Assessments completed in each of the last [`MONTHS`] London calendar months.
+#[tracing::instrument(skip_all)]
 pub async fn assessments(db: &PgPool, now: OffsetDateTime) -> Result<Vec<MonthCount>, AppError> {
     let this_month = YearMonth::of(london::business_day(now));
     let mut first = this_month;

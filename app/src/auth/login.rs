@@ -73,6 +73,7 @@ async fn recent_failures(state: &AppState, email: &str) -> u32 {
     result.ok().flatten().unwrap_or(0)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn login(
     state: &AppState,
     email: &str,

@@ -88,6 +88,7 @@ pub fn request_meta() -> RequestMeta {
 
 /// The guard every server function starts with: the signed-in user, if they hold
 /// `permission`; a refusal is audited.
+#[tracing::instrument(skip_all)]
 pub async fn require(permission: Permission) -> Result<(CurrentUser, Scope), AppError> {
     let user = current_user()?;
     let state = app_state()?;
@@ -97,6 +98,7 @@ pub async fn require(permission: Permission) -> Result<(CurrentUser, Scope), App
 
 /// What a guarded server function works with: who is asking (as an audit actor too),
 /// and the state. Refusals carry their own HTTP status.
+#[tracing::instrument(skip_all)]
 pub async fn guard(
     permission: Permission,
 ) -> Result<(CurrentUser, crate::audit::Actor, crate::state::AppState), AppError> {
@@ -107,6 +109,7 @@ pub async fn guard(
 
 /// Checks the signed-in person's current password (to change the password or the email
 /// address, or to turn two-step verification off); returns their email address.
+#[tracing::instrument(skip_all)]
 pub async fn verify_current_password(
     state: &crate::state::AppState,
     user: &CurrentUser,
@@ -148,6 +151,7 @@ pub fn check_new_password(password: &str, again: &str, email: &str) -> Result<()
 /// The one check behind every server function and REST handler: the role must hold the
 /// permission, and a care manager must have two-step verification set up when the
 /// organisation requires it (until then only their own account is open to them).
+#[tracing::instrument(skip_all)]
 pub async fn authorize(
     state: &crate::state::AppState,
     user: &CurrentUser,
@@ -168,6 +172,7 @@ pub async fn authorize(
 }
 
 /// Whether this care manager must set up two-step verification before anything else.
+#[tracing::instrument(skip_all)]
 pub async fn needs_two_factor_setup(
     state: &crate::state::AppState,
     user: &CurrentUser,
@@ -186,6 +191,7 @@ pub async fn needs_two_factor_setup(
 }
 
 /// Records a refused request (best effort: the refusal stands either way).
+#[tracing::instrument(skip_all)]
 pub async fn deny(
     state: &crate::state::AppState,
     user: &CurrentUser,

@@ -162,12 +162,14 @@ pub fn decide(
 }
 
 /// Counts one request against `limit` for `key`; `RateLimited(seconds)` once over.
+#[tracing::instrument(skip_all)]
 pub async fn hit(state: &AppState, limit: Limit, key: &str) -> Result<(), AppError> {
     decide(limit, counters(state, limit, key, true).await, 0)
 }
 
 /// Whether one more request would pass `limit` for `key`, without counting it: for
 /// limits that count only some outcomes (failed sign-ins), recorded later with `hit`.
+#[tracing::instrument(skip_all)]
 pub async fn check(state: &AppState, limit: Limit, key: &str) -> Result<(), AppError> {
     decide(limit, counters(state, limit, key, false).await, 1)
 }

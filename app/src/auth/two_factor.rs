@@ -49,6 +49,7 @@ pub struct Enrolment {
 }
 
 /// Starts (or restarts) enrolment: a new secret, stored sealed but not yet in force.
+#[tracing::instrument(skip_all)]
 pub async fn start_enrolment(state: &AppState, user: &CurrentUser) -> Result<Enrolment, AppError> {
     let row = sqlx::query!(
         "select email, totp_enabled_at is not null as \"enabled!\" from users where id = $1",
@@ -146,6 +147,7 @@ async fn check_code(
 }
 
 /// Confirms enrolment with a first code; returns the backup codes, shown once.
+#[tracing::instrument(skip_all)]
 pub async fn confirm_enrolment(
     state: &AppState,
     user: &CurrentUser,
@@ -212,6 +214,7 @@ async fn replace_backup_codes(
 }
 
 /// Turns two-step verification off; needs the password and a code.
+#[tracing::instrument(skip_all)]
 pub async fn disable(
     state: &AppState,
     user: &CurrentUser,
@@ -249,6 +252,7 @@ pub async fn disable(
 }
 
 /// Whether two-step verification is on, and how many backup codes are left.
+#[tracing::instrument(skip_all)]
 pub async fn status(state: &AppState, user_id: Uuid) -> Result<(bool, i64), AppError> {
     let row = sqlx::query!(
         r#"select totp_enabled_at is not null as "enabled!",
@@ -266,6 +270,7 @@ fn challenge_key(token: &str) -> String {
 }
 
 /// After a correct password: a short-lived challenge the second step must answer.
+#[tracing::instrument(skip_all)]
 pub async fn issue_challenge(
     state: &AppState,
     user_id: Uuid,
@@ -285,6 +290,7 @@ pub async fn issue_challenge(
 
 /// Answers a sign-in challenge with a code; signs in on success. Five wrong codes end
 /// the challenge (sign in again with the password).
+#[tracing::instrument(skip_all)]
 pub async fn answer_challenge(
     state: &AppState,
     token: &str,

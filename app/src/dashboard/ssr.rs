@@ -5,6 +5,7 @@ use crate::{error::AppError, state::AppState};
 use caretrack::london;
 use time::OffsetDateTime;
 
+#[tracing::instrument(skip_all)]
 pub async fn dashboard(state: &AppState) -> Result<Dashboard, AppError> {
     let now = OffsetDateTime::now_utc();
     let today = london::business_day(now);

@@ -126,6 +126,7 @@ pub fn object_key(purpose: FilePurpose, id: Uuid, kind: FileKind) -> String {
 }
 
 /// Validates, cleans and stores an upload.
+#[tracing::instrument(skip_all)]
 pub async fn upload(
     db: &PgPool,
     files: &FileStorage,
@@ -199,6 +200,7 @@ pub struct ScanFile {
 }
 
 /// A presigned URL for a file the viewer may see.
+#[tracing::instrument(skip_all)]
 pub async fn download_url(
     db: &PgPool,
     files: &FileStorage,
@@ -250,6 +252,7 @@ pub async fn download_url(
 
 /// Marks a file deleted; its object is removed by the next garbage collection.
 /// (On the caller's pool or transaction.)
+#[tracing::instrument(skip_all)]
 pub async fn mark_deleted(db: impl sqlx::PgExecutor<'_>, file_id: Uuid) -> Result<bool, FileError> {
     let done = sqlx::query!(
         "update files set deleted_at = now(), updated_at = now() where id = $1 and deleted_at is null",
@@ -277,6 +280,7 @@ pub struct GarbageReport {
 /// Removes the objects of deleted files, abandoned and unattached uploads, and objects
 /// nobody knows about, once they are older than `grace` (so an upload in progress is
 /// never touched).
+#[tracing::instrument(skip_all)]
 pub async fn collect_garbage(
     db: &PgPool,
     files: &FileStorage,

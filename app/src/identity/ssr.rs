@@ -5,6 +5,7 @@ use crate::{auth::CurrentUser, error::AppError, state::AppState};
 
 /// The signed-in user with their email and the name the pages greet them by (their
 /// email until their profile has a name).
+#[tracing::instrument(skip_all)]
 pub async fn me(state: &AppState, user: &CurrentUser) -> Result<Me, AppError> {
     let row = sqlx::query!(
         r#"select u.email, p.first_name as "first_name?", p.last_name as "last_name?"

@@ -84,6 +84,7 @@ async fn send(
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(
     state: &AppState,
     inviter: &CurrentUser,
@@ -175,6 +176,7 @@ pub async fn create(
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(state: &AppState, page: i64) -> Result<InvitationPage, AppError> {
     let page = page.max(1);
     let total = sqlx::query_scalar!(r#"select count(*) as "n!" from invitations"#)
@@ -209,6 +211,7 @@ pub async fn list(state: &AppState, page: i64) -> Result<InvitationPage, AppErro
 
 /// Sends a pending or expired invitation again with a new link (the old link stops
 /// working) and a fresh 7 days.
+#[tracing::instrument(skip_all)]
 pub async fn resend(
     state: &AppState,
     user: &CurrentUser,
@@ -256,6 +259,7 @@ pub async fn resend(
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn revoke(
     state: &AppState,
     user: &CurrentUser,
@@ -333,6 +337,7 @@ async fn open_invitation(conn: &mut PgConnection, token: &str) -> Result<Found, 
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn view(state: &AppState, token: &str) -> Result<InvitationView, AppError> {
     let mut conn = state.db.acquire().await?;
     let found = open_invitation(&mut conn, token).await?;
@@ -358,6 +363,7 @@ pub struct Acceptance<'a> {
 
 /// Creates the account (email verified: the link proved the address), marks the
 /// invitation used and signs the new person in.
+#[tracing::instrument(skip_all)]
 pub async fn accept(
     state: &AppState,
     input: Acceptance<'_>,

@@ -59,6 +59,7 @@ impl Notice {
 }
 
 /// A person's choice for one kind (every offered channel on when none is stored).
+#[tracing::instrument(skip_all)]
 pub async fn choice(
     conn: &mut PgConnection,
     user: Uuid,
@@ -87,6 +88,7 @@ pub async fn choice(
 /// kind) and its live event, and a push to each of their phones when they want the kind
 /// pushed. Answers their choice; the caller sends its email only if
 /// `choice.wants(Channel::Email)`.
+#[tracing::instrument(skip_all)]
 pub async fn notify(
     conn: &mut PgConnection,
     user: Uuid,
@@ -129,6 +131,7 @@ pub async fn notify(
 }
 
 /// Tells each of `users` the same thing; answers those who want it by email.
+#[tracing::instrument(skip_all)]
 pub async fn notify_all(
     conn: &mut PgConnection,
     users: &[Uuid],
@@ -143,6 +146,7 @@ pub async fn notify_all(
     Ok(by_email)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(
     db: &PgPool,
     user: Uuid,
@@ -199,12 +203,14 @@ async fn count(db: &PgPool, user: Uuid, unread_only: bool) -> Result<i64, sqlx::
     .await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn unread(db: &PgPool, user: Uuid) -> Result<i64, AppError> {
     Ok(count(db, user, true).await?)
 }
 
 /// Marks one (or, with `None`, every) notification of `user` read; answers the unread
 /// count. Someone else's notification is not found.
+#[tracing::instrument(skip_all)]
 pub async fn mark_read(db: &PgPool, user: Uuid, id: Option<Uuid>) -> Result<i64, AppError> {
     let changed = sqlx::query!(
         "update notifications set read_at = coalesce(read_at, now())
@@ -221,6 +227,7 @@ pub async fn mark_read(db: &PgPool, user: Uuid, id: Option<Uuid>) -> Result<i64,
 }
 
 /// The person's choices for every kind their role receives, in a stable order.
+#[tracing::instrument(skip_all)]
 pub async fn choices(db: &PgPool, user: Uuid, role: Role) -> Result<Vec<Choice>, AppError> {
     let mut conn = db.acquire().await?;
     let mut out = Vec::new();
@@ -232,6 +239,7 @@ pub async fn choices(db: &PgPool, user: Uuid, role: Role) -> Result<Vec<Choice>,
     Ok(out)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn save_choices(
     state: &AppState,
     user: &CurrentUser,

@@ -31,6 +31,7 @@ pub fn parse_day(field: &str, text: &str) -> Result<Date, AppError> {
 
 /// Tells the requester's open pages that the report moved on. Published at once, not
 /// through the request's outbox: a render job reports progress long before it ends.
+#[tracing::instrument(skip_all)]
 pub async fn announce(state: &AppState, report: Uuid, requested_by: Uuid) {
     bus::publish(
         &state.redis,
@@ -43,6 +44,7 @@ pub async fn announce(state: &AppState, report: Uuid, requested_by: Uuid) {
 }
 
 /// Checks the request, names the report, queues its job. Returns the report's id.
+#[tracing::instrument(skip_all)]
 pub async fn request(
     state: &AppState,
     actor: &Actor,
@@ -132,6 +134,7 @@ pub async fn request(
 }
 
 /// Every report, newest first: they belong to the organisation, not to who asked.
+#[tracing::instrument(skip_all)]
 pub async fn list(db: &PgPool, page: i64) -> Result<ReportList, AppError> {
     let page = page.max(1);
     let total = sqlx::query_scalar!(r#"select count(*) as "n!" from reports"#)
@@ -195,6 +198,7 @@ pub async fn list(db: &PgPool, page: i64) -> Result<ReportList, AppError> {
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn choices(state: &AppState, user: &CurrentUser) -> Result<ReportChoices, AppError> {
     let carers = crate::care::ssr::assignments::carer_choices(state, user).await?;
     let packages = sqlx::query!(
@@ -226,6 +230,7 @@ pub async fn choices(state: &AppState, user: &CurrentUser) -> Result<ReportChoic
 
 /// A presigned link to a ready report. Evidence packs hold personal data, so every
 /// link issued is audited.
+#[tracing::instrument(skip_all)]
 pub async fn link(state: &AppState, actor: &Actor, id: ReportId) -> Result<String, AppError> {
     let id = id.into_uuid();
     let report = sqlx::query!(
@@ -266,6 +271,7 @@ pub async fn link(state: &AppState, actor: &Actor, id: ReportId) -> Result<Strin
 
 /// Keeps a report past its expiry, or lets it expire again. Care managers only: a
 /// viewer's access is read-only.
+#[tracing::instrument(skip_all)]
 pub async fn archive(
     state: &AppState,
     actor: &Actor,
@@ -319,6 +325,7 @@ pub async fn archive(
 }
 
 /// Records a render's progress (0–100) and what it is doing.
+#[tracing::instrument(skip_all)]
 pub async fn progress(
     state: &AppState,
     id: Uuid,
@@ -344,6 +351,7 @@ pub async fn progress(
 }
 
 /// Removes the files of reports past their expiry that nobody archived.
+#[tracing::instrument(skip_all)]
 pub async fn expire(state: &AppState) -> Result<usize, AppError> {
     let due = sqlx::query!(
         r#"select id, object_key as "object_key!", requested_by from reports

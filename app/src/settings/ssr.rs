@@ -8,6 +8,7 @@ use crate::{
 };
 use caretrack::organisation::{SecuritySettings, SecuritySettingsForm};
 
+#[tracing::instrument(skip_all)]
 pub async fn load(state: &AppState) -> Result<SecuritySettings, AppError> {
     let mut conn = state.db.acquire().await?;
     Ok(load_policy(&mut conn).await?)
@@ -16,6 +17,7 @@ pub async fn load(state: &AppState) -> Result<SecuritySettings, AppError> {
 /// Saves the settings and records the change (before and after) in the same transaction.
 /// Requiring two-step verification is refused while the manager asking has none, so that
 /// the switch cannot shut out the person who flips it.
+#[tracing::instrument(skip_all)]
 pub async fn save(
     state: &AppState,
     user: &CurrentUser,

@@ -16,6 +16,7 @@ pub enum Detail {
     Figures,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn check_system(state: &AppState, detail: Detail) -> SystemStatus {
     let ((database, figures), redis) =
         tokio::join!(check_database(state, detail), check_redis(state));

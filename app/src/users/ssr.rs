@@ -15,6 +15,7 @@ use sqlx::{PgConnection, types::Uuid};
 
 /// `fully_assessed` (carers only): just those with an effective rating on every task
 /// they are assigned (and at least one task).
+#[tracing::instrument(skip_all)]
 pub async fn list(
     state: &AppState,
     tab: Tab,
@@ -36,6 +37,7 @@ pub async fn list(
 }
 
 /// The list as the People page filters it, as CSV (read 500 at a time).
+#[tracing::instrument(skip_all)]
 pub async fn export_csv(
     state: &AppState,
     tab: Tab,
@@ -172,6 +174,7 @@ async fn keep_a_manager(conn: &mut PgConnection, leaving: Uuid) -> Result<(), Ap
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn set_active(
     state: &AppState,
     actor: &Actor,
@@ -215,6 +218,7 @@ pub async fn set_active(
 
 /// Changes someone's role; their sessions end, so the new role applies from their next
 /// sign-in (access tokens carry the role).
+#[tracing::instrument(skip_all)]
 pub async fn change_role(
     state: &AppState,
     actor: &Actor,
@@ -256,6 +260,7 @@ pub async fn change_role(
 }
 
 /// Signs someone out on every device.
+#[tracing::instrument(skip_all)]
 pub async fn sign_out_everywhere(
     state: &AppState,
     actor: &Actor,
@@ -281,6 +286,7 @@ pub async fn sign_out_everywhere(
 /// Moves someone to the recycle bin: they are signed out everywhere and cannot sign in;
 /// their placements, practice and ratings wait with them (`recycle_bin::ssr` restores
 /// or erases them). Nobody deletes themselves, and the last active care manager stays.
+#[tracing::instrument(skip_all)]
 pub async fn delete(state: &AppState, actor: &Actor, id: UserId) -> Result<(), AppError> {
     let id = id.into_uuid();
     if actor.user_id == Some(id) {

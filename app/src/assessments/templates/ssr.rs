@@ -36,6 +36,7 @@ pub(crate) fn task_taken(err: sqlx::Error) -> AppError {
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(state: &AppState, page: i64) -> Result<Page<TemplateSummary>, AppError> {
     let page = page.max(1);
     let rows = sqlx::query!(
@@ -76,6 +77,7 @@ pub async fn list(state: &AppState, page: i64) -> Result<Page<TemplateSummary>, 
 }
 
 /// The current version, as the form shows it for editing.
+#[tracing::instrument(skip_all)]
 pub async fn get(state: &AppState, id: Uuid) -> Result<TemplateDetail, AppError> {
     let version = sqlx::query!(
         r#"select v.id, v.version, v.title, v.description, v.knowledge_weight,
@@ -154,6 +156,7 @@ pub async fn get(state: &AppState, id: Uuid) -> Result<TemplateDetail, AppError>
 }
 
 /// Creates a template (`id` none) or a new version of one; answers its id.
+#[tracing::instrument(skip_all)]
 pub async fn save(
     state: &AppState,
     actor: &Actor,
@@ -326,6 +329,7 @@ pub async fn save(
 /// Moves a template to the recycle bin. Its tasks are free for another template at once
 /// (the current version remembers them for a restore). Refused while assessments with
 /// it are open: they would lose their template mid-way.
+#[tracing::instrument(skip_all)]
 pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
     let open: i64 = sqlx::query_scalar!(

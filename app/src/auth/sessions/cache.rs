@@ -9,6 +9,7 @@ pub(super) fn redis_key(session_id: Uuid) -> String {
     format!("session:{session_id}")
 }
 
+#[tracing::instrument(skip_all)]
 pub(super) async fn cache_live(
     state: &AppState,
     session_id: Uuid,
@@ -35,6 +36,7 @@ pub(super) async fn cache_live(
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub(super) async fn forget(state: &AppState, session_id: Uuid) {
     let result: Result<(), redis::RedisError> = async {
         let mut redis = state.redis.connection().await?;
@@ -54,6 +56,7 @@ pub(super) async fn forget(state: &AppState, session_id: Uuid) {
 
 /// Whether a session is live for this user and role. Redis first; PostgreSQL when the
 /// key is missing (and then the cache is filled again) or Redis is down.
+#[tracing::instrument(skip_all)]
 pub async fn is_live(
     state: &AppState,
     session_id: Uuid,
@@ -76,6 +79,7 @@ pub async fn is_live(
 }
 
 /// The cached answer if there is one, else the mirror's (filling the cache again).
+#[tracing::instrument(skip_all)]
 pub(super) async fn live_from(
     state: &AppState,
     cached: Option<String>,
@@ -106,6 +110,7 @@ pub(super) async fn live_from(
 }
 
 /// Drops revoked sessions from Redis (after the revoking transaction committed).
+#[tracing::instrument(skip_all)]
 pub async fn forget_all(state: &AppState, session_ids: &[Uuid]) {
     for id in session_ids {
         forget(state, *id).await;

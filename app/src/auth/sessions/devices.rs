@@ -25,6 +25,7 @@ pub struct SessionInfo {
 }
 
 /// A user's live sessions, newest first.
+#[tracing::instrument(skip_all)]
 pub async fn list_live(
     state: &AppState,
     user_id: Uuid,

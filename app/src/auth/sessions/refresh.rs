@@ -28,6 +28,7 @@ pub enum RefreshOutcome {
 }
 
 /// Exchanges a refresh token for new tokens (rotation).
+#[tracing::instrument(skip_all)]
 pub async fn refresh(
     state: &AppState,
     token: &str,

@@ -11,6 +11,7 @@ use sqlx::{PgConnection, types::Uuid};
 
 use {crate::auth::sessions::cache::forget, crate::auth::sessions::devices::list_live};
 
+#[tracing::instrument(skip_all)]
 pub(super) async fn revoke_on(
     conn: &mut PgConnection,
     session_id: Uuid,
@@ -29,6 +30,7 @@ pub(super) async fn revoke_on(
 /// Signs out one of `user`'s own sessions (this one, or another device): someone else's
 /// session, or one already ended, is not found. Both doors, the account page and
 /// `DELETE /api/v1/me/sessions/{id}`, come here.
+#[tracing::instrument(skip_all)]
 pub async fn sign_out_own(
     state: &AppState,
     user: &CurrentUser,
@@ -52,6 +54,7 @@ pub async fn sign_out_own(
 }
 
 /// Ends one session (sign out, or revoked from a device list) and audits it.
+#[tracing::instrument(skip_all)]
 pub async fn revoke(
     state: &AppState,
     session_id: Uuid,
@@ -82,6 +85,7 @@ pub async fn revoke(
 
 /// Ends every session of a user but `except` (password reset or change, deactivation,
 /// role change), on the caller's transaction; returns the ids to drop from Redis after commit.
+#[tracing::instrument(skip_all)]
 pub async fn revoke_all_on(
     conn: &mut PgConnection,
     user_id: Uuid,

@@ -21,6 +21,7 @@ use crate::auth::sessions::cache::{cache_live, forget, live_from, redis_key};
 pub type Policy = caretrack::organisation::SecuritySettings;
 
 /// Reads the organisation's settings.
+#[tracing::instrument(skip_all)]
 pub async fn load_policy(conn: &mut PgConnection) -> Result<Policy, sqlx::Error> {
     sqlx::query_as!(
         Policy,
@@ -44,6 +45,7 @@ pub struct IssuedTokens {
 
 /// Starts a session for a user whose credentials were just verified, evicting their
 /// oldest sessions beyond the organisation's maximum.
+#[tracing::instrument(skip_all)]
 pub async fn start(
     state: &AppState,
     user_id: Uuid,
@@ -125,6 +127,7 @@ pub async fn start(
 /// request against the person's `PER_USER` limit (`RateLimited` once over), and, the
 /// first time each minute, a note in the mirror that the session was seen (for the
 /// devices list).
+#[tracing::instrument(skip_all)]
 pub async fn admit(
     state: &AppState,
     session_id: Uuid,

@@ -30,6 +30,7 @@ fn uuids<T: Copy + Into<Uuid>>(ids: &[T]) -> Vec<Uuid> {
     out
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn set_package_tasks(
     state: &AppState,
     actor: &Actor,
@@ -88,6 +89,7 @@ pub async fn set_package_tasks(
     Ok(change)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn set_package_carers(
     state: &AppState,
     actor: &Actor,
@@ -179,6 +181,7 @@ async fn record(
 
 /// For each carer not yet at the package: how many of its tasks would be new to them,
 /// and on how many of those they already have progress (which counts at once).
+#[tracing::instrument(skip_all)]
 pub async fn preview_package_carers(
     state: &AppState,
     package: CarePackageId,
@@ -223,6 +226,7 @@ pub async fn preview_package_carers(
         .collect())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn task_choices(state: &AppState) -> Result<Vec<Named<TaskId>>, AppError> {
     Ok(
         sqlx::query!("select id, name from tasks where deleted_at is null order by category, name")
@@ -238,6 +242,7 @@ pub async fn task_choices(state: &AppState) -> Result<Vec<Named<TaskId>>, AppErr
 }
 
 /// Active carers; a carer asking gets only themselves.
+#[tracing::instrument(skip_all)]
 pub async fn carer_choices(
     state: &AppState,
     user: &crate::auth::CurrentUser,

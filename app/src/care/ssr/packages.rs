@@ -55,6 +55,7 @@ fn only_for(user: &CurrentUser) -> Option<Uuid> {
     (user.role.scope(Permission::ViewCare) == Some(Scope::Own)).then_some(user.user_id)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(
     state: &AppState,
     user: &CurrentUser,
@@ -112,6 +113,7 @@ pub async fn list(
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn detail(
     state: &AppState,
     user: &CurrentUser,
@@ -190,6 +192,7 @@ pub async fn detail(
 }
 
 /// Creates a package (`id` is `None`) or changes one; audited either way.
+#[tracing::instrument(skip_all)]
 pub async fn save(
     state: &AppState,
     actor: &Actor,
@@ -302,6 +305,7 @@ pub async fn save(
 
 /// Moves a package to the recycle bin. Its assignments stay, so a restore brings it back
 /// as it was; its carers stop seeing its tasks at once.
+#[tracing::instrument(skip_all)]
 pub async fn delete(state: &AppState, actor: &Actor, id: CarePackageId) -> Result<(), AppError> {
     let id = *id.as_uuid();
     let mut tx = state.db.begin().await?;

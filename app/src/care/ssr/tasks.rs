@@ -16,6 +16,7 @@ use caretrack::{
 };
 use sqlx::types::Uuid;
 
+#[tracing::instrument(skip_all)]
 pub async fn list(
     state: &AppState,
     user: &CurrentUser,
@@ -74,6 +75,7 @@ pub async fn list(
 }
 
 /// One live task.
+#[tracing::instrument(skip_all)]
 pub async fn get(state: &AppState, id: TaskId) -> Result<TaskSummary, AppError> {
     let r = sqlx::query!(
         r#"select t.id, t.name, t.category, t.description, t.target_count,
@@ -96,6 +98,7 @@ pub async fn get(state: &AppState, id: TaskId) -> Result<TaskSummary, AppError> 
 }
 
 /// Creates a task (`id` is `None`) or changes one; audited with before and after.
+#[tracing::instrument(skip_all)]
 pub async fn save(
     state: &AppState,
     actor: &Actor,
@@ -174,6 +177,7 @@ pub async fn save(
 }
 
 /// Moves a task to the recycle bin; carers' progress on it is kept for a restore.
+#[tracing::instrument(skip_all)]
 pub async fn delete(state: &AppState, actor: &Actor, id: TaskId) -> Result<(), AppError> {
     let id = *id.as_uuid();
     let mut tx = state.db.begin().await?;

@@ -13,6 +13,7 @@ use crate::recycle_bin::ssr::purge::{purge_in, record};
 /// managers have had `WARN_DAYS` days' notice (`warn_of_purges`), each record in its own
 /// transaction so one that cannot go (something still refers to it) does not hold back
 /// the rest. Returns how many went.
+#[tracing::instrument(skip_all)]
 pub async fn purge_expired(state: &AppState) -> Result<usize, AppError> {
     let due = sqlx::query!(
         r#"select kind as "kind!", id as "id!" from recycle_bin_due
@@ -51,6 +52,7 @@ pub const WARN_DAYS: i32 = 7;
 /// Emails every active care manager once about the records the sweep will purge within
 /// `WARN_DAYS` (one email per run, however many records). Returns how many records the
 /// email was about.
+#[tracing::instrument(skip_all)]
 pub async fn warn_of_purges(state: &AppState) -> Result<usize, AppError> {
     let mut tx = state.db.begin().await?;
     let due = sqlx::query!(

@@ -26,6 +26,7 @@ pub(super) fn plural(n: i64, one: &str, many: &str) -> String {
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn counts(state: &AppState) -> Result<BinCounts, AppError> {
     let rows = sqlx::query!(
         r#"select kind as "kind!", count(*) as "n!" from recycle_bin_items group by kind"#
@@ -101,6 +102,7 @@ pub(super) fn impact(kind: BinKind, row: &BinRow) -> Result<String, AppError> {
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(state: &AppState, kind: BinKind, page: i64) -> Result<BinPage, AppError> {
     let page = page.max(1);
     let offset = (page - 1) * PAGE_SIZE;

@@ -23,6 +23,7 @@ pub(super) fn purge_on(kind: BinKind, purge_at: Option<time::OffsetDateTime>) ->
 
 /// Deletes records for good; people are erased. Only records already in the bin can be
 /// purged.
+#[tracing::instrument(skip_all)]
 pub async fn purge(
     state: &AppState,
     actor: &Actor,
@@ -37,6 +38,7 @@ pub async fn purge(
     Ok(purged.len())
 }
 
+#[tracing::instrument(skip_all)]
 pub(super) async fn purge_in(
     conn: &mut PgConnection,
     kind: BinKind,
@@ -74,6 +76,7 @@ pub(super) async fn purge_in(
 /// invitation that brought them) and an anonymous stub stays, so their practice,
 /// ratings and shifts still add up and the audit chain (which names people by id only)
 /// stays whole.
+#[tracing::instrument(skip_all)]
 pub(super) async fn erase(
     conn: &mut PgConnection,
     carers: bool,
@@ -153,6 +156,7 @@ pub(super) async fn erase(
 
 /// One audit entry per record. People are named by id only: the audit log outlives
 /// their erasure.
+#[tracing::instrument(skip_all)]
 pub(super) async fn record(
     conn: &mut PgConnection,
     actor: &Actor,

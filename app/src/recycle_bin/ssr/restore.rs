@@ -9,6 +9,7 @@ use {crate::recycle_bin::ssr::list::ids, crate::recycle_bin::ssr::purge::record}
 /// Brings records back as they were (their assignments were kept). A task whose name a
 /// live task has taken meanwhile cannot come back until one of them is renamed. People
 /// come back as they were (active or not) and sign in again.
+#[tracing::instrument(skip_all)]
 pub async fn restore(
     state: &AppState,
     actor: &Actor,
@@ -63,6 +64,7 @@ pub async fn restore(
 
 /// Templates come back covering the tasks their current version lists, unless another
 /// template covers one of them now: then nothing is restored and the task is named.
+#[tracing::instrument(skip_all)]
 pub(super) async fn restore_templates(
     conn: &mut PgConnection,
     ids: &[Uuid],

@@ -14,6 +14,7 @@ use sqlx::{PgPool, types::Uuid};
 use time::{Duration, OffsetDateTime};
 
 /// A carer's confirmed shifts that end after `from` and start before `to` (at most 500).
+#[tracing::instrument(skip_all)]
 pub async fn my_rota(
     db: &PgPool,
     carer: Uuid,
@@ -58,6 +59,7 @@ pub async fn my_rota(
 pub(in crate::rota) const CALENDAR_WEEKS: i64 = 4;
 
 /// The carer's page: eight weeks from now as a list, four from this Monday as a calendar.
+#[tracing::instrument(skip_all)]
 pub async fn my_rota_page(state: &AppState, carer: Uuid) -> Result<PersonalRota, AppError> {
     let now = OffsetDateTime::now_utc();
     let today = london::business_day(now);
@@ -111,6 +113,7 @@ pub async fn my_rota_page(state: &AppState, carer: Uuid) -> Result<PersonalRota,
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn new_calendar_link(state: &AppState, actor: &Actor) -> Result<String, AppError> {
     let user = actor.user_id.ok_or(AppError::Unauthenticated)?;
     let (token, hash) = crate::auth::tokens::new_opaque_token();
@@ -136,6 +139,7 @@ pub async fn new_calendar_link(state: &AppState, actor: &Actor) -> Result<String
     ))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn turn_off_calendar_link(state: &AppState, actor: &Actor) -> Result<(), AppError> {
     let user = actor.user_id.ok_or(AppError::Unauthenticated)?;
     let mut tx = state.db.begin().await?;
@@ -157,6 +161,7 @@ pub async fn turn_off_calendar_link(state: &AppState, actor: &Actor) -> Result<(
 
 /// The iCalendar feed behind a secret link: four weeks back to six months ahead.
 /// `None` for a token that is not (or no longer) a link.
+#[tracing::instrument(skip_all)]
 pub async fn calendar_feed(state: &AppState, token: &str) -> Result<Option<String>, AppError> {
     let hash = crate::auth::tokens::hash_token(token);
     let Some(user) = sqlx::query_scalar!(

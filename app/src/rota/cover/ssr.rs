@@ -131,6 +131,7 @@ pub(in crate::rota) async fn candidates(
 }
 
 /// "Who can cover?" one of a package's shifts, with the week as the editor has it.
+#[tracing::instrument(skip_all)]
 pub async fn cover(
     state: &AppState,
     actor: &Actor,

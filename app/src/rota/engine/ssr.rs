@@ -185,6 +185,7 @@ pub(in crate::rota) async fn engine_input(
 
 /// The rule breaches in a package's week as published (the compliance summary): the
 /// engine's verdict on what carers were told, whatever a draft holds since.
+#[tracing::instrument(skip_all)]
 pub async fn published_breaches(
     state: &AppState,
     actor: &Actor,

@@ -9,6 +9,7 @@ use caretrack::rota::RuleSettings;
 use sqlx::PgPool;
 
 /// The organisation's rule settings, from `rule_settings`.
+#[tracing::instrument(skip_all)]
 pub async fn rule_settings(db: &PgPool) -> Result<RuleSettings, AppError> {
     let rows = sqlx::query!(
         r#"select rule_id, enabled, severity::text as "severity!", overridable, parameters from rule_settings"#
@@ -32,6 +33,7 @@ pub async fn rule_settings(db: &PgPool) -> Result<RuleSettings, AppError> {
 }
 
 /// Stores the organisation's rule settings, refused whole if the engine refuses them.
+#[tracing::instrument(skip_all)]
 pub async fn save_rule_settings(
     state: &AppState,
     actor: &Actor,

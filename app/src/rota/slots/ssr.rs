@@ -15,6 +15,7 @@ use sqlx::{PgPool, types::Uuid};
 use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time};
 
 /// A package's DAY and NIGHT slots (its own, or the defaults).
+#[tracing::instrument(skip_all)]
 pub async fn slot_plan(db: &PgPool, package: Uuid) -> Result<SlotPlan, AppError> {
     let row = sqlx::query!(
         "select day_starts, day_ends, night_starts, night_ends, day_break_minutes, night_break_minutes,
@@ -47,6 +48,7 @@ pub async fn slot_plan(db: &PgPool, package: Uuid) -> Result<SlotPlan, AppError>
 /// Stores a package's slots. Future shifts nobody is on yet (and not sent out) move to
 /// the new times; every future shift takes the new headcount and break. Shifts carers
 /// have been told about keep their times.
+#[tracing::instrument(skip_all)]
 pub async fn save_slot_plan(
     state: &AppState,
     actor: &Actor,

@@ -23,9 +23,10 @@ pub(super) async fn published(
     package: sqlx::types::Uuid,
     query: &WeekQuery,
     format: &'static str,
-) -> Result<crate::export::PublishedWeek, AppError> {
+) -> Result<app::rota::week::ssr::PublishedWeek, AppError> {
     let week = app::rota::parse_week(&query.week)?;
-    let published = crate::export::published_week(state, actor, package.into(), week).await?;
+    let published =
+        app::rota::week::ssr::published_week(state, actor, package.into(), week).await?;
     crate::api::exports::audit_export(
         state,
         actor,
@@ -44,7 +45,7 @@ pub async fn export_week(
     PathId(package): PathId,
     QueryParams(query): QueryParams<WeekQuery>,
 ) -> Result<Response, AppError> {
-    let crate::export::PublishedWeek {
+    let app::rota::week::ssr::PublishedWeek {
         loaded,
         days,
         slots,
@@ -103,7 +104,7 @@ pub async fn export_week_csv(
     PathId(package): PathId,
     QueryParams(query): QueryParams<WeekQuery>,
 ) -> Result<Response, AppError> {
-    let crate::export::PublishedWeek { loaded, slots, .. } =
+    let app::rota::week::ssr::PublishedWeek { loaded, slots, .. } =
         published(&state, &actor, package, &query, "csv").await?;
     let mut csv = app::csv::line([
         "package",

@@ -13,11 +13,11 @@ pub(super) async fn rota_week(
     week: time::Date,
     cover: impl Fn(&str, String) -> Cover,
 ) -> Result<RotaWeek, AppError> {
-    let crate::export::PublishedWeek {
+    let app::rota::week::ssr::PublishedWeek {
         loaded,
         days,
         slots,
-    } = crate::export::published_week(state, requester, package, week).await?;
+    } = app::rota::week::ssr::published_week(state, requester, package, week).await?;
     let row = |night: bool| RotaRow {
         label: if night { "Night" } else { "Day" }.into(),
         cells: (0..7u8)

@@ -80,7 +80,28 @@ pub fn test_auth() -> AuthConfig {
     }
 }
 
+/// `TEST_LOG=1` shows the server's logs (with the service spans they happen in) beside
+/// a test's output; `TEST_LOG=debug,sqlx=info` and the like choose what. Off by default.
+pub fn show_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let Ok(filter) = std::env::var("TEST_LOG") else {
+            return;
+        };
+        let filter = if filter == "1" {
+            "info".to_owned()
+        } else {
+            filter
+        };
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_test_writer()
+            .try_init();
+    });
+}
+
 pub fn state_with(db: PgPool, redis_url: &str) -> AppState {
+    show_logs();
     AppState {
         db,
         redis: Arc::new(RedisHandle::new(redis::Client::open(redis_url).unwrap())),

@@ -43,6 +43,7 @@ pub(in crate::assessments) async fn lock_editable(
 
 /// One autosave. Every edit lands (last write wins, per item); `overwritten` names the
 /// items whose newer edit from another device this save replaced.
+#[tracing::instrument(skip_all)]
 pub async fn save_draft(
     state: &AppState,
     actor: &Actor,

@@ -14,6 +14,7 @@ use sqlx::types::Uuid;
 /// The approval chain: a second assessor or a care manager approves a submitted
 /// assessment (it completes, and the rating goes to the carer) or returns it to its
 /// assessor with comments (required). Whoever submitted it cannot approve it.
+#[tracing::instrument(skip_all)]
 pub async fn decide(
     state: &AppState,
     actor: &Actor,

@@ -11,6 +11,7 @@ use sqlx::types::Uuid;
 use crate::assessments::conduct::ssr::autosave::lock_editable;
 
 /// Attaches an uploaded evidence file to an open assessment.
+#[tracing::instrument(skip_all)]
 pub async fn attach_evidence(
     state: &AppState,
     actor: &Actor,
@@ -56,6 +57,7 @@ pub async fn attach_evidence(
 }
 
 /// Removes evidence from an open assessment; the file itself is deleted.
+#[tracing::instrument(skip_all)]
 pub async fn remove_evidence(
     state: &AppState,
     actor: &Actor,

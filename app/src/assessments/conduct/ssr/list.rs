@@ -8,6 +8,7 @@ use sqlx::types::Uuid;
 
 pub const PAGE_SIZE: i64 = 25;
 
+#[tracing::instrument(skip_all)]
 pub async fn list(
     state: &AppState,
     filter: &AssessmentFilter,

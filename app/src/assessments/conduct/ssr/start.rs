@@ -11,6 +11,7 @@ use sqlx::types::Uuid;
 /// Starts a ready assessment, or takes a returned one up again; the caller becomes its
 /// assessor. Starting one already in progress is allowed (another device, or another
 /// assessor taking over) and changes nothing but the assessor.
+#[tracing::instrument(skip_all)]
 pub async fn start(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
     let before = sqlx::query!(

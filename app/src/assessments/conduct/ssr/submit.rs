@@ -22,6 +22,7 @@ use {
 /// Scores the stored draft, checks the judgement against the suggestion, and records
 /// both. With the approval chain on, the assessment waits for an approver; otherwise it
 /// completes and the rating goes to the carer. Answers the new status.
+#[tracing::instrument(skip_all)]
 pub async fn submit(
     state: &AppState,
     actor: &Actor,

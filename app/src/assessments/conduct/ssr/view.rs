@@ -91,6 +91,7 @@ pub(in crate::assessments) async fn items(
 
 /// The conductor's view of an assessment, for `viewer` (who may approve it if the
 /// approval chain holds it and they did not submit it).
+#[tracing::instrument(skip_all)]
 pub async fn view(state: &AppState, id: Uuid, viewer: Uuid) -> Result<ConductView, AppError> {
     let mut conn = state.db.acquire().await?;
     let a = sqlx::query!(
@@ -194,6 +195,7 @@ pub async fn view(state: &AppState, id: Uuid, viewer: Uuid) -> Result<ConductVie
 }
 
 /// The stored draft: every stored item and the review.
+#[tracing::instrument(skip_all)]
 pub async fn draft(db: &PgPool, id: Uuid) -> Result<DraftState, AppError> {
     let items = sqlx::query!(
         r#"select item_id, coalesce(answer, '') as "answer!", score, not_applicable, revision,

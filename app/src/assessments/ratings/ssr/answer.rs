@@ -19,6 +19,7 @@ use sqlx::{PgConnection, types::Uuid};
 
 /// Confirms or disputes one of the carer's own pending ratings, by the id they saw: a
 /// rating issued since has a new id, so what the carer did not see is never confirmed.
+#[tracing::instrument(skip_all)]
 pub async fn answer(
     state: &AppState,
     user: &CurrentUser,

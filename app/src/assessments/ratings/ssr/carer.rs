@@ -13,6 +13,7 @@ use sqlx::types::Uuid;
 
 /// A carer's competencies as `viewer` may see them: a carer sees only their own (anyone
 /// else's is not found, as if it did not exist); the office sees any carer's.
+#[tracing::instrument(skip_all)]
 pub async fn competencies(
     state: &AppState,
     viewer: &CurrentUser,
@@ -26,6 +27,7 @@ pub async fn competencies(
 
 /// What the carer sees: ratings waiting for them, every rating with its effective
 /// level, and the history of changes (newest first, the latest 50).
+#[tracing::instrument(skip_all)]
 pub async fn for_carer(state: &AppState, carer: Uuid) -> Result<CarerRatings, AppError> {
     let rows = sqlx::query!(
         r#"select r.id, k.name as task, r.level::text as "level!", r.state::text as "state!",
@@ -141,6 +143,7 @@ pub async fn for_carer(state: &AppState, carer: Uuid) -> Result<CarerRatings, Ap
 
 /// The answers and scores of one of the carer's completed assessments (never the
 /// model answers), for a carer who wants to see them before confirming.
+#[tracing::instrument(skip_all)]
 pub async fn answers_for_carer(
     state: &AppState,
     carer: Uuid,

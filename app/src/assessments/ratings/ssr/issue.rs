@@ -21,6 +21,7 @@ use time::OffsetDateTime;
 /// Completes a submitted assessment: one pending rating per task its version covered
 /// (replacing whatever rating the carer had there, which stays effective until this one
 /// is confirmed), the history, the carer told in-app and by email.
+#[tracing::instrument(skip_all)]
 pub async fn issue(
     state: &AppState,
     tx: &mut PgConnection,
@@ -123,6 +124,7 @@ pub async fn issue(
 }
 
 /// The approval chain is on: every other active assessor and care manager is asked.
+#[tracing::instrument(skip_all)]
 pub async fn ask_for_approval(
     _state: &AppState,
     tx: &mut PgConnection,

@@ -27,6 +27,7 @@ pub const PAGE_SIZE: i64 = 25;
 /// confirmation), the carer told. Setting NOT_ASSESSED also resets the task's progress
 /// to zero, so the carer practises it again towards a new assessment. Answers how many
 /// carers it was set for.
+#[tracing::instrument(skip_all)]
 pub async fn set_manually(
     state: &AppState,
     actor: &Actor,
@@ -122,6 +123,7 @@ pub async fn set_manually(
 /// Progress page 4: ratings waiting for carers (oldest first, with the reminders
 /// sent), disputed (oldest first, with the carer's reason), or due for review (soonest
 /// first, overdue included).
+#[tracing::instrument(skip_all)]
 pub async fn queue(
     state: &AppState,
     which: QueueKind,
@@ -191,6 +193,7 @@ pub async fn queue(
 }
 
 /// Progress page 3: every carer who has the task, with their rating and progress on it.
+#[tracing::instrument(skip_all)]
 pub async fn task_ratings(state: &AppState, task: Uuid) -> Result<Vec<TaskRating>, AppError> {
     sqlx::query!(
         r#"select u.id, person_name(u.id) as "name!",

@@ -19,6 +19,7 @@ use time::OffsetDateTime;
 /// The hourly reminder job: every carer with ratings due a reminder
 /// (`caretrack::rating::reminder_due`: from 48 hours, then daily for a week) gets one
 /// in-app notification and one email naming them all. Answers how many carers.
+#[tracing::instrument(skip_all)]
 pub async fn send_reminders(state: &AppState) -> Result<usize, AppError> {
     let now = OffsetDateTime::now_utc();
     let mut tx = state.db.begin().await?;
@@ -97,6 +98,7 @@ pub const REVIEW_WINDOW_DAYS: i64 = 30;
 /// The weekly reminder of competency reviews overdue or due within
 /// `REVIEW_WINDOW_DAYS`: one in-app notification per active care manager. Answers how
 /// many reviews it counted (nothing is sent when there are none).
+#[tracing::instrument(skip_all)]
 pub async fn remind_of_reviews(state: &AppState) -> Result<i64, AppError> {
     let today = business_day(OffsetDateTime::now_utc());
     let c = sqlx::query!(

@@ -21,6 +21,7 @@ use crate::assessments::ratings::ssr::answer::{competency_changed, note, record_
 /// amends its level (a new rating, pending the carer's confirmation again), or orders a
 /// reassessment (the rating is withdrawn and the template covering the task is ready
 /// for the carer again). `note` tells the carer what was decided and why.
+#[tracing::instrument(skip_all)]
 pub async fn resolve(
     state: &AppState,
     actor: &Actor,

@@ -9,6 +9,7 @@ use caretrack::{
 /// Every carer's progress on every task they are assigned or have logged, as the
 /// Progress page shows it one carer at a time, as CSV. The route requires
 /// `ViewProgress`; a carer (scope `Own`) gets their own rows only.
+#[tracing::instrument(skip_all)]
 pub async fn progress_csv(state: &AppState, user: &CurrentUser) -> Result<String, AppError> {
     let only =
         (user.role.scope(Permission::ViewProgress) == Some(Scope::Own)).then_some(user.user_id);

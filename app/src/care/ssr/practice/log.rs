@@ -28,6 +28,7 @@ pub struct Entry<'a> {
 }
 
 /// `count` as typed: 1–100 (the remaining allowance is the statement's to check).
+#[tracing::instrument(skip_all)]
 pub async fn log_typed(
     state: &AppState,
     carer: Uuid,
@@ -39,6 +40,7 @@ pub async fn log_typed(
 }
 
 /// Logs kept offline, in order (`api::sync_practice`).
+#[tracing::instrument(skip_all)]
 pub async fn sync(
     state: &AppState,
     carer: Uuid,
@@ -81,6 +83,7 @@ pub async fn sync(
     Ok(outcomes)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn log(
     state: &AppState,
     carer: Uuid,
@@ -166,6 +169,7 @@ pub(super) fn answer(
 
 /// The first answer for `key`, if it has been used: only by the same carer for the same
 /// task (anything else is a client bug, refused rather than guessed at).
+#[tracing::instrument(skip_all)]
 pub(super) async fn replay(
     state: &AppState,
     carer: Uuid,
@@ -204,6 +208,7 @@ pub(super) async fn replay(
 }
 
 /// Why a log was not recorded: the task, the package, or the day's cap.
+#[tracing::instrument(skip_all)]
 pub(super) async fn refusal(
     state: &AppState,
     carer: Uuid,

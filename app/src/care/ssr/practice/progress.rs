@@ -13,6 +13,7 @@ use caretrack::{
 
 /// A carer's progress on every task they have practised or are assigned. Carers see
 /// only their own.
+#[tracing::instrument(skip_all)]
 pub async fn progress(
     state: &AppState,
     viewer: &CurrentUser,
@@ -28,6 +29,7 @@ pub async fn progress(
 
 /// A carer's progress, for whoever is entitled to it (the caller checked): the
 /// progress page and the evidence pack.
+#[tracing::instrument(skip_all)]
 pub async fn progress_of(state: &AppState, carer: UserId) -> Result<CarerProgress, AppError> {
     let carer = *carer.as_uuid();
     let person = sqlx::query!(
@@ -128,6 +130,7 @@ pub(super) fn rating_text(
 
 /// Sets a carer's progress on one task back to 0. Today's totals stand (the cap is about
 /// what was done today); the reason and the count before are audited.
+#[tracing::instrument(skip_all)]
 pub async fn reset(
     state: &AppState,
     actor: &crate::audit::Actor,

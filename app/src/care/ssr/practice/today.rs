@@ -15,6 +15,7 @@ use time::OffsetDateTime;
 /// How many of a carer's latest logs their home page lists.
 pub(super) const RECENT_LOGS: i64 = 5;
 
+#[tracing::instrument(skip_all)]
 pub async fn today(state: &AppState, carer: Uuid) -> Result<Today, AppError> {
     let day = london::business_day(OffsetDateTime::now_utc());
     let rows = sqlx::query!(

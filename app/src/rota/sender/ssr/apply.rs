@@ -10,6 +10,7 @@ use crate::{
 };
 use caretrack::{Role, ids::ShiftId, notification::NotificationKind};
 
+#[tracing::instrument(skip_all)]
 pub async fn apply(state: &AppState, actor: &Actor, shift: ShiftId) -> Result<(), AppError> {
     let carer = actor.user_id.ok_or(AppError::Unauthenticated)?;
     let row = shift_row(&state.db, shift.into_uuid()).await?;

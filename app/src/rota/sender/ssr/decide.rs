@@ -111,6 +111,7 @@ pub(in crate::rota) async fn follow_in_draft(
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn decide(
     state: &AppState,
     actor: &Actor,

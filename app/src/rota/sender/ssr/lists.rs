@@ -58,6 +58,7 @@ pub(in crate::rota) fn page_of<T>(items: Vec<T>, total: i64, page: i64) -> Page<
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn open_shifts(db: &PgPool, page: i64) -> Result<Page<OpenShift>, AppError> {
     let page = page.clamp(1, MAX_PAGE);
     let total = sqlx::query_scalar!(
@@ -103,6 +104,7 @@ pub(in crate::rota) async fn open_shift_row(
     Ok(row.into())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn applicants(
     state: &AppState,
     actor: &Actor,
@@ -156,6 +158,7 @@ pub async fn applicants(
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn available(db: &PgPool, carer: Uuid, page: i64) -> Result<Page<OpenShift>, AppError> {
     let page = page.clamp(1, MAX_PAGE);
     // Open, in the future, open to this carer (`shift_open_to`: confirmed ratings), not
@@ -196,6 +199,7 @@ pub async fn available(db: &PgPool, carer: Uuid, page: i64) -> Result<Page<OpenS
     ))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn applications(
     db: &PgPool,
     carer: Uuid,

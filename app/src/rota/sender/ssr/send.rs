@@ -17,6 +17,7 @@ use time::OffsetDateTime;
 
 use crate::rota::sender::ssr::decide::tell_decision;
 
+#[tracing::instrument(skip_all)]
 pub async fn open(
     state: &AppState,
     actor: &Actor,
@@ -146,6 +147,7 @@ pub(in crate::rota) async fn reject_waiting(
     Ok(rejected.len() as u32)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn close(state: &AppState, actor: &Actor, shift: ShiftId) -> Result<u32, AppError> {
     let row = shift_row(&state.db, shift.into_uuid()).await?;
     let mut tx = state.db.begin().await?;

@@ -21,6 +21,7 @@ use sqlx::{PgConnection, PgPool, types::Uuid};
 use std::collections::{BTreeMap, BTreeSet};
 use time::{Date, Duration};
 
+#[tracing::instrument(skip_all)]
 pub async fn load_week(
     state: &AppState,
     actor: &Actor,
@@ -111,6 +112,7 @@ pub(in crate::rota) async fn week_as_planned(
 
 /// "Apply this week to …": `week`'s saved plan becomes the draft of each of `weeks`
 /// weeks from `from` (their drafts are replaced; the user was asked), each checked.
+#[tracing::instrument(skip_all)]
 pub async fn apply_pattern(
     state: &AppState,
     actor: &Actor,
@@ -255,6 +257,7 @@ pub(in crate::rota) fn checked_assignments(
         .collect())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn save_draft(
     state: &AppState,
     actor: &Actor,

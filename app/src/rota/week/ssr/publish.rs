@@ -36,6 +36,7 @@ pub(in crate::rota) fn accepts(reason: &Override, violation: &Violation) -> bool
         && caretrack::conduct::long_text(&reason.reason, "reason").is_ok()
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn publish(
     state: &AppState,
     actor: &Actor,

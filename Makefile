@@ -1,11 +1,16 @@
 # The two commands: `make dev` runs the app with demo data; `make test` runs every test.
-.PHONY: dev test bootstrap services-up services-down services-status wasm-size clean-data
+.PHONY: dev test fmt bootstrap services-up services-down services-status wasm-size clean-data
 
 dev:
 	@scripts/dev.sh
 
 test:
 	@scripts/test.sh
+
+# Formats the Rust code and the view! macros inside it, as CI checks them.
+fmt:
+	leptosfmt -q app/src frontend/src
+	cargo fmt --all
 
 bootstrap:
 	@scripts/bootstrap.sh

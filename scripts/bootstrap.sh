@@ -9,6 +9,8 @@ TOOLCHAIN="$(awk -F'"' '/^channel/ { print $2 }' rust-toolchain.toml)"
 CARGO_LEPTOS_VERSION=0.3.11
 SQLX_CLI_VERSION=0.8.6
 S3S_FS_VERSION=0.17.0
+LEPTOSFMT_VERSION=0.1.33
+CARGO_MACHETE_VERSION=0.9.2
 # python3-aiosmtpd: the real SMTP server the email tests deliver to. clamav-daemon: the
 # real virus scanner the upload tests use (with a test signature; no download needed).
 APT_PACKAGES=(postgresql redis-server chromium mold python3-aiosmtpd clamav-daemon poppler-utils)
@@ -92,6 +94,15 @@ fi
 # file-storage tests talk to.
 if ! s3s-fs --version 2>/dev/null | grep -q " $S3S_FS_VERSION\$"; then
   cargo_install s3s-fs "$S3S_FS_VERSION" --locked --features binary
+fi
+
+# The view! macro formatter and the unused-dependency check CI runs (about 85 s to build
+# both on two cores, once per machine).
+if ! leptosfmt --version 2>/dev/null | grep -q " $LEPTOSFMT_VERSION\$"; then
+  cargo_install leptosfmt "$LEPTOSFMT_VERSION" --locked
+fi
+if ! cargo machete --version 2>/dev/null | grep -q "$CARGO_MACHETE_VERSION"; then
+  cargo_install cargo-machete "$CARGO_MACHETE_VERSION" --locked
 fi
 
 # --- Node packages: wasm-opt (binaryen) for release builds, Playwright for end2end ----

@@ -14,8 +14,15 @@ export SQLX_OFFLINE=true
 export APP_ENV=test
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
-step "formatting"
+step "formatting (rustfmt, and leptosfmt for the view! macros: make fmt writes both)"
 cargo fmt --all --check
+leptosfmt --check -q app/src frontend/src >/dev/null || {
+  leptosfmt --check app/src frontend/src | grep -v '^✅' || true
+  die "view! macros are not formatted: run make fmt"
+}
+
+step "no unused dependencies (cargo machete)"
+cargo machete
 
 step "deployment files: Dockerfile (hadolint) and render.yaml"
 scripts/check-deploy.sh

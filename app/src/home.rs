@@ -20,10 +20,22 @@ pub fn HomePage() -> impl IntoView {
             </div>
         </section>
         <section class="feature-grid" aria-label="What it does">
-            <FeatureCard title="Daily practice" body="Carers record the tasks they performed today from their phone, even with poor signal. Progress counts across every client they visit." />
-            <FeatureCard title="Competency you can evidence" body="Assessments open automatically when practice targets are met. Each rating is confirmed by the carer and kept as an audit-ready record." />
-            <FeatureCard title="A rota that follows the rules" body="The same rules engine checks every change as you drag a carer onto a shift, and again when you save: rest breaks, 48-hour weeks, young workers, supervision." />
-            <FeatureCard title="Built for inspection" body="Evidence packs, compliance summaries and a tamper-evident audit log, ready when the CQC asks." />
+            <FeatureCard
+                title="Daily practice"
+                body="Carers record the tasks they performed today from their phone, even with poor signal. Progress counts across every client they visit."
+            />
+            <FeatureCard
+                title="Competency you can evidence"
+                body="Assessments open automatically when practice targets are met. Each rating is confirmed by the carer and kept as an audit-ready record."
+            />
+            <FeatureCard
+                title="A rota that follows the rules"
+                body="The same rules engine checks every change as you drag a carer onto a shift, and again when you save: rest breaks, 48-hour weeks, young workers, supervision."
+            />
+            <FeatureCard
+                title="Built for inspection"
+                body="Evidence packs, compliance summaries and a tamper-evident audit log, ready when the CQC asks."
+            />
         </section>
     }
 }

@@ -117,7 +117,11 @@ pub fn App() -> impl IntoView {
             content="CareTrack Pro: competency, daily practice and rota management for UK home-care providers."
         />
         <Title formatter=|page: String| {
-            if page.is_empty() { "CareTrack Pro".to_owned() } else { format!("{page} · CareTrack Pro") }
+            if page.is_empty() {
+                "CareTrack Pro".to_owned()
+            } else {
+                format!("{page} · CareTrack Pro")
+            }
         } />
         <Router>
             <Layout>
@@ -125,40 +129,162 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view={Lazy::<personal::Home>::new()} />
                     <Route path=StaticSegment("status") view={Lazy::<personal::Status>::new()} />
                     <Route path=StaticSegment("login") view=identity::LoginPage />
-                    <Route path=StaticSegment("forgot-password") view={Lazy::<personal::ForgotPassword>::new()} />
-                    <Route path=(StaticSegment("reset-password"), ParamSegment("token")) view={Lazy::<personal::ResetPassword>::new()} />
-                    <Route path=(StaticSegment("confirm-email"), ParamSegment("token")) view={Lazy::<personal::ConfirmEmail>::new()} />
+                    <Route
+                        path=StaticSegment("forgot-password")
+                        view={Lazy::<personal::ForgotPassword>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("reset-password"), ParamSegment("token"))
+                        view={Lazy::<personal::ResetPassword>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("confirm-email"), ParamSegment("token"))
+                        view={Lazy::<personal::ConfirmEmail>::new()}
+                    />
                     <Route path=StaticSegment("account") view={Lazy::<personal::Account>::new()} />
-                    <Route path=StaticSegment("notifications") view={Lazy::<personal::Notifications>::new()} />
+                    <Route
+                        path=StaticSegment("notifications")
+                        view={Lazy::<personal::Notifications>::new()}
+                    />
                     <Route path=StaticSegment("admin") view={Lazy::<office::Dashboard>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("jobs")) view={Lazy::<office::Jobs>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("invitations")) view={Lazy::<office::Invitations>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("users")) view={Lazy::<office::Users>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("audit")) view={Lazy::<office::Audit>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("settings")) view={Lazy::<office::Settings>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("packages")) view={Lazy::<office::Packages>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("packages"), ParamSegment("id")) view={Lazy::<office::Package>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("tasks")) view={Lazy::<office::Tasks>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("progress")) view={Lazy::<office::Progress>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("recycle-bin")) view={Lazy::<office::RecycleBin>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("reports")) view={Lazy::<office::Reports>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("analytics")) view={Lazy::<office::Analytics>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("rota")) view={Lazy::<office::Rota>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("shifts")) view={Lazy::<office::OpenShifts>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("settings"), StaticSegment("rota-rules")) view={Lazy::<office::RuleSettings>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("assessments"), StaticSegment("templates")) view={Lazy::<office::Templates>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("assessments"), StaticSegment("templates"), ParamSegment("id")) view={Lazy::<office::Template>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("assessments"), ParamSegment("id")) view={Lazy::<office::Conduct>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("progress"), StaticSegment("assessments")) view={Lazy::<office::Assessments>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("progress"), StaticSegment("ratings")) view={Lazy::<office::ManualRatings>::new()} />
-                    <Route path=(StaticSegment("admin"), StaticSegment("progress"), StaticSegment("confirmations")) view={Lazy::<office::Confirmations>::new()} />
-                    <Route path=(StaticSegment("invite"), ParamSegment("token")) view={Lazy::<personal::AcceptInvitation>::new()} />
-                    <Route path=StaticSegment("assessor") view={Lazy::<personal::AssessorHome>::new()} />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("jobs"))
+                        view={Lazy::<office::Jobs>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("invitations"))
+                        view={Lazy::<office::Invitations>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("users"))
+                        view={Lazy::<office::Users>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("audit"))
+                        view={Lazy::<office::Audit>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("settings"))
+                        view={Lazy::<office::Settings>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("packages"))
+                        view={Lazy::<office::Packages>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("packages"), ParamSegment("id"))
+                        view={Lazy::<office::Package>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("tasks"))
+                        view={Lazy::<office::Tasks>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("progress"))
+                        view={Lazy::<office::Progress>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("recycle-bin"))
+                        view={Lazy::<office::RecycleBin>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("reports"))
+                        view={Lazy::<office::Reports>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("analytics"))
+                        view={Lazy::<office::Analytics>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("rota"))
+                        view={Lazy::<office::Rota>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("shifts"))
+                        view={Lazy::<office::OpenShifts>::new()}
+                    />
+                    <Route
+                        path=(
+                            StaticSegment("admin"),
+                            StaticSegment("settings"),
+                            StaticSegment("rota-rules"),
+                        )
+                        view={Lazy::<office::RuleSettings>::new()}
+                    />
+                    <Route
+                        path=(
+                            StaticSegment("admin"),
+                            StaticSegment("assessments"),
+                            StaticSegment("templates"),
+                        )
+                        view={Lazy::<office::Templates>::new()}
+                    />
+                    <Route
+                        path=(
+                            StaticSegment("admin"),
+                            StaticSegment("assessments"),
+                            StaticSegment("templates"),
+                            ParamSegment("id"),
+                        )
+                        view={Lazy::<office::Template>::new()}
+                    />
+                    <Route
+                        path=(
+                            StaticSegment("admin"),
+                            StaticSegment("assessments"),
+                            ParamSegment("id"),
+                        )
+                        view={Lazy::<office::Conduct>::new()}
+                    />
+                    <Route
+                        path=(
+                            StaticSegment("admin"),
+                            StaticSegment("progress"),
+                            StaticSegment("assessments"),
+                        )
+                        view={Lazy::<office::Assessments>::new()}
+                    />
+                    <Route
+                        path=(
+                            StaticSegment("admin"),
+                            StaticSegment("progress"),
+                            StaticSegment("ratings"),
+                        )
+                        view={Lazy::<office::ManualRatings>::new()}
+                    />
+                    <Route
+                        path=(
+                            StaticSegment("admin"),
+                            StaticSegment("progress"),
+                            StaticSegment("confirmations"),
+                        )
+                        view={Lazy::<office::Confirmations>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("invite"), ParamSegment("token"))
+                        view={Lazy::<personal::AcceptInvitation>::new()}
+                    />
+                    <Route
+                        path=StaticSegment("assessor")
+                        view={Lazy::<personal::AssessorHome>::new()}
+                    />
                     <Route path=StaticSegment("carer") view=care::CarerHome />
-                    <Route path=(StaticSegment("carer"), StaticSegment("ratings")) view={Lazy::<personal::MyRatings>::new()} />
-                    <Route path=(StaticSegment("carer"), StaticSegment("rota")) view={Lazy::<personal::MyRota>::new()} />
-                    <Route path=(StaticSegment("carer"), StaticSegment("shifts")) view={Lazy::<personal::AvailableShifts>::new()} />
-                    <Route path=StaticSegment("viewer") view={Lazy::<personal::ViewerHome>::new()} />
+                    <Route
+                        path=(StaticSegment("carer"), StaticSegment("ratings"))
+                        view={Lazy::<personal::MyRatings>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("carer"), StaticSegment("rota"))
+                        view={Lazy::<personal::MyRota>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("carer"), StaticSegment("shifts"))
+                        view={Lazy::<personal::AvailableShifts>::new()}
+                    />
+                    <Route
+                        path=StaticSegment("viewer")
+                        view={Lazy::<personal::ViewerHome>::new()}
+                    />
                 </Routes>
             </Layout>
         </Router>

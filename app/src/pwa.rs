@@ -49,7 +49,11 @@ pub fn UpdatePrompt() -> impl IntoView {
         <Show when=ready>
             <div class="alert alert--info update-prompt" role="status" data-test="update-ready">
                 "A new version of CareTrack is ready. "
-                <button class="button button--primary" type="button" on:click=move |_| apply_update()>
+                <button
+                    class="button button--primary"
+                    type="button"
+                    on:click=move |_| apply_update()
+                >
                     "Reload to update"
                 </button>
             </div>

@@ -23,19 +23,50 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         <Title text="Reset your password" />
         <section class="card auth-card">
             <h1>"Reset your password"</h1>
-            <Show when=sent fallback=move || view! {
-                <p class="muted">"Enter the email address you sign in with. We will email you a link to choose a new password."</p>
-                <ActionForm action=request attr:class="form">
-                    <Field label="Email" name="email" kind="email" autocomplete="username" required=true error=field_error(request.value(), "email") />
-                    {move || form_error(request.value(), &["email"])().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
-                    <button class="button button--primary" type="submit" disabled=move || request.pending().get()>"Email me a link"</button>
-                </ActionForm>
-            }>
+            <Show
+                when=sent
+                fallback=move || {
+                    view! {
+                        <p class="muted">
+                            "Enter the email address you sign in with. We will email you a link to choose a new password."
+                        </p>
+                        <ActionForm action=request attr:class="form">
+                            <Field
+                                label="Email"
+                                name="email"
+                                kind="email"
+                                autocomplete="username"
+                                required=true
+                                error=field_error(request.value(), "email")
+                            />
+                            {move || {
+                                form_error(request.value(), &["email"])()
+                                    .map(|m| {
+                                        view! {
+                                            <p class="alert alert--error" role="alert">
+                                                {m}
+                                            </p>
+                                        }
+                                    })
+                            }}
+                            <button
+                                class="button button--primary"
+                                type="submit"
+                                disabled=move || request.pending().get()
+                            >
+                                "Email me a link"
+                            </button>
+                        </ActionForm>
+                    }
+                }
+            >
                 <p class="alert" role="status" data-test="reset-sent">
                     "If that address has an account, a link is on its way. It works once, for 1 hour."
                 </p>
             </Show>
-            <p><a href="/login">"Back to sign in"</a></p>
+            <p>
+                <a href="/login">"Back to sign in"</a>
+            </p>
         </section>
     }
 }
@@ -50,15 +81,45 @@ pub fn ResetPasswordPage() -> impl IntoView {
         <Title text="Choose a new password" />
         <section class="card auth-card">
             <h1>"Choose a new password"</h1>
-            <p class="muted">"You will be signed out everywhere, then you can sign in with the new password."</p>
+            <p class="muted">
+                "You will be signed out everywhere, then you can sign in with the new password."
+            </p>
             <ActionForm action=reset attr:class="form">
                 <input type="hidden" name="token" value=token />
-                <Field label="New password" name="password" kind="password" autocomplete="new-password" required=true
-                    hint="At least 12 characters." error=field_error(reset.value(), "password") />
-                <Field label="Type it again" name="password_again" kind="password" autocomplete="new-password" required=true
-                    error=field_error(reset.value(), "password_again") />
-                {move || form_error(reset.value(), &["password", "password_again"])().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
-                <button class="button button--primary" type="submit" disabled=move || reset.pending().get()>"Save new password"</button>
+                <Field
+                    label="New password"
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    required=true
+                    hint="At least 12 characters."
+                    error=field_error(reset.value(), "password")
+                />
+                <Field
+                    label="Type it again"
+                    name="password_again"
+                    kind="password"
+                    autocomplete="new-password"
+                    required=true
+                    error=field_error(reset.value(), "password_again")
+                />
+                {move || {
+                    form_error(reset.value(), &["password", "password_again"])()
+                        .map(|m| {
+                            view! {
+                                <p class="alert alert--error" role="alert">
+                                    {m}
+                                </p>
+                            }
+                        })
+                }}
+                <button
+                    class="button button--primary"
+                    type="submit"
+                    disabled=move || reset.pending().get()
+                >
+                    "Save new password"
+                </button>
             </ActionForm>
         </section>
     }
@@ -75,14 +136,34 @@ pub fn ConfirmEmailPage() -> impl IntoView {
         <section class="card auth-card">
             <h1>"Confirm your new email address"</h1>
             {move || match confirm.value().get() {
-                Some(Ok(email)) => view! { <p class="alert" role="status" data-test="email-confirmed">{format!("Done: you now sign in with {email}.")}</p> }.into_any(),
-                other => view! {
-                    {other.and_then(Result::err).map(|err| view! { <p class="alert alert--error" role="alert">{err.to_string()}</p> })}
-                    <ActionForm action=confirm attr:class="form">
-                        <input type="hidden" name="token" value=token />
-                        <button class="button button--primary" type="submit">"Use this address"</button>
-                    </ActionForm>
-                }.into_any(),
+                Some(Ok(email)) => {
+                    view! {
+                        <p class="alert" role="status" data-test="email-confirmed">
+                            {format!("Done: you now sign in with {email}.")}
+                        </p>
+                    }
+                        .into_any()
+                }
+                other => {
+                    view! {
+                        {other
+                            .and_then(Result::err)
+                            .map(|err| {
+                                view! {
+                                    <p class="alert alert--error" role="alert">
+                                        {err.to_string()}
+                                    </p>
+                                }
+                            })}
+                        <ActionForm action=confirm attr:class="form">
+                            <input type="hidden" name="token" value=token />
+                            <button class="button button--primary" type="submit">
+                                "Use this address"
+                            </button>
+                        </ActionForm>
+                    }
+                        .into_any()
+                }
             }}
         </section>
     }
@@ -114,43 +195,134 @@ pub fn AccountPage() -> impl IntoView {
     });
     view! {
         <Title text="Your account" />
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || me.get().map(|me| match me {
-                Ok(Some(me)) => view! {
-                    <div class="page-header"><div>
-                        <h1>"Your account"</h1>
-                        <p class="muted" data-test="account-email">{me.email.clone()}</p>
-                    </div></div>
-                    <section class="card">
-                        <h2>"Change password"</h2>
-                        <ActionForm action=change_password attr:class="form">
-                            <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" required=true error=field_error(change_password.value(), "current_password") />
-                            <Field label="New password" name="password" kind="password" autocomplete="new-password" required=true hint="At least 12 characters." error=field_error(change_password.value(), "password") />
-                            <Field label="Type it again" name="password_again" kind="password" autocomplete="new-password" required=true error=field_error(change_password.value(), "password_again") />
-                            {move || form_error(change_password.value(), &["current_password", "password", "password_again"])().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
-                            <button class="button button--primary" type="submit">"Change password"</button>
-                        </ActionForm>
-                    </section>
-                    <section class="card">
-                        <h2>"Change email address"</h2>
-                        <ActionForm action=change_email attr:class="form">
-                            <Field label="New email address" name="new_email" kind="email" autocomplete="email" required=true error=field_error(change_email.value(), "new_email") />
-                            <Field form="email" label="Current password" name="current_password" kind="password" autocomplete="current-password" required=true error=field_error(change_email.value(), "current_password") />
-                            {move || form_error(change_email.value(), &["new_email", "current_password"])().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
-                            <button class="button button--primary" type="submit">"Send confirmation link"</button>
-                        </ActionForm>
-                    </section>
-                    <Show when=move || query.read().get("two-factor").is_some()>
-                        <p class="alert alert--error" role="alert" data-test="two-factor-required">
-                            "Your organisation requires two-step verification for care managers. Set it up below to carry on."
-                        </p>
-                    </Show>
-                    <TwoFactor />
-                    <Devices />
-                }.into_any(),
-                Ok(None) => view! { <SignInPrompt /> }.into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                me.get()
+                    .map(|me| match me {
+                        Ok(Some(me)) => {
+                            view! {
+                                <div class="page-header">
+                                    <div>
+                                        <h1>"Your account"</h1>
+                                        <p class="muted" data-test="account-email">
+                                            {me.email.clone()}
+                                        </p>
+                                    </div>
+                                </div>
+                                <section class="card">
+                                    <h2>"Change password"</h2>
+                                    <ActionForm action=change_password attr:class="form">
+                                        <Field
+                                            label="Current password"
+                                            name="current_password"
+                                            kind="password"
+                                            autocomplete="current-password"
+                                            required=true
+                                            error=field_error(
+                                                change_password.value(),
+                                                "current_password",
+                                            )
+                                        />
+                                        <Field
+                                            label="New password"
+                                            name="password"
+                                            kind="password"
+                                            autocomplete="new-password"
+                                            required=true
+                                            hint="At least 12 characters."
+                                            error=field_error(change_password.value(), "password")
+                                        />
+                                        <Field
+                                            label="Type it again"
+                                            name="password_again"
+                                            kind="password"
+                                            autocomplete="new-password"
+                                            required=true
+                                            error=field_error(change_password.value(), "password_again")
+                                        />
+                                        {move || {
+                                            form_error(
+                                                    change_password.value(),
+                                                    &["current_password", "password", "password_again"],
+                                                )()
+                                                .map(|m| {
+                                                    view! {
+                                                        <p class="alert alert--error" role="alert">
+                                                            {m}
+                                                        </p>
+                                                    }
+                                                })
+                                        }}
+                                        <button class="button button--primary" type="submit">
+                                            "Change password"
+                                        </button>
+                                    </ActionForm>
+                                </section>
+                                <section class="card">
+                                    <h2>"Change email address"</h2>
+                                    <ActionForm action=change_email attr:class="form">
+                                        <Field
+                                            label="New email address"
+                                            name="new_email"
+                                            kind="email"
+                                            autocomplete="email"
+                                            required=true
+                                            error=field_error(change_email.value(), "new_email")
+                                        />
+                                        <Field
+                                            form="email"
+                                            label="Current password"
+                                            name="current_password"
+                                            kind="password"
+                                            autocomplete="current-password"
+                                            required=true
+                                            error=field_error(change_email.value(), "current_password")
+                                        />
+                                        {move || {
+                                            form_error(
+                                                    change_email.value(),
+                                                    &["new_email", "current_password"],
+                                                )()
+                                                .map(|m| {
+                                                    view! {
+                                                        <p class="alert alert--error" role="alert">
+                                                            {m}
+                                                        </p>
+                                                    }
+                                                })
+                                        }}
+                                        <button class="button button--primary" type="submit">
+                                            "Send confirmation link"
+                                        </button>
+                                    </ActionForm>
+                                </section>
+                                <Show when=move || query.read().get("two-factor").is_some()>
+                                    <p
+                                        class="alert alert--error"
+                                        role="alert"
+                                        data-test="two-factor-required"
+                                    >
+                                        "Your organisation requires two-step verification for care managers. Set it up below to carry on."
+                                    </p>
+                                </Show>
+                                <TwoFactor />
+                                <Devices />
+                            }
+                                .into_any()
+                        }
+                        Ok(None) => view! { <SignInPrompt /> }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -172,29 +344,71 @@ fn Devices() -> impl IntoView {
     view! {
         <section class="card">
             <h2>"Your devices"</h2>
-            <p class="muted">"Where you are signed in now. Sign out anything you do not recognise."</p>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || devices.get().map(|list| match list {
-                    Ok(list) => view! {
-                        <ul class="device-list" data-test="devices">
-                            {list.into_iter().map(|device| {
-                                let id = device.id.clone();
+            <p class="muted">
+                "Where you are signed in now. Sign out anything you do not recognise."
+            </p>
+            <Transition fallback=|| {
+                view! { <p class="muted">"Loading…"</p> }
+            }>
+                {move || {
+                    devices
+                        .get()
+                        .map(|list| match list {
+                            Ok(list) => {
                                 view! {
-                                    <li class="device" data-test="device">
-                                        <strong>{device.label}</strong>
-                                        {device.current.then(|| view! { <span class="badge badge--ok">"This device"</span> })}
-                                        <span class="muted">{format!("Signed in {} · last seen {}{}", device.signed_in, device.last_seen,
-                                            device.ip.map(|ip| format!(" · {ip}")).unwrap_or_default())}</span>
-                                        {(!device.current).then(|| view! {
-                                            <button class="button" type="button" on:click=move |_| { sign_out.dispatch(id.clone()); }>"Sign out"</button>
-                                        })}
-                                    </li>
+                                    <ul class="device-list" data-test="devices">
+                                        {list
+                                            .into_iter()
+                                            .map(|device| {
+                                                let id = device.id.clone();
+                                                view! {
+                                                    <li class="device" data-test="device">
+                                                        <strong>{device.label}</strong>
+                                                        {device
+                                                            .current
+                                                            .then(|| {
+                                                                view! { <span class="badge badge--ok">"This device"</span> }
+                                                            })}
+                                                        <span class="muted">
+                                                            {format!(
+                                                                "Signed in {} · last seen {}{}",
+                                                                device.signed_in,
+                                                                device.last_seen,
+                                                                device.ip.map(|ip| format!(" · {ip}")).unwrap_or_default(),
+                                                            )}
+                                                        </span>
+                                                        {(!device.current)
+                                                            .then(|| {
+                                                                view! {
+                                                                    <button
+                                                                        class="button"
+                                                                        type="button"
+                                                                        on:click=move |_| {
+                                                                            sign_out.dispatch(id.clone());
+                                                                        }
+                                                                    >
+                                                                        "Sign out"
+                                                                    </button>
+                                                                }
+                                                            })}
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
                                 }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-                })}
+                                    .into_any()
+                            }
+                            Err(err) => {
+                                view! {
+                                    <div class="alert alert--error" role="alert">
+                                        {err.to_string()}
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
             </Transition>
         </section>
     }
@@ -219,49 +433,159 @@ fn TwoFactor() -> impl IntoView {
     view! {
         <section class="card" data-test="two-factor">
             <h2>"Two-step verification"</h2>
-            {move || backup_codes().map(|codes| view! {
-                <div class="alert" role="status" data-test="backup-codes">
-                    <p><strong>"Two-step verification is on."</strong>" Keep these backup codes somewhere safe: each works once if you lose your phone. They are not shown again."</p>
-                    <ul class="backup-codes">{codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}</ul>
-                </div>
-            })}
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || status.get().map(|result| match result {
-                    Ok(status) if status.enabled => view! {
-                        <p data-test="two-factor-on">{format!("On. {} backup codes left.", status.backup_codes_left)}</p>
-                        <details>
-                            <summary>"Turn it off…"</summary>
-                            <ActionForm action=disable attr:class="form">
-                                <Field form="two-factor-off" label="Current password" name="current_password" kind="password" autocomplete="current-password" required=true error=field_error(disable.value(), "current_password") />
-                                <Field form="two-factor-off" label="Code from your app" name="code" autocomplete="one-time-code" required=true error=field_error(disable.value(), "code") />
-                                <button class="button button--danger" type="submit">"Turn off two-step verification"</button>
-                            </ActionForm>
-                        </details>
-                    }.into_any(),
-                    Ok(_) if backup_codes().is_none() => view! {
-                        <p class="muted">"Off. With it on, signing in also needs a code from an authenticator app on your phone."</p>
-                        {move || match start.value().get() {
-                            Some(Ok((qr, secret))) => {
+            {move || {
+                backup_codes()
+                    .map(|codes| {
+                        view! {
+                            <div class="alert" role="status" data-test="backup-codes">
+                                <p>
+                                    <strong>"Two-step verification is on."</strong>
+                                    " Keep these backup codes somewhere safe: each works once if you lose your phone. They are not shown again."
+                                </p>
+                                <ul class="backup-codes">
+                                    {codes
+                                        .into_iter()
+                                        .map(|c| {
+                                            view! {
+                                                <li>
+                                                    <code>{c}</code>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </div>
+                        }
+                    })
+            }}
+            <Transition fallback=|| {
+                view! { <p class="muted">"Loading…"</p> }
+            }>
+                {move || {
+                    status
+                        .get()
+                        .map(|result| match result {
+                            Ok(status) if status.enabled => {
                                 view! {
-                                    <p>"Scan this with your authenticator app, or type the key in."</p>
-                                    <img class="qr" src=qr alt="QR code for your authenticator app" width="200" height="200" />
-                                    <p><code data-test="totp-secret">{secret}</code></p>
-                                    <ActionForm action=confirm attr:class="form">
-                                        <Field form="two-factor-on" label="Code from your app" name="code" autocomplete="one-time-code" required=true error=field_error(confirm.value(), "code") />
-                                        {move || form_error(confirm.value(), &["code"])().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
-                                        <button class="button button--primary" type="submit">"Turn on"</button>
-                                    </ActionForm>
-                                }.into_any()
+                                    <p data-test="two-factor-on">
+                                        {format!(
+                                            "On. {} backup codes left.",
+                                            status.backup_codes_left,
+                                        )}
+                                    </p>
+                                    <details>
+                                        <summary>"Turn it off…"</summary>
+                                        <ActionForm action=disable attr:class="form">
+                                            <Field
+                                                form="two-factor-off"
+                                                label="Current password"
+                                                name="current_password"
+                                                kind="password"
+                                                autocomplete="current-password"
+                                                required=true
+                                                error=field_error(disable.value(), "current_password")
+                                            />
+                                            <Field
+                                                form="two-factor-off"
+                                                label="Code from your app"
+                                                name="code"
+                                                autocomplete="one-time-code"
+                                                required=true
+                                                error=field_error(disable.value(), "code")
+                                            />
+                                            <button class="button button--danger" type="submit">
+                                                "Turn off two-step verification"
+                                            </button>
+                                        </ActionForm>
+                                    </details>
+                                }
+                                    .into_any()
                             }
-                            Some(Err(err)) => view! { <p class="alert alert--error" role="alert">{err.to_string()}</p> }.into_any(),
-                            None => view! {
-                                <button class="button button--primary" type="button" data-test="start-two-factor" on:click=move |_| { start.dispatch(()); }>"Set up two-step verification"</button>
-                            }.into_any(),
-                        }}
-                    }.into_any(),
-                    Ok(_) => ().into_any(),
-                    Err(err) => view! { <p class="alert alert--error" role="alert">{err.to_string()}</p> }.into_any(),
-                })}
+                            Ok(_) if backup_codes().is_none() => {
+                                view! {
+                                    <p class="muted">
+                                        "Off. With it on, signing in also needs a code from an authenticator app on your phone."
+                                    </p>
+                                    {move || match start.value().get() {
+                                        Some(Ok((qr, secret))) => {
+                                            view! {
+                                                <p>
+                                                    "Scan this with your authenticator app, or type the key in."
+                                                </p>
+                                                <img
+                                                    class="qr"
+                                                    src=qr
+                                                    alt="QR code for your authenticator app"
+                                                    width="200"
+                                                    height="200"
+                                                />
+                                                <p>
+                                                    <code data-test="totp-secret">{secret}</code>
+                                                </p>
+                                                <ActionForm action=confirm attr:class="form">
+                                                    <Field
+                                                        form="two-factor-on"
+                                                        label="Code from your app"
+                                                        name="code"
+                                                        autocomplete="one-time-code"
+                                                        required=true
+                                                        error=field_error(confirm.value(), "code")
+                                                    />
+                                                    {move || {
+                                                        form_error(confirm.value(), &["code"])()
+                                                            .map(|m| {
+                                                                view! {
+                                                                    <p class="alert alert--error" role="alert">
+                                                                        {m}
+                                                                    </p>
+                                                                }
+                                                            })
+                                                    }}
+                                                    <button class="button button--primary" type="submit">
+                                                        "Turn on"
+                                                    </button>
+                                                </ActionForm>
+                                            }
+                                                .into_any()
+                                        }
+                                        Some(Err(err)) => {
+                                            view! {
+                                                <p class="alert alert--error" role="alert">
+                                                    {err.to_string()}
+                                                </p>
+                                            }
+                                                .into_any()
+                                        }
+                                        None => {
+                                            view! {
+                                                <button
+                                                    class="button button--primary"
+                                                    type="button"
+                                                    data-test="start-two-factor"
+                                                    on:click=move |_| {
+                                                        start.dispatch(());
+                                                    }
+                                                >
+                                                    "Set up two-step verification"
+                                                </button>
+                                            }
+                                                .into_any()
+                                        }
+                                    }}
+                                }
+                                    .into_any()
+                            }
+                            Ok(_) => ().into_any(),
+                            Err(err) => {
+                                view! {
+                                    <p class="alert alert--error" role="alert">
+                                        {err.to_string()}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
             </Transition>
         </section>
     }

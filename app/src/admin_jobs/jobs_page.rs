@@ -31,13 +31,22 @@ pub fn JobsPage() -> impl IntoView {
                 <p class="muted">"Emails, scans and scheduled work. Updates every few seconds."</p>
             </div>
         </div>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
             {move || {
                 overview
                     .get()
                     .map(|result| match result {
                         Ok(data) => view! { <Overview data page refresh /> }.into_any(),
-                        Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
                     })
             }}
         </Transition>
@@ -63,9 +72,20 @@ fn Overview(
         .map(|queue| {
             let cells = STATUSES
                 .iter()
-                .map(|status| view! { <td class="numeric" data-test=format!("count-{queue}-{status}")>{count(queue, status)}</td> })
+                .map(|status| {
+                    view! {
+                        <td class="numeric" data-test=format!("count-{queue}-{status}")>
+                            {count(queue, status)}
+                        </td>
+                    }
+                })
                 .collect_view();
-            view! { <tr><th scope="row">{queue.clone()}</th>{cells}</tr> }
+            view! {
+                <tr>
+                    <th scope="row">{queue.clone()}</th>
+                    {cells}
+                </tr>
+            }
         })
         .collect_view();
     let current = data.page;
@@ -76,25 +96,51 @@ fn Overview(
                 <thead>
                     <tr>
                         <th scope="col">"Queue"</th>
-                        {STATUSES.iter().map(|s| view! { <th scope="col" class="numeric">{status_label(s)}</th> }).collect_view()}
+                        {STATUSES
+                            .iter()
+                            .map(|s| {
+                                view! {
+                                    <th scope="col" class="numeric">
+                                        {status_label(s)}
+                                    </th>
+                                }
+                            })
+                            .collect_view()}
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
         </section>
         <section class="card">
-            <h2>"Recent failures " <span class="muted">{format!("({})", data.failures_total)}</span></h2>
+            <h2>
+                "Recent failures " <span class="muted">{format!("({})", data.failures_total)}</span>
+            </h2>
             {if data.failures.is_empty() {
-                view! { <p class="muted" data-test="no-failures">"No failed jobs."</p> }.into_any()
+                view! {
+                    <p class="muted" data-test="no-failures">
+                        "No failed jobs."
+                    </p>
+                }
+                    .into_any()
             } else {
                 view! {
                     <ul class="failure-list" data-test="failures">
-                        {data.failures.into_iter().map(|job| view! { <FailureRow job refresh /> }).collect_view()}
+                        {data
+                            .failures
+                            .into_iter()
+                            .map(|job| view! { <FailureRow job refresh /> })
+                            .collect_view()}
                     </ul>
                 }
                     .into_any()
             }}
-            <Pager page current total=data.failures_total page_size=FAILURES_PER_PAGE what="failed jobs" />
+            <Pager
+                page
+                current
+                total=data.failures_total
+                page_size=FAILURES_PER_PAGE
+                what="failed jobs"
+            />
         </section>
     }
 }
@@ -142,23 +188,68 @@ fn FailureRow(job: FailedJob, refresh: impl Fn() + Copy + Send + Sync + 'static)
             <div class="failure__head">
                 <span class=badge>{status_label(&job.status)}</span>
                 <strong>{job.kind.clone()}</strong>
-                <span class="muted">{format!("attempt {} of {} · {} · {}", job.attempts, job.max_attempts, job.queue, job.updated)}</span>
+                <span class="muted">
+                    {format!(
+                        "attempt {} of {} · {} · {}",
+                        job.attempts,
+                        job.max_attempts,
+                        job.queue,
+                        job.updated,
+                    )}
+                </span>
             </div>
-            <pre class="failure__error" data-test="failure-error">{job.last_error.clone()}</pre>
+            <pre class="failure__error" data-test="failure-error">
+                {job.last_error.clone()}
+            </pre>
             <div class="failure__actions">
-                <button class="button" type="button" data-test="retry" on:click=move |_| { retry.dispatch(retry_id); }>"Retry now"</button>
-                <Show
-                    when=move || confirming.get()
-                    fallback=move || view! {
-                        <button class="button button--danger" type="button" data-test="discard" on:click=move |_| confirming.set(true)>"Discard…"</button>
+                <button
+                    class="button"
+                    type="button"
+                    data-test="retry"
+                    on:click=move |_| {
+                        retry.dispatch(retry_id);
                     }
                 >
-                    <span class="confirm" role="alert">"Discard this job for good? "
-                        <button class="button button--danger" type="button" data-test="confirm-discard" on:click={
-                            let discard_id = discard_id;
-                            move |_| { confirming.set(false); discard.dispatch(discard_id); }
-                        }>"Discard"</button>
-                        <button class="button" type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                    "Retry now"
+                </button>
+                <Show
+                    when=move || confirming.get()
+                    fallback=move || {
+                        view! {
+                            <button
+                                class="button button--danger"
+                                type="button"
+                                data-test="discard"
+                                on:click=move |_| confirming.set(true)
+                            >
+                                "Discard…"
+                            </button>
+                        }
+                    }
+                >
+                    <span class="confirm" role="alert">
+                        "Discard this job for good? "
+                        <button
+                            class="button button--danger"
+                            type="button"
+                            data-test="confirm-discard"
+                            on:click={
+                                let discard_id = discard_id;
+                                move |_| {
+                                    confirming.set(false);
+                                    discard.dispatch(discard_id);
+                                }
+                            }
+                        >
+                            "Discard"
+                        </button>
+                        <button
+                            class="button"
+                            type="button"
+                            on:click=move |_| confirming.set(false)
+                        >
+                            "Cancel"
+                        </button>
                     </span>
                 </Show>
             </div>

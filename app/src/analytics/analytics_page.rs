@@ -17,7 +17,12 @@ use leptos_meta::Title;
 const BAND_CLASSES: [&str; 4] = ["chart-s0", "chart-s1", "chart-s2", "chart-s3"];
 
 fn failed(err: impl std::fmt::Display) -> AnyView {
-    view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any()
+    view! {
+        <div class="alert alert--error" role="alert">
+            {err.to_string()}
+        </div>
+    }
+    .into_any()
 }
 
 fn loading() -> impl IntoView {
@@ -28,10 +33,14 @@ fn loading() -> impl IntoView {
 pub fn AnalyticsPage() -> impl IntoView {
     view! {
         <Title text="Analytics" />
-        <div class="page-header"><div>
-            <h1>"Analytics"</h1>
-            <p class="muted">"Where carers stand on their tasks, how well each package is covered, how evenly the rota shares hours, nights and weekends, and how many assessments are completed."</p>
-        </div></div>
+        <div class="page-header">
+            <div>
+                <h1>"Analytics"</h1>
+                <p class="muted">
+                    "Where carers stand on their tasks, how well each package is covered, how evenly the rota shares hours, nights and weekends, and how many assessments are completed."
+                </p>
+            </div>
+        </div>
         <ProgressSection />
         <CoverageSection />
         <HoursSection />
@@ -51,14 +60,27 @@ fn ProgressSection() -> impl IntoView {
         <section class="card chart-card" data-test="chart-progress">
             <div class="section-header">
                 <h2>"Progress per task"</h2>
-                <a class="button" href="/api/v1/admin/progress.csv" download="" data-test="progress-csv">"Download CSV"</a>
+                <a
+                    class="button"
+                    href="/api/v1/admin/progress.csv"
+                    download=""
+                    data-test="progress-csv"
+                >
+                    "Download CSV"
+                </a>
             </div>
-            <p class="muted">"The carers assigned to each task, by how much of its target they have logged."</p>
+            <p class="muted">
+                "The carers assigned to each task, by how much of its target they have logged."
+            </p>
             <Transition fallback=loading>
-                {move || chart.get().map(|result| match result {
-                    Ok(tasks) => progress_view(tasks, page),
-                    Err(err) => failed(err),
-                })}
+                {move || {
+                    chart
+                        .get()
+                        .map(|result| match result {
+                            Ok(tasks) => progress_view(tasks, page),
+                            Err(err) => failed(err),
+                        })
+                }}
             </Transition>
         </section>
     }
@@ -105,7 +127,11 @@ fn progress_view(tasks: Page<TaskBands>, page: RwSignal<i64>) -> AnyView {
         .collect();
     view! {
         <StackedBars caption="Carers per progress band, for each task".into() rows max unit="" />
-        <Legend items=ProgressBand::ALL.into_iter().zip(BAND_CLASSES).map(|(band, class)| (class, band.label())).collect() />
+        <Legend items=ProgressBand::ALL
+            .into_iter()
+            .zip(BAND_CLASSES)
+            .map(|(band, class)| (class, band.label()))
+            .collect() />
         <Pager page current=tasks.page total=tasks.total page_size=tasks.page_size what="tasks" />
     }
     .into_any()
@@ -122,12 +148,18 @@ fn CoverageSection() -> impl IntoView {
     view! {
         <section class="card chart-card" data-test="chart-coverage">
             <h2>"Competency coverage per package"</h2>
-            <p class="muted">"For each task a package needs: how many of its carers hold a confirmed rating of Competent or above."</p>
+            <p class="muted">
+                "For each task a package needs: how many of its carers hold a confirmed rating of Competent or above."
+            </p>
             <Transition fallback=loading>
-                {move || chart.get().map(|result| match result {
-                    Ok(packages) => coverage_view(packages, page),
-                    Err(err) => failed(err),
-                })}
+                {move || {
+                    chart
+                        .get()
+                        .map(|result| match result {
+                            Ok(packages) => coverage_view(packages, page),
+                            Err(err) => failed(err),
+                        })
+                }}
             </Transition>
         </section>
     }
@@ -174,17 +206,33 @@ fn coverage_view(packages: Page<PackageCoverage>, page: RwSignal<i64>) -> AnyVie
                     })
                     .collect();
                 view! {
-                    <StackedBars caption=format!("Competent carers per task at {}", p.package.name) rows max=u64::from(carers) />
+                    <StackedBars
+                        caption=format!("Competent carers per task at {}", p.package.name)
+                        rows
+                        max=u64::from(carers)
+                    />
                 }
                 .into_any()
             };
-            view! { <h3 class="chart-subhead">{heading}</h3>{body} }
+            view! {
+                <h3 class="chart-subhead">{heading}</h3>
+                {body}
+            }
         })
         .collect_view();
     view! {
         {charts}
-        <Legend items=vec![("chart-s3", "Competent or above (confirmed)"), ("chart-s0", "Not yet")] />
-        <Pager page current=packages.page total=packages.total page_size=packages.page_size what="packages" />
+        <Legend items=vec![
+            ("chart-s3", "Competent or above (confirmed)"),
+            ("chart-s0", "Not yet"),
+        ] />
+        <Pager
+            page
+            current=packages.page
+            total=packages.total
+            page_size=packages.page_size
+            what="packages"
+        />
     }
     .into_any()
 }
@@ -219,25 +267,52 @@ fn HoursSection() -> impl IntoView {
     view! {
         <section class="card chart-card" data-test="chart-hours">
             <h2>"Hours, nights and weekends per carer"</h2>
-            <p class="muted">"Rota hours for shifts starting in the period, busiest first. Every active carer is listed: a fair rota shares nights and weekends as well as hours."</p>
+            <p class="muted">
+                "Rota hours for shifts starting in the period, busiest first. Every active carer is listed: a fair rota shares nights and weekends as well as hours."
+            </p>
             <form class="form form--inline" on:submit=show data-test="hours-form">
-                <label class="field field--inline"><span>"From"</span>
-                    <input type="date" data-test="hours-from" prop:value=move || from.get()
-                        on:input=move |ev| from.set(event_target_value(&ev)) />
+                <label class="field field--inline">
+                    <span>"From"</span>
+                    <input
+                        type="date"
+                        data-test="hours-from"
+                        prop:value=move || from.get()
+                        on:input=move |ev| from.set(event_target_value(&ev))
+                    />
                 </label>
-                <label class="field field--inline"><span>"To"</span>
-                    <input type="date" data-test="hours-to" prop:value=move || to.get()
-                        on:input=move |ev| to.set(event_target_value(&ev)) />
+                <label class="field field--inline">
+                    <span>"To"</span>
+                    <input
+                        type="date"
+                        data-test="hours-to"
+                        prop:value=move || to.get()
+                        on:input=move |ev| to.set(event_target_value(&ev))
+                    />
                 </label>
-                <button class="button" type="submit" data-test="hours-show">"Show"</button>
+                <button class="button" type="submit" data-test="hours-show">
+                    "Show"
+                </button>
             </form>
             <Transition fallback=loading>
-                {move || chart.get().map(|result| match result {
-                    Ok(chart) => hours_view(chart, page),
-                    Err(err) => view! {
-                        <div class="alert alert--error" role="alert" data-test="hours-error">{err.to_string()}</div>
-                    }.into_any(),
-                })}
+                {move || {
+                    chart
+                        .get()
+                        .map(|result| match result {
+                            Ok(chart) => hours_view(chart, page),
+                            Err(err) => {
+                                view! {
+                                    <div
+                                        class="alert alert--error"
+                                        role="alert"
+                                        data-test="hours-error"
+                                    >
+                                        {err.to_string()}
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
             </Transition>
         </section>
     }
@@ -295,10 +370,28 @@ fn hours_view(chart: HoursChart, page: RwSignal<i64>) -> AnyView {
     let max = u64::try_from(chart.busiest_minutes).unwrap_or(0);
     view! {
         <p data-test="hours-summary">{summary}</p>
-        <StackedBars caption="Rota hours per carer, split into weekday days, weekend days and nights".into() rows max unit="h" scale=60 />
-        <Legend items=vec![("chart-s1", "Weekday days"), ("chart-s2", "Weekend days"), ("chart-s3", "Nights")] />
-        <p class="muted small">"The figure after each bar is the carer's hours, then the share that are nights or weekend days."</p>
-        <Pager page current=chart.carers.page total=chart.carers.total page_size=chart.carers.page_size what="carers" />
+        <StackedBars
+            caption="Rota hours per carer, split into weekday days, weekend days and nights".into()
+            rows
+            max
+            unit="h"
+            scale=60
+        />
+        <Legend items=vec![
+            ("chart-s1", "Weekday days"),
+            ("chart-s2", "Weekend days"),
+            ("chart-s3", "Nights"),
+        ] />
+        <p class="muted small">
+            "The figure after each bar is the carer's hours, then the share that are nights or weekend days."
+        </p>
+        <Pager
+            page
+            current=chart.carers.page
+            total=chart.carers.total
+            page_size=chart.carers.page_size
+            what="carers"
+        />
     }
     .into_any()
 }
@@ -311,10 +404,14 @@ fn AssessmentsSection() -> impl IntoView {
         <section class="card chart-card" data-test="chart-assessments">
             <h2>"Assessments completed per month"</h2>
             <Transition fallback=loading>
-                {move || chart.get().map(|result| match result {
-                    Ok(months) => assessments_view(months),
-                    Err(err) => failed(err),
-                })}
+                {move || {
+                    chart
+                        .get()
+                        .map(|result| match result {
+                            Ok(months) => assessments_view(months),
+                            Err(err) => failed(err),
+                        })
+                }}
             </Transition>
         </section>
     }
@@ -327,7 +424,9 @@ fn assessments_view(months: Vec<MonthCount>) -> AnyView {
         .map(|m| (m.month.label(), u64::from(m.completed)))
         .collect();
     view! {
-        <p class="muted" data-test="assessments-total">{format!("{total} in the last {} months.", super::api::MONTHS)}</p>
+        <p class="muted" data-test="assessments-total">
+            {format!("{total} in the last {} months.", super::api::MONTHS)}
+        </p>
         <Columns caption="Assessments completed in each of the last twelve months".into() columns />
     }
     .into_any()

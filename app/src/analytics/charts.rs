@@ -56,9 +56,19 @@ fn shorten(label: &str) -> String {
 pub fn Legend(items: Vec<(&'static str, &'static str)>) -> impl IntoView {
     view! {
         <ul class="chart-legend">
-            {items.into_iter().map(|(class, label)| view! {
-                <li><svg class="chart-key" viewBox="0 0 10 10" aria-hidden="true"><rect class=class width="10" height="10" rx="2" /></svg>{label}</li>
-            }).collect_view()}
+            {items
+                .into_iter()
+                .map(|(class, label)| {
+                    view! {
+                        <li>
+                            <svg class="chart-key" viewBox="0 0 10 10" aria-hidden="true">
+                                <rect class=class width="10" height="10" rx="2" />
+                            </svg>
+                            {label}
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ul>
     }
 }
@@ -91,7 +101,9 @@ pub fn StackedBars(
             };
             view! {
                 <line class="chart-grid" x1=n(at) x2=n(at) y1=n(AXIS - 4.0) y2=n(height - 4.0) />
-                <text class="chart-axis" x=n(at) y=n(AXIS - 8.0) text-anchor="middle">{label}</text>
+                <text class="chart-axis" x=n(at) y=n(AXIS - 8.0) text-anchor="middle">
+                    {label}
+                </text>
             }
         })
         .collect_view();
@@ -109,7 +121,13 @@ pub fn StackedBars(
                     let (from, to) = (x(start), x(start + s.value));
                     start += s.value;
                     view! {
-                        <rect class=s.class x=n(from) y=n(top + (ROW - BAR) / 2.0) width=n((to - from).max(0.0)) height=n(BAR)>
+                        <rect
+                            class=s.class
+                            x=n(from)
+                            y=n(top + (ROW - BAR) / 2.0)
+                            width=n((to - from).max(0.0))
+                            height=n(BAR)
+                        >
                             <title>{s.title}</title>
                         </rect>
                     }
@@ -118,19 +136,35 @@ pub fn StackedBars(
             let label = shorten(&row.label);
             view! {
                 <g class="chart-row">
-                    <text class="chart-label" x=n(LABEL_WIDTH - 8.0) y=n(top + ROW / 2.0 + 4.0) text-anchor="end">
+                    <text
+                        class="chart-label"
+                        x=n(LABEL_WIDTH - 8.0)
+                        y=n(top + ROW / 2.0 + 4.0)
+                        text-anchor="end"
+                    >
                         <title>{row.label}</title>
                         {label}
                     </text>
                     {segments}
-                    <text class="chart-note" x=n(WIDTH - NOTE_WIDTH + 6.0) y=n(top + ROW / 2.0 + 4.0)>{row.note}</text>
+                    <text
+                        class="chart-note"
+                        x=n(WIDTH - NOTE_WIDTH + 6.0)
+                        y=n(top + ROW / 2.0 + 4.0)
+                    >
+                        {row.note}
+                    </text>
                 </g>
             }
         })
         .collect_view();
     view! {
         <div class="chart-frame">
-            <svg class="chart" viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-label=caption>
+            <svg
+                class="chart"
+                viewBox=format!("0 0 {WIDTH} {height}")
+                role="img"
+                aria-label=caption
+            >
                 {grid}
                 {bars}
             </svg>
@@ -155,7 +189,9 @@ pub fn Columns(caption: String, columns: Vec<(String, u64)>) -> impl IntoView {
             let at = y(t);
             view! {
                 <line class="chart-grid" x1=n(LEFT) x2=n(WIDTH - 10.0) y1=n(at) y2=n(at) />
-                <text class="chart-axis" x=n(LEFT - 6.0) y=n(at + 4.0) text-anchor="end">{t}</text>
+                <text class="chart-axis" x=n(LEFT - 6.0) y=n(at + 4.0) text-anchor="end">
+                    {t}
+                </text>
             }
         })
         .collect_view();
@@ -168,18 +204,33 @@ pub fn Columns(caption: String, columns: Vec<(String, u64)>) -> impl IntoView {
             let top = y(value);
             view! {
                 <g class="chart-column">
-                    <rect class="chart-s3" x=n(centre - width / 2.0) y=n(top) width=n(width) height=n(BOTTOM - top)>
+                    <rect
+                        class="chart-s3"
+                        x=n(centre - width / 2.0)
+                        y=n(top)
+                        width=n(width)
+                        height=n(BOTTOM - top)
+                    >
                         <title>{format!("{label}: {value}")}</title>
                     </rect>
-                    <text class="chart-note" x=n(centre) y=n(top - 4.0) text-anchor="middle">{value}</text>
-                    <text class="chart-axis" x=n(centre) y=n(BOTTOM + 16.0) text-anchor="middle">{label}</text>
+                    <text class="chart-note" x=n(centre) y=n(top - 4.0) text-anchor="middle">
+                        {value}
+                    </text>
+                    <text class="chart-axis" x=n(centre) y=n(BOTTOM + 16.0) text-anchor="middle">
+                        {label}
+                    </text>
                 </g>
             }
         })
         .collect_view();
     view! {
         <div class="chart-frame">
-            <svg class="chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=caption>
+            <svg
+                class="chart"
+                viewBox=format!("0 0 {WIDTH} {HEIGHT}")
+                role="img"
+                aria-label=caption
+            >
                 {grid}
                 {bars}
             </svg>

@@ -46,12 +46,27 @@ pub fn PackagePage() -> impl IntoView {
     let may_manage = use_can(Permission::ManageCare);
     view! {
         <Title text="Care package" />
-        <p><a href="/admin/packages">"← Care packages"</a></p>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || package.get().map(|result| match result {
-                Ok(package) => view! { <Package package version may_manage /> }.into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+        <p>
+            <a href="/admin/packages">"← Care packages"</a>
+        </p>
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                package
+                    .get()
+                    .map(|result| match result {
+                        Ok(package) => view! { <Package package version may_manage /> }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -65,12 +80,28 @@ fn Package(
     let details = match (&package.client_name, &package.address_lines) {
         (Some(client), Some(lines)) => view! {
             <dl class="details" data-test="client-details">
-                <dt>"Client"</dt><dd>{client.clone()}</dd>
-                <dt>"Address"</dt><dd>{lines.iter().map(|l| view! { {l.clone()}<br /> }).collect_view()}{package.postcode_district.clone()}</dd>
+                <dt>"Client"</dt>
+                <dd>{client.clone()}</dd>
+                <dt>"Address"</dt>
+                <dd>
+                    {lines
+                        .iter()
+                        .map(|l| {
+                            view! {
+                                {l.clone()}
+                                <br />
+                            }
+                        })
+                        .collect_view()}{package.postcode_district.clone()}
+                </dd>
             </dl>
         }
         .into_any(),
-        _ => view! { <p class="muted">"The client's name and address are shown to care managers and the package's carers only."</p> }.into_any(),
+        _ => view! {
+            <p class="muted">
+                "The client's name and address are shown to care managers and the package's carers only."
+            </p>
+        }.into_any(),
     };
     let tasks: Vec<String> = package.tasks.iter().map(|t| t.name.clone()).collect();
     let carers: Vec<String> = package.carers.iter().map(|c| c.name.clone()).collect();
@@ -82,16 +113,26 @@ fn Package(
     };
     let editable = package.clone();
     view! {
-        <div class="page-header"><div>
-            <h1 data-test="package-name">{package.name.clone()}</h1>
-            <p class="muted">{format!("Postcode district {}", package.postcode_district)}</p>
-        </div></div>
+        <div class="page-header">
+            <div>
+                <h1 data-test="package-name">{package.name.clone()}</h1>
+                <p class="muted">{format!("Postcode district {}", package.postcode_district)}</p>
+            </div>
+        </div>
         <section class="card">{details}</section>
         <Show
             when=move || may_manage.get()
-            fallback=move || view! {
-                <section class="card"><h2>"Tasks"</h2><ul>{items(&tasks)}</ul></section>
-                <section class="card"><h2>"Carers"</h2><ul>{items(&carers)}</ul></section>
+            fallback=move || {
+                view! {
+                    <section class="card">
+                        <h2>"Tasks"</h2>
+                        <ul>{items(&tasks)}</ul>
+                    </section>
+                    <section class="card">
+                        <h2>"Carers"</h2>
+                        <ul>{items(&carers)}</ul>
+                    </section>
+                }
             }
         >
             <EditPackage package=editable.clone() version />
@@ -118,16 +159,58 @@ fn EditPackage(package: PackageDetail, version: RwSignal<u32>) -> impl IntoView 
             <h2>"Details"</h2>
             <ActionForm action=save attr:class="form" attr:data-test="package-form">
                 <input type="hidden" name="id" value=package.id.to_string() />
-                <Field form="package" label="Package name" name="name" value=package.name.clone() required=true error=field_error(save.value(), "name") />
-                <Field form="package" label="Postcode district" name="postcode_district" value=package.postcode_district.clone() required=true error=field_error(save.value(), "postcode_district") />
-                <Field form="package" label="Client's name" name="client_name" value=package.client_name.clone().unwrap_or_default() required=true error=field_error(save.value(), "client_name") />
+                <Field
+                    form="package"
+                    label="Package name"
+                    name="name"
+                    value=package.name.clone()
+                    required=true
+                    error=field_error(save.value(), "name")
+                />
+                <Field
+                    form="package"
+                    label="Postcode district"
+                    name="postcode_district"
+                    value=package.postcode_district.clone()
+                    required=true
+                    error=field_error(save.value(), "postcode_district")
+                />
+                <Field
+                    form="package"
+                    label="Client's name"
+                    name="client_name"
+                    value=package.client_name.clone().unwrap_or_default()
+                    required=true
+                    error=field_error(save.value(), "client_name")
+                />
                 <label class="field" for="package-address">
                     <span>"Address"</span>
-                    <textarea id="package-address" name="address" rows="4" required=true aria-describedby="package-address-error">{address}</textarea>
-                    <span class="field__error" id="package-address-error" role="alert">{field_error(save.value(), "address")}</span>
+                    <textarea
+                        id="package-address"
+                        name="address"
+                        rows="4"
+                        required=true
+                        aria-describedby="package-address-error"
+                    >
+                        {address}
+                    </textarea>
+                    <span class="field__error" id="package-address-error" role="alert">
+                        {field_error(save.value(), "address")}
+                    </span>
                 </label>
-                {move || form_error(save.value(), &FIELDS)().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
-                <button class="button button--primary" type="submit">"Save details"</button>
+                {move || {
+                    form_error(save.value(), &FIELDS)()
+                        .map(|m| {
+                            view! {
+                                <p class="alert alert--error" role="alert">
+                                    {m}
+                                </p>
+                            }
+                        })
+                }}
+                <button class="button button--primary" type="submit">
+                    "Save details"
+                </button>
             </ActionForm>
         </section>
     }
@@ -160,24 +243,65 @@ fn ChooseTasks(package: PackageDetail, version: RwSignal<u32>) -> impl IntoView 
     view! {
         <section class="card" data-test="choose-tasks">
             <h2>"Tasks performed here"</h2>
-            <p class="muted">"Every carer of this package gets these tasks. Progress is per carer and task, so tasks they already practise elsewhere keep their progress."</p>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || choices.get().map(|list| match list {
-                    Ok(list) => list.into_iter().map(|task| {
-                        let tid = task.id;
-                        view! {
-                            <label class="field--check">
-                                <input type="checkbox" prop:checked=move || chosen.read().contains(&tid)
-                                    on:change=move |ev| chosen.update(|set| { if event_target_checked(&ev) { set.insert(tid); } else { set.remove(&tid); } }) />
-                                <span>{task.name}</span>
-                            </label>
-                        }
-                    }).collect_view().into_any(),
-                    Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-                })}
+            <p class="muted">
+                "Every carer of this package gets these tasks. Progress is per carer and task, so tasks they already practise elsewhere keep their progress."
+            </p>
+            <Transition fallback=|| {
+                view! { <p class="muted">"Loading…"</p> }
+            }>
+                {move || {
+                    choices
+                        .get()
+                        .map(|list| match list {
+                            Ok(list) => {
+                                list.into_iter()
+                                    .map(|task| {
+                                        let tid = task.id;
+                                        view! {
+                                            <label class="field--check">
+                                                <input
+                                                    type="checkbox"
+                                                    prop:checked=move || chosen.read().contains(&tid)
+                                                    on:change=move |ev| {
+                                                        chosen
+                                                            .update(|set| {
+                                                                if event_target_checked(&ev) {
+                                                                    set.insert(tid);
+                                                                } else {
+                                                                    set.remove(&tid);
+                                                                }
+                                                            })
+                                                    }
+                                                />
+                                                <span>{task.name}</span>
+                                            </label>
+                                        }
+                                    })
+                                    .collect_view()
+                                    .into_any()
+                            }
+                            Err(err) => {
+                                view! {
+                                    <div class="alert alert--error" role="alert">
+                                        {err.to_string()}
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
             </Transition>
-            <button class="button button--primary" type="button" data-test="save-tasks"
-                on:click=move |_| { save.dispatch(SetPackageTasks { package: id, tasks: chosen.get().into_iter().collect() }); }>
+            <button
+                class="button button--primary"
+                type="button"
+                data-test="save-tasks"
+                on:click=move |_| {
+                    save.dispatch(SetPackageTasks {
+                        package: id,
+                        tasks: chosen.get().into_iter().collect(),
+                    });
+                }
+            >
                 "Save tasks"
             </button>
         </section>
@@ -220,30 +344,79 @@ fn ChooseCarers(package: PackageDetail, version: RwSignal<u32>) -> impl IntoView
     view! {
         <section class="card" data-test="choose-carers">
             <h2>"Carers who work here"</h2>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || choices.get().map(|list| match list {
-                    Ok(list) => list.into_iter().map(|carer| {
-                        let cid = carer.id;
-                        view! {
-                            <label class="field--check">
-                                <input type="checkbox" prop:checked=move || chosen.read().contains(&cid)
-                                    on:change=move |ev| chosen.update(|set| { if event_target_checked(&ev) { set.insert(cid); } else { set.remove(&cid); } }) />
-                                <span>{carer.name}</span>
-                            </label>
-                        }
-                    }).collect_view().into_any(),
-                    Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-                })}
+            <Transition fallback=|| {
+                view! { <p class="muted">"Loading…"</p> }
+            }>
+                {move || {
+                    choices
+                        .get()
+                        .map(|list| match list {
+                            Ok(list) => {
+                                list.into_iter()
+                                    .map(|carer| {
+                                        let cid = carer.id;
+                                        view! {
+                                            <label class="field--check">
+                                                <input
+                                                    type="checkbox"
+                                                    prop:checked=move || chosen.read().contains(&cid)
+                                                    on:change=move |ev| {
+                                                        chosen
+                                                            .update(|set| {
+                                                                if event_target_checked(&ev) {
+                                                                    set.insert(cid);
+                                                                } else {
+                                                                    set.remove(&cid);
+                                                                }
+                                                            })
+                                                    }
+                                                />
+                                                <span>{carer.name}</span>
+                                            </label>
+                                        }
+                                    })
+                                    .collect_view()
+                                    .into_any()
+                            }
+                            Err(err) => {
+                                view! {
+                                    <div class="alert alert--error" role="alert">
+                                        {err.to_string()}
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
             </Transition>
             <Transition fallback=|| ()>
-                {move || preview.get().and_then(Result::ok).map(|impacts| view! {
-                    <ul class="preview" data-test="carer-preview" aria-live="polite">
-                        {impacts.into_iter().map(|impact| view! { <li>{impact_text(&impact)}</li> }).collect_view()}
-                    </ul>
-                })}
+                {move || {
+                    preview
+                        .get()
+                        .and_then(Result::ok)
+                        .map(|impacts| {
+                            view! {
+                                <ul class="preview" data-test="carer-preview" aria-live="polite">
+                                    {impacts
+                                        .into_iter()
+                                        .map(|impact| view! { <li>{impact_text(&impact)}</li> })
+                                        .collect_view()}
+                                </ul>
+                            }
+                        })
+                }}
             </Transition>
-            <button class="button button--primary" type="button" data-test="save-carers"
-                on:click=move |_| { save.dispatch(SetPackageCarers { package: id, carers: chosen.get().into_iter().collect() }); }>
+            <button
+                class="button button--primary"
+                type="button"
+                data-test="save-carers"
+                on:click=move |_| {
+                    save.dispatch(SetPackageCarers {
+                        package: id,
+                        carers: chosen.get().into_iter().collect(),
+                    });
+                }
+            >
                 "Save carers"
             </button>
         </section>
@@ -293,18 +466,51 @@ fn DeletePackageCard(id: CarePackageId, name: String) -> impl IntoView {
             <h2>"Delete"</h2>
             <Show
                 when=move || confirm.get()
-                fallback=move || view! {
-                    <button class="button button--danger" type="button" data-test="delete-package" on:click=move |_| confirm.set(true)>"Delete this care package…"</button>
+                fallback=move || {
+                    view! {
+                        <button
+                            class="button button--danger"
+                            type="button"
+                            data-test="delete-package"
+                            on:click=move |_| confirm.set(true)
+                        >
+                            "Delete this care package…"
+                        </button>
+                    }
                 }
             >
                 <div class="confirm" role="alert">
-                    {format!("Delete {name}? Its carers stop seeing its tasks. It waits in the recycle bin, where it can be restored, until the nightly purge. ")}
-                    <button class="button button--danger" type="button" data-test="confirm-delete-package"
-                        on:click=move |_| { delete.dispatch(DeletePackage { id }); }>"Delete"</button>
-                    <button class="button" type="button" on:click=move |_| confirm.set(false)>"Cancel"</button>
+                    {format!(
+                        "Delete {name}? Its carers stop seeing its tasks. It waits in the recycle bin, where it can be restored, until the nightly purge. ",
+                    )}
+                    <button
+                        class="button button--danger"
+                        type="button"
+                        data-test="confirm-delete-package"
+                        on:click=move |_| {
+                            delete.dispatch(DeletePackage { id });
+                        }
+                    >
+                        "Delete"
+                    </button>
+                    <button class="button" type="button" on:click=move |_| confirm.set(false)>
+                        "Cancel"
+                    </button>
                 </div>
             </Show>
-            {move || delete.value().get().and_then(Result::err).map(|err| view! { <p class="alert alert--error" role="alert">{err.to_string()}</p> })}
+            {move || {
+                delete
+                    .value()
+                    .get()
+                    .and_then(Result::err)
+                    .map(|err| {
+                        view! {
+                            <p class="alert alert--error" role="alert">
+                                {err.to_string()}
+                            </p>
+                        }
+                    })
+            }}
         </section>
     }
 }

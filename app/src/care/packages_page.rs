@@ -34,7 +34,9 @@ pub fn PackagesPage() -> impl IntoView {
         <div class="page-header">
             <div>
                 <h1>"Care packages"</h1>
-                <p class="muted">"Clients and where they live. Only the postcode district is stored in clear; names and addresses are encrypted."</p>
+                <p class="muted">
+                    "Clients and where they live. Only the postcode district is stored in clear; names and addresses are encrypted."
+                </p>
             </div>
         </div>
         <Transition fallback=|| ()>
@@ -43,11 +45,24 @@ pub fn PackagesPage() -> impl IntoView {
             </Show>
         </Transition>
         <SearchBox search page placeholder="Name or district" test="package-search" />
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || packages.get().map(|result| match result {
-                Ok(list) => view! { <PackageTable list page /> }.into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                packages
+                    .get()
+                    .map(|result| match result {
+                        Ok(list) => view! { <PackageTable list page /> }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -55,26 +70,49 @@ pub fn PackagesPage() -> impl IntoView {
 #[component]
 fn PackageTable(list: Page<super::api::PackageSummary>, page: RwSignal<i64>) -> impl IntoView {
     if list.total == 0 {
-        return view! { <p class="card muted" data-test="no-packages">"No care packages match."</p> }.into_any();
+        return view! {
+            <p class="card muted" data-test="no-packages">
+                "No care packages match."
+            </p>
+        }
+        .into_any();
     }
     view! {
         <table class="table" data-test="packages">
-            <thead><tr>
-                <th scope="col">"Name"</th><th scope="col">"District"</th>
-                <th scope="col">"Tasks"</th><th scope="col">"Carers"</th>
-            </tr></thead>
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"District"</th>
+                    <th scope="col">"Tasks"</th>
+                    <th scope="col">"Carers"</th>
+                </tr>
+            </thead>
             <tbody>
-                {list.items.into_iter().map(|p| view! {
-                    <tr data-test="package" data-name=p.name.clone()>
-                        <th scope="row"><a href=format!("/admin/packages/{}", p.id)>{p.name.clone()}</a></th>
-                        <td>{p.postcode_district}</td>
-                        <td>{p.tasks}</td>
-                        <td>{p.carers}</td>
-                    </tr>
-                }).collect_view()}
+                {list
+                    .items
+                    .into_iter()
+                    .map(|p| {
+                        view! {
+                            <tr data-test="package" data-name=p.name.clone()>
+                                <th scope="row">
+                                    <a href=format!("/admin/packages/{}", p.id)>{p.name.clone()}</a>
+                                </th>
+                                <td>{p.postcode_district}</td>
+                                <td>{p.tasks}</td>
+                                <td>{p.carers}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
             </tbody>
         </table>
-        <Pager page current=list.page total=list.total page_size=list.page_size what="care packages" />
+        <Pager
+            page
+            current=list.page
+            total=list.total
+            page_size=list.page_size
+            what="care packages"
+        />
     }
     .into_any()
 }
@@ -94,27 +132,81 @@ fn NewPackage(version: RwSignal<u32>) -> impl IntoView {
     view! {
         <Show
             when=move || open.get()
-            fallback=move || view! {
-                <p><button class="button button--primary" type="button" data-test="new-package" on:click=move |_| open.set(true)>"New care package"</button></p>
+            fallback=move || {
+                view! {
+                    <p>
+                        <button
+                            class="button button--primary"
+                            type="button"
+                            data-test="new-package"
+                            on:click=move |_| open.set(true)
+                        >
+                            "New care package"
+                        </button>
+                    </p>
+                }
             }
         >
             <section class="card">
                 <h2>"New care package"</h2>
                 <ActionForm action=save attr:class="form" attr:data-test="package-form">
-                    <Field form="package" label="Package name" name="name" required=true hint="How the office refers to it. Stored in clear text, so use a place or a code, never the client's details." error=field_error(save.value(), "name") />
-                    <Field form="package" label="Postcode district" name="postcode_district" required=true hint="The first part of the postcode only, e.g. M14" error=field_error(save.value(), "postcode_district") />
-                    <Field form="package" label="Client's name" name="client_name" required=true error=field_error(save.value(), "client_name") />
+                    <Field
+                        form="package"
+                        label="Package name"
+                        name="name"
+                        required=true
+                        hint="How the office refers to it. Stored in clear text, so use a place or a code, never the client's details."
+                        error=field_error(save.value(), "name")
+                    />
+                    <Field
+                        form="package"
+                        label="Postcode district"
+                        name="postcode_district"
+                        required=true
+                        hint="The first part of the postcode only, e.g. M14"
+                        error=field_error(save.value(), "postcode_district")
+                    />
+                    <Field
+                        form="package"
+                        label="Client's name"
+                        name="client_name"
+                        required=true
+                        error=field_error(save.value(), "client_name")
+                    />
                     <label class="field" for="package-address">
                         <span>"Address"</span>
-                        <small class="muted">{format!("One line per line, at most {ADDRESS_MAX_LINES} lines.")}</small>
-                        <textarea id="package-address" name="address" rows="4" required=true
-                            aria-describedby="package-address-error" maxlength=(NAME_MAX * ADDRESS_MAX_LINES).to_string()></textarea>
-                        <span class="field__error" id="package-address-error" role="alert">{field_error(save.value(), "address")}</span>
+                        <small class="muted">
+                            {format!("One line per line, at most {ADDRESS_MAX_LINES} lines.")}
+                        </small>
+                        <textarea
+                            id="package-address"
+                            name="address"
+                            rows="4"
+                            required=true
+                            aria-describedby="package-address-error"
+                            maxlength=(NAME_MAX * ADDRESS_MAX_LINES).to_string()
+                        ></textarea>
+                        <span class="field__error" id="package-address-error" role="alert">
+                            {field_error(save.value(), "address")}
+                        </span>
                     </label>
-                    {move || form_error(save.value(), &FIELDS)().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
+                    {move || {
+                        form_error(save.value(), &FIELDS)()
+                            .map(|m| {
+                                view! {
+                                    <p class="alert alert--error" role="alert">
+                                        {m}
+                                    </p>
+                                }
+                            })
+                    }}
                     <div class="actions">
-                        <button class="button button--primary" type="submit">"Add care package"</button>
-                        <button class="button" type="button" on:click=move |_| open.set(false)>"Cancel"</button>
+                        <button class="button button--primary" type="submit">
+                            "Add care package"
+                        </button>
+                        <button class="button" type="button" on:click=move |_| open.set(false)>
+                            "Cancel"
+                        </button>
                     </div>
                 </ActionForm>
             </section>

@@ -31,7 +31,9 @@ pub fn TasksPage() -> impl IntoView {
         <div class="page-header">
             <div>
                 <h1>"Tasks"</h1>
-                <p class="muted">"Care activities with a target: the completions that make a carer 100 % practised."</p>
+                <p class="muted">
+                    "Care activities with a target: the completions that make a carer 100 % practised."
+                </p>
             </div>
         </div>
         <Transition fallback=|| ()>
@@ -40,11 +42,24 @@ pub fn TasksPage() -> impl IntoView {
             </Show>
         </Transition>
         <SearchBox search page placeholder="Name or category" test="task-search" />
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || tasks.get().map(|result| match result {
-                Ok(list) => view! { <TaskTable list page version may_manage /> }.into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                tasks
+                    .get()
+                    .map(|result| match result {
+                        Ok(list) => view! { <TaskTable list page version may_manage /> }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -57,18 +72,32 @@ fn TaskTable(
     may_manage: Signal<bool>,
 ) -> impl IntoView {
     if list.total == 0 {
-        return view! { <p class="card muted" data-test="no-tasks">"No tasks match."</p> }
-            .into_any();
+        return view! {
+            <p class="card muted" data-test="no-tasks">
+                "No tasks match."
+            </p>
+        }
+        .into_any();
     }
     view! {
         <table class="table" data-test="tasks">
-            <thead><tr>
-                <th scope="col">"Task"</th><th scope="col">"Category"</th>
-                <th scope="col">"Target"</th><th scope="col">"Packages"</th>
-                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-            </tr></thead>
+            <thead>
+                <tr>
+                    <th scope="col">"Task"</th>
+                    <th scope="col">"Category"</th>
+                    <th scope="col">"Target"</th>
+                    <th scope="col">"Packages"</th>
+                    <th scope="col">
+                        <span class="visually-hidden">"Actions"</span>
+                    </th>
+                </tr>
+            </thead>
             <tbody>
-                {list.items.into_iter().map(|task| view! { <TaskRow task version may_manage /> }).collect_view()}
+                {list
+                    .items
+                    .into_iter()
+                    .map(|task| view! { <TaskRow task version may_manage /> })
+                    .collect_view()}
             </tbody>
         </table>
         <Pager page current=list.page total=list.total page_size=list.page_size what="tasks" />
@@ -100,30 +129,79 @@ fn TaskRow(task: TaskSummary, version: RwSignal<u32>, may_manage: Signal<bool>) 
     let edit_task = task.clone();
     view! {
         <tr data-test="task" data-name=task.name.clone()>
-            <th scope="row">{task.name.clone()}<br /><small class="muted">{task.description.clone()}</small></th>
+            <th scope="row">
+                {task.name.clone()}<br /><small class="muted">{task.description.clone()}</small>
+            </th>
             <td>{task.category.clone()}</td>
             <td>{task.target_count}</td>
             <td>{task.packages}</td>
             <td class="actions">
-                <Show when=move || may_manage.get()>
+                <Show when=move || {
+                    may_manage.get()
+                }>
                     {move || match mode.get() {
-                        Mode::Show => view! {
-                            <button class="button" type="button" data-test="edit-task" on:click=move |_| mode.set(Mode::Edit)>"Change"</button>
-                            <button class="button button--danger" type="button" data-test="delete-task" on:click=move |_| mode.set(Mode::ConfirmDelete)>"Delete…"</button>
-                        }.into_any(),
-                        Mode::ConfirmDelete => view! {
-                            <span class="confirm" role="alert">"Delete this task? It leaves every carer's list; progress is kept in the recycle bin. "
-                                <button class="button button--danger" type="button" data-test="confirm-delete-task" on:click=move |_| { mode.set(Mode::Show); remove.dispatch(id); }>"Delete"</button>
-                                <button class="button" type="button" on:click=move |_| mode.set(Mode::Show)>"Cancel"</button>
-                            </span>
-                        }.into_any(),
+                        Mode::Show => {
+                            view! {
+                                <button
+                                    class="button"
+                                    type="button"
+                                    data-test="edit-task"
+                                    on:click=move |_| mode.set(Mode::Edit)
+                                >
+                                    "Change"
+                                </button>
+                                <button
+                                    class="button button--danger"
+                                    type="button"
+                                    data-test="delete-task"
+                                    on:click=move |_| mode.set(Mode::ConfirmDelete)
+                                >
+                                    "Delete…"
+                                </button>
+                            }
+                                .into_any()
+                        }
+                        Mode::ConfirmDelete => {
+                            view! {
+                                <span class="confirm" role="alert">
+                                    "Delete this task? It leaves every carer's list; progress is kept in the recycle bin. "
+                                    <button
+                                        class="button button--danger"
+                                        type="button"
+                                        data-test="confirm-delete-task"
+                                        on:click=move |_| {
+                                            mode.set(Mode::Show);
+                                            remove.dispatch(id);
+                                        }
+                                    >
+                                        "Delete"
+                                    </button>
+                                    <button
+                                        class="button"
+                                        type="button"
+                                        on:click=move |_| mode.set(Mode::Show)
+                                    >
+                                        "Cancel"
+                                    </button>
+                                </span>
+                            }
+                                .into_any()
+                        }
                         Mode::Edit => ().into_any(),
                     }}
                 </Show>
             </td>
         </tr>
         <Show when=move || mode.get() == Mode::Edit>
-            <tr><td colspan="5"><TaskEditor task=Some(edit_task.clone()) version on_done=Callback::new(move |()| mode.set(Mode::Show)) /></td></tr>
+            <tr>
+                <td colspan="5">
+                    <TaskEditor
+                        task=Some(edit_task.clone())
+                        version
+                        on_done=Callback::new(move |()| mode.set(Mode::Show))
+                    />
+                </td>
+            </tr>
         </Show>
     }
 }
@@ -176,25 +254,85 @@ fn TaskEditor(
     view! {
         <Show
             when=move || open.get()
-            fallback=move || view! {
-                <p><button class="button button--primary" type="button" data-test="new-task" on:click=move |_| open.set(true)>"New task"</button></p>
+            fallback=move || {
+                view! {
+                    <p>
+                        <button
+                            class="button button--primary"
+                            type="button"
+                            data-test="new-task"
+                            on:click=move |_| open.set(true)
+                        >
+                            "New task"
+                        </button>
+                    </p>
+                }
             }
         >
             <section class="card">
                 <h2>{if editing { "Change task" } else { "New task" }}</h2>
                 <ActionForm action=save attr:class="form" attr:data-test="task-form">
                     {editing.then(|| view! { <input type="hidden" name="id" value=start(0) /> })}
-                    <Field form=form.get_value() label="Task name" name="name" value=start(1) required=true error=field_error(save.value(), "name") />
-                    <Field form=form.get_value() label="Category" name="category" value=start(2) hint="e.g. Medication, Personal care; General if left empty" error=field_error(save.value(), "category") />
-                    <Field form=form.get_value() label="Description" name="description" value=start(3) error=field_error(save.value(), "description") />
-                    <Field form=form.get_value() label="Target (completions for 100 %)" name="target_count" kind="number" min=TargetCount::MIN max=TargetCount::MAX value=start(4) required=true error=field_error(save.value(), "target_count") />
-                    {move || form_error(save.value(), &FIELDS)().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
+                    <Field
+                        form=form.get_value()
+                        label="Task name"
+                        name="name"
+                        value=start(1)
+                        required=true
+                        error=field_error(save.value(), "name")
+                    />
+                    <Field
+                        form=form.get_value()
+                        label="Category"
+                        name="category"
+                        value=start(2)
+                        hint="e.g. Medication, Personal care; General if left empty"
+                        error=field_error(save.value(), "category")
+                    />
+                    <Field
+                        form=form.get_value()
+                        label="Description"
+                        name="description"
+                        value=start(3)
+                        error=field_error(save.value(), "description")
+                    />
+                    <Field
+                        form=form.get_value()
+                        label="Target (completions for 100 %)"
+                        name="target_count"
+                        kind="number"
+                        min=TargetCount::MIN
+                        max=TargetCount::MAX
+                        value=start(4)
+                        required=true
+                        error=field_error(save.value(), "target_count")
+                    />
+                    {move || {
+                        form_error(save.value(), &FIELDS)()
+                            .map(|m| {
+                                view! {
+                                    <p class="alert alert--error" role="alert">
+                                        {m}
+                                    </p>
+                                }
+                            })
+                    }}
                     <div class="actions">
-                        <button class="button button--primary" type="submit">{if editing { "Save task" } else { "Add task" }}</button>
-                        <button class="button" type="button" on:click=move |_| {
-                            open.set(false);
-                            if let Some(done) = on_done { done.run(()); }
-                        }>"Cancel"</button>
+                        <button class="button button--primary" type="submit">
+                            {if editing { "Save task" } else { "Add task" }}
+                        </button>
+                        <button
+                            class="button"
+                            type="button"
+                            on:click=move |_| {
+                                open.set(false);
+                                if let Some(done) = on_done {
+                                    done.run(());
+                                }
+                            }
+                        >
+                            "Cancel"
+                        </button>
                     </div>
                 </ActionForm>
             </section>

@@ -44,8 +44,14 @@ pub fn ProgressBar(label: String, progress: ProgressReport) -> impl IntoView {
     );
     view! {
         <div class="progress">
-            <progress max=progress.target value=progress.current.min(progress.target) aria-label=label></progress>
-            <span class="progress__text" data-test="progress-text">{text}</span>
+            <progress
+                max=progress.target
+                value=progress.current.min(progress.target)
+                aria-label=label
+            ></progress>
+            <span class="progress__text" data-test="progress-text">
+                {text}
+            </span>
         </div>
     }
 }
@@ -71,26 +77,58 @@ pub fn CarerHome() -> impl IntoView {
     );
     view! {
         <Title text="Today" />
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || me.get().map(|me| match me {
-                Ok(Some(me)) => view! {
-                    <div class="page-header"><div>
-                        <h1 data-test="home-heading">{format!("Welcome, {}", me.display_name)}</h1>
-                        <p class="muted" data-test="home-role">{me.role.label()}</p>
-                    </div></div>
-                }.into_any(),
-                Ok(None) => view! { <SignInPrompt /> }.into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                me.get()
+                    .map(|me| match me {
+                        Ok(Some(me)) => {
+                            view! {
+                                <div class="page-header">
+                                    <div>
+                                        <h1 data-test="home-heading">
+                                            {format!("Welcome, {}", me.display_name)}
+                                        </h1>
+                                        <p class="muted" data-test="home-role">
+                                            {me.role.label()}
+                                        </p>
+                                    </div>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        Ok(None) => view! { <SignInPrompt /> }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
         <PendingPanel pending />
         <Transition fallback=|| ()>
-            {move || today.get().map(|result| match result {
-                Ok(today) => view! { <TodayList today version /> }.into_any(),
-                // The prompt above already says so.
-                Err(AppError::Unauthenticated) => ().into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+            {move || {
+                today
+                    .get()
+                    .map(|result| match result {
+                        Ok(today) => view! { <TodayList today version /> }.into_any(),
+                        Err(AppError::Unauthenticated) => ().into_any(),
+                        Err(err) => {
+                            // The prompt above already says so.
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -101,20 +139,47 @@ fn PendingPanel(pending: PendingLogs) -> impl IntoView {
     view! {
         <Show when=move || { pending.count.get() > 0 }>
             <div class="alert alert--warning pending-sync" role="status">
-                <span data-test="pending-sync">{move || format!("Pending sync ({})", pending.count.get())}</span>
+                <span data-test="pending-sync">
+                    {move || format!("Pending sync ({})", pending.count.get())}
+                </span>
                 " · kept on this phone until there is a connection. "
-                <button class="button" type="button" data-test="send-now" on:click=move |_| pending.send()>
+                <button
+                    class="button"
+                    type="button"
+                    data-test="send-now"
+                    on:click=move |_| pending.send()
+                >
                     "Send now"
                 </button>
             </div>
         </Show>
         <Show when=move || !pending.refused.get().is_empty()>
             <div class="alert alert--error" role="alert" data-test="refused-logs">
-                <p>{move || format!("{} log(s) made offline were not counted:", pending.refused.get().len())}</p>
+                <p>
+                    {move || {
+                        format!(
+                            "{} log(s) made offline were not counted:",
+                            pending.refused.get().len(),
+                        )
+                    }}
+                </p>
                 <ul>
-                    {move || pending.refused.get().into_iter().map(|why| view! { <li>{why}</li> }).collect_view()}
+                    {move || {
+                        pending
+                            .refused
+                            .get()
+                            .into_iter()
+                            .map(|why| view! { <li>{why}</li> })
+                            .collect_view()
+                    }}
                 </ul>
-                <button class="button" type="button" on:click=move |_| pending.refused.set(Vec::new())>"Dismiss"</button>
+                <button
+                    class="button"
+                    type="button"
+                    on:click=move |_| pending.refused.set(Vec::new())
+                >
+                    "Dismiss"
+                </button>
             </div>
         </Show>
     }
@@ -154,8 +219,12 @@ fn TodayList(today: Today, version: RwSignal<u32>) -> impl IntoView {
                     <progress max="100" value=percent aria-label="Overall progress"></progress>
                     <span class="progress__text">{format_percent(percent)}</span>
                 </div>
-                <p data-test="pending-confirmations"><a href="/carer/ratings">{confirmations}</a></p>
-                <p class="muted" data-test="unread-notifications">{notifications}</p>
+                <p data-test="pending-confirmations">
+                    <a href="/carer/ratings">{confirmations}</a>
+                </p>
+                <p class="muted" data-test="unread-notifications">
+                    {notifications}
+                </p>
             </section>
         }
     });
@@ -164,30 +233,49 @@ fn TodayList(today: Today, version: RwSignal<u32>) -> impl IntoView {
             <section class="card" data-test="recent">
                 <h2>"Recently logged"</h2>
                 <ul class="plain-list">
-                    {today.recent.into_iter().map(|log| view! {
-                        <li data-test="recent-log">
-                            <strong>{format!("{} × {}", log.task, log.count)}</strong>
-                            <br />
-                            <small class="muted">{if log.offline { format!("{} (sent later)", log.when) } else { log.when }}</small>
-                        </li>
-                    }).collect_view()}
+                    {today
+                        .recent
+                        .into_iter()
+                        .map(|log| {
+                            view! {
+                                <li data-test="recent-log">
+                                    <strong>{format!("{} × {}", log.task, log.count)}</strong>
+                                    <br />
+                                    <small class="muted">
+                                        {if log.offline {
+                                            format!("{} (sent later)", log.when)
+                                        } else {
+                                            log.when
+                                        }}
+                                    </small>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
                 </ul>
             </section>
         }
     });
     let heading = view! {
         <h2 class="section-title">"Today"</h2>
-        <p class="muted">"Log the care you have given today. It counts towards your progress on every package."</p>
+        <p class="muted">
+            "Log the care you have given today. It counts towards your progress on every package."
+        </p>
     };
     let body = if today.assigned == 0 {
         view! {
-            <p class="card" data-test="no-tasks">"You have no tasks yet. Your care manager adds you to a care package, and its tasks appear here."</p>
+            <p class="card" data-test="no-tasks">
+                "You have no tasks yet. Your care manager adds you to a care package, and its tasks appear here."
+            </p>
         }
         .into_any()
     } else if today.tasks.is_empty() {
         view! {
             <p class="alert alert--success" role="status" data-test="all-done">
-                {format!("All tasks completed! ({})", format_percent(today.overall_percent.unwrap_or(100.0)))}
+                {format!(
+                    "All tasks completed! ({})",
+                    format_percent(today.overall_percent.unwrap_or(100.0)),
+                )}
             </p>
         }
         .into_any()
@@ -278,7 +366,12 @@ fn TaskCard(task: TodayTask, version: RwSignal<u32>) -> impl IntoView {
                 <label class="field" for=label_for>
                     <span>"Where?"</span>
                     <select id=select_id name="care_package_id">
-                        {many.iter().map(|p| view! { <option value=p.id.to_string()>{p.name.clone()}</option> }).collect_view()}
+                        {many
+                            .iter()
+                            .map(|p| {
+                                view! { <option value=p.id.to_string()>{p.name.clone()}</option> }
+                            })
+                            .collect_view()}
                     </select>
                 </label>
             }
@@ -294,10 +387,19 @@ fn TaskCard(task: TodayTask, version: RwSignal<u32>) -> impl IntoView {
     view! {
         <article class="card task-card" data-test="today-task" data-task=name.clone()>
             <h2>{format!("Today, have you performed {}?", task.name)}</h2>
-            {(!task.description.is_empty()).then(|| view! { <p class="muted">{task.description.clone()}</p> })}
+            {(!task.description.is_empty())
+                .then(|| view! { <p class="muted">{task.description.clone()}</p> })}
             <ProgressBar label=format!("Progress on {name}") progress=task.progress />
             {if remaining == 0 {
-                view! { <p class="muted" data-test="cap-reached">{format!("You have logged {} today, the most for one day. Well done.", task.logged_today)}</p> }.into_any()
+                view! {
+                    <p class="muted" data-test="cap-reached">
+                        {format!(
+                            "You have logged {} today, the most for one day. Well done.",
+                            task.logged_today,
+                        )}
+                    </p>
+                }
+                    .into_any()
             } else {
                 view! {
                     // A plain form before the WASM arrives (or without JavaScript): the
@@ -320,11 +422,29 @@ fn TaskCard(task: TodayTask, version: RwSignal<u32>) -> impl IntoView {
                             hint=hint
                             error=field_error(log.value(), "count")
                         />
-                        {move || form_error(log.value(), &["count"])().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
-                        <button class="button button--primary" type="submit" disabled=move || log.pending().get()>"Log"</button>
+                        {move || {
+                            form_error(log.value(), &["count"])()
+                                .map(|m| {
+                                    view! {
+                                        <p class="alert alert--error" role="alert">
+                                            {m}
+                                        </p>
+                                    }
+                                })
+                        }}
+                        <button
+                            class="button button--primary"
+                            type="submit"
+                            disabled=move || log.pending().get()
+                        >
+                            "Log"
+                        </button>
                     </ActionForm>
-                    <p class="muted" data-test="logged-today">{format!("Logged today: {} · up to {} more", task.logged_today, remaining)}</p>
-                }.into_any()
+                    <p class="muted" data-test="logged-today">
+                        {format!("Logged today: {} · up to {} more", task.logged_today, remaining)}
+                    </p>
+                }
+                    .into_any()
             }}
         </article>
     }

@@ -71,7 +71,9 @@ pub fn Field(
                 aria-invalid=move || error().is_some().then_some("true")
                 aria-describedby=described_by
             />
-            <span class="field__error" id=error_id role="alert">{error}</span>
+            <span class="field__error" id=error_id role="alert">
+                {error}
+            </span>
         </label>
     }
 }

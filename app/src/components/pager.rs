@@ -16,9 +16,23 @@ pub fn Pager(
     let (first, last) = (current <= 1, current >= pages);
     view! {
         <nav class="pager" aria-label=format!("Pages of {what}")>
-            <button class="button" type="button" disabled=first on:click=move |_| page.set(current - 1)>"Previous"</button>
+            <button
+                class="button"
+                type="button"
+                disabled=first
+                on:click=move |_| page.set(current - 1)
+            >
+                "Previous"
+            </button>
             <span class="muted">{format!("Page {current} of {pages} · {total} {what}")}</span>
-            <button class="button" type="button" disabled=last on:click=move |_| page.set(current + 1)>"Next"</button>
+            <button
+                class="button"
+                type="button"
+                disabled=last
+                on:click=move |_| page.set(current + 1)
+            >
+                "Next"
+            </button>
         </nav>
     }
 }

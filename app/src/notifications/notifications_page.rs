@@ -42,12 +42,23 @@ pub fn NotificationBell(unread: Resource<Result<i64, crate::error::AppError>>) -
     }
     let count = move || unread.get().and_then(Result::ok).unwrap_or(0);
     view! {
-        <a class="bell" href="/notifications" data-test="bell"
-            aria-label=move || format!("Notifications: {} unread", count())>
+        <a
+            class="bell"
+            href="/notifications"
+            data-test="bell"
+            aria-label=move || format!("Notifications: {} unread", count())
+        >
             <span aria-hidden="true">"🔔"</span>
-            {move || (count() > 0).then(|| view! {
-                <span class="badge badge--warn bell__count" data-test="bell-count">{count()}</span>
-            })}
+            {move || {
+                (count() > 0)
+                    .then(|| {
+                        view! {
+                            <span class="badge badge--warn bell__count" data-test="bell-count">
+                                {count()}
+                            </span>
+                        }
+                    })
+            }}
         </a>
     }
 }
@@ -84,46 +95,108 @@ pub fn NotificationsPage() -> impl IntoView {
         <div class="page-header">
             <div>
                 <h1>"Notifications"</h1>
-                <p class="muted">"What happened that concerns you. New ones arrive without reloading."</p>
+                <p class="muted">
+                    "What happened that concerns you. New ones arrive without reloading."
+                </p>
             </div>
             <div class="actions">
                 <label class="field field--inline">
-                    <input type="checkbox" data-test="unread-only"
-                        on:change=move |ev| { unread_only.set(event_target_checked(&ev)); page.set(1); } />
+                    <input
+                        type="checkbox"
+                        data-test="unread-only"
+                        on:change=move |ev| {
+                            unread_only.set(event_target_checked(&ev));
+                            page.set(1);
+                        }
+                    />
                     <span>"Unread only"</span>
                 </label>
-                <Show when=move || !confirm_all.get() fallback=move || view! {
-                    <span class="confirm-inline">
-                        "Mark every notification read? "
-                        <button class="button button--primary" type="button" data-test="confirm-mark-all"
-                            on:click=move |_| { mark_all.dispatch(MarkAllNotificationsRead {}); confirm_all.set(false); }>
-                            "Mark all read"
-                        </button>
-                        <button class="button" type="button" on:click=move |_| confirm_all.set(false)>"Cancel"</button>
-                    </span>
-                }>
-                    <button class="button" type="button" data-test="mark-all"
-                        on:click=move |_| confirm_all.set(true)>"Mark all read"</button>
+                <Show
+                    when=move || !confirm_all.get()
+                    fallback=move || {
+                        view! {
+                            <span class="confirm-inline">
+                                "Mark every notification read? "
+                                <button
+                                    class="button button--primary"
+                                    type="button"
+                                    data-test="confirm-mark-all"
+                                    on:click=move |_| {
+                                        mark_all.dispatch(MarkAllNotificationsRead {});
+                                        confirm_all.set(false);
+                                    }
+                                >
+                                    "Mark all read"
+                                </button>
+                                <button
+                                    class="button"
+                                    type="button"
+                                    on:click=move |_| confirm_all.set(false)
+                                >
+                                    "Cancel"
+                                </button>
+                            </span>
+                        }
+                    }
+                >
+                    <button
+                        class="button"
+                        type="button"
+                        data-test="mark-all"
+                        on:click=move |_| confirm_all.set(true)
+                    >
+                        "Mark all read"
+                    </button>
                 </Show>
             </div>
         </div>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || list.get().map(|result| match result {
-                Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
-                Ok(found) if found.items.is_empty() => view! {
-                    <p class="muted" data-test="no-notifications">"Nothing here yet."</p>
-                }.into_any(),
-                Ok(found) => {
-                    let (current, total) = (found.page, found.total);
-                    view! {
-                        <p class="muted" data-test="unread-total">{format!("{} unread", found.unread)}</p>
-                        <ul class="notification-list" data-test="notifications">
-                            {found.items.into_iter().map(|item| row(item, mark)).collect_view()}
-                        </ul>
-                        <Pager page current total page_size=PAGE_SIZE what="notifications" />
-                    }.into_any()
-                }
-            })}
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                list.get()
+                    .map(|result| match result {
+                        Err(err) => {
+                            view! {
+                                <p class="form-error" role="alert">
+                                    {err.to_string()}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Ok(found) if found.items.is_empty() => {
+                            view! {
+                                <p class="muted" data-test="no-notifications">
+                                    "Nothing here yet."
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Ok(found) => {
+                            let (current, total) = (found.page, found.total);
+                            view! {
+                                <p class="muted" data-test="unread-total">
+                                    {format!("{} unread", found.unread)}
+                                </p>
+                                <ul class="notification-list" data-test="notifications">
+                                    {found
+                                        .items
+                                        .into_iter()
+                                        .map(|item| row(item, mark))
+                                        .collect_view()}
+                                </ul>
+                                <Pager
+                                    page
+                                    current
+                                    total
+                                    page_size=PAGE_SIZE
+                                    what="notifications"
+                                />
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
         <Choices />
     }
@@ -166,11 +239,19 @@ fn Choices() -> impl IntoView {
     view! {
         <section class="card" data-test="notification-choices">
             <h2>"How you hear about things"</h2>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || stored.get().map(|result| match result {
-                    Err(err) => view! { <p class="form-error">{err.to_string()}</p> }.into_any(),
-                    Ok(choices) => choice_form(choices, save).into_any(),
-                })}
+            <Transition fallback=|| {
+                view! { <p class="muted">"Loading…"</p> }
+            }>
+                {move || {
+                    stored
+                        .get()
+                        .map(|result| match result {
+                            Err(err) => {
+                                view! { <p class="form-error">{err.to_string()}</p> }.into_any()
+                            }
+                            Ok(choices) => choice_form(choices, save).into_any(),
+                        })
+                }}
             </Transition>
             <super::push_switch::PushSwitch />
         </section>
@@ -197,32 +278,57 @@ fn choice_form(choices: Vec<Choice>, save: ServerAction<SaveNotificationChoices>
         let checked = choice.wants(channel);
         view! {
             <td>
-                <input type="checkbox" checked=checked
+                <input
+                    type="checkbox"
+                    checked=checked
                     aria-label=format!("{}: {}", choice.kind.label(), channel.label())
                     data-test=format!("choice-{}-{}", choice.kind.as_str(), channel.as_str())
-                    on:change=move |ev| toggle(index, channel, event_target_checked(&ev)) />
+                    on:change=move |ev| toggle(index, channel, event_target_checked(&ev))
+                />
             </td>
         }
         .into_any()
     };
     view! {
         <table class="table">
-            <thead><tr>
-                <th scope="col">"About"</th>
-                {Channel::ALL.iter().map(|c| view! { <th scope="col">{c.label()}</th> }).collect_view()}
-            </tr></thead>
+            <thead>
+                <tr>
+                    <th scope="col">"About"</th>
+                    {Channel::ALL
+                        .iter()
+                        .map(|c| view! { <th scope="col">{c.label()}</th> })
+                        .collect_view()}
+                </tr>
+            </thead>
             <tbody>
-                {choices.into_iter().enumerate().map(|(index, choice)| view! {
-                    <tr>
-                        <th scope="row">{choice.kind.label()}</th>
-                        {Channel::ALL.iter().map(|&channel| cell(index, choice, channel)).collect_view()}
-                    </tr>
-                }).collect_view()}
+                {choices
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, choice)| {
+                        view! {
+                            <tr>
+                                <th scope="row">{choice.kind.label()}</th>
+                                {Channel::ALL
+                                    .iter()
+                                    .map(|&channel| cell(index, choice, channel))
+                                    .collect_view()}
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
             </tbody>
         </table>
-        <button class="button button--primary" type="button" data-test="save-choices"
+        <button
+            class="button button--primary"
+            type="button"
+            data-test="save-choices"
             disabled=move || save.pending().get()
-            on:click=move |_| { save.dispatch(SaveNotificationChoices { choices: edited.get_untracked() }); }>
+            on:click=move |_| {
+                save.dispatch(SaveNotificationChoices {
+                    choices: edited.get_untracked(),
+                });
+            }
+        >
             "Save choices"
         </button>
     }

@@ -81,21 +81,57 @@ pub fn PushSwitch() -> impl IntoView {
         <div class="push-switch" data-test="push-switch">
             <h3>"Notifications on this phone"</h3>
             {move || match here.get() {
-                Here::Checking => view! { <p class="muted">"Checking this browser…"</p> }.into_any(),
-                Here::Unavailable(why) => view! { <p class="muted" data-test="push-state">{why}</p> }.into_any(),
-                Here::Blocked => view! {
-                    <p data-test="push-state">"Notifications are blocked for CareTrack in this browser's settings. Allow them there, then come back."</p>
-                }.into_any(),
-                Here::Off => view! {
-                    <p data-test="push-state">"Off. Turn them on to be told of ratings to confirm, shifts and rota changes even when CareTrack is closed (as chosen in the “Push to your phone” column)."</p>
-                    <button class="button button--primary" type="button" data-test="push-on"
-                        disabled=move || busy.get() on:click=move |_| flip(true)>"Turn on for this phone"</button>
-                }.into_any(),
-                Here::On => view! {
-                    <p data-test="push-state">"On for this phone."</p>
-                    <button class="button" type="button" data-test="push-off"
-                        disabled=move || busy.get() on:click=move |_| flip(false)>"Turn off for this phone"</button>
-                }.into_any(),
+                Here::Checking => {
+                    view! { <p class="muted">"Checking this browser…"</p> }.into_any()
+                }
+                Here::Unavailable(why) => {
+                    view! {
+                        <p class="muted" data-test="push-state">
+                            {why}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Here::Blocked => {
+                    view! {
+                        <p data-test="push-state">
+                            "Notifications are blocked for CareTrack in this browser's settings. Allow them there, then come back."
+                        </p>
+                    }
+                        .into_any()
+                }
+                Here::Off => {
+                    view! {
+                        <p data-test="push-state">
+                            "Off. Turn them on to be told of ratings to confirm, shifts and rota changes even when CareTrack is closed (as chosen in the “Push to your phone” column)."
+                        </p>
+                        <button
+                            class="button button--primary"
+                            type="button"
+                            data-test="push-on"
+                            disabled=move || busy.get()
+                            on:click=move |_| flip(true)
+                        >
+                            "Turn on for this phone"
+                        </button>
+                    }
+                        .into_any()
+                }
+                Here::On => {
+                    view! {
+                        <p data-test="push-state">"On for this phone."</p>
+                        <button
+                            class="button"
+                            type="button"
+                            data-test="push-off"
+                            disabled=move || busy.get()
+                            on:click=move |_| flip(false)
+                        >
+                            "Turn off for this phone"
+                        </button>
+                    }
+                        .into_any()
+                }
             }}
         </div>
     }

@@ -33,34 +33,69 @@ pub fn RecycleBinPage() -> impl IntoView {
                 .unwrap_or(0)
         };
         view! {
-            <button class="tab" type="button" role="tab"
+            <button
+                class="tab"
+                type="button"
+                role="tab"
                 aria-selected=move || (kind.get() == value).to_string()
-                on:click=move |_| { kind.set(value); page.set(1); }>
-                {value.label()}" "<span class="badge" data-test="bin-count">{count}</span>
+                on:click=move |_| {
+                    kind.set(value);
+                    page.set(1);
+                }
+            >
+                {value.label()}
+                " "
+                <span class="badge" data-test="bin-count">
+                    {count}
+                </span>
             </button>
         }
     };
     view! {
         <Title text="Recycle bin" />
-        <div class="page-header"><div>
-            <h1>"Recycle bin"</h1>
-            <Transition fallback=|| ()>
-                <p class="muted">{move || counts.get().and_then(Result::ok).map(|c| format!(
-                    "Deleted records stay here for {} days; care managers are emailed a week before the nightly sweep purges them for good. Carers, tasks with practice recorded and templates an assessment used wait for you. Purging a person erases their personal data and keeps an anonymous record of their practice.",
-                    c.keep_days
-                ))}</p>
-            </Transition>
-        </div></div>
+        <div class="page-header">
+            <div>
+                <h1>"Recycle bin"</h1>
+                <Transition fallback=|| ()>
+                    <p class="muted">
+                        {move || {
+                            counts
+                                .get()
+                                .and_then(Result::ok)
+                                .map(|c| {
+                                    format!(
+                                        "Deleted records stay here for {} days; care managers are emailed a week before the nightly sweep purges them for good. Carers, tasks with practice recorded and templates an assessment used wait for you. Purging a person erases their personal data and keeps an anonymous record of their practice.",
+                                        c.keep_days,
+                                    )
+                                })
+                        }}
+                    </p>
+                </Transition>
+            </div>
+        </div>
         <div class="tabs" role="tablist">
             <Transition fallback=|| ()>
                 {BinKind::ALL.into_iter().map(tab).collect_view()}
             </Transition>
         </div>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || items.get().map(|result| match result {
-                Ok(list) => view! { <BinList list page version /> }.into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                items
+                    .get()
+                    .map(|result| match result {
+                        Ok(list) => view! { <BinList list page version /> }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -92,8 +127,12 @@ fn BinList(list: BinPage, page: RwSignal<i64>, version: RwSignal<u32>) -> impl I
     Effect::new(move |_| report(restore_action.value().get(), "restored"));
     Effect::new(move |_| report(purge_action.value().get(), "purged for good"));
     if list.total == 0 {
-        return view! { <p class="card muted" data-test="bin-empty">"Nothing here."</p> }
-            .into_any();
+        return view! {
+            <p class="card muted" data-test="bin-empty">
+                "Nothing here."
+            </p>
+        }
+        .into_any();
     }
     // What the chosen records bring back (or take with them), shown before confirming.
     let impacts: Vec<(String, String, String)> = list
@@ -112,42 +151,107 @@ fn BinList(list: BinPage, page: RwSignal<i64>, version: RwSignal<u32>) -> impl I
     let selected = move || chosen.get().into_iter().collect::<Vec<_>>();
     view! {
         <table class="table" data-test="bin">
-            <thead><tr>
-                <th scope="col"><span class="visually-hidden">"Choose"</span></th>
-                <th scope="col">"Name"</th><th scope="col">"Deleted"</th>
-                <th scope="col">"Purge due"</th><th scope="col">"Comes back with it"</th>
-            </tr></thead>
+            <thead>
+                <tr>
+                    <th scope="col">
+                        <span class="visually-hidden">"Choose"</span>
+                    </th>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Deleted"</th>
+                    <th scope="col">"Purge due"</th>
+                    <th scope="col">"Comes back with it"</th>
+                </tr>
+            </thead>
             <tbody>
                 {list.items.into_iter().map(|item| view! { <Row item chosen /> }).collect_view()}
             </tbody>
         </table>
-        <Pager page current=list.page total=list.total page_size=list.page_size what="deleted records" />
+        <Pager
+            page
+            current=list.page
+            total=list.total
+            page_size=list.page_size
+            what="deleted records"
+        />
         <div class="actions">
             {move || match confirm.get() {
-                Confirm::None => view! {
-                    <button class="button" type="button" data-test="restore" disabled=move || chosen.read().is_empty()
-                        on:click=move |_| confirm.set(Confirm::Restore)>"Restore…"</button>
-                    <button class="button button--danger" type="button" data-test="purge" disabled=move || chosen.read().is_empty()
-                        on:click=move |_| confirm.set(Confirm::Purge)>"Purge for good…"</button>
-                }.into_any(),
-                Confirm::Restore => view! {
-                    <div class="confirm" role="alert" data-test="confirm-restore">
-                        <p>"Restore these? "</p>
-                        <ul>{summary()}</ul>
-                        <button class="button button--primary" type="button" data-test="confirm-restore-button"
-                            on:click=move |_| { confirm.set(Confirm::None); restore_action.dispatch(selected()); }>"Restore"</button>
-                        <button class="button" type="button" on:click=move |_| confirm.set(Confirm::None)>"Cancel"</button>
-                    </div>
-                }.into_any(),
-                Confirm::Purge => view! {
-                    <div class="confirm" role="alert" data-test="confirm-purge">
-                        <p>"Purge these for good? This cannot be undone. "</p>
-                        <ul>{summary()}</ul>
-                        <button class="button button--danger" type="button" data-test="confirm-purge-button"
-                            on:click=move |_| { confirm.set(Confirm::None); purge_action.dispatch(selected()); }>"Purge"</button>
-                        <button class="button" type="button" on:click=move |_| confirm.set(Confirm::None)>"Cancel"</button>
-                    </div>
-                }.into_any(),
+                Confirm::None => {
+                    view! {
+                        <button
+                            class="button"
+                            type="button"
+                            data-test="restore"
+                            disabled=move || chosen.read().is_empty()
+                            on:click=move |_| confirm.set(Confirm::Restore)
+                        >
+                            "Restore…"
+                        </button>
+                        <button
+                            class="button button--danger"
+                            type="button"
+                            data-test="purge"
+                            disabled=move || chosen.read().is_empty()
+                            on:click=move |_| confirm.set(Confirm::Purge)
+                        >
+                            "Purge for good…"
+                        </button>
+                    }
+                        .into_any()
+                }
+                Confirm::Restore => {
+                    view! {
+                        <div class="confirm" role="alert" data-test="confirm-restore">
+                            <p>"Restore these? "</p>
+                            <ul>{summary()}</ul>
+                            <button
+                                class="button button--primary"
+                                type="button"
+                                data-test="confirm-restore-button"
+                                on:click=move |_| {
+                                    confirm.set(Confirm::None);
+                                    restore_action.dispatch(selected());
+                                }
+                            >
+                                "Restore"
+                            </button>
+                            <button
+                                class="button"
+                                type="button"
+                                on:click=move |_| confirm.set(Confirm::None)
+                            >
+                                "Cancel"
+                            </button>
+                        </div>
+                    }
+                        .into_any()
+                }
+                Confirm::Purge => {
+                    view! {
+                        <div class="confirm" role="alert" data-test="confirm-purge">
+                            <p>"Purge these for good? This cannot be undone. "</p>
+                            <ul>{summary()}</ul>
+                            <button
+                                class="button button--danger"
+                                type="button"
+                                data-test="confirm-purge-button"
+                                on:click=move |_| {
+                                    confirm.set(Confirm::None);
+                                    purge_action.dispatch(selected());
+                                }
+                            >
+                                "Purge"
+                            </button>
+                            <button
+                                class="button"
+                                type="button"
+                                on:click=move |_| confirm.set(Confirm::None)
+                            >
+                                "Cancel"
+                            </button>
+                        </div>
+                    }
+                        .into_any()
+                }
             }}
         </div>
     }
@@ -161,14 +265,28 @@ fn Row(item: BinItem, chosen: RwSignal<BTreeSet<String>>) -> impl IntoView {
     let (label, data_name) = (format!("Choose {}", item.name), item.name.clone());
     view! {
         <tr data-test="bin-item" data-name=data_name>
-            <td><input type="checkbox" aria-label=label
-                prop:checked=move || chosen.read().contains(&checked_id)
-                on:change=move |ev| {
-                    let id = id.clone();
-                    chosen.update(|set| { if event_target_checked(&ev) { set.insert(id); } else { set.remove(&id); } });
-                } /></td>
+            <td>
+                <input
+                    type="checkbox"
+                    aria-label=label
+                    prop:checked=move || chosen.read().contains(&checked_id)
+                    on:change=move |ev| {
+                        let id = id.clone();
+                        chosen
+                            .update(|set| {
+                                if event_target_checked(&ev) {
+                                    set.insert(id);
+                                } else {
+                                    set.remove(&id);
+                                }
+                            });
+                    }
+                />
+            </td>
             <th scope="row">{item.name}</th>
-            <td>{item.deleted}<br /><small class="muted">{format!("by {}", item.deleted_by)}</small></td>
+            <td>
+                {item.deleted}<br /><small class="muted">{format!("by {}", item.deleted_by)}</small>
+            </td>
             <td>{item.purge_on}</td>
             <td>{item.impact}</td>
         </tr>

@@ -29,25 +29,54 @@ pub fn ReportsPage() -> impl IntoView {
     let manager = crate::identity::use_can(Permission::ArchiveReports);
     view! {
         <Title text="Reports" />
-        <div class="page-header"><div>
-            <h1>"PDF reports"</h1>
-            <p class="muted">{format!(
-                "Reports are made in the background: this page shows how far each one has got. A ready report downloads through a link that works for a few minutes; its file is removed after {} days unless a care manager archives it.",
-                super::KEEP_DAYS
-            )}</p>
-        </div></div>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || choices.get().map(|result| match result {
-                Ok(choices) => view! { <RequestForms choices version /> }.into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+        <div class="page-header">
+            <div>
+                <h1>"PDF reports"</h1>
+                <p class="muted">
+                    {format!(
+                        "Reports are made in the background: this page shows how far each one has got. A ready report downloads through a link that works for a few minutes; its file is removed after {} days unless a care manager archives it.",
+                        super::KEEP_DAYS,
+                    )}
+                </p>
+            </div>
+        </div>
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                choices
+                    .get()
+                    .map(|result| match result {
+                        Ok(choices) => view! { <RequestForms choices version /> }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
         <h2>"Made so far"</h2>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || list.get().map(|result| match result {
-                Ok(list) => view! { <ReportTable list page version manager /> }.into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                list.get()
+                    .map(|result| match result {
+                        Ok(list) => view! { <ReportTable list page version manager /> }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -121,48 +150,110 @@ fn RequestForms(choices: ReportChoices, version: RwSignal<u32>) -> impl IntoView
     let carers = choices.carers;
     let packages = choices.packages;
     view! {
-        {move || failure.get().map(|err| view! {
-            <div class="alert alert--error" role="alert" data-test="report-error">{err.to_string()}</div>
-        })}
+        {move || {
+            failure
+                .get()
+                .map(|err| {
+                    view! {
+                        <div class="alert alert--error" role="alert" data-test="report-error">
+                            {err.to_string()}
+                        </div>
+                    }
+                })
+        }}
         <div class="cards">
             <form class="card form" on:submit=evidence data-test="evidence-form">
                 <h2>"Competency evidence pack"</h2>
-                <p class="muted">"One carer: details, progress, ratings with their assessors, assessment answers and scores, and every confirmation or dispute."</p>
-                <label class="field"><span>"Carer"</span>
-                    <select data-test="report-carer" prop:value=move || carer.get()
-                        on:change=move |ev| carer.set(event_target_value(&ev))>
-                        {carers.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                <p class="muted">
+                    "One carer: details, progress, ratings with their assessors, assessment answers and scores, and every confirmation or dispute."
+                </p>
+                <label class="field">
+                    <span>"Carer"</span>
+                    <select
+                        data-test="report-carer"
+                        prop:value=move || carer.get()
+                        on:change=move |ev| carer.set(event_target_value(&ev))
+                    >
+                        {carers
+                            .into_iter()
+                            .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
+                            .collect_view()}
                     </select>
                 </label>
-                <button class="button button--primary" type="submit" data-test="make-evidence-pack" disabled=busy>"Make evidence pack"</button>
+                <button
+                    class="button button--primary"
+                    type="submit"
+                    data-test="make-evidence-pack"
+                    disabled=busy
+                >
+                    "Make evidence pack"
+                </button>
             </form>
             <form class="card form" on:submit=rota data-test="rota-form">
                 <h2>"Rota for a week"</h2>
                 <p class="muted">"One care package's week, A4 landscape, ready to print."</p>
-                <label class="field"><span>"Care package"</span>
-                    <select data-test="report-package" prop:value=move || package.get()
-                        on:change=move |ev| package.set(event_target_value(&ev))>
-                        {packages.into_iter().map(|p| view! { <option value=p.id.to_string()>{p.name}</option> }).collect_view()}
+                <label class="field">
+                    <span>"Care package"</span>
+                    <select
+                        data-test="report-package"
+                        prop:value=move || package.get()
+                        on:change=move |ev| package.set(event_target_value(&ev))
+                    >
+                        {packages
+                            .into_iter()
+                            .map(|p| view! { <option value=p.id.to_string()>{p.name}</option> })
+                            .collect_view()}
                     </select>
                 </label>
-                <label class="field"><span>"Week starting (a Monday)"</span>
-                    <input type="date" data-test="report-week" prop:value=move || week.get()
-                        on:input=move |ev| week.set(event_target_value(&ev)) />
+                <label class="field">
+                    <span>"Week starting (a Monday)"</span>
+                    <input
+                        type="date"
+                        data-test="report-week"
+                        prop:value=move || week.get()
+                        on:input=move |ev| week.set(event_target_value(&ev))
+                    />
                 </label>
-                <button class="button button--primary" type="submit" data-test="make-rota" disabled=busy>"Make rota"</button>
+                <button
+                    class="button button--primary"
+                    type="submit"
+                    data-test="make-rota"
+                    disabled=busy
+                >
+                    "Make rota"
+                </button>
             </form>
             <form class="card form" on:submit=compliance data-test="compliance-form">
                 <h2>"Compliance summary"</h2>
-                <p class="muted">"A period's Working Time Regulations breaches and overrides, ratings waiting for confirmation and overdue reviews."</p>
-                <label class="field"><span>"From"</span>
-                    <input type="date" data-test="report-from" prop:value=move || from.get()
-                        on:input=move |ev| from.set(event_target_value(&ev)) />
+                <p class="muted">
+                    "A period's Working Time Regulations breaches and overrides, ratings waiting for confirmation and overdue reviews."
+                </p>
+                <label class="field">
+                    <span>"From"</span>
+                    <input
+                        type="date"
+                        data-test="report-from"
+                        prop:value=move || from.get()
+                        on:input=move |ev| from.set(event_target_value(&ev))
+                    />
                 </label>
-                <label class="field"><span>"To"</span>
-                    <input type="date" data-test="report-to" prop:value=move || to.get()
-                        on:input=move |ev| to.set(event_target_value(&ev)) />
+                <label class="field">
+                    <span>"To"</span>
+                    <input
+                        type="date"
+                        data-test="report-to"
+                        prop:value=move || to.get()
+                        on:input=move |ev| to.set(event_target_value(&ev))
+                    />
                 </label>
-                <button class="button button--primary" type="submit" data-test="make-compliance" disabled=busy>"Make summary"</button>
+                <button
+                    class="button button--primary"
+                    type="submit"
+                    data-test="make-compliance"
+                    disabled=busy
+                >
+                    "Make summary"
+                </button>
             </form>
         </div>
     }
@@ -176,17 +267,31 @@ fn ReportTable(
     manager: Signal<bool>,
 ) -> impl IntoView {
     if list.total == 0 {
-        return view! { <p class="card muted" data-test="reports-empty">"No reports yet."</p> }
-            .into_any();
+        return view! {
+            <p class="card muted" data-test="reports-empty">
+                "No reports yet."
+            </p>
+        }
+        .into_any();
     }
     view! {
         <table class="table" data-test="reports">
-            <thead><tr>
-                <th scope="col">"Report"</th><th scope="col">"Asked for"</th>
-                <th scope="col">"Status"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
-            </tr></thead>
+            <thead>
+                <tr>
+                    <th scope="col">"Report"</th>
+                    <th scope="col">"Asked for"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">
+                        <span class="visually-hidden">"Actions"</span>
+                    </th>
+                </tr>
+            </thead>
             <tbody>
-                {list.rows.into_iter().map(|row| view! { <Row row version manager /> }).collect_view()}
+                {list
+                    .rows
+                    .into_iter()
+                    .map(|row| view! { <Row row version manager /> })
+                    .collect_view()}
             </tbody>
         </table>
         <Pager page current=list.page total=list.total page_size=list.page_size what="reports" />
@@ -219,11 +324,19 @@ fn Row(row: ReportRow, version: RwSignal<u32>, manager: Signal<bool>) -> impl In
     let status = match row.status {
         s if s.in_progress() => view! {
             <progress max="100" value=row.progress.to_string() aria-label="Progress"></progress>
-            <br /><small class="muted" data-test="report-stage">{format!("{} · {} %", row.stage, row.progress)}</small>
+            <br />
+            <small class="muted" data-test="report-stage">
+                {format!("{} · {} %", row.stage, row.progress)}
+            </small>
         }
         .into_any(),
-        ReportStatus::Failed => view! { <small class="error">{row.error.clone()}</small> }.into_any(),
-        _ => view! { <small class="muted">{row.details.clone()}<br />{row.keeping.clone()}</small> }.into_any(),
+        ReportStatus::Failed => {
+            view! { <small class="error">{row.error.clone()}</small> }.into_any()
+        }
+        _ => {
+            view! { <small class="muted">{row.details.clone()}<br />{row.keeping.clone()}</small> }
+                .into_any()
+        }
     };
     let ready = row.status == ReportStatus::Ready;
     let archived = row.archived;
@@ -231,36 +344,94 @@ fn Row(row: ReportRow, version: RwSignal<u32>, manager: Signal<bool>) -> impl In
     view! {
         <tr data-test="report" data-status=format!("{:?}", row.status).to_uppercase()>
             <th scope="row">{row.title}</th>
-            <td>{row.requested}<br /><small class="muted">{format!("by {}", row.requested_by)}</small></td>
-            <td><span class="badge">{row.status.label()}</span><br />{status}</td>
+            <td>
+                {row.requested}<br />
+                <small class="muted">{format!("by {}", row.requested_by)}</small>
+            </td>
+            <td>
+                <span class="badge">{row.status.label()}</span>
+                <br />
+                {status}
+            </td>
             <td class="actions">
-                {ready.then(|| view! {
-                    <button class="button button--primary" type="button" data-test="download-report"
-                        disabled=download.pending()
-                        on:click=move |_| { download.dispatch(download_id); }>"Download PDF"</button>
-                })}
-                {move || (ready && manager.get()).then(|| if archived {
-                    if confirm_release.get() {
+                {ready
+                    .then(|| {
                         view! {
-                            <span class="confirm" role="alert">
-                                {format!("Let it expire? Its file is removed {} days from now. ", super::KEEP_DAYS)}
-                                <button class="button button--danger" type="button" data-test="confirm-unarchive"
-                                    on:click=move |_| { confirm_release.set(false); archive.dispatch((release_id, false)); }>"Let it expire"</button>
-                                <button class="button" type="button" on:click=move |_| confirm_release.set(false)>"Cancel"</button>
-                            </span>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <button class="button" type="button" data-test="unarchive-report"
-                                on:click=move |_| confirm_release.set(true)>"Unarchive…"</button>
-                        }.into_any()
-                    }
-                } else {
-                    view! {
-                        <button class="button" type="button" data-test="archive-report"
-                            on:click=move |_| { archive.dispatch((archive_id, true)); }>"Archive"</button>
-                    }.into_any()
-                })}
+                            <button
+                                class="button button--primary"
+                                type="button"
+                                data-test="download-report"
+                                disabled=download.pending()
+                                on:click=move |_| {
+                                    download.dispatch(download_id);
+                                }
+                            >
+                                "Download PDF"
+                            </button>
+                        }
+                    })}
+                {move || {
+                    (ready && manager.get())
+                        .then(|| {
+                            if archived {
+                                if confirm_release.get() {
+                                    view! {
+                                        <span class="confirm" role="alert">
+                                            {format!(
+                                                "Let it expire? Its file is removed {} days from now. ",
+                                                super::KEEP_DAYS,
+                                            )}
+                                            <button
+                                                class="button button--danger"
+                                                type="button"
+                                                data-test="confirm-unarchive"
+                                                on:click=move |_| {
+                                                    confirm_release.set(false);
+                                                    archive.dispatch((release_id, false));
+                                                }
+                                            >
+                                                "Let it expire"
+                                            </button>
+                                            <button
+                                                class="button"
+                                                type="button"
+                                                on:click=move |_| confirm_release.set(false)
+                                            >
+                                                "Cancel"
+                                            </button>
+                                        </span>
+                                    }
+                                        .into_any()
+                                } else {
+                                    view! {
+                                        <button
+                                            class="button"
+                                            type="button"
+                                            data-test="unarchive-report"
+                                            on:click=move |_| confirm_release.set(true)
+                                        >
+                                            "Unarchive…"
+                                        </button>
+                                    }
+                                        .into_any()
+                                }
+                            } else {
+                                view! {
+                                    <button
+                                        class="button"
+                                        type="button"
+                                        data-test="archive-report"
+                                        on:click=move |_| {
+                                            archive.dispatch((archive_id, true));
+                                        }
+                                    >
+                                        "Archive"
+                                    </button>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
             </td>
         </tr>
     }

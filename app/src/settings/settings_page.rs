@@ -32,15 +32,34 @@ pub fn SettingsPage() -> impl IntoView {
         <div class="page-header">
             <div>
                 <h1>"Settings"</h1>
-                <p class="muted">"Sign-in security for everyone in the organisation. Every change is recorded in the audit log."</p>
-                <p><a href="/admin/settings/rota-rules" data-test="rota-rules-link">"Rota rules: the Working Time Regulations and the organisation's own →"</a></p>
+                <p class="muted">
+                    "Sign-in security for everyone in the organisation. Every change is recorded in the audit log."
+                </p>
+                <p>
+                    <a href="/admin/settings/rota-rules" data-test="rota-rules-link">
+                        "Rota rules: the Working Time Regulations and the organisation's own →"
+                    </a>
+                </p>
             </div>
         </div>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || settings.get().map(|loaded| match loaded {
-                Ok(current) => view! { <SettingsForm current save /> }.into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                settings
+                    .get()
+                    .map(|loaded| match loaded {
+                        Ok(current) => view! { <SettingsForm current save /> }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -80,12 +99,27 @@ fn SettingsForm(current: SecuritySettings, save: ServerAction<SaveSettings>) -> 
                         />
                         <span>"Care managers must use two-step verification"</span>
                     </label>
-                    <small class="muted">"Managers without it are asked to set it up before anything else."</small>
-                    <span class="field__error" id="require_admin_2fa-error" role="alert">{two_factor_error}</span>
+                    <small class="muted">
+                        "Managers without it are asked to set it up before anything else."
+                    </small>
+                    <span class="field__error" id="require_admin_2fa-error" role="alert">
+                        {two_factor_error}
+                    </span>
                 </div>
                 {numbers}
-                {move || form_error(save.value(), &FIELDS)().map(|m| view! { <p class="alert alert--error" role="alert">{m}</p> })}
-                <button class="button button--primary" type="submit">"Save settings"</button>
+                {move || {
+                    form_error(save.value(), &FIELDS)()
+                        .map(|m| {
+                            view! {
+                                <p class="alert alert--error" role="alert">
+                                    {m}
+                                </p>
+                            }
+                        })
+                }}
+                <button class="button button--primary" type="submit">
+                    "Save settings"
+                </button>
             </ActionForm>
         </section>
     }

@@ -56,7 +56,10 @@ pub fn SystemStatusPage() -> impl IntoView {
                 {move || if checking.get() { "Checking…" } else { "Check again" }}
             </button>
         </div>
-        <Transition fallback=|| view! { <p class="muted">"Checking…"</p> } set_pending=checking.write_only()>
+        <Transition
+            fallback=|| view! { <p class="muted">"Checking…"</p> }
+            set_pending=checking.write_only()
+        >
             {move || {
                 status
                     .get()
@@ -99,7 +102,9 @@ fn StatusReport(status: SystemStatus, check: u32) -> impl IntoView {
                         <th scope="col">"Service"</th>
                         <th scope="col">"State"</th>
                         <th scope="col">"Details"</th>
-                        <th scope="col" class="numeric">"Round trip"</th>
+                        <th scope="col" class="numeric">
+                            "Round trip"
+                        </th>
                     </tr>
                 </thead>
                 <tbody>
@@ -117,10 +122,22 @@ fn StatusReport(status: SystemStatus, check: u32) -> impl IntoView {
                             value=database_clock(f.database_time)
                             test="database-time"
                         />
-                        <Stat label="Active users" value=f.active_users.to_string() test="active-users" />
-                        <Stat label="Care packages" value=f.care_packages.to_string() test="care-packages" />
+                        <Stat
+                            label="Active users"
+                            value=f.active_users.to_string()
+                            test="active-users"
+                        />
+                        <Stat
+                            label="Care packages"
+                            value=f.care_packages.to_string()
+                            test="care-packages"
+                        />
                         <Stat label="Tasks" value=f.tasks.to_string() test="tasks" />
-                        <Stat label="Migrations applied" value=f.migrations_applied.to_string() test="migrations" />
+                        <Stat
+                            label="Migrations applied"
+                            value=f.migrations_applied.to_string()
+                            test="migrations"
+                        />
                     </section>
                 }
             })}

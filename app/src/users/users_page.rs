@@ -51,16 +51,24 @@ pub fn UsersPage() -> impl IntoView {
                 <p class="muted">"Everyone with an account. New people join by invitation."</p>
             </div>
             <div class="actions">
-                <a class="button" data-test="users-csv" download=""
+                <a
+                    class="button"
+                    data-test="users-csv"
+                    download=""
                     href=move || {
                         let tab = tab.get();
                         format!(
                             "/api/v1/admin/users.csv?tab={tab:?}&search={}&fully_assessed={}",
                             caretrack::text::percent_encode(&search.get()),
-                            tab == Tab::Carers && fully_assessed.get()
+                            tab == Tab::Carers && fully_assessed.get(),
                         )
-                    }>"Download CSV"</a>
-                <a class="button button--primary" href="/admin/invitations">"Invite someone"</a>
+                    }
+                >
+                    "Download CSV"
+                </a>
+                <a class="button button--primary" href="/admin/invitations">
+                    "Invite someone"
+                </a>
             </div>
         </div>
         <div class="tabs" role="tablist">
@@ -71,33 +79,64 @@ pub fn UsersPage() -> impl IntoView {
             <SearchBox search page placeholder="Name or email" test="user-search" />
             <Show when=move || tab.get() == Tab::Carers>
                 <label class="checkbox">
-                    <input type="checkbox" data-test="fully-assessed"
+                    <input
+                        type="checkbox"
+                        data-test="fully-assessed"
                         prop:checked=move || fully_assessed.get()
-                        on:change=move |ev| { fully_assessed.set(event_target_checked(&ev)); page.set(1); } />
+                        on:change=move |ev| {
+                            fully_assessed.set(event_target_checked(&ev));
+                            page.set(1);
+                        }
+                    />
                     " Fully assessed only (a rating on every assigned task)"
                 </label>
             </Show>
         </div>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || users.get().map(|result| match result {
-                Ok(list) => {
-                    let (current, total) = (list.page, list.total);
-                    view! {
-                        <table class="table" data-test="users">
-                            <thead><tr>
-                                <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th>
-                                <th scope="col">"Last signed in"</th><th scope="col">"Status"</th>
-                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                            </tr></thead>
-                            <tbody>
-                                {list.items.into_iter().map(|user| view! { <UserRowView user version /> }).collect_view()}
-                            </tbody>
-                        </table>
-                        <Pager page current total page_size=PAGE_SIZE what="people" />
-                    }.into_any()
-                }
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                users
+                    .get()
+                    .map(|result| match result {
+                        Ok(list) => {
+                            let (current, total) = (list.page, list.total);
+                            view! {
+                                <table class="table" data-test="users">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Name"</th>
+                                            <th scope="col">"Email"</th>
+                                            <th scope="col">"Role"</th>
+                                            <th scope="col">"Last signed in"</th>
+                                            <th scope="col">"Status"</th>
+                                            <th scope="col">
+                                                <span class="visually-hidden">"Actions"</span>
+                                            </th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list
+                                            .items
+                                            .into_iter()
+                                            .map(|user| view! { <UserRowView user version /> })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                                <Pager page current total page_size=PAGE_SIZE what="people" />
+                            }
+                                .into_any()
+                        }
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -192,67 +231,194 @@ fn UserRowView(user: UserRow, version: RwSignal<u32>) -> impl IntoView {
                         }
                     }
                 >
-                    {Role::ALL.iter().map(|role| view! {
-                        <option value=role.as_str() selected=*role == current_role>{role.label()}</option>
-                    }).collect_view()}
+                    {Role::ALL
+                        .iter()
+                        .map(|role| {
+                            view! {
+                                <option value=role.as_str() selected=*role == current_role>
+                                    {role.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </td>
             <td>{user.last_sign_in.unwrap_or_else(|| "Never".into())}</td>
             <td>{status}</td>
             <td class="actions">
                 {move || match confirm.get() {
-                    Confirm::None => view! {
-                        {if active {
-                            view! { <button class="button button--danger" type="button" data-test="deactivate" on:click=move |_| confirm.set(Confirm::Deactivate)>"Deactivate…"</button> }.into_any()
-                        } else {
-                            let id = active_id;
-                            view! { <button class="button" type="button" data-test="reactivate" on:click=move |_| { set_active.dispatch((id, true)); }>"Reactivate"</button> }.into_any()
-                        }}
-                        <button class="button" type="button" data-test="sign-out-everywhere" on:click=move |_| confirm.set(Confirm::SignOut)>"Sign out everywhere…"</button>
-                        <button class="button button--danger" type="button" data-test="delete" on:click=move |_| confirm.set(Confirm::Delete)>"Delete…"</button>
-                    }.into_any(),
-                    // Asked on a row of its own below (the explanation is long).
-                    Confirm::Delete => view! { <span class="muted">"Delete?"</span> }.into_any(),
+                    Confirm::None => {
+                        view! {
+                            {if active {
+                                view! {
+                                    <button
+                                        class="button button--danger"
+                                        type="button"
+                                        data-test="deactivate"
+                                        on:click=move |_| confirm.set(Confirm::Deactivate)
+                                    >
+                                        "Deactivate…"
+                                    </button>
+                                }
+                                    .into_any()
+                            } else {
+                                let id = active_id;
+                                view! {
+                                    <button
+                                        class="button"
+                                        type="button"
+                                        data-test="reactivate"
+                                        on:click=move |_| {
+                                            set_active.dispatch((id, true));
+                                        }
+                                    >
+                                        "Reactivate"
+                                    </button>
+                                }
+                                    .into_any()
+                            }}
+                            <button
+                                class="button"
+                                type="button"
+                                data-test="sign-out-everywhere"
+                                on:click=move |_| confirm.set(Confirm::SignOut)
+                            >
+                                "Sign out everywhere…"
+                            </button>
+                            <button
+                                class="button button--danger"
+                                type="button"
+                                data-test="delete"
+                                on:click=move |_| confirm.set(Confirm::Delete)
+                            >
+                                "Delete…"
+                            </button>
+                        }
+                            .into_any()
+                    }
+                    Confirm::Delete => {
+                        // Asked on a row of its own below (the explanation is long).
+                        view! { <span class="muted">"Delete?"</span> }
+                            .into_any()
+                    }
                     Confirm::Deactivate => {
                         let id = active_id;
                         view! {
-                            <span class="confirm" role="alert">"Deactivate? They are signed out and cannot sign in until reactivated. "
-                                <button class="button button--danger" type="button" data-test="confirm-deactivate" on:click=move |_| { confirm.set(Confirm::None); set_active.dispatch((id, false)); }>"Deactivate"</button>
-                                <button class="button" type="button" on:click=move |_| confirm.set(Confirm::None)>"Cancel"</button>
+                            <span class="confirm" role="alert">
+                                "Deactivate? They are signed out and cannot sign in until reactivated. "
+                                <button
+                                    class="button button--danger"
+                                    type="button"
+                                    data-test="confirm-deactivate"
+                                    on:click=move |_| {
+                                        confirm.set(Confirm::None);
+                                        set_active.dispatch((id, false));
+                                    }
+                                >
+                                    "Deactivate"
+                                </button>
+                                <button
+                                    class="button"
+                                    type="button"
+                                    on:click=move |_| confirm.set(Confirm::None)
+                                >
+                                    "Cancel"
+                                </button>
                             </span>
-                        }.into_any()
+                        }
+                            .into_any()
                     }
                     Confirm::Role(role) => {
                         let id = role_id;
                         view! {
-                            <span class="confirm" role="alert">{format!("Make them {}? They are signed out and sign in again with the new role. ", role.label().to_lowercase())}
-                                <button class="button button--primary" type="button" data-test="confirm-role" on:click=move |_| { confirm.set(Confirm::None); set_role.dispatch((id, role.as_str().to_owned())); }>"Change role"</button>
-                                <button class="button" type="button" on:click=move |_| { confirm.set(Confirm::None); version.update(|v| *v += 1); }>"Cancel"</button>
+                            <span class="confirm" role="alert">
+                                {format!(
+                                    "Make them {}? They are signed out and sign in again with the new role. ",
+                                    role.label().to_lowercase(),
+                                )}
+                                <button
+                                    class="button button--primary"
+                                    type="button"
+                                    data-test="confirm-role"
+                                    on:click=move |_| {
+                                        confirm.set(Confirm::None);
+                                        set_role.dispatch((id, role.as_str().to_owned()));
+                                    }
+                                >
+                                    "Change role"
+                                </button>
+                                <button
+                                    class="button"
+                                    type="button"
+                                    on:click=move |_| {
+                                        confirm.set(Confirm::None);
+                                        version.update(|v| *v += 1);
+                                    }
+                                >
+                                    "Cancel"
+                                </button>
                             </span>
-                        }.into_any()
+                        }
+                            .into_any()
                     }
                     Confirm::SignOut => {
                         let id = sign_out_id;
                         view! {
-                            <span class="confirm" role="alert">"Sign them out on every device? "
-                                <button class="button button--danger" type="button" on:click=move |_| { confirm.set(Confirm::None); sign_out.dispatch(id); }>"Sign out"</button>
-                                <button class="button" type="button" on:click=move |_| confirm.set(Confirm::None)>"Cancel"</button>
+                            <span class="confirm" role="alert">
+                                "Sign them out on every device? "
+                                <button
+                                    class="button button--danger"
+                                    type="button"
+                                    on:click=move |_| {
+                                        confirm.set(Confirm::None);
+                                        sign_out.dispatch(id);
+                                    }
+                                >
+                                    "Sign out"
+                                </button>
+                                <button
+                                    class="button"
+                                    type="button"
+                                    on:click=move |_| confirm.set(Confirm::None)
+                                >
+                                    "Cancel"
+                                </button>
                             </span>
-                        }.into_any()
+                        }
+                            .into_any()
                     }
                 }}
             </td>
         </tr>
         <Show when=move || confirm.get() == Confirm::Delete>
-            <tr class="confirm-row" data-test="delete-confirmation"><td colspan="6">
-                <div class="confirm" role="alert">{delete_prompt.clone()}
-                    <button class="button button--danger" type="button" data-test="confirm-delete" on:click={
-                        let id = delete_id;
-                        move |_| { confirm.set(Confirm::None); delete.dispatch(id); }
-                    }>"Delete"</button>
-                    <button class="button" type="button" on:click=move |_| confirm.set(Confirm::None)>"Cancel"</button>
-                </div>
-            </td></tr>
+            <tr class="confirm-row" data-test="delete-confirmation">
+                <td colspan="6">
+                    <div class="confirm" role="alert">
+                        {delete_prompt.clone()}
+                        <button
+                            class="button button--danger"
+                            type="button"
+                            data-test="confirm-delete"
+                            on:click={
+                                let id = delete_id;
+                                move |_| {
+                                    confirm.set(Confirm::None);
+                                    delete.dispatch(id);
+                                }
+                            }
+                        >
+                            "Delete"
+                        </button>
+                        <button
+                            class="button"
+                            type="button"
+                            on:click=move |_| confirm.set(Confirm::None)
+                        >
+                            "Cancel"
+                        </button>
+                    </div>
+                </td>
+            </tr>
         </Show>
     }
 }

@@ -32,28 +32,49 @@ pub fn ConductPage() -> impl IntoView {
     );
     view! {
         <Title text="Assessment" />
-        <p><a href="/admin/progress/assessments">"← Assessments"</a></p>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || detail.get().map(|result| match result {
-                Ok(view) if view.status.is_editable() => view! { <Conductor detail=view reload /> }.into_any(),
-                Ok(view) => view! { <Overview detail=view reload /> }.into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+        <p>
+            <a href="/admin/progress/assessments">"← Assessments"</a>
+        </p>
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                detail
+                    .get()
+                    .map(|result| match result {
+                        Ok(view) if view.status.is_editable() => {
+                            view! { <Conductor detail=view reload /> }.into_any()
+                        }
+                        Ok(view) => view! { <Overview detail=view reload /> }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
     }
 }
 
 pub(in crate::assessments) fn heading(detail: &ConductView) -> impl IntoView + use<> {
     view! {
-        <div class="page-header"><div>
-            <h1>{format!("{}: {}", detail.title, detail.carer.name)}</h1>
-            <p class="muted">{format!(
-                "Version {} · {} · covers {}",
-                detail.version,
-                detail.status.label(),
-                detail.tasks.join(", ")
-            )}</p>
-        </div></div>
+        <div class="page-header">
+            <div>
+                <h1>{format!("{}: {}", detail.title, detail.carer.name)}</h1>
+                <p class="muted">
+                    {format!(
+                        "Version {} · {} · covers {}",
+                        detail.version,
+                        detail.status.label(),
+                        detail.tasks.join(", "),
+                    )}
+                </p>
+            </div>
+        </div>
     }
 }
 
@@ -71,11 +92,29 @@ fn Overview(detail: ConductView, reload: RwSignal<u32>) -> impl IntoView {
         (AssessmentStatus::Ready, _) => view! {
             <div class="card">
                 <p>{format!("{} is ready for this assessment.", detail.carer.name)}</p>
-                <button class="button button--primary" type="button" data-test="start-assessment"
-                    on:click=move |_| { start.dispatch(StartAssessment { id }); }>"Start the assessment"</button>
-                {move || start.value().get().and_then(Result::err).map(|err| view! {
-                    <p class="field-error" role="alert">{err.to_string()}</p>
-                })}
+                <button
+                    class="button button--primary"
+                    type="button"
+                    data-test="start-assessment"
+                    on:click=move |_| {
+                        start.dispatch(StartAssessment { id });
+                    }
+                >
+                    "Start the assessment"
+                </button>
+                {move || {
+                    start
+                        .value()
+                        .get()
+                        .and_then(Result::err)
+                        .map(|err| {
+                            view! {
+                                <p class="field-error" role="alert">
+                                    {err.to_string()}
+                                </p>
+                            }
+                        })
+                }}
             </div>
         }
         .into_any(),
@@ -109,36 +148,89 @@ fn ApprovalForm(id: caretrack::ids::AssessmentId, reload: RwSignal<u32>) -> impl
     view! {
         <section class="card" data-test="approval">
             <h2>"Approval"</h2>
-            <p class="muted">"Your organisation has a second person approve each rating before it goes to the carer."</p>
+            <p class="muted">
+                "Your organisation has a second person approve each rating before it goes to the carer."
+            </p>
             <label class="field">
                 <span>"Comments (required to return it)"</span>
-                <textarea rows="3" data-test="approval-comments" prop:value=move || comments.get()
-                    on:input=move |ev| comments.set(event_target_value(&ev))></textarea>
+                <textarea
+                    rows="3"
+                    data-test="approval-comments"
+                    prop:value=move || comments.get()
+                    on:input=move |ev| comments.set(event_target_value(&ev))
+                ></textarea>
             </label>
             {move || match asking.get() {
-                None => view! {
-                    <div class="actions">
-                        <button class="button button--primary" type="button" data-test="approve"
-                            on:click=move |_| asking.set(Some(true))>"Approve"</button>
-                        <button class="button" type="button" data-test="return"
-                            on:click=move |_| asking.set(Some(false))>"Return to the assessor"</button>
-                    </div>
-                }.into_any(),
-                Some(approve) => view! {
-                    <div class="confirm" role="alertdialog" aria-label="Confirm your decision">
-                        <p>{if approve { "Approve? The rating goes to the carer for confirmation." } else { "Return it to the assessor with your comments?" }}</p>
-                        <button class="button button--primary" type="button" data-test="confirm-decision"
-                            disabled=move || decide.pending().get()
-                            on:click=move |_| {
-                                decide.dispatch(DecideAssessment { id: id.get_value(), approve, comments: comments.get_untracked() });
-                            }>{if approve { "Yes, approve" } else { "Yes, return it" }}</button>
-                        <button class="button" type="button" on:click=move |_| asking.set(None)>"Cancel"</button>
-                    </div>
-                }.into_any(),
+                None => {
+                    view! {
+                        <div class="actions">
+                            <button
+                                class="button button--primary"
+                                type="button"
+                                data-test="approve"
+                                on:click=move |_| asking.set(Some(true))
+                            >
+                                "Approve"
+                            </button>
+                            <button
+                                class="button"
+                                type="button"
+                                data-test="return"
+                                on:click=move |_| asking.set(Some(false))
+                            >
+                                "Return to the assessor"
+                            </button>
+                        </div>
+                    }
+                        .into_any()
+                }
+                Some(approve) => {
+                    view! {
+                        <div class="confirm" role="alertdialog" aria-label="Confirm your decision">
+                            <p>
+                                {if approve {
+                                    "Approve? The rating goes to the carer for confirmation."
+                                } else {
+                                    "Return it to the assessor with your comments?"
+                                }}
+                            </p>
+                            <button
+                                class="button button--primary"
+                                type="button"
+                                data-test="confirm-decision"
+                                disabled=move || decide.pending().get()
+                                on:click=move |_| {
+                                    decide
+                                        .dispatch(DecideAssessment {
+                                            id: id.get_value(),
+                                            approve,
+                                            comments: comments.get_untracked(),
+                                        });
+                                }
+                            >
+                                {if approve { "Yes, approve" } else { "Yes, return it" }}
+                            </button>
+                            <button class="button" type="button" on:click=move |_| asking.set(None)>
+                                "Cancel"
+                            </button>
+                        </div>
+                    }
+                        .into_any()
+                }
             }}
-            {move || decide.value().get().and_then(Result::err).map(|err| view! {
-                <p class="field-error" role="alert">{err.to_string()}</p>
-            })}
+            {move || {
+                decide
+                    .value()
+                    .get()
+                    .and_then(Result::err)
+                    .map(|err| {
+                        view! {
+                            <p class="field-error" role="alert">
+                                {err.to_string()}
+                            </p>
+                        }
+                    })
+            }}
         </section>
     }
 }
@@ -149,12 +241,30 @@ fn OutcomeCard(outcome: Outcome) -> impl IntoView {
         <section class="card" data-test="outcome">
             <h2>"Result"</h2>
             <dl class="facts">
-                <dt>"Weighted score"</dt><dd>{outcome.score}</dd>
-                <dt>"Suggested level"</dt><dd>{outcome.suggested.label()}</dd>
-                <dt>"Level awarded"</dt><dd data-test="final-level">{outcome.final_level.label()}</dd>
-                {outcome.reason.map(|reason| view! { <dt>"Professional judgement"</dt><dd>{reason}</dd> })}
-                <dt>"Comments for the carer"</dt><dd>{outcome.comments}</dd>
-                {outcome.approval_comments.map(|c| view! { <dt>"Approver's comments"</dt><dd>{c}</dd> })}
+                <dt>"Weighted score"</dt>
+                <dd>{outcome.score}</dd>
+                <dt>"Suggested level"</dt>
+                <dd>{outcome.suggested.label()}</dd>
+                <dt>"Level awarded"</dt>
+                <dd data-test="final-level">{outcome.final_level.label()}</dd>
+                {outcome
+                    .reason
+                    .map(|reason| {
+                        view! {
+                            <dt>"Professional judgement"</dt>
+                            <dd>{reason}</dd>
+                        }
+                    })}
+                <dt>"Comments for the carer"</dt>
+                <dd>{outcome.comments}</dd>
+                {outcome
+                    .approval_comments
+                    .map(|c| {
+                        view! {
+                            <dt>"Approver's comments"</dt>
+                            <dd>{c}</dd>
+                        }
+                    })}
             </dl>
         </section>
     }

@@ -75,89 +75,194 @@ pub fn ManualRatingsPage() -> impl IntoView {
     };
     view! {
         <Title text="Manual ratings" />
-        <div class="page-header"><div>
-            <h1>"Progress"</h1>
-            <p class="muted">"Set a rating directly, with a reason: for one carer, or many at once."</p>
-        </div></div>
+        <div class="page-header">
+            <div>
+                <h1>"Progress"</h1>
+                <p class="muted">
+                    "Set a rating directly, with a reason: for one carer, or many at once."
+                </p>
+            </div>
+        </div>
         <ProgressTabs current="/admin/progress/ratings" />
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || tasks.get().map(|list| match list {
-                Ok(list) => view! {
-                    <label class="field field--inline" for="rating-task">
-                        <span>"Task"</span>
-                        <select id="rating-task" data-test="rating-task" on:change=move |ev| {
-                            task.set(event_target_value(&ev).parse().ok());
-                            chosen.set(BTreeSet::new());
-                        }>
-                            <option value="">"Choose a task"</option>
-                            {list.into_iter().map(|t| view! { <option value=t.id.to_string()>{t.name}</option> }).collect_view()}
-                        </select>
-                    </label>
-                }.into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                tasks
+                    .get()
+                    .map(|list| match list {
+                        Ok(list) => {
+                            view! {
+                                <label class="field field--inline" for="rating-task">
+                                    <span>"Task"</span>
+                                    <select
+                                        id="rating-task"
+                                        data-test="rating-task"
+                                        on:change=move |ev| {
+                                            task.set(event_target_value(&ev).parse().ok());
+                                            chosen.set(BTreeSet::new());
+                                        }
+                                    >
+                                        <option value="">"Choose a task"</option>
+                                        {list
+                                            .into_iter()
+                                            .map(|t| {
+                                                view! { <option value=t.id.to_string()>{t.name}</option> }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                </label>
+                            }
+                                .into_any()
+                        }
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || carers.get().map(|result| match result {
-                Ok(Some(rows)) if rows.is_empty() => view! { <p class="card muted">"No carer has this task yet."</p> }.into_any(),
-                Ok(Some(rows)) => view! {
-                    <table class="table" data-test="task-ratings">
-                        <thead><tr>
-                            <th scope="col"><span class="visually-hidden">"Choose"</span></th>
-                            <th scope="col">"Carer"</th><th scope="col">"Counts as"</th>
-                            <th scope="col">"Latest"</th><th scope="col">"Progress"</th>
-                        </tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|row| {
-                                let id = row.carer.id;
-                                let name = row.carer.name.clone();
-                                view! {
-                                    <tr data-test="task-rating" data-carer=name.clone()>
-                                        <td><input type="checkbox" aria-label=format!("Choose {name}")
-                                            prop:checked=move || chosen.read().contains(&id)
-                                            on:change=move |ev| chosen.update(|set| {
-                                                if event_target_checked(&ev) { set.insert(id); } else { set.remove(&id); }
-                                            }) /></td>
-                                        <th scope="row">{row.carer.name}</th>
-                                        <td>{row.effective.label()}</td>
-                                        <td>{row.state.map(|s| s.label()).unwrap_or("Never rated")}</td>
-                                        <td>{row.progress}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any(),
-                Ok(None) => ().into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                carers
+                    .get()
+                    .map(|result| match result {
+                        Ok(Some(rows)) if rows.is_empty() => {
+                            view! { <p class="card muted">"No carer has this task yet."</p> }
+                                .into_any()
+                        }
+                        Ok(Some(rows)) => {
+                            view! {
+                                <table class="table" data-test="task-ratings">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">
+                                                <span class="visually-hidden">"Choose"</span>
+                                            </th>
+                                            <th scope="col">"Carer"</th>
+                                            <th scope="col">"Counts as"</th>
+                                            <th scope="col">"Latest"</th>
+                                            <th scope="col">"Progress"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {rows
+                                            .into_iter()
+                                            .map(|row| {
+                                                let id = row.carer.id;
+                                                let name = row.carer.name.clone();
+                                                view! {
+                                                    <tr data-test="task-rating" data-carer=name.clone()>
+                                                        <td>
+                                                            <input
+                                                                type="checkbox"
+                                                                aria-label=format!("Choose {name}")
+                                                                prop:checked=move || chosen.read().contains(&id)
+                                                                on:change=move |ev| {
+                                                                    chosen
+                                                                        .update(|set| {
+                                                                            if event_target_checked(&ev) {
+                                                                                set.insert(id);
+                                                                            } else {
+                                                                                set.remove(&id);
+                                                                            }
+                                                                        })
+                                                                }
+                                                            />
+                                                        </td>
+                                                        <th scope="row">{row.carer.name}</th>
+                                                        <td>{row.effective.label()}</td>
+                                                        <td>
+                                                            {row.state.map(|s| s.label()).unwrap_or("Never rated")}
+                                                        </td>
+                                                        <td>{row.progress}</td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            }
+                                .into_any()
+                        }
+                        Ok(None) => ().into_any(),
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
         <Show when=move || task.get().is_some()>
             <section class="card" data-test="set-rating">
                 <label class="field" for="manual-level">
                     <span>"Level"</span>
-                    <select id="manual-level" data-test="manual-level" on:change=move |ev| {
-                        if let Ok(l) = event_target_value(&ev).parse() { level.set(l); }
-                    }>
-                        {CompetencyLevel::ALL.iter().map(|&l| view! {
-                            <option value=l.as_str() selected=move || level.get() == l>{l.label()}</option>
-                        }).collect_view()}
+                    <select
+                        id="manual-level"
+                        data-test="manual-level"
+                        on:change=move |ev| {
+                            if let Ok(l) = event_target_value(&ev).parse() {
+                                level.set(l);
+                            }
+                        }
+                    >
+                        {CompetencyLevel::ALL
+                            .iter()
+                            .map(|&l| {
+                                view! {
+                                    <option value=l.as_str() selected=move || level.get() == l>
+                                        {l.label()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                 </label>
                 <label class="field" for="manual-reason">
                     <span>"Reason (recorded, and shown to the carer)"</span>
-                    <textarea id="manual-reason" rows="2" data-test="manual-reason" prop:value=move || reason.get()
-                        on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                    <textarea
+                        id="manual-reason"
+                        rows="2"
+                        data-test="manual-reason"
+                        prop:value=move || reason.get()
+                        on:input=move |ev| reason.set(event_target_value(&ev))
+                    ></textarea>
                 </label>
-                <p class="muted" data-test="manual-preview">{preview}</p>
-                <Show when=move || asking.get() fallback=move || view! {
-                    <button class="button button--primary" type="button" data-test="set-rating-button"
-                        disabled=move || chosen.with(BTreeSet::is_empty)
-                        on:click=move |_| asking.set(true)>"Set the rating"</button>
-                }>
+                <p class="muted" data-test="manual-preview">
+                    {preview}
+                </p>
+                <Show
+                    when=move || asking.get()
+                    fallback=move || {
+                        view! {
+                            <button
+                                class="button button--primary"
+                                type="button"
+                                data-test="set-rating-button"
+                                disabled=move || chosen.with(BTreeSet::is_empty)
+                                on:click=move |_| asking.set(true)
+                            >
+                                "Set the rating"
+                            </button>
+                        }
+                    }
+                >
                     <div class="confirm" role="alertdialog" aria-label="Set this rating?">
                         <p>{preview}" Continue?"</p>
-                        <button class="button button--primary" type="button" data-test="confirm-set-rating"
+                        <button
+                            class="button button--primary"
+                            type="button"
+                            data-test="confirm-set-rating"
                             disabled=move || set.pending().get()
                             on:click=move |_| {
                                 if let Some(task) = task.get_untracked() {
@@ -168,8 +273,13 @@ pub fn ManualRatingsPage() -> impl IntoView {
                                         reason: reason.get_untracked(),
                                     });
                                 }
-                            }>"Yes, set it"</button>
-                        <button class="button" type="button" on:click=move |_| asking.set(false)>"Cancel"</button>
+                            }
+                        >
+                            "Yes, set it"
+                        </button>
+                        <button class="button" type="button" on:click=move |_| asking.set(false)>
+                            "Cancel"
+                        </button>
                     </div>
                 </Show>
             </section>
@@ -189,27 +299,54 @@ pub fn ConfirmationsPage() -> impl IntoView {
     );
     let tab = move |this: QueueKind, label: &'static str| {
         view! {
-            <button class="tab" type="button" role="tab" aria-selected=move || (which.get() == this).to_string()
-                on:click=move |_| { which.set(this); page.set(1); }>{label}</button>
+            <button
+                class="tab"
+                type="button"
+                role="tab"
+                aria-selected=move || (which.get() == this).to_string()
+                on:click=move |_| {
+                    which.set(this);
+                    page.set(1);
+                }
+            >
+                {label}
+            </button>
         }
     };
     view! {
         <Title text="Confirmations" />
-        <div class="page-header"><div>
-            <h1>"Progress"</h1>
-            <p class="muted">"Ratings waiting for carers to confirm them, the ones they dispute, and reviews coming up. Carers are reminded after 48 hours, then daily for a week."</p>
-        </div></div>
+        <div class="page-header">
+            <div>
+                <h1>"Progress"</h1>
+                <p class="muted">
+                    "Ratings waiting for carers to confirm them, the ones they dispute, and reviews coming up. Carers are reminded after 48 hours, then daily for a week."
+                </p>
+            </div>
+        </div>
         <ProgressTabs current="/admin/progress/confirmations" />
         <div class="tabs" role="tablist">
             {tab(QueueKind::Disputed, "Disputed")}
             {tab(QueueKind::Pending, "Waiting for the carer")}
             {tab(QueueKind::Reviews, "Reviews due")}
         </div>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || queue.get().map(|result| match result {
-                Ok(list) => view! { <Queue list page version /> }.into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                queue
+                    .get()
+                    .map(|result| match result {
+                        Ok(list) => view! { <Queue list page version /> }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -217,8 +354,12 @@ pub fn ConfirmationsPage() -> impl IntoView {
 #[component]
 fn Queue(list: Page<QueueRow>, page: RwSignal<i64>, version: RwSignal<u32>) -> impl IntoView {
     if list.total == 0 {
-        return view! { <p class="card muted" data-test="queue-empty">"Nothing here."</p> }
-            .into_any();
+        return view! {
+            <p class="card muted" data-test="queue-empty">
+                "Nothing here."
+            </p>
+        }
+        .into_any();
     }
     view! {
         {list.items.into_iter().map(|row| view! { <QueueCard row version /> }).collect_view()}
@@ -247,22 +388,60 @@ fn QueueCard(row: QueueRow, version: RwSignal<u32>) -> impl IntoView {
         row.rated_at
     );
     view! {
-        <article class="card" data-test="queue-row" data-carer=row.carer.name.clone() data-task=row.task.clone()>
+        <article
+            class="card"
+            data-test="queue-row"
+            data-carer=row.carer.name.clone()
+            data-task=row.task.clone()
+        >
             <h3>{format!("{}: {}", row.carer.name, row.task)}</h3>
             <p class="muted small">{facts}{format!(" · counts as {}", row.effective.label())}</p>
-            {row.reminded_at.map(|at| view! { <p class="small">{format!("Last reminded {at}")}</p> })}
-            {row.review_due.map(|due| view! {
-                <p class="small" class:field-error=row.review_overdue data-test="review-due">
-                    {if row.review_overdue { format!("Review overdue since {due}") } else { format!("Review due {due}") }}
-                </p>
-            })}
-            {row.dispute_reason.map(|reason| view! {
-                <p><strong>{format!("Disputed {}: ", row.disputed_at.unwrap_or_default())}</strong>{reason}</p>
-            })}
+            {row
+                .reminded_at
+                .map(|at| view! { <p class="small">{format!("Last reminded {at}")}</p> })}
+            {row
+                .review_due
+                .map(|due| {
+                    view! {
+                        <p
+                            class="small"
+                            class:field-error=row.review_overdue
+                            data-test="review-due"
+                        >
+                            {if row.review_overdue {
+                                format!("Review overdue since {due}")
+                            } else {
+                                format!("Review due {due}")
+                            }}
+                        </p>
+                    }
+                })}
+            {row
+                .dispute_reason
+                .map(|reason| {
+                    view! {
+                        <p>
+                            <strong>
+                                {format!("Disputed {}: ", row.disputed_at.unwrap_or_default())}
+                            </strong>
+                            {reason}
+                        </p>
+                    }
+                })}
             {disputed.then(|| view! { <ResolveForm id resolve amended /> }.into_any())}
-            {move || resolve.value().get().and_then(Result::err).map(|err| view! {
-                <p class="field-error" role="alert">{err.to_string()}</p>
-            })}
+            {move || {
+                resolve
+                    .value()
+                    .get()
+                    .and_then(Result::err)
+                    .map(|err| {
+                        view! {
+                            <p class="field-error" role="alert">
+                                {err.to_string()}
+                            </p>
+                        }
+                    })
+            }}
         </article>
     }
 }
@@ -278,50 +457,84 @@ fn ResolveForm(
     let choice = RwSignal::new(None::<RatingAction>);
     let note = RwSignal::new(String::new());
     view! {
-                <div class="actions">
-                    {[RatingAction::Uphold, RatingAction::Amend, RatingAction::Reassess].into_iter().map(|action| view! {
+        <div class="actions">
+            {[RatingAction::Uphold, RatingAction::Amend, RatingAction::Reassess]
+                .into_iter()
+                .map(|action| {
+                    view! {
                         <button class="button" type="button" data-test=format!("resolve-{}", action.as_str().to_lowercase())
                             class:button--primary=move || choice.get() == Some(action)
                             on:click=move |_| choice.set(Some(action))>{action.label()}</button>
-                    }).collect_view()}
-                </div>
-                <Show when=move || choice.get().is_some()>
-                    <div class="confirm">
-                        <Show when=move || choice.get() == Some(RatingAction::Amend)>
-                            <label class="field">
-                                <span>"Amended level"</span>
-                                <select data-test="amended-level" on:change=move |ev| {
-                                    if let Ok(l) = event_target_value(&ev).parse() { amended.set(l); }
-                                }>
-                                    {caretrack::conduct::AWARDABLE.iter().map(|&l| view! {
-                                        <option value=l.as_str() selected=move || amended.get() == l>{l.label()}</option>
-                                    }).collect_view()}
-                                </select>
-                            </label>
-                        </Show>
-                        <label class="field">
-                            <span>"Your decision and why (the carer sees it)"</span>
-                            <textarea rows="2" data-test="resolution-note" prop:value=move || note.get()
-                                on:input=move |ev| note.set(event_target_value(&ev))></textarea>
-                        </label>
-                        <button class="button button--primary" type="button" data-test="confirm-resolve"
-                            disabled=move || resolve.pending().get()
-                            on:click=move |_| {
-                                if let Some(action) = choice.get_untracked() {
-                                    resolve.dispatch(ResolveRating {
-                                        id: id.get_value(),
-                                        action,
-                                        level: (action == RatingAction::Amend).then(|| amended.get_untracked()),
-                                        note: note.get_untracked(),
-                                    });
+                    }
+                })
+                .collect_view()}
+        </div>
+        <Show when=move || choice.get().is_some()>
+            <div class="confirm">
+                <Show when=move || choice.get() == Some(RatingAction::Amend)>
+                    <label class="field">
+                        <span>"Amended level"</span>
+                        <select
+                            data-test="amended-level"
+                            on:change=move |ev| {
+                                if let Ok(l) = event_target_value(&ev).parse() {
+                                    amended.set(l);
                                 }
-                            }>{move || match choice.get() {
-                                Some(RatingAction::Uphold) => "Uphold this rating",
-                                Some(RatingAction::Amend) => "Amend this rating",
-                                _ => "Order a reassessment",
-                            }}</button>
-                        <button class="button" type="button" on:click=move |_| choice.set(None)>"Cancel"</button>
-                    </div>
+                            }
+                        >
+                            {caretrack::conduct::AWARDABLE
+                                .iter()
+                                .map(|&l| {
+                                    view! {
+                                        <option
+                                            value=l.as_str()
+                                            selected=move || amended.get() == l
+                                        >
+                                            {l.label()}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </label>
                 </Show>
+                <label class="field">
+                    <span>"Your decision and why (the carer sees it)"</span>
+                    <textarea
+                        rows="2"
+                        data-test="resolution-note"
+                        prop:value=move || note.get()
+                        on:input=move |ev| note.set(event_target_value(&ev))
+                    ></textarea>
+                </label>
+                <button
+                    class="button button--primary"
+                    type="button"
+                    data-test="confirm-resolve"
+                    disabled=move || resolve.pending().get()
+                    on:click=move |_| {
+                        if let Some(action) = choice.get_untracked() {
+                            resolve
+                                .dispatch(ResolveRating {
+                                    id: id.get_value(),
+                                    action,
+                                    level: (action == RatingAction::Amend)
+                                        .then(|| amended.get_untracked()),
+                                    note: note.get_untracked(),
+                                });
+                        }
+                    }
+                >
+                    {move || match choice.get() {
+                        Some(RatingAction::Uphold) => "Uphold this rating",
+                        Some(RatingAction::Amend) => "Amend this rating",
+                        _ => "Order a reassessment",
+                    }}
+                </button>
+                <button class="button" type="button" on:click=move |_| choice.set(None)>
+                    "Cancel"
+                </button>
+            </div>
+        </Show>
     }
 }

@@ -33,15 +33,36 @@ pub fn TemplatesPage() -> impl IntoView {
         <div class="page-header">
             <div>
                 <h1>"Assessment templates"</h1>
-                <p class="muted">"What an assessor asks and observes, how it is scored, and which tasks it covers. A carer's assessment becomes ready when they reach 100 % on every task it covers."</p>
+                <p class="muted">
+                    "What an assessor asks and observes, how it is scored, and which tasks it covers. A carer's assessment becomes ready when they reach 100 % on every task it covers."
+                </p>
             </div>
-            <a class="button button--primary" href="/admin/assessments/templates/new" data-test="new-template">"New template"</a>
+            <a
+                class="button button--primary"
+                href="/admin/assessments/templates/new"
+                data-test="new-template"
+            >
+                "New template"
+            </a>
         </div>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || templates.get().map(|result| match result {
-                Ok(list) => view! { <TemplateTable list page /> }.into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                templates
+                    .get()
+                    .map(|result| match result {
+                        Ok(list) => view! { <TemplateTable list page /> }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -49,27 +70,48 @@ pub fn TemplatesPage() -> impl IntoView {
 #[component]
 fn TemplateTable(list: Page<TemplateSummary>, page: RwSignal<i64>) -> impl IntoView {
     if list.total == 0 {
-        return view! { <p class="card muted" data-test="no-templates">"No templates yet."</p> }
-            .into_any();
+        return view! {
+            <p class="card muted" data-test="no-templates">
+                "No templates yet."
+            </p>
+        }
+        .into_any();
     }
     view! {
         <table class="table" data-test="templates">
-            <thead><tr>
-                <th scope="col">"Title"</th><th scope="col">"Covers"</th>
-                <th scope="col" class="numeric">"Items"</th><th scope="col" class="numeric">"Version"</th>
-            </tr></thead>
+            <thead>
+                <tr>
+                    <th scope="col">"Title"</th>
+                    <th scope="col">"Covers"</th>
+                    <th scope="col" class="numeric">
+                        "Items"
+                    </th>
+                    <th scope="col" class="numeric">
+                        "Version"
+                    </th>
+                </tr>
+            </thead>
             <tbody>
-                {list.items.into_iter().map(|t| {
-                    let (href, name) = (format!("/admin/assessments/templates/{}", t.id), t.title.clone());
-                    view! {
-                        <tr data-test="template" data-title=name>
-                            <th scope="row"><a href=href>{t.title}</a></th>
-                            <td>{t.tasks.join(", ")}</td>
-                            <td class="numeric">{t.items}</td>
-                            <td class="numeric">{t.version}</td>
-                        </tr>
-                    }
-                }).collect_view()}
+                {list
+                    .items
+                    .into_iter()
+                    .map(|t| {
+                        let (href, name) = (
+                            format!("/admin/assessments/templates/{}", t.id),
+                            t.title.clone(),
+                        );
+                        view! {
+                            <tr data-test="template" data-title=name>
+                                <th scope="row">
+                                    <a href=href>{t.title}</a>
+                                </th>
+                                <td>{t.tasks.join(", ")}</td>
+                                <td class="numeric">{t.items}</td>
+                                <td class="numeric">{t.version}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
             </tbody>
         </table>
         <Pager page current=list.page total=list.total page_size=list.page_size what="templates" />
@@ -101,11 +143,24 @@ pub fn TemplatePage() -> impl IntoView {
     let tasks = Resource::new(|| (), |_| task_choices());
     view! {
         <Title text="Assessment template" />
-        <p><a href="/admin/assessments/templates">"← Assessment templates"</a></p>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <p>
+            <a href="/admin/assessments/templates">"← Assessment templates"</a>
+        </p>
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
             {move || match (detail.get(), tasks.get()) {
-                (Some(Ok(detail)), Some(Ok(tasks))) => view! { <TemplateEditor detail tasks saved /> }.into_any(),
-                (Some(Err(err)), _) | (_, Some(Err(err))) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
+                (Some(Ok(detail)), Some(Ok(tasks))) => {
+                    view! { <TemplateEditor detail tasks saved /> }.into_any()
+                }
+                (Some(Err(err)), _) | (_, Some(Err(err))) => {
+                    view! {
+                        <div class="alert alert--error" role="alert">
+                            {err.to_string()}
+                        </div>
+                    }
+                        .into_any()
+                }
                 _ => ().into_any(),
             }}
         </Transition>
@@ -246,9 +301,13 @@ fn TemplateEditor(
         view! {
             <label class="field field--inline">
                 <span>{label}</span>
-                <input type="number" inputmode="numeric" data-test=test
+                <input
+                    type="number"
+                    inputmode="numeric"
+                    data-test=test
                     prop:value=move || signal.get()
-                    on:input=move |ev| signal.set(event_target_value(&ev)) />
+                    on:input=move |ev| signal.set(event_target_value(&ev))
+                />
             </label>
         }
     };
@@ -257,29 +316,51 @@ fn TemplateEditor(
         <form class="card stack" data-test="template-form" on:submit=submit novalidate>
             <label class="field">
                 <span>"Title"</span>
-                <input type="text" data-test="template-title" prop:value=move || title.get()
-                    on:input=move |ev| title.set(event_target_value(&ev)) />
+                <input
+                    type="text"
+                    data-test="template-title"
+                    prop:value=move || title.get()
+                    on:input=move |ev| title.set(event_target_value(&ev))
+                />
             </label>
             <label class="field">
                 <span>"Description"</span>
-                <textarea rows="2" prop:value=move || description.get()
-                    on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                <textarea
+                    rows="2"
+                    prop:value=move || description.get()
+                    on:input=move |ev| description.set(event_target_value(&ev))
+                ></textarea>
             </label>
             <fieldset>
                 <legend>"Covers these tasks"</legend>
-                {tasks.into_iter().map(|task| {
-                    let id = task.id;
-                    view! {
-                        <label class="checkbox">
-                            <input type="checkbox" data-test="template-task" data-name=task.name.clone()
-                                prop:checked=move || chosen.read().contains(&id)
-                                on:change=move |ev| chosen.update(|set| {
-                                    if event_target_checked(&ev) { set.insert(id); } else { set.remove(&id); }
-                                }) />
-                            " "{task.name}
-                        </label>
-                    }
-                }).collect_view()}
+                {tasks
+                    .into_iter()
+                    .map(|task| {
+                        let id = task.id;
+                        view! {
+                            <label class="checkbox">
+                                <input
+                                    type="checkbox"
+                                    data-test="template-task"
+                                    data-name=task.name.clone()
+                                    prop:checked=move || chosen.read().contains(&id)
+                                    on:change=move |ev| {
+                                        chosen
+                                            .update(|set| {
+                                                if event_target_checked(&ev) {
+                                                    set.insert(id);
+                                                } else {
+                                                    set.remove(&id);
+                                                }
+                                            })
+                                    }
+                                />
+                                " "
+                                {task.name}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
             </fieldset>
             <fieldset>
                 <legend>"Scoring"</legend>
@@ -287,22 +368,46 @@ fn TemplateEditor(
                 {number("Practical weight (%)", weights[1], "weight-practical")}
                 {number("Emergency weight (%)", weights[2], "weight-emergency")}
                 {number("Items scored from 0 to", scale, "scale")}
-                {Thresholds::LEVELS.into_iter().zip(thresholds).map(|(level, signal)| {
-                    view! {
-                        <label class="field field--inline">
-                            <span>{format!("{} from (%)", level.label())}</span>
-                            <input type="number" inputmode="numeric" prop:value=move || signal.get()
-                                on:input=move |ev| signal.set(event_target_value(&ev)) />
-                        </label>
-                    }
-                }).collect_view()}
+                {Thresholds::LEVELS
+                    .into_iter()
+                    .zip(thresholds)
+                    .map(|(level, signal)| {
+                        view! {
+                            <label class="field field--inline">
+                                <span>{format!("{} from (%)", level.label())}</span>
+                                <input
+                                    type="number"
+                                    inputmode="numeric"
+                                    prop:value=move || signal.get()
+                                    on:input=move |ev| signal.set(event_target_value(&ev))
+                                />
+                            </label>
+                        }
+                    })
+                    .collect_view()}
                 {number("Review after (months; blank for none)", review, "review-months")}
             </fieldset>
-            {sections.map(|(section, rows)| view! { <SectionItems section rows next_key /> }).collect_view()}
-            {move || checked.get().map(|message| view! {
-                <div class="alert alert--error" role="alert" data-test="template-error">{message}</div>
-            })}
-            <button class="button button--primary" type="submit" disabled=move || save.pending().get()>"Save template"</button>
+            {sections
+                .map(|(section, rows)| view! { <SectionItems section rows next_key /> })
+                .collect_view()}
+            {move || {
+                checked
+                    .get()
+                    .map(|message| {
+                        view! {
+                            <div class="alert alert--error" role="alert" data-test="template-error">
+                                {message}
+                            </div>
+                        }
+                    })
+            }}
+            <button
+                class="button button--primary"
+                type="submit"
+                disabled=move || save.pending().get()
+            >
+                "Save template"
+            </button>
         </form>
         {delete_id.map(|id| view! { <DeleteTemplate id /> })}
     }
@@ -327,28 +432,48 @@ fn SectionItems(
                 <div class="card stack" data-test="item">
                     <label class="field">
                         <span>{if practical { "Skill observed" } else { "Question" }}</span>
-                        <input type="text" data-test="item-prompt" prop:value=move || row.prompt.get()
-                            on:input=move |ev| row.prompt.set(event_target_value(&ev)) />
+                        <input
+                            type="text"
+                            data-test="item-prompt"
+                            prop:value=move || row.prompt.get()
+                            on:input=move |ev| row.prompt.set(event_target_value(&ev))
+                        />
                     </label>
                     {if practical {
                         view! {
                             <label class="checkbox">
-                                <input type="checkbox" prop:checked=move || row.not_applicable.get()
-                                    on:change=move |ev| row.not_applicable.set(event_target_checked(&ev)) />
+                                <input
+                                    type="checkbox"
+                                    prop:checked=move || row.not_applicable.get()
+                                    on:change=move |ev| {
+                                        row.not_applicable.set(event_target_checked(&ev))
+                                    }
+                                />
                                 " May be marked not applicable"
                             </label>
-                        }.into_any()
+                        }
+                            .into_any()
                     } else {
                         view! {
                             <label class="field">
                                 <span>"Model answer (shown to the assessor only)"</span>
-                                <textarea rows="2" data-test="item-answer" prop:value=move || row.answer.get()
-                                    on:input=move |ev| row.answer.set(event_target_value(&ev))></textarea>
+                                <textarea
+                                    rows="2"
+                                    data-test="item-answer"
+                                    prop:value=move || row.answer.get()
+                                    on:input=move |ev| row.answer.set(event_target_value(&ev))
+                                ></textarea>
                             </label>
-                        }.into_any()
+                        }
+                            .into_any()
                     }}
-                    <button class="button" type="button"
-                        on:click=move |_| rows.update(|rows| rows.retain(|r| r.key != row.key))>"Remove"</button>
+                    <button
+                        class="button"
+                        type="button"
+                        on:click=move |_| rows.update(|rows| rows.retain(|r| r.key != row.key))
+                    >
+                        "Remove"
+                    </button>
                 </div>
             </For>
             <button class="button" type="button" data-test="add-item" on:click=add>
@@ -380,16 +505,35 @@ fn DeleteTemplate(id: caretrack::ids::AssessmentTemplateId) -> impl IntoView {
         <div class="actions">
             <Show
                 when=move || asking.get()
-                fallback=move || view! {
-                    <button class="button button--danger" type="button" data-test="delete-template"
-                        on:click=move |_| asking.set(true)>"Delete template…"</button>
+                fallback=move || {
+                    view! {
+                        <button
+                            class="button button--danger"
+                            type="button"
+                            data-test="delete-template"
+                            on:click=move |_| asking.set(true)
+                        >
+                            "Delete template…"
+                        </button>
+                    }
                 }
             >
                 <div class="confirm" role="alert">
                     "Delete this template? It goes to the recycle bin and its tasks are free for another template; completed assessments keep their record. "
-                    <button class="button button--danger" type="button" data-test="confirm-delete-template"
-                        on:click=move |_| { asking.set(false); delete.dispatch(id.get_value()); }>"Delete"</button>
-                    <button class="button" type="button" on:click=move |_| asking.set(false)>"Cancel"</button>
+                    <button
+                        class="button button--danger"
+                        type="button"
+                        data-test="confirm-delete-template"
+                        on:click=move |_| {
+                            asking.set(false);
+                            delete.dispatch(id.get_value());
+                        }
+                    >
+                        "Delete"
+                    </button>
+                    <button class="button" type="button" on:click=move |_| asking.set(false)>
+                        "Cancel"
+                    </button>
                 </div>
             </Show>
         </div>

@@ -25,14 +25,31 @@ pub fn RuleSettingsPage() -> impl IntoView {
     let loaded = Resource::new(|| (), |_| load_rule_settings());
     view! {
         <Title text="Rota rules" />
-        <p><a href="/admin/settings">"← Settings"</a></p>
+        <p>
+            <a href="/admin/settings">"← Settings"</a>
+        </p>
         <h1>"Rota rules"</h1>
-        <p class="muted">"How the rules engine checks every rota. The Working Time Regulations cannot be switched off or made laxer than the law; a breach can be accepted with a reason only where the law allows. Every change is recorded in the audit log."</p>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || loaded.get().map(|result| match result {
-                Ok(settings) => view! { <RulesForm settings /> }.into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+        <p class="muted">
+            "How the rules engine checks every rota. The Working Time Regulations cannot be switched off or made laxer than the law; a breach can be accepted with a reason only where the law allows. Every change is recorded in the audit log."
+        </p>
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                loaded
+                    .get()
+                    .map(|result| match result {
+                        Ok(settings) => view! { <RulesForm settings /> }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -78,29 +95,63 @@ fn RulesForm(settings: RuleSettings) -> impl IntoView {
         <div class="rules" data-test="rules-form">
             {rows}
             {move || {
-                let general: Vec<String> = problems.get().into_iter().filter(|(r, _)| r.is_none()).map(|(_, m)| m).collect();
-                (!general.is_empty()).then(|| view! { <p class="alert alert--error" role="alert">{general.join(" ")}</p> })
+                let general: Vec<String> = problems
+                    .get()
+                    .into_iter()
+                    .filter(|(r, _)| r.is_none())
+                    .map(|(_, m)| m)
+                    .collect();
+                (!general.is_empty())
+                    .then(|| {
+                        view! {
+                            <p class="alert alert--error" role="alert">
+                                {general.join(" ")}
+                            </p>
+                        }
+                    })
             }}
-            {move || if asking.get() {
-                view! {
-                    <div class="confirm" role="alert">
-                        "Save the rules? Every rota is checked by them from now on, including drafts being edited."
-                        <button class="button button--primary" type="button" data-test="confirm-rules"
-                            on:click=move |_| {
-                                asking.set(false);
-                                if let Ok(settings) = parsed.get_untracked() {
-                                    save.dispatch(settings);
+            {move || {
+                if asking.get() {
+                    view! {
+                        <div class="confirm" role="alert">
+                            "Save the rules? Every rota is checked by them from now on, including drafts being edited."
+                            <button
+                                class="button button--primary"
+                                type="button"
+                                data-test="confirm-rules"
+                                on:click=move |_| {
+                                    asking.set(false);
+                                    if let Ok(settings) = parsed.get_untracked() {
+                                        save.dispatch(settings);
+                                    }
                                 }
-                            }>"Save rules"</button>
-                        <button class="button" type="button" on:click=move |_| asking.set(false)>"Cancel"</button>
-                    </div>
-                }.into_any()
-            } else {
-                view! {
-                    <button class="button button--primary" type="button" data-test="save-rules"
-                        disabled=move || !problems.with(Vec::is_empty) || save.pending().get()
-                        on:click=move |_| asking.set(true)>"Save rules…"</button>
-                }.into_any()
+                            >
+                                "Save rules"
+                            </button>
+                            <button
+                                class="button"
+                                type="button"
+                                on:click=move |_| asking.set(false)
+                            >
+                                "Cancel"
+                            </button>
+                        </div>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <button
+                            class="button button--primary"
+                            type="button"
+                            data-test="save-rules"
+                            disabled=move || !problems.with(Vec::is_empty) || save.pending().get()
+                            on:click=move |_| asking.set(true)
+                        >
+                            "Save rules…"
+                        </button>
+                    }
+                        .into_any()
+                }
             }}
         </div>
     }
@@ -139,19 +190,31 @@ fn RuleRow(
             if is_flag {
                 view! {
                     <label class="checkbox small">
-                        <input type="checkbox" data-test="rule-flag" data-name=name.clone() checked=current.as_bool().unwrap_or(true)
+                        <input
+                            type="checkbox"
+                            data-test="rule-flag"
+                            data-name=name.clone()
+                            checked=current.as_bool().unwrap_or(true)
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
                                 draft.update(|d| d[key][&field] = Value::Bool(on));
-                            } />
+                            }
+                        />
                         {format!(" {}", label_of(&name))}
                     </label>
-                }.into_any()
+                }
+                .into_any()
             } else {
                 view! {
                     <label class="field field--inline">
                         <span class="small">{label_of(&name)}</span>
-                        <input type="number" step="any" min="0" data-test="rule-figure" data-name=name.clone() value=shown
+                        <input
+                            type="number"
+                            step="any"
+                            min="0"
+                            data-test="rule-figure"
+                            data-name=name.clone()
+                            value=shown
                             on:input=move |ev| {
                                 let text = event_target_value(&ev);
                                 let value = if text.trim().is_empty() {
@@ -162,9 +225,11 @@ fn RuleRow(
                                         .unwrap_or(Value::String(text))
                                 };
                                 draft.update(|d| d[key][&field] = value);
-                            } />
+                            }
+                        />
                     </label>
-                }.into_any()
+                }
+                .into_any()
             }
         })
         .collect_view();
@@ -177,31 +242,72 @@ fn RuleRow(
             <p class="small muted">{rule.explanation()}</p>
             <div class="rules__switches">
                 <label class="checkbox small">
-                    <input type="checkbox" data-test="rule-enabled" disabled=statutory
+                    <input
+                        type="checkbox"
+                        data-test="rule-enabled"
+                        disabled=statutory
                         prop:checked=move || switch("enabled")().as_bool().unwrap_or(true)
-                        on:change=move |ev| set_switch("enabled", Value::Bool(event_target_checked(&ev))) />
+                        on:change=move |ev| set_switch(
+                            "enabled",
+                            Value::Bool(event_target_checked(&ev)),
+                        )
+                    />
                     " In use"
                 </label>
                 <label class="field field--inline">
                     <span class="small">"A breach is"</span>
-                    <select data-test="rule-severity"
-                        on:change=move |ev| set_switch("severity", Value::String(event_target_value(&ev)))>
-                        {Severity::ALL.iter().map(|s| {
-                            let chosen = switch("severity")().as_str() == Some(s.as_str());
-                            view! { <option value=s.as_str() selected=chosen>{if *s == Severity::Error { "an error" } else { "a warning" }}</option> }
-                        }).collect_view()}
+                    <select
+                        data-test="rule-severity"
+                        on:change=move |ev| set_switch(
+                            "severity",
+                            Value::String(event_target_value(&ev)),
+                        )
+                    >
+                        {Severity::ALL
+                            .iter()
+                            .map(|s| {
+                                let chosen = switch("severity")().as_str() == Some(s.as_str());
+                                view! {
+                                    <option value=s.as_str() selected=chosen>
+                                        {if *s == Severity::Error {
+                                            "an error"
+                                        } else {
+                                            "a warning"
+                                        }}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                 </label>
                 <label class="checkbox small">
-                    <input type="checkbox" data-test="rule-overridable" disabled=!may_override
+                    <input
+                        type="checkbox"
+                        data-test="rule-overridable"
+                        disabled=!may_override
                         prop:checked=move || switch("overridable")().as_bool().unwrap_or(false)
-                        on:change=move |ev| set_switch("overridable", Value::Bool(event_target_checked(&ev))) />
-                    {if may_override { " Can be accepted with a reason" } else { " Can be accepted with a reason (the law allows no override)" }}
+                        on:change=move |ev| set_switch(
+                            "overridable",
+                            Value::Bool(event_target_checked(&ev)),
+                        )
+                    />
+                    {if may_override {
+                        " Can be accepted with a reason"
+                    } else {
+                        " Can be accepted with a reason (the law allows no override)"
+                    }}
                 </label>
             </div>
             <div class="rules__figures">{inputs}</div>
             <ul class="small text-error" data-test="rule-problems">
-                {move || problems.get().into_iter().filter(|(r, _)| *r == Some(rule)).map(|(_, m)| view! { <li>{m}</li> }).collect_view()}
+                {move || {
+                    problems
+                        .get()
+                        .into_iter()
+                        .filter(|(r, _)| *r == Some(rule))
+                        .map(|(_, m)| view! { <li>{m}</li> })
+                        .collect_view()
+                }}
             </ul>
         </section>
     }

@@ -40,36 +40,91 @@ pub fn OpenShiftsPage() -> impl IntoView {
     view! {
         <Title text="Open shifts" />
         <h1>"Open shifts"</h1>
-        <p class="muted">"Shifts sent out to carers from the rota. Carers who may work them confirm interest here; choose who gets each shift. Send a shift out from its slot on the "<a href="/admin/rota">"rota"</a>"."</p>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || shifts.get().map(|result| match result {
-                Ok(list) if list.items.is_empty() => view! {
-                    <p class="muted" data-test="no-open-shifts">"No shift is out to carers."</p>
-                }.into_any(),
-                Ok(list) => view! {
-                    <ul class="history" data-test="open-shifts">
-                        {list.items.into_iter().map(|shift| {
-                            let id = shift.shift_id;
+        <p class="muted">
+            "Shifts sent out to carers from the rota. Carers who may work them confirm interest here; choose who gets each shift. Send a shift out from its slot on the "
+            <a href="/admin/rota">"rota"</a>"."
+        </p>
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                shifts
+                    .get()
+                    .map(|result| match result {
+                        Ok(list) if list.items.is_empty() => {
                             view! {
-                                <li class="card" data-test="open-shift" data-shift=id.to_string()>
-                                    <strong>{shift.when.clone()}</strong>
-                                    <p>{shift_summary(&shift)}</p>
-                                    <p class="small" data-test="waiting">{format!("{} waiting for a decision", shift.waiting)}</p>
-                                    <button class="button" type="button" data-test="show-applicants"
-                                        on:click=move |_| chosen.update(|c| *c = if *c == Some(id) { None } else { Some(id) })>
-                                        {move || if chosen.get() == Some(id) { "Hide applicants" } else { "Applicants" }}
-                                    </button>
-                                    <Show when=move || chosen.get() == Some(id)>
-                                        <Applicants shift=id version />
-                                    </Show>
-                                </li>
+                                <p class="muted" data-test="no-open-shifts">
+                                    "No shift is out to carers."
+                                </p>
                             }
-                        }).collect_view()}
-                    </ul>
-                    <Pager page current=list.page total=list.total page_size=PAGE_SIZE what="open shifts" />
-                }.into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+                                .into_any()
+                        }
+                        Ok(list) => {
+                            view! {
+                                <ul class="history" data-test="open-shifts">
+                                    {list
+                                        .items
+                                        .into_iter()
+                                        .map(|shift| {
+                                            let id = shift.shift_id;
+                                            view! {
+                                                <li
+                                                    class="card"
+                                                    data-test="open-shift"
+                                                    data-shift=id.to_string()
+                                                >
+                                                    <strong>{shift.when.clone()}</strong>
+                                                    <p>{shift_summary(&shift)}</p>
+                                                    <p class="small" data-test="waiting">
+                                                        {format!("{} waiting for a decision", shift.waiting)}
+                                                    </p>
+                                                    <button
+                                                        class="button"
+                                                        type="button"
+                                                        data-test="show-applicants"
+                                                        on:click=move |_| {
+                                                            chosen
+                                                                .update(|c| {
+                                                                    *c = if *c == Some(id) { None } else { Some(id) };
+                                                                })
+                                                        }
+                                                    >
+                                                        {move || {
+                                                            if chosen.get() == Some(id) {
+                                                                "Hide applicants"
+                                                            } else {
+                                                                "Applicants"
+                                                            }
+                                                        }}
+                                                    </button>
+                                                    <Show when=move || chosen.get() == Some(id)>
+                                                        <Applicants shift=id version />
+                                                    </Show>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                                <Pager
+                                    page
+                                    current=list.page
+                                    total=list.total
+                                    page_size=PAGE_SIZE
+                                    what="open shifts"
+                                />
+                            }
+                                .into_any()
+                        }
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -113,35 +168,94 @@ fn Applicants(shift: ShiftId, version: RwSignal<u32>) -> impl IntoView {
     });
     let closing = RwSignal::new(false);
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Checking applicants…"</p> }>
-            {move || applicants.get().map(|result| match result {
-                Ok(found) => view! {
-                    <div data-test="applicants">
-                        <p class="small">{if found.on_shift.is_empty() { "Nobody is on this shift yet.".to_owned() } else { format!("On the shift: {}", found.on_shift.join(", ")) }}</p>
-                        {if found.applicants.is_empty() {
-                            view! { <p class="muted">"Nobody has confirmed interest yet."</p> }.into_any()
-                        } else {
+        <Transition fallback=|| {
+            view! { <p class="muted">"Checking applicants…"</p> }
+        }>
+            {move || {
+                applicants
+                    .get()
+                    .map(|result| match result {
+                        Ok(found) => {
                             view! {
-                                <ul class="history">
-                                    {found.applicants.into_iter().map(|a| view! { <ApplicantRow applicant=a decide /> }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
-                        {move || if closing.get() {
-                            view! {
-                                <div class="confirm" role="alert">"Stop taking interest? Carers still waiting are told they were not selected. "
-                                    <button class="button button--danger" type="button" data-test="confirm-close"
-                                        on:click=move |_| { closing.set(false); close.dispatch(()); }>"Stop"</button>
-                                    <button class="button" type="button" on:click=move |_| closing.set(false)>"Cancel"</button>
+                                <div data-test="applicants">
+                                    <p class="small">
+                                        {if found.on_shift.is_empty() {
+                                            "Nobody is on this shift yet.".to_owned()
+                                        } else {
+                                            format!("On the shift: {}", found.on_shift.join(", "))
+                                        }}
+                                    </p>
+                                    {if found.applicants.is_empty() {
+                                        view! {
+                                            <p class="muted">"Nobody has confirmed interest yet."</p>
+                                        }
+                                            .into_any()
+                                    } else {
+                                        view! {
+                                            <ul class="history">
+                                                {found
+                                                    .applicants
+                                                    .into_iter()
+                                                    .map(|a| view! { <ApplicantRow applicant=a decide /> })
+                                                    .collect_view()}
+                                            </ul>
+                                        }
+                                            .into_any()
+                                    }}
+                                    {move || {
+                                        if closing.get() {
+                                            view! {
+                                                <div class="confirm" role="alert">
+                                                    "Stop taking interest? Carers still waiting are told they were not selected. "
+                                                    <button
+                                                        class="button button--danger"
+                                                        type="button"
+                                                        data-test="confirm-close"
+                                                        on:click=move |_| {
+                                                            closing.set(false);
+                                                            close.dispatch(());
+                                                        }
+                                                    >
+                                                        "Stop"
+                                                    </button>
+                                                    <button
+                                                        class="button"
+                                                        type="button"
+                                                        on:click=move |_| closing.set(false)
+                                                    >
+                                                        "Cancel"
+                                                    </button>
+                                                </div>
+                                            }
+                                                .into_any()
+                                        } else {
+                                            view! {
+                                                <button
+                                                    class="button"
+                                                    type="button"
+                                                    data-test="close-shift"
+                                                    on:click=move |_| closing.set(true)
+                                                >
+                                                    "Stop taking interest…"
+                                                </button>
+                                            }
+                                                .into_any()
+                                        }
+                                    }}
                                 </div>
-                            }.into_any()
-                        } else {
-                            view! { <button class="button" type="button" data-test="close-shift" on:click=move |_| closing.set(true)>"Stop taking interest…"</button> }.into_any()
-                        }}
-                    </div>
-                }.into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+                            }
+                                .into_any()
+                        }
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -165,45 +279,124 @@ fn ApplicantRow(
     view! {
         <li data-test="applicant" data-carer=carer.to_string() data-blocked=blocked.to_string()>
             <strong>{applicant.name.clone()}</strong>
-            <span class="small muted">{format!(" · {} · confirmed {}", applicant.status.label(), applicant.applied_at)}</span>
+            <span class="small muted">
+                {format!(" · {} · confirmed {}", applicant.status.label(), applicant.applied_at)}
+            </span>
             <ul class="small" data-test="rule-check">
-                {applicant.violations.iter().map(|v| view! {
-                    <li class=if v.severity == Severity::Error { "text-error" } else { "text-warning" } data-rule=v.rule.as_str()>{v.message.clone()}</li>
-                }).collect_view()}
-                {applicant.reasons.iter().skip(applicant.violations.len()).map(|r| view! { <li class="muted">{r.clone()}</li> }).collect_view()}
+                {applicant
+                    .violations
+                    .iter()
+                    .map(|v| {
+                        view! {
+                            <li
+                                class=if v.severity == Severity::Error {
+                                    "text-error"
+                                } else {
+                                    "text-warning"
+                                }
+                                data-rule=v.rule.as_str()
+                            >
+                                {v.message.clone()}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+                {applicant
+                    .reasons
+                    .iter()
+                    .skip(applicant.violations.len())
+                    .map(|r| view! { <li class="muted">{r.clone()}</li> })
+                    .collect_view()}
             </ul>
             {move || match asking.get() {
-                None => view! {
-                    {waiting.then(|| view! {
-                        <button class="button button--primary" type="button" data-test="select" disabled=blocked
-                            on:click=move |_| asking.set(Some(Decision::Select))>"Select…"</button>
-                        <button class="button" type="button" data-test="reject" on:click=move |_| asking.set(Some(Decision::Reject))>"Not this time…"</button>
-                    })}
-                    {can_withdraw.then(|| view! {
-                        <button class="button button--danger" type="button" data-test="withdraw" on:click=move |_| asking.set(Some(Decision::Withdraw))>"Withdraw…"</button>
-                    })}
-                }.into_any(),
+                None => {
+                    view! {
+                        {waiting
+                            .then(|| {
+                                view! {
+                                    <button
+                                        class="button button--primary"
+                                        type="button"
+                                        data-test="select"
+                                        disabled=blocked
+                                        on:click=move |_| asking.set(Some(Decision::Select))
+                                    >
+                                        "Select…"
+                                    </button>
+                                    <button
+                                        class="button"
+                                        type="button"
+                                        data-test="reject"
+                                        on:click=move |_| asking.set(Some(Decision::Reject))
+                                    >
+                                        "Not this time…"
+                                    </button>
+                                }
+                            })}
+                        {can_withdraw
+                            .then(|| {
+                                view! {
+                                    <button
+                                        class="button button--danger"
+                                        type="button"
+                                        data-test="withdraw"
+                                        on:click=move |_| asking.set(Some(Decision::Withdraw))
+                                    >
+                                        "Withdraw…"
+                                    </button>
+                                }
+                            })}
+                    }
+                        .into_any()
+                }
                 Some(decision) => {
                     let question = match decision {
-                        Decision::Select => format!("Give {name} this shift? It goes on their published rota and they are told."),
+                        Decision::Select => {
+                            format!(
+                                "Give {name} this shift? It goes on their published rota and they are told.",
+                            )
+                        }
                         Decision::Reject => format!("Tell {name} they were not selected?"),
-                        Decision::Withdraw => format!("Withdraw {name}'s interest? If they were selected, they come off the rota and the shift is out to carers again."),
+                        Decision::Withdraw => {
+                            format!(
+                                "Withdraw {name}'s interest? If they were selected, they come off the rota and the shift is out to carers again.",
+                            )
+                        }
                     };
                     view! {
                         <div class="confirm" role="alert">
                             <p>{question}</p>
-                            {(decision == Decision::Select && needs_reason).then(|| view! {
-                                <label class="field">
-                                    <span>"Reason to accept the findings above"</span>
-                                    <input type="text" data-test="select-reason" prop:value=move || reason.get()
-                                        on:input=move |ev| reason.set(event_target_value(&ev)) />
-                                </label>
-                            })}
-                            <button class="button button--primary" type="button" data-test="confirm-decision"
-                                on:click=move |_| { asking.set(None); decide.dispatch((carer, decision, reason.get_untracked())); }>"Confirm"</button>
-                            <button class="button" type="button" on:click=move |_| asking.set(None)>"Cancel"</button>
+                            {(decision == Decision::Select && needs_reason)
+                                .then(|| {
+                                    view! {
+                                        <label class="field">
+                                            <span>"Reason to accept the findings above"</span>
+                                            <input
+                                                type="text"
+                                                data-test="select-reason"
+                                                prop:value=move || reason.get()
+                                                on:input=move |ev| reason.set(event_target_value(&ev))
+                                            />
+                                        </label>
+                                    }
+                                })}
+                            <button
+                                class="button button--primary"
+                                type="button"
+                                data-test="confirm-decision"
+                                on:click=move |_| {
+                                    asking.set(None);
+                                    decide.dispatch((carer, decision, reason.get_untracked()));
+                                }
+                            >
+                                "Confirm"
+                            </button>
+                            <button class="button" type="button" on:click=move |_| asking.set(None)>
+                                "Cancel"
+                            </button>
                         </div>
-                    }.into_any()
+                    }
+                        .into_any()
                 }
             }}
         </li>
@@ -243,63 +436,170 @@ pub fn AvailableShiftsPage() -> impl IntoView {
     let asking = RwSignal::new(None::<ShiftId>);
     view! {
         <Title text="Shifts" />
-        <p><a href="/carer">"← Today"</a></p>
+        <p>
+            <a href="/carer">"← Today"</a>
+        </p>
         <h1>"Shifts"</h1>
         <h2>"Available to you"</h2>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || shifts.get().map(|result| match result {
-                Ok(list) if list.items.is_empty() => view! {
-                    <p class="muted" data-test="no-available">"No open shift is waiting for you right now."</p>
-                }.into_any(),
-                Ok(list) => view! {
-                    <ul class="history" data-test="available-shifts">
-                        {list.items.into_iter().map(|shift| {
-                            let id = shift.shift_id;
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                shifts
+                    .get()
+                    .map(|result| match result {
+                        Ok(list) if list.items.is_empty() => {
                             view! {
-                                <li class="card" data-test="available-shift" data-shift=id.to_string()>
-                                    <strong>{shift.when.clone()}</strong>
-                                    <p>{shift.package.clone()}</p>
-                                    {shift.note.clone().map(|note| view! { <p class="small">{note}</p> })}
-                                    {move || if asking.get() == Some(id) {
-                                        view! {
-                                            <div class="confirm" role="alert">
-                                                "Confirm interest? You cannot take it back yourself: ask your manager if plans change. "
-                                                <button class="button button--primary" type="button" data-test="confirm-interest"
-                                                    on:click=move |_| { asking.set(None); apply.dispatch(id); }>"Confirm interest"</button>
-                                                <button class="button" type="button" on:click=move |_| asking.set(None)>"Cancel"</button>
-                                            </div>
-                                        }.into_any()
-                                    } else {
-                                        view! { <button class="button button--primary" type="button" data-test="interest" on:click=move |_| asking.set(Some(id))>"I can work this…"</button> }.into_any()
-                                    }}
-                                </li>
+                                <p class="muted" data-test="no-available">
+                                    "No open shift is waiting for you right now."
+                                </p>
                             }
-                        }).collect_view()}
-                    </ul>
-                    <Pager page current=list.page total=list.total page_size=PAGE_SIZE what="shifts" />
-                }.into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+                                .into_any()
+                        }
+                        Ok(list) => {
+                            view! {
+                                <ul class="history" data-test="available-shifts">
+                                    {list
+                                        .items
+                                        .into_iter()
+                                        .map(|shift| {
+                                            let id = shift.shift_id;
+                                            view! {
+                                                <li
+                                                    class="card"
+                                                    data-test="available-shift"
+                                                    data-shift=id.to_string()
+                                                >
+                                                    <strong>{shift.when.clone()}</strong>
+                                                    <p>{shift.package.clone()}</p>
+                                                    {shift
+                                                        .note
+                                                        .clone()
+                                                        .map(|note| view! { <p class="small">{note}</p> })}
+                                                    {move || {
+                                                        if asking.get() == Some(id) {
+                                                            view! {
+                                                                <div class="confirm" role="alert">
+                                                                    "Confirm interest? You cannot take it back yourself: ask your manager if plans change. "
+                                                                    <button
+                                                                        class="button button--primary"
+                                                                        type="button"
+                                                                        data-test="confirm-interest"
+                                                                        on:click=move |_| {
+                                                                            asking.set(None);
+                                                                            apply.dispatch(id);
+                                                                        }
+                                                                    >
+                                                                        "Confirm interest"
+                                                                    </button>
+                                                                    <button
+                                                                        class="button"
+                                                                        type="button"
+                                                                        on:click=move |_| asking.set(None)
+                                                                    >
+                                                                        "Cancel"
+                                                                    </button>
+                                                                </div>
+                                                            }
+                                                                .into_any()
+                                                        } else {
+                                                            view! {
+                                                                <button
+                                                                    class="button button--primary"
+                                                                    type="button"
+                                                                    data-test="interest"
+                                                                    on:click=move |_| asking.set(Some(id))
+                                                                >
+                                                                    "I can work this…"
+                                                                </button>
+                                                            }
+                                                                .into_any()
+                                                        }
+                                                    }}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                                <Pager
+                                    page
+                                    current=list.page
+                                    total=list.total
+                                    page_size=PAGE_SIZE
+                                    what="shifts"
+                                />
+                            }
+                                .into_any()
+                        }
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
         <h2>"Your applications"</h2>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || applications.get().map(|result| match result {
-                Ok(list) if list.items.is_empty() => view! {
-                    <p class="muted" data-test="no-applications">"You have not confirmed interest in a shift yet."</p>
-                }.into_any(),
-                Ok(list) => view! {
-                    <ul class="history" data-test="applications">
-                        {list.items.into_iter().map(|a| view! {
-                            <li data-test="application" data-shift=a.shift.shift_id.to_string() data-status=format!("{:?}", a.status)>
-                                <strong>{a.shift.when.clone()}</strong>
-                                <span>{format!(" · {} · {}", a.shift.package, a.status.label())}</span>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                    <Pager page=applied_page current=list.page total=list.total page_size=PAGE_SIZE what="applications" />
-                }.into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                applications
+                    .get()
+                    .map(|result| match result {
+                        Ok(list) if list.items.is_empty() => {
+                            view! {
+                                <p class="muted" data-test="no-applications">
+                                    "You have not confirmed interest in a shift yet."
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Ok(list) => {
+                            view! {
+                                <ul class="history" data-test="applications">
+                                    {list
+                                        .items
+                                        .into_iter()
+                                        .map(|a| {
+                                            view! {
+                                                <li
+                                                    data-test="application"
+                                                    data-shift=a.shift.shift_id.to_string()
+                                                    data-status=format!("{:?}", a.status)
+                                                >
+                                                    <strong>{a.shift.when.clone()}</strong>
+                                                    <span>
+                                                        {format!(" · {} · {}", a.shift.package, a.status.label())}
+                                                    </span>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                                <Pager
+                                    page=applied_page
+                                    current=list.page
+                                    total=list.total
+                                    page_size=PAGE_SIZE
+                                    what="applications"
+                                />
+                            }
+                                .into_any()
+                        }
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
     }
 }

@@ -38,12 +38,27 @@ pub fn RotaPage() -> impl IntoView {
         <Title text="Rota" />
         <h1>"Rota"</h1>
         <PackagePicker package />
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || rota.get().map(|result| match result {
-                Ok(Some(week)) => view! { <Editor week reload /> }.into_any(),
-                Ok(None) => view! { <p class="muted">"Choose a care package to plan its rota."</p> }.into_any(),
-                Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-            })}
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || {
+                rota.get()
+                    .map(|result| match result {
+                        Ok(Some(week)) => view! { <Editor week reload /> }.into_any(),
+                        Ok(None) => {
+                            view! { <p class="muted">"Choose a care package to plan its rota."</p> }
+                                .into_any()
+                        }
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -58,30 +73,62 @@ fn PackagePicker(package: Memo<Option<CarePackageId>>) -> impl IntoView {
     view! {
         <label class="field field--inline">
             <span>"Find a package"</span>
-            <input type="search" data-test="rota-package-search" placeholder="Name or postcode district"
-                on:change=move |ev| search.set(event_target_value(&ev)) />
+            <input
+                type="search"
+                data-test="rota-package-search"
+                placeholder="Name or postcode district"
+                on:change=move |ev| search.set(event_target_value(&ev))
+            />
         </label>
         <Transition fallback=|| ()>
             {move || {
                 let navigate = navigate.clone();
-                packages.get().map(|result| match result {
-                    Ok(page) => view! {
-                        <label class="field field--inline">
-                            <span>"Care package"</span>
-                            <select data-test="rota-package" on:change=move |ev| {
-                                let id = event_target_value(&ev);
-                                navigate(&format!("/admin/rota?package={id}"), Default::default());
-                            }>
-                                <option value="" selected=package.get_untracked().is_none()>"Choose…"</option>
-                                {page.items.into_iter().map(|p| {
-                                    let chosen = package.get_untracked() == Some(p.id);
-                                    view! { <option value=p.id.to_string() selected=chosen>{p.name}</option> }
-                                }).collect_view()}
-                            </select>
-                        </label>
-                    }.into_any(),
-                    Err(err) => view! { <div class="alert alert--error" role="alert">{err.to_string()}</div> }.into_any(),
-                })
+                packages
+                    .get()
+                    .map(|result| match result {
+                        Ok(page) => {
+                            view! {
+                                <label class="field field--inline">
+                                    <span>"Care package"</span>
+                                    <select
+                                        data-test="rota-package"
+                                        on:change=move |ev| {
+                                            let id = event_target_value(&ev);
+                                            navigate(
+                                                &format!("/admin/rota?package={id}"),
+                                                Default::default(),
+                                            );
+                                        }
+                                    >
+                                        <option value="" selected=package.get_untracked().is_none()>
+                                            "Choose…"
+                                        </option>
+                                        {page
+                                            .items
+                                            .into_iter()
+                                            .map(|p| {
+                                                let chosen = package.get_untracked() == Some(p.id);
+                                                view! {
+                                                    <option value=p.id.to_string() selected=chosen>
+                                                        {p.name}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                </label>
+                            }
+                                .into_any()
+                        }
+                        Err(err) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {err.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
             }}
         </Transition>
     }

@@ -73,44 +73,98 @@ pub(in crate::assessments) fn EvidenceList(
                 }
                 view! {
                     <ul class="evidence-list">
-                        {list.into_iter().map(|e| {
-                            let file_id = e.file_id;
-                            let asking = move || removing.get() == Some(file_id);
-                            view! {
-                                <li data-test="evidence-file">
-                                    <a href=format!("/api/v1/files/{}", e.file_id) target="_blank" rel="noopener">{e.name}</a>
-                                    <span class="muted small">{format!(" {} · added by {}", e.size, e.added_by)}</span>
-                                    {editable.then(|| {
-                                        let (ask_id, remove_id) = (file_id, file_id);
-                                        view! {
-                                            <Show when=asking fallback=move || {
-                                                view! { <button class="button button--link" type="button" on:click=move |_| removing.set(Some(ask_id))>"Remove"</button> }
-                                            }>
-                                                {
-                                                    view! {
-                                                        <span>" Remove this file? "</span>
-                                                        <button class="button button--danger" type="button" on:click=move |_| remove(remove_id)>"Remove"</button>
-                                                        <button class="button" type="button" on:click=move |_| removing.set(None)>"Keep"</button>
-                                                    }
+                        {list
+                            .into_iter()
+                            .map(|e| {
+                                let file_id = e.file_id;
+                                let asking = move || removing.get() == Some(file_id);
+                                view! {
+                                    <li data-test="evidence-file">
+                                        <a
+                                            href=format!("/api/v1/files/{}", e.file_id)
+                                            target="_blank"
+                                            rel="noopener"
+                                        >
+                                            {e.name}
+                                        </a>
+                                        <span class="muted small">
+                                            {format!(" {} · added by {}", e.size, e.added_by)}
+                                        </span>
+                                        {editable
+                                            .then(|| {
+                                                let (ask_id, remove_id) = (file_id, file_id);
+                                                view! {
+                                                    <Show
+                                                        when=asking
+                                                        fallback=move || {
+                                                            view! {
+                                                                <button
+                                                                    class="button button--link"
+                                                                    type="button"
+                                                                    on:click=move |_| removing.set(Some(ask_id))
+                                                                >
+                                                                    "Remove"
+                                                                </button>
+                                                            }
+                                                        }
+                                                    >
+                                                        {
+                                                            view! {
+                                                                <span>" Remove this file? "</span>
+                                                                <button
+                                                                    class="button button--danger"
+                                                                    type="button"
+                                                                    on:click=move |_| remove(remove_id)
+                                                                >
+                                                                    "Remove"
+                                                                </button>
+                                                                <button
+                                                                    class="button"
+                                                                    type="button"
+                                                                    on:click=move |_| removing.set(None)
+                                                                >
+                                                                    "Keep"
+                                                                </button>
+                                                            }
+                                                        }
+                                                    </Show>
                                                 }
-                                            </Show>
-                                        }
-                                    })}
-                                </li>
-                            }
-                        }).collect_view()}
+                                            })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
                     </ul>
-                }.into_any()
+                }
+                    .into_any()
             }}
-            {editable.then(|| view! {
-                <label class="field">
-                    <span>"Attach a photo or document (JPEG, PNG or PDF)"</span>
-                    <input type="file" accept="image/jpeg,image/png,application/pdf" data-test="evidence-upload"
-                        disabled=move || busy.get() on:change=on_file />
-                </label>
-                {move || busy.get().then(|| view! { <p class="muted">"Uploading…"</p> })}
-            })}
-            {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
+            {editable
+                .then(|| {
+                    view! {
+                        <label class="field">
+                            <span>"Attach a photo or document (JPEG, PNG or PDF)"</span>
+                            <input
+                                type="file"
+                                accept="image/jpeg,image/png,application/pdf"
+                                data-test="evidence-upload"
+                                disabled=move || busy.get()
+                                on:change=on_file
+                            />
+                        </label>
+                        {move || busy.get().then(|| view! { <p class="muted">"Uploading…"</p> })}
+                    }
+                })}
+            {move || {
+                problem
+                    .get()
+                    .map(|p| {
+                        view! {
+                            <p class="field-error" role="alert">
+                                {p}
+                            </p>
+                        }
+                    })
+            }}
         </section>
     }
 }

@@ -61,10 +61,13 @@ pub(in crate::assessments) fn ReviewStep(
     };
     let field_error = move |field: &'static str| {
         move || {
-            error
-                .get()
-                .filter(|e| e.field == field)
-                .map(|e| view! { <p class="field-error" role="alert">{e.message}</p> })
+            error.get().filter(|e| e.field == field).map(|e| {
+                view! {
+                    <p class="field-error" role="alert">
+                        {e.message}
+                    </p>
+                }
+            })
         }
     };
     let submit_label = if approval_required {
@@ -82,67 +85,127 @@ pub(in crate::assessments) fn ReviewStep(
             <h2>"Step 4 of 4: Review and rating"</h2>
             <p data-test="score-preview">
                 {move || match preview.get() {
-                    Ok((score, level)) => format!("Weighted score {score}: the suggested level is {}.", level.label()),
+                    Ok((score, level)) => {
+                        format!("Weighted score {score}: the suggested level is {}.", level.label())
+                    }
                     Err(err) => err.to_string(),
                 }}
             </p>
             <label class="field" for="final-level">
                 <span>"Level awarded"</span>
-                <select id="final-level" data-test="final-level"
+                <select
+                    id="final-level"
+                    data-test="final-level"
                     on:change=move |ev| {
                         let value = event_target_value(&ev);
                         set_review(&|f| f.final_level = value.clone());
-                    }>
-                    <option value="" selected=move || draft.review.with(|f| f.final_level.is_empty())>"Choose a level"</option>
-                    {AWARDABLE.iter().map(|&level| view! {
-                        <option value=level.as_str()
-                            selected=move || draft.review.with(|f| f.final_level == level.as_str())>
-                            {move || if suggested() == Some(level) { format!("{} (suggested)", level.label()) } else { level.label().to_owned() }}
-                        </option>
-                    }).collect_view()}
+                    }
+                >
+                    <option
+                        value=""
+                        selected=move || draft.review.with(|f| f.final_level.is_empty())
+                    >
+                        "Choose a level"
+                    </option>
+                    {AWARDABLE
+                        .iter()
+                        .map(|&level| {
+                            view! {
+                                <option
+                                    value=level.as_str()
+                                    selected=move || {
+                                        draft.review.with(|f| f.final_level == level.as_str())
+                                    }
+                                >
+                                    {move || {
+                                        if suggested() == Some(level) {
+                                            format!("{} (suggested)", level.label())
+                                        } else {
+                                            level.label().to_owned()
+                                        }
+                                    }}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
                 {field_error("final_level")}
             </label>
             <label class="field" for="judgement-reason">
-                <span>{move || if overrides() {
-                    "Reason for your professional judgement (required: the level differs from the suggestion)"
-                } else {
-                    "Reason for your professional judgement (only when the level differs from the suggestion)"
-                }}</span>
-                <textarea id="judgement-reason" rows="3" data-test="judgement-reason"
+                <span>
+                    {move || {
+                        if overrides() {
+                            "Reason for your professional judgement (required: the level differs from the suggestion)"
+                        } else {
+                            "Reason for your professional judgement (only when the level differs from the suggestion)"
+                        }
+                    }}
+                </span>
+                <textarea
+                    id="judgement-reason"
+                    rows="3"
+                    data-test="judgement-reason"
                     prop:value=move || draft.review.with(|f| f.reason.clone())
                     on:input=move |ev| {
                         let value = event_target_value(&ev);
                         set_review(&|f| f.reason = value.clone());
-                    }></textarea>
+                    }
+                ></textarea>
                 {field_error("reason")}
             </label>
             <label class="field" for="assessor-comments">
                 <span>"Comments for the carer"</span>
-                <textarea id="assessor-comments" rows="3" data-test="assessor-comments"
+                <textarea
+                    id="assessor-comments"
+                    rows="3"
+                    data-test="assessor-comments"
                     prop:value=move || draft.review.with(|f| f.comments.clone())
                     on:input=move |ev| {
                         let value = event_target_value(&ev);
                         set_review(&|f| f.comments = value.clone());
-                    }></textarea>
+                    }
+                ></textarea>
                 {field_error("comments")}
             </label>
             {field_error("items")}
-            <Show when=move || !asking.get()
-                fallback=move || view! {
-                    <div class="confirm" role="alertdialog" aria-label="Submit the assessment?">
-                        <p>{confirm_text.clone()}" Answers cannot be changed afterwards."</p>
-                        <button class="button button--primary" type="button" data-test="confirm-submit"
-                            disabled=move || submitting.get() on:click=move |_| submit()>{submit_label}</button>
-                        <button class="button" type="button" on:click=move |_| asking.set(false)>"Cancel"</button>
-                    </div>
-                }>
-                <button class="button button--primary" type="button" data-test="submit-assessment"
+            <Show
+                when=move || !asking.get()
+                fallback=move || {
+                    view! {
+                        <div class="confirm" role="alertdialog" aria-label="Submit the assessment?">
+                            <p>{confirm_text.clone()}" Answers cannot be changed afterwards."</p>
+                            <button
+                                class="button button--primary"
+                                type="button"
+                                data-test="confirm-submit"
+                                disabled=move || submitting.get()
+                                on:click=move |_| submit()
+                            >
+                                {submit_label}
+                            </button>
+                            <button
+                                class="button"
+                                type="button"
+                                on:click=move |_| asking.set(false)
+                            >
+                                "Cancel"
+                            </button>
+                        </div>
+                    }
+                }
+            >
+                <button
+                    class="button button--primary"
+                    type="button"
+                    data-test="submit-assessment"
                     disabled=move || draft.status.get() != SaveStatus::Saved
                     on:click=move |_| match check() {
                         Ok(()) => asking.set(true),
                         Err(err) => error.set(Some(err)),
-                    }>{submit_label}</button>
+                    }
+                >
+                    {submit_label}
+                </button>
             </Show>
         </section>
     }

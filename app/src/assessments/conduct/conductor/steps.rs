@@ -86,7 +86,8 @@ pub(in crate::assessments) fn Conductor(
     let returned = detail.returned_comments.clone().map(|comments| {
         view! {
             <div class="alert alert--warning" role="status" data-test="returned">
-                <strong>"Returned by the approver: "</strong>{comments}
+                <strong>"Returned by the approver: "</strong>
+                {comments}
             </div>
         }
     });
@@ -95,10 +96,12 @@ pub(in crate::assessments) fn Conductor(
         {returned}
         <SaveLine draft />
         <nav class="steps" aria-label="Steps">
-            {Step::ALL.iter().map(|&s| {
-                let count = move || settled_of(draft, s);
-                view! {
-                    <button type="button" class="step" class:step--current=move || draft.step.get() == s
+            {Step::ALL
+                .iter()
+                .map(|&s| {
+                    let count = move || settled_of(draft, s);
+                    view! {
+                        <button type="button" class="step" class:step--current=move || draft.step.get() == s
                         aria-current=move || (draft.step.get() == s).then_some("step")
                         data-test=format!("step-{}", s.as_str().to_lowercase())
                         on:click=move |_| go(s)>
@@ -106,42 +109,71 @@ pub(in crate::assessments) fn Conductor(
                         <span>{s.label()}</span>
                         <span class="muted small">{count}</span>
                     </button>
-                }
-            }).collect_view()}
+                    }
+                })
+                .collect_view()}
         </nav>
         {move || {
             let step = draft.step.get();
             let body = match step.section() {
                 Some(section) => {
-                    let cards = draft.items.with_value(|items| {
-                        items.iter().copied()
-                            .filter(|s| s.item.with_value(|i| i.section == section))
-                            .map(|state| view! { <ItemCard state scale_max draft /> })
-                            .collect_view()
-                    });
+                    let cards = draft
+                        .items
+                        .with_value(|items| {
+                            items
+                                .iter()
+                                .copied()
+                                .filter(|s| s.item.with_value(|i| i.section == section))
+                                .map(|state| view! { <ItemCard state scale_max draft /> })
+                                .collect_view()
+                        });
                     view! {
                         <section data-test="conduct-section" data-section=section.as_str()>
                             <h2>{format!("Step {} of 4: {}", step.number(), step.label())}</h2>
                             {cards}
                         </section>
-                    }.into_any()
+                    }
+                        .into_any()
                 }
-                None => view! {
-                    <ReviewStep draft preview carer=carer.clone() approval_required reload />
-                    <EvidenceList id=assessment_id evidence editable=true />
-                }.into_any(),
+                None => {
+                    view! {
+                        <ReviewStep draft preview carer=carer.clone() approval_required reload />
+                        <EvidenceList id=assessment_id evidence editable=true />
+                    }
+                        .into_any()
+                }
             };
             view! {
                 {body}
                 <div class="actions">
-                    {step.previous().map(|back| view! {
-                        <button class="button" type="button" data-test="step-back" on:click=move |_| go(back)>"Back"</button>
-                    })}
-                    {step.next().map(|next| view! {
-                        <button class="button button--primary" type="button" data-test="step-next" on:click=move |_| go(next)>
-                            {format!("Next: {}", next.label())}
-                        </button>
-                    })}
+                    {step
+                        .previous()
+                        .map(|back| {
+                            view! {
+                                <button
+                                    class="button"
+                                    type="button"
+                                    data-test="step-back"
+                                    on:click=move |_| go(back)
+                                >
+                                    "Back"
+                                </button>
+                            }
+                        })}
+                    {step
+                        .next()
+                        .map(|next| {
+                            view! {
+                                <button
+                                    class="button button--primary"
+                                    type="button"
+                                    data-test="step-next"
+                                    on:click=move |_| go(next)
+                                >
+                                    {format!("Next: {}", next.label())}
+                                </button>
+                            }
+                        })}
                 </div>
             }
         }}
@@ -187,20 +219,49 @@ pub(in crate::assessments) fn SaveLine(draft: Draft) -> impl IntoView {
     view! {
         <div class="save-line" aria-live="polite" data-test="save-status">
             {move || match draft.status.get() {
-                SaveStatus::Saved => view! { <span class="muted">"All changes saved"</span> }.into_any(),
-                SaveStatus::Waiting | SaveStatus::Saving => view! { <span class="muted">"Saving…"</span> }.into_any(),
-                SaveStatus::Offline => view! {
-                    <span class="alert alert--warning">"Offline: your answers are kept on this device and saved when the connection returns."</span>
-                }.into_any(),
-                SaveStatus::Refused(message) => view! { <span class="alert alert--error" role="alert">{message}</span> }.into_any(),
+                SaveStatus::Saved => {
+                    view! { <span class="muted">"All changes saved"</span> }.into_any()
+                }
+                SaveStatus::Waiting | SaveStatus::Saving => {
+                    view! { <span class="muted">"Saving…"</span> }.into_any()
+                }
+                SaveStatus::Offline => {
+                    view! {
+                        <span class="alert alert--warning">
+                            "Offline: your answers are kept on this device and saved when the connection returns."
+                        </span>
+                    }
+                        .into_any()
+                }
+                SaveStatus::Refused(message) => {
+                    view! {
+                        <span class="alert alert--error" role="alert">
+                            {message}
+                        </span>
+                    }
+                        .into_any()
+                }
             }}
-            {move || draft.notice.get().map(|notice| view! {
-                <p class="alert alert--info" data-test="draft-notice">
-                    {notice}
-                    " "
-                    <button class="button button--link" type="button" on:click=move |_| draft.notice.set(None)>"Dismiss"</button>
-                </p>
-            })}
+            {move || {
+                draft
+                    .notice
+                    .get()
+                    .map(|notice| {
+                        view! {
+                            <p class="alert alert--info" data-test="draft-notice">
+                                {notice}
+                                " "
+                                <button
+                                    class="button button--link"
+                                    type="button"
+                                    on:click=move |_| draft.notice.set(None)
+                                >
+                                    "Dismiss"
+                                </button>
+                            </p>
+                        }
+                    })
+            }}
         </div>
     }
 }
@@ -226,44 +287,87 @@ pub(in crate::assessments) fn ItemCard(
     view! {
         <article class="card conduct-item" data-test="conduct-item" data-prompt=item.prompt.clone()>
             <h3>{format!("{}. {}", item.position, item.prompt)}</h3>
-            {item.model_answer.clone().filter(|a| !a.trim().is_empty()).map(|answer| view! {
-                <details class="model-answer" open>
-                    <summary>"Model answer (assessor only)"</summary>
-                    <p>{answer}</p>
-                </details>
-            })}
+            {item
+                .model_answer
+                .clone()
+                .filter(|a| !a.trim().is_empty())
+                .map(|answer| {
+                    view! {
+                        <details class="model-answer" open>
+                            <summary>"Model answer (assessor only)"</summary>
+                            <p>{answer}</p>
+                        </details>
+                    }
+                })}
             <label class="field">
                 <span>{answer_label}</span>
-                <textarea rows="3" data-test="answer"
+                <textarea
+                    rows="3"
+                    data-test="answer"
                     prop:value=move || state.response.with(|r| r.answer.clone())
                     on:input=move |ev| {
                         let value = event_target_value(&ev);
                         edit(&|r| r.answer = value.clone());
-                    }></textarea>
+                    }
+                ></textarea>
             </label>
             <fieldset class="score-choice">
                 <legend>{format!("Score (0 to {scale_max})")}</legend>
-                {(0..=scale_max).map(|n| view! {
-                    <label class="score-choice__option">
-                        <input type="radio" name=name.clone() value=n.to_string() data-test=format!("score-{n}")
-                            prop:checked=move || state.response.with(|r| r.score == Some(n))
-                            on:change=move |_| edit(&|r| { r.score = Some(n); r.not_applicable = false; }) />
-                        <span>{n}</span>
-                    </label>
-                }).collect_view()}
-                {item.rule.allows_not_applicable.then(|| view! {
-                    <label class="score-choice__option score-choice__option--wide">
-                        <input type="checkbox" data-test="not-applicable"
-                            prop:checked=move || state.response.with(|r| r.not_applicable)
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                edit(&|r| { r.not_applicable = on; if on { r.score = None; } });
-                            } />
-                        <span>"Not applicable"</span>
-                    </label>
-                })}
+                {(0..=scale_max)
+                    .map(|n| {
+                        view! {
+                            <label class="score-choice__option">
+                                <input
+                                    type="radio"
+                                    name=name.clone()
+                                    value=n.to_string()
+                                    data-test=format!("score-{n}")
+                                    prop:checked=move || state.response.with(|r| r.score == Some(n))
+                                    on:change=move |_| edit(
+                                        &|r| {
+                                            r.score = Some(n);
+                                            r.not_applicable = false;
+                                        },
+                                    )
+                                />
+                                <span>{n}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+                {item
+                    .rule
+                    .allows_not_applicable
+                    .then(|| {
+                        view! {
+                            <label class="score-choice__option score-choice__option--wide">
+                                <input
+                                    type="checkbox"
+                                    data-test="not-applicable"
+                                    prop:checked=move || state.response.with(|r| r.not_applicable)
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        edit(
+                                            &|r| {
+                                                r.not_applicable = on;
+                                                if on {
+                                                    r.score = None;
+                                                }
+                                            },
+                                        );
+                                    }
+                                />
+                                <span>"Not applicable"</span>
+                            </label>
+                        }
+                    })}
             </fieldset>
-            {move || state.updated_by.get().map(|by| view! { <p class="muted small">{format!("Last saved by {by}")}</p> })}
+            {move || {
+                state
+                    .updated_by
+                    .get()
+                    .map(|by| view! { <p class="muted small">{format!("Last saved by {by}")}</p> })
+            }}
         </article>
     }
 }

@@ -24,8 +24,12 @@ pub(in crate::rota::week) fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> im
     let rota = match Rota::new(week.input.clone()) {
         Ok(rota) => rota,
         Err(err) => {
-            return view! { <div class="alert alert--error" role="alert">{format!("This rota cannot be checked: {err}")}</div> }
-                .into_any();
+            return view! {
+                <div class="alert alert--error" role="alert">
+                    {format!("This rota cannot be checked: {err}")}
+                </div>
+            }
+            .into_any();
         }
     };
     let checker = StoredValue::new(Checker::new(rota));
@@ -195,7 +199,12 @@ pub(in crate::rota::week) fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> im
             .cloned()
             .map(|cell| view! { <SlotCell cell editing name_of /> })
             .collect_view();
-        view! { <tr><th scope="row">{kind.label()}</th>{cells}</tr> }
+        view! {
+            <tr>
+                <th scope="row">{kind.label()}</th>
+                {cells}
+            </tr>
+        }
     });
     let day_heads = slots
         .iter()
@@ -208,22 +217,54 @@ pub(in crate::rota::week) fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> im
     view! {
         <div class="rota" data-test="rota-editor" tabindex="-1" on:keydown=on_keydown>
             <nav class="rota__weeks">
-                <a href=rota_href(&week.previous_week) data-test="previous-week">"← Previous week"</a>
-                <strong data-test="week-label">{format!("{} — week of {}", week.package.name, week.week_label)}</strong>
-                <a href=rota_href(&week.next_week) data-test="next-week">"Next week →"</a>
+                <a href=rota_href(&week.previous_week) data-test="previous-week">
+                    "← Previous week"
+                </a>
+                <strong data-test="week-label">
+                    {format!("{} — week of {}", week.package.name, week.week_label)}
+                </strong>
+                <a href=rota_href(&week.next_week) data-test="next-week">
+                    "Next week →"
+                </a>
             </nav>
-            <p class="muted small">{week.published_at.map(|at| format!("Last published {at}")).unwrap_or_else(|| "Not published yet".into())}</p>
+            <p class="muted small">
+                {week
+                    .published_at
+                    .map(|at| format!("Last published {at}"))
+                    .unwrap_or_else(|| "Not published yet".into())}
+            </p>
             <div class="rota__toolbar">
-                <button class="button" type="button" data-test="undo"
+                <button
+                    class="button"
+                    type="button"
+                    data-test="undo"
                     disabled=move || editing.undo.with(Vec::is_empty)
-                    on:click=move |_| editing.step_back(editing.undo, editing.redo)>"Undo"</button>
-                <button class="button" type="button" data-test="redo"
+                    on:click=move |_| editing.step_back(editing.undo, editing.redo)
+                >
+                    "Undo"
+                </button>
+                <button
+                    class="button"
+                    type="button"
+                    data-test="redo"
                     disabled=move || editing.redo.with(Vec::is_empty)
-                    on:click=move |_| editing.step_back(editing.redo, editing.undo)>"Redo"</button>
-                <button class="button" type="button" data-test="save-draft"
+                    on:click=move |_| editing.step_back(editing.redo, editing.undo)
+                >
+                    "Redo"
+                </button>
+                <button
+                    class="button"
+                    type="button"
+                    data-test="save-draft"
                     disabled=move || !dirty.get() || save.pending().get()
-                    on:click=move |_| save_now(true)>"Save draft"</button>
-                <button class="button button--primary" type="button" data-test="preview"
+                    on:click=move |_| save_now(true)
+                >
+                    "Save draft"
+                </button>
+                <button
+                    class="button button--primary"
+                    type="button"
+                    data-test="preview"
                     on:click=move |_| {
                         let overridable: Vec<(Violation, String)> = editing
                             .findings
@@ -234,82 +275,191 @@ pub(in crate::rota::week) fn Editor(week: RotaWeek, reload: RwSignal<u32>) -> im
                             .collect();
                         reasons.set(overridable);
                         previewing.set(true);
-                    }>"Preview and publish…"</button>
-                <button class="button" type="button" data-test="copy-previous"
-                    on:click=move |_| copying.set(true)>"Copy previous week…"</button>
-                <button class="button" type="button" data-test="clear-week"
-                    on:click=move |_| clearing.set(true)>"Clear week…"</button>
-                <button class="button" type="button" data-test="apply-pattern"
-                    on:click=move |_| patterning.set(true)>"Apply this week to…"</button>
-                <a class="button" data-test="export-xlsx" download=""
-                    href=format!("/api/v1/rota/{package}/week.xlsx?week={}", week.week_start)>"Excel"</a>
-                <a class="button" data-test="export-csv" download=""
-                    href=format!("/api/v1/rota/{package}/week.csv?week={}", week.week_start)>"CSV"</a>
-                <button class="button" type="button" data-test="print"
+                    }
+                >
+                    "Preview and publish…"
+                </button>
+                <button
+                    class="button"
+                    type="button"
+                    data-test="copy-previous"
+                    on:click=move |_| copying.set(true)
+                >
+                    "Copy previous week…"
+                </button>
+                <button
+                    class="button"
+                    type="button"
+                    data-test="clear-week"
+                    on:click=move |_| clearing.set(true)
+                >
+                    "Clear week…"
+                </button>
+                <button
+                    class="button"
+                    type="button"
+                    data-test="apply-pattern"
+                    on:click=move |_| patterning.set(true)
+                >
+                    "Apply this week to…"
+                </button>
+                <a
+                    class="button"
+                    data-test="export-xlsx"
+                    download=""
+                    href=format!("/api/v1/rota/{package}/week.xlsx?week={}", week.week_start)
+                >
+                    "Excel"
+                </a>
+                <a
+                    class="button"
+                    data-test="export-csv"
+                    download=""
+                    href=format!("/api/v1/rota/{package}/week.csv?week={}", week.week_start)
+                >
+                    "CSV"
+                </a>
+                <button
+                    class="button"
+                    type="button"
+                    data-test="print"
                     on:click=move |_| {
                         #[cfg(feature = "hydrate")]
                         if let Some(window) = web_sys::window() {
                             let _ = window.print();
                         }
-                    }>"Print"</button>
+                    }
+                >
+                    "Print"
+                </button>
                 <label class="checkbox small">
-                    <input type="checkbox" data-test="autosave" prop:checked=move || autosave.get()
-                        on:change=move |ev| autosave.set(event_target_checked(&ev)) />
+                    <input
+                        type="checkbox"
+                        data-test="autosave"
+                        prop:checked=move || autosave.get()
+                        on:change=move |ev| autosave.set(event_target_checked(&ev))
+                    />
                     " Save as I go"
                 </label>
                 <span class="muted small" data-test="save-state">
-                    {move || if save.pending().get() { "Saving…" } else if dirty.get() { "Unsaved changes" } else { "All changes saved" }}
+                    {move || {
+                        if save.pending().get() {
+                            "Saving…"
+                        } else if dirty.get() {
+                            "Unsaved changes"
+                        } else {
+                            "All changes saved"
+                        }
+                    }}
                 </span>
             </div>
             <SlotSettings package current=week.slot_form.clone() reload dirty />
             <Show when=move || copying.get()>
                 <div class="confirm" role="alert" data-test="copy-confirmation">
                     "Put last week's carers on this week's slots, replacing who is on them now? You can undo it until you save."
-                    <button class="button button--primary" type="button" data-test="confirm-copy"
+                    <button
+                        class="button button--primary"
+                        type="button"
+                        data-test="confirm-copy"
                         on:click={
                             let previous = previous.clone();
-                            move |_| { copying.set(false); editing.apply_all(editing.changes_to(&previous)); }
-                        }>"Copy previous week"</button>
-                    <button class="button" type="button" on:click=move |_| copying.set(false)>"Cancel"</button>
+                            move |_| {
+                                copying.set(false);
+                                editing.apply_all(editing.changes_to(&previous));
+                            }
+                        }
+                    >
+                        "Copy previous week"
+                    </button>
+                    <button class="button" type="button" on:click=move |_| copying.set(false)>
+                        "Cancel"
+                    </button>
                 </div>
             </Show>
             <Show when=move || clearing.get()>
                 <div class="confirm" role="alert" data-test="clear-confirmation">
                     "Take everyone off this week's slots? You can undo it until you save."
-                    <button class="button button--danger" type="button" data-test="confirm-clear"
-                        on:click=move |_| { clearing.set(false); editing.apply_all(editing.changes_to(&[])); }>"Clear week"</button>
-                    <button class="button" type="button" on:click=move |_| clearing.set(false)>"Cancel"</button>
+                    <button
+                        class="button button--danger"
+                        type="button"
+                        data-test="confirm-clear"
+                        on:click=move |_| {
+                            clearing.set(false);
+                            editing.apply_all(editing.changes_to(&[]));
+                        }
+                    >
+                        "Clear week"
+                    </button>
+                    <button class="button" type="button" on:click=move |_| clearing.set(false)>
+                        "Cancel"
+                    </button>
                 </div>
             </Show>
             <Show when=move || patterning.get()>
-                <PatternDialog package week_start=pattern_week.clone() next_week=pattern_next.clone() dirty
-                    on_close={move || patterning.set(false)} />
+                <PatternDialog
+                    package
+                    week_start=pattern_week.clone()
+                    next_week=pattern_next.clone()
+                    dirty
+                    on_close={move || patterning.set(false)}
+                />
             </Show>
-            {move || editing.mismatch.get().map(|message| view! {
-                <div class="alert alert--error" role="alert" data-test="engine-mismatch">{message}</div>
-            })}
+            {move || {
+                editing
+                    .mismatch
+                    .get()
+                    .map(|message| {
+                        view! {
+                            <div
+                                class="alert alert--error"
+                                role="alert"
+                                data-test="engine-mismatch"
+                            >
+                                {message}
+                            </div>
+                        }
+                    })
+            }}
             <div class="rota__body">
                 <div class="rota__grid-wrap">
                     <table class="rota__grid" data-test="rota-grid">
-                        <thead><tr><th></th>{day_heads}</tr></thead>
+                        <thead>
+                            <tr>
+                                <th></th>
+                                {day_heads}
+                            </tr>
+                        </thead>
                         <tbody>{grid_rows}</tbody>
                     </table>
-                    <CarerPanel carers=week.carers.clone() editing week_start=week.week_start.clone() />
+                    <CarerPanel
+                        carers=week.carers.clone()
+                        editing
+                        week_start=week.week_start.clone()
+                    />
                 </div>
                 <Sidebar editing name_of />
             </div>
             <Show when=move || previewing.get()>
-                <Preview editing published=published.clone() reasons name_of
+                <Preview
+                    editing
+                    published=published.clone()
+                    reasons
+                    name_of
                     on_cancel={move || previewing.set(false)}
                     on_publish={move |overrides: Vec<Override>| {
                         previewing.set(false);
                         let revision = editing.revision.get_untracked();
                         if dirty.get_untracked() {
-                            toasts.show(ToastKind::Error, "Save the draft first, so the server checks what you publish.");
+                            toasts
+                                .show(
+                                    ToastKind::Error,
+                                    "Save the draft first, so the server checks what you publish.",
+                                );
                         } else {
                             publish.dispatch((revision, overrides));
                         }
-                    }} />
+                    }}
+                />
             </Show>
         </div>
     }
@@ -351,10 +501,18 @@ pub(super) fn SlotCell(
         slot.times
     );
     view! {
-        <td class=class data-test="slot" data-shift=shift.to_string() data-weekday=slot.weekday.to_string()
+        <td
+            class=class
+            data-test="slot"
+            data-shift=shift.to_string()
+            data-weekday=slot.weekday.to_string()
             data-kind=slot.kind.as_str()
             on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
-            on:drop=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); editing.place(shift); }>
+            on:drop=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                editing.place(shift);
+            }
+        >
             <div class="rota__slot-head">
                 <span class="small">{slot.times.clone()}</span>
                 <span class="small muted" data-test="staffing">
@@ -362,38 +520,86 @@ pub(super) fn SlotCell(
                 </span>
             </div>
             <ul class="rota__chips">
-                {move || editing.carers_on(shift).into_iter().map(|carer| {
-                    let name = name_of(carer);
-                    view! {
-                        <li class="chip" draggable="true" data-test="placed" data-carer=carer.to_string()
-                            on:dragstart=move |ev: leptos::ev::DragEvent| {
-                                if let Some(data) = ev.data_transfer() {
-                                    let _ = data.set_data("text/plain", &carer.to_string());
-                                    data.set_effect_allowed("move");
-                                }
-                                editing.dragging.set(Some((carer, Some(shift))));
-                            }>
-                            {name.clone()}
-                            <button type="button" class="chip__remove" data-test="remove"
-                                aria-label=format!("Take {name} off this shift")
-                                on:click=move |_| editing.apply(Change::Unassign { carer, shift })>"×"</button>
-                        </li>
-                    }
-                }).collect_view()}
+                {move || {
+                    editing
+                        .carers_on(shift)
+                        .into_iter()
+                        .map(|carer| {
+                            let name = name_of(carer);
+                            view! {
+                                <li
+                                    class="chip"
+                                    draggable="true"
+                                    data-test="placed"
+                                    data-carer=carer.to_string()
+                                    on:dragstart=move |ev: leptos::ev::DragEvent| {
+                                        if let Some(data) = ev.data_transfer() {
+                                            let _ = data.set_data("text/plain", &carer.to_string());
+                                            data.set_effect_allowed("move");
+                                        }
+                                        editing.dragging.set(Some((carer, Some(shift))));
+                                    }
+                                >
+                                    {name.clone()}
+                                    <button
+                                        type="button"
+                                        class="chip__remove"
+                                        data-test="remove"
+                                        aria-label=format!("Take {name} off this shift")
+                                        on:click=move |_| {
+                                            editing.apply(Change::Unassign { carer, shift })
+                                        }
+                                    >
+                                        "×"
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
-            {move || editing.chosen.get().map(|carer| view! {
-                <button type="button" class="button button--small" data-test="place-here"
-                    aria-label=format!("Place {} on the {label}", name_of(carer))
-                    on:click=move |_| editing.place(shift)>"Place here"</button>
-            })}
+            {move || {
+                editing
+                    .chosen
+                    .get()
+                    .map(|carer| {
+                        view! {
+                            <button
+                                type="button"
+                                class="button button--small"
+                                data-test="place-here"
+                                aria-label=format!("Place {} on the {label}", name_of(carer))
+                                on:click=move |_| editing.place(shift)
+                            >
+                                "Place here"
+                            </button>
+                        }
+                    })
+            }}
             <SlotTools shift headcount open=slot.open editing name_of />
             <ul class="rota__findings">
-                {move || findings.get().into_iter().map(|v| view! {
-                    <li class=if v.severity == Severity::Error { "small text-error" } else { "small text-warning" }
-                        data-test="slot-finding" data-rule=v.rule.as_str() title=v.message.clone()>
-                        {v.rule.label()}
-                    </li>
-                }).collect_view()}
+                {move || {
+                    findings
+                        .get()
+                        .into_iter()
+                        .map(|v| {
+                            view! {
+                                <li
+                                    class=if v.severity == Severity::Error {
+                                        "small text-error"
+                                    } else {
+                                        "small text-warning"
+                                    }
+                                    data-test="slot-finding"
+                                    data-rule=v.rule.as_str()
+                                    title=v.message.clone()
+                                >
+                                    {v.rule.label()}
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
         </td>
     }

@@ -28,11 +28,18 @@ pub(super) fn CarerPanel(
         <section class="card rota__carers" data-test="carer-panel">
             <h2>"Carers"</h2>
             <label class="checkbox small">
-                <input type="checkbox" data-test="competent-only" on:change=move |ev| competent_only.set(event_target_checked(&ev)) />
+                <input
+                    type="checkbox"
+                    data-test="competent-only"
+                    on:change=move |ev| competent_only.set(event_target_checked(&ev))
+                />
                 " Competent only"
             </label>
-            <p class="small muted">"Drag a carer onto a shift, or choose one and use “Place here”. Drag a placed carer off the grid (here) to take them off."</p>
-            <ul class="rota__chips"
+            <p class="small muted">
+                "Drag a carer onto a shift, or choose one and use “Place here”. Drag a placed carer off the grid (here) to take them off."
+            </p>
+            <ul
+                class="rota__chips"
                 on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
                 on:drop=move |ev: leptos::ev::DragEvent| {
                     ev.prevent_default();
@@ -40,45 +47,89 @@ pub(super) fn CarerPanel(
                         editing.dragging.set(None);
                         editing.apply(Change::Unassign { carer, shift });
                     }
-                }>
-                {move || carers.get_value().into_iter()
-                    .filter(|c| !competent_only.get() || c.competent)
-                    .map(|c| {
-                        let id = c.id;
-                        let hours = move || {
-                            editing.version.track();
-                            week.map(|(from, to)| {
-                                editing.checker.with_value(|checker| checker.rota().hours_within(id, from, to))
-                            })
-                            .unwrap_or_default()
-                        };
-                        let class = if c.competent { "chip chip--competent" } else { "chip chip--learning" };
-                        let status = if c.competent { "competent" } else { "not yet competent" };
-                        view! {
-                            <li class=class draggable="true" data-test="panel-carer" data-carer=id.to_string()
-                                data-competent=c.competent.to_string()
-                                on:dragstart=move |ev: leptos::ev::DragEvent| {
-                                    if let Some(data) = ev.data_transfer() {
-                                        let _ = data.set_data("text/plain", &id.to_string());
-                                        data.set_effect_allowed("copy");
+                }
+            >
+                {move || {
+                    carers
+                        .get_value()
+                        .into_iter()
+                        .filter(|c| !competent_only.get() || c.competent)
+                        .map(|c| {
+                            let id = c.id;
+                            let hours = move || {
+                                editing.version.track();
+                                week.map(|(from, to)| {
+                                        editing
+                                            .checker
+                                            .with_value(|checker| {
+                                                checker.rota().hours_within(id, from, to)
+                                            })
+                                    })
+                                    .unwrap_or_default()
+                            };
+                            let class = if c.competent {
+                                "chip chip--competent"
+                            } else {
+                                "chip chip--learning"
+                            };
+                            let status = if c.competent {
+                                "competent"
+                            } else {
+                                "not yet competent"
+                            };
+                            view! {
+                                <li
+                                    class=class
+                                    draggable="true"
+                                    data-test="panel-carer"
+                                    data-carer=id.to_string()
+                                    data-competent=c.competent.to_string()
+                                    on:dragstart=move |ev: leptos::ev::DragEvent| {
+                                        if let Some(data) = ev.data_transfer() {
+                                            let _ = data.set_data("text/plain", &id.to_string());
+                                            data.set_effect_allowed("copy");
+                                        }
+                                        editing.dragging.set(Some((id, None)));
                                     }
-                                    editing.dragging.set(Some((id, None)));
-                                }>
-                                <strong>{c.name.clone()}</strong>
-                                <span class="small muted">{status}</span>
-                                <span class="small" data-test="hours">{move || format!("{:.1} h this week", hours())}</span>
-                                {(!c.on_team).then(|| view! { <span class="small muted">"other package"</span> })}
-                                <button type="button" class="button button--small chip__choose" data-test="choose"
-                                    aria-pressed=move || (editing.chosen.get() == Some(id)).to_string()
-                                    aria-label=format!("Choose {} to place", c.name)
-                                    on:click=move |_| editing.chosen.update(|chosen| {
-                                        *chosen = if *chosen == Some(id) { None } else { Some(id) };
-                                    })>
-                                    {move || if editing.chosen.get() == Some(id) { "Chosen" } else { "Choose" }}
-                                </button>
-                            </li>
-                        }
-                    }).collect_view()}
+                                >
+                                    <strong>{c.name.clone()}</strong>
+                                    <span class="small muted">{status}</span>
+                                    <span class="small" data-test="hours">
+                                        {move || format!("{:.1} h this week", hours())}
+                                    </span>
+                                    {(!c.on_team)
+                                        .then(|| {
+                                            view! { <span class="small muted">"other package"</span> }
+                                        })}
+                                    <button
+                                        type="button"
+                                        class="button button--small chip__choose"
+                                        data-test="choose"
+                                        aria-pressed=move || {
+                                            (editing.chosen.get() == Some(id)).to_string()
+                                        }
+                                        aria-label=format!("Choose {} to place", c.name)
+                                        on:click=move |_| {
+                                            editing
+                                                .chosen
+                                                .update(|chosen| {
+                                                    *chosen = if *chosen == Some(id) { None } else { Some(id) };
+                                                })
+                                        }
+                                    >
+                                        {move || {
+                                            if editing.chosen.get() == Some(id) {
+                                                "Chosen"
+                                            } else {
+                                                "Choose"
+                                            }
+                                        }}
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
         </section>
     }
@@ -96,28 +147,44 @@ pub(super) fn Sidebar(
             {move || {
                 let found = editing.findings.get();
                 if found.is_empty() {
-                    return view! { <p class="muted" data-test="no-violations">"No rule is broken this week."</p> }.into_any();
+                    return view! {
+                        <p class="muted" data-test="no-violations">
+                            "No rule is broken this week."
+                        </p>
+                    }
+                        .into_any();
                 }
                 view! {
                     <ul class="history">
-                        {found.into_iter().map(|v| {
-                            let who = v.carer_id.map(|c| format!("{}: ", name_of(c))).unwrap_or_default();
-                            let kind = match (v.severity, v.overridable) {
-                                (Severity::Error, false) => "Blocks publishing",
-                                (Severity::Error, true) => "Error — can be accepted with a reason",
-                                (Severity::Warning, _) => "Warning — accept with a reason to publish",
-                            };
-                            view! {
-                                <li data-test="violation" data-rule=v.rule.as_str()>
-                                    <strong>{v.rule.label()}</strong>
-                                    <span class="small muted">{format!(" · {kind}")}</span>
-                                    <p>{format!("{who}{}", v.message)}</p>
-                                    <p class="small muted">{v.rule.explanation()}</p>
-                                </li>
-                            }
-                        }).collect_view()}
+                        {found
+                            .into_iter()
+                            .map(|v| {
+                                let who = v
+                                    .carer_id
+                                    .map(|c| format!("{}: ", name_of(c)))
+                                    .unwrap_or_default();
+                                let kind = match (v.severity, v.overridable) {
+                                    (Severity::Error, false) => "Blocks publishing",
+                                    (Severity::Error, true) => {
+                                        "Error — can be accepted with a reason"
+                                    }
+                                    (Severity::Warning, _) => {
+                                        "Warning — accept with a reason to publish"
+                                    }
+                                };
+                                view! {
+                                    <li data-test="violation" data-rule=v.rule.as_str()>
+                                        <strong>{v.rule.label()}</strong>
+                                        <span class="small muted">{format!(" · {kind}")}</span>
+                                        <p>{format!("{who}{}", v.message)}</p>
+                                        <p class="small muted">{v.rule.explanation()}</p>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
                     </ul>
-                }.into_any()
+                }
+                    .into_any()
             }}
         </aside>
     }
@@ -169,39 +236,87 @@ pub(super) fn Preview(
     // (`view!` attributes cannot hold a `>`.)
     let blocked = blocking > 0;
     view! {
-        <div class="confirm card" role="dialog" aria-label="Publish the rota" data-test="publish-preview">
+        <div
+            class="confirm card"
+            role="dialog"
+            aria-label="Publish the rota"
+            data-test="publish-preview"
+        >
             <h2>"Publish this week"</h2>
             {if nothing {
-                view! { <p class="muted">"Nothing differs from what carers were last told."</p> }.into_any()
+                view! { <p class="muted">"Nothing differs from what carers were last told."</p> }
+                    .into_any()
             } else {
-                view! { <ul data-test="changes">{changes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul> }.into_any()
+                view! {
+                    <ul data-test="changes">
+                        {changes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
+                    </ul>
+                }
+                    .into_any()
             }}
-            {(blocking > 0).then(|| view! {
-                <div class="alert alert--error" role="alert">{format!("{blocking} broken rules block publishing: fix them first.")}</div>
-            })}
-            {move || reasons.get().into_iter().enumerate().map(|(i, (violation, reason))| view! {
-                <label class="field" data-test="override">
-                    <span>{format!("Reason to accept: {}", violation.message)}</span>
-                    <input type="text" prop:value=reason data-test="override-reason"
-                        on:input=move |ev| {
-                            let text = event_target_value(&ev);
-                            reasons.update(|all| all[i].1 = text);
-                        } />
-                </label>
-            }).collect_view()}
+            {(blocking > 0)
+                .then(|| {
+                    view! {
+                        <div class="alert alert--error" role="alert">
+                            {format!("{blocking} broken rules block publishing: fix them first.")}
+                        </div>
+                    }
+                })}
+            {move || {
+                reasons
+                    .get()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (violation, reason))| {
+                        view! {
+                            <label class="field" data-test="override">
+                                <span>{format!("Reason to accept: {}", violation.message)}</span>
+                                <input
+                                    type="text"
+                                    prop:value=reason
+                                    data-test="override-reason"
+                                    on:input=move |ev| {
+                                        let text = event_target_value(&ev);
+                                        reasons.update(|all| all[i].1 = text);
+                                    }
+                                />
+                            </label>
+                        }
+                    })
+                    .collect_view()
+            }}
             <div class="confirm__actions">
-                <button class="button" type="button" data-test="cancel-publish" on:click=move |_| on_cancel()>"Keep editing"</button>
-                <button class="button button--primary" type="button" data-test="confirm-publish"
-                    disabled=move || blocked || reasons.with(|all| all.iter().any(|(_, r)| r.trim().is_empty()))
+                <button
+                    class="button"
+                    type="button"
+                    data-test="cancel-publish"
+                    on:click=move |_| on_cancel()
+                >
+                    "Keep editing"
+                </button>
+                <button
+                    class="button button--primary"
+                    type="button"
+                    data-test="confirm-publish"
+                    disabled=move || {
+                        blocked || reasons.with(|all| all.iter().any(|(_, r)| r.trim().is_empty()))
+                    }
                     on:click=move |_| {
-                        let overrides = reasons.get_untracked().into_iter().map(|(v, reason)| Override {
-                            rule: v.rule,
-                            carer_id: v.carer_id,
-                            shift_ids: v.shift_ids,
-                            reason,
-                        }).collect();
+                        let overrides = reasons
+                            .get_untracked()
+                            .into_iter()
+                            .map(|(v, reason)| Override {
+                                rule: v.rule,
+                                carer_id: v.carer_id,
+                                shift_ids: v.shift_ids,
+                                reason,
+                            })
+                            .collect();
                         on_publish(overrides);
-                    }>"Publish and tell carers"</button>
+                    }
+                >
+                    "Publish and tell carers"
+                </button>
             </div>
         </div>
     }

@@ -50,13 +50,34 @@ pub(super) fn SlotSettings(
         view! {
             <label class="field field--inline">
                 <span class="small">{label}</span>
-                <input type=kind data-test=name name=name
-                    prop:value=move || form.with(|f| f.as_ref().map(|f| get(f).clone()).unwrap_or_default())
+                <input
+                    type=kind
+                    data-test=name
+                    name=name
+                    prop:value=move || {
+                        form.with(|f| f.as_ref().map(|f| get(f).clone()).unwrap_or_default())
+                    }
                     on:input=move |ev| {
                         let value = event_target_value(&ev);
-                        form.update(|f| if let Some(f) = f { set(f, value) });
-                    } />
-                {move || problem.get().filter(|p| p.field == name).map(|p| view! { <span class="field__error" role="alert">{p.message}</span> })}
+                        form.update(|f| {
+                            if let Some(f) = f {
+                                set(f, value)
+                            }
+                        });
+                    }
+                />
+                {move || {
+                    problem
+                        .get()
+                        .filter(|p| p.field == name)
+                        .map(|p| {
+                            view! {
+                                <span class="field__error" role="alert">
+                                    {p.message}
+                                </span>
+                            }
+                        })
+                }}
             </label>
         }
     };
@@ -64,42 +85,125 @@ pub(super) fn SlotSettings(
         <details class="card rota__slot-settings" data-test="slot-settings">
             <summary>"Shift times for this package"</summary>
             {
-                        view! {
-                            <div class="rota__slot-fields">
-                                {input("Day starts", "day_starts", "time", |f| &f.day_starts, |f, v| f.day_starts = v)}
-                                {input("Day ends", "day_ends", "time", |f| &f.day_ends, |f, v| f.day_ends = v)}
-                                {input("Day break (minutes)", "day_break_minutes", "number", |f| &f.day_break_minutes, |f, v| f.day_break_minutes = v)}
-                                {input("Carers by day", "day_headcount", "number", |f| &f.day_headcount, |f, v| f.day_headcount = v)}
-                            </div>
-                            <div class="rota__slot-fields">
-                                {input("Night starts", "night_starts", "time", |f| &f.night_starts, |f, v| f.night_starts = v)}
-                                {input("Night ends", "night_ends", "time", |f| &f.night_ends, |f, v| f.night_ends = v)}
-                                {input("Night break (minutes)", "night_break_minutes", "number", |f| &f.night_break_minutes, |f, v| f.night_break_minutes = v)}
-                                {input("Carers by night", "night_headcount", "number", |f| &f.night_headcount, |f, v| f.night_headcount = v)}
-                            </div>
-                            {move || if asking.get() {
-                                view! {
-                                    <div class="confirm" role="alert">
-                                        "Save these times? Future shifts nobody is on yet move to them; shifts carers have been told about keep theirs. Every future shift takes the new break and number of carers."
-                                        <button class="button button--primary" type="button" data-test="confirm-slot-settings"
-                                            on:click=move |_| {
-                                                asking.set(false);
-                                                if let Some(f) = form.get_untracked() { save.dispatch(f); }
-                                            }>"Save"</button>
-                                        <button class="button" type="button" on:click=move |_| asking.set(false)>"Cancel"</button>
-                                    </div>
-                                }.into_any()
-                            } else {
-                                view! {
-                                    {move || dirty.get().then(|| view! {
-                                        <p class="small muted">"Save the rota draft first: saving shift times reloads the week."</p>
-                                    })}
-                                    <button class="button" type="button" data-test="save-slot-settings"
-                                        disabled=move || problem.get().is_some() || save.pending().get() || dirty.get()
-                                        on:click=move |_| asking.set(true)>"Save shift times…"</button>
-                                }.into_any()
-                            }}
+                view! {
+                    <div class="rota__slot-fields">
+                        {input(
+                            "Day starts",
+                            "day_starts",
+                            "time",
+                            |f| &f.day_starts,
+                            |f, v| f.day_starts = v,
+                        )}
+                        {input(
+                            "Day ends",
+                            "day_ends",
+                            "time",
+                            |f| &f.day_ends,
+                            |f, v| f.day_ends = v,
+                        )}
+                        {input(
+                            "Day break (minutes)",
+                            "day_break_minutes",
+                            "number",
+                            |f| &f.day_break_minutes,
+                            |f, v| f.day_break_minutes = v,
+                        )}
+                        {input(
+                            "Carers by day",
+                            "day_headcount",
+                            "number",
+                            |f| &f.day_headcount,
+                            |f, v| f.day_headcount = v,
+                        )}
+                    </div>
+                    <div class="rota__slot-fields">
+                        {input(
+                            "Night starts",
+                            "night_starts",
+                            "time",
+                            |f| &f.night_starts,
+                            |f, v| f.night_starts = v,
+                        )}
+                        {input(
+                            "Night ends",
+                            "night_ends",
+                            "time",
+                            |f| &f.night_ends,
+                            |f, v| f.night_ends = v,
+                        )}
+                        {input(
+                            "Night break (minutes)",
+                            "night_break_minutes",
+                            "number",
+                            |f| &f.night_break_minutes,
+                            |f, v| f.night_break_minutes = v,
+                        )}
+                        {input(
+                            "Carers by night",
+                            "night_headcount",
+                            "number",
+                            |f| &f.night_headcount,
+                            |f, v| f.night_headcount = v,
+                        )}
+                    </div>
+                    {move || {
+                        if asking.get() {
+                            view! {
+                                <div class="confirm" role="alert">
+                                    "Save these times? Future shifts nobody is on yet move to them; shifts carers have been told about keep theirs. Every future shift takes the new break and number of carers."
+                                    <button
+                                        class="button button--primary"
+                                        type="button"
+                                        data-test="confirm-slot-settings"
+                                        on:click=move |_| {
+                                            asking.set(false);
+                                            if let Some(f) = form.get_untracked() {
+                                                save.dispatch(f);
+                                            }
+                                        }
+                                    >
+                                        "Save"
+                                    </button>
+                                    <button
+                                        class="button"
+                                        type="button"
+                                        on:click=move |_| asking.set(false)
+                                    >
+                                        "Cancel"
+                                    </button>
+                                </div>
+                            }
+                                .into_any()
+                        } else {
+                            view! {
+                                {move || {
+                                    dirty
+                                        .get()
+                                        .then(|| {
+                                            view! {
+                                                <p class="small muted">
+                                                    "Save the rota draft first: saving shift times reloads the week."
+                                                </p>
+                                            }
+                                        })
+                                }}
+                                <button
+                                    class="button"
+                                    type="button"
+                                    data-test="save-slot-settings"
+                                    disabled=move || {
+                                        problem.get().is_some() || save.pending().get()
+                                            || dirty.get()
+                                    }
+                                    on:click=move |_| asking.set(true)
+                                >
+                                    "Save shift times…"
+                                </button>
+                            }
+                                .into_any()
                         }
+                    }}
+                }
             }
         </details>
     }
@@ -128,45 +232,102 @@ pub(super) fn PatternDialog(
         }
     });
     view! {
-        <div class="confirm card" role="dialog" aria-label="Apply this week to other weeks" data-test="pattern-dialog">
+        <div
+            class="confirm card"
+            role="dialog"
+            aria-label="Apply this week to other weeks"
+            data-test="pattern-dialog"
+        >
             <h2>"Apply this week to other weeks"</h2>
-            {move || dirty.get().then(|| view! {
-                <p class="alert alert--error" role="alert">"Save the draft first: the pattern is the week as saved."</p>
-            })}
+            {move || {
+                dirty
+                    .get()
+                    .then(|| {
+                        view! {
+                            <p class="alert alert--error" role="alert">
+                                "Save the draft first: the pattern is the week as saved."
+                            </p>
+                        }
+                    })
+            }}
             <label class="field">
                 <span>"From the week starting (a Monday)"</span>
-                <input type="date" data-test="pattern-from" prop:value=move || from.get()
-                    on:change=move |ev| from.set(event_target_value(&ev)) />
+                <input
+                    type="date"
+                    data-test="pattern-from"
+                    prop:value=move || from.get()
+                    on:change=move |ev| from.set(event_target_value(&ev))
+                />
             </label>
             <label class="field">
                 <span>{format!("For how many weeks (1–{MAX_PATTERN_WEEKS})")}</span>
-                <input type="number" min="1" max=MAX_PATTERN_WEEKS.to_string() data-test="pattern-weeks" prop:value=move || weeks.get().to_string()
-                    on:change=move |ev| weeks.set(event_target_value(&ev).parse().unwrap_or(0)) />
+                <input
+                    type="number"
+                    min="1"
+                    max=MAX_PATTERN_WEEKS.to_string()
+                    data-test="pattern-weeks"
+                    prop:value=move || weeks.get().to_string()
+                    on:change=move |ev| weeks.set(event_target_value(&ev).parse().unwrap_or(0))
+                />
             </label>
-            <p class="small">"Each of those weeks gets this week's carers as its draft, replacing any draft it had. Nothing is published until you publish each week."</p>
+            <p class="small">
+                "Each of those weeks gets this week's carers as its draft, replacing any draft it had. Nothing is published until you publish each week."
+            </p>
             <div class="confirm__actions">
-                <button class="button" type="button" on:click=move |_| on_close()>"Close"</button>
-                <button class="button button--primary" type="button" data-test="confirm-pattern"
+                <button class="button" type="button" on:click=move |_| on_close()>
+                    "Close"
+                </button>
+                <button
+                    class="button button--primary"
+                    type="button"
+                    data-test="confirm-pattern"
                     disabled=move || dirty.get() || apply.pending().get()
-                    on:click=move |_| { apply.dispatch((from.get_untracked(), weeks.get_untracked())); }>
-                    {move || if apply.pending().get() { "Applying…" } else { "Replace those drafts" }}
+                    on:click=move |_| {
+                        apply.dispatch((from.get_untracked(), weeks.get_untracked()));
+                    }
+                >
+                    {move || {
+                        if apply.pending().get() { "Applying…" } else { "Replace those drafts" }
+                    }}
                 </button>
             </div>
-            {move || apply.value().get().and_then(Result::ok).map(|done| view! {
-                <ul class="history" data-test="pattern-results">
-                    {done.into_iter().map(|w| {
-                        let href = format!("/admin/rota?package={package}&week={}", w.week_start);
-                        let found = if w.errors + w.warnings == 0 {
-                            "no rule broken".to_owned()
-                        } else {
-                            format!("{} errors ({} blocking), {} warnings", w.errors, w.blocking, w.warnings)
-                        };
+            {move || {
+                apply
+                    .value()
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|done| {
                         view! {
-                            <li data-test="pattern-week"><a href=href>{format!("Week of {}", w.week_label)}</a>{format!(" · draft saved · {found}")}</li>
+                            <ul class="history" data-test="pattern-results">
+                                {done
+                                    .into_iter()
+                                    .map(|w| {
+                                        let href = format!(
+                                            "/admin/rota?package={package}&week={}",
+                                            w.week_start,
+                                        );
+                                        let found = if w.errors + w.warnings == 0 {
+                                            "no rule broken".to_owned()
+                                        } else {
+                                            format!(
+                                                "{} errors ({} blocking), {} warnings",
+                                                w.errors,
+                                                w.blocking,
+                                                w.warnings,
+                                            )
+                                        };
+                                        view! {
+                                            <li data-test="pattern-week">
+                                                <a href=href>{format!("Week of {}", w.week_label)}</a>
+                                                {format!(" · draft saved · {found}")}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
                         }
-                    }).collect_view()}
-                </ul>
-            })}
+                    })
+            }}
         </div>
     }
 }
@@ -186,16 +347,42 @@ pub(super) fn SlotTools(
     let sending = RwSignal::new(false);
     let open = RwSignal::new(open);
     view! {
-        {move || open.get().then(|| view! { <span class="badge" data-test="slot-open">"Out to carers"</span> })}
+        {move || {
+            open.get()
+                .then(|| {
+                    view! {
+                        <span class="badge" data-test="slot-open">
+                            "Out to carers"
+                        </span>
+                    }
+                })
+        }}
         <Show when=short>
             <div class="rota__slot-tools">
-                <button type="button" class="button button--small" data-test="cover"
+                <button
+                    type="button"
+                    class="button button--small"
+                    data-test="cover"
                     aria-expanded=move || covering.get().to_string()
-                    on:click=move |_| covering.update(|c| *c = !*c)>"Who can cover?"</button>
-                {move || (!open.get()).then(|| view! {
-                    <button type="button" class="button button--small" data-test="send-out"
-                        on:click=move |_| sending.set(true)>"Send out…"</button>
-                })}
+                    on:click=move |_| covering.update(|c| *c = !*c)
+                >
+                    "Who can cover?"
+                </button>
+                {move || {
+                    (!open.get())
+                        .then(|| {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="button button--small"
+                                    data-test="send-out"
+                                    on:click=move |_| sending.set(true)
+                                >
+                                    "Send out…"
+                                </button>
+                            }
+                        })
+                }}
             </div>
         </Show>
         <Show when=move || covering.get() && short()>
@@ -223,18 +410,42 @@ pub(super) fn CoverList(
     };
     view! {
         <ol class="rota__cover small" data-test="cover-list">
-            {move || ranked().into_iter().take(5).map(|c| {
-                let carer = c.carer_id;
-                let class = if c.blocked() { "text-error" } else if c.violations.is_empty() { "" } else { "text-warning" };
-                view! {
-                    <li data-test="candidate" data-carer=carer.to_string() class=class>
-                        <strong>{name_of(carer)}</strong>
-                        <button type="button" class="button button--small" data-test="place-candidate"
-                            on:click=move |_| editing.apply(Change::Assign { carer, shift })>"Place"</button>
-                        <ul>{c.reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
-                    </li>
-                }
-            }).collect_view()}
+            {move || {
+                ranked()
+                    .into_iter()
+                    .take(5)
+                    .map(|c| {
+                        let carer = c.carer_id;
+                        let class = if c.blocked() {
+                            "text-error"
+                        } else if c.violations.is_empty() {
+                            ""
+                        } else {
+                            "text-warning"
+                        };
+                        view! {
+                            <li data-test="candidate" data-carer=carer.to_string() class=class>
+                                <strong>{name_of(carer)}</strong>
+                                <button
+                                    type="button"
+                                    class="button button--small"
+                                    data-test="place-candidate"
+                                    on:click=move |_| editing.apply(Change::Assign { carer, shift })
+                                >
+                                    "Place"
+                                </button>
+                                <ul>
+                                    {c
+                                        .reasons
+                                        .into_iter()
+                                        .map(|r| view! { <li>{r}</li> })
+                                        .collect_view()}
+                                </ul>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
         </ol>
     }
 }
@@ -269,21 +480,46 @@ pub(super) fn SendOut(
         }
     });
     view! {
-        <div class="confirm" role="dialog" aria-label="Send this shift out to carers" data-test="send-out-dialog">
-            <p class="small">"Send this shift out? Carers who may work it see it under Shifts and can confirm interest; you choose on Open shifts."</p>
+        <div
+            class="confirm"
+            role="dialog"
+            aria-label="Send this shift out to carers"
+            data-test="send-out-dialog"
+        >
+            <p class="small">
+                "Send this shift out? Carers who may work it see it under Shifts and can confirm interest; you choose on Open shifts."
+            </p>
             <label class="checkbox small">
-                <input type="checkbox" data-test="competent-only-shift" prop:checked=move || competent_only.get()
-                    on:change=move |ev| competent_only.set(event_target_checked(&ev)) />
+                <input
+                    type="checkbox"
+                    data-test="competent-only-shift"
+                    prop:checked=move || competent_only.get()
+                    on:change=move |ev| competent_only.set(event_target_checked(&ev))
+                />
                 " Only carers competent in this package's tasks"
             </label>
             <label class="field">
                 <span class="small">"Note for carers (optional)"</span>
-                <input type="text" data-test="send-out-note" on:input=move |ev| note.set(event_target_value(&ev)) />
+                <input
+                    type="text"
+                    data-test="send-out-note"
+                    on:input=move |ev| note.set(event_target_value(&ev))
+                />
             </label>
-            <button class="button button--primary button--small" type="button" data-test="confirm-send-out"
+            <button
+                class="button button--primary button--small"
+                type="button"
+                data-test="confirm-send-out"
                 disabled=move || send.pending().get()
-                on:click=move |_| { send.dispatch((competent_only.get_untracked(), note.get_untracked())); }>"Send out"</button>
-            <button class="button button--small" type="button" on:click=move |_| sending.set(false)>"Cancel"</button>
+                on:click=move |_| {
+                    send.dispatch((competent_only.get_untracked(), note.get_untracked()));
+                }
+            >
+                "Send out"
+            </button>
+            <button class="button button--small" type="button" on:click=move |_| sending.set(false)>
+                "Cancel"
+            </button>
         </div>
     }
 }

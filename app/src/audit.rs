@@ -76,6 +76,17 @@ impl<'a> Entry<'a> {
     }
 }
 
+/// Records `entry` on the transaction and commits it: the change and its record land
+/// together or not at all (the way most services end).
+pub async fn commit(
+    mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    actor: &Actor,
+    entry: Entry<'_>,
+) -> Result<(), sqlx::Error> {
+    record(&mut tx, actor, entry).await?;
+    tx.commit().await
+}
+
 /// Appends a record on the caller's connection (normally its transaction).
 pub async fn record(
     conn: &mut PgConnection,

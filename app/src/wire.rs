@@ -16,6 +16,17 @@ pub struct Page<T> {
     pub page_size: i64,
 }
 
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, total: i64, page: i64, page_size: i64) -> Self {
+        Self {
+            items,
+            total,
+            page,
+            page_size,
+        }
+    }
+}
+
 /// An id with the name a page shows for it (a task, a carer, a package).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(

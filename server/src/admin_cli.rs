@@ -49,15 +49,10 @@ pub async fn create_admin(
     )
     .execute(&mut *tx)
     .await?;
-    app::audit::record(
-        &mut tx,
-        &app::audit::Actor::default(),
+    app::audit::commit(tx, &app::audit::Actor::default(),
         app::audit::Entry::new("users.create_admin")
             .entity("user", id)
-            .after(serde_json::json!({ "email": email.as_str(), "role": "ADMIN", "via": "command line" })),
-    )
-    .await?;
-    tx.commit().await?;
+            .after(serde_json::json!({ "email": email.as_str(), "role": "ADMIN", "via": "command line" }))).await?;
     Ok(id)
 }
 

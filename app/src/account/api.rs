@@ -1,6 +1,10 @@
 //! Server functions for one's own account, and for forgotten passwords.
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve, serve_anyone};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +16,7 @@ fn context() -> Result<(crate::state::AppState, crate::auth::RequestMeta), AppEr
 /// Emails a reset link if the address has an account; says the same either way.
 #[server(endpoint = "request_password_reset", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    crate::auth::door::serve_anyone(async || {
+    serve_anyone(async || {
         let (state, meta) = context()?;
         super::ssr::request_reset(&state, &email, &meta).await
     })
@@ -25,7 +29,7 @@ pub async fn reset_password(
     password: String,
     password_again: String,
 ) -> Result<(), AppError> {
-    crate::auth::door::serve_anyone(async || {
+    serve_anyone(async || {
         let (state, meta) = context()?;
 
         super::ssr::reset_password(&state, &token, &password, &password_again, &meta).await?;
@@ -41,9 +45,9 @@ pub async fn change_password(
     password: String,
     password_again: String,
 ) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageOwnAccount,
-        async |crate::auth::door::Caller { user, actor, state }| {
+    serve(
+        Permission::ManageOwnAccount,
+        async |Caller { user, actor, state }| {
             super::ssr::change_password(
                 &state,
                 &user,
@@ -63,9 +67,9 @@ pub async fn request_email_change(
     new_email: String,
     current_password: String,
 ) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageOwnAccount,
-        async |crate::auth::door::Caller { user, actor, state }| {
+    serve(
+        Permission::ManageOwnAccount,
+        async |Caller { user, actor, state }| {
             super::ssr::request_email_change(&state, &user, &new_email, &current_password, &actor)
                 .await
         },
@@ -75,7 +79,7 @@ pub async fn request_email_change(
 
 #[server(endpoint = "confirm_email_change", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn confirm_email_change(token: String) -> Result<String, AppError> {
-    crate::auth::door::serve_anyone(async || {
+    serve_anyone(async || {
         let (state, meta) = context()?;
         super::ssr::confirm_email_change(&state, &token, &meta).await
     })
@@ -95,9 +99,9 @@ pub struct Device {
 
 #[server(endpoint = "my_devices", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_devices() -> Result<Vec<Device>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageOwnAccount,
-        async |crate::auth::door::Caller { user, state, .. }| {
+    serve(
+        Permission::ManageOwnAccount,
+        async |Caller { user, state, .. }| {
             let sessions =
                 crate::auth::sessions::list_live(&state, user.user_id, Some(user.session_id))
                     .await?;
@@ -120,9 +124,9 @@ pub async fn my_devices() -> Result<Vec<Device>, AppError> {
 /// Signs one of the caller's own devices out (not found for anyone else's).
 #[server(endpoint = "sign_out_device", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn sign_out_device(id: String) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageOwnAccount,
-        async |crate::auth::door::Caller { user, actor, state }| {
+    serve(
+        Permission::ManageOwnAccount,
+        async |Caller { user, actor, state }| {
             // Read here, not as a typed argument: a device id that is not one is not
             // found (404), where an unreadable argument elsewhere is refused (422).
             let id: caretrack::ids::SessionId = id
@@ -143,9 +147,9 @@ pub struct TwoFactorStatus {
 
 #[server(endpoint = "two_factor_status", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_two_factor_status() -> Result<TwoFactorStatus, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageOwnAccount,
-        async |crate::auth::door::Caller { user, state, .. }| {
+    serve(
+        Permission::ManageOwnAccount,
+        async |Caller { user, state, .. }| {
             let (enabled, backup_codes_left) =
                 crate::auth::two_factor::status(&state, user.user_id).await?;
             Ok(TwoFactorStatus {
@@ -161,9 +165,9 @@ pub async fn load_two_factor_status() -> Result<TwoFactorStatus, AppError> {
 /// the secret for typing in.
 #[server(endpoint = "start_two_factor", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn start_two_factor() -> Result<(String, String), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageOwnAccount,
-        async |crate::auth::door::Caller { user, state, .. }| {
+    serve(
+        Permission::ManageOwnAccount,
+        async |Caller { user, state, .. }| {
             let enrolment = crate::auth::two_factor::start_enrolment(&state, &user).await?;
             use base64::{Engine, engine::general_purpose::STANDARD};
             let qr = format!(
@@ -179,9 +183,9 @@ pub async fn start_two_factor() -> Result<(String, String), AppError> {
 /// Confirms with a first code; returns the backup codes (shown once).
 #[server(endpoint = "confirm_two_factor", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn confirm_two_factor(code: String) -> Result<Vec<String>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageOwnAccount,
-        async |crate::auth::door::Caller { user, actor, state }| {
+    serve(
+        Permission::ManageOwnAccount,
+        async |Caller { user, actor, state }| {
             crate::auth::two_factor::confirm_enrolment(&state, &user, &actor, &code).await
         },
     )
@@ -190,9 +194,9 @@ pub async fn confirm_two_factor(code: String) -> Result<Vec<String>, AppError> {
 
 #[server(endpoint = "disable_two_factor", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn disable_two_factor(current_password: String, code: String) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageOwnAccount,
-        async |crate::auth::door::Caller { user, actor, state }| {
+    serve(
+        Permission::ManageOwnAccount,
+        async |Caller { user, actor, state }| {
             crate::auth::two_factor::disable(&state, &user, &actor, &current_password, &code).await
         },
     )

@@ -92,13 +92,12 @@ async fn send_reset(
     });
     enqueue_email(&mut tx, email, &message).await?;
     let actor = Actor::new(None, None, meta);
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         &actor,
         Entry::new("auth.password_reset_requested").entity("user", user_id),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -147,15 +146,14 @@ pub async fn reset_password(
     .await?;
     let ended = sessions::revoke_all_on(&mut tx, found.user_id, None, "PASSWORD_RESET").await?;
     let actor = Actor::new(Some(found.user_id), found.role.parse().ok(), meta);
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         &actor,
         Entry::new("auth.password_reset")
             .entity("user", found.user_id)
             .after(serde_json::json!({ "sessions_ended": ended.len() })),
     )
     .await?;
-    tx.commit().await?;
     sessions::forget_all(state, &ended).await;
     Ok(())
 }
@@ -189,15 +187,14 @@ pub async fn change_password(
         "REVOKED_BY_USER",
     )
     .await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("auth.password_changed")
             .entity("user", user.user_id)
             .after(serde_json::json!({ "other_sessions_ended": others.len() })),
     )
     .await?;
-    tx.commit().await?;
     sessions::forget_all(state, &others).await;
     Ok(())
 }
@@ -250,15 +247,14 @@ pub async fn request_email_change(
         confirm_url: format!("{}/confirm-email/{token}", state.settings.public_url),
     });
     enqueue_email(&mut tx, &new_email, &message).await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("auth.email_change_requested")
             .entity("user", user.user_id)
             .after(serde_json::json!({ "new_email": new_email.as_str() })),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -302,8 +298,8 @@ pub async fn confirm_email_change(
     .execute(&mut *tx)
     .await?;
     let actor = Actor::new(Some(found.user_id), found.role.parse().ok(), meta);
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         &actor,
         Entry::new("auth.email_changed")
             .entity("user", found.user_id)
@@ -311,6 +307,5 @@ pub async fn confirm_email_change(
             .after(serde_json::json!({ "email": found.new_email })),
     )
     .await?;
-    tx.commit().await?;
     Ok(found.new_email)
 }

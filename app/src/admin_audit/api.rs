@@ -1,6 +1,10 @@
 //! Wire types and server function of the audit log page (care managers and viewers).
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -58,11 +62,8 @@ pub struct AuditPage {
 
 #[server(endpoint = "search_audit", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn search_audit(filter: AuditFilter, page: i64) -> Result<AuditPage, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ViewAudit,
-        async |crate::auth::door::Caller { state, .. }| {
-            super::ssr::search(&state.db, &filter, page).await
-        },
-    )
+    serve(Permission::ViewAudit, async |Caller { state, .. }| {
+        super::ssr::search(&state.db, &filter, page).await
+    })
     .await
 }

@@ -1,6 +1,10 @@
 //! Wire types and server functions of the Jobs page (admin only).
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -41,31 +45,26 @@ pub struct JobsOverview {
 
 #[server(endpoint = "admin_jobs_overview", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_jobs_overview(page: i64) -> Result<JobsOverview, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageJobs,
-        async |crate::auth::door::Caller { state, .. }| super::ssr::overview(&state.db, page).await,
-    )
+    serve(Permission::ManageJobs, async |Caller { state, .. }| {
+        super::ssr::overview(&state.db, page).await
+    })
     .await
 }
 
 #[server(endpoint = "admin_jobs_retry", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn retry_job(id: caretrack::ids::JobId) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageJobs,
-        async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::retry(&state.db, id, &actor).await
-        },
+    serve(
+        Permission::ManageJobs,
+        async |Caller { actor, state, .. }| super::ssr::retry(&state.db, id, &actor).await,
     )
     .await
 }
 
 #[server(endpoint = "admin_jobs_discard", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn discard_job(id: caretrack::ids::JobId) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageJobs,
-        async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::discard(&state.db, id, &actor).await
-        },
+    serve(
+        Permission::ManageJobs,
+        async |Caller { actor, state, .. }| super::ssr::discard(&state.db, id, &actor).await,
     )
     .await
 }

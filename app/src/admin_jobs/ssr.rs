@@ -80,15 +80,14 @@ pub async fn retry(db: &PgPool, id: JobId, actor: &Actor) -> Result<(), AppError
     sqlx::query!("select pg_notify($1, $2)", NOTIFY_CHANNEL, job.queue)
         .execute(&mut *tx)
         .await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("jobs.retry")
             .entity("job", id)
             .after(serde_json::json!({ "kind": job.kind })),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -113,12 +112,11 @@ pub async fn discard(db: &PgPool, id: JobId, actor: &Actor) -> Result<(), AppErr
         "kind": job.kind, "queue": job.queue, "status": job.status,
         "attempts": job.attempts, "last_error": job.last_error, "payload": job.payload,
     });
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("jobs.discard").entity("job", id).before(before),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }

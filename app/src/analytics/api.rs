@@ -1,9 +1,13 @@
 //! Wire types and server functions of the Analytics page. Each chart pages on its own.
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve};
 use crate::error::AppError;
 use crate::wire::{Named, Page};
 use caretrack::analytics::{BandCounts, Fairness, HoursMix, YearMonth};
 use caretrack::ids::{CarePackageId, TaskId, UserId};
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -69,42 +73,34 @@ pub struct MonthCount {
 
 #[server(endpoint = "analytics_progress", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn task_progress_bands(page: i64) -> Result<Page<TaskBands>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ViewReports,
-        async |crate::auth::door::Caller { state, .. }| super::ssr::progress(&state.db, page).await,
-    )
+    serve(Permission::ViewReports, async |Caller { state, .. }| {
+        super::ssr::progress(&state.db, page).await
+    })
     .await
 }
 
 #[server(endpoint = "analytics_coverage", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn coverage_by_package(page: i64) -> Result<Page<PackageCoverage>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ViewReports,
-        async |crate::auth::door::Caller { state, .. }| super::ssr::coverage(&state.db, page).await,
-    )
+    serve(Permission::ViewReports, async |Caller { state, .. }| {
+        super::ssr::coverage(&state.db, page).await
+    })
     .await
 }
 
 /// Both days empty: the last four weeks up to today.
 #[server(endpoint = "analytics_hours", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn hours_by_carer(from: String, to: String, page: i64) -> Result<HoursChart, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ViewReports,
-        async |crate::auth::door::Caller { state, .. }| {
-            let now = time::OffsetDateTime::now_utc();
-            super::ssr::hours(&state.db, &from, &to, page, now).await
-        },
-    )
+    serve(Permission::ViewReports, async |Caller { state, .. }| {
+        let now = time::OffsetDateTime::now_utc();
+        super::ssr::hours(&state.db, &from, &to, page, now).await
+    })
     .await
 }
 
 #[server(endpoint = "analytics_assessments", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn assessments_by_month() -> Result<Vec<MonthCount>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ViewReports,
-        async |crate::auth::door::Caller { state, .. }| {
-            super::ssr::assessments(&state.db, time::OffsetDateTime::now_utc()).await
-        },
-    )
+    serve(Permission::ViewReports, async |Caller { state, .. }| {
+        super::ssr::assessments(&state.db, time::OffsetDateTime::now_utc()).await
+    })
     .await
 }

@@ -253,12 +253,7 @@ pub async fn hours(
             london::format_date(first),
             london::format_date(last)
         ),
-        carers: Page {
-            items,
-            total,
-            page,
-            page_size: BARS_PER_PAGE,
-        },
+        carers: Page::new(items, total, page, BARS_PER_PAGE),
         fairness,
         busiest_minutes,
     })

@@ -180,14 +180,13 @@ async fn record_failure(
     }
     let actor = Actor::new(None, None, meta);
     let Some(user_id) = account_id else {
-        audit::record(
-            &mut tx,
+        audit::commit(
+            tx,
             &actor,
             Entry::new("auth.login_failed")
                 .after(serde_json::json!({ "email": email, "account": false })),
         )
         .await?;
-        tx.commit().await?;
         return Ok(());
     };
     let row = sqlx::query!(

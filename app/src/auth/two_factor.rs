@@ -179,13 +179,12 @@ pub async fn confirm_enrolment(
     .execute(&mut *tx)
     .await?;
     let codes = replace_backup_codes(&mut tx, user.user_id).await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("auth.two_factor_enabled").entity("user", user.user_id),
     )
     .await?;
-    tx.commit().await?;
     Ok(codes)
 }
 
@@ -241,13 +240,12 @@ pub async fn disable(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("auth.two_factor_disabled").entity("user", user.user_id),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -321,13 +319,12 @@ pub async fn answer_challenge(
     let ok = check_code(state, &mut tx, user_id, code).await?;
     let actor = Actor::new(Some(user_id), Some(role), meta);
     if !ok {
-        audit::record(
-            &mut tx,
+        audit::commit(
+            tx,
             &actor,
             Entry::new("auth.two_factor_failed").entity("user", user_id),
         )
         .await?;
-        tx.commit().await?;
         if tries + 1 >= CHALLENGE_ATTEMPTS {
             let (): () = redis::cmd("DEL").arg(&key).query_async(&mut redis).await?;
         } else {

@@ -1,8 +1,12 @@
 //! Wire types and server functions for care packages, tasks, assignments and daily
 //! practice. The REST handlers under `/api/v1` call the same services (`super::ssr`).
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve};
 use crate::error::AppError;
 use crate::wire::{Named, Page};
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use caretrack::{
     care::ProgressReport,
     ids::{CarePackageId, TaskId, UserId},
@@ -165,9 +169,9 @@ pub struct CarerProgress {
 
 #[server(endpoint = "care_packages", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn list_packages(search: String, page: i64) -> Result<Page<PackageSummary>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ViewCare,
-        async |crate::auth::door::Caller { user, state, .. }| {
+    serve(
+        Permission::ViewCare,
+        async |Caller { user, state, .. }| {
             super::ssr::packages::list(&state, &user, &search, page).await
         },
     )
@@ -176,11 +180,9 @@ pub async fn list_packages(search: String, page: i64) -> Result<Page<PackageSumm
 
 #[server(endpoint = "care_package", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_package(id: CarePackageId) -> Result<PackageDetail, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ViewCare,
-        async |crate::auth::door::Caller { user, state, .. }| {
-            super::ssr::packages::detail(&state, &user, id).await
-        },
+    serve(
+        Permission::ViewCare,
+        async |Caller { user, state, .. }| super::ssr::packages::detail(&state, &user, id).await,
     )
     .await
 }
@@ -194,9 +196,9 @@ pub async fn save_package(
     client_name: String,
     address: String,
 ) -> Result<CarePackageId, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageCare,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ManageCare,
+        async |Caller { actor, state, .. }| {
             let form = caretrack::care::PackageForm {
                 name,
                 postcode_district,
@@ -211,20 +213,18 @@ pub async fn save_package(
 
 #[server(endpoint = "delete_care_package", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn delete_package(id: CarePackageId) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageCare,
-        async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::packages::delete(&state, &actor, id).await
-        },
+    serve(
+        Permission::ManageCare,
+        async |Caller { actor, state, .. }| super::ssr::packages::delete(&state, &actor, id).await,
     )
     .await
 }
 
 #[server(endpoint = "tasks", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn list_tasks(search: String, page: i64) -> Result<Page<TaskSummary>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ViewCare,
-        async |crate::auth::door::Caller { user, state, .. }| {
+    serve(
+        Permission::ViewCare,
+        async |Caller { user, state, .. }| {
             super::ssr::tasks::list(&state, &user, &search, page).await
         },
     )
@@ -239,9 +239,9 @@ pub async fn save_task(
     description: String,
     target_count: String,
 ) -> Result<TaskId, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageCare,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ManageCare,
+        async |Caller { actor, state, .. }| {
             let form = caretrack::care::TaskForm {
                 name,
                 category,
@@ -256,22 +256,18 @@ pub async fn save_task(
 
 #[server(endpoint = "delete_task", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn delete_task(id: TaskId) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageCare,
-        async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::tasks::delete(&state, &actor, id).await
-        },
+    serve(
+        Permission::ManageCare,
+        async |Caller { actor, state, .. }| super::ssr::tasks::delete(&state, &actor, id).await,
     )
     .await
 }
 
 #[server(endpoint = "today", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_today() -> Result<Today, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::LogPractice,
-        async |crate::auth::door::Caller { user, state, .. }| {
-            super::ssr::practice::today(&state, user.user_id).await
-        },
+    serve(
+        Permission::LogPractice,
+        async |Caller { user, state, .. }| super::ssr::practice::today(&state, user.user_id).await,
     )
     .await
 }
@@ -285,9 +281,9 @@ pub async fn log_practice(
     count: String,
     idempotency_key: String,
 ) -> Result<LoggedPractice, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::LogPractice,
-        async |crate::auth::door::Caller { user, state, .. }| {
+    serve(
+        Permission::LogPractice,
+        async |Caller { user, state, .. }| {
             super::ssr::practice::log_typed(
                 &state,
                 user.user_id,
@@ -310,9 +306,9 @@ pub async fn log_practice(
 /// in order.
 #[server(endpoint = "sync_practice", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn sync_practice(logs: Vec<QueuedLog>) -> Result<Vec<SyncOutcome>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::LogPractice,
-        async |crate::auth::door::Caller { user, state, .. }| {
+    serve(
+        Permission::LogPractice,
+        async |Caller { user, state, .. }| {
             super::ssr::practice::sync(&state, user.user_id, &logs).await
         },
     )
@@ -321,9 +317,9 @@ pub async fn sync_practice(logs: Vec<QueuedLog>) -> Result<Vec<SyncOutcome>, App
 
 #[server(endpoint = "carer_progress", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_progress(carer: UserId) -> Result<CarerProgress, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ViewProgress,
-        async |crate::auth::door::Caller { user, state, .. }| {
+    serve(
+        Permission::ViewProgress,
+        async |Caller { user, state, .. }| {
             super::ssr::practice::progress(&state, &user, carer).await
         },
     )
@@ -333,9 +329,9 @@ pub async fn load_progress(carer: UserId) -> Result<CarerProgress, AppError> {
 /// The signed-in carer's own progress per task, with their ratings.
 #[server(endpoint = "my_progress", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_progress() -> Result<CarerProgress, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ViewProgress,
-        async |crate::auth::door::Caller { user, state, .. }| {
+    serve(
+        Permission::ViewProgress,
+        async |Caller { user, state, .. }| {
             super::ssr::practice::progress(&state, &user, user.user_id.into()).await
         },
     )
@@ -366,9 +362,9 @@ pub async fn set_package_tasks(
     package: CarePackageId,
     tasks: Vec<TaskId>,
 ) -> Result<AssignmentChange, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageCare,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ManageCare,
+        async |Caller { actor, state, .. }| {
             super::ssr::assignments::set_package_tasks(&state, &actor, package, &tasks).await
         },
     )
@@ -380,9 +376,9 @@ pub async fn set_package_carers(
     package: CarePackageId,
     carers: Vec<UserId>,
 ) -> Result<AssignmentChange, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageCare,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ManageCare,
+        async |Caller { actor, state, .. }| {
             super::ssr::assignments::set_package_carers(&state, &actor, package, &carers).await
         },
     )
@@ -394,33 +390,27 @@ pub async fn preview_package_carers(
     package: CarePackageId,
     carers: Vec<UserId>,
 ) -> Result<Vec<CarerImpact>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageCare,
-        async |crate::auth::door::Caller { state, .. }| {
-            super::ssr::assignments::preview_package_carers(&state, package, &carers).await
-        },
-    )
+    serve(Permission::ManageCare, async |Caller { state, .. }| {
+        super::ssr::assignments::preview_package_carers(&state, package, &carers).await
+    })
     .await
 }
 
 /// Every live task, by name: the choices when assigning tasks to a package.
 #[server(endpoint = "task_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn task_choices() -> Result<Vec<Named<TaskId>>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageCare,
-        async |crate::auth::door::Caller { state, .. }| {
-            super::ssr::assignments::task_choices(&state).await
-        },
-    )
+    serve(Permission::ManageCare, async |Caller { state, .. }| {
+        super::ssr::assignments::task_choices(&state).await
+    })
     .await
 }
 
 /// Active carers, by name (carers: only themselves).
 #[server(endpoint = "carer_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn carer_choices() -> Result<Vec<Named<UserId>>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ViewProgress,
-        async |crate::auth::door::Caller { user, state, .. }| {
+    serve(
+        Permission::ViewProgress,
+        async |Caller { user, state, .. }| {
             super::ssr::assignments::carer_choices(&state, &user).await
         },
     )
@@ -430,9 +420,9 @@ pub async fn carer_choices() -> Result<Vec<Named<UserId>>, AppError> {
 /// Sets a carer's progress on a task back to 0, with the reason (audited).
 #[server(endpoint = "reset_progress", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn reset_progress(carer: UserId, task: TaskId, reason: String) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ResetProgress,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ResetProgress,
+        async |Caller { actor, state, .. }| {
             super::ssr::practice::reset(&state, &actor, carer, task, &reason).await
         },
     )

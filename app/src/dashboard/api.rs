@@ -1,6 +1,10 @@
 //! The dashboard's figures and the server function that reads them.
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -57,9 +61,8 @@ pub struct Dashboard {
 
 #[server(endpoint = "dashboard", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_dashboard() -> Result<Dashboard, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageCare,
-        async |crate::auth::door::Caller { state, .. }| super::ssr::dashboard(&state).await,
-    )
+    serve(Permission::ManageCare, async |Caller { state, .. }| {
+        super::ssr::dashboard(&state).await
+    })
     .await
 }

@@ -1,6 +1,8 @@
 //! Server functions for signing in and out from the browser (cookies), and for who is
 //! signed in.
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::serve_anyone;
 use crate::error::AppError;
 use caretrack::Role;
 use leptos::prelude::*;
@@ -57,7 +59,7 @@ async fn finish_sign_in(
 /// Signs in with an email and password.
 #[server(endpoint = "sign_in", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppError> {
-    crate::auth::door::serve_anyone(async || {
+    serve_anyone(async || {
         use crate::auth::{
             login::{LoginOutcome, login},
             request_meta,
@@ -77,7 +79,7 @@ pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppE
 /// The second step of signing in: a code from the authenticator app or a backup code.
 #[server(endpoint = "sign_in_second_step", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn sign_in_second_step(mfa_token: String, code: String) -> Result<(), AppError> {
-    crate::auth::door::serve_anyone(async || {
+    serve_anyone(async || {
         let state = crate::state::app_state()?;
         let meta = crate::auth::request_meta();
         let (tokens, user_id, role) =
@@ -90,7 +92,7 @@ pub async fn sign_in_second_step(mfa_token: String, code: String) -> Result<(), 
 /// Ends this browser's session and clears its cookies.
 #[server(endpoint = "sign_out", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn sign_out() -> Result<(), AppError> {
-    crate::auth::door::serve_anyone(async || {
+    serve_anyone(async || {
         use crate::auth::{cookies::cleared_cookies, current_user, request_meta, sessions};
         let state = crate::state::app_state()?;
         if let Ok(user) = current_user() {
@@ -111,7 +113,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// Who is signed in on this browser, if anyone.
 #[server(endpoint = "whoami", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn whoami() -> Result<Option<Me>, AppError> {
-    crate::auth::door::serve_anyone(async || {
+    serve_anyone(async || {
         let Ok(user) = crate::auth::current_user() else {
             return Ok(None);
         };

@@ -1,8 +1,12 @@
 //! Wire types and server functions for invitations: managing them (care managers) and
 //! accepting one (anyone holding a valid link).
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve, serve_anyone};
 use crate::error::AppError;
 use caretrack::Role;
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -72,9 +76,9 @@ pub async fn invite_person(
     email: String,
     role: String,
 ) -> Result<InvitationSummary, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageUsers,
-        async |crate::auth::door::Caller { user, actor, state }| {
+    serve(
+        Permission::ManageUsers,
+        async |Caller { user, actor, state }| {
             let invitation = NewInvitation {
                 first_name,
                 last_name,
@@ -89,38 +93,33 @@ pub async fn invite_person(
 
 #[server(endpoint = "list_invitations", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn list_invitations(page: i64) -> Result<InvitationPage, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageUsers,
-        async |crate::auth::door::Caller { state, .. }| super::ssr::list(&state, page).await,
-    )
+    serve(Permission::ManageUsers, async |Caller { state, .. }| {
+        super::ssr::list(&state, page).await
+    })
     .await
 }
 
 #[server(endpoint = "resend_invitation", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn resend_invitation(id: caretrack::ids::InvitationId) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageUsers,
-        async |crate::auth::door::Caller { user, actor, state }| {
-            super::ssr::resend(&state, &user, &actor, id).await
-        },
+    serve(
+        Permission::ManageUsers,
+        async |Caller { user, actor, state }| super::ssr::resend(&state, &user, &actor, id).await,
     )
     .await
 }
 
 #[server(endpoint = "revoke_invitation", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn revoke_invitation(id: caretrack::ids::InvitationId) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageUsers,
-        async |crate::auth::door::Caller { user, actor, state }| {
-            super::ssr::revoke(&state, &user, &actor, id).await
-        },
+    serve(
+        Permission::ManageUsers,
+        async |Caller { user, actor, state }| super::ssr::revoke(&state, &user, &actor, id).await,
     )
     .await
 }
 
 #[server(endpoint = "invitation_for", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn invitation_for(token: String) -> Result<InvitationView, AppError> {
-    crate::auth::door::serve_anyone(async || {
+    serve_anyone(async || {
         let state = crate::state::app_state()?;
         let meta = crate::auth::request_meta();
         let ip = meta.ip_key();
@@ -141,7 +140,7 @@ pub async fn accept_invitation(
     password: String,
     password_again: String,
 ) -> Result<(), AppError> {
-    crate::auth::door::serve_anyone(async || {
+    serve_anyone(async || {
         let state = crate::state::app_state()?;
         let meta = crate::auth::request_meta();
         let ip = meta.ip_key();

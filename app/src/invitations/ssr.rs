@@ -155,15 +155,14 @@ pub async fn create(
         },
     )
     .await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("invitations.create")
             .entity("invitation", id)
             .after(serde_json::json!({ "email": email.as_str(), "role": role.as_str() })),
     )
     .await?;
-    tx.commit().await?;
     Ok(InvitationSummary {
         id: id.into(),
         name: format!("{first} {last}"),
@@ -249,13 +248,12 @@ pub async fn resend(
         },
     )
     .await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("invitations.resend").entity("invitation", id),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -281,13 +279,12 @@ pub async fn revoke(
             "This invitation was already accepted or revoked.".into(),
         ));
     }
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("invitations.revoke").entity("invitation", id),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -406,15 +403,14 @@ pub async fn accept(
     .execute(&mut *tx)
     .await?;
     let actor = Actor::new(Some(user_id), Some(role), meta);
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         &actor,
         Entry::new("invitations.accept")
             .entity("invitation", found.id)
             .after(serde_json::json!({ "user_id": user_id, "role": role.as_str() })),
     )
     .await?;
-    tx.commit().await?;
     let tokens = sessions::start(state, user_id, role, meta).await?;
     Ok((
         tokens,

@@ -1,7 +1,11 @@
 //! Wire types and server functions of the notification centre (everyone signed in).
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve, serve_anyone};
 use crate::error::AppError;
 use caretrack::notification::Choice;
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -30,9 +34,9 @@ pub struct NotificationPage {
 /// One's notifications, newest first; `unread_only` leaves out the read ones.
 #[server(endpoint = "my_notifications", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_notifications(page: i64, unread_only: bool) -> Result<NotificationPage, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageOwnAccount,
-        async |crate::auth::door::Caller { user, state, .. }| {
+    serve(
+        Permission::ManageOwnAccount,
+        async |Caller { user, state, .. }| {
             super::ssr::list(&state.db, user.user_id, page, unread_only).await
         },
     )
@@ -43,7 +47,7 @@ pub async fn my_notifications(page: i64, unread_only: bool) -> Result<Notificati
 /// has none, rather than an error that would mark the page unauthorised).
 #[server(endpoint = "unread_notifications", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn unread_notifications() -> Result<i64, AppError> {
-    crate::auth::door::serve_anyone(async || {
+    serve_anyone(async || {
         let Ok(user) = crate::auth::current_user() else {
             return Ok(0);
         };
@@ -56,9 +60,9 @@ pub async fn unread_notifications() -> Result<i64, AppError> {
 /// Marks one notification read; it must be one's own. Answers the unread count.
 #[server(endpoint = "mark_notification_read", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn mark_notification_read(id: caretrack::ids::NotificationId) -> Result<i64, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageOwnAccount,
-        async |crate::auth::door::Caller { user, state, .. }| {
+    serve(
+        Permission::ManageOwnAccount,
+        async |Caller { user, state, .. }| {
             super::ssr::mark_read(&state.db, user.user_id, Some(id.into_uuid())).await
         },
     )
@@ -68,9 +72,9 @@ pub async fn mark_notification_read(id: caretrack::ids::NotificationId) -> Resul
 /// Marks every notification read. Answers the unread count (0).
 #[server(endpoint = "mark_all_notifications_read", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn mark_all_notifications_read() -> Result<i64, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageOwnAccount,
-        async |crate::auth::door::Caller { user, state, .. }| {
+    serve(
+        Permission::ManageOwnAccount,
+        async |Caller { user, state, .. }| {
             super::ssr::mark_read(&state.db, user.user_id, None).await
         },
     )
@@ -80,9 +84,9 @@ pub async fn mark_all_notifications_read() -> Result<i64, AppError> {
 /// One's choices, for the kinds one's role receives.
 #[server(endpoint = "notification_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn notification_choices() -> Result<Vec<Choice>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageOwnAccount,
-        async |crate::auth::door::Caller { user, state, .. }| {
+    serve(
+        Permission::ManageOwnAccount,
+        async |Caller { user, state, .. }| {
             super::ssr::choices(&state.db, user.user_id, user.role).await
         },
     )
@@ -92,11 +96,9 @@ pub async fn notification_choices() -> Result<Vec<Choice>, AppError> {
 /// Saves one's choices (kinds the role does not receive are refused).
 #[server(endpoint = "save_notification_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn save_notification_choices(choices: Vec<Choice>) -> Result<Vec<Choice>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageOwnAccount,
-        async |crate::auth::door::Caller { user, state, .. }| {
-            super::ssr::save_choices(&state, &user, &choices).await
-        },
+    serve(
+        Permission::ManageOwnAccount,
+        async |Caller { user, state, .. }| super::ssr::save_choices(&state, &user, &choices).await,
     )
     .await
 }

@@ -3,7 +3,11 @@
 //! when they want the kind pushed. The server encrypts and delivers (`server::push`);
 //! the service worker shows the notification and opens its link.
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -34,9 +38,9 @@ pub struct Subscription {
 /// send pushes.
 #[server(endpoint = "push_public_key", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn push_public_key() -> Result<Option<String>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageOwnAccount,
-        async |crate::auth::door::Caller { state, .. }| Ok(state.settings.push_public_key.clone()),
+    serve(
+        Permission::ManageOwnAccount,
+        async |Caller { state, .. }| Ok(state.settings.push_public_key.clone()),
     )
     .await
 }
@@ -45,11 +49,9 @@ pub async fn push_public_key() -> Result<Option<String>, AppError> {
 /// subscribed before now reaches this person only). Audited.
 #[server(endpoint = "subscribe_push", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn subscribe_push(subscription: Subscription) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageOwnAccount,
-        async |crate::auth::door::Caller { user, state, .. }| {
-            ssr::subscribe(&state, &user, &subscription).await
-        },
+    serve(
+        Permission::ManageOwnAccount,
+        async |Caller { user, state, .. }| ssr::subscribe(&state, &user, &subscription).await,
     )
     .await
 }
@@ -57,11 +59,9 @@ pub async fn subscribe_push(subscription: Subscription) -> Result<(), AppError> 
 /// Forgets this browser's subscription (turned off here, or signing out).
 #[server(endpoint = "unsubscribe_push", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn unsubscribe_push(endpoint: String) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageOwnAccount,
-        async |crate::auth::door::Caller { user, state, .. }| {
-            ssr::unsubscribe(&state, &user, &endpoint).await
-        },
+    serve(
+        Permission::ManageOwnAccount,
+        async |Caller { user, state, .. }| ssr::unsubscribe(&state, &user, &endpoint).await,
     )
     .await
 }
@@ -195,13 +195,12 @@ pub mod ssr {
         )
         .fetch_one(&mut *tx)
         .await?;
-        audit::record(
-            &mut tx,
+        audit::commit(
+            tx,
             &Actor::user(user, &meta),
             Entry::new("notifications.push_subscribed").entity("push_subscription", id),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 

@@ -268,14 +268,13 @@ pub async fn save_choices(
         .await?;
     }
     let meta = crate::auth::request_meta();
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         &Actor::user(user, &meta),
         Entry::new("notifications.preferences")
             .entity("user", user.user_id)
             .after(serde_json::to_value(wanted).unwrap_or_default()),
     )
     .await?;
-    tx.commit().await?;
     choices(&state.db, user.user_id, user.role).await
 }

@@ -1,6 +1,10 @@
 //! Wire types and server functions of the recycle bin.
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -89,18 +93,18 @@ pub struct BinCounts {
 
 #[server(endpoint = "recycle_bin", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_bin(kind: BinKind, page: i64) -> Result<BinPage, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageRecycleBin,
-        async |crate::auth::door::Caller { state, .. }| super::ssr::list(&state, kind, page).await,
+    serve(
+        Permission::ManageRecycleBin,
+        async |Caller { state, .. }| super::ssr::list(&state, kind, page).await,
     )
     .await
 }
 
 #[server(endpoint = "recycle_bin_counts", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_bin_counts() -> Result<BinCounts, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageRecycleBin,
-        async |crate::auth::door::Caller { state, .. }| super::ssr::counts(&state).await,
+    serve(
+        Permission::ManageRecycleBin,
+        async |Caller { state, .. }| super::ssr::counts(&state).await,
     )
     .await
 }
@@ -108,9 +112,9 @@ pub async fn load_bin_counts() -> Result<BinCounts, AppError> {
 /// Restores the chosen records; answers how many came back.
 #[server(endpoint = "recycle_bin_restore", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn restore(kind: BinKind, ids: Vec<String>) -> Result<u64, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageRecycleBin,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ManageRecycleBin,
+        async |Caller { actor, state, .. }| {
             super::ssr::restore(&state, &actor, kind, &ids)
                 .await
                 .map(|n| n as u64)
@@ -123,9 +127,9 @@ pub async fn restore(kind: BinKind, ids: Vec<String>) -> Result<u64, AppError> {
 /// stub); answers how many went.
 #[server(endpoint = "recycle_bin_purge", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn purge(kind: BinKind, ids: Vec<String>) -> Result<u64, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageRecycleBin,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ManageRecycleBin,
+        async |Caller { actor, state, .. }| {
             super::ssr::purge(&state, &actor, kind, &ids)
                 .await
                 .map(|n| n as u64)

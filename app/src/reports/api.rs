@@ -1,8 +1,12 @@
 //! Wire types and server functions of the Reports page.
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve};
 use crate::error::AppError;
 use crate::wire::Named;
 use caretrack::ids::{CarePackageId, UserId};
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -110,31 +114,26 @@ pub struct ReportChoices {
 
 #[server(endpoint = "reports_list", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_reports(page: i64) -> Result<ReportList, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ViewReports,
-        async |crate::auth::door::Caller { state, .. }| super::ssr::list(&state.db, page).await,
-    )
+    serve(Permission::ViewReports, async |Caller { state, .. }| {
+        super::ssr::list(&state.db, page).await
+    })
     .await
 }
 
 #[server(endpoint = "reports_choices", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_report_choices() -> Result<ReportChoices, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ViewReports,
-        async |crate::auth::door::Caller { user, state, .. }| {
-            super::ssr::choices(&state, &user).await
-        },
+    serve(
+        Permission::ViewReports,
+        async |Caller { user, state, .. }| super::ssr::choices(&state, &user).await,
     )
     .await
 }
 
 #[server(endpoint = "reports_request", client = crate::csrf::CsrfClient, output = crate::codec::Json, input = leptos::server_fn::codec::Json)]
 pub async fn request_report(request: ReportRequest) -> Result<String, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ViewReports,
-        async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::request(&state, &actor, request).await
-        },
+    serve(
+        Permission::ViewReports,
+        async |Caller { actor, state, .. }| super::ssr::request(&state, &actor, request).await,
     )
     .await
 }
@@ -142,11 +141,9 @@ pub async fn request_report(request: ReportRequest) -> Result<String, AppError> 
 /// A link that downloads the report for the next few minutes.
 #[server(endpoint = "reports_link", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn report_link(id: caretrack::ids::ReportId) -> Result<String, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ViewReports,
-        async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::link(&state, &actor, id).await
-        },
+    serve(
+        Permission::ViewReports,
+        async |Caller { actor, state, .. }| super::ssr::link(&state, &actor, id).await,
     )
     .await
 }
@@ -154,11 +151,9 @@ pub async fn report_link(id: caretrack::ids::ReportId) -> Result<String, AppErro
 /// Keeps a report past its expiry (`keep`), or lets it expire again.
 #[server(endpoint = "reports_archive", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn archive_report(id: caretrack::ids::ReportId, keep: bool) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ArchiveReports,
-        async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::archive(&state, &actor, id, keep).await
-        },
+    serve(
+        Permission::ArchiveReports,
+        async |Caller { actor, state, .. }| super::ssr::archive(&state, &actor, id, keep).await,
     )
     .await
 }

@@ -120,15 +120,14 @@ pub async fn request(
         NewJob::new(RENDER_KIND, &json!({ "report_id": id })).max_attempts(3),
     )
     .await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("reports.requested")
             .entity("report", id)
             .after(json!({ "kind": request.kind(), "parameters": parameters, "title": title })),
     )
     .await?;
-    tx.commit().await?;
     announce(state, id, requested_by).await;
     Ok(id.to_string())
 }
@@ -308,8 +307,8 @@ pub async fn archive(
             "This report is not archived.".into()
         })
     })?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new(if keep {
             "reports.archived"
@@ -319,7 +318,6 @@ pub async fn archive(
         .entity("report", id),
     )
     .await?;
-    tx.commit().await?;
     announce(state, id, changed.requested_by).await;
     Ok(())
 }

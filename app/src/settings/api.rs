@@ -1,14 +1,18 @@
 //! Server functions of the Settings page.
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve};
 use crate::error::AppError;
 use caretrack::organisation::SecuritySettings;
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use leptos::prelude::*;
 
 #[server(endpoint = "organisation_settings", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_settings() -> Result<SecuritySettings, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageSettings,
-        async |crate::auth::door::Caller { state, .. }| super::ssr::load(&state).await,
+    serve(
+        Permission::ManageSettings,
+        async |Caller { state, .. }| super::ssr::load(&state).await,
     )
     .await
 }
@@ -23,9 +27,9 @@ pub async fn save_settings(
     lockout_threshold: String,
     lockout_minutes: String,
 ) -> Result<SecuritySettings, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageSettings,
-        async |crate::auth::door::Caller { user, actor, state }| {
+    serve(
+        Permission::ManageSettings,
+        async |Caller { user, actor, state }| {
             let form = caretrack::organisation::SecuritySettingsForm {
                 require_admin_2fa,
                 max_sessions_per_user,

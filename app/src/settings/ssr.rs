@@ -61,8 +61,8 @@ pub async fn save(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("settings.update")
             .entity("organisation_settings", "organisation")
@@ -70,6 +70,5 @@ pub async fn save(
             .after(serde_json::to_value(settings).unwrap_or_default()),
     )
     .await?;
-    tx.commit().await?;
     Ok(settings)
 }

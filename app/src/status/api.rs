@@ -1,3 +1,5 @@
+#[cfg(feature = "ssr")]
+use crate::auth::door::serve_anyone;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -55,7 +57,7 @@ impl SystemStatus {
 /// Checks PostgreSQL and Redis now.
 #[server(endpoint = "system_status", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn check_system_status() -> Result<SystemStatus, AppError> {
-    crate::auth::door::serve_anyone(async || {
+    serve_anyone(async || {
         let state = crate::state::app_state()?;
         Ok(super::ssr::check_system(&state, super::ssr::Detail::Figures).await)
     })

@@ -1,7 +1,11 @@
 //! Wire types and server functions of the People page (care managers).
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve};
 use crate::error::AppError;
 use caretrack::Role;
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -39,32 +43,27 @@ pub async fn list_users(
     fully_assessed: bool,
     page: i64,
 ) -> Result<UserPage, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ViewUsers,
-        async |crate::auth::door::Caller { state, .. }| {
-            super::ssr::list(&state, tab, &search, fully_assessed, page).await
-        },
-    )
+    serve(Permission::ViewUsers, async |Caller { state, .. }| {
+        super::ssr::list(&state, tab, &search, fully_assessed, page).await
+    })
     .await
 }
 
 /// Moves someone to the recycle bin.
 #[server(endpoint = "delete_user", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn delete_user(id: caretrack::ids::UserId) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageUsers,
-        async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::delete(&state, &actor, id).await
-        },
+    serve(
+        Permission::ManageUsers,
+        async |Caller { actor, state, .. }| super::ssr::delete(&state, &actor, id).await,
     )
     .await
 }
 
 #[server(endpoint = "set_user_active", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn set_user_active(id: caretrack::ids::UserId, active: bool) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageUsers,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ManageUsers,
+        async |Caller { actor, state, .. }| {
             super::ssr::set_active(&state, &actor, id, active).await
         },
     )
@@ -73,9 +72,9 @@ pub async fn set_user_active(id: caretrack::ids::UserId, active: bool) -> Result
 
 #[server(endpoint = "change_user_role", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn change_user_role(id: caretrack::ids::UserId, role: String) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageUsers,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ManageUsers,
+        async |Caller { actor, state, .. }| {
             super::ssr::change_role(&state, &actor, id, &role).await
         },
     )
@@ -84,9 +83,9 @@ pub async fn change_user_role(id: caretrack::ids::UserId, role: String) -> Resul
 
 #[server(endpoint = "sign_out_user", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn sign_out_user(id: caretrack::ids::UserId) -> Result<u64, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::RevokeAnySession,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::RevokeAnySession,
+        async |Caller { actor, state, .. }| {
             super::ssr::sign_out_everywhere(&state, &actor, id).await
         },
     )

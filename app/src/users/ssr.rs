@@ -198,8 +198,8 @@ pub async fn set_active(
     } else {
         sessions::revoke_all_on(&mut tx, id, None, "DEACTIVATED").await?
     };
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new(if active {
             "users.reactivate"
@@ -211,7 +211,6 @@ pub async fn set_active(
         .after(serde_json::json!({ "active": active, "sessions_ended": ended.len() })),
     )
     .await?;
-    tx.commit().await?;
     sessions::forget_all(state, &ended).await;
     Ok(())
 }
@@ -245,8 +244,8 @@ pub async fn change_role(
     .execute(&mut *tx)
     .await?;
     let ended = sessions::revoke_all_on(&mut tx, id, None, "REVOKED_BY_ADMIN").await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("users.role_change")
             .entity("user", id)
@@ -254,7 +253,6 @@ pub async fn change_role(
             .after(serde_json::json!({ "role": role.as_str() })),
     )
     .await?;
-    tx.commit().await?;
     sessions::forget_all(state, &ended).await;
     Ok(())
 }
@@ -270,15 +268,14 @@ pub async fn sign_out_everywhere(
     let mut tx = state.db.begin().await?;
     lock_user(&mut tx, id).await?;
     let ended = sessions::revoke_all_on(&mut tx, id, None, "REVOKED_BY_ADMIN").await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("auth.sessions_revoked_by_admin")
             .entity("user", id)
             .after(serde_json::json!({ "sessions_ended": ended.len() })),
     )
     .await?;
-    tx.commit().await?;
     sessions::forget_all(state, &ended).await;
     Ok(ended.len() as u64)
 }
@@ -307,15 +304,14 @@ pub async fn delete(state: &AppState, actor: &Actor, id: UserId) -> Result<(), A
     .execute(&mut *tx)
     .await?;
     let ended = sessions::revoke_all_on(&mut tx, id, None, "REVOKED_BY_ADMIN").await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("users.delete")
             .entity("user", id)
             .after(serde_json::json!({ "role": role.as_str(), "sessions_ended": ended.len() })),
     )
     .await?;
-    tx.commit().await?;
     sessions::forget_all(state, &ended).await;
     Ok(())
 }

@@ -2,8 +2,12 @@
 //! page 2, starting an assessment, the conductor's view, its autosaved draft, evidence,
 //! and the submission.
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve};
 use crate::error::AppError;
 use crate::wire::{Named, Page};
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use caretrack::{
     CompetencyLevel,
     assessment::{Section, Thresholds, Weights},
@@ -162,11 +166,9 @@ pub async fn assessments(
     filter: AssessmentFilter,
     page: i64,
 ) -> Result<Page<AssessmentRow>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ConductAssessments,
-        async |crate::auth::door::Caller { state, .. }| {
-            super::ssr::list(&state, &filter, page).await
-        },
+    serve(
+        Permission::ConductAssessments,
+        async |Caller { state, .. }| super::ssr::list(&state, &filter, page).await,
     )
     .await
 }
@@ -174,11 +176,9 @@ pub async fn assessments(
 /// Starts a ready assessment (or takes a returned one up again) as the caller.
 #[server(endpoint = "start_assessment", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn start_assessment(id: caretrack::ids::AssessmentId) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ConductAssessments,
-        async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::start(&state, &actor, id.into_uuid()).await
-        },
+    serve(
+        Permission::ConductAssessments,
+        async |Caller { actor, state, .. }| super::ssr::start(&state, &actor, id.into_uuid()).await,
     )
     .await
 }
@@ -187,9 +187,9 @@ pub async fn start_assessment(id: caretrack::ids::AssessmentId) -> Result<(), Ap
 pub async fn assessment_for_conduct(
     id: caretrack::ids::AssessmentId,
 ) -> Result<ConductView, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ConductAssessments,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ConductAssessments,
+        async |Caller { actor, state, .. }| {
             let viewer = actor.user_id.ok_or(AppError::Unauthenticated)?;
             super::ssr::view(&state, id.into_uuid(), viewer).await
         },
@@ -205,9 +205,9 @@ pub async fn decide_assessment(
     approve: bool,
     comments: String,
 ) -> Result<AssessmentStatus, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ConductAssessments,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ConductAssessments,
+        async |Caller { actor, state, .. }| {
             super::ssr::decide(&state, &actor, id.into_uuid(), approve, &comments).await
         },
     )
@@ -217,11 +217,9 @@ pub async fn decide_assessment(
 /// The stored draft, for a device catching up with another one.
 #[server(endpoint = "assessment_draft", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn assessment_draft(id: caretrack::ids::AssessmentId) -> Result<DraftState, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ConductAssessments,
-        async |crate::auth::door::Caller { state, .. }| {
-            super::ssr::draft(&state.db, id.into_uuid()).await
-        },
+    serve(
+        Permission::ConductAssessments,
+        async |Caller { state, .. }| super::ssr::draft(&state.db, id.into_uuid()).await,
     )
     .await
 }
@@ -231,9 +229,9 @@ pub async fn save_assessment_draft(
     id: caretrack::ids::AssessmentId,
     edit: DraftEdit,
 ) -> Result<DraftState, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ConductAssessments,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ConductAssessments,
+        async |Caller { actor, state, .. }| {
             super::ssr::save_draft(&state, &actor, id.into_uuid(), &edit).await
         },
     )
@@ -246,9 +244,9 @@ pub async fn submit_assessment(
     id: caretrack::ids::AssessmentId,
     form: JudgementForm,
 ) -> Result<AssessmentStatus, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ConductAssessments,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ConductAssessments,
+        async |Caller { actor, state, .. }| {
             super::ssr::submit(&state, &actor, id.into_uuid(), &form).await
         },
     )
@@ -262,9 +260,9 @@ pub async fn attach_evidence(
     file_id: caretrack::ids::FileId,
     caption: String,
 ) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ConductAssessments,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ConductAssessments,
+        async |Caller { actor, state, .. }| {
             let file = file_id.into_uuid();
             super::ssr::attach_evidence(&state, &actor, id.into_uuid(), file, &caption).await
         },
@@ -277,9 +275,9 @@ pub async fn remove_evidence(
     id: caretrack::ids::AssessmentId,
     file_id: caretrack::ids::FileId,
 ) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ConductAssessments,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ConductAssessments,
+        async |Caller { actor, state, .. }| {
             let file = file_id.into_uuid();
             super::ssr::remove_evidence(&state, &actor, id.into_uuid(), file).await
         },

@@ -1,8 +1,12 @@
 //! Wire types and server functions of the carer's side of ratings: what is waiting for
 //! them, their ratings and history, an assessment's answers, confirm and dispute.
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve};
 use crate::error::AppError;
 use crate::wire::{Named, Page};
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use caretrack::{
     CompetencyLevel, RatingState,
     assessment::Section,
@@ -93,11 +97,9 @@ pub struct AssessmentAnswers {
 
 #[server(endpoint = "my_ratings", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_ratings() -> Result<CarerRatings, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ConfirmOwnRatings,
-        async |crate::auth::door::Caller { user, state, .. }| {
-            super::ssr::for_carer(&state, user.user_id).await
-        },
+    serve(
+        Permission::ConfirmOwnRatings,
+        async |Caller { user, state, .. }| super::ssr::for_carer(&state, user.user_id).await,
     )
     .await
 }
@@ -106,9 +108,9 @@ pub async fn my_ratings() -> Result<CarerRatings, AppError> {
 pub async fn my_assessment_answers(
     assessment_id: caretrack::ids::AssessmentId,
 ) -> Result<AssessmentAnswers, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ConfirmOwnRatings,
-        async |crate::auth::door::Caller { user, state, .. }| {
+    serve(
+        Permission::ConfirmOwnRatings,
+        async |Caller { user, state, .. }| {
             super::ssr::answers_for_carer(&state, user.user_id, assessment_id.into_uuid()).await
         },
     )
@@ -123,9 +125,9 @@ pub async fn answer_rating(
     dispute: bool,
     reason: String,
 ) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ConfirmOwnRatings,
-        async |crate::auth::door::Caller { user, actor, state }| {
+    serve(
+        Permission::ConfirmOwnRatings,
+        async |Caller { user, actor, state }| {
             let id = id.into_uuid();
             let action = if dispute {
                 caretrack::rating::RatingAction::Dispute
@@ -179,11 +181,9 @@ pub struct TaskRating {
 
 #[server(endpoint = "rating_queue", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn rating_queue(queue: QueueKind, page: i64) -> Result<Page<QueueRow>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ResolveDisputes,
-        async |crate::auth::door::Caller { state, .. }| {
-            super::ssr::queue(&state, queue, page).await
-        },
+    serve(
+        Permission::ResolveDisputes,
+        async |Caller { state, .. }| super::ssr::queue(&state, queue, page).await,
     )
     .await
 }
@@ -196,9 +196,9 @@ pub async fn resolve_rating(
     level: Option<CompetencyLevel>,
     note: String,
 ) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ResolveDisputes,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ResolveDisputes,
+        async |Caller { actor, state, .. }| {
             let id = id.into_uuid();
             super::ssr::resolve(&state, &actor, id, action, level, &note).await
         },
@@ -208,11 +208,9 @@ pub async fn resolve_rating(
 
 #[server(endpoint = "task_ratings", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn task_ratings(task: TaskId) -> Result<Vec<TaskRating>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageRatings,
-        async |crate::auth::door::Caller { state, .. }| {
-            super::ssr::task_ratings(&state, *task.as_uuid()).await
-        },
+    serve(
+        Permission::ManageRatings,
+        async |Caller { state, .. }| super::ssr::task_ratings(&state, *task.as_uuid()).await,
     )
     .await
 }
@@ -225,9 +223,9 @@ pub async fn set_rating(
     level: CompetencyLevel,
     reason: String,
 ) -> Result<u64, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageRatings,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ManageRatings,
+        async |Caller { actor, state, .. }| {
             let carers: Vec<_> = carers.iter().map(|c| *c.as_uuid()).collect();
 
             super::ssr::set_manually(&state, &actor, &carers, *task.as_uuid(), level, &reason)

@@ -1,7 +1,11 @@
 //! Wire types and server functions of assessment templates.
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve};
 use crate::error::AppError;
 use crate::wire::{Named, Page};
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use caretrack::{
     assessment::TemplateForm,
     ids::{AssessmentTemplateId, TaskId},
@@ -32,20 +36,18 @@ pub struct TemplateDetail {
 
 #[server(endpoint = "assessment_templates", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn assessment_templates(page: i64) -> Result<Page<TemplateSummary>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageAssessmentTemplates,
-        async |crate::auth::door::Caller { state, .. }| super::ssr::list(&state, page).await,
+    serve(
+        Permission::ManageAssessmentTemplates,
+        async |Caller { state, .. }| super::ssr::list(&state, page).await,
     )
     .await
 }
 
 #[server(endpoint = "assessment_template", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn assessment_template(id: AssessmentTemplateId) -> Result<TemplateDetail, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageAssessmentTemplates,
-        async |crate::auth::door::Caller { state, .. }| {
-            super::ssr::get(&state, id.into_uuid()).await
-        },
+    serve(
+        Permission::ManageAssessmentTemplates,
+        async |Caller { state, .. }| super::ssr::get(&state, id.into_uuid()).await,
     )
     .await
 }
@@ -57,9 +59,9 @@ pub async fn save_assessment_template(
     form: TemplateForm,
     task_ids: Vec<TaskId>,
 ) -> Result<AssessmentTemplateId, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageAssessmentTemplates,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ManageAssessmentTemplates,
+        async |Caller { actor, state, .. }| {
             super::ssr::save(
                 &state,
                 &actor,
@@ -77,9 +79,9 @@ pub async fn save_assessment_template(
 /// Moves a template to the recycle bin.
 #[server(endpoint = "delete_assessment_template", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn delete_assessment_template(id: AssessmentTemplateId) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageAssessmentTemplates,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ManageAssessmentTemplates,
+        async |Caller { actor, state, .. }| {
             super::ssr::delete(&state, &actor, id.into_uuid()).await
         },
     )

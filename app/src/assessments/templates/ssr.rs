@@ -305,8 +305,8 @@ pub async fn save(
     .execute(&mut *tx)
     .await
     .map_err(task_taken)?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new(if version == 1 {
             "assessment_templates.create"
@@ -322,7 +322,6 @@ pub async fn save(
         })),
     )
     .await?;
-    tx.commit().await?;
     Ok(template)
 }
 
@@ -363,14 +362,13 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("assessment_templates.delete")
             .entity("assessment_template", id)
             .after(serde_json::json!({ "title": title })),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }

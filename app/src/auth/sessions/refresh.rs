@@ -71,13 +71,12 @@ pub async fn refresh(
         }
         revoke_on(&mut tx, found.session_id, "REFRESH_REUSE").await?;
         let actor = Actor::new(Some(user.user_id), Some(role), meta);
-        audit::record(
-            &mut tx,
+        audit::commit(
+            tx,
             &actor,
             Entry::new("auth.refresh_reuse").entity("session", found.session_id),
         )
         .await?;
-        tx.commit().await?;
         forget(state, found.session_id).await;
         tracing::warn!(session_id = %found.session_id, "refresh token reused: session revoked");
         return Ok(RefreshOutcome::Reused);

@@ -105,12 +105,7 @@ pub async fn list(
         carers: r.carers,
     })
     .collect();
-    Ok(Page {
-        items,
-        total,
-        page,
-        page_size: PAGE_SIZE,
-    })
+    Ok(Page::new(items, total, page, PAGE_SIZE))
 }
 
 #[tracing::instrument(skip_all)]
@@ -318,15 +313,14 @@ pub async fn delete(state: &AppState, actor: &Actor, id: CarePackageId) -> Resul
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| AppError::NotFound("The care package".into()))?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("care_packages.delete")
             .entity("care_package", id)
             .before(serde_json::json!({ "name": name })),
     )
     .await?;
-    tx.commit().await?;
     super::package_updated(id, true);
     Ok(())
 }

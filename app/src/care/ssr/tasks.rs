@@ -66,12 +66,7 @@ pub async fn list(
         packages: r.packages,
     })
     .collect();
-    Ok(Page {
-        items,
-        total,
-        page,
-        page_size: PAGE_SIZE,
-    })
+    Ok(Page::new(items, total, page, PAGE_SIZE))
 }
 
 /// One live task.
@@ -190,14 +185,13 @@ pub async fn delete(state: &AppState, actor: &Actor, id: TaskId) -> Result<(), A
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| AppError::NotFound("The task".into()))?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("tasks.delete")
             .entity("task", id)
             .before(serde_json::json!({ "name": name })),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }

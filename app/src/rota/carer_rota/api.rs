@@ -1,6 +1,10 @@
 //! A carer's own rota: wire types and server functions.
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use caretrack::{ids::ShiftId, rota::ShiftKind};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -50,11 +54,9 @@ pub struct CalendarDay {
 /// The next eight weeks of the signed-in carer's rota; the calendar shows four.
 #[server(endpoint = "my_rota", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_rota() -> Result<PersonalRota, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ViewRota,
-        async |crate::auth::door::Caller { user, state, .. }| {
-            super::ssr::my_rota_page(&state, user.user_id).await
-        },
+    serve(
+        Permission::ViewRota,
+        async |Caller { user, state, .. }| super::ssr::my_rota_page(&state, user.user_id).await,
     )
     .await
 }
@@ -63,20 +65,18 @@ pub async fn my_rota() -> Result<PersonalRota, AppError> {
 /// and answers it: it is shown once, as only its hash is kept.
 #[server(endpoint = "new_calendar_link", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn new_calendar_link() -> Result<String, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ViewRota,
-        async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::new_calendar_link(&state, &actor).await
-        },
+    serve(
+        Permission::ViewRota,
+        async |Caller { actor, state, .. }| super::ssr::new_calendar_link(&state, &actor).await,
     )
     .await
 }
 
 #[server(endpoint = "turn_off_calendar_link", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn turn_off_calendar_link() -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ViewRota,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ViewRota,
+        async |Caller { actor, state, .. }| {
             super::ssr::turn_off_calendar_link(&state, &actor).await
         },
     )

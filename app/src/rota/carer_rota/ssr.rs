@@ -126,13 +126,12 @@ pub async fn new_calendar_link(state: &AppState, actor: &Actor) -> Result<String
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("calendar_link.create").entity("user", user),
     )
     .await?;
-    tx.commit().await?;
     Ok(format!(
         "{}/api/v1/calendar/{token}.ics",
         state.settings.public_url
@@ -149,13 +148,12 @@ pub async fn turn_off_calendar_link(state: &AppState, actor: &Actor) -> Result<(
     if gone.rows_affected() == 0 {
         return Err(AppError::NotFound("Your calendar link".into()));
     }
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("calendar_link.revoke").entity("user", user),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -68,8 +68,8 @@ pub async fn save_rule_settings(
         .execute(&mut *tx)
         .await?;
     }
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("rota.rules_update")
             .entity("rule_settings", "organisation")
@@ -77,6 +77,5 @@ pub async fn save_rule_settings(
             .after(json),
     )
     .await?;
-    tx.commit().await?;
     rule_settings(&state.db).await
 }

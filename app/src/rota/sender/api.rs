@@ -1,7 +1,11 @@
 //! The shift sender's wire types and server functions.
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve};
 use crate::error::AppError;
 use crate::wire::Page;
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use caretrack::{
     ids::{ShiftId, UserId},
     rota::{ShiftKind, Violation},
@@ -111,9 +115,9 @@ pub async fn send_shift_out(
     competent_only: bool,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageRota,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ManageRota,
+        async |Caller { actor, state, .. }| {
             super::ssr::open(&state, &actor, shift, competent_only, &note).await
         },
     )
@@ -123,33 +127,26 @@ pub async fn send_shift_out(
 /// Stops taking interest: waiting applicants are told they were not selected.
 #[server(endpoint = "close_shift", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn close_shift(shift: ShiftId) -> Result<u32, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageRota,
-        async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::close(&state, &actor, shift).await
-        },
+    serve(
+        Permission::ManageRota,
+        async |Caller { actor, state, .. }| super::ssr::close(&state, &actor, shift).await,
     )
     .await
 }
 
 #[server(endpoint = "open_shifts", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn list_open_shifts(page: i64) -> Result<Page<OpenShift>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageRota,
-        async |crate::auth::door::Caller { state, .. }| {
-            super::ssr::open_shifts(&state.db, page).await
-        },
-    )
+    serve(Permission::ManageRota, async |Caller { state, .. }| {
+        super::ssr::open_shifts(&state.db, page).await
+    })
     .await
 }
 
 #[server(endpoint = "shift_applicants", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_applicants(shift: ShiftId) -> Result<ShiftApplicants, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageRota,
-        async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::applicants(&state, &actor, shift).await
-        },
+    serve(
+        Permission::ManageRota,
+        async |Caller { actor, state, .. }| super::ssr::applicants(&state, &actor, shift).await,
     )
     .await
 }
@@ -163,9 +160,9 @@ pub async fn decide_application(
     decision: Decision,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageRota,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ManageRota,
+        async |Caller { actor, state, .. }| {
             super::ssr::decide(&state, &actor, shift, carer, decision, &reason).await
         },
     )
@@ -175,9 +172,9 @@ pub async fn decide_application(
 /// Open shifts the signed-in carer may apply for.
 #[server(endpoint = "available_shifts", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn available_shifts(page: i64) -> Result<Page<OpenShift>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ApplyForShifts,
-        async |crate::auth::door::Caller { user, state, .. }| {
+    serve(
+        Permission::ApplyForShifts,
+        async |Caller { user, state, .. }| {
             super::ssr::available(&state.db, user.user_id, page).await
         },
     )
@@ -186,20 +183,18 @@ pub async fn available_shifts(page: i64) -> Result<Page<OpenShift>, AppError> {
 
 #[server(endpoint = "confirm_interest", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn confirm_interest(shift: ShiftId) -> Result<(), AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ApplyForShifts,
-        async |crate::auth::door::Caller { actor, state, .. }| {
-            super::ssr::apply(&state, &actor, shift).await
-        },
+    serve(
+        Permission::ApplyForShifts,
+        async |Caller { actor, state, .. }| super::ssr::apply(&state, &actor, shift).await,
     )
     .await
 }
 
 #[server(endpoint = "my_applications", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn my_applications(page: i64) -> Result<Page<MyApplication>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ApplyForShifts,
-        async |crate::auth::door::Caller { user, state, .. }| {
+    serve(
+        Permission::ApplyForShifts,
+        async |Caller { user, state, .. }| {
             super::ssr::applications(&state.db, user.user_id, page).await
         },
     )

@@ -1,7 +1,11 @@
 //! A package's slot plan: the server function that changes it.
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve};
 use crate::error::AppError;
 use caretrack::ids::CarePackageId;
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use leptos::prelude::*;
 
 /// Stores a package's DAY and NIGHT slots; answers how many future shifts moved.
@@ -10,9 +14,9 @@ pub async fn save_slot_plan(
     package: CarePackageId,
     form: caretrack::rota::SlotForm,
 ) -> Result<u64, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageRota,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ManageRota,
+        async |Caller { actor, state, .. }| {
             super::ssr::save_slot_plan(&state, &actor, package, &form)
                 .await
                 .map(|(_, moved)| moved)

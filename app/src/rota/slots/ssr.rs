@@ -126,8 +126,8 @@ pub async fn save_slot_plan(
         .execute(&mut *tx)
         .await?;
     }
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("rota.slots_update")
             .entity("care_package", id)
@@ -135,7 +135,6 @@ pub async fn save_slot_plan(
             .after(serde_json::json!({ "slots": plan.form(), "shifts_moved": moved })),
     )
     .await?;
-    tx.commit().await?;
     Ok((plan, moved))
 }
 

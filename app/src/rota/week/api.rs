@@ -2,8 +2,12 @@
 //! checks every move with the same engine (`caretrack::rota`) the server runs here on
 //! save and publish.
 
+#[cfg(feature = "ssr")]
+use crate::auth::door::{Caller, serve};
 use crate::error::AppError;
 use crate::wire::Named;
+#[cfg(feature = "ssr")]
+use caretrack::permissions::Permission;
 use caretrack::{
     ids::{CarePackageId, ShiftId, UserId},
     rota::{Report, RotaInput, RuleId, ShiftKind},
@@ -114,9 +118,9 @@ pub struct Published {
 
 #[server(endpoint = "rota_week", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn load_rota_week(package: CarePackageId, week: String) -> Result<RotaWeek, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageRota,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ManageRota,
+        async |Caller { actor, state, .. }| {
             // No week chosen: this one.
             let week = if week.trim().is_empty() {
                 caretrack::days::week_of(time::OffsetDateTime::now_utc())
@@ -136,9 +140,9 @@ pub async fn save_rota_draft(
     #[server(default)] assignments: Vec<SlotAssignment>,
     base_revision: i64,
 ) -> Result<SavedDraft, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageRota,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ManageRota,
+        async |Caller { actor, state, .. }| {
             let week = crate::rota::parse_week(&week)?;
 
             super::ssr::save_draft(&state, &actor, package, week, assignments, base_revision).await
@@ -154,9 +158,9 @@ pub async fn publish_rota_week(
     revision: i64,
     #[server(default)] overrides: Vec<Override>,
 ) -> Result<Published, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageRota,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ManageRota,
+        async |Caller { actor, state, .. }| {
             let week = crate::rota::parse_week(&week)?;
 
             super::ssr::publish(&state, &actor, package, week, revision, overrides).await
@@ -177,9 +181,9 @@ pub async fn apply_rota_pattern(
     from: String,
     weeks: u32,
 ) -> Result<Vec<PatternWeek>, AppError> {
-    crate::auth::door::serve(
-        caretrack::permissions::Permission::ManageRota,
-        async |crate::auth::door::Caller { actor, state, .. }| {
+    serve(
+        Permission::ManageRota,
+        async |Caller { actor, state, .. }| {
             let week = crate::rota::parse_week(&week)?;
             let from = crate::rota::parse_week(&from)?;
 

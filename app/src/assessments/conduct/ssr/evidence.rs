@@ -44,15 +44,14 @@ pub async fn attach_evidence(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("assessments.evidence_add")
             .entity("assessment", id)
             .after(serde_json::json!({ "file_id": file })),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -78,14 +77,13 @@ pub async fn remove_evidence(
         return Err(AppError::NotFound("The evidence file".into()));
     }
     crate::files::mark_deleted(&mut *tx, file).await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("assessments.evidence_remove")
             .entity("assessment", id)
             .before(serde_json::json!({ "file_id": file })),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }

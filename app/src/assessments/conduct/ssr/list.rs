@@ -67,10 +67,5 @@ pub async fn list(
             })
         })
         .collect::<Result<_, AppError>>()?;
-    Ok(Page {
-        items,
-        total,
-        page,
-        page_size: PAGE_SIZE,
-    })
+    Ok(Page::new(items, total, page, PAGE_SIZE))
 }

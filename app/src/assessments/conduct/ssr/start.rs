@@ -52,8 +52,8 @@ pub async fn start(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), AppE
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new(match status {
             AssessmentStatus::Ready => "assessments.start",
@@ -64,6 +64,5 @@ pub async fn start(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), AppE
         .before(serde_json::json!({ "status": status, "assessor_id": before.assessor_id })),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }

@@ -94,8 +94,8 @@ pub async fn answer(
     if action.makes_effective() {
         competency_changed(carer, current.task_id);
     }
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new(match action {
             RatingAction::Confirm => "ratings.confirm",
@@ -106,7 +106,6 @@ pub async fn answer(
         .after(serde_json::json!({ "state": to, "task_id": current.task_id })),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

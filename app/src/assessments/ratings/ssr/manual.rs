@@ -103,8 +103,8 @@ pub async fn set_manually(
     for &carer in carers {
         competency_changed(carer.into(), task);
     }
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("ratings.set")
             .entity("task", task)
@@ -116,7 +116,6 @@ pub async fn set_manually(
             })),
     )
     .await?;
-    tx.commit().await?;
     Ok(ids.len())
 }
 
@@ -184,12 +183,7 @@ pub async fn queue(
             })
         })
         .collect::<Result<_, AppError>>()?;
-    Ok(Page {
-        items,
-        total,
-        page,
-        page_size: PAGE_SIZE,
-    })
+    Ok(Page::new(items, total, page, PAGE_SIZE))
 }
 
 /// Progress page 3: every carer who has the task, with their rating and progress on it.

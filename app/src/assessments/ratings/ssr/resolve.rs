@@ -149,9 +149,7 @@ pub async fn resolve(
         });
         enqueue_email(&mut tx, &to_address, &email).await?;
     }
-    audit::record(
-        &mut tx,
-        actor,
+    audit::commit(tx, actor,
         Entry::new(match action {
             RatingAction::Uphold => "ratings.uphold",
             RatingAction::Amend => "ratings.amend",
@@ -159,10 +157,7 @@ pub async fn resolve(
         })
         .entity("competency_rating", id)
         .before(serde_json::json!({ "state": from, "level": before }))
-        .after(serde_json::json!({ "state": to, "level": level.unwrap_or(before), "note": resolution })),
-    )
-    .await?;
-    tx.commit().await?;
+        .after(serde_json::json!({ "state": to, "level": level.unwrap_or(before), "note": resolution }))).await?;
     Ok(())
 }
 

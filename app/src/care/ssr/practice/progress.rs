@@ -159,8 +159,8 @@ pub async fn reset(
     )
     .execute(&mut *tx)
     .await?;
-    crate::audit::record(
-        &mut tx,
+    crate::audit::commit(
+        tx,
         actor,
         crate::audit::Entry::new("progress.reset")
             .entity("user", carer)
@@ -168,6 +168,5 @@ pub async fn reset(
             .after(serde_json::json!({ "task_id": task, "completed": 0, "reason": reason })),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }

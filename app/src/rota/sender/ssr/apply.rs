@@ -58,15 +58,14 @@ pub async fn apply(state: &AppState, actor: &Actor, shift: ShiftId) -> Result<()
         .link("/admin/shifts");
         notify(&mut tx, manager, &notice).await?;
     }
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("shift.interest")
             .entity("shift", row.id)
             .after(serde_json::json!({ "when": row.when() })),
     )
     .await?;
-    tx.commit().await?;
     bus::emit_to(
         [Room::Role(Role::Admin), Room::User(carer.into())],
         &Event::ShiftChanged { shift_id: shift },

@@ -50,12 +50,7 @@ impl From<OpenShiftRow> for OpenShift {
 pub(in crate::rota) const MAX_PAGE: i64 = 100_000;
 
 pub(in crate::rota) fn page_of<T>(items: Vec<T>, total: i64, page: i64) -> Page<T> {
-    Page {
-        items,
-        total,
-        page,
-        page_size: PAGE_SIZE,
-    }
+    Page::new(items, total, page, PAGE_SIZE)
 }
 
 #[tracing::instrument(skip_all)]

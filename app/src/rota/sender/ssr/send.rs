@@ -80,15 +80,10 @@ pub async fn open(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
-        actor,
+    audit::commit(tx, actor,
         Entry::new("shift.open").entity("shift", row.id).after(serde_json::json!({
             "package_id": row.package, "when": row.when(), "competent_only": competent_only, "note": note,
-        })),
-    )
-    .await?;
-    tx.commit().await?;
+        }))).await?;
     shift_news(Event::ShiftPublished { shift_id: shift }, None);
     Ok(())
 }
@@ -161,15 +156,14 @@ pub async fn close(state: &AppState, actor: &Actor, shift: ShiftId) -> Result<u3
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("shift.close")
             .entity("shift", row.id)
             .after(serde_json::json!({ "when": row.when(), "rejected": rejected })),
     )
     .await?;
-    tx.commit().await?;
     shift_news(Event::ShiftChanged { shift_id: shift }, None);
     Ok(rejected)
 }

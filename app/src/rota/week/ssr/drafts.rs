@@ -307,8 +307,8 @@ pub async fn save_draft(
     if saved.rows_affected() != 1 {
         return Err(stale_revision());
     }
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("rota.draft_save")
             .entity("care_package", id)
@@ -317,7 +317,6 @@ pub async fn save_draft(
             ),
     )
     .await?;
-    tx.commit().await?;
 
     let carers = panel(&state.db, id, &assignments, &[]).await?;
     let input = engine_input(&state.db, id, week, &panel_ids(&carers), &assignments).await?;

@@ -232,15 +232,14 @@ pub async fn publish(
             enqueue_email(&mut tx, &to, &email).await?;
         }
     }
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         actor,
         Entry::new("rota.publish")
             .entity("care_package", id)
             .after(serde_json::json!({ "week": caretrack::days::text(week), "summary": summary })),
     )
     .await?;
-    tx.commit().await?;
     let event = Event::RotaPublished {
         package_id: id.into(),
         week: caretrack::days::text(week),

@@ -2,7 +2,9 @@
 
 mod account_page;
 pub mod api;
+mod recovery_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use account_page::{AccountPage, ConfirmEmailPage, ForgotPasswordPage, ResetPasswordPage};
+pub use account_page::AccountPage;
+pub use recovery_page::{ConfirmEmailPage, ForgotPasswordPage, ResetPasswordPage};

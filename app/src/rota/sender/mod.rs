@@ -5,8 +5,10 @@
 //! carers join the published rota. Carers cannot withdraw interest; a manager can.
 
 pub mod api;
-mod shifts_page;
+mod available_shifts_page;
+mod open_shifts_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use shifts_page::{AvailableShiftsPage, OpenShiftsPage};
+pub use available_shifts_page::AvailableShiftsPage;
+pub use open_shifts_page::OpenShiftsPage;

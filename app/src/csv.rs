@@ -17,10 +17,13 @@ fn defused(value: &str) -> Cow<'_, str> {
 /// break, ending with a line break.
 pub fn line<S: AsRef<str>>(fields: impl IntoIterator<Item = S>) -> String {
     let fields: Vec<S> = fields.into_iter().collect();
-    if fields.is_empty() {
+    // No field, or one empty one, is an empty line (the crate would write `""` to tell
+    // the one-empty-field record from no record; our exports never need the difference).
+    if fields.iter().all(|f| f.as_ref().is_empty()) && fields.len() <= 1 {
         return "\n".to_owned();
     }
     let mut writer = csv::WriterBuilder::new()
+        .buffer_capacity(256)
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     writer
@@ -55,5 +58,8 @@ mod tests {
     fn a_line_joins_its_fields_and_ends_the_record() {
         assert_eq!(line(["a", "b,c", ""]), "a,\"b,c\",\n");
         assert_eq!(line(Vec::<String>::new()), "\n");
+        assert_eq!(line([""]), "\n");
+        assert_eq!(field(""), "");
+        assert_eq!(line(["", ""]), ",\n");
     }
 }

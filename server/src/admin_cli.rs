@@ -49,10 +49,14 @@ pub async fn create_admin(
     )
     .execute(&mut *tx)
     .await?;
-    app::audit::commit(tx, &app::audit::Actor::default(),
-        app::audit::Entry::new("users.create_admin")
-            .entity("user", id)
-            .after(serde_json::json!({ "email": email.as_str(), "role": "ADMIN", "via": "command line" }))).await?;
+    let entry = app::audit::Entry::new("users.create_admin")
+        .entity("user", id)
+        .after(serde_json::json!({
+            "email": email.as_str(),
+            "role": "ADMIN",
+            "via": "command line",
+        }));
+    app::audit::commit(tx, &app::audit::Actor::default(), entry).await?;
     Ok(id)
 }
 

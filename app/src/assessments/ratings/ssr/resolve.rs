@@ -149,15 +149,19 @@ pub async fn resolve(
         });
         enqueue_email(&mut tx, &to_address, &email).await?;
     }
-    audit::commit(tx, actor,
-        Entry::new(match action {
-            RatingAction::Uphold => "ratings.uphold",
-            RatingAction::Amend => "ratings.amend",
-            _ => "ratings.reassess",
-        })
-        .entity("competency_rating", id)
-        .before(serde_json::json!({ "state": from, "level": before }))
-        .after(serde_json::json!({ "state": to, "level": level.unwrap_or(before), "note": resolution }))).await?;
+    let entry = Entry::new(match action {
+        RatingAction::Uphold => "ratings.uphold",
+        RatingAction::Amend => "ratings.amend",
+        _ => "ratings.reassess",
+    })
+    .entity("competency_rating", id)
+    .before(serde_json::json!({ "state": from, "level": before }))
+    .after(serde_json::json!({
+        "state": to,
+        "level": level.unwrap_or(before),
+        "note": resolution,
+    }));
+    audit::commit(tx, actor, entry).await?;
     Ok(())
 }
 

@@ -80,10 +80,15 @@ pub async fn open(
     )
     .execute(&mut *tx)
     .await?;
-    audit::commit(tx, actor,
-        Entry::new("shift.open").entity("shift", row.id).after(serde_json::json!({
-            "package_id": row.package, "when": row.when(), "competent_only": competent_only, "note": note,
-        }))).await?;
+    let entry = Entry::new("shift.open")
+        .entity("shift", row.id)
+        .after(serde_json::json!({
+            "package_id": row.package,
+            "when": row.when(),
+            "competent_only": competent_only,
+            "note": note,
+        }));
+    audit::commit(tx, actor, entry).await?;
     shift_news(Event::ShiftPublished { shift_id: shift }, None);
     Ok(())
 }

@@ -15,25 +15,27 @@ mod calendar;
 mod check;
 mod cover;
 mod model;
+mod parameters;
 mod provider;
 mod rules;
 pub mod sample;
 mod slots;
+mod violation;
 mod wtr;
 
-pub use check::{
-    Change, ChangeError, Checker, Report, Violation, sort_violations, touching, validate_rota,
-};
+pub use check::{Change, ChangeError, Checker, validate_rota};
 pub use cover::Candidate;
 pub use model::{
     Carer, MAX_CARERS, MAX_PACKAGES, MAX_SHIFTS, OptOut, Package, Rota, RotaError, RotaInput,
     Shift, ShiftKind,
 };
-pub use rules::{
-    ConsecutiveNights, ContractedHours, DailyRest, NightToDayRest, NightWork, RestBreak, RuleId,
-    RuleSettings, SettingsError, Severity, Switch, WeeklyAverage, WeeklyRest, YoungWorkerLimits,
+pub use parameters::{
+    ConsecutiveNights, ContractedHours, DailyRest, NightToDayRest, NightWork, RestBreak, Switch,
+    WeeklyAverage, WeeklyRest, YoungWorkerLimits,
 };
+pub use rules::{RuleId, RuleSettings, SettingsError, Severity};
 pub use slots::{MAX_BREAK_MINUTES, MAX_HEADCOUNT, SlotForm, SlotPlan, SlotTime};
+pub use violation::{Details, Report, Violation, sort_violations, touching};
 
 #[cfg(test)]
 mod tests;

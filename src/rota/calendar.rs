@@ -2,7 +2,7 @@
 //! rules never touch time zones in their loops. A London day is 23, 24 or 25 hours
 //! long; a week runs from Monday 00:00 London time.
 
-use super::model::{NIGHT_END_HOUR, NIGHT_START_HOUR};
+use super::indexed::{NIGHT_END_HOUR, NIGHT_START_HOUR};
 use crate::london;
 use std::sync::OnceLock;
 use time::{Date, OffsetDateTime, Weekday, macros::format_description};

@@ -8,7 +8,8 @@
 
 use super::{
     RuleId, Severity,
-    model::{Rota, RotaError, RotaInput},
+    indexed::Rota,
+    model::{RotaError, RotaInput},
     provider,
     violation::{Details, Violation, sort_violations},
     wtr,
@@ -129,7 +130,7 @@ impl<'a> CarerContext<'a> {
         }
     }
 
-    pub fn data(&self) -> &'a super::model::CarerData {
+    pub fn data(&self) -> &'a super::indexed::CarerData {
         &self.rota.carers[self.carer]
     }
 

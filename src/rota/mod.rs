@@ -14,6 +14,7 @@
 mod calendar;
 mod check;
 mod cover;
+mod indexed;
 mod model;
 mod parameters;
 mod provider;
@@ -25,10 +26,8 @@ mod wtr;
 
 pub use check::{Change, ChangeError, Checker, validate_rota};
 pub use cover::Candidate;
-pub use model::{
-    Carer, MAX_CARERS, MAX_PACKAGES, MAX_SHIFTS, OptOut, Package, Rota, RotaError, RotaInput,
-    Shift, ShiftKind,
-};
+pub use indexed::{MAX_CARERS, MAX_PACKAGES, MAX_SHIFTS, Rota};
+pub use model::{Carer, OptOut, Package, RotaError, RotaInput, Shift, ShiftKind};
 pub use parameters::{
     ConsecutiveNights, ContractedHours, DailyRest, NightToDayRest, NightWork, RestBreak, Switch,
     WeeklyAverage, WeeklyRest, YoungWorkerLimits,

@@ -4,7 +4,7 @@ use super::{
     RuleId, ShiftKind,
     calendar::is_weekend,
     check::{CarerContext, CarerRule, Findings, hours},
-    model::Rota,
+    indexed::Rota,
 };
 
 /// Rules 1 and 2: who is on one shift.

@@ -17,7 +17,7 @@
 use super::{
     RuleId,
     check::{CarerContext, CarerRule, Findings, hours},
-    model::NIGHT_HOURS_THAT_COUNT,
+    indexed::NIGHT_HOURS_THAT_COUNT,
 };
 
 /// Rules 9–14, each about one carer's working time.

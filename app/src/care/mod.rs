@@ -3,6 +3,7 @@
 pub mod api;
 #[cfg(feature = "hydrate")]
 mod offline;
+mod package_assignments;
 mod package_page;
 mod packages_page;
 pub mod pending;

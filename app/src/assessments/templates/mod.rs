@@ -4,6 +4,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+mod template_page;
 mod templates_page;
 
-pub use templates_page::{TemplatePage, TemplatesPage};
+pub use template_page::TemplatePage;
+pub use templates_page::TemplatesPage;

@@ -5,7 +5,7 @@ use super::{
     editing::Editing,
     panels::{CarerPanel, Preview, Sidebar},
     slot_cell::SlotCell,
-    slot_tools::{PatternDialog, SlotSettings},
+    slot_plan::{PatternDialog, SlotSettings},
 };
 use crate::components::toast::{ToastKind, use_toasts};
 use crate::rota::week::api::{

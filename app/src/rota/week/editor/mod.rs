@@ -4,6 +4,7 @@ mod editing;
 mod grid;
 mod panels;
 mod slot_cell;
+mod slot_plan;
 mod slot_tools;
 
 pub(super) use grid::Editor;

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Fails if a server log holds personal data of the demo organisation: its clients' names
 # and addresses, its staff's names, emails and phone numbers (all read from
-# server/src/seed.rs, so the list follows the demo data). `make test` runs it on the logs
-# of the whole end-to-end run, which signs every demo person in and opens their records.
+# server/src/seed.rs, so the list follows the demo data); or a path segment that looks
+# like a token (20 or more URL-safe characters mixing capitals, small letters and digits:
+# a password reset, an invitation, a calendar link). `make test` runs it on the logs of
+# the whole end-to-end run, which signs every demo person in, opens their records and
+# follows the links the emails carry.
 #   scripts/check-logs.sh LOGFILE
 set -euo pipefail
 log="${1:?usage: scripts/check-logs.sh LOGFILE}"
@@ -39,4 +42,12 @@ if grep -n -F -f "$patterns" "$records" >&2; then
   echo "check-logs: the lines above hold personal data of the demo organisation" >&2
   exit 1
 fi
-echo "check-logs: $requests request lines, none with any of $values demo names, addresses, emails or phone numbers"
+# Random tokens are base64url: long, with capitals, small letters and digits. Ids
+# (UUIDs, small hex) and route patterns ({token}) have no capitals.
+tokens="$(grep -noE '/[A-Za-z0-9_-]{20,}' "$records" | grep '[A-Z]' | grep '[a-z]' | grep -E ':/.*[0-9]' || true)"
+if [ -n "$tokens" ]; then
+  echo "$tokens" | head -20 >&2
+  echo "check-logs: the lines above (line:segment) log a path segment that looks like a token" >&2
+  exit 1
+fi
+echo "check-logs: $requests request lines, none with any of $values demo names, addresses, emails or phone numbers, nor a token in a path"

@@ -69,6 +69,9 @@ write_env() {
   # with it must stay readable across restarts.
   grep -q '^DATA_ENCRYPTION_KEYS=' "$ROOT/.env" ||
     set_env DATA_ENCRYPTION_KEYS "dev1:$(head -c 32 /dev/urandom | base64)"
+  # The key that signs the audit log, kept like the data key: the log stays verifiable.
+  grep -q '^AUDIT_CHAIN_KEYS=' "$ROOT/.env" ||
+    set_env AUDIT_CHAIN_KEYS "dev1:$(head -c 32 /dev/urandom | base64)"
   # The Web Push (VAPID) key: 32 random bytes are a P-256 private key (the chance they
   # are not is 2^-32; the server says so if it happens). Kept: browsers subscribed with it.
   grep -q '^VAPID_PRIVATE_KEY=' "$ROOT/.env" ||

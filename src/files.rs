@@ -159,7 +159,16 @@ pub enum UploadRejection {
     Unreadable {
         kind: FileKind,
     },
+    /// An image with more pixels than any phone photo needs (a small file can claim an
+    /// enormous canvas: it is refused before it is decoded).
+    TooManyPixels {
+        megapixels: u64,
+    },
 }
+
+/// The most pixels an uploaded image may have: a 40-megapixel photo, more than phone
+/// cameras save by default.
+pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
 
 impl fmt::Display for UploadRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -191,6 +200,11 @@ impl fmt::Display for UploadRejection {
                 f,
                 "The file looks like a {} but could not be read; it may be damaged.",
                 kind.label()
+            ),
+            UploadRejection::TooManyPixels { megapixels } => write!(
+                f,
+                "The picture is too large: {megapixels} megapixels, where {} is the most. Save it at a smaller size and try again.",
+                MAX_IMAGE_PIXELS / 1_000_000
             ),
         }
     }

@@ -3,10 +3,11 @@
 
 use std::borrow::Cow;
 
-/// A leading `=`, `+`, `-` or `@` is prefixed with `'` so spreadsheets do not run the
-/// cell as a formula.
+/// A leading `=`, `+`, `-`, `@`, tab or carriage return (OWASP's list: spreadsheets
+/// skip the last two and read what follows) is prefixed with `'` so spreadsheets do not
+/// run the cell as a formula.
 fn defused(value: &str) -> Cow<'_, str> {
-    if value.starts_with(['=', '+', '-', '@']) {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         Cow::Owned(format!("'{value}"))
     } else {
         Cow::Borrowed(value)
@@ -52,6 +53,9 @@ mod tests {
         assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(field("-1"), "'-1");
         assert_eq!(field("two\nlines"), "\"two\nlines\"");
+        // Spreadsheets skip a leading tab or carriage return and run what follows.
+        assert_eq!(field("\t=1+2"), "'\t=1+2");
+        assert_eq!(field("\r=1+2"), "\"'\r=1+2\"");
     }
 
     #[test]

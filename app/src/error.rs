@@ -39,6 +39,9 @@ pub enum AppError {
     /// A dependency (database, cache, mail) is down; the request can be retried.
     #[error("{0} is unavailable right now. Please try again shortly.")]
     Unavailable(String),
+    /// Too much work of this kind at once (password checks); retry after this many seconds.
+    #[error("CareTrack is busy right now. Please try again in a moment.")]
+    Busy(u64),
     #[error("Something went wrong on our side. It has been logged; please try again.")]
     Internal,
     /// The request never reached the server function, or its answer never came back.
@@ -76,6 +79,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::RateLimited(_) => "rate_limited",
             AppError::Unavailable(_) => "unavailable",
+            AppError::Busy(_) => "busy",
             AppError::Internal => "internal",
             AppError::Transport(_) => "transport",
         }
@@ -90,8 +94,20 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
             AppError::RateLimited(_) => 429,
-            AppError::Unavailable(_) => 503,
+            AppError::Unavailable(_) | AppError::Busy(_) => 503,
             AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+}
+
+impl AppError {
+    /// Seconds a client should wait before trying again (`Retry-After`): for a limit,
+    /// until it lets the next request through; for an outage or a busy moment, a few.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited(seconds) | AppError::Busy(seconds) => Some((*seconds).max(1)),
+            AppError::Unavailable(_) => Some(5),
+            _ => None,
         }
     }
 }
@@ -203,10 +219,10 @@ mod server {
             }
             let mut response =
                 (status, axum::Json(serde_json::json!({ "error": error }))).into_response();
-            if let AppError::RateLimited(seconds) = self {
+            if let Some(seconds) = self.retry_after() {
                 response.headers_mut().insert(
                     axum::http::header::RETRY_AFTER,
-                    axum::http::HeaderValue::from(seconds.max(1)),
+                    axum::http::HeaderValue::from(seconds),
                 );
             }
             response

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { hydrated, openMenu } from "./session.mjs";
+import { hydrated, openMenu, signIn } from "./session.mjs";
 
 test("home page hydrates and the status check round-trips to PostgreSQL", async ({ page }, info) => {
   const errors = [];
@@ -15,6 +15,9 @@ test("home page hydrates and the status check round-trips to PostgreSQL", async 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  // Versions and figures are for signed-in people; a visitor sees up or down.
+  await signIn(page, "sam@example.com");
+  await expect(page).not.toHaveURL(/\/login/);
   await page.goto("/status");
   await hydrated(page);
   await expect(page).toHaveTitle("System status · CareTrack Pro");

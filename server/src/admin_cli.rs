@@ -1,6 +1,6 @@
-//! Operator commands: `create-admin` (the first account of a new installation),
-//! `audit verify` (walk the audit log's hash chain) and `keys rotate` (re-encrypt
-//! personal data with the current key).
+//! Operator commands: `create-admin` (the first account of a new installation) and
+//! `keys rotate` (re-encrypt personal data with the current key). `audit verify` is
+//! in `audit_chain`.
 
 use crate::ServerError;
 use app::{
@@ -27,7 +27,10 @@ pub async fn create_admin(
     let last =
         PersonName::parse(last_name).map_err(|e| refuse(format!("last name: {}", e.message)))?;
     check_password(password, email.as_str()).map_err(|e| refuse(e.message))?;
-    let hash = hasher.hash(password.to_owned()).await;
+    let hash = hasher
+        .hash(password.to_owned())
+        .await
+        .map_err(|err| refuse(err.to_string()))?;
 
     let mut tx = pool.begin().await?;
     let id = sqlx::query_scalar!(
@@ -58,50 +61,6 @@ pub async fn create_admin(
         }));
     app::audit::commit(tx, &app::audit::Actor::default(), entry).await?;
     Ok(id)
-}
-
-/// The result of walking the chain.
-#[derive(Debug, PartialEq, Eq)]
-pub struct ChainReport {
-    pub rows: i64,
-    /// The id of the first row whose hash does not match its content and predecessor.
-    pub first_broken: Option<i64>,
-}
-
-/// Recomputes every row's hash from its content and the previous row's hash, in id
-/// order, a page at a time; stops at the first mismatch.
-pub async fn verify_audit_chain(pool: &PgPool) -> Result<ChainReport, ServerError> {
-    const PAGE: i64 = 5_000;
-    let mut after_id = 0i64;
-    let mut previous: Option<Vec<u8>> = None;
-    let mut rows = 0i64;
-    loop {
-        let page = sqlx::query!(
-            r#"select id, hash, prev_hash, audit_log_digest(prev_hash, a) as "expected!"
-                 from audit_log a where id > $1 order by id limit $2"#,
-            after_id,
-            PAGE
-        )
-        .fetch_all(pool)
-        .await?;
-        let Some(last) = page.last() else {
-            return Ok(ChainReport {
-                rows,
-                first_broken: None,
-            });
-        };
-        after_id = last.id;
-        for row in page {
-            rows += 1;
-            if row.prev_hash != previous || row.hash != row.expected {
-                return Ok(ChainReport {
-                    rows,
-                    first_broken: Some(row.id),
-                });
-            }
-            previous = Some(row.hash);
-        }
-    }
 }
 
 /// What `keys rotate` re-sealed.

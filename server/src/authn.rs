@@ -105,6 +105,20 @@ async fn check_csrf(request: Request) -> Result<Request, &'static str> {
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
+    // Signing in needs no cookies, so a page elsewhere could sign a visitor in to an
+    // account of its choosing (login CSRF): the browser's sign-in must come from our own
+    // pages, and no browser on another site may use the REST one (API clients, which
+    // send no `Sec-Fetch-Site`, still can).
+    if unsafe_method && SIGN_IN_PATHS.contains(&path) {
+        let from_elsewhere = headers
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|site| !matches!(site, "same-origin" | "none"));
+        let browser_door = path.starts_with("/api/sign_in");
+        if from_elsewhere || (browser_door && !same_origin(headers)) {
+            return Err("sign-in not from our own pages");
+        }
+    }
     if !has_cookies || !unsafe_method || bearer(headers).is_some() {
         return Ok(request);
     }
@@ -148,14 +162,18 @@ async fn check_csrf(request: Request) -> Result<Request, &'static str> {
 
 pub async fn authenticate(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let meta = request_meta(&request);
-    let path = request.uri().path().to_owned();
+    // The route's pattern, never the path itself (a path may hold a token).
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|m| m.as_str().to_owned());
     let mut request = match check_csrf(request).await {
         Ok(request) => request,
         Err(why) => {
             tracing::warn!(
-                path,
+                route = route.as_deref().unwrap_or("(unmatched)"),
                 why,
-                "state-changing request with session cookies refused"
+                "state-changing request refused as cross-site"
             );
             return AppError::Forbidden.into_response();
         }
@@ -272,5 +290,51 @@ mod tests {
         );
         assert!(!same_origin(&old_browser));
         assert!(!same_origin(&HeaderMap::new()), "no evidence of origin");
+    }
+
+    #[tokio::test]
+    async fn signing_in_must_come_from_our_own_pages_even_without_cookies() {
+        let post = |path: &str, site: Option<&'static str>| {
+            let mut request = Request::post(path);
+            if let Some(site) = site {
+                request = request.header("sec-fetch-site", site);
+            }
+            request.body(axum::body::Body::empty()).unwrap()
+        };
+        // The browser's door: only from our pages.
+        assert!(check_csrf(post("/api/sign_in", None)).await.is_err());
+        assert!(
+            check_csrf(post("/api/sign_in", Some("cross-site")))
+                .await
+                .is_err()
+        );
+        assert!(
+            check_csrf(post("/api/sign_in_second_step", Some("same-site")))
+                .await
+                .is_err()
+        );
+        assert!(
+            check_csrf(post("/api/sign_in", Some("same-origin")))
+                .await
+                .is_ok()
+        );
+        // The REST door: API clients send no Sec-Fetch-Site; browsers elsewhere do.
+        assert!(check_csrf(post("/api/v1/auth/login", None)).await.is_ok());
+        assert!(
+            check_csrf(post("/api/v1/auth/login", Some("cross-site")))
+                .await
+                .is_err()
+        );
+        assert!(
+            check_csrf(post("/api/v1/auth/mfa", Some("same-origin")))
+                .await
+                .is_ok()
+        );
+        // Other public posts without cookies are not this check's business.
+        assert!(
+            check_csrf(post("/api/request_password_reset", None))
+                .await
+                .is_ok()
+        );
     }
 }

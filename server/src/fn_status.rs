@@ -24,6 +24,11 @@ pub async fn status_from_error(request: Request, next: Next) -> Response {
     let (mut parts, bytes, error) = read_error(response).await;
     parts.status =
         StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if let Some(seconds) = error.retry_after() {
+        parts
+            .headers
+            .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    }
     Response::from_parts(parts, Body::from(bytes))
 }
 

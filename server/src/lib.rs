@@ -8,6 +8,7 @@
 
 pub mod admin_cli;
 pub mod api;
+pub mod audit_chain;
 pub mod authn;
 pub mod caching;
 pub mod cli;
@@ -52,6 +53,8 @@ pub enum ServerError {
 }
 
 pub async fn run(command: Command, config: Config) -> Result<(), ServerError> {
+    // Every audit record this process writes is signed with it.
+    app::audit::chain::configure(config.audit_chain_keys());
     match command {
         Command::Serve => startup::serve(config).await,
         Command::Worker => startup::work(config).await,
@@ -100,17 +103,35 @@ pub async fn run(command: Command, config: Config) -> Result<(), ServerError> {
         }
         Command::AuditVerify => {
             let pool = startup::connect_database(&config).await?;
-            let report = admin_cli::verify_audit_chain(&pool).await?;
-            match report.first_broken {
-                None => {
+            let keys = config.audit_chain_keys();
+            let report = audit_chain::verify(&pool, &keys).await?;
+            if let Some(id) = report.first_broken {
+                return Err(ServerError::Refused(format!(
+                    "audit log chain broken at row {id}: it was changed, forged, or a row before it was removed"
+                )));
+            }
+            let storage = config.files.storage(config.url_signing_key());
+            match audit_chain::check_anchor(&pool, &*storage.store, &keys).await? {
+                audit_chain::AnchorCheck::Holds { id } => {
                     println!(
-                        "Audit log intact: {} rows, every hash matches.",
+                        "Audit log intact: {} rows, every hash matches, and row {id} is as the latest anchor recorded it.",
                         report.rows
                     );
                     Ok(())
                 }
-                Some(id) => Err(ServerError::Refused(format!(
-                    "audit log chain broken at row {id}: it was changed or a row before it was removed"
+                audit_chain::AnchorCheck::Missing => {
+                    println!(
+                        "Audit log intact: {} rows, every hash matches (no anchor written yet: the daily audit.anchor job writes one).",
+                        report.rows
+                    );
+                    Ok(())
+                }
+                audit_chain::AnchorCheck::Forged => Err(ServerError::Refused(
+                    "the latest audit anchor is not signed with a configured AUDIT_CHAIN_KEYS key"
+                        .into(),
+                )),
+                audit_chain::AnchorCheck::Broken { id } => Err(ServerError::Refused(format!(
+                    "audit log row {id}, the latest anchor, is gone or changed: rows were removed from the end or rewritten"
                 ))),
             }
         }

@@ -410,17 +410,18 @@ pub async fn seed_demo(
     }
 
     if summary != SeedSummary::default() {
-        sqlx::query!(
-            r#"insert into audit_log (action, entity_type, after)
-               values ('system.demo_seeded', 'organisation', $1)"#,
-            serde_json::json!({
-                "users": summary.users,
-                "care_packages": summary.packages,
-                "tasks": summary.tasks,
-                "assignments": summary.assignments,
-            }),
+        app::audit::record(
+            &mut tx,
+            &app::audit::Actor::default(),
+            app::audit::Entry::new("system.demo_seeded")
+                .entity("organisation", "demo")
+                .after(serde_json::json!({
+                    "users": summary.users,
+                    "care_packages": summary.packages,
+                    "tasks": summary.tasks,
+                    "assignments": summary.assignments,
+                })),
         )
-        .execute(&mut *tx)
         .await?;
     }
     tx.commit().await?;

@@ -1,10 +1,11 @@
 //! Logging: `tracing` with an `EnvFilter` (from `RUST_LOG`), one line per event: a JSON
 //! object in production (`LOG_FORMAT=json`, for log collectors), plain text otherwise.
 //!
-//! Personal data stays out of the logs: request spans carry the path only (no query
-//! string, secrets in paths masked), events name records by id, and `make test` scans
-//! the logs of the whole end-to-end run for the demo organisation's client and staff
-//! names (`scripts/check-logs.sh`).
+//! Personal data and secrets stay out of the logs: request spans carry the route's
+//! pattern, never the path (`startup::loggable_route`: a path may hold a token), events
+//! name records by id, and `make test` scans the logs of the whole end-to-end run for the
+//! demo organisation's client and staff names and for token-looking path segments
+//! (`scripts/check-logs.sh`).
 
 use tracing_subscriber::{EnvFilter, fmt};
 

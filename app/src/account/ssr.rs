@@ -128,7 +128,7 @@ pub async fn reset_password(
         )
     })?;
     crate::auth::check_new_password(password, password_again, &found.email)?;
-    let hash = state.auth.hasher.hash(password.to_owned()).await;
+    let hash = state.auth.hasher.hash(password.to_owned()).await?;
     sqlx::query!(
         "update users set password_hash = $2, password_changed_at = now(), failed_login_attempts = 0,
                           locked_until = null
@@ -171,7 +171,7 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     let email = crate::auth::verify_current_password(state, user, current).await?;
     crate::auth::check_new_password(password, password_again, &email)?;
-    let hash = state.auth.hasher.hash(password.to_owned()).await;
+    let hash = state.auth.hasher.hash(password.to_owned()).await?;
     let mut tx = state.db.begin().await?;
     sqlx::query!(
         "update users set password_hash = $2, password_changed_at = now() where id = $1",

@@ -45,6 +45,12 @@ pub(crate) fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError>
         && let Ok(status) = axum::http::StatusCode::from_u16(err.status_code())
     {
         response.set_status(status);
+        if let Some(seconds) = err.retry_after() {
+            response.insert_header(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(seconds),
+            );
+        }
     }
     result
 }

@@ -108,13 +108,21 @@ pub async fn guard(
 }
 
 /// Checks the signed-in person's current password (to change the password or the email
-/// address, or to turn two-step verification off); returns their email address.
+/// address, or to turn two-step verification off); returns their email address. Each
+/// try is counted before the check (`rate_limit::REENTRY_PER_USER`): a stolen session
+/// cannot be used to guess the password behind it.
 #[tracing::instrument(skip_all)]
 pub async fn verify_current_password(
     state: &crate::state::AppState,
     user: &CurrentUser,
     password: &str,
 ) -> Result<String, AppError> {
+    rate_limit::hit(
+        state,
+        rate_limit::REENTRY_PER_USER,
+        &user.user_id.to_string(),
+    )
+    .await?;
     let row = sqlx::query!(
         "select email, password_hash from users where id = $1",
         user.user_id
@@ -125,7 +133,7 @@ pub async fn verify_current_password(
         .auth
         .hasher
         .verify(Some(row.password_hash), password.to_owned())
-        .await
+        .await?
     {
         Ok(row.email)
     } else {
@@ -162,13 +170,22 @@ pub async fn authorize(
         deny(state, user, meta, permission).await;
         return Err(AppError::Forbidden);
     };
-    if user.role == Role::Admin
-        && permission != Permission::ManageOwnAccount
-        && needs_two_factor_setup(state, user).await?
-    {
-        return Err(AppError::TwoFactorRequired);
+    if permission != Permission::ManageOwnAccount {
+        admit(state, user).await?;
     }
     Ok(scope)
+}
+
+/// What every signed-in request passes before anything beyond the person's own
+/// account: a care manager whose organisation requires two-step verification must set
+/// it up first. `authorize` runs it for every permission; routes open to anyone signed
+/// in (file downloads, uploads, the live socket) run it themselves.
+#[tracing::instrument(skip_all)]
+pub async fn admit(state: &crate::state::AppState, user: &CurrentUser) -> Result<(), AppError> {
+    if user.role == Role::Admin && needs_two_factor_setup(state, user).await? {
+        return Err(AppError::TwoFactorRequired);
+    }
+    Ok(())
 }
 
 /// Whether this care manager must set up two-step verification before anything else.

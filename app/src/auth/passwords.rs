@@ -1,11 +1,17 @@
 //! Password hashing: argon2id with parameters from configuration, always off the async
-//! runtime (a hash takes tens of milliseconds of CPU by design).
+//! runtime (a hash takes tens of milliseconds of CPU by design), and bounded: a few run
+//! at once, a few more wait for a turn, and beyond that the request is told to come back
+//! (`AppError::Busy`, 503 with `Retry-After`). Each hash holds 19 MiB while it runs, so
+//! an unbounded burst of sign-ins would take the memory and the CPU from everything else.
 
+use crate::error::AppError;
 use argon2::{
     Algorithm, Argon2, Params, PasswordHash, PasswordHasher as _, PasswordVerifier as _, Version,
     password_hash::SaltString,
 };
 use chacha20poly1305::aead::OsRng;
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HashParams {
@@ -30,10 +36,33 @@ pub struct PasswordHasher {
     /// A real hash of a random password: verified against when the account does not
     /// exist, so an unknown email takes as long as a wrong password.
     dummy: String,
+    /// Hashes running now.
+    running: Semaphore,
+    /// Requests hashing or waiting for a turn.
+    admitted: Semaphore,
+    /// Hashes run since the process started (for `/metrics` and the tests that prove a
+    /// refused guess costs no hashing).
+    runs: std::sync::atomic::AtomicU64,
 }
 
+/// How long a request waits for a turn to hash before it is told to come back.
+const TURN_WAIT: Duration = Duration::from_secs(5);
+/// What a request told to come back is asked to wait, in seconds.
+const BUSY_RETRY_SECONDS: u64 = 2;
+
 impl PasswordHasher {
+    /// As many hashes at once as the machine has cores, and eight times as many waiting.
     pub fn new(params: HashParams) -> Result<Self, String> {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        Self::with_limits(params, cores, cores * 8)
+    }
+
+    /// At most `running` hashes at once, and `admitted` requests hashing or waiting.
+    pub fn with_limits(
+        params: HashParams,
+        running: usize,
+        admitted: usize,
+    ) -> Result<Self, String> {
         let params = Params::new(
             params.memory_kib,
             params.iterations,
@@ -44,6 +73,9 @@ impl PasswordHasher {
         let mut hasher = Self {
             params,
             dummy: String::new(),
+            running: Semaphore::new(running.max(1)),
+            admitted: Semaphore::new(admitted.max(running).max(1)),
+            runs: std::sync::atomic::AtomicU64::new(0),
         };
         hasher.dummy = hasher.hash_now(&uuid::Uuid::new_v4().to_string());
         Ok(hasher)
@@ -81,11 +113,35 @@ impl PasswordHasher {
         ok && stored.is_some()
     }
 
-    pub async fn hash(self: &std::sync::Arc<Self>, password: String) -> String {
-        let hasher = self.clone();
-        tokio::task::spawn_blocking(move || hasher.hash_now(&password))
+    /// Runs `work` on the blocking pool once a turn is free; `Busy` when too many are
+    /// waiting already, or the turn does not come within a few seconds.
+    async fn in_turn<T: Send + 'static>(
+        self: &std::sync::Arc<Self>,
+        work: impl FnOnce(&Self) -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let busy = || {
+            tracing::warn!("password hashing is at capacity: a request was told to come back");
+            AppError::Busy(BUSY_RETRY_SECONDS)
+        };
+        let _admitted = self.admitted.try_acquire().map_err(|_| busy())?;
+        let _running = tokio::time::timeout(TURN_WAIT, self.running.acquire())
             .await
-            .expect("password hashing does not panic")
+            .map_err(|_| busy())?
+            .map_err(|_| busy())?;
+        self.runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let hasher = self.clone();
+        Ok(tokio::task::spawn_blocking(move || work(&hasher))
+            .await
+            .expect("password hashing does not panic"))
+    }
+
+    /// Hashes run (or verified) through the bounded path since the process started.
+    pub fn runs(&self) -> u64 {
+        self.runs.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub async fn hash(self: &std::sync::Arc<Self>, password: String) -> Result<String, AppError> {
+        self.in_turn(move |hasher| hasher.hash_now(&password)).await
     }
 
     /// Verifies `password` against `stored`, or against a dummy hash when there is no
@@ -94,11 +150,9 @@ impl PasswordHasher {
         self: &std::sync::Arc<Self>,
         stored: Option<String>,
         password: String,
-    ) -> bool {
-        let hasher = self.clone();
-        tokio::task::spawn_blocking(move || hasher.verify_now(stored.as_deref(), &password))
+    ) -> Result<bool, AppError> {
+        self.in_turn(move |hasher| hasher.verify_now(stored.as_deref(), &password))
             .await
-            .expect("password verification does not panic")
     }
 }
 
@@ -129,6 +183,44 @@ mod tests {
         let hasher = fast();
         assert!(!hasher.verify_now(None, "anything at all"));
         assert!(!hasher.verify_now(Some("not-a-hash"), "anything at all"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn beyond_the_waiting_room_a_request_is_told_to_come_back() {
+        let hasher = std::sync::Arc::new(
+            PasswordHasher::with_limits(
+                HashParams {
+                    memory_kib: 8 * 1024,
+                    iterations: 4,
+                    parallelism: 1,
+                },
+                1,
+                2,
+            )
+            .unwrap(),
+        );
+        let attempts = (0..12).map(|_| {
+            let hasher = hasher.clone();
+            tokio::spawn(async move { hasher.hash("a long enough password".into()).await })
+        });
+        let mut done = 0;
+        let mut busy = 0;
+        for attempt in attempts.collect::<Vec<_>>() {
+            match attempt.await.unwrap() {
+                Ok(hash) => {
+                    assert!(hash.starts_with("$argon2id$"));
+                    done += 1;
+                }
+                Err(AppError::Busy(seconds)) => {
+                    assert!(seconds >= 1);
+                    busy += 1;
+                }
+                Err(other) => panic!("unexpected {other:?}"),
+            }
+        }
+        assert!(done >= 2, "{done} hashed");
+        assert!(busy >= 1, "none refused of 12 with room for 2");
+        assert_eq!(done + busy, 12);
     }
 
     #[test]

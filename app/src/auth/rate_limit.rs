@@ -49,6 +49,19 @@ pub const INVITATION_PER_IP: Limit = Limit {
     max: 30,
     window: Duration::from_secs(3600),
 };
+/// Typing one's current password again (to change the password or the email address,
+/// or to turn two-step verification off), counted per person whether right or wrong.
+pub const REENTRY_PER_USER: Limit = Limit {
+    name: "reentry-user",
+    max: 5,
+    window: Duration::from_secs(900),
+};
+/// Uploads by one person (each is decoded and re-encoded when it is an image).
+pub const UPLOADS_PER_USER: Limit = Limit {
+    name: "upload-user",
+    max: 30,
+    window: Duration::from_secs(600),
+};
 /// Everything a signed-in person does.
 pub const PER_USER: Limit = Limit {
     name: "user",
@@ -165,6 +178,32 @@ pub fn decide(
 #[tracing::instrument(skip_all)]
 pub async fn hit(state: &AppState, limit: Limit, key: &str) -> Result<(), AppError> {
     decide(limit, counters(state, limit, key, true).await, 0)
+}
+
+/// Takes back one request counted against `limit` for `key` in this window: a sign-in
+/// that succeeded, where only failures should hold an address back.
+#[tracing::instrument(skip_all)]
+pub async fn give_back(state: &AppState, limit: Limit, key: &str) {
+    let (current, _, _) = keys(limit, key);
+    let given: Result<i64, redis::RedisError> = async {
+        let mut redis = state.redis.connection().await?;
+        let left: i64 = redis::cmd("DECR")
+            .arg(&current)
+            .query_async(&mut redis)
+            .await?;
+        if left < 0 {
+            // The window turned between the count and now: nothing to give back.
+            let _: i64 = redis::cmd("INCR")
+                .arg(&current)
+                .query_async(&mut redis)
+                .await?;
+        }
+        Ok(left)
+    }
+    .await;
+    if let Err(err) = given {
+        tracing::error!(error = %err, limit = limit.name, "a counted request was not given back");
+    }
 }
 
 /// Whether one more request would pass `limit` for `key`, without counting it: for

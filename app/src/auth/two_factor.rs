@@ -267,6 +267,11 @@ fn challenge_key(token: &str) -> String {
     format!("mfa:{}", caretrack::text::hex(&hash_token(token)))
 }
 
+/// The codes a challenge may still try, counted down atomically before each check.
+fn tries_key(token: &str) -> String {
+    format!("mfa-tries:{}", caretrack::text::hex(&hash_token(token)))
+}
+
 /// After a correct password: a short-lived challenge the second step must answer.
 #[tracing::instrument(skip_all)]
 pub async fn issue_challenge(
@@ -276,18 +281,25 @@ pub async fn issue_challenge(
 ) -> Result<String, AppError> {
     let (token, _) = new_opaque_token();
     let mut redis = state.redis.connection().await?;
-    let (): () = redis::cmd("SET")
-        .arg(challenge_key(&token))
-        .arg(format!("{user_id}:{}:0", role.as_str()))
-        .arg("EX")
-        .arg(CHALLENGE_SECONDS)
+    let (): () = redis::pipe()
+        .atomic()
+        .set_ex(
+            challenge_key(&token),
+            format!("{user_id}:{}", role.as_str()),
+            CHALLENGE_SECONDS,
+        )
+        .ignore()
+        .set_ex(tries_key(&token), CHALLENGE_ATTEMPTS, CHALLENGE_SECONDS)
+        .ignore()
         .query_async(&mut redis)
         .await?;
     Ok(token)
 }
 
-/// Answers a sign-in challenge with a code; signs in on success. Five wrong codes end
-/// the challenge (sign in again with the password).
+/// Answers a sign-in challenge with a code; signs in on success. Each try is counted
+/// before the code is checked, twice over: against the challenge (five, then it ends:
+/// sign in again with the password), and against the account, like a wrong password
+/// (the lockout). Parallel guesses each see the tries before them.
 #[tracing::instrument(skip_all)]
 pub async fn answer_challenge(
     state: &AppState,
@@ -302,43 +314,66 @@ pub async fn answer_challenge(
     };
     // Counted before anything is looked up, whichever door the code came through.
     super::rate_limit::hit(state, super::rate_limit::LOGIN_PER_IP, &meta.ip_key()).await?;
-    let key = challenge_key(token);
+    let (key, tries) = (challenge_key(token), tries_key(token));
     let mut redis = state.redis.connection().await?;
-    let value: Option<String> = redis::cmd("GET").arg(&key).query_async(&mut redis).await?;
-    let value = value.ok_or_else(expired)?;
-    let mut parts = value.split(':');
-    let (Some(user_id), Some(role), Some(tries)) = (parts.next(), parts.next(), parts.next())
-    else {
+    let (left, value): (i64, Option<String>) = redis::pipe()
+        .atomic()
+        .decr(&tries, 1)
+        .get(&key)
+        .query_async(&mut redis)
+        .await?;
+    let end_challenge = async |redis: &mut redis::aio::ConnectionManager| -> Result<(), AppError> {
+        let (): () = redis::cmd("DEL")
+            .arg(&key)
+            .arg(&tries)
+            .query_async(redis)
+            .await?;
+        Ok(())
+    };
+    let Some(value) = value.filter(|_| left >= 0) else {
+        end_challenge(&mut redis).await?;
         return Err(expired());
     };
-    let user_id: Uuid = user_id.parse().map_err(|_| expired())?;
-    let role: Role = role.parse().map_err(|_| expired())?;
-    let tries: u32 = tries.parse().unwrap_or(CHALLENGE_ATTEMPTS);
+    let (Some(user_id), Some(role)) = value.split_once(':').map_or((None, None), |(u, r)| {
+        (u.parse::<Uuid>().ok(), r.parse::<Role>().ok())
+    }) else {
+        return Err(expired());
+    };
 
     let mut tx = state.db.begin().await?;
-    let ok = check_code(state, &mut tx, user_id, code).await?;
+    // The account's count of attempts, taken with this try before the code is checked.
+    let policy = super::sessions::load_policy(&mut tx).await?;
+    let counted = sqlx::query!(
+        r#"update users set failed_login_attempts = failed_login_attempts + 1
+            where id = $1
+        returning failed_login_attempts, coalesce(locked_until > now(), false) as "locked!""#,
+        user_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     let actor = Actor::new(Some(user_id), Some(role), meta);
+    let allowed = !counted.locked && counted.failed_login_attempts <= policy.lockout_threshold;
+    let ok = allowed && check_code(state, &mut tx, user_id, code).await?;
     if !ok {
-        audit::commit(
-            tx,
+        audit::record(
+            &mut tx,
             &actor,
             Entry::new("auth.two_factor_failed").entity("user", user_id),
         )
         .await?;
-        if tries + 1 >= CHALLENGE_ATTEMPTS {
-            let (): () = redis::cmd("DEL").arg(&key).query_async(&mut redis).await?;
-        } else {
-            let (): () = redis::cmd("SET")
-                .arg(&key)
-                .arg(format!("{user_id}:{}:{}", role.as_str(), tries + 1))
-                .arg("KEEPTTL")
-                .query_async(&mut redis)
-                .await?;
+        super::login::lock_if_due(&mut tx, &actor, user_id).await?;
+        tx.commit().await?;
+        if left == 0 || !allowed {
+            end_challenge(&mut redis).await?;
+        }
+        if !allowed {
+            return Err(expired());
         }
         return Err(AppError::validation("code", "That code did not match."));
     }
     tx.commit().await?;
-    let (): () = redis::cmd("DEL").arg(&key).query_async(&mut redis).await?;
+    end_challenge(&mut redis).await?;
+    super::login::signed_in_now(state, user_id).await?;
     let tokens = sessions::start(state, user_id, role, meta).await?;
     Ok((tokens, user_id, role))
 }

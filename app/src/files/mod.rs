@@ -94,6 +94,9 @@ pub enum FileError {
     Storage(#[from] StorageError),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    /// Too many images are being cleaned at once.
+    #[error("too many uploads at once")]
+    Busy,
 }
 
 impl From<FileError> for AppError {
@@ -112,6 +115,7 @@ impl From<FileError> for AppError {
                 AppError::Unavailable("File storage".into())
             }
             FileError::Database(err) => err.into(),
+            FileError::Busy => AppError::Busy(2),
         }
     }
 }
@@ -125,6 +129,11 @@ pub fn object_key(purpose: FilePurpose, id: Uuid, kind: FileKind) -> String {
     )
 }
 
+/// Images being decoded and re-encoded at once, across the process.
+static IMAGE_DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+/// How long an upload waits for its turn before it is told to come back.
+const DECODE_WAIT: Duration = Duration::from_secs(10);
+
 /// Validates, cleans and stores an upload.
 #[tracing::instrument(skip_all)]
 pub async fn upload(
@@ -133,6 +142,16 @@ pub async fn upload(
     upload: Upload,
 ) -> Result<StoredFile, FileError> {
     let kind = check_upload(upload.purpose, &upload.bytes)?;
+    // Cleaning an image holds its decoded pixels (up to ~160 MB): a few at a time.
+    let _turn = match kind {
+        FileKind::Pdf => None,
+        FileKind::Jpeg | FileKind::Png => Some(
+            tokio::time::timeout(DECODE_WAIT, IMAGE_DECODES.acquire())
+                .await
+                .map_err(|_| FileError::Busy)?
+                .map_err(|_| FileError::Busy)?,
+        ),
+    };
     let bytes = tokio::task::spawn_blocking(move || strip_metadata(kind, upload.bytes))
         .await
         .map_err(|err| StorageError::Backend(format!("image cleaning panicked: {err}")))??;

@@ -3,13 +3,14 @@
 //! EXIF orientation is applied first, so a phone photo still stands the right way up.
 //! Decoding is bounded so a small file cannot claim an enormous canvas.
 
-use caretrack::files::{FileKind, UploadRejection};
+use caretrack::files::{FileKind, MAX_IMAGE_PIXELS, UploadRejection};
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use std::io::Cursor;
 
 /// Larger than any phone camera; a bigger canvas is refused before it is allocated.
 const MAX_DIMENSION: u32 = 12_000;
-const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+/// What decoding may allocate: a 40-megapixel picture in 8-bit RGBA, and a little more.
+const MAX_DECODE_BYTES: u64 = 176 * 1024 * 1024;
 const JPEG_QUALITY: u8 = 88;
 
 /// Re-encodes an image of `kind`; other kinds are returned unchanged. CPU-bound: call
@@ -31,6 +32,14 @@ pub fn strip_metadata(kind: FileKind, bytes: Vec<u8>) -> Result<Vec<u8>, UploadR
     limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(unreadable)?;
+    // The header says how big the canvas is: refuse before anything is allocated.
+    let (width, height) = decoder.dimensions();
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > MAX_IMAGE_PIXELS {
+        return Err(UploadRejection::TooManyPixels {
+            megapixels: pixels.div_ceil(1_000_000),
+        });
+    }
     let orientation = decoder.orientation().map_err(unreadable)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(unreadable)?;
     image.apply_orientation(orientation);
@@ -55,7 +64,7 @@ pub fn strip_metadata(kind: FileKind, bytes: Vec<u8>) -> Result<Vec<u8>, UploadR
 #[cfg(test)]
 mod tests {
     use super::*;
-    use image::{Rgb, RgbImage};
+    use image::{ImageEncoder, Rgb, RgbImage};
 
     /// A JPEG with an APP1 EXIF segment holding a GPS-looking marker string.
     fn jpeg_with_exif() -> Vec<u8> {
@@ -75,6 +84,26 @@ mod tests {
 
     fn contains(haystack: &[u8], needle: &[u8]) -> bool {
         haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    /// A PNG header claiming a 10000 × 10000 canvas (100 megapixels, 400 MB to decode)
+    /// in a few dozen bytes: refused before decoding, however small the file.
+    #[test]
+    fn a_small_file_claiming_a_huge_canvas_is_refused_before_decoding() {
+        let mut big = Cursor::new(Vec::new());
+        image::codecs::png::PngEncoder::new(&mut big)
+            .write_image(&[0u8; 4], 1, 1, image::ExtendedColorType::Rgba8)
+            .unwrap();
+        let mut png = big.into_inner();
+        // IHDR's width and height (bytes 16..24), then its CRC fixed up.
+        png[16..20].copy_from_slice(&10_000u32.to_be_bytes());
+        png[20..24].copy_from_slice(&10_000u32.to_be_bytes());
+        let crc = crc32(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.to_be_bytes());
+        assert_eq!(
+            strip_metadata(FileKind::Png, png),
+            Err(UploadRejection::TooManyPixels { megapixels: 100 })
+        );
     }
 
     #[test]

@@ -376,7 +376,7 @@ pub async fn accept(
     let found = open_invitation(&mut tx, input.token).await?;
     crate::auth::check_new_password(input.password, input.password_again, &found.email)?;
     let role: Role = found.role.parse().map_err(|_| AppError::Internal)?;
-    let hash = state.auth.hasher.hash(input.password.to_owned()).await;
+    let hash = state.auth.hasher.hash(input.password.to_owned()).await?;
     let user_id = sqlx::query_scalar!(
         "insert into users (email, role, password_hash, email_verified_at)
          values ($1, $2::text::user_role, $3, now()) returning id",

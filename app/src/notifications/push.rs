@@ -131,6 +131,31 @@ pub mod ssr {
         ".notify.windows.com",
     ];
 
+    /// The scheme (https or not), host and port of an endpoint, parsed once as a URI: an
+    /// absolute http(s) address with a plain host, no user part and no fragment (whose
+    /// `#` would otherwise hide the real host from a text check).
+    fn push_service(endpoint: &str) -> Option<(bool, String, Option<u16>)> {
+        if endpoint.contains('#') {
+            return None;
+        }
+        let uri: axum::http::Uri = endpoint.parse().ok()?;
+        let https = match uri.scheme_str()? {
+            "https" => true,
+            "http" => false,
+            _ => return None,
+        };
+        let authority = uri.authority()?;
+        if authority.as_str().contains('@') {
+            return None;
+        }
+        let host = authority.host().to_ascii_lowercase();
+        let plain = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'));
+        plain.then(|| (https, host, uri.port_u16()))
+    }
+
     /// What is wrong with a subscription a browser sent, if anything.
     pub(super) fn check(
         subscription: &Subscription,
@@ -138,18 +163,18 @@ pub mod ssr {
     ) -> Result<(), AppError> {
         let invalid = |field: &str, message: &str| Err(AppError::validation(field, message));
         let endpoint = subscription.endpoint.trim();
-        let allowed = match environment {
-            Environment::Production => endpoint
-                .strip_prefix("https://")
-                .and_then(|rest| rest.split(['/', '?']).next())
-                .is_some_and(|host| {
-                    !host.contains(['@', ':'])
+        let allowed = endpoint.len() <= MAX_ENDPOINT
+            && !endpoint.contains(char::is_whitespace)
+            && push_service(endpoint).is_some_and(|(https, host, port)| match environment {
+                Environment::Production => {
+                    https
+                        && port.is_none_or(|p| p == 443)
                         && PUSH_SERVICES.iter().any(|service| host.ends_with(service))
-                }),
-            // A local push service for development and tests.
-            _ => endpoint.starts_with("https://") || endpoint.starts_with("http://"),
-        };
-        if !allowed || endpoint.len() > MAX_ENDPOINT || endpoint.contains(char::is_whitespace) {
+                }
+                // A local push service for development and tests.
+                _ => true,
+            });
+        if !allowed {
             return invalid("endpoint", "This is not a push service address.");
         }
         match B64.decode(subscription.p256dh.trim_end_matches('=')) {
@@ -179,6 +204,9 @@ pub mod ssr {
             .as_deref()
             .map(|ua| ua.chars().take(300).collect());
         let mut tx = state.db.begin().await?;
+        // A push address already known moves to this person only with the browser's own
+        // secret keys (a shared phone, signed in by someone else): the address alone is
+        // not proof of holding the browser.
         let id = sqlx::query_scalar!(
             "insert into push_subscriptions (user_id, endpoint, p256dh, auth_secret, user_agent)
              values ($1, $2, $3, $4, $5)
@@ -186,6 +214,9 @@ pub mod ssr {
                 set user_id = excluded.user_id, p256dh = excluded.p256dh,
                     auth_secret = excluded.auth_secret, user_agent = excluded.user_agent,
                     failed_at = null
+              where push_subscriptions.user_id = excluded.user_id
+                 or (push_subscriptions.p256dh = excluded.p256dh
+                     and push_subscriptions.auth_secret = excluded.auth_secret)
              returning id",
             user.user_id,
             subscription.endpoint.trim(),
@@ -193,8 +224,14 @@ pub mod ssr {
             subscription.auth.trim_end_matches('='),
             user_agent
         )
-        .fetch_one(&mut *tx)
-        .await?;
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| {
+            AppError::Conflict(
+                "This browser's notifications belong to another account. Turn them off there first."
+                    .into(),
+            )
+        })?;
         audit::commit(
             tx,
             &Actor::user(user, &meta),
@@ -263,6 +300,11 @@ mod tests {
             "https://googleapis.com.evil.example/x",
             "https://user@evil.example?.googleapis.com",
             "https://fcm.googleapis.com:8443/x",
+            "https://evil.example#.fcm.googleapis.com",
+            "https://evil.example/#/.fcm.googleapis.com",
+            "https://evil.example\\.fcm.googleapis.com",
+            "https://FCM.googleapis.com.evil.example/x",
+            "https://[::1]/.googleapis.com",
         ] {
             assert!(check(&with(aimed), production).is_err(), "{aimed}");
         }

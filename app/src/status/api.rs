@@ -41,6 +41,22 @@ impl SystemStatus {
         self.database.reachable && self.redis.reachable
     }
 
+    /// Only whether each dependency answered: what a visitor is told.
+    pub fn up_or_down(self) -> Self {
+        let bare = |health: DependencyHealth| DependencyHealth {
+            reachable: health.reachable,
+            latency_ms: 0,
+            detail: String::new(),
+        };
+        Self {
+            version: String::new(),
+            environment: String::new(),
+            database: bare(self.database),
+            redis: bare(self.redis),
+            figures: None,
+        }
+    }
+
     /// Why the system is not ready, for `/readyz` and the status page.
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
@@ -54,12 +70,17 @@ impl SystemStatus {
     }
 }
 
-/// Checks PostgreSQL and Redis now.
+/// Checks PostgreSQL and Redis now. A visitor who has not signed in is told up or down
+/// only: versions, timings and counts help an attacker more than a visitor.
 #[server(endpoint = "system_status", client = crate::csrf::CsrfClient, output = crate::codec::Json)]
 pub async fn check_system_status() -> Result<SystemStatus, AppError> {
     serve_anyone(async || {
         let state = crate::state::app_state()?;
-        Ok(super::ssr::check_system(&state, super::ssr::Detail::Figures).await)
+        let status = super::ssr::check_system(&state, super::ssr::Detail::Figures).await;
+        Ok(match crate::auth::current_user() {
+            Ok(_) => status,
+            Err(_) => status.up_or_down(),
+        })
     })
     .await
 }

@@ -92,8 +92,11 @@ fn StatusReport(status: SystemStatus, check: u32) -> impl IntoView {
             <div class="status-summary">
                 {overall}
                 <span class="muted">
-                    "Check " <span data-test="check-number">{check}</span> " · version "
-                    {status.version.clone()} " · " {status.environment.clone()}
+                    "Check " <span data-test="check-number">{check}</span>
+                    {(!status.version.is_empty())
+                        .then(|| {
+                            format!(" · version {} · {}", status.version, status.environment)
+                        })}
                 </span>
             </div>
             <table class="table">

@@ -188,8 +188,12 @@ pub async fn revoke_my_session(
 
 /// This feature's REST routes: who may call each, and its documentation (`super::api`).
 pub(super) fn routes(api: super::Api) -> super::Api {
-    use super::Access::{Public, SignedIn};
+    use super::Access::Public;
     use super::openapi::{AUTH, Body, Doc, Reply};
+    // One's own session and devices: open to a care manager who has still to set up
+    // the two-step verification the organisation requires.
+    let own_account =
+        super::Access::Permission(caretrack::permissions::Permission::ManageOwnAccount);
     use axum::routing::{delete, get, post};
     api.route(
         "POST",
@@ -233,21 +237,21 @@ pub(super) fn routes(api: super::Api) -> super::Api {
     .route(
         "POST",
         "/api/v1/auth/logout",
-        SignedIn,
+        own_account,
         post(logout),
         Doc::new(AUTH, "End this session", Reply::NoContent),
     )
     .route(
         "GET",
         "/api/v1/me",
-        SignedIn,
+        own_account,
         get(me),
         Doc::new(AUTH, "Who is signed in", Reply::json::<SignedInUser>()),
     )
     .route(
         "GET",
         "/api/v1/me/sessions",
-        SignedIn,
+        own_account,
         get(my_sessions),
         Doc::new(
             AUTH,
@@ -258,7 +262,7 @@ pub(super) fn routes(api: super::Api) -> super::Api {
     .route(
         "DELETE",
         "/api/v1/me/sessions/{id}",
-        SignedIn,
+        own_account,
         delete(revoke_my_session),
         Doc::new(AUTH, "Sign one of your devices out", Reply::NoContent),
     )

@@ -50,6 +50,13 @@ pub async fn upload(
     if let Some(permission) = upload_permission(purpose) {
         authorize(&state, &user, &meta, permission).await?;
     }
+    // Counted before the body is read: each upload may be an image to decode.
+    app::auth::rate_limit::hit(
+        &state,
+        app::auth::rate_limit::UPLOADS_PER_USER,
+        &user.user_id.to_string(),
+    )
+    .await?;
     // Refuse at once when the client says it is too large; otherwise count while reading.
     let declared = headers
         .get(header::CONTENT_LENGTH)

@@ -22,6 +22,9 @@ pub struct Config {
     pub environment: Environment,
     pub database_url: SecretString,
     pub database_max_connections: u32,
+    /// The role the served connections act as (`DATABASE_APP_ROLE`); migrations and the
+    /// operator's commands keep the connecting user's rights.
+    pub database_app_role: Option<String>,
     pub redis_url: SecretString,
     pub organisation_name: String,
     /// Where people reach the app (`PUBLIC_URL`), for links in emails.
@@ -60,6 +63,7 @@ pub struct Config {
     /// argon2id cost (`ARGON2_MEMORY_KIB`, `ARGON2_ITERATIONS`, `ARGON2_PARALLELISM`).
     pub password_hashing: HashParams,
     encryption_keys: Vec<(String, SecretBox<[u8; KEY_BYTES]>)>,
+    audit_chain_keys: Vec<(String, SecretBox<[u8; KEY_BYTES]>)>,
     /// Web Push identity (`VAPID_PRIVATE_KEY`, `VAPID_SUBJECT`); without it no pushes
     /// are sent and browsers are not offered them.
     pub vapid: Option<std::sync::Arc<crate::push::crypto::Vapid>>,
@@ -71,6 +75,7 @@ impl fmt::Debug for Config {
             .field("environment", &self.environment)
             .field("database_url", &"[REDACTED]")
             .field("database_max_connections", &self.database_max_connections)
+            .field("database_app_role", &self.database_app_role)
             .field("redis_url", &"[REDACTED]")
             .field("organisation_name", &self.organisation_name)
             .field("migrate_on_start", &self.migrate_on_start)
@@ -87,6 +92,14 @@ impl fmt::Debug for Config {
             .field("log_filter", &self.log_filter)
             .field("log_format", &self.log_format)
             .field("web_push", &self.vapid.is_some())
+            .field(
+                "audit_chain_key_ids",
+                &self
+                    .audit_chain_keys
+                    .iter()
+                    .map(|(id, _)| id)
+                    .collect::<Vec<_>>(),
+            )
             .field(
                 "encryption_key_ids",
                 &self
@@ -133,6 +146,8 @@ impl Config {
         let jobs = sections::jobs(&mut r);
         let trusted_proxies = sections::trusted_proxies(&mut r);
         let encryption_keys = sections::encryption_keys(&mut r);
+        let audit_chain_keys = sections::audit_chain_keys(&mut r);
+        let database_app_role = sections::database_app_role(&mut r);
         let mail = sections::mail(&mut r, environment);
         let organisation_logo_url = sections::organisation_logo_url(&mut r);
         let files = crate::files::config::FileConfig::from_lookup(
@@ -162,6 +177,7 @@ impl Config {
             environment,
             database_url: stores.database_url.into(),
             database_max_connections: stores.database_max_connections,
+            database_app_role,
             redis_url: stores.redis_url.into(),
             organisation_name,
             public_url,
@@ -182,6 +198,7 @@ impl Config {
             files,
             password_hashing,
             encryption_keys,
+            audit_chain_keys,
             vapid,
         })
     }
@@ -245,6 +262,17 @@ impl Config {
         })
     }
 
+    /// The keys that sign the audit chain (`app::audit::chain`).
+    pub fn audit_chain_keys(&self) -> app::audit::chain::ChainKeys {
+        app::audit::chain::ChainKeys::new(
+            self.audit_chain_keys
+                .iter()
+                .map(|(id, key)| (id.clone(), *key.expose_secret()))
+                .collect(),
+        )
+        .expect("validated at load: at least one key is configured")
+    }
+
     pub fn field_cipher(&self) -> FieldCipher {
         FieldCipher::new(
             self.encryption_keys
@@ -282,6 +310,10 @@ mod tests {
                 "DATA_ENCRYPTION_KEYS",
                 "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
             ),
+            (
+                "AUDIT_CHAIN_KEYS",
+                "a1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            ),
         ]
     }
 
@@ -298,16 +330,23 @@ mod tests {
         assert_eq!(config.worker_metrics_addr, None);
         assert!(config.trusted_proxies.is_empty());
         assert_eq!(config.field_cipher().current_key_id(), "k1");
+        assert_eq!(config.audit_chain_keys().current().0, "a1");
+        assert_eq!(config.database_app_role.as_deref(), Some("caretrack_app"));
     }
 
     #[test]
     fn every_missing_variable_is_named_at_once() {
         let err = load(&[]).unwrap_err();
         let text = err.to_string();
-        for name in ["DATABASE_URL", "REDIS_URL", "DATA_ENCRYPTION_KEYS"] {
+        for name in [
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DATA_ENCRYPTION_KEYS",
+            "AUDIT_CHAIN_KEYS",
+        ] {
             assert!(text.contains(name), "{name} not named in:\n{text}");
         }
-        assert_eq!(err.problems.len(), 3);
+        assert_eq!(err.problems.len(), 4);
     }
 
     #[test]

@@ -102,6 +102,43 @@ pub fn encryption_keys(r: &mut Reader) -> Keys {
         .unwrap_or_default()
 }
 
+/// The keys the audit chain is signed with (`AUDIT_CHAIN_KEYS`, the first signs new
+/// rows). Kept apart from the data keys: they live as long as the audit log does.
+pub fn audit_chain_keys(r: &mut Reader) -> Keys {
+    if r.get("AUDIT_CHAIN_KEYS").is_none() {
+        r.problem(
+            "AUDIT_CHAIN_KEYS is missing: comma-separated id:base64 pairs of 32-byte keys that \
+             sign the audit log, the first used for new rows (generate one with `openssl rand -base64 32`)",
+        );
+        return Vec::new();
+    }
+    r.parsed("AUDIT_CHAIN_KEYS", |raw| {
+        parse_named_keys("AUDIT_CHAIN_KEYS", raw)
+    })
+    .unwrap_or_default()
+}
+
+/// The role the server's connections act as (`DATABASE_APP_ROLE`, default
+/// `caretrack_app`, made by the migrations); empty: the connecting user's own rights.
+pub fn database_app_role(r: &mut Reader) -> Option<String> {
+    // Set but empty means "none" (a database where the migrations could not make it).
+    let role = match (r.var)("DATABASE_APP_ROLE") {
+        None => "caretrack_app".to_owned(),
+        Some(role) => role.trim().to_owned(),
+    };
+    if role.is_empty() {
+        return None;
+    }
+    if !role
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        r.problem("DATABASE_APP_ROLE must be a role name of lower-case letters, digits and _");
+        return None;
+    }
+    Some(role)
+}
+
 /// How mail goes out: SMTP (required in production) or files in a directory.
 pub struct Mail {
     pub smtp_url: Option<SecretString>,
@@ -211,13 +248,16 @@ pub fn log_format(r: &mut Reader, environment: Environment) -> crate::telemetry:
 }
 
 pub fn parse_keys(raw: &str) -> Result<Keys, String> {
+    parse_named_keys("DATA_ENCRYPTION_KEYS", raw)
+}
+
+/// `id:base64` pairs of 32-byte keys, comma-separated, as the variable `name` holds them.
+pub fn parse_named_keys(name: &str, raw: &str) -> Result<Keys, String> {
     let mut keys: Keys = Vec::new();
     for (position, entry) in raw.split(',').map(str::trim).enumerate() {
         let n = position + 1;
         let Some((id, encoded)) = entry.split_once(':') else {
-            return Err(format!(
-                "DATA_ENCRYPTION_KEYS entry {n} must look like id:base64key"
-            ));
+            return Err(format!("{name} entry {n} must look like id:base64key"));
         };
         let id = id.trim();
         if id.is_empty()
@@ -226,18 +266,18 @@ pub fn parse_keys(raw: &str) -> Result<Keys, String> {
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
             return Err(format!(
-                "DATA_ENCRYPTION_KEYS entry {n}: the key id must be letters, digits, - or _"
+                "{name} entry {n}: the key id must be letters, digits, - or _"
             ));
         }
         if keys.iter().any(|(existing, _)| existing == id) {
-            return Err(format!("DATA_ENCRYPTION_KEYS: key id {id:?} appears twice"));
+            return Err(format!("{name}: key id {id:?} appears twice"));
         }
-        let bytes = BASE64.decode(encoded.trim()).map_err(|_| {
-            format!("DATA_ENCRYPTION_KEYS entry {n} ({id}): the key is not valid base64")
-        })?;
+        let bytes = BASE64
+            .decode(encoded.trim())
+            .map_err(|_| format!("{name} entry {n} ({id}): the key is not valid base64"))?;
         let key: [u8; KEY_BYTES] = bytes.try_into().map_err(|bytes: Vec<u8>| {
             format!(
-                "DATA_ENCRYPTION_KEYS entry {n} ({id}): the key must be {KEY_BYTES} bytes (got {})",
+                "{name} entry {n} ({id}): the key must be {KEY_BYTES} bytes (got {})",
                 bytes.len()
             )
         })?;

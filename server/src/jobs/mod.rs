@@ -181,6 +181,9 @@ impl Registry {
             crate::reports::run_expiry(ctx)
         });
         registry.keep_finished_jobs(prune::JobRetention::default());
+        registry.register(crate::audit_chain::ANCHOR_KIND, |ctx, _| {
+            crate::audit_chain::run_anchor(ctx)
+        });
         registry.register(crate::files::GC_KIND, |ctx, _| {
             crate::files::run_garbage_collection(ctx)
         });

@@ -60,6 +60,12 @@ pub fn standard_schedule() -> Vec<ScheduledJob> {
             schedule: CronSchedule::parse("10 4 * * *").expect("valid cron"),
             kind: super::prune::PRUNE_KIND,
         },
+        // After midnight's records: the day's last row, signed, beside the uploads.
+        ScheduledJob {
+            name: "anchor-audit-chain",
+            schedule: CronSchedule::parse("5 0 * * *").expect("valid cron"),
+            kind: crate::audit_chain::ANCHOR_KIND,
+        },
         ScheduledJob {
             name: "purge-recycle-bin",
             schedule: CronSchedule::parse("20 2 * * *").expect("valid cron"),

@@ -55,6 +55,9 @@ pub async fn upgrade(
         tracing::warn!(user_id = %user.user_id, "live socket refused: foreign or missing Origin");
         return AppError::Forbidden.into_response();
     }
+    if let Err(refused) = app::auth::admit(&state, &user).await {
+        return refused.into_response();
+    }
     // Clients send little (1 KiB at most) and every frame out is flushed as it goes:
     // small buffers instead of tungstenite's 128 KiB read buffer per socket (which was
     // most of a socket's memory in the fan-out benchmark).

@@ -5,17 +5,52 @@ use secrecy::ExposeSecret;
 use sqlx::{PgPool, postgres::PgPoolOptions};
 use std::time::Duration;
 
-pub(super) fn pool_options(config: &Config) -> PgPoolOptions {
+fn pool_options(config: &Config) -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(config.database_max_connections)
         .acquire_timeout(Duration::from_secs(3))
 }
 
-/// Connects now (for one-shot commands, which need the database to do anything).
+/// The pool requests and jobs are served from: every connection acts as the
+/// application's role (`DATABASE_APP_ROLE`), which may read and write the data but not
+/// change the schema, its triggers or the audit log's history. Connections open lazily,
+/// so the process starts (and reports "not ready") while PostgreSQL is down.
+pub(super) fn serving_pool(config: &Config) -> Result<PgPool, sqlx::Error> {
+    let mut options = pool_options(config);
+    if let Some(role) = config.database_app_role.clone() {
+        options = options.after_connect(move |conn, _| {
+            let role = role.clone();
+            Box::pin(async move {
+                // A validated identifier (lower-case letters, digits and _), quoted.
+                sqlx::query(&format!("set role \"{role}\""))
+                    .execute(conn)
+                    .await
+                    .map(|_| ())
+            })
+        });
+    }
+    options.connect_lazy(config.database_url.expose_secret())
+}
+
+/// Connects now, with the connecting user's own rights: for migrations and the
+/// operator's one-shot commands, which need the database to do anything.
 pub async fn connect_database(config: &Config) -> Result<PgPool, ServerError> {
     Ok(pool_options(config)
         .connect(config.database_url.expose_secret())
         .await?)
+}
+
+/// Applies pending migrations as the connecting user (the schema's owner), on a
+/// connection of its own: the serving pool's role may not change the schema.
+pub async fn migrate_as_owner(config: &Config) -> Result<usize, ServerError> {
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect(config.database_url.expose_secret())
+        .await?;
+    let applied = migrate(&pool).await;
+    pool.close().await;
+    applied
 }
 
 /// The migrations embedded in this build. Migrations the database has but this build
@@ -29,7 +64,11 @@ pub fn migrator() -> sqlx::migrate::Migrator {
     migrator
 }
 
-/// Applies pending migrations; returns how many were new. Safe with several instances
+/// The migration that makes `caretrack_app` and gives it its rights (`DATABASE_APP_ROLE`).
+const APP_ROLE_RIGHTS: &str = include_str!("../../../migrations/20261208000200_app_role.sql");
+
+/// Applies pending migrations, then the application role's rights; returns how many
+/// migrations were new. Safe with several instances
 /// starting at once (sqlx takes an advisory lock).
 pub async fn migrate(pool: &PgPool) -> Result<usize, ServerError> {
     let before: i64 =
@@ -44,6 +83,9 @@ pub async fn migrate(pool: &PgPool) -> Result<usize, ServerError> {
         0
     };
     migrator().run(pool).await?;
+    // The application role's rights, again: a restore with `--no-acl` drops grants, and
+    // the migration that made them has run already. The file is idempotent.
+    sqlx::raw_sql(APP_ROLE_RIGHTS).execute(pool).await?;
     let applied_after: i64 =
         sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
             .fetch_one(pool)

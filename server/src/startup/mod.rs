@@ -7,9 +7,9 @@ mod database;
 mod router;
 mod shutdown;
 
-pub use database::{connect_database, migrate, migrator};
+pub use database::{connect_database, migrate, migrate_as_owner, migrator};
 pub use router::{
-    RouterExtras, build_router, build_router_with, loggable_path, page_routes, worker_router,
+    RouterExtras, build_router, build_router_with, loggable_route, page_routes, worker_router,
 };
 
 use crate::{
@@ -38,7 +38,7 @@ pub fn build_state(
     config: &Config,
     leptos_options: LeptosOptions,
 ) -> Result<AppState, ServerError> {
-    let db = database::pool_options(config).connect_lazy(config.database_url.expose_secret())?;
+    let db = database::serving_pool(config)?;
     let redis = redis::Client::open(config.redis_url.expose_secret())
         .map_err(|err| ServerError::Refused(format!("REDIS_URL: {err}")))?;
     Ok(AppState {
@@ -82,11 +82,11 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let leptos_options = leptos_options()?;
     app::build_files::check(&leptos_options).map_err(ServerError::Refused)?;
     let addr = leptos_options.site_addr;
-    let state = build_state(&config, leptos_options)?;
     if config.migrate_on_start {
-        let applied = migrate(&state.db).await?;
+        let applied = migrate_as_owner(&config).await?;
         tracing::info!(applied, "migrations applied at start");
     }
+    let state = build_state(&config, leptos_options)?;
     prepare_file_storage(&config).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -159,10 +159,10 @@ pub async fn work(config: Config) -> Result<(), ServerError> {
             "WORKER_CONCURRENCY is 0: a worker process must run at least one job at a time".into(),
         ));
     }
-    let state = build_state(&config, leptos_options()?)?;
     if config.migrate_on_start {
-        migrate(&state.db).await?;
+        migrate_as_owner(&config).await?;
     }
+    let state = build_state(&config, leptos_options()?)?;
     let metrics_listener = match config.worker_metrics_addr {
         Some(addr) => Some(
             tokio::net::TcpListener::bind(addr)

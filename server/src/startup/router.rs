@@ -135,12 +135,12 @@ pub fn build_router_with(state: AppState, extras: RouterExtras) -> Router {
                                 .get("x-request-id")
                                 .and_then(|v| v.to_str().ok())
                                 .unwrap_or("-");
-                            // The path only (query strings can carry tokens), with
-                            // the secrets some paths hold masked.
+                            // The route's pattern, never the path: a path may hold a
+                            // token (a password reset, an invitation, a calendar link).
                             tracing::info_span!(
                                 "request",
                                 method = %req.method(),
-                                path = %loggable_path(req.uri().path()),
+                                route = %loggable_route(req),
                                 request_id = %id,
                             )
                         })
@@ -215,26 +215,59 @@ fn local_file_routes(store: Option<Arc<LocalStore>>) -> Router<AppState> {
     }
 }
 
-/// Paths whose last segment is a secret (a calendar feed link, an invitation): logged
-/// with it masked.
-const SECRET_PATHS: [&str; 2] = ["/api/v1/calendar/", "/invite/"];
-
-pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
-    match SECRET_PATHS.iter().find(|prefix| path.starts_with(*prefix)) {
-        Some(prefix) => format!("{prefix}…").into(),
-        None => path.into(),
+/// What a request's log lines name it by: its route's pattern (`/reset-password/{token}`),
+/// a server function's own path (they share one catch-all route, and their paths are
+/// fixed by the code), or "(unrouted)" for the site's files and anything not found.
+pub fn loggable_route<B>(req: &axum::http::Request<B>) -> String {
+    static SERVER_FNS: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    let Some(pattern) = req.extensions().get::<axum::extract::MatchedPath>() else {
+        return "(unrouted)".to_owned();
+    };
+    let pattern = pattern.as_str();
+    if !pattern.starts_with("/api/{") {
+        return pattern.to_owned();
+    }
+    let server_fns = SERVER_FNS.get_or_init(|| {
+        leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, _)| path)
+            .collect()
+    });
+    let path = req.uri().path();
+    match server_fns.get(path) {
+        Some(known) => (*known).to_owned(),
+        None => "/api/(unknown)".to_owned(),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn secrets_in_paths_are_not_logged() {
+    use axum::{Router, body::Body, http::Request, routing::get};
+    use std::sync::{Arc, Mutex};
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn requests_are_logged_by_route_never_by_path() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let record = seen.clone();
+        let router = Router::new()
+            .route("/reset-password/{token}", get(|| async {}))
+            .fallback(|| async { "not found" })
+            .layer(axum::middleware::from_fn(
+                move |req: axum::extract::Request, next: axum::middleware::Next| {
+                    record.lock().unwrap().push(super::loggable_route(&req));
+                    next.run(req)
+                },
+            ));
+        for path in [
+            "/reset-password/Zk3d9QpLm2Xv8RtY6wNa4BcE",
+            "/confirm-email/Zk3d9QpLm2Xv8RtY6wNa4BcE",
+        ] {
+            let request = Request::get(path).body(Body::empty()).unwrap();
+            router.clone().oneshot(request).await.unwrap();
+        }
         assert_eq!(
-            super::loggable_path("/api/v1/calendar/abc.ics"),
-            "/api/v1/calendar/…"
+            *seen.lock().unwrap(),
+            ["/reset-password/{token}", "(unrouted)"]
         );
-        assert_eq!(super::loggable_path("/invite/xyz"), "/invite/…");
-        assert_eq!(super::loggable_path("/admin/rota"), "/admin/rota");
     }
 }

@@ -1071,6 +1071,89 @@ async fn with_the_approval_chain_on_a_submission_waits_and_issues_nothing(db: Pg
     );
 }
 
+#[sqlx::test(migrations = "../migrations")]
+async fn no_one_approves_what_they_conducted_or_submitted(db: PgPool) {
+    use app::{assessments::conduct::ssr as conduct, error::AppError};
+    use caretrack::conduct::{AssessmentStatus, JudgementForm};
+    let w = world(db).await;
+    sqlx::query("update organisation_settings set approval_chain_enabled = true")
+        .execute(&w.state.db)
+        .await
+        .unwrap();
+    let (id, first, items) = started(&w).await;
+    let second = app::audit::Actor {
+        user_id: Some(common::person(&w.state.db, "ASSESSOR", "Second").await),
+        ..Default::default()
+    };
+    let all: Vec<_> = items.iter().map(|i| (*i, Some(4), false, 0)).collect();
+    let judged = JudgementForm {
+        final_level: "EXPERT".into(),
+        ..Default::default()
+    };
+
+    // Another assessor cannot change or submit it without taking it over.
+    let refused = conduct::save_draft(&w.state, &second, id, &edit("laptop", &all)).await;
+    assert!(matches!(refused, Err(AppError::Conflict(_))), "{refused:?}");
+    let refused = conduct::submit(&w.state, &second, id, &judged).await;
+    assert!(matches!(refused, Err(AppError::Conflict(_))), "{refused:?}");
+    assert!(
+        !conduct::view(&w.state, id, second.user_id.unwrap())
+            .await
+            .unwrap()
+            .conducting
+    );
+
+    // Taking over is an explicit, audited step; then the second assessor conducts it.
+    conduct::save_draft(&w.state, &first, id, &edit("tablet", &all))
+        .await
+        .unwrap();
+    conduct::start(&w.state, &second, id).await.unwrap();
+    assert_eq!(
+        w.count("select count(*) from audit_log where action = 'assessments.take_over'")
+            .await,
+        1
+    );
+    let refused = conduct::save_draft(&w.state, &first, id, &edit("tablet", &all)).await;
+    assert!(
+        matches!(refused, Err(AppError::Conflict(_))),
+        "the first lost it"
+    );
+    assert_eq!(
+        conduct::submit(&w.state, &second, id, &judged)
+            .await
+            .unwrap(),
+        AssessmentStatus::AwaitingApproval
+    );
+
+    // Neither the one who conducted part of it nor the one who submitted it approves.
+    for who in [&first, &second] {
+        let err = conduct::decide(&w.state, who, id, true, "")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
+        assert!(
+            !conduct::view(&w.state, id, who.user_id.unwrap())
+                .await
+                .unwrap()
+                .may_approve
+        );
+    }
+    let manager = w.actor("ADMIN").await;
+    assert_eq!(
+        conduct::decide(&w.state, &manager, id, true, "")
+            .await
+            .unwrap(),
+        AssessmentStatus::Completed
+    );
+    let submitted_by: Option<Uuid> =
+        sqlx::query_scalar("select submitted_by from assessments where id = $1")
+            .bind(id)
+            .fetch_one(&w.state.db)
+            .await
+            .unwrap();
+    assert_eq!(submitted_by, second.user_id);
+}
+
 /// `started`, then every item scored 3 of 4 (75 %: Competent) and submitted: two
 /// pending ratings. Answers them (Medication's first) and the assessor.
 async fn completed(w: &World) -> ([Uuid; 2], app::audit::Actor) {

@@ -2,10 +2,22 @@
 
 use crate::common;
 
-use server::admin_cli::{ChainReport, create_admin, verify_audit_chain};
+use app::audit::{Actor, Entry, chain::ChainKeys};
+use server::admin_cli::create_admin;
+use server::audit_chain::{self, AnchorCheck, ChainReport};
 use sqlx::PgPool;
 
+fn keys() -> ChainKeys {
+    common::use_test_chain_key();
+    ChainKeys::new(vec![("test1".into(), [17u8; 32])]).unwrap()
+}
+
+async fn verify_audit_chain(db: &PgPool) -> Result<ChainReport, server::ServerError> {
+    audit_chain::verify(db, &keys()).await
+}
+
 async fn audited_admin(db: &PgPool, email: &str) {
+    common::use_test_chain_key();
     let hasher = common::test_auth().hasher;
     create_admin(
         db,
@@ -76,7 +88,8 @@ async fn the_chain_verifies_until_a_row_is_edited_by_hand(db: PgPool) {
         verify_audit_chain(&db).await.unwrap(),
         ChainReport {
             rows,
-            first_broken: None
+            first_broken: None,
+            anchor: None,
         }
     );
 
@@ -108,6 +121,150 @@ async fn the_chain_verifies_until_a_row_is_edited_by_hand(db: PgPool) {
     .unwrap();
     let report = verify_audit_chain(&db).await.unwrap();
     assert_eq!(report.first_broken, Some(third));
+
+    // Re-hashing the edited row the way the database could (its unkeyed digest) does
+    // not help: the rows are signed with a key the database never sees.
+    sqlx::query("alter table audit_log disable trigger audit_log_chain")
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query("update audit_log set hash = audit_log_digest(prev_hash, audit_log) where id = $1")
+        .bind(third)
+        .execute(&db)
+        .await
+        .unwrap();
+    let report = verify_audit_chain(&db).await.unwrap();
+    assert_eq!(report.first_broken, Some(third));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn concurrent_transactions_chain_in_id_order(db: PgPool) {
+    common::use_test_chain_key();
+    // Twenty transactions append at once and commit in scrambled order: each takes its
+    // id under the chain's lock, so the chain follows the ids.
+    let writers = (0..20u64).map(|n| {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut tx = db.begin().await.unwrap();
+            app::audit::record(
+                &mut tx,
+                &Actor::default(),
+                Entry::new("test.concurrent").after(serde_json::json!({ "n": n })),
+            )
+            .await
+            .unwrap();
+            tokio::time::sleep(std::time::Duration::from_millis((n * 7) % 13)).await;
+            tx.commit().await.unwrap();
+        })
+    });
+    for writer in writers.collect::<Vec<_>>() {
+        writer.await.unwrap();
+    }
+    let ids: Vec<i64> = sqlx::query_scalar("select id from audit_log order by id")
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    assert_eq!(ids, (1..=20).collect::<Vec<i64>>());
+    assert_eq!(
+        verify_audit_chain(&db).await.unwrap(),
+        ChainReport {
+            rows: 20,
+            first_broken: None,
+            anchor: None,
+        }
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_anchor_catches_rows_cut_off_the_end(db: PgPool) {
+    let keys = keys();
+    let dir = std::env::temp_dir().join(format!("anchor-{}", uuid::Uuid::new_v4()));
+    let store = server::files::local::LocalStore::new(dir.clone(), [5; 32]);
+    assert_eq!(
+        audit_chain::check_anchor(&db, &store, &keys).await.unwrap(),
+        AnchorCheck::Missing
+    );
+    for n in 0..4 {
+        audited_admin(&db, &format!("anchored{n}@example.com")).await;
+    }
+    let anchor = audit_chain::anchor(&db, &store, &keys)
+        .await
+        .unwrap()
+        .expect("a head to anchor");
+    assert_eq!(
+        audit_chain::check_anchor(&db, &store, &keys).await.unwrap(),
+        AnchorCheck::Holds { id: anchor.id }
+    );
+
+    // A key that did not sign the anchor does not accept it.
+    let other = ChainKeys::new(vec![("test1".into(), [18u8; 32])]).unwrap();
+    assert_eq!(
+        audit_chain::check_anchor(&db, &store, &other)
+            .await
+            .unwrap(),
+        AnchorCheck::Forged
+    );
+
+    // The owner removes the newest rows: what is left still chains, but the anchor
+    // names a row that is gone.
+    sqlx::query("alter table audit_log disable trigger audit_log_no_update")
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query("delete from audit_log where id >= $1")
+        .bind(anchor.id - 1)
+        .execute(&db)
+        .await
+        .unwrap();
+    assert_eq!(verify_audit_chain(&db).await.unwrap().first_broken, None);
+    assert_eq!(
+        audit_chain::check_anchor(&db, &store, &keys).await.unwrap(),
+        AnchorCheck::Broken { id: anchor.id }
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_application_role_may_append_but_not_rewrite_history(db: PgPool) {
+    common::use_test_chain_key();
+    audited_admin(&db, "owner@example.com").await;
+    let mut conn = db.acquire().await.unwrap();
+    sqlx::query("set role caretrack_app")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    // What the server does every day works as the role…
+    let mut tx = sqlx::Connection::begin(&mut *conn).await.unwrap();
+    app::audit::record(&mut tx, &Actor::default(), Entry::new("test.as_app_role"))
+        .await
+        .unwrap();
+    sqlx::query("update users set last_login_at = now()")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    // …and changing history or its guards is refused by PostgreSQL itself.
+    for statement in [
+        "update audit_log set action = 'users.nothing_to_see'",
+        "delete from audit_log",
+        "truncate audit_log",
+        "alter table audit_log disable trigger audit_log_no_update",
+        "drop trigger audit_log_chain on audit_log",
+        "drop table sessions",
+        "insert into _sqlx_migrations (version, description, success, checksum, execution_time) values (1, 'x', true, '\\x00', 0)",
+    ] {
+        let err = sqlx::query(statement)
+            .execute(&mut *conn)
+            .await
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("permission denied") || text.contains("must be owner"),
+            "{statement}: {text}"
+        );
+    }
+    sqlx::query("reset role").execute(&mut *conn).await.unwrap();
+    assert_eq!(verify_audit_chain(&db).await.unwrap().first_broken, None);
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -151,6 +151,15 @@ async fn queued_emails_are_delivered_through_a_real_smtp_server(db: PgPool) {
     // Sending an email already marked sent does nothing (no duplicate delivery).
     send_queued_email(&db, &mailer, id, false).await.unwrap();
     assert_eq!(smtp.messages().len(), 1);
+
+    // The link it carried does not wait in the database after it is sent.
+    let payload: serde_json::Value =
+        sqlx::query_scalar("select payload from email_messages where id = $1")
+            .bind(id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(payload, serde_json::json!({}));
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -192,6 +201,17 @@ async fn an_unreachable_smtp_server_is_retried_then_the_email_fails(db: PgPool) 
             .await
             .unwrap();
     assert_eq!(job_status, "DEAD");
+    let payload: serde_json::Value =
+        sqlx::query_scalar("select payload from email_messages where id = $1")
+            .bind(id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(
+        payload,
+        serde_json::json!({}),
+        "a failed email keeps no link"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -202,13 +222,23 @@ async fn the_dev_mailbox_lists_emails_written_to_files(db: PgPool) {
     let to = EmailAddress::parse("sam@example.com").unwrap();
     let id = enqueue_email(&mut conn, &to, &invitation()).await.unwrap();
     drop(conn);
+    let payload: serde_json::Value =
+        sqlx::query_scalar("select payload from email_messages where id = $1")
+            .bind(id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
     send_queued_email(&db, &mailer, id, false).await.unwrap();
-    // A retry overwrites the same file rather than adding one.
-    sqlx::query("update email_messages set status = 'QUEUED', sent_at = null where id = $1")
-        .bind(id)
-        .execute(&db)
-        .await
-        .unwrap();
+    // A retry (the message went out but was not recorded: the row is as it was) overwrites
+    // the same file rather than adding one.
+    sqlx::query(
+        "update email_messages set status = 'QUEUED', sent_at = null, payload = $2 where id = $1",
+    )
+    .bind(id)
+    .bind(payload)
+    .execute(&db)
+    .await
+    .unwrap();
     send_queued_email(&db, &mailer, id, false).await.unwrap();
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
 

@@ -22,18 +22,9 @@ async fn readyz_is_ready_when_postgres_and_redis_answer(db: PgPool) {
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let body = res.json();
     assert_eq!(body["status"], "ready");
-    assert!(
-        body["postgres"]["detail"]
-            .as_str()
-            .unwrap()
-            .starts_with("PostgreSQL ")
-    );
-    assert!(
-        body["redis"]["detail"]
-            .as_str()
-            .unwrap()
-            .starts_with("Redis ")
-    );
+    // The probe is open to anyone: it names no versions.
+    assert_eq!(body["postgres"], serde_json::json!({ "reachable": true }));
+    assert_eq!(body["redis"], serde_json::json!({ "reachable": true }));
     assert_eq!(body["problems"], serde_json::json!([]));
 }
 
@@ -93,11 +84,30 @@ async fn the_home_page_is_rendered_on_the_server(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_status_page_renders_live_figures_on_the_server(db: PgPool) {
-    let res = get(app(db), "/status").await;
+    // A visitor is told up or down.
+    let res = get(app(db.clone()), "/status").await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.body.contains("Operational"), "{}", res.body);
     assert!(res.body.contains("Reachable"));
-    assert!(res.body.contains("data-test=\"database-time\""));
+    assert!(!res.body.contains("data-test=\"database-time\""));
+    assert!(
+        !res.body.contains("PostgreSQL 1"),
+        "no version for a visitor"
+    );
+    // Someone signed in sees the live figures.
+    let state = state_with(db, &redis_url());
+    let (_, _, token) = crate::live::signed_in(&state, caretrack::Role::Viewer, "Vic").await;
+    let request = Request::get("/status")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let res = send(server::startup::build_router(state), request).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(
+        res.body.contains("data-test=\"database-time\""),
+        "{}",
+        res.body
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -113,18 +123,44 @@ async fn the_status_server_function_reads_the_database(db: PgPool) {
         .execute(&db)
         .await
         .unwrap();
-    let request = Request::post("/api/system_status")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json")
-        .body(Body::empty())
-        .unwrap();
-    let res = send(app(db), request).await;
+    let state = crate::common::state_with(db.clone(), &crate::common::redis_url());
+    let (_, _, token) = crate::live::signed_in(&state, caretrack::Role::Carer, "Sam").await;
+    let status = |token: Option<String>| {
+        let mut request = Request::post("/api/system_status")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        send(
+            server::startup::build_router(state.clone()),
+            request.body(Body::empty()).unwrap(),
+        )
+    };
+    let res = status(Some(token)).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let body = res.json();
     assert_eq!(body["database"]["reachable"], true);
     assert_eq!(body["redis"]["reachable"], true);
     assert_eq!(body["figures"]["tasks"], 1);
     assert!(body["figures"]["migrations_applied"].as_i64().unwrap() >= 5);
+    assert!(
+        body["database"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("PostgreSQL")
+    );
+
+    // A visitor is told up or down, and nothing an attacker could use.
+    let res = status(None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let body = res.json();
+    assert_eq!(body["database"]["reachable"], true);
+    assert_eq!(body["redis"]["reachable"], true);
+    assert_eq!(body["figures"], serde_json::Value::Null);
+    assert_eq!(body["version"], "");
+    assert_eq!(body["database"]["detail"], "");
+    assert_eq!(body["database"]["latency_ms"], 0);
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -162,6 +162,18 @@ async fn only_a_signed_in_page_of_ours_may_open_a_socket(db: PgPool) {
     };
     assert_eq!(response.status(), 403, "cross-site WebSocket hijacking");
     assert!(open(port, Some("not-a-token"), &ours(port)).await.is_err());
+    // A care manager who must set up two-step verification first is held at the door
+    // here too, as on every other route.
+    sqlx::query("update organisation_settings set require_admin_2fa = true")
+        .execute(&state.db)
+        .await
+        .unwrap();
+    let (_, _, manager) = signed_in(&state, Role::Admin, "Alex").await;
+    let Err(tungstenite::Error::Http(response)) = open(port, Some(&manager), &ours(port)).await
+    else {
+        panic!("a care manager without two-step verification was let in");
+    };
+    assert_eq!(response.status(), 403);
 
     let mut socket = open(port, Some(&token), &ours(port)).await.unwrap();
     let Some(Ok(ServerMessage::Welcome { rooms })) = next(&mut socket).await else {
@@ -293,6 +305,7 @@ fn spawn_server(database_url: &str, port: u16) -> Child {
         .env("DATABASE_URL", database_url)
         .env("REDIS_URL", common::redis_url())
         .env("DATA_ENCRYPTION_KEYS", DATA_KEYS)
+        .env("AUDIT_CHAIN_KEYS", DATA_KEYS)
         .env("PUBLIC_URL", format!("http://127.0.0.1:{port}"))
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("LEPTOS_OUTPUT_NAME", "caretrack")
@@ -360,7 +373,7 @@ async fn an_event_raised_on_one_instance_reaches_a_socket_on_another(db: PgPool)
         "APP_ENV" => Some("test".into()),
         "DATABASE_URL" => Some(url.clone()),
         "REDIS_URL" => Some(common::redis_url()),
-        "DATA_ENCRYPTION_KEYS" => Some(DATA_KEYS.into()),
+        "DATA_ENCRYPTION_KEYS" | "AUDIT_CHAIN_KEYS" => Some(DATA_KEYS.into()),
         _ => None,
     })
     .unwrap();

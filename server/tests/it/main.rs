@@ -8,6 +8,7 @@ mod access;
 mod account;
 mod analytics;
 mod assessments;
+mod attacks;
 mod audit;
 mod auth;
 mod care;
@@ -20,6 +21,7 @@ mod invitations;
 mod jobs;
 mod live;
 mod openapi;
+
 mod push;
 mod reports;
 mod rota;

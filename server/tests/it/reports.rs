@@ -46,6 +46,7 @@ fn manager() -> Actor {
 /// The demo organisation, on the test database.
 async fn demo(db: &PgPool) -> app::state::AppState {
     let state = common::state_with(db.clone(), &common::redis_url());
+    common::use_test_chain_key();
     seed_demo(db, &state.cipher, app::state::Environment::Development)
         .await
         .unwrap();

@@ -9,6 +9,7 @@ use sqlx::{PgPool, Row, types::Uuid};
 
 #[sqlx::test(migrations = "../migrations")]
 async fn demo_seed_is_complete_and_idempotent(db: PgPool) {
+    common::use_test_chain_key();
     let cipher = common::test_cipher();
     let first = seed_demo(&db, &cipher, Environment::Development)
         .await
@@ -93,25 +94,21 @@ async fn demo_seed_is_refused_in_production(db: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn audit_log_is_an_append_only_hash_chain(db: PgPool) {
+async fn audit_log_is_an_append_only_chain_the_application_signs(db: PgPool) {
+    common::use_test_chain_key();
     for action in ["user.invited", "user.role_changed", "task.created"] {
-        sqlx::query(
-            "insert into audit_log (action, entity_type, after) values ($1, 'test', '{\"n\": 1}')",
+        let mut tx = db.begin().await.unwrap();
+        app::audit::record(
+            &mut tx,
+            &app::audit::Actor::default(),
+            app::audit::Entry::new(action).after(serde_json::json!({ "n": 1 })),
         )
-        .bind(action)
-        .execute(&db)
         .await
         .unwrap();
+        tx.commit().await.unwrap();
     }
-    let verified: Vec<bool> = sqlx::query_scalar(
-        "select audit_log_digest(prev_hash, a) = hash from audit_log a order by id",
-    )
-    .fetch_all(&db)
-    .await
-    .unwrap();
-    assert_eq!(verified, [true, true, true]);
     let linked: bool = sqlx::query_scalar(
-        "select bool_and(a.prev_hash = p.hash) from audit_log a join audit_log p on p.id = a.id - 1",
+        "select bool_and(a.prev_hash = p.hash and a.key_id = 'test1') from audit_log a join audit_log p on p.id = a.id - 1",
     )
     .fetch_one(&db)
     .await
@@ -126,6 +123,17 @@ async fn audit_log_is_an_append_only_hash_chain(db: PgPool) {
         let err = sqlx::query(statement).execute(&db).await.unwrap_err();
         assert!(
             err.to_string().contains("append-only"),
+            "{statement}: {err}"
+        );
+    }
+    // A row the application did not sign, or one out of order, is refused.
+    for statement in [
+        "insert into audit_log (action) values ('user.forged')",
+        "insert into audit_log (id, action, hash, key_id) overriding system value values (9, 'user.forged', '\\x00', 'test1')",
+    ] {
+        let err = sqlx::query(statement).execute(&db).await.unwrap_err();
+        assert!(
+            err.to_string().contains("audit_log row"),
             "{statement}: {err}"
         );
     }

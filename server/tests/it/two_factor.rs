@@ -172,10 +172,11 @@ async fn enrol_then_sign_in_with_a_code_or_a_backup_code(db: PgPool) {
         next_code.body
     );
 
-    // Five wrong codes end the challenge.
+    // Wrong codes count like wrong passwords, the password's own try with them: the
+    // fifth try ends the sign-in and holds the account.
     let third = sign_in(router.clone()).await;
     let token = third["mfa_token"].as_str().unwrap();
-    for _ in 0..5 {
+    for n in 1..=5 {
         let wrong = common::send(
             router.clone(),
             post(
@@ -184,8 +185,19 @@ async fn enrol_then_sign_in_with_a_code_or_a_backup_code(db: PgPool) {
             ),
         )
         .await;
-        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let expected = if n < 5 {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::CONFLICT
+        };
+        assert_eq!(wrong.status, expected, "wrong code {n}: {}", wrong.body);
     }
+    let locked: bool = sqlx::query_scalar("select locked_until > now() from users where id = $1")
+        .bind(id)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert!(locked, "the account is held after five tries");
     let after = common::send(
         router.clone(),
         post(
@@ -195,6 +207,12 @@ async fn enrol_then_sign_in_with_a_code_or_a_backup_code(db: PgPool) {
     )
     .await;
     assert_eq!(after.status, StatusCode::CONFLICT);
+    // The lock runs out (30 minutes; shortened here).
+    sqlx::query("update users set locked_until = now() - interval '1 second' where id = $1")
+        .bind(id)
+        .execute(&db)
+        .await
+        .unwrap();
 
     // Off again: password and a code.
     let refused = two_factor::disable(
@@ -281,6 +299,21 @@ async fn when_the_organisation_requires_it_care_managers_set_it_up_before_anythi
     let blocked = common::send(router.clone(), get("/api/v1/admin/jobs", &admin_token)).await;
     assert_eq!(blocked.status, StatusCode::FORBIDDEN);
     assert_eq!(blocked.json()["error"]["code"], "two_factor_required");
+    // Routes open to anyone signed in hold them up too: there is one check for all.
+    // (The live socket's door is checked in live.rs.)
+    let file = format!("/api/v1/files/{}", Uuid::new_v4());
+    let held = common::send(router.clone(), get(&file, &admin_token)).await;
+    assert_eq!(held.status, StatusCode::FORBIDDEN, "{}", held.body);
+    assert_eq!(held.json()["error"]["code"], "two_factor_required");
+    let upload = common::send(
+        router.clone(),
+        Request::post("/api/v1/files?purpose=ASSESSMENT_EVIDENCE&name=a.pdf")
+            .header("authorization", format!("Bearer {admin_token}"))
+            .body(Body::from("%PDF-1.4 a tiny file"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(upload.json()["error"]["code"], "two_factor_required");
     // Their own account stays open, so they can set it up.
     let own = common::send(router.clone(), get("/api/v1/me/sessions", &admin_token)).await;
     assert_eq!(own.status, StatusCode::OK);

@@ -29,6 +29,10 @@ fn worker_command(database_url: &str) -> Command {
             "DATA_ENCRYPTION_KEYS",
             "test1:KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=",
         )
+        .env(
+            "AUDIT_CHAIN_KEYS",
+            "test1:KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=",
+        )
         .env("WORKER_CONCURRENCY", "4")
         .env("SCHEDULER_ENABLED", "false")
         .env("MIGRATE_ON_START", "false")

@@ -116,8 +116,12 @@ pub struct ConductView {
     pub evidence: Vec<Evidence>,
     /// Submitting sends it for approval first (organisation setting).
     pub approval_required: bool,
-    /// The viewer may approve or return it (waiting for approval, and not theirs).
+    /// The viewer may approve or return it (waiting for approval, and they neither
+    /// conducted nor submitted it).
     pub may_approve: bool,
+    /// The viewer is the assessor conducting it (only they may change it; another
+    /// takes it over first).
+    pub conducting: bool,
     /// Why the approver returned it, while it is returned.
     pub returned_comments: Option<String>,
     pub outcome: Option<Outcome>,

@@ -42,7 +42,7 @@ pub fn ConductPage() -> impl IntoView {
                 detail
                     .get()
                     .map(|result| match result {
-                        Ok(view) if view.status.is_editable() => {
+                        Ok(view) if view.status.is_editable() && view.conducting => {
                             view! { <Conductor detail=view reload /> }.into_any()
                         }
                         Ok(view) => view! { <Overview detail=view reload /> }.into_any(),
@@ -78,7 +78,8 @@ pub(in crate::assessments) fn heading(detail: &ConductView) -> impl IntoView + u
     }
 }
 
-/// An assessment not open for changes: ready to start, or submitted.
+/// An assessment not open for changes by the viewer: ready to start, being conducted by
+/// someone else (who may be taken over from), or submitted.
 #[component]
 fn Overview(detail: ConductView, reload: RwSignal<u32>) -> impl IntoView {
     let start = ServerAction::<StartAssessment>::new();
@@ -88,7 +89,73 @@ fn Overview(detail: ConductView, reload: RwSignal<u32>) -> impl IntoView {
         }
     });
     let id = detail.id;
+    let taking_over = RwSignal::new(false);
+    let refusal = move || {
+        start.value().get().and_then(Result::err).map(|err| {
+            view! {
+                <p class="field-error" role="alert">
+                    {err.to_string()}
+                </p>
+            }
+        })
+    };
     let body = match (detail.status, detail.outcome.clone()) {
+        (status, _) if status.is_editable() => view! {
+            <div class="card" data-test="conducted-by-another">
+                <p>
+                    {format!(
+                        "{} is conducting this assessment. Taking it over makes you its assessor; it is recorded, and you cannot then approve it.",
+                        detail.assessor.clone().unwrap_or_else(|| "Another assessor".into()),
+                    )}
+                </p>
+                {move || {
+                    if taking_over.get() {
+                        view! {
+                            <div
+                                class="confirm"
+                                role="alertdialog"
+                                aria-label="Confirm taking over"
+                            >
+                                <p>"Take this assessment over?"</p>
+                                <button
+                                    class="button button--primary"
+                                    type="button"
+                                    data-test="confirm-take-over"
+                                    disabled=move || start.pending().get()
+                                    on:click=move |_| {
+                                        start.dispatch(StartAssessment { id });
+                                    }
+                                >
+                                    "Yes, take it over"
+                                </button>
+                                <button
+                                    class="button"
+                                    type="button"
+                                    on:click=move |_| taking_over.set(false)
+                                >
+                                    "Cancel"
+                                </button>
+                            </div>
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <button
+                                class="button"
+                                type="button"
+                                data-test="take-over"
+                                on:click=move |_| taking_over.set(true)
+                            >
+                                "Take it over"
+                            </button>
+                        }
+                            .into_any()
+                    }
+                }}
+                {refusal}
+            </div>
+        }
+        .into_any(),
         (AssessmentStatus::Ready, _) => view! {
             <div class="card">
                 <p>{format!("{} is ready for this assessment.", detail.carer.name)}</p>
@@ -102,19 +169,7 @@ fn Overview(detail: ConductView, reload: RwSignal<u32>) -> impl IntoView {
                 >
                     "Start the assessment"
                 </button>
-                {move || {
-                    start
-                        .value()
-                        .get()
-                        .and_then(Result::err)
-                        .map(|err| {
-                            view! {
-                                <p class="field-error" role="alert">
-                                    {err.to_string()}
-                                </p>
-                            }
-                        })
-                }}
+                {refusal}
             </div>
         }
         .into_any(),

@@ -84,7 +84,9 @@ pub async fn revoke(
 }
 
 /// Ends every session of a user but `except` (password reset or change, deactivation,
-/// role change), on the caller's transaction; returns the ids to drop from Redis after commit.
+/// role change, signing out everywhere), on the caller's transaction; returns the ids to
+/// drop from Redis after commit. The person's calendar link ends with them: it is a
+/// credential too, and whoever made them sign out everywhere may have it.
 #[tracing::instrument(skip_all)]
 pub async fn revoke_all_on(
     conn: &mut PgConnection,
@@ -92,6 +94,9 @@ pub async fn revoke_all_on(
     except: Option<Uuid>,
     reason: &str,
 ) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query!("delete from calendar_feeds where user_id = $1", user_id)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query_scalar!(
         "update sessions set revoked_at = now(), revoked_reason = $2
           where user_id = $1 and revoked_at is null and ($3::uuid is null or id <> $3) returning id",

@@ -23,11 +23,12 @@ pub async fn my_rota(
 ) -> Result<Vec<MyShift>, AppError> {
     let rows = sqlx::query!(
         r#"select s.id, p.name as package, s.starts_at, s.ends_at, s.shift_type::text as "kind!",
-                  coalesce(array_agg(person_name(o.carer_id) order by person_name(o.carer_id)) filter (where o.carer_id is not null), '{}') as "colleagues!"
+                  coalesce(array_agg(op.first_name order by op.first_name) filter (where op.first_name is not null), '{}') as "colleagues!"
              from rota_entries e
              join shifts s on s.id = e.shift_id and s.deleted_at is null and s.status <> 'CANCELLED'
              join care_packages p on p.id = s.package_id
              left join rota_entries o on o.shift_id = s.id and o.carer_id <> e.carer_id
+             left join user_profiles op on op.user_id = o.carer_id
             where e.carer_id = $1 and s.ends_at > $2 and s.starts_at < $3
             group by s.id, p.name
             order by s.starts_at
@@ -158,6 +159,8 @@ pub async fn turn_off_calendar_link(state: &AppState, actor: &Actor) -> Result<(
 }
 
 /// The iCalendar feed behind a secret link: four weeks back to six months ahead.
+/// Colleagues are named by first name only: the feed lives in a calendar app, often
+/// shared with family or synced to other services.
 /// `None` for a token that is not (or no longer) a link.
 #[tracing::instrument(skip_all)]
 pub async fn calendar_feed(state: &AppState, token: &str) -> Result<Option<String>, AppError> {
@@ -178,11 +181,12 @@ pub async fn calendar_feed(state: &AppState, token: &str) -> Result<Option<Strin
     let rows = sqlx::query!(
         r#"select s.id, s.starts_at, s.ends_at, s.shift_type::text as "kind!", p.name as package,
                   p.postcode_district,
-                  coalesce(array_agg(person_name(o.carer_id) order by person_name(o.carer_id)) filter (where o.carer_id is not null), '{}') as "colleagues!"
+                  coalesce(array_agg(op.first_name order by op.first_name) filter (where op.first_name is not null), '{}') as "colleagues!"
              from rota_entries e
              join shifts s on s.id = e.shift_id and s.deleted_at is null and s.status <> 'CANCELLED'
              join care_packages p on p.id = s.package_id
              left join rota_entries o on o.shift_id = s.id and o.carer_id <> e.carer_id
+             left join user_profiles op on op.user_id = o.carer_id
             where e.carer_id = $1 and s.ends_at > $2 and s.starts_at < $3
             group by s.id, p.name, p.postcode_district
             order by s.starts_at

@@ -100,8 +100,16 @@ pub fn show_logs() {
     });
 }
 
+/// The audit chain's key in every test (the server reads `AUDIT_CHAIN_KEYS`).
+pub fn use_test_chain_key() {
+    app::audit::chain::configure(
+        app::audit::chain::ChainKeys::new(vec![("test1".into(), [17u8; 32])]).unwrap(),
+    );
+}
+
 pub fn state_with(db: PgPool, redis_url: &str) -> AppState {
     show_logs();
+    use_test_chain_key();
     AppState {
         db,
         redis: Arc::new(RedisHandle::new(redis::Client::open(redis_url).unwrap())),

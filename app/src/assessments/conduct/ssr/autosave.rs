@@ -13,13 +13,16 @@ use std::collections::HashMap;
 use crate::assessments::conduct::ssr::view::{ItemRow, draft, items};
 
 /// Locks an open assessment for a change by its conductor; answers its template version
-/// and scale.
+/// and scale. Only the assessor conducting it may change it: another must take it over
+/// first (`start`, an audited step), so a submission is always its conductor's.
 pub(in crate::assessments) async fn lock_editable(
     tx: &mut sqlx::PgConnection,
     id: Uuid,
+    actor: &Actor,
 ) -> Result<(Uuid, Uuid, i32), AppError> {
     let row = sqlx::query!(
-        r#"select a.status::text as "status!", a.template_version_id, a.carer_id, v.score_scale_max
+        r#"select a.status::text as "status!", a.template_version_id, a.carer_id, v.score_scale_max,
+                  a.assessor_id, person_name(a.assessor_id) as assessor
              from assessments a join assessment_template_versions v on v.id = a.template_version_id
             where a.id = $1 and a.deleted_at is null
             for update of a"#,
@@ -29,6 +32,12 @@ pub(in crate::assessments) async fn lock_editable(
     .await?
     .ok_or_else(|| AppError::NotFound("The assessment".into()))?;
     let status: AssessmentStatus = row.status.parse().map_err(|_| AppError::Internal)?;
+    if status.is_editable() && (row.assessor_id.is_none() || row.assessor_id != actor.user_id) {
+        return Err(AppError::Conflict(format!(
+            "{} is conducting this assessment. Take it over first (that is recorded).",
+            row.assessor.as_deref().unwrap_or("Another assessor")
+        )));
+    }
     match status {
         s if s.is_editable() => Ok((row.template_version_id, row.carer_id, row.score_scale_max)),
         AssessmentStatus::Ready => Err(AppError::Conflict(
@@ -55,7 +64,7 @@ pub async fn save_draft(
         return Err(ValidationError::new("device_id", "A device id is 1 to 64 characters").into());
     }
     let mut tx = state.db.begin().await?;
-    let (version, _, scale_max) = lock_editable(&mut tx, id).await?;
+    let (version, _, scale_max) = lock_editable(&mut tx, id, actor).await?;
     let scale_max = u8::try_from(scale_max).map_err(|_| AppError::Internal)?;
     let catalogue: HashMap<Uuid, ItemRow> = items(&mut tx, version)
         .await?

@@ -13,7 +13,8 @@ use sqlx::types::Uuid;
 
 /// The approval chain: a second assessor or a care manager approves a submitted
 /// assessment (it completes, and the rating goes to the carer) or returns it to its
-/// assessor with comments (required). Whoever submitted it cannot approve it.
+/// assessor with comments (required). Whoever submitted it, or conducted any of it,
+/// cannot approve it.
 #[tracing::instrument(skip_all)]
 pub async fn decide(
     state: &AppState,
@@ -30,7 +31,8 @@ pub async fn decide(
     }
     let mut tx = state.db.begin().await?;
     let a = sqlx::query!(
-        r#"select status::text as "status!", assessor_id, person_name(carer_id) as "carer!"
+        r#"select status::text as "status!", assessor_id, person_name(carer_id) as "carer!",
+                  submitted_by, conductors
              from assessments where id = $1 and deleted_at is null for update"#,
         id
     )
@@ -43,9 +45,9 @@ pub async fn decide(
                 .into(),
         ));
     }
-    if a.assessor_id.is_some() && a.assessor_id == actor.user_id {
+    if !may_decide(actor.user_id, a.submitted_by, &a.conductors) {
         return Err(AppError::Conflict(
-            "A second person approves an assessment: you submitted this one.".into(),
+            "A second person approves an assessment: you conducted or submitted this one.".into(),
         ));
     }
     let comments = (!comments.is_empty()).then_some(comments);
@@ -98,4 +100,14 @@ pub async fn decide(
     }
     tx.commit().await?;
     Ok(status)
+}
+
+/// Whether `viewer` may approve or return an assessment: someone who neither submitted
+/// it nor conducted any of it.
+pub(super) fn may_decide(
+    viewer: Option<Uuid>,
+    submitted_by: Option<Uuid>,
+    conductors: &[Uuid],
+) -> bool {
+    viewer.is_some_and(|viewer| submitted_by != Some(viewer) && !conductors.contains(&viewer))
 }

@@ -21,7 +21,7 @@ pub async fn attach_evidence(
 ) -> Result<(), AppError> {
     let caption = conduct::long_text(caption, "caption")?;
     let mut tx = state.db.begin().await?;
-    lock_editable(&mut tx, id).await?;
+    lock_editable(&mut tx, id, actor).await?;
     let ok = sqlx::query_scalar!(
         r#"select exists (select 1 from files
                            where id = $1 and purpose = 'ASSESSMENT_EVIDENCE'
@@ -64,7 +64,7 @@ pub async fn remove_evidence(
     file: Uuid,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    lock_editable(&mut tx, id).await?;
+    lock_editable(&mut tx, id, actor).await?;
     let removed = sqlx::query!(
         "delete from assessment_evidence where assessment_id = $1 and file_id = $2",
         id,

@@ -9,8 +9,9 @@ use caretrack::conduct::AssessmentStatus;
 use sqlx::types::Uuid;
 
 /// Starts a ready assessment, or takes a returned one up again; the caller becomes its
-/// assessor. Starting one already in progress is allowed (another device, or another
-/// assessor taking over) and changes nothing but the assessor.
+/// assessor. Starting one already in progress is how another assessor takes it over: an
+/// explicit step, audited, after which only they may change it. Everyone who has
+/// conducted it is kept (`conductors`): none of them may approve it.
 #[tracing::instrument(skip_all)]
 pub async fn start(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
@@ -37,7 +38,9 @@ pub async fn start(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), AppE
     }
     sqlx::query!(
         "update assessments
-            set status = 'IN_PROGRESS', assessor_id = $2, started_at = coalesce(started_at, now())
+            set status = 'IN_PROGRESS', assessor_id = $2, started_at = coalesce(started_at, now()),
+                conductors = case when $2 = any(conductors) then conductors
+                                  else array_append(conductors, $2) end
           where id = $1",
         id,
         actor.user_id

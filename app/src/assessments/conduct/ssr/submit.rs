@@ -30,7 +30,7 @@ pub async fn submit(
     form: &JudgementForm,
 ) -> Result<AssessmentStatus, AppError> {
     let mut tx = state.db.begin().await?;
-    let (version, _, _) = lock_editable(&mut tx, id).await?;
+    let (version, _, _) = lock_editable(&mut tx, id, actor).await?;
     let v = sqlx::query!(
         "select knowledge_weight, practical_weight, emergency_weight, score_scale_max, pass_thresholds
            from assessment_template_versions where id = $1",
@@ -122,8 +122,7 @@ pub(in crate::assessments) async fn record_judgement(
         "update assessments
             set weighted_score = $2::int / 100.0, suggested_level = $3::text::competency_level,
                 final_level = $4::text::competency_level, judgement_reason = $5,
-                assessor_comments = $6, submitted_at = now(),
-                assessor_id = coalesce(assessor_id, $7),
+                assessor_comments = $6, submitted_at = now(), submitted_by = $7,
                 status = $8::text::assessment_status,
                 completed_at = case when $8 = 'COMPLETED' then now() end
           where id = $1",

@@ -96,7 +96,7 @@ pub async fn view(state: &AppState, id: Uuid, viewer: Uuid) -> Result<ConductVie
     let mut conn = state.db.acquire().await?;
     let a = sqlx::query!(
         r#"select a.carer_id, person_name(a.carer_id) as "carer!", a.status::text as "status!",
-                  a.assessor_id,
+                  a.assessor_id, a.submitted_by, a.conductors,
                   person_name(a.assessor_id) as assessor, v.id as version_id, v.title, v.version,
                   v.knowledge_weight, v.practical_weight, v.emergency_weight, v.score_scale_max,
                   v.pass_thresholds,
@@ -149,7 +149,9 @@ pub async fn view(state: &AppState, id: Uuid, viewer: Uuid) -> Result<ConductVie
     drop(conn);
     let status: AssessmentStatus = a.status.parse().map_err(|_| AppError::Internal)?;
     Ok(ConductView {
-        may_approve: status == AssessmentStatus::AwaitingApproval && a.assessor_id != Some(viewer),
+        may_approve: status == AssessmentStatus::AwaitingApproval
+            && super::decide::may_decide(Some(viewer), a.submitted_by, &a.conductors),
+        conducting: a.assessor_id == Some(viewer),
         returned_comments: (status == AssessmentStatus::Returned)
             .then_some(a.approval_comments)
             .flatten(),

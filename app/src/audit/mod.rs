@@ -1,7 +1,10 @@
 //! The audit trail: every security event and every data change, written on the same
 //! transaction as the change (so there is no change without its record, and no record
 //! of a change that rolled back). The table is append-only for the application's role
-//! and hash-chained by a trigger; `server audit verify` walks the chain.
+//! (`caretrack_app` may insert and read, nothing more) and each row is signed into a
+//! chain with a key the database never sees (`chain`); `server audit verify` walks it.
+
+pub mod chain;
 
 use crate::auth::{CurrentUser, RequestMeta};
 use caretrack::{
@@ -87,22 +90,60 @@ pub async fn commit(
     tx.commit().await
 }
 
-/// Appends a record on the caller's connection (normally its transaction).
+/// Appends a record on the caller's connection (normally its transaction). The chain's
+/// lock is taken first and held to the end of the transaction; the row's id, its time
+/// and the previous row's hash are read under it, so concurrent transactions append
+/// one after another, in id order.
 pub async fn record(
     conn: &mut PgConnection,
     actor: &Actor,
     entry: Entry<'_>,
 ) -> Result<(), sqlx::Error> {
+    let keys = chain::keys()?;
     // User agents are free text from the client: keep them bounded.
     let user_agent = actor
         .user_agent
         .as_deref()
         .map(|ua| ua.chars().take(300).collect::<String>());
+    sqlx::query("select pg_advisory_xact_lock(hashtext('audit_log_chain'))")
+        .execute(&mut *conn)
+        .await?;
+    let last = sqlx::query!("select id, hash from audit_log order by id desc limit 1")
+        .fetch_optional(&mut *conn)
+        .await?;
+    let (prev_id, prev_hash) = match last {
+        Some(row) => (row.id, Some(row.hash)),
+        None => (0, None),
+    };
+    // The database keeps microseconds: the time signed is the time stored.
+    let now = time::OffsetDateTime::now_utc();
+    let occurred_at = now
+        .replace_nanosecond(now.nanosecond() / 1000 * 1000)
+        .unwrap_or(now);
+    let row = chain::Row {
+        id: prev_id + 1,
+        occurred_at: i64::try_from(occurred_at.unix_timestamp_nanos() / 1000).unwrap_or(i64::MAX),
+        actor_id: actor.user_id,
+        actor_role: actor.role.map(Role::as_str),
+        ip: actor.ip,
+        user_agent: user_agent.as_deref(),
+        action: entry.action,
+        entity_type: entry.entity_type,
+        entity_id: entry.entity_id.as_deref(),
+        before: entry.before.as_ref(),
+        after: entry.after.as_ref(),
+    };
+    let (key_id, key) = keys.current();
+    let hash = chain::sign(key, prev_hash.as_deref(), &row);
     sqlx::query!(
-        "insert into audit_log (actor_id, actor_role, ip, user_agent, action, entity_type, entity_id, before, after)
-         values ($1, $2::text::user_role, $3::text::inet, $4, $5, $6, $7, $8, $9)",
+        "insert into audit_log (id, occurred_at, actor_id, actor_role, ip, user_agent, action, entity_type,
+                                entity_id, before, after, prev_hash, hash, key_id)
+         overriding system value
+         values ($1, $2, $3, $4::text::user_role, $5::text::inet, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        row.id,
+        occurred_at,
         actor.user_id,
-        actor.role.map(Role::as_str),
+        row.actor_role,
         actor.ip.map(|ip| ip.to_string()),
         user_agent,
         entry.action,
@@ -110,6 +151,9 @@ pub async fn record(
         entry.entity_id,
         entry.before,
         entry.after,
+        prev_hash,
+        hash,
+        key_id,
     )
     .execute(conn)
     .await?;

@@ -21,7 +21,7 @@ mod invitations;
 mod jobs;
 mod live;
 mod openapi;
-
+mod ownership;
 mod push;
 mod reports;
 mod rota;

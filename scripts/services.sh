@@ -5,6 +5,7 @@
 #   scripts/services.sh up       start both (initialise on first run); write .env
 #   scripts/services.sh down     stop both (data is kept)
 #   scripts/services.sh status   say what is running (exit 0 only if both are up)
+#   scripts/services.sh restart-postgres   a fast restart (connections cut; scripts/chaos.sh)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -156,6 +157,13 @@ down() {
   say "services down (data kept in .data/)"
 }
 
+restart_postgres() {
+  pg_running || die "PostgreSQL is not running: scripts/services.sh up"
+  say "restarting PostgreSQL (fast: open connections are cut)"
+  # pg_ctl restarts with the options it was started with (postmaster.opts).
+  as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w -t 60 restart -l "$PGDATA/server.log" >/dev/null
+}
+
 status() {
   local ok=0
   if pg_running; then echo "PostgreSQL: running on 127.0.0.1:$PG_PORT"; else echo "PostgreSQL: stopped"; ok=3; fi
@@ -169,5 +177,6 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: scripts/services.sh up|down|status" >&2; exit 2 ;;
+  restart-postgres) restart_postgres ;;
+  *) echo "usage: scripts/services.sh up|down|status|restart-postgres" >&2; exit 2 ;;
 esac

@@ -182,8 +182,25 @@ mod server {
         fn from(err: sqlx::Error) -> Self {
             match &err {
                 sqlx::Error::RowNotFound => AppError::NotFound("The record".into()),
-                sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+                sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed
+                | sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::Protocol(_) => {
                     tracing::error!(error = %err, "database unreachable");
+                    AppError::Unavailable("The database".into())
+                }
+                // The server going away under a query: shutting down or restarting (class
+                // 57: 57P01 admin shutdown, 57P02 crash, 57P03 cannot connect now), the
+                // connection lost (class 08), or too many connections (53300). The
+                // request may be tried again shortly, so 503, not a fault of ours.
+                sqlx::Error::Database(db)
+                    if db.code().is_some_and(|code| {
+                        code.starts_with("57") || code.starts_with("08") || code == "53300"
+                    }) =>
+                {
+                    tracing::error!(error = %err, "database unavailable");
                     AppError::Unavailable("The database".into())
                 }
                 sqlx::Error::Database(db) if db.is_unique_violation() => {

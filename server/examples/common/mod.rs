@@ -59,9 +59,11 @@ pub fn arg(index: usize, default: usize) -> Result<usize, Box<dyn std::error::Er
 }
 
 /// The configuration from the environment, and the server's state on the scratch
-/// database (migrated).
+/// database (migrated). Its connections keep the owner's rights (no
+/// `DATABASE_APP_ROLE`): benchmarks seed and empty tables between their phases.
 pub async fn state() -> Result<(Config, AppState), Box<dyn std::error::Error>> {
-    let config = Config::from_env()?;
+    let mut config = Config::from_env()?;
+    config.database_app_role = None;
     let state = startup::build_state(
         &config,
         leptos::prelude::LeptosOptions::builder()

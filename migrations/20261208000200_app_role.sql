@@ -10,31 +10,40 @@
 -- `--no-acl` drops grants), so it is idempotent. Once landed it cannot change (its
 -- checksum is recorded): a later change to the role's rights is a new migration, which
 -- `server/src/startup/database.rs` then re-runs as well.
+-- A database user without CREATEROLE cannot make it: the migration goes on with a
+-- warning, and the server must then run with `DATABASE_APP_ROLE` empty (it says so).
 do $$
 begin
     create role caretrack_app nologin;
-exception when duplicate_object or unique_violation then
-    null;
+exception
+    when duplicate_object or unique_violation then null;
+    when insufficient_privilege then
+        raise warning 'caretrack_app could not be created (no CREATEROLE): set DATABASE_APP_ROLE empty';
+end $$;
+
+-- The owner may act as it (`SET ROLE`). Granted every time: on PostgreSQL 16 and later
+-- the role's creator holds only its admin option until granted membership.
+do $$
+begin
+    grant caretrack_app to current_user;
+exception
+    when duplicate_object or unique_violation or undefined_object or insufficient_privilege then null;
 end $$;
 
 do $$
 begin
-    if not pg_has_role(current_user, 'caretrack_app', 'member') then
-        grant caretrack_app to current_user;
+    if not exists (select from pg_roles where rolname = 'caretrack_app') then
+        return;
     end if;
-exception when duplicate_object or unique_violation then
-    null;
+    grant usage on schema public to caretrack_app;
+    grant select, insert, update, delete on all tables in schema public to caretrack_app;
+    grant usage, select on all sequences in schema public to caretrack_app;
+    -- Tables and sequences later migrations create get the same grants.
+    alter default privileges in schema public
+        grant select, insert, update, delete on tables to caretrack_app;
+    alter default privileges in schema public
+        grant usage, select on sequences to caretrack_app;
+    -- History is append-only; the migration log is read (the status page counts it) only.
+    revoke update, delete, truncate on audit_log from caretrack_app;
+    revoke insert, update, delete, truncate on _sqlx_migrations from caretrack_app;
 end $$;
-
-grant usage on schema public to caretrack_app;
-grant select, insert, update, delete on all tables in schema public to caretrack_app;
-grant usage, select on all sequences in schema public to caretrack_app;
--- Tables and sequences later migrations create get the same grants.
-alter default privileges in schema public
-    grant select, insert, update, delete on tables to caretrack_app;
-alter default privileges in schema public
-    grant usage, select on sequences to caretrack_app;
-
--- History is append-only; the migration log is read (the status page counts it) only.
-revoke update, delete, truncate on audit_log from caretrack_app;
-revoke insert, update, delete, truncate on _sqlx_migrations from caretrack_app;

@@ -186,18 +186,18 @@ mod server {
                 | sqlx::Error::PoolClosed
                 | sqlx::Error::WorkerCrashed
                 | sqlx::Error::Io(_)
-                | sqlx::Error::Tls(_)
-                | sqlx::Error::Protocol(_) => {
+                | sqlx::Error::Tls(_) => {
                     tracing::error!(error = %err, "database unreachable");
                     AppError::Unavailable("The database".into())
                 }
-                // The server going away under a query: shutting down or restarting (class
-                // 57: 57P01 admin shutdown, 57P02 crash, 57P03 cannot connect now), the
+                // The server going away under a query: shutting down or restarting
+                // (57P01 admin shutdown, 57P02 crash, 57P03 cannot connect now), the
                 // connection lost (class 08), or too many connections (53300). The
-                // request may be tried again shortly, so 503, not a fault of ours.
+                // request may be tried again shortly, so 503, not a fault of ours. (A
+                // query cancelled by its own timeout, 57014, stays a 500.)
                 sqlx::Error::Database(db)
                     if db.code().is_some_and(|code| {
-                        code.starts_with("57") || code.starts_with("08") || code == "53300"
+                        code.starts_with("57P") || code.starts_with("08") || code == "53300"
                     }) =>
                 {
                     tracing::error!(error = %err, "database unavailable");

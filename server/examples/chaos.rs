@@ -279,7 +279,7 @@ async fn seed(db: &PgPool, carers: usize, hash: &str) -> Result<(), sqlx::Error>
     .await?;
     for n in 1..=TASKS {
         sqlx::query(
-            "with t as (insert into tasks (id, name, target_count) values ($1, $2, 100000) returning id)
+            "with t as (insert into tasks (id, name, target_count) values ($1, $2, 1000) returning id)
              insert into package_tasks (package_id, task_id, assigned_at)
              select $3, id, now() - interval '1 day' from t",
         )

@@ -6,7 +6,8 @@
 //! cannot show is rows cut off the end: the chain up to the cut still verifies. So once
 //! a day the head (the last row's id and hash) is written, signed, to object storage
 //! beside the uploads, and the walk checks that the anchored row is still there with
-//! the anchored hash.
+//! the anchored hash. An anchor more than two days old is reported too (the job has
+//! stopped, or an old anchor was put back to hide a cut).
 
 use crate::{ServerError, jobs::JobContext, jobs::JobFailure};
 use app::{
@@ -22,6 +23,13 @@ use std::net::IpAddr;
 pub const ANCHOR_KIND: &str = "audit.anchor";
 /// Where the latest anchor is kept (each day's is kept too, under its date).
 pub const LATEST_ANCHOR: &str = "audit-anchors/latest.json";
+
+/// How long after the first signed row unsigned rows are still accepted: the previous
+/// release, still serving while this one starts, writes them (the database chains them
+/// by its digest). After that an unsigned row is a forgery.
+const UPGRADE_WINDOW: time::Duration = time::Duration::HOUR;
+/// An anchor older than this means the daily job has stopped, or an old one was put back.
+const ANCHOR_MAX_AGE: time::Duration = time::Duration::days(2);
 
 /// The result of walking the chain.
 #[derive(Debug, PartialEq, Eq)]
@@ -43,6 +51,9 @@ pub enum AnchorCheck {
     Forged,
     /// The anchored row is gone or different: rows were cut off or rewritten.
     Broken { id: i64 },
+    /// The latest anchor is more than two days old: the daily job is not running, or an
+    /// older anchor was copied over the latest (which would hide rows cut off since).
+    Stale { id: i64, days: i64 },
 }
 
 /// The chain's head at a moment, signed with the chain key.
@@ -66,6 +77,10 @@ pub async fn verify(pool: &PgPool, keys: &ChainKeys) -> Result<ChainReport, Serv
     let mut after_id = 0i64;
     let mut previous: Option<Vec<u8>> = None;
     let mut rows = 0i64;
+    // When the first signed row was written, and whether a signed row past the upgrade
+    // window has been seen: from then on every row must be signed.
+    let mut signing_began: Option<time::OffsetDateTime> = None;
+    let mut window_closed = false;
     loop {
         let page = sqlx::query!(
             r#"select id, occurred_at, actor_id, actor_role::text as actor_role, host(ip) as ip,
@@ -87,7 +102,20 @@ pub async fn verify(pool: &PgPool, keys: &ChainKeys) -> Result<ChainReport, Serv
         after_id = last.id;
         for row in page {
             rows += 1;
+            let unsigned_too_late = match (row.key_id.is_some(), signing_began) {
+                (true, None) => {
+                    signing_began = Some(row.occurred_at);
+                    false
+                }
+                (true, Some(began)) => {
+                    window_closed |= row.occurred_at > began + UPGRADE_WINDOW;
+                    false
+                }
+                (false, Some(began)) => window_closed || row.occurred_at > began + UPGRADE_WINDOW,
+                (false, None) => false,
+            };
             let expected = match row.key_id.as_deref() {
+                _ if unsigned_too_late => None,
                 None => Some(row.digest.clone()),
                 Some(key_id) => keys.get(key_id).map(|key| {
                     let ip: Option<IpAddr> = row.ip.as_deref().and_then(|ip| ip.parse().ok());
@@ -153,9 +181,15 @@ pub async fn check_anchor(
         sqlx::query_scalar!("select hash from audit_log where id = $1", anchor.id)
             .fetch_optional(pool)
             .await?;
+    let age = time::OffsetDateTime::now_utc().unix_timestamp() - anchor.at;
     Ok(match stored {
-        Some(stored) if stored == hash => AnchorCheck::Holds { id: anchor.id },
-        _ => AnchorCheck::Broken { id: anchor.id },
+        Some(stored) if stored != hash => AnchorCheck::Broken { id: anchor.id },
+        None => AnchorCheck::Broken { id: anchor.id },
+        Some(_) if age > ANCHOR_MAX_AGE.whole_seconds() => AnchorCheck::Stale {
+            id: anchor.id,
+            days: age / 86_400,
+        },
+        Some(_) => AnchorCheck::Holds { id: anchor.id },
     })
 }
 

@@ -133,6 +133,9 @@ pub async fn run(command: Command, config: Config) -> Result<(), ServerError> {
                 audit_chain::AnchorCheck::Broken { id } => Err(ServerError::Refused(format!(
                     "audit log row {id}, the latest anchor, is gone or changed: rows were removed from the end or rewritten"
                 ))),
+                audit_chain::AnchorCheck::Stale { id, days } => Err(ServerError::Refused(format!(
+                    "the latest audit anchor (row {id}) is {days} days old: the daily audit.anchor job is not running, or an older anchor was put back"
+                ))),
             }
         }
         Command::KeysRotate => {

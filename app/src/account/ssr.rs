@@ -155,6 +155,8 @@ pub async fn reset_password(
     )
     .await?;
     sessions::forget_all(state, &ended).await;
+    // The lock is lifted: the address's count of sign-in attempts starts again too.
+    crate::auth::login::forget_attempts(state, &found.email).await;
     Ok(())
 }
 

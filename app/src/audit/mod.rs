@@ -105,11 +105,14 @@ pub async fn record(
         .user_agent
         .as_deref()
         .map(|ua| ua.chars().take(300).collect::<String>());
+    // A transaction of its own (a savepoint inside the caller's): the chain's lock must
+    // cover the read of the last row and the insert even on a bare connection.
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     sqlx::query("select pg_advisory_xact_lock(hashtext('audit_log_chain'))")
-        .execute(&mut *conn)
+        .execute(&mut *tx)
         .await?;
     let last = sqlx::query!("select id, hash from audit_log order by id desc limit 1")
-        .fetch_optional(&mut *conn)
+        .fetch_optional(&mut *tx)
         .await?;
     let (prev_id, prev_hash) = match last {
         Some(row) => (row.id, Some(row.hash)),
@@ -155,8 +158,9 @@ pub async fn record(
         hash,
         key_id,
     )
-    .execute(conn)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     // The live feed of those who may read the log; sent once the record commits.
     crate::live::bus::emit_to(
         [Room::Role(Role::Admin), Room::Role(Role::Viewer)],

@@ -71,10 +71,15 @@ fn attempts_key(email: &str) -> String {
 async fn count_attempt(state: &AppState, email: &str, window_seconds: i64) -> Option<u32> {
     let counted: Result<(u32,), redis::RedisError> = async {
         let mut redis = state.redis.connection().await?;
+        // The window starts at the first attempt and does not slide: someone held back
+        // is free again once it ends, however often they try meanwhile.
         redis::pipe()
             .atomic()
             .incr(attempts_key(email), 1)
-            .expire(attempts_key(email), window_seconds)
+            .cmd("EXPIRE")
+            .arg(attempts_key(email))
+            .arg(window_seconds)
+            .arg("NX")
             .ignore()
             .query_async(&mut redis)
             .await
@@ -89,7 +94,9 @@ async fn count_attempt(state: &AppState, email: &str, window_seconds: i64) -> Op
     }
 }
 
-async fn clear_attempts(state: &AppState, email: &str) {
+/// Starts the address's count of sign-in attempts again: a completed sign-in, or a
+/// password reset (which lifts a lock).
+pub async fn forget_attempts(state: &AppState, email: &str) {
     if let Ok(mut redis) = state.redis.connection().await {
         let _: Result<(), _> = redis::cmd("DEL")
             .arg(attempts_key(email))
@@ -160,6 +167,8 @@ pub async fn login(
             .is_some_and(|a| a.locked || u32::try_from(a.attempts).unwrap_or(u32::MAX) > threshold);
     let delay = progressive_delay(attempt.unwrap_or(1).saturating_sub(1));
     let verified = if over {
+        // No hashing, but as long as one: the answer's timing tells nothing.
+        tokio::time::sleep(state.auth.hasher.typical_time()).await;
         false
     } else {
         state
@@ -185,12 +194,12 @@ pub async fn login(
                 )
                 .execute(&state.db)
                 .await?;
-                clear_attempts(state, &email).await;
+                forget_attempts(state, &email).await;
                 let mfa_token = super::two_factor::issue_challenge(state, account.id, role).await?;
                 return Ok(LoginOutcome::SecondStep { mfa_token });
             }
             signed_in_now(state, account.id).await?;
-            clear_attempts(state, &email).await;
+            forget_attempts(state, &email).await;
             rate_limit::give_back(state, LOGIN_PER_ACCOUNT, &email).await;
             let tokens = sessions::start(state, account.id, role, meta).await?;
             Ok(LoginOutcome::SignedIn(

@@ -10,6 +10,7 @@ use argon2::{
     password_hash::SaltString,
 };
 use chacha20poly1305::aead::OsRng;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
@@ -36,13 +37,18 @@ pub struct PasswordHasher {
     /// A real hash of a random password: verified against when the account does not
     /// exist, so an unknown email takes as long as a wrong password.
     dummy: String,
-    /// Hashes running now.
-    running: Semaphore,
+    /// Hashes running now. The permits travel with the hash onto the blocking thread, so
+    /// a request dropped mid-hash (the client went away) still holds its turn until the
+    /// hash really ends.
+    running: Arc<Semaphore>,
     /// Requests hashing or waiting for a turn.
-    admitted: Semaphore,
+    admitted: Arc<Semaphore>,
     /// Hashes run since the process started (for `/metrics` and the tests that prove a
     /// refused guess costs no hashing).
     runs: std::sync::atomic::AtomicU64,
+    /// How long the last hash took, in microseconds: what a refused guess waits instead,
+    /// so an answer's timing does not tell a held account from another.
+    last_micros: std::sync::atomic::AtomicU64,
 }
 
 /// How long a request waits for a turn to hash before it is told to come back.
@@ -73,9 +79,10 @@ impl PasswordHasher {
         let mut hasher = Self {
             params,
             dummy: String::new(),
-            running: Semaphore::new(running.max(1)),
-            admitted: Semaphore::new(admitted.max(running).max(1)),
+            running: Arc::new(Semaphore::new(running.max(1))),
+            admitted: Arc::new(Semaphore::new(admitted.max(running).max(1))),
             runs: std::sync::atomic::AtomicU64::new(0),
+            last_micros: std::sync::atomic::AtomicU64::new(50_000),
         };
         hasher.dummy = hasher.hash_now(&uuid::Uuid::new_v4().to_string());
         Ok(hasher)
@@ -116,23 +123,41 @@ impl PasswordHasher {
     /// Runs `work` on the blocking pool once a turn is free; `Busy` when too many are
     /// waiting already, or the turn does not come within a few seconds.
     async fn in_turn<T: Send + 'static>(
-        self: &std::sync::Arc<Self>,
+        self: &Arc<Self>,
         work: impl FnOnce(&Self) -> T + Send + 'static,
     ) -> Result<T, AppError> {
         let busy = || {
             tracing::warn!("password hashing is at capacity: a request was told to come back");
             AppError::Busy(BUSY_RETRY_SECONDS)
         };
-        let _admitted = self.admitted.try_acquire().map_err(|_| busy())?;
-        let _running = tokio::time::timeout(TURN_WAIT, self.running.acquire())
+        let admitted = self
+            .admitted
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| busy())?;
+        let running = tokio::time::timeout(TURN_WAIT, self.running.clone().acquire_owned())
             .await
             .map_err(|_| busy())?
             .map_err(|_| busy())?;
         self.runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let hasher = self.clone();
-        Ok(tokio::task::spawn_blocking(move || work(&hasher))
-            .await
-            .expect("password hashing does not panic"))
+        Ok(tokio::task::spawn_blocking(move || {
+            let _turn = (admitted, running);
+            let started = std::time::Instant::now();
+            let done = work(&hasher);
+            let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            hasher
+                .last_micros
+                .store(micros, std::sync::atomic::Ordering::Relaxed);
+            done
+        })
+        .await
+        .expect("password hashing does not panic"))
+    }
+
+    /// About as long as a hash takes here now (the last one's time).
+    pub fn typical_time(&self) -> Duration {
+        Duration::from_micros(self.last_micros.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     /// Hashes run (or verified) through the bounded path since the process started.
@@ -140,14 +165,14 @@ impl PasswordHasher {
         self.runs.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    pub async fn hash(self: &std::sync::Arc<Self>, password: String) -> Result<String, AppError> {
+    pub async fn hash(self: &Arc<Self>, password: String) -> Result<String, AppError> {
         self.in_turn(move |hasher| hasher.hash_now(&password)).await
     }
 
     /// Verifies `password` against `stored`, or against a dummy hash when there is no
     /// account, taking the same time either way.
     pub async fn verify(
-        self: &std::sync::Arc<Self>,
+        self: &Arc<Self>,
         stored: Option<String>,
         password: String,
     ) -> Result<bool, AppError> {

@@ -130,7 +130,8 @@ pub fn object_key(purpose: FilePurpose, id: Uuid, kind: FileKind) -> String {
 }
 
 /// Images being decoded and re-encoded at once, across the process.
-static IMAGE_DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+static IMAGE_DECODES: std::sync::LazyLock<Arc<tokio::sync::Semaphore>> =
+    std::sync::LazyLock::new(|| Arc::new(tokio::sync::Semaphore::new(1)));
 /// How long an upload waits for its turn before it is told to come back.
 const DECODE_WAIT: Duration = Duration::from_secs(10);
 
@@ -142,19 +143,24 @@ pub async fn upload(
     upload: Upload,
 ) -> Result<StoredFile, FileError> {
     let kind = check_upload(upload.purpose, &upload.bytes)?;
-    // Cleaning an image holds its decoded pixels (up to ~160 MB): a few at a time.
-    let _turn = match kind {
+    // Cleaning an image holds its decoded pixels and a turned copy (up to ~320 MB): one
+    // at a time. The turn travels with the work onto the blocking thread, so a request
+    // dropped mid-decode still holds it until the decode ends.
+    let turn = match kind {
         FileKind::Pdf => None,
         FileKind::Jpeg | FileKind::Png => Some(
-            tokio::time::timeout(DECODE_WAIT, IMAGE_DECODES.acquire())
+            tokio::time::timeout(DECODE_WAIT, IMAGE_DECODES.clone().acquire_owned())
                 .await
                 .map_err(|_| FileError::Busy)?
                 .map_err(|_| FileError::Busy)?,
         ),
     };
-    let bytes = tokio::task::spawn_blocking(move || strip_metadata(kind, upload.bytes))
-        .await
-        .map_err(|err| StorageError::Backend(format!("image cleaning panicked: {err}")))??;
+    let bytes = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        strip_metadata(kind, upload.bytes)
+    })
+    .await
+    .map_err(|err| StorageError::Backend(format!("image cleaning panicked: {err}")))??;
     let original_name = clean_file_name(&upload.original_name, kind);
     let size = bytes.len() as i64;
     let sha256 = sha256(&bytes);

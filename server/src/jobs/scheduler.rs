@@ -156,10 +156,17 @@ pub async fn clean_up_expired_credentials(pool: &PgPool) -> Result<u64, sqlx::Er
            changes_gone as (
                delete from email_change_tokens
                where coalesce(used_at, expires_at) < now() - interval '7 days'
+               returning 1),
+           -- A failed email keeps its links for a week, so the job can be retried;
+           -- then they go (every link it carried has expired by then).
+           payloads_gone as (
+               update email_messages set payload = '{}'
+               where status = 'FAILED' and payload <> '{}' and updated_at < now() - interval '7 days'
                returning 1)
            select (select count(*) from sessions_gone)
                 + (select count(*) from resets_gone)
-                + (select count(*) from changes_gone) as "removed!""#
+                + (select count(*) from changes_gone)
+                + (select count(*) from payloads_gone) as "removed!""#
     )
     .fetch_one(pool)
     .await?;

@@ -118,8 +118,9 @@ impl Mailer {
 
 /// The `email.send` job: render and deliver one queued email, recording the outcome on
 /// its `email_messages` row. Sending an email already marked sent does nothing. Once it
-/// is sent (or has failed for good) its payload is cleared: it holds live links (a
-/// password reset, an invitation) that must not wait in the database after their use.
+/// is sent its payload is cleared: it holds live links (a password reset, an
+/// invitation) that must not wait in the database after their use. A failed one keeps
+/// them a week, so its job can be retried (`clean_up_expired_credentials` clears them).
 pub async fn send_queued_email(
     pool: &PgPool,
     mailer: &Mailer,
@@ -170,10 +171,7 @@ pub async fn send_queued_email(
         Err(error) => {
             let status = if last_attempt { "FAILED" } else { "QUEUED" };
             if let Err(err) = sqlx::query!(
-                "update email_messages
-                    set last_error = $2, status = $3::text::email_status,
-                        payload = case when $3 = 'FAILED' then '{}' else payload end
-                  where id = $1",
+                "update email_messages set last_error = $2, status = $3::text::email_status where id = $1",
                 email_id,
                 error,
                 status,

@@ -84,8 +84,17 @@ pub async fn migrate(pool: &PgPool) -> Result<usize, ServerError> {
     };
     migrator().run(pool).await?;
     // The application role's rights, again: a restore with `--no-acl` drops grants, and
-    // the migration that made them has run already. The file is idempotent.
-    sqlx::raw_sql(APP_ROLE_RIGHTS).execute(pool).await?;
+    // the migration that made them has run already. The file is idempotent; a lock keeps
+    // two processes migrating at once (web and worker) from granting side by side.
+    let mut conn = pool.acquire().await?;
+    sqlx::query("select pg_advisory_lock(hashtext('caretrack_app_rights'))")
+        .execute(&mut *conn)
+        .await?;
+    let granted = sqlx::raw_sql(APP_ROLE_RIGHTS).execute(&mut *conn).await;
+    sqlx::query("select pg_advisory_unlock(hashtext('caretrack_app_rights'))")
+        .execute(&mut *conn)
+        .await?;
+    granted?;
     let applied_after: i64 =
         sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
             .fetch_one(pool)

@@ -138,6 +138,31 @@ async fn the_chain_verifies_until_a_row_is_edited_by_hand(db: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn unsigned_rows_pass_only_during_the_upgrade(db: PgPool) {
+    for n in 0..2 {
+        audited_admin(&db, &format!("signed{n}@example.com")).await;
+    }
+    // The previous release, still serving while this one starts, writes unsigned rows.
+    sqlx::query("insert into audit_log (action) values ('users.from_the_old_release')")
+        .execute(&db)
+        .await
+        .unwrap();
+    assert_eq!(verify_audit_chain(&db).await.unwrap().first_broken, None);
+    // An unsigned row long after signing began is a forgery, however it is chained.
+    let forged: i64 = sqlx::query_scalar(
+        "insert into audit_log (occurred_at, action)
+         values (now() + interval '2 hours', 'users.forged') returning id",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(
+        verify_audit_chain(&db).await.unwrap().first_broken,
+        Some(forged)
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn concurrent_transactions_chain_in_id_order(db: PgPool) {
     common::use_test_chain_key();
     // Twenty transactions append at once and commit in scrambled order: each takes its
@@ -157,18 +182,33 @@ async fn concurrent_transactions_chain_in_id_order(db: PgPool) {
             tx.commit().await.unwrap();
         })
     });
-    for writer in writers.collect::<Vec<_>>() {
+    // Ten more at once on bare connections (a refusal's record, an export's), outside
+    // any transaction of the caller's: each still takes the lock for its read and insert.
+    let bare = (0..10u64).map(|n| {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut conn = db.acquire().await.unwrap();
+            app::audit::record(
+                &mut conn,
+                &Actor::default(),
+                Entry::new("test.bare").after(serde_json::json!({ "n": n })),
+            )
+            .await
+            .unwrap();
+        })
+    });
+    for writer in writers.chain(bare).collect::<Vec<_>>() {
         writer.await.unwrap();
     }
     let ids: Vec<i64> = sqlx::query_scalar("select id from audit_log order by id")
         .fetch_all(&db)
         .await
         .unwrap();
-    assert_eq!(ids, (1..=20).collect::<Vec<i64>>());
+    assert_eq!(ids, (1..=30).collect::<Vec<i64>>());
     assert_eq!(
         verify_audit_chain(&db).await.unwrap(),
         ChainReport {
-            rows: 20,
+            rows: 30,
             first_broken: None,
             anchor: None,
         }
@@ -205,6 +245,45 @@ async fn the_anchor_catches_rows_cut_off_the_end(db: PgPool) {
         AnchorCheck::Forged
     );
 
+    // An older anchor put back over the latest (to hide a cut since) is reported.
+    let hash: Vec<u8> = sqlx::query_scalar("select hash from audit_log where id = $1")
+        .bind(anchor.id)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let at = time::OffsetDateTime::now_utc().unix_timestamp() - 3 * 86_400;
+    let old = audit_chain::Anchor {
+        at,
+        signature: caretrack::text::hex(&app::audit::chain::sign_anchor(
+            &[17u8; 32],
+            anchor.id,
+            &hash,
+            at,
+        )),
+        ..anchor
+    };
+    use app::files::ObjectStore;
+    let fresh = store.get(audit_chain::LATEST_ANCHOR).await.unwrap();
+    store
+        .put(
+            audit_chain::LATEST_ANCHOR,
+            serde_json::to_vec(&old).unwrap(),
+            "application/json",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        audit_chain::check_anchor(&db, &store, &keys).await.unwrap(),
+        AnchorCheck::Stale {
+            id: old.id,
+            days: 3
+        }
+    );
+    store
+        .put(audit_chain::LATEST_ANCHOR, fresh, "application/json")
+        .await
+        .unwrap();
+
     // The owner removes the newest rows: what is left still chains, but the anchor
     // names a row that is gone.
     sqlx::query("alter table audit_log disable trigger audit_log_no_update")
@@ -212,14 +291,14 @@ async fn the_anchor_catches_rows_cut_off_the_end(db: PgPool) {
         .await
         .unwrap();
     sqlx::query("delete from audit_log where id >= $1")
-        .bind(anchor.id - 1)
+        .bind(old.id - 1)
         .execute(&db)
         .await
         .unwrap();
     assert_eq!(verify_audit_chain(&db).await.unwrap().first_broken, None);
     assert_eq!(
         audit_chain::check_anchor(&db, &store, &keys).await.unwrap(),
-        AnchorCheck::Broken { id: anchor.id }
+        AnchorCheck::Broken { id: old.id }
     );
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -207,10 +207,33 @@ async fn an_unreachable_smtp_server_is_retried_then_the_email_fails(db: PgPool) 
             .fetch_one(&db)
             .await
             .unwrap();
+    assert_ne!(
+        payload,
+        serde_json::json!({}),
+        "kept, so the dead job can be retried"
+    );
+    // A week later the hourly cleanup clears its links (the row's update time is set
+    // back with its trigger off, as a week passing would leave it).
+    for statement in [
+        "alter table email_messages disable trigger email_messages_updated_at",
+        "update email_messages set updated_at = now() - interval '8 days'",
+        "alter table email_messages enable trigger email_messages_updated_at",
+    ] {
+        sqlx::query(statement).execute(&db).await.unwrap();
+    }
+    server::jobs::scheduler::clean_up_expired_credentials(&db)
+        .await
+        .unwrap();
+    let payload: serde_json::Value =
+        sqlx::query_scalar("select payload from email_messages where id = $1")
+            .bind(id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
     assert_eq!(
         payload,
         serde_json::json!({}),
-        "a failed email keeps no link"
+        "a week after failing, no link is kept"
     );
 }
 

@@ -126,17 +126,25 @@ async fn audit_log_is_an_append_only_chain_the_application_signs(db: PgPool) {
             "{statement}: {err}"
         );
     }
-    // A row the application did not sign, or one out of order, is refused.
-    for statement in [
-        "insert into audit_log (action) values ('user.forged')",
+    // A signed row out of order is refused.
+    let err = sqlx::query(
         "insert into audit_log (id, action, hash, key_id) overriding system value values (9, 'user.forged', '\\x00', 'test1')",
-    ] {
-        let err = sqlx::query(statement).execute(&db).await.unwrap_err();
-        assert!(
-            err.to_string().contains("audit_log row"),
-            "{statement}: {err}"
-        );
-    }
+    )
+    .execute(&db)
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("audit_log row"), "{err}");
+    // An unsigned row (the previous release, during an upgrade) is chained by the
+    // database's digest, with its id taken under the lock.
+    let (id, linked, digest): (i64, bool, bool) = sqlx::query_as(
+        "with new as (insert into audit_log (action) values ('user.from_the_old_release') returning *)
+         select new.id, new.prev_hash = (select hash from audit_log where id = 3),
+                new.hash = audit_log_digest(new.prev_hash, new) from new",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!((id, linked, digest), (4, true, true));
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -170,8 +170,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await;
     }
     sleep_until(start, 53.0).await;
+    // The harness's own connections were cut by the restart too: a fresh pool.
+    let db = PgPool::connect(&scratch.url).await?;
     for _ in 0..8 {
-        let mut conn = state.db.acquire().await?;
+        let mut conn = db.acquire().await?;
         app::jobs::enqueue(
             &mut conn,
             app::jobs::NewJob::new(
@@ -214,7 +216,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let open: i64 = sqlx::query_scalar(
             "select count(*) from jobs where kind in ('email.send', 'diagnostics.sleep') and status not in ('SUCCEEDED', 'DEAD')",
         )
-        .fetch_one(&state.db)
+        .fetch_one(&db)
         .await?;
         if open == 0 {
             break;
@@ -224,19 +226,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let stored: i64 = sqlx::query_scalar("select count(*) from task_completions")
-        .fetch_one(&state.db)
+        .fetch_one(&db)
         .await?;
     let stored_keys: i64 =
         sqlx::query_scalar("select count(distinct idempotency_key) from task_completions")
-            .fetch_one(&state.db)
+            .fetch_one(&db)
             .await?;
     let emails: Vec<String> = sqlx::query_scalar(
         "select message_id from email_messages where status = 'SENT' order by message_id",
     )
-    .fetch_all(&state.db)
+    .fetch_all(&db)
     .await?;
     let email_rows: i64 = sqlx::query_scalar("select count(*) from email_messages")
-        .fetch_one(&state.db)
+        .fetch_one(&db)
         .await?;
     let delivered = delivered_message_ids(&root)?;
 
@@ -244,6 +246,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _ = worker.kill();
     let _ = web.wait();
     let _ = worker.wait();
+    db.close().await;
     drop(state);
     scratch.drop().await?;
 

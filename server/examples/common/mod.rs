@@ -9,7 +9,9 @@ use server::{config::Config, startup};
 use sqlx::{Connection, PgConnection};
 
 pub struct ScratchDatabase {
-    admin: PgConnection,
+    /// The server's `postgres` database, connected to again at the end (a run may have
+    /// restarted the server meanwhile).
+    admin_url: String,
     name: String,
     /// The scratch database's URL.
     pub url: String,
@@ -35,15 +37,20 @@ impl ScratchDatabase {
         // SAFETY: called before the benchmark starts any other thread that reads the
         // environment.
         unsafe { std::env::set_var("DATABASE_URL", &url) };
-        Ok(Self { admin, name, url })
+        Ok(Self {
+            admin_url: format!("{server_url}/postgres"),
+            name,
+            url,
+        })
     }
 
-    pub async fn drop(mut self) -> Result<(), sqlx::Error> {
+    pub async fn drop(self) -> Result<(), sqlx::Error> {
+        let mut admin = PgConnection::connect(&self.admin_url).await?;
         sqlx::query(&format!(
             "drop database if exists {} with (force)",
             self.name
         ))
-        .execute(&mut self.admin)
+        .execute(&mut admin)
         .await?;
         Ok(())
     }
@@ -64,6 +71,8 @@ pub fn arg(index: usize, default: usize) -> Result<usize, Box<dyn std::error::Er
 pub async fn state() -> Result<(Config, AppState), Box<dyn std::error::Error>> {
     let mut config = Config::from_env()?;
     config.database_app_role = None;
+    // Sessions and other audited writes sign their records, as the server's do.
+    app::audit::chain::configure(config.audit_chain_keys());
     let state = startup::build_state(
         &config,
         leptos::prelude::LeptosOptions::builder()

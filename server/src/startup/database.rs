@@ -94,6 +94,8 @@ pub async fn migrate(pool: &PgPool) -> Result<usize, ServerError> {
     sqlx::query("select pg_advisory_unlock(hashtext('caretrack_app_rights'))")
         .execute(&mut *conn)
         .await?;
+    // Back to the pool before the count below: `migrate_as_owner`'s pool has one.
+    drop(conn);
     granted?;
     let applied_after: i64 =
         sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
